@@ -1,0 +1,257 @@
+//! Listening and serving: worker mode (W tasks, each owning one connection from accept to close, the
+//! others left in the kernel backlog) and unbounded mode (a task per connection), plus the control
+//! listener, which never shares anything with the data workers but the counters.
+
+use crate::config::{Config, ConfigError, MAX_HEAD_BYTES};
+use crate::routes;
+use crate::stats::{Stats, StatsSnapshot};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde::{Deserialize, Serialize};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+/// The one JSON line a server prints on stdout when it is ready.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadyLine {
+    /// Base URL of the data listener, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// Base URL of the control listener.
+    pub control: String,
+    pub workers: usize,
+    pub delay_ms: u64,
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot listen on {addr}: {source}; pick another port or use --port 0")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+struct Shared {
+    config: Config,
+    stats: Stats,
+}
+
+/// A running server on the current tokio runtime.
+pub struct SlowServer {
+    data: SocketAddr,
+    control: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+}
+
+impl SlowServer {
+    /// Bind both listeners and start serving. Must be called inside a tokio runtime.
+    pub async fn start(config: Config) -> Result<SlowServer, StartError> {
+        config.validate()?;
+        if config.workers == 0 {
+            crate::limits::raise_nofile();
+        }
+        let data = listen(SocketAddr::new(config.bind, config.port), config.backlog)?;
+        let control = listen(SocketAddr::new(config.bind, config.control_port), 128)?;
+        let (data_addr, control_addr) = (local(&data), local(&control));
+        let shared = Arc::new(Shared {
+            config,
+            stats: Stats::default(),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        let data = Arc::new(data);
+        if shared.config.workers == 0 {
+            tasks.spawn(unbounded(data, shared.clone(), stopped.clone()));
+        } else {
+            for _ in 0..shared.config.workers {
+                tasks.spawn(worker(data.clone(), shared.clone(), stopped.clone()));
+            }
+        }
+        tasks.spawn(control_loop(control, shared.clone(), stopped));
+        Ok(SlowServer {
+            data: data_addr,
+            control: control_addr,
+            shared,
+            stop,
+            tasks,
+        })
+    }
+
+    /// Base URL of the data listener.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.data)
+    }
+
+    /// Base URL of the control listener.
+    pub fn control_url(&self) -> String {
+        format!("http://{}", self.control)
+    }
+
+    pub fn data_addr(&self) -> SocketAddr {
+        self.data
+    }
+
+    pub fn control_addr(&self) -> SocketAddr {
+        self.control
+    }
+
+    pub fn ready_line(&self) -> ReadyLine {
+        ReadyLine {
+            url: self.url(),
+            control: self.control_url(),
+            workers: self.shared.config.workers,
+            delay_ms: self.shared.config.delay.as_millis() as u64,
+        }
+    }
+
+    /// The counters as `/stats` reports them.
+    pub fn stats(&self) -> StatsSnapshot {
+        snapshot(&self.shared)
+    }
+
+    pub fn reset_stats(&self) {
+        self.shared.stats.reset();
+    }
+
+    /// Stop accepting, drop every connection, and wait for the tasks to end.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+fn snapshot(shared: &Shared) -> StatsSnapshot {
+    let c = &shared.config;
+    shared
+        .stats
+        .snapshot(c.mode(), c.workers, c.delay.as_millis() as u64)
+}
+
+fn listen(addr: SocketAddr, backlog: u32) -> Result<TcpListener, StartError> {
+    let bind_err = |source| StartError::Bind { addr, source };
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    }
+    .map_err(bind_err)?;
+    // Without SO_REUSEADDR a restarted server would fail on a port still in TIME_WAIT.
+    socket.set_reuseaddr(true).map_err(bind_err)?;
+    socket.bind(addr).map_err(bind_err)?;
+    socket.listen(backlog).map_err(bind_err)
+}
+
+fn local(listener: &TcpListener) -> SocketAddr {
+    listener
+        .local_addr()
+        .expect("a bound listener has an address")
+}
+
+fn builder(keep_alive: bool, head_timeout: Duration) -> http1::Builder {
+    let mut b = http1::Builder::new();
+    b.timer(TokioTimer::new())
+        .keep_alive(keep_alive)
+        .header_read_timeout(head_timeout)
+        // hyper answers 431 when a head does not fit its read buffer.
+        .max_buf_size(MAX_HEAD_BYTES);
+    b
+}
+
+/// One gunicorn sync worker: accept one connection, serve its one request, close, repeat. Only W of
+/// these call accept, so connection W+1 waits in the kernel backlog, never in user space.
+async fn worker(listener: Arc<TcpListener>, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let http = builder(false, shared.config.head_timeout);
+    loop {
+        let stream = tokio::select! {
+            _ = stop.changed() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => { accept_failed(e).await; continue; }
+            },
+        };
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = serve_data(&http, stream, shared.clone(), true) => {}
+        }
+    }
+}
+
+/// Unbounded mode: every connection gets its own task, keep-alive allowed, every request its own timer.
+async fn unbounded(
+    listener: Arc<TcpListener>,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let http = builder(true, shared.config.head_timeout);
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let (http, shared) = (http.clone(), shared.clone());
+                    conns.spawn(async move { serve_data(&http, stream, shared, false).await });
+                }
+                Err(e) => accept_failed(e).await,
+            },
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+}
+
+async fn serve_data(http: &http1::Builder, stream: TcpStream, shared: Arc<Shared>, close: bool) {
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |req| {
+        let shared = shared.clone();
+        async move {
+            let delay = shared.config.delay;
+            Ok::<_, Infallible>(routes::data(req, &shared.stats, delay, close).await)
+        }
+    });
+    // A client that vanishes or sends garbage ends only its own connection; hyper has already answered
+    // 400/431 where HTTP allows.
+    let _ = http.serve_connection(TokioIo::new(stream), service).await;
+}
+
+/// Accept can fail for lack of descriptors (EMFILE); back off instead of spinning on the error.
+async fn accept_failed(e: std::io::Error) {
+    eprintln!("slow-server: accept failed: {e}");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+async fn control_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let http = builder(true, shared.config.head_timeout);
+    loop {
+        let stream = tokio::select! {
+            _ = stop.changed() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => { accept_failed(e).await; continue; }
+            },
+        };
+        let (http, shared) = (http.clone(), shared.clone());
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let shared = shared.clone();
+                async move {
+                    let json =
+                        || serde_json::to_string(&snapshot(&shared)).expect("stats serialise");
+                    Ok::<_, Infallible>(routes::control(&req, &shared.stats, json))
+                }
+            });
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
