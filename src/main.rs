@@ -1,1 +1,71 @@
-fn main() {}
+//! The `concbench` binary: parse the command line, call the library, map the outcome to an exit code
+//! (0 ok, 1 a run that could not measure everything, 2 bad input, 128 + signal when interrupted).
+
+use clap::Parser;
+use concbench::cli::{Cli, Command, UsageError};
+use concbench::run::{self, RunOptions};
+
+fn main() {
+    std::process::exit(real_main());
+}
+
+fn real_main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return 0;
+        }
+        Err(e) => {
+            eprintln!("concbench: {} (see --help)", concbench::cli::one_line(&e));
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::List => {
+            print!("{}", concbench::cli::list());
+            Ok(0)
+        }
+        Command::Schema => {
+            print!("{}", concbench::results::ResultFile::schema_json());
+            Ok(0)
+        }
+        Command::Serve(args) => Ok(concbench_server::run_cli(&args)),
+        Command::Case => Ok(run::case::case_main()),
+        Command::Worker => Ok(concbench::model::worker_main()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("concbench: {e}");
+            2
+        }
+        Err(e) => {
+            eprintln!("concbench: {e:#}");
+            1
+        }
+    }
+}
+
+fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
+    let plan = args.validate()?;
+    let opts = RunOptions {
+        cases: plan.cases,
+        suite: plan.suite,
+        exe: std::env::current_exe()?,
+        target: plan.target,
+        out: args.out.clone(),
+        machine: run::this_machine(args.machine_id.as_deref()),
+        quiet: args.quiet,
+        command: std::env::args().collect(),
+    };
+    let outcome = run::run(opts)?;
+    print!("{}", run::summary_table(&outcome.file));
+    eprintln!("results: {}", outcome.path.display());
+    Ok(match outcome.interrupted {
+        Some(sig) => 128 + sig,
+        None if !outcome.errors.is_empty() => 1,
+        None => 0,
+    })
+}

@@ -1,0 +1,7 @@
+//! Measurement primitives: resource use from outside a process (wait4), the peak thread count from
+//! inside, latency percentiles, and the machine's metadata.
+
+pub mod latency;
+pub mod machine;
+pub mod rusage;
+pub mod threads;

@@ -1,0 +1,29 @@
+//! `async`: tokio's multi-thread runtime, one spawned task per task, all joined — the talk's
+//! asyncio.gather, with as many event-loop threads as CPUs.
+
+use super::async_tasks::{multi_thread, runtime_threads, spawn_all};
+use super::{Execution, Job, Lanes, Model};
+
+pub struct AsyncMulti;
+
+impl Model for AsyncMulti {
+    fn name(&self) -> &'static str {
+        "async"
+    }
+    fn about(&self) -> &'static str {
+        "tokio multi-thread runtime, one task per task, join all"
+    }
+    fn takes_limit(&self) -> bool {
+        false
+    }
+    fn lanes(&self, tasks: usize, _limit: usize, cores: usize) -> Lanes {
+        Lanes {
+            in_flight: tasks,
+            cpu: runtime_threads(cores).min(tasks),
+        }
+    }
+    fn run(&self, job: &Job) -> anyhow::Result<Execution> {
+        let (rt, setup) = multi_thread()?;
+        Ok(spawn_all(rt, setup, job, None))
+    }
+}

@@ -1,0 +1,159 @@
+//! Concurrency models: how N tasks run. Each model is one file implementing [`Model`]; the registry
+//! ([`ModelKind::model`]) holds one line per model. A model times its own setup (runtime build, pool
+//! spawn) apart from the makespan, and records every task's start and end from the instant all tasks
+//! were submitted, so queueing inside the client shows in task latency.
+
+mod async_multi;
+mod async_semaphore;
+mod async_single;
+mod async_tasks;
+mod pool_worker;
+mod process_pool;
+mod rayon_pool;
+mod sequential;
+mod thread_pool;
+mod threads;
+
+pub use pool_worker::worker_main;
+
+use crate::results::WorkerUsage;
+use crate::workload::{FailureKind, TaskResult, Workload, WorkloadSpec};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The models by name, as the CLI and result files spell them.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    Sequential,
+    Threads,
+    ThreadPool,
+    Async,
+    AsyncSingle,
+    AsyncSemaphore,
+    ProcessPool,
+    Rayon,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 8] = [
+        ModelKind::Sequential,
+        ModelKind::Threads,
+        ModelKind::ThreadPool,
+        ModelKind::Async,
+        ModelKind::AsyncSingle,
+        ModelKind::AsyncSemaphore,
+        ModelKind::ProcessPool,
+        ModelKind::Rayon,
+    ];
+
+    /// The registry: one line per model.
+    pub fn model(self) -> &'static dyn Model {
+        match self {
+            ModelKind::Sequential => &sequential::Sequential,
+            ModelKind::Threads => &threads::Threads,
+            ModelKind::ThreadPool => &thread_pool::ThreadPool,
+            ModelKind::Async => &async_multi::AsyncMulti,
+            ModelKind::AsyncSingle => &async_single::AsyncSingle,
+            ModelKind::AsyncSemaphore => &async_semaphore::AsyncSemaphore,
+            ModelKind::ProcessPool => &process_pool::ProcessPool,
+            ModelKind::Rayon => &rayon_pool::RayonPool,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.model().name()
+    }
+}
+
+/// How much a model can overlap: tasks in flight at once, and threads running CPU work at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lanes {
+    pub in_flight: usize,
+    pub cpu: usize,
+}
+
+/// One concurrency model.
+pub trait Model: Sync {
+    fn name(&self) -> &'static str;
+    /// One line for `concbench list`.
+    fn about(&self) -> &'static str;
+    /// Whether `--limit k` means something to this model (and is then required).
+    fn takes_limit(&self) -> bool;
+    /// Its concurrency for N tasks, limit k, on a machine with `cores` CPUs.
+    fn lanes(&self, tasks: usize, limit: usize, cores: usize) -> Lanes;
+    /// Run every task of the job once.
+    fn run(&self, job: &Job) -> anyhow::Result<Execution>;
+}
+
+/// What a model is asked to run.
+pub struct Job {
+    pub workload: Arc<dyn Workload>,
+    /// How to rebuild the workload in another process (process pools).
+    pub spec: WorkloadSpec,
+    pub tasks: usize,
+    /// k for models that take a limit.
+    pub limit: usize,
+    /// The concbench binary, re-executed as pool workers.
+    pub exe: PathBuf,
+    /// Times a failed task is resubmitted (process pools).
+    pub retries: usize,
+}
+
+/// One task as the model saw it, times from the instant every task was submitted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskRecord {
+    pub start: Duration,
+    pub end: Duration,
+    pub result: TaskResult,
+    /// Submissions of this task (1 + retries used).
+    pub attempts: u32,
+}
+
+/// What running a job produced.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// Runtime build, thread or process spawn: before the first submission.
+    pub setup: Duration,
+    /// One per task, in task order.
+    pub records: Vec<TaskRecord>,
+    /// Process pools: the workers' resource use.
+    pub workers: Option<WorkerUsage>,
+}
+
+impl Execution {
+    /// First submission → last task done.
+    pub fn makespan(&self) -> Duration {
+        self.records.iter().map(|r| r.end).max().unwrap_or_default()
+    }
+}
+
+/// Run one task on this thread and time it; a panic becomes a failure of that task alone.
+pub fn timed(t0: Instant, task: impl FnOnce() -> TaskResult) -> TaskRecord {
+    let start = t0.elapsed();
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(task)).unwrap_or(TaskResult {
+            outcome: Err(FailureKind::Panic),
+            service: None,
+        });
+    TaskRecord {
+        start,
+        end: t0.elapsed(),
+        result,
+        attempts: 1,
+    }
+}

@@ -1,0 +1,293 @@
+//! The result file: the one serde type every run writes and every report and comparison reads. It is
+//! versioned, self-describing (machine, command, server configuration) and keeps every raw sample, so a
+//! file from another machine renders and compares exactly like one made here. Its JSON Schema is derived
+//! from these types (`concbench schema`).
+
+use anyhow::{bail, Context};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Bumped whenever a field changes meaning or a required field is added.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One run: a suite (or one ad-hoc case) executed on one machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultFile {
+    /// Version of this format; a reader refuses newer ones.
+    pub schema_version: u32,
+    /// Version of concbench that wrote the file.
+    pub concbench_version: String,
+    /// Git commit of the concbench checkout, when it was built from one.
+    pub git_commit: Option<String>,
+    /// The exact command line of the run.
+    pub command: Vec<String>,
+    /// Suite name, or `ad-hoc`.
+    pub suite: String,
+    /// UTC start time, RFC 3339.
+    pub started: String,
+    /// UTC time of the last write, RFC 3339.
+    pub updated: String,
+    /// False until every case of the run has finished; an interrupted run stays false.
+    pub complete: bool,
+    /// Why the run stopped early, when it did.
+    pub interrupted: Option<String>,
+    pub machine: Machine,
+    /// Finished cases, in the order they ran.
+    pub cases: Vec<CaseResult>,
+}
+
+/// What the run was measured on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Machine {
+    /// Stable, readable id: hostname slug + short hash of CPU model, logical cores and memory (+ `-cpusN`
+    /// when the run was restricted), or the `--machine-id` given.
+    pub machine_id: String,
+    pub hostname: String,
+    pub cpu_model: String,
+    pub logical_cores: usize,
+    pub physical_cores: Option<usize>,
+    pub memory_bytes: u64,
+    pub os: String,
+    pub kernel: String,
+    /// `rustc --version` of the toolchain that built concbench.
+    pub rustc: String,
+    /// CPU frequency governor of cpu0, when readable.
+    pub governor: Option<String>,
+    /// CPUs the run was allowed to use (sched_getaffinity).
+    pub allowed_cpus: Vec<usize>,
+}
+
+/// One case: a workload × model × parameters, with every sample and its summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseResult {
+    /// Readable unique id within a run, e.g. `seed/io/threads/n9`.
+    pub id: String,
+    /// The sub-suite the case belongs to (`seed`, `io-sweep`, …, or `ad-hoc`).
+    pub group: String,
+    pub params: CaseParams,
+    /// The server the case ran against; absent for workloads without network.
+    pub server: Option<ServerInfo>,
+    /// Warm-up repetitions run and discarded.
+    pub warmup: usize,
+    /// One per measured repetition, each from a fresh process.
+    pub samples: Vec<Sample>,
+    /// For `cpu`: one task's time t₁ from a calibration run, seconds.
+    pub t1_s: Option<f64>,
+    /// The makespan physics allows, seconds.
+    pub ideal_s: f64,
+    pub summary: Summary,
+}
+
+/// The parameters that identify a case; two cases with equal params are the same case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseParams {
+    pub workload: String,
+    pub model: String,
+    /// N: tasks submitted at once at the start.
+    pub tasks: usize,
+    /// k, for models that take a limit.
+    pub limit: Option<usize>,
+    /// Tasks the model can have in flight at once (N, k or 1).
+    pub concurrency: usize,
+    /// Threads the model can run CPU work on at once.
+    pub cpu_lanes: usize,
+    /// `sleep`: the wait per task, milliseconds.
+    pub delay_ms: Option<u64>,
+    /// `cpu`: iterations of the counting loop per task.
+    pub cpu_iters: Option<u64>,
+    /// `io`: the path requested.
+    pub path: Option<String>,
+    /// `io`: connections reused across requests.
+    pub keep_alive: bool,
+    /// `io`: per-request timeout, milliseconds.
+    pub timeout_ms: Option<u64>,
+}
+
+/// The server a case ran against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerInfo {
+    /// W sync workers; 0 = unbounded.
+    pub workers: usize,
+    /// The server's default delay, milliseconds.
+    pub delay_ms: u64,
+    /// True when the server was given with `--target` (no stats are read from it).
+    pub external: bool,
+}
+
+/// One repetition, measured from inside (makespan, latencies) and outside (wait4) its process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    /// First task submitted → last task done, seconds. Excludes setup.
+    pub makespan_s: f64,
+    /// Runtime build, pool spawn and client construction before the first task, seconds.
+    pub setup_s: f64,
+    /// Tasks that succeeded.
+    pub ok: u64,
+    /// Failed tasks by kind (connect, timeout, status, io, worker-lost, panic).
+    pub failures: BTreeMap<String, u64>,
+    /// Task latency (submitted → done; queueing inside the client counts), seconds.
+    pub task_latency: Percentiles,
+    /// Service latency (request sent → response read), seconds; `io` only.
+    pub service_latency: Option<Percentiles>,
+    /// CPU time of the case process and the workers it reaped, seconds.
+    pub user_s: f64,
+    pub sys_s: f64,
+    /// Peak resident set of the case process (largest of it and its reaped children), KiB.
+    pub max_rss_kib: u64,
+    pub voluntary_ctx: u64,
+    pub involuntary_ctx: u64,
+    /// Most threads the case process had at once (sampled from /proc/self/status; the sampler excluded).
+    pub threads_peak: u64,
+    /// Process-pool workers: their summed peaks and CPU.
+    pub workers: Option<WorkerUsage>,
+    /// The server's view of this repetition (counters reset before it).
+    pub server: Option<ServerObservation>,
+    /// Submissions over all tasks: the task count plus every retry used.
+    pub attempts: u64,
+    /// Per task, [start, end] seconds from the first submission (runs of ≤ 10,000 tasks).
+    pub timeline: Option<Vec<[f64; 2]>>,
+}
+
+/// Latency percentiles, seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Percentiles {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// Resource use of process-pool workers, summed over workers.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerUsage {
+    /// Worker processes started (including replacements).
+    pub processes: usize,
+    pub rss_sum_kib: u64,
+    pub user_s: f64,
+    pub sys_s: f64,
+}
+
+/// What the server counted during one repetition.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerObservation {
+    pub served: u64,
+    pub max_in_flight: u64,
+}
+
+/// Summary over the measured samples of one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub makespan: Spread,
+    /// ideal / median makespan.
+    pub efficiency: f64,
+    /// `server` (W < k), `client` (k < W), `balanced` (k = W), `cpu`.
+    pub bottleneck: String,
+    /// Medians over samples of the per-sample figures.
+    pub setup_s: f64,
+    pub task_p50_s: f64,
+    pub task_p99_s: f64,
+    pub cpu_s: f64,
+    pub max_rss_kib: u64,
+    pub threads_peak: u64,
+    pub ctx_switches: u64,
+    pub server_max_in_flight: Option<u64>,
+    /// Failed tasks over all samples.
+    pub failures: u64,
+}
+
+/// Median and spread of a figure over samples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Median absolute deviation.
+    pub mad: f64,
+    /// Order-statistic confidence interval of the median.
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Coverage the interval actually achieves (0.75 for 3 samples, ≥ 0.95 from 6 on).
+    pub ci_level: f64,
+}
+
+impl Spread {
+    pub fn of(xs: &[f64]) -> Spread {
+        let ci = crate::stats::median_ci(xs, 0.95);
+        Spread {
+            median: crate::stats::median(xs),
+            min: xs.iter().copied().fold(f64::INFINITY, f64::min),
+            max: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            mad: crate::stats::mad(xs),
+            ci_low: ci.low,
+            ci_high: ci.high,
+            ci_level: ci.level,
+        }
+    }
+}
+
+impl ResultFile {
+    /// Read and check one result file; every error names the file and what is wrong with it.
+    pub fn load(path: &Path) -> anyhow::Result<ResultFile> {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        ResultFile::parse(&bytes).with_context(|| format!("{}", path.display()))
+    }
+
+    /// Parse a result file from bytes: version first, so a newer file says so instead of a field error.
+    pub fn parse(bytes: &[u8]) -> anyhow::Result<ResultFile> {
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| anyhow::anyhow!("not UTF-8 text ({e})"))?;
+        if text.trim().is_empty() {
+            bail!("empty file, not a result file");
+        }
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| anyhow::anyhow!("not valid JSON ({e}); truncated?"))?;
+        match value.get("schema_version").and_then(|v| v.as_u64()) {
+            None => bail!("no schema_version field: not a concbench result file"),
+            Some(v) if v > SCHEMA_VERSION as u64 => bail!(
+                "schema_version {v} is newer than this concbench understands ({SCHEMA_VERSION}); update concbench"
+            ),
+            Some(_) => {}
+        }
+        serde_json::from_value(value).map_err(|e| anyhow::anyhow!("not a valid result file: {e}"))
+    }
+
+    /// Write atomically: a temp file in the same directory, then rename, so a reader (or a crash) never
+    /// sees half a file.
+    pub fn save(&self, path: &Path) -> anyhow::Result<()> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = dir.join(format!(
+            ".{}.tmp",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("result")
+        ));
+        let json = serde_json::to_vec_pretty(self).expect("result file serialises");
+        std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
+    }
+
+    /// The JSON Schema of a result file, as published in reports/schema/results.schema.json.
+    pub fn schema_json() -> String {
+        let schema = schemars::schema_for!(ResultFile);
+        serde_json::to_string_pretty(&schema).expect("schema serialises") + "\n"
+    }
+}

@@ -1,0 +1,171 @@
+//! One repetition of one case in a fresh process. The parent sends a [`CaseSpec`] on the child's stdin
+//! (hidden `__case` subcommand), the child runs the model once and answers one [`CaseOutput`] line,
+//! and the parent reaps it with `wait4`, so CPU time, peak RSS and context switches belong to this
+//! repetition alone — the way `/usr/bin/time` and hyperfine measure.
+
+use crate::measure::{latency, rusage, threads::ThreadSampler};
+use crate::model::{Job, ModelKind};
+use crate::results::{Percentiles, WorkerUsage};
+use crate::workload::{WorkloadKind, WorkloadSpec};
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Per-task start/end times are kept for runs up to this size (the report's timeline).
+pub const TIMELINE_MAX_TASKS: usize = 10_000;
+
+/// What a case child is asked to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSpec {
+    pub model: ModelKind,
+    pub workload: WorkloadSpec,
+    pub tasks: usize,
+    pub limit: usize,
+    pub retries: usize,
+}
+
+/// What a case child measured from inside.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseOutput {
+    pub setup_s: f64,
+    pub makespan_s: f64,
+    pub ok: u64,
+    pub failures: BTreeMap<String, u64>,
+    pub task_latency: Percentiles,
+    pub service_latency: Option<Percentiles>,
+    pub threads_peak: u64,
+    pub workers: Option<WorkerUsage>,
+    pub timeline: Option<Vec<[f64; 2]>>,
+    /// Submissions over all tasks (tasks + retries used).
+    pub attempts: u64,
+}
+
+/// Run the case in this process: build the workload (setup), run the model once, summarise.
+pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
+    let sampler = ThreadSampler::start();
+    let built = std::time::Instant::now();
+    let workload = spec.workload.build()?;
+    let build = built.elapsed();
+    let job = Job {
+        workload,
+        spec: spec.workload.clone(),
+        tasks: spec.tasks,
+        limit: spec.limit,
+        exe: exe.to_path_buf(),
+        retries: spec.retries,
+    };
+    let exec = spec.model.model().run(&job)?;
+    let threads_peak = sampler.finish();
+    let mut failures = BTreeMap::new();
+    let mut ok = 0;
+    for r in &exec.records {
+        match r.result.outcome {
+            Ok(v) => {
+                if spec.workload.kind == WorkloadKind::Cpu && v != spec.workload.cpu_iters {
+                    bail!(
+                        "a cpu task counted to {v}, not {}: the loop was miscompiled",
+                        spec.workload.cpu_iters
+                    );
+                }
+                ok += 1;
+            }
+            Err(kind) => *failures.entry(kind.name().to_string()).or_insert(0) += 1,
+        }
+    }
+    let task_latency =
+        latency::percentiles(exec.records.iter().map(|r| r.end)).context("a case has tasks")?;
+    let service_latency =
+        latency::percentiles(exec.records.iter().filter_map(|r| r.result.service));
+    let timeline = (spec.tasks <= TIMELINE_MAX_TASKS).then(|| {
+        exec.records
+            .iter()
+            .map(|r| [r.start.as_secs_f64(), r.end.as_secs_f64()])
+            .collect()
+    });
+    Ok(CaseOutput {
+        // Client construction is setup too: the makespan starts at the first submission.
+        setup_s: (build + exec.setup).as_secs_f64(),
+        makespan_s: exec.makespan().as_secs_f64(),
+        ok,
+        failures,
+        task_latency,
+        service_latency,
+        threads_peak,
+        workers: exec.workers,
+        timeline,
+        attempts: exec.records.iter().map(|r| r.attempts as u64).sum(),
+    })
+}
+
+/// Entry point of `concbench __case`: spec on stdin, output on stdout; returns the exit code.
+pub fn case_main() -> i32 {
+    let run = || -> anyhow::Result<CaseOutput> {
+        let mut input = String::new();
+        std::io::stdin().read_to_string(&mut input)?;
+        let spec: CaseSpec = serde_json::from_str(&input).context("reading the case spec")?;
+        execute(&spec, &std::env::current_exe()?)
+    };
+    match run() {
+        Ok(out) => {
+            let line = serde_json::to_string(&out).expect("output serialises");
+            let mut stdout = std::io::stdout().lock();
+            if writeln!(stdout, "{line}")
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return 1;
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("{e:#}");
+            1
+        }
+    }
+}
+
+/// Run one repetition in a fresh child process; returns what it measured and what wait4 saw.
+pub fn run_isolated(exe: &Path, spec: &CaseSpec) -> anyhow::Result<(CaseOutput, rusage::Usage)> {
+    let mut cmd = Command::new(exe);
+    cmd.arg("__case")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    super::children::die_with_parent(&mut cmd);
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start a case process ({})", exe.display()))?;
+    super::children::set_current(child.id());
+    let input = serde_json::to_vec(spec).expect("spec serialises");
+    let mut stdin = child.stdin.take().expect("piped");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let mut stderr = child.stderr.take().expect("piped");
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let mut out = String::new();
+    let _ = child.stdout.take().expect("piped").read_to_string(&mut out);
+    let _ = writer.join();
+    let (status, usage) = rusage::wait(child.id())?;
+    super::children::set_current(0);
+    let stderr = err_reader.join().unwrap_or_default();
+    let code = rusage::exit_code(status);
+    if code != 0 {
+        let why = stderr
+            .trim()
+            .lines()
+            .last()
+            .unwrap_or("no message")
+            .to_string();
+        bail!("the case process exited with {code}: {why}");
+    }
+    let output = serde_json::from_str(out.trim()).context("reading the case process's output")?;
+    Ok((output, usage))
+}

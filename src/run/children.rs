@@ -1,0 +1,61 @@
+//! Child processes never outlive the harness: every child is started with PR_SET_PDEATHSIG, and the
+//! case child of the moment is recorded so a SIGINT/SIGTERM handler can end it at once (kill is
+//! async-signal-safe) and let the run save what finished.
+
+use std::os::unix::process::CommandExt;
+use std::process::Command;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+/// The signal that interrupted the run, or 0.
+static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
+/// The case child running now, or 0.
+static CURRENT_CHILD: AtomicI32 = AtomicI32::new(0);
+
+/// Make `cmd`'s child die when this thread's process dies, even by SIGKILL.
+pub fn die_with_parent(cmd: &mut Command) {
+    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions.
+    let parent = unsafe { libc::getpid() };
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died before prctl took effect: then nobody would signal us.
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+}
+
+extern "C" fn on_signal(sig: libc::c_int) {
+    INTERRUPTED.store(sig, Ordering::SeqCst);
+    let child = CURRENT_CHILD.load(Ordering::SeqCst);
+    if child > 0 {
+        // SAFETY: kill is async-signal-safe; the pid is our own child's.
+        unsafe { libc::kill(child, libc::SIGKILL) };
+    }
+}
+
+/// Catch SIGINT and SIGTERM for the rest of the run: they stop the current case instead of the process.
+pub fn catch_interrupts() {
+    // SAFETY: installing a handler that only touches atomics and calls kill.
+    unsafe {
+        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+    }
+}
+
+/// The signal that interrupted the run, if any.
+pub fn interrupted() -> Option<i32> {
+    match INTERRUPTED.load(Ordering::SeqCst) {
+        0 => None,
+        s => Some(s),
+    }
+}
+
+/// Record the case child running now (0 when none), for the signal handler.
+pub fn set_current(pid: u32) {
+    CURRENT_CHILD.store(pid as i32, Ordering::SeqCst);
+}

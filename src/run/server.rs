@@ -1,0 +1,100 @@
+//! The slow server as a child of the harness: the concbench binary itself under the hidden `__serve`
+//! subcommand, so no second binary has to be found. Started on port 0, it is ready when its JSON line
+//! arrives; it dies with the harness (stdin EOF and PDEATHSIG) and is stopped when dropped.
+
+use crate::plan::ServerPlan;
+use anyhow::{bail, Context};
+use concbench_server::{ReadyLine, StatsSnapshot};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::Duration;
+
+const READY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct ServerChild {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    pub ready: ReadyLine,
+    control: ureq::Agent,
+}
+
+impl ServerChild {
+    pub fn start(exe: &Path, plan: ServerPlan) -> anyhow::Result<ServerChild> {
+        let mut cmd = Command::new(exe);
+        cmd.args(["__serve", "--port", "0", "--exit-on-stdin-eof", "--workers"])
+            .arg(plan.workers.to_string())
+            .arg("--delay")
+            .arg(humantime::format_duration(plan.delay).to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        super::children::die_with_parent(&mut cmd);
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("cannot start the slow server ({})", exe.display()))?;
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = tx.send(BufReader::new(stdout).read_line(&mut line).map(|_| line));
+        });
+        let stdin = child.stdin.take();
+        let line = match rx.recv_timeout(READY_TIMEOUT) {
+            Ok(Ok(line)) if !line.is_empty() => line,
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!("the slow server did not report ready within {READY_TIMEOUT:?}");
+            }
+        };
+        let ready: ReadyLine =
+            serde_json::from_str(&line).context("the slow server's ready line")?;
+        let control = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(5)))
+            .proxy(None)
+            .build()
+            .into();
+        Ok(ServerChild {
+            child,
+            stdin,
+            ready,
+            control,
+        })
+    }
+
+    /// Whether the server process still runs.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn reset(&self) -> anyhow::Result<()> {
+        self.control
+            .post(format!("{}/stats/reset", self.ready.control))
+            .send_empty()
+            .context("resetting the server's stats")?;
+        Ok(())
+    }
+
+    pub fn stats(&self) -> anyhow::Result<StatsSnapshot> {
+        let mut resp = self
+            .control
+            .get(format!("{}/stats", self.ready.control))
+            .call()
+            .context("reading the server's stats")?;
+        Ok(serde_json::from_str(&resp.body_mut().read_to_string()?)?)
+    }
+}
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        // Closing stdin asks it to exit; the kill makes sure, and the wait leaves no zombie.
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

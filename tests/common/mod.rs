@@ -1,0 +1,98 @@
+//! Shared test fixtures: a slow server on its own runtime in this process, and jobs for the models.
+#![allow(dead_code)]
+
+use concbench::model::Job;
+use concbench::workload::{IoOptions, WorkloadKind, WorkloadSpec};
+use concbench_server::{Config, SlowServer, StatsSnapshot};
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The concbench binary, re-executed by process pools and run by the CLI tests.
+pub const EXE: &str = env!("CARGO_BIN_EXE_concbench");
+
+/// Timing tests take this so they do not compete with each other for the 2 cores.
+pub fn timing_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub struct TestServer {
+    rt: tokio::runtime::Runtime,
+    server: Option<SlowServer>,
+}
+
+impl TestServer {
+    pub fn start(workers: usize, delay: Duration) -> TestServer {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = rt
+            .block_on(SlowServer::start(Config::ephemeral(workers, delay)))
+            .unwrap();
+        TestServer {
+            rt,
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        self.server.as_ref().unwrap().url()
+    }
+
+    pub fn stats(&self) -> StatsSnapshot {
+        self.server.as_ref().unwrap().stats()
+    }
+
+    pub fn reset(&self) {
+        self.server.as_ref().unwrap().reset_stats()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.server.take() {
+            self.rt.block_on(s.shutdown());
+        }
+    }
+}
+
+pub fn spec(kind: WorkloadKind, url: &str) -> WorkloadSpec {
+    WorkloadSpec {
+        kind,
+        delay: Duration::from_millis(50),
+        cpu_iters: 2_000_000,
+        io: IoOptions {
+            url: format!("{url}/"),
+            keep_alive: false,
+            timeout: Duration::from_secs(10),
+        },
+    }
+}
+
+pub fn job(spec: WorkloadSpec, tasks: usize, limit: usize) -> Job {
+    Job {
+        workload: spec.build().unwrap(),
+        spec,
+        tasks,
+        limit,
+        exe: PathBuf::from(EXE),
+        retries: 0,
+    }
+}
+
+/// Most tasks in flight at one instant, from the recorded start/end times.
+pub fn max_overlap(spans: &[(Duration, Duration)]) -> usize {
+    let mut events: Vec<(Duration, i32)> =
+        spans.iter().flat_map(|&(s, e)| [(s, 1), (e, -1)]).collect();
+    // Ends sort before starts at the same instant, so touching spans do not count as overlapping.
+    events.sort();
+    let (mut now, mut max) = (0i32, 0i32);
+    for (_, d) in events {
+        now += d;
+        max = max.max(now);
+    }
+    max as usize
+}

@@ -1,0 +1,235 @@
+//! Every model against the real slow server on 127.0.0.1 (50 ms delay, small N): results are complete
+//! and no model beats physics; bounds hold at the server; pools really use k workers or threads.
+
+mod common;
+
+use common::*;
+use concbench::model::{Job, ModelKind};
+use concbench::plan::{Case, ServerPlan};
+use concbench::workload::{TaskFuture, TaskResult, Workload, WorkloadKind};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::thread::ThreadId;
+use std::time::{Duration, Instant};
+
+const DELAY: Duration = Duration::from_millis(50);
+
+fn limit_for(model: ModelKind, k: usize) -> Option<usize> {
+    model.model().takes_limit().then_some(k)
+}
+
+#[test]
+fn every_model_completes_io_within_physics() {
+    let _t = timing_lock();
+    let server = TestServer::start(3, DELAY);
+    let plan = ServerPlan {
+        workers: 3,
+        delay: DELAY,
+    };
+    for model in ModelKind::ALL {
+        let (n, k) = (6, 3);
+        let case = Case {
+            server: Some(plan),
+            ..Case::new("t", WorkloadKind::Io, model, n, limit_for(model, k))
+        };
+        let ideal = Duration::from_secs_f64(case.ideal(2, None));
+        let exec = model
+            .model()
+            .run(&job(spec(WorkloadKind::Io, &server.url()), n, case.k()))
+            .unwrap();
+        let ok = exec
+            .records
+            .iter()
+            .filter(|r| r.result.outcome == Ok(22))
+            .count();
+        assert_eq!(
+            ok,
+            n,
+            "{}: every GET returned the 22-byte body",
+            model.name()
+        );
+        let makespan = exec.makespan();
+        assert!(
+            makespan >= ideal,
+            "{} beat physics: {makespan:?} < {ideal:?}",
+            model.name()
+        );
+        assert!(
+            makespan < ideal.mul_f64(1.5) + Duration::from_millis(150),
+            "{}: {makespan:?} vs ideal {ideal:?}",
+            model.name()
+        );
+    }
+}
+
+fn run_and_stats(server: &TestServer, model: ModelKind, n: usize, k: usize) -> (usize, u64) {
+    server.reset();
+    let exec = model
+        .model()
+        .run(&job(spec(WorkloadKind::Io, &server.url()), n, k))
+        .unwrap();
+    assert!(exec.records.iter().all(|r| r.result.outcome.is_ok()));
+    let spans: Vec<_> = exec.records.iter().map(|r| (r.start, r.end)).collect();
+    (max_overlap(&spans), server.stats().max_in_flight)
+}
+
+#[test]
+fn bounds_are_held_where_the_server_can_see_them() {
+    let _t = timing_lock();
+    // Unbounded server: whatever it sees in flight is the client's own bound.
+    let unbounded = TestServer::start(0, DELAY);
+    let (client, at_server) = run_and_stats(&unbounded, ModelKind::AsyncSemaphore, 9, 3);
+    assert_eq!((client, at_server), (3, 3), "semaphore of 3");
+    let (client, at_server) = run_and_stats(&unbounded, ModelKind::Sequential, 4, 1);
+    assert_eq!((client, at_server), (1, 1), "sequential");
+    // Nine threads against three workers: nine in flight in the client, three at the server.
+    let three = TestServer::start(3, DELAY);
+    let (client, at_server) = run_and_stats(&three, ModelKind::Threads, 9, 9);
+    assert_eq!((client, at_server), (9, 3), "threads vs W = 3");
+}
+
+/// A task that notes which thread ran it, then waits a little so every worker gets a turn.
+struct WhichThread(Mutex<HashSet<ThreadId>>);
+
+impl Workload for WhichThread {
+    fn kind(&self) -> WorkloadKind {
+        WorkloadKind::Sleep
+    }
+    fn blocking(&self) -> TaskResult {
+        self.0.lock().unwrap().insert(std::thread::current().id());
+        std::thread::sleep(Duration::from_millis(20));
+        TaskResult::ok(0)
+    }
+    fn run_async(&self) -> TaskFuture<'_> {
+        Box::pin(async move {
+            self.0.lock().unwrap().insert(std::thread::current().id());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            TaskResult::ok(0)
+        })
+    }
+}
+
+fn threads_used(model: ModelKind, n: usize, k: usize) -> usize {
+    let probe = Arc::new(WhichThread(Mutex::new(HashSet::new())));
+    let job = Job {
+        workload: probe.clone(),
+        ..job(spec(WorkloadKind::Sleep, ""), n, k)
+    };
+    model.model().run(&job).unwrap();
+    let used = probe.0.lock().unwrap().len();
+    used
+}
+
+#[test]
+fn rayon_uses_exactly_k_threads_and_async_single_one() {
+    assert_eq!(threads_used(ModelKind::Rayon, 12, 3), 3);
+    assert_eq!(threads_used(ModelKind::ThreadPool, 12, 3), 3);
+    assert_eq!(threads_used(ModelKind::AsyncSingle, 12, 12), 1);
+    assert_eq!(threads_used(ModelKind::Threads, 5, 5), 5);
+}
+
+/// Worker processes of this test process, seen from outside through /proc.
+fn worker_children() -> HashSet<u32> {
+    let mut pids = HashSet::new();
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        for pid in children
+            .split_whitespace()
+            .filter_map(|p| p.parse::<u32>().ok())
+        {
+            let cmdline =
+                std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            if cmdline.contains("__worker") {
+                pids.insert(pid);
+            }
+        }
+    }
+    pids
+}
+
+#[test]
+fn process_pool_really_uses_k_worker_processes() {
+    let _t = timing_lock();
+    let mut s = spec(WorkloadKind::Sleep, "");
+    s.delay = Duration::from_millis(300);
+    let handle =
+        std::thread::spawn(move || ModelKind::ProcessPool.model().run(&job(s, 6, 3)).unwrap());
+    let mut seen = HashSet::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !handle.is_finished() && Instant::now() < deadline {
+        seen.extend(worker_children());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let exec = handle.join().unwrap();
+    assert_eq!(seen.len(), 3, "distinct worker pids: {seen:?}");
+    let usage = exec.workers.expect("a pool reports its workers");
+    assert_eq!(usage.processes, 3);
+    assert!(usage.rss_sum_kib > 0);
+    assert!(worker_children().is_empty(), "workers reaped at the end");
+}
+
+#[test]
+fn cpu_counts_exactly_and_two_lanes_beat_one() {
+    let _t = timing_lock();
+    let cpu = spec(WorkloadKind::Cpu, "");
+    let iters = cpu.cpu_iters;
+    let mut times = Vec::new();
+    for model in ModelKind::ALL {
+        let exec = model.model().run(&job(cpu.clone(), 8, 2)).unwrap();
+        assert!(
+            exec.records.iter().all(|r| r.result.outcome == Ok(iters)),
+            "{} counted wrong",
+            model.name()
+        );
+        times.push((model, exec.makespan()));
+    }
+    let time = |m| times.iter().find(|(k, _)| *k == m).unwrap().1.as_secs_f64();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    if cores >= 2 {
+        let seq = time(ModelKind::Sequential);
+        for two in [ModelKind::Rayon, ModelKind::ThreadPool, ModelKind::Threads] {
+            assert!(
+                time(two) < 0.9 * seq,
+                "{}: {} vs sequential {seq}",
+                two.name(),
+                time(two)
+            );
+        }
+    }
+    // One event loop runs CPU work one task at a time: no faster than sequential, give or take noise.
+    assert!(time(ModelKind::AsyncSingle) > 0.8 * time(ModelKind::Sequential));
+}
+
+#[test]
+fn a_panicking_task_fails_alone() {
+    struct Boom;
+    impl Workload for Boom {
+        fn kind(&self) -> WorkloadKind {
+            WorkloadKind::Cpu
+        }
+        fn blocking(&self) -> TaskResult {
+            panic!("task panicked on purpose")
+        }
+        fn run_async(&self) -> TaskFuture<'_> {
+            Box::pin(async { panic!("task panicked on purpose") })
+        }
+    }
+    for model in ModelKind::ALL
+        .into_iter()
+        .filter(|m| *m != ModelKind::ProcessPool)
+    {
+        let job = Job {
+            workload: Arc::new(Boom),
+            ..job(spec(WorkloadKind::Cpu, ""), 3, 2)
+        };
+        let exec = model.model().run(&job).unwrap();
+        assert_eq!(exec.records.len(), 3, "{}", model.name());
+        assert!(
+            exec.records.iter().all(|r| r.result.outcome.is_err()),
+            "{}",
+            model.name()
+        );
+    }
+}
