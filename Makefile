@@ -10,10 +10,17 @@ test:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	$(CARGO) test --benches
 
 # The talk's setup: 3 sync workers, 1 s per request, on 127.0.0.1:8000. Override: make server ARGS="--workers 9".
 server:
 	$(CARGO) run --release -p concbench-server --bin slow-server -- $(ARGS)
+
+# criterion, every model on io, sleep and cpu at a 20 ms delay; ARGS go to criterion, e.g.
+# make bench ARGS="io/async --save-baseline before". Faithful delay: CONCBENCH_BENCH_DELAY=1s make bench.
+.PHONY: bench
+bench:
+	$(CARGO) bench -- $(ARGS)
 
 clean:
 	$(CARGO) clean

@@ -202,11 +202,13 @@ impl RunArgs {
         };
         match (self.limit, m.takes_limit()) {
             (Some(0), _) => return Err(usage("--limit must be at least 1")),
-            (Some(_), false) => return Err(usage(format!(
+            (Some(_), false) => {
+                return Err(usage(format!(
                 "--limit does not apply to model {} (it has no bound); models that take one: {}",
                 m.name(),
                 takers()
-            ))),
+            )))
+            }
             (None, true) => return Err(usage(format!("model {} needs --limit k", m.name()))),
             (Some(k), true) if k > self.tasks => {
                 return Err(usage(format!(

@@ -2,7 +2,7 @@
 //! allows — and bottleneck, known before anything runs (for `cpu`, given the calibrated t₁).
 
 use crate::model::{Lanes, ModelKind};
-use crate::workload::WorkloadKind;
+use crate::workload::{IoOptions, WorkloadKind, WorkloadSpec};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -154,6 +154,17 @@ impl Case {
 
     /// Readable and unique within a run: `group/workload/model/n9-k3-w3-1s`.
     pub fn id(&self) -> String {
+        format!(
+            "{}/{}/{}/{}",
+            self.group,
+            self.workload.name(),
+            self.model.name(),
+            self.params()
+        )
+    }
+
+    /// The parameters part of the id, `n9-k3-w3-1s`; `cargo bench` names its benchmarks with it too.
+    pub fn params(&self) -> String {
         let mut p = format!("n{}", self.tasks);
         if let Some(k) = self.limit {
             p += &format!("-k{k}");
@@ -173,12 +184,21 @@ impl Case {
             (WorkloadKind::Cpu, _) => p += &format!("-i{}", self.cpu_iters),
             _ => {}
         }
-        format!(
-            "{}/{}/{}/{p}",
-            self.group,
-            self.workload.name(),
-            self.model.name()
-        )
+        p
+    }
+
+    /// The workload as a model process rebuilds it, against the server at `url` (io only).
+    pub fn workload_spec(&self, url: &str) -> WorkloadSpec {
+        WorkloadSpec {
+            kind: self.workload,
+            delay: self.delay,
+            cpu_iters: self.cpu_iters,
+            io: IoOptions {
+                url: format!("{url}{}", self.path),
+                keep_alive: self.keep_alive,
+                timeout: self.timeout,
+            },
+        }
     }
 
     /// k as the model sees it: the limit, or N for models without one.

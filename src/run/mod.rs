@@ -14,7 +14,7 @@ use crate::results::{
     CaseParams, CaseResult, Machine, ResultFile, Sample, ServerInfo, ServerObservation, Spread,
     Summary,
 };
-use crate::workload::{IoOptions, WorkloadKind, WorkloadSpec};
+use crate::workload::WorkloadKind;
 use anyhow::Context;
 use case::{CaseOutput, CaseSpec};
 use server::ServerChild;
@@ -172,16 +172,7 @@ fn measure_case(
     };
     let spec = CaseSpec {
         model: case.model,
-        workload: WorkloadSpec {
-            kind: case.workload,
-            delay: case.delay,
-            cpu_iters: case.cpu_iters,
-            io: IoOptions {
-                url: format!("{url}{}", case.path),
-                keep_alive: case.keep_alive,
-                timeout: case.timeout,
-            },
-        },
+        workload: case.workload_spec(&url),
         tasks: case.tasks,
         limit: case.k(),
         retries: case.retries,

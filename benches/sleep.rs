@@ -1,0 +1,17 @@
+//! `cargo bench --bench sleep`: every model waits out N = 100 delays (limit k = 10) with no network,
+//! so whatever it takes above ⌈N / k⌉ × delay is the model's own cost.
+
+mod support;
+
+use concbench::workload::WorkloadKind;
+
+const TASKS: usize = 100;
+const LIMIT: usize = 10;
+
+fn main() -> anyhow::Result<()> {
+    let bench = support::Bench::from_env()?;
+    let cases = bench
+        .every_model(WorkloadKind::Sleep, TASKS, LIMIT)
+        .collect();
+    bench.run(cases)
+}
