@@ -267,3 +267,28 @@ fn config_refuses_what_it_cannot_honour() {
     assert!(many.validate().unwrap_err().to_string().contains("10000"));
     assert!(Config::default().validate().is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_requests_get_400_and_the_workers_keep_serving() {
+    let server = start(1).await;
+    let addr = server.data_addr();
+    for garbage in [
+        "NOT HTTP AT ALL\r\n\r\n",
+        "GET / HTTP/9.9\r\n\r\n",
+        "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
+    ] {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        s.write_all(garbage.as_bytes()).await.unwrap();
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "{garbage:?} left the connection hanging");
+        let text = String::from_utf8_lossy(&buf);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 400"),
+            "{garbage:?}: {text}"
+        );
+    }
+    // The one worker is free again.
+    assert_eq!(get(addr, "/").await.status, 200);
+    server.shutdown().await;
+}
