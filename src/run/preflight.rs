@@ -6,32 +6,7 @@ use crate::cli::UsageError;
 use crate::plan::Case;
 use crate::workload::WorkloadKind;
 
-/// Descriptors a process needs beyond its sockets: stdio, pipes, the runtime's own, the binary.
-const SPARE_FDS: u64 = 64;
-
-/// Raise RLIMIT_NOFILE's soft limit to the hard limit (children inherit it); returns (soft, hard).
-pub fn raise_nofile() -> (u64, u64) {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain syscalls on a local struct.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
-            return (0, 0);
-        }
-        if lim.rlim_cur < lim.rlim_max {
-            let raised = libc::rlimit {
-                rlim_cur: lim.rlim_max,
-                rlim_max: lim.rlim_max,
-            };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                lim.rlim_cur = lim.rlim_max;
-            }
-        }
-    }
-    (lim.rlim_cur, lim.rlim_max)
-}
+use concbench_server::limits::{raise_nofile, RESERVED as SPARE_FDS};
 
 /// The ephemeral port range for outgoing connections, from the kernel.
 pub fn ephemeral_ports() -> (u64, u64) {
