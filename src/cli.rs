@@ -35,6 +35,8 @@ pub enum Command {
     List,
     /// Print the JSON Schema of result files.
     Schema,
+    /// Render saved result files into reports/<machine-id>/: HTML, Markdown, CSV, charts.
+    Report(crate::report::ReportArgs),
     /// Run the slow server (what `concbench run` starts as its child).
     #[command(name = "__serve", hide = true)]
     Serve(concbench_server::ServerArgs),
@@ -202,11 +204,13 @@ impl RunArgs {
         };
         match (self.limit, m.takes_limit()) {
             (Some(0), _) => return Err(usage("--limit must be at least 1")),
-            (Some(_), false) => return Err(usage(format!(
+            (Some(_), false) => {
+                return Err(usage(format!(
                 "--limit does not apply to model {} (it has no bound); models that take one: {}",
                 m.name(),
                 takers()
-            ))),
+            )))
+            }
             (None, true) => return Err(usage(format!("model {} needs --limit k", m.name()))),
             (Some(k), true) if k > self.tasks => {
                 return Err(usage(format!(
