@@ -71,10 +71,13 @@ fn load_dir(dir: &Path, loaded: &mut Loaded, skipped: &mut Vec<Skipped>) -> anyh
     Ok(())
 }
 
-/// Load the named inputs, or the newest complete result under `default_dir` when none is named.
-pub fn inputs(paths: &[PathBuf], default_dir: &Path) -> anyhow::Result<(Loaded, Vec<Skipped>)> {
+/// Load the named inputs, or the newest complete result under `default_dir()` when none is named.
+pub fn inputs(
+    paths: &[PathBuf],
+    default_dir: impl FnOnce() -> PathBuf,
+) -> anyhow::Result<(Loaded, Vec<Skipped>)> {
     if paths.is_empty() {
-        return Ok((vec![newest_complete(default_dir)?], Vec::new()));
+        return Ok((vec![newest_complete(&default_dir())?], Vec::new()));
     }
     let mut loaded = Vec::new();
     let mut skipped = Vec::new();

@@ -55,12 +55,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
         };
         Path::new("reports/results").join(id)
     };
-    let default_dir = if args.inputs.is_empty() {
-        default_dir()
-    } else {
-        PathBuf::new()
-    };
-    let (files, skipped) = load::inputs(&args.inputs, &default_dir)?;
+    let (files, skipped) = load::inputs(&args.inputs, default_dir)?;
     let data = ReportData::merge(files, skipped);
     let dir = args
         .out

@@ -32,25 +32,25 @@ pub const PANEL_COLUMNS: usize = 3;
 /// Each server of the io sweep gets a panel this tall.
 pub const SWEEP_PANEL_HEIGHT: u32 = 380;
 
-pub const TITLE_SIZE: u32 = 24;
-pub const SUBTITLE_SIZE: u32 = 15;
-pub const AXIS_DESC_SIZE: u32 = 16;
-pub const TICK_SIZE: u32 = 14;
-pub const LEGEND_SIZE: u32 = 14;
-pub const VALUE_SIZE: u32 = 13;
+pub const TITLE_SIZE: u32 = 26;
+pub const SUBTITLE_SIZE: u32 = 17;
+pub const AXIS_DESC_SIZE: u32 = 18;
+pub const TICK_SIZE: u32 = 16;
+pub const LEGEND_SIZE: u32 = 16;
+pub const VALUE_SIZE: u32 = 15;
 
 pub const MARGIN: u32 = 14;
 pub const X_LABEL_AREA: u32 = 50;
 pub const Y_LABEL_AREA: u32 = 70;
 /// Horizontal bar charts name each case on the left.
-pub const CASE_LABEL_AREA: u32 = 230;
+pub const CASE_LABEL_AREA: u32 = 250;
 
 pub const LINE_WIDTH: u32 = 2;
 pub const MARKER_SIZE: u32 = 4;
 
 pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 /// The ideal: what physics allows.
-pub const IDEAL: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub const IDEAL: RGBColor = RGBColor(0x70, 0x70, 0x70);
 /// The talk's published Python times.
 pub const PYTHON: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 /// Reference lines such as the core count.
@@ -59,12 +59,12 @@ pub const REFERENCE: RGBColor = RGBColor(0x99, 0x99, 0x99);
 pub const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 pub const GRID_LIGHT: RGBColor = RGBColor(0xf4, 0xf4, 0xf4);
 /// What the server could serve, under the client's in-flight line.
-pub const SERVER_AREA: RGBColor = RGBColor(0xcc, 0xcc, 0xcc);
+pub const SERVER_AREA: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
 
 /// One colour per model, the same in every chart, so a model is recognised at a glance.
 pub fn model_colour(model: &str) -> RGBColor {
     match model {
-        "sequential" => RGBColor(0x7f, 0x7f, 0x7f),
+        "sequential" => RGBColor(0x30, 0x30, 0x30),
         "threads" => RGBColor(0x1f, 0x77, 0xb4),
         "thread-pool" => RGBColor(0x17, 0xbe, 0xcf),
         "async" => RGBColor(0x2c, 0xa0, 0x2c),

@@ -64,12 +64,31 @@ fn best_and_worst<T>(
 }
 
 pub fn seed(bars: &[SeedBar]) -> String {
-    let Some(core) = best_and_worst(
-        bars,
-        |b| b.efficiency,
-        |b| against_ideal(&b.label, b.efficiency, b.median, b.ideal),
-    ) else {
-        return String::new();
+    let gap = |b: &SeedBar| b.median / b.ideal - 1.0;
+    // Within 2 % the ranking matters less than how close they all came.
+    let all_close = bars.len() > 1 && bars.iter().all(|b| (0.98..=1.0).contains(&b.efficiency));
+    let core = if all_close {
+        let by_gap = |a: &&SeedBar, b: &&SeedBar| gap(a).total_cmp(&gap(b));
+        let (best, worst) = (
+            bars.iter().min_by(by_gap).expect("bars"),
+            bars.iter().max_by(by_gap).expect("bars"),
+        );
+        format!(
+            "Every seed case came within {} of its ideal: {} closest ({} over), {} furthest",
+            pct(gap(worst)),
+            best.label,
+            pct(gap(best)),
+            worst.label
+        )
+    } else {
+        match best_and_worst(
+            bars,
+            |b| b.efficiency,
+            |b| against_ideal(&b.label, b.efficiency, b.median, b.ideal),
+        ) {
+            Some(core) => core,
+            None => return String::new(),
+        }
     };
     let ratios: Vec<f64> = bars
         .iter()
@@ -181,16 +200,48 @@ pub fn latency(rows: &[LatencyRow]) -> String {
     }
 }
 
+/// The closest to and furthest from the ideal among some sweep points, briefly.
+fn closest_and_furthest(points: &[&Point]) -> Option<String> {
+    let best = points
+        .iter()
+        .min_by(|a, b| distance(a.efficiency).total_cmp(&distance(b.efficiency)))?;
+    let worst = points
+        .iter()
+        .max_by(|a, b| distance(a.efficiency).total_cmp(&distance(b.efficiency)))?;
+    let best_says = if (0.99..=1.0).contains(&best.efficiency) {
+        format!(
+            "{} came within {} of its ideal",
+            best.model,
+            pct(best.median / best.ideal - 1.0)
+        )
+    } else {
+        format!(
+            "{} came closest to its ideal ({} efficiency)",
+            best.model,
+            pct(best.efficiency)
+        )
+    };
+    if points.len() == 1 || best.model == worst.model {
+        return Some(best_says);
+    }
+    Some(format!(
+        "{best_says} and {} fell furthest ({}, {} against {})",
+        worst.model,
+        pct(worst.efficiency),
+        secs(worst.median),
+        secs(worst.ideal)
+    ))
+}
+
 /// At the largest swept value of a panel: the closest to and furthest from the ideal.
 fn at_largest(panel: &Panel, name: &str) -> Option<String> {
     let top = panel.points.iter().map(|p| p.x).fold(0.0, f64::max);
     let at: Vec<&Point> = panel.points.iter().filter(|p| p.x == top).collect();
-    let clause = best_and_worst(
-        &at,
-        |p| p.efficiency,
-        |p| against_ideal(&p.model, p.efficiency, p.median, p.ideal),
-    )?;
-    Some(format!("{} ({name} = {top}): {clause}", panel.title))
+    Some(format!(
+        "at {name} = {top} {}, {}",
+        panel.title,
+        closest_and_furthest(&at)?
+    ))
 }
 
 pub fn io_sweep(panels: &[Panel]) -> String {
@@ -198,12 +249,20 @@ pub fn io_sweep(panels: &[Panel]) -> String {
     if parts.is_empty() {
         return String::new();
     }
-    format!("At the largest N, {}.", parts.join("; "))
+    capitalise(&parts.join("; ")) + "."
 }
 
 pub fn limit_sweep(panel: &Panel) -> String {
     match at_largest(panel, "k") {
-        Some(s) => format!("At the largest bound, {s}."),
+        Some(s) => capitalise(&s) + ".",
+        None => String::new(),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
 }
@@ -344,6 +403,15 @@ mod tests {
         let a = seed(&[bar("x", 2.0, 1.0)]);
         let b = seed(&[bar("x", 1.25, 1.0)]);
         assert!(a.contains("50 %") && b.contains("80 %"), "{a} / {b}");
+    }
+
+    #[test]
+    fn when_every_case_is_close_the_sentence_says_how_close() {
+        let s = seed(&[bar("a", 1.004, 1.0), bar("b", 3.03, 3.0)]);
+        assert!(
+            s.starts_with("Every seed case came within 1.0 % of its ideal: a closest (0.4 % over), b furthest"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
     (!points.is_empty()).then(|| {
         Box::new(LimitSweepChart {
             panel: Panel {
-                title: format!("{title}, {server}"),
+                title: format!("{server}, {title}"),
                 points,
             },
         }) as Box<dyn super::Chart>

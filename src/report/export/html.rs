@@ -29,7 +29,9 @@ body { font-family: 'DejaVu Sans', sans-serif; color: #222; max-width: 1100px; m
        padding: 0 1em; line-height: 1.45; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.82em; margin: 0.5em 0; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: right; vertical-align: top; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: right; vertical-align: top;
+         white-space: nowrap; }
+td:first-child { white-space: normal; min-width: 12em; }
 th { background: #f4f4f4; }
 td:first-child, th:first-child { text-align: left; }
 table.machine td { text-align: left; }
