@@ -35,6 +35,8 @@ pub enum Command {
     List,
     /// Print the JSON Schema of result files.
     Schema,
+    /// Render saved result files into reports/<machine-id>/: HTML, Markdown, CSV, charts.
+    Report(crate::report::ReportArgs),
     /// Run the slow server (what `concbench run` starts as its child).
     #[command(name = "__serve", hide = true)]
     Serve(concbench_server::ServerArgs),
