@@ -16,8 +16,13 @@ fn main() {
     println!("cargo:rustc-env=CONCBENCH_RUSTC={version}");
     let commit = output("git", &["rev-parse", "--short=12", "HEAD"]).unwrap_or_default();
     println!("cargo:rustc-env=CONCBENCH_GIT={commit}");
-    // Rebuild when the checked-out commit moves, not on every file change.
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
+    // Rebuild when the checked-out commit moves, not on every file change. Ask git where HEAD and the
+    // refs live: in a worktree `.git` is a file, and a path that does not exist makes every build dirty.
+    if let Some(dir) = output("git", &["rev-parse", "--git-dir"]) {
+        println!("cargo:rerun-if-changed={dir}/HEAD");
+    }
+    if let Some(dir) = output("git", &["rev-parse", "--git-common-dir"]) {
+        println!("cargo:rerun-if-changed={dir}/refs/heads");
+    }
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -35,6 +35,8 @@ pub enum Command {
     List,
     /// Print the JSON Schema of result files.
     Schema,
+    /// Render saved result files into reports/<machine-id>/: HTML, Markdown, CSV, charts.
+    Report(crate::report::ReportArgs),
     /// Run the slow server (what `concbench run` starts as its child).
     #[command(name = "__serve", hide = true)]
     Serve(concbench_server::ServerArgs),
@@ -54,9 +56,9 @@ pub struct RunArgs {
     /// What each task does.
     #[arg(long)]
     pub workload: Option<WorkloadKind>,
-    /// How the tasks run.
-    #[arg(long)]
-    pub model: Option<ModelKind>,
+    /// How the tasks run; several, comma-separated, run one case each (`--model threads,async`).
+    #[arg(long, value_delimiter = ',')]
+    pub model: Vec<ModelKind>,
     /// N: tasks, all submitted at once.
     #[arg(long, default_value_t = 3)]
     pub tasks: usize,
@@ -67,7 +69,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 3)]
     pub server_workers: usize,
     /// The server's delay per request (io) or the wait per task (sleep).
-    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration, allow_hyphen_values = true)]
+    #[arg(long, default_value = "1s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub delay: Duration,
     /// Measured repetitions per case (default 3; a suite's own otherwise).
     #[arg(long)]
@@ -85,7 +87,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub keep_alive: bool,
     /// io: a request with no complete answer after this long fails as `timeout`.
-    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration, allow_hyphen_values = true)]
+    #[arg(long, default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub timeout: Duration,
     /// cpu: iterations of the counting loop per task.
     #[arg(long, default_value_t = crate::plan::DEFAULT_CPU_ITERS)]
@@ -155,11 +157,9 @@ impl RunArgs {
             return Err(usage(format!("--path {:?} must start with /", self.path)));
         }
         let target = self.target.as_deref().map(check_target).transpose()?;
-        let (suite, mut cases) = match (self.suite, self.workload, self.model) {
+        let (suite, mut cases) = match (self.suite, self.workload, self.model.is_empty()) {
             (Some(suite), _, _) => (suite.name().to_string(), suite.cases()),
-            (None, Some(workload), Some(model)) => {
-                ("ad-hoc".to_string(), vec![self.ad_hoc(workload, model)?])
-            }
+            (None, Some(workload), false) => ("ad-hoc".to_string(), self.ad_hoc_cases(workload)?),
             _ => {
                 return Err(usage(format!(
                     "give --suite NAME ({}) or --workload W --model M",
@@ -178,7 +178,24 @@ impl RunArgs {
         })
     }
 
-    fn ad_hoc(&self, workload: WorkloadKind, model: ModelKind) -> anyhow::Result<Case> {
+    /// One case per `--model`, in the order given; with several, `--limit` goes to those that take one.
+    fn ad_hoc_cases(&self, workload: WorkloadKind) -> anyhow::Result<Vec<Case>> {
+        let several = self.model.len() > 1;
+        self.model
+            .iter()
+            .map(|&m| {
+                let limit = self.limit.filter(|_| !several || m.model().takes_limit());
+                self.ad_hoc(workload, m, limit)
+            })
+            .collect()
+    }
+
+    fn ad_hoc(
+        &self,
+        workload: WorkloadKind,
+        model: ModelKind,
+        limit: Option<usize>,
+    ) -> anyhow::Result<Case> {
         let m = model.model();
         if self.tasks == 0 || self.tasks > MAX_TASKS {
             return Err(usage(format!(
@@ -200,7 +217,7 @@ impl RunArgs {
                 .collect();
             names(&takers, ModelKind::name)
         };
-        match (self.limit, m.takes_limit()) {
+        match (limit, m.takes_limit()) {
             (Some(0), _) => return Err(usage("--limit must be at least 1")),
             (Some(_), false) => {
                 return Err(usage(format!(
@@ -237,9 +254,17 @@ impl RunArgs {
             keep_alive: self.keep_alive,
             timeout: self.timeout,
             retries: self.retries,
-            ..Case::new("ad-hoc", workload, model, self.tasks, self.limit)
+            ..Case::new("ad-hoc", workload, model, self.tasks, limit)
         })
     }
+}
+
+/// A humantime duration (`250ms`, `1s`) that says plainly when it is negative.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    if s.trim_start().starts_with('-') {
+        return Err("a duration cannot be negative; use 0s or more".into());
+    }
+    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 250ms, 1s, 2m)"))
 }
 
 /// An http URL of a server that answers a TCP connect within 2 s.

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod measure;
 pub mod model;
 pub mod plan;
+pub mod report;
 pub mod results;
 pub mod run;
 pub mod stats;

@@ -31,6 +31,7 @@ fn real_main() -> i32 {
             print!("{}", concbench::results::ResultFile::schema_json());
             Ok(0)
         }
+        Command::Report(args) => report_command(&args),
         Command::Serve(args) => Ok(concbench_server::run_cli(&args)),
         Command::Case => Ok(run::case::case_main()),
         Command::Worker => Ok(concbench::model::worker_main()),
@@ -68,4 +69,13 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
         None if !outcome.errors.is_empty() => 1,
         None => 0,
     })
+}
+
+fn report_command(args: &concbench::report::ReportArgs) -> anyhow::Result<i32> {
+    let outcome = concbench::report::report(args)?;
+    for s in &outcome.skipped {
+        eprintln!("skipped {}: {}", s.path.display(), s.why);
+    }
+    println!("{}", outcome.index.display());
+    Ok(0)
 }

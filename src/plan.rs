@@ -65,8 +65,20 @@ impl Suite {
             Suite::LimitSweep => limit_sweep(3),
             Suite::Cpu => cpu(5),
             Suite::Memory => memory(3),
-            // Sweeps trade repetitions for breadth: one sample per point, the seed keeps three.
-            Suite::Default => [seed(3), io_sweep(1), limit_sweep(1), cpu(3), memory(1)].concat(),
+            // Sweeps trade repetitions for breadth: one sample per point; the seed keeps three but no
+            // warm-up, since every repetition is a fresh process anyway. The waiting alone is ~275 s.
+            Suite::Default => {
+                let seed = seed(3).into_iter().map(|c| c.reps(3, 0));
+                let cpu = cpu(3).into_iter().map(|c| c.reps(3, 0));
+                [
+                    seed.collect(),
+                    io_sweep(1),
+                    limit_sweep(1),
+                    cpu.collect(),
+                    memory(1),
+                ]
+                .concat()
+            }
         }
     }
 }
@@ -401,6 +413,34 @@ mod tests {
         assert_eq!(
             Case::new("t", WorkloadKind::Cpu, Rayon, 4, Some(2)).limit,
             Some(2)
+        );
+    }
+}
+
+#[cfg(test)]
+mod budget {
+    use super::*;
+
+    /// Seconds of pure waiting a suite needs at the least: Σ ideal × (warm-ups + repetitions).
+    fn waiting(suite: Suite, t1: f64) -> f64 {
+        suite
+            .cases()
+            .iter()
+            .map(|c| c.ideal(2, Some(t1)) * (c.warmup + c.repeat) as f64)
+            .sum()
+    }
+
+    #[test]
+    fn the_default_suite_leaves_room_in_five_minutes() {
+        // t₁ of 20 M iterations is ~9 ms here; process start and bookkeeping take the rest of 300 s.
+        let floor = waiting(Suite::Default, 0.009);
+        assert!(
+            floor < 285.0,
+            "the default suite waits {floor:.1} s before any overhead"
+        );
+        assert!(
+            waiting(Suite::Seed, 0.009) < 60.0,
+            "the seed suite finishes in under 90 s"
         );
     }
 }

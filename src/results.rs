@@ -279,7 +279,8 @@ impl ResultFile {
                 .and_then(|n| n.to_str())
                 .unwrap_or("result")
         ));
-        let json = serde_json::to_vec_pretty(self).expect("result file serialises");
+        // Compact: a run of 10,000-task timelines is megabytes, rewritten after every case.
+        let json = serde_json::to_vec(self).expect("result file serialises");
         std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
         std::fs::rename(&tmp, path)
             .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))

@@ -173,17 +173,20 @@ fn cpu_counts_exactly_and_two_lanes_beat_one() {
     let _t = timing_lock();
     let cpu = spec(WorkloadKind::Cpu, "");
     let iters = cpu.cpu_iters;
-    let mut times = Vec::new();
-    for model in ModelKind::ALL {
-        let exec = model.model().run(&job(cpu.clone(), 8, 2)).unwrap();
-        assert!(
-            exec.records.iter().all(|r| r.result.outcome == Ok(iters)),
-            "{} counted wrong",
-            model.name()
-        );
-        times.push((model, exec.makespan()));
+    let mut times = vec![f64::INFINITY; ModelKind::ALL.len()];
+    // Best of three, interleaved, so a burst of load elsewhere does not decide the ratio.
+    for _ in 0..3 {
+        for (i, model) in ModelKind::ALL.into_iter().enumerate() {
+            let exec = model.model().run(&job(cpu.clone(), 8, 2)).unwrap();
+            assert!(
+                exec.records.iter().all(|r| r.result.outcome == Ok(iters)),
+                "{} counted wrong",
+                model.name()
+            );
+            times[i] = times[i].min(exec.makespan().as_secs_f64());
+        }
     }
-    let time = |m| times.iter().find(|(k, _)| *k == m).unwrap().1.as_secs_f64();
+    let time = |m| times[ModelKind::ALL.iter().position(|k| *k == m).unwrap()];
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);

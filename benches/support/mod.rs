@@ -1,5 +1,5 @@
 //! Shared by the criterion benches (`io`, `sleep`, `cpu`): the delay (`CONCBENCH_BENCH_DELAY`, 20 ms by
-//! default), the slow-server children a bench file needs, the shipped chart font, and one benchmark per
+//! default), the slow-server children a bench file needs, the chart font, and one benchmark per
 //! case that runs the library's own model — the code `concbench run` runs — and reports the model's
 //! makespan, so setup (runtime build, thread or process spawn) stays out of it as it does in result files.
 //! An iteration is a whole run of N tasks, so sampling is flat with criterion's minimum of ten samples,
@@ -20,8 +20,6 @@ use std::time::Duration;
 const EXE: &str = env!("CARGO_BIN_EXE_concbench");
 const DELAY_VAR: &str = "CONCBENCH_BENCH_DELAY";
 const DEFAULT_DELAY: Duration = Duration::from_millis(20);
-/// criterion's charts measure their labels with this font; see `register_font`.
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const SAMPLES: usize = 10;
 const RESAMPLES: usize = 10_000;
 const WARM_UP: Duration = Duration::from_secs(1);
@@ -36,7 +34,9 @@ pub struct Bench {
 
 impl Bench {
     pub fn from_env() -> anyhow::Result<Bench> {
-        register_font();
+        // criterion draws its charts with the same plotters as the report, whose ab_glyph feature has
+        // no fallback to system fonts: without the shipped font registered, its first chart panics.
+        concbench::report::style::ensure_font();
         let delay = match std::env::var(DELAY_VAR) {
             Err(std::env::VarError::NotPresent) => DEFAULT_DELAY,
             value => {
@@ -94,17 +94,6 @@ impl Bench {
         self.criterion.final_summary();
         Ok(())
     }
-}
-
-/// Make criterion's charts independent of the system's fonts. Its plotters backend draws SVG, but once
-/// plotters' `ab_glyph` feature is on (here, and in the report's charts) label sizes come from a font
-/// registered by name, and there is no fallback to fontconfig.
-fn register_font() {
-    use plotters::style::{register_font, FontStyle};
-    assert!(
-        register_font("sans-serif", FontStyle::Normal, FONT).is_ok(),
-        "assets/fonts/DejaVuSans.ttf is not a font file; restore it from git"
-    );
 }
 
 fn bench_case(

@@ -5,7 +5,7 @@
 
 pub mod cli;
 pub mod config;
-mod limits;
+pub mod limits;
 mod routes;
 mod serve;
 pub mod stats;

@@ -59,7 +59,7 @@ impl SlowServer {
     pub async fn start(config: Config) -> Result<SlowServer, StartError> {
         config.validate()?;
         if config.workers == 0 {
-            crate::limits::raise_nofile();
+            crate::limits::prepare_unbounded();
         }
         let data = listen(SocketAddr::new(config.bind, config.port), config.backlog)?;
         let control = listen(SocketAddr::new(config.bind, config.control_port), 128)?;
@@ -172,14 +172,7 @@ fn builder(keep_alive: bool, head_timeout: Duration) -> http1::Builder {
 /// these call accept, so connection W+1 waits in the kernel backlog, never in user space.
 async fn worker(listener: Arc<TcpListener>, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let http = builder(false, shared.config.head_timeout);
-    loop {
-        let stream = tokio::select! {
-            _ = stop.changed() => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) => { accept_failed(e).await; continue; }
-            },
-        };
+    while let Some(stream) = next_connection(&listener, &mut stop).await {
         tokio::select! {
             _ = stop.changed() => return,
             _ = serve_data(&http, stream, shared.clone(), true) => {}
@@ -225,7 +218,23 @@ async fn serve_data(http: &http1::Builder, stream: TcpStream, shared: Arc<Shared
     let _ = http.serve_connection(TokioIo::new(stream), service).await;
 }
 
-/// Accept can fail for lack of descriptors (EMFILE); back off instead of spinning on the error.
+/// The next accepted connection, or None once the server is stopping. Accept can fail for lack of
+/// descriptors (EMFILE); that backs off instead of spinning on the error.
+async fn next_connection(
+    listener: &TcpListener,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<TcpStream> {
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return None,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => return Some(stream),
+                Err(e) => accept_failed(e).await,
+            },
+        }
+    }
+}
+
 async fn accept_failed(e: std::io::Error) {
     eprintln!("slow-server: accept failed: {e}");
     tokio::time::sleep(Duration::from_millis(10)).await;
@@ -233,14 +242,7 @@ async fn accept_failed(e: std::io::Error) {
 
 async fn control_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let http = builder(true, shared.config.head_timeout);
-    loop {
-        let stream = tokio::select! {
-            _ = stop.changed() => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) => { accept_failed(e).await; continue; }
-            },
-        };
+    while let Some(stream) = next_connection(&listener, &mut stop).await {
         let (http, shared) = (http.clone(), shared.clone());
         tokio::spawn(async move {
             let service = service_fn(move |req| {

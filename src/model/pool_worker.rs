@@ -48,7 +48,9 @@ fn serve(input: impl BufRead, mut output: impl Write) -> anyhow::Result<()> {
     for line in lines {
         match serde_json::from_str(&line?)? {
             ToWorker::Task(task) => {
-                let result = workload.blocking();
+                // A panicking task fails alone, as in the in-process models; the worker lives on.
+                let result =
+                    crate::model::timed(std::time::Instant::now(), || workload.blocking()).result;
                 send(&mut output, &FromWorker::Done { task, result })?;
             }
             ToWorker::Init(_) => anyhow::bail!("a worker is initialised once"),

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// Per-task start/end times are kept for runs up to this size (the report's timeline).
 pub const TIMELINE_MAX_TASKS: usize = 10_000;
@@ -129,8 +131,13 @@ pub fn case_main() -> i32 {
     }
 }
 
-/// Run one repetition in a fresh child process; returns what it measured and what wait4 saw.
-pub fn run_isolated(exe: &Path, spec: &CaseSpec) -> anyhow::Result<(CaseOutput, rusage::Usage)> {
+/// Run one repetition in a fresh child process; returns what it measured and what wait4 saw. A child
+/// still running after `deadline` is killed.
+pub fn run_isolated(
+    exe: &Path,
+    spec: &CaseSpec,
+    deadline: Duration,
+) -> anyhow::Result<(CaseOutput, rusage::Usage)> {
     let mut cmd = Command::new(exe);
     cmd.arg("__case")
         .stdin(Stdio::piped())
@@ -150,13 +157,23 @@ pub fn run_isolated(exe: &Path, spec: &CaseSpec) -> anyhow::Result<(CaseOutput, 
         let _ = stderr.read_to_string(&mut s);
         s
     });
+    let (done, watchdog) = watch(child.id(), deadline);
     let mut out = String::new();
     let _ = child.stdout.take().expect("piped").read_to_string(&mut out);
     let _ = writer.join();
+    // Stop the watchdog before reaping, so it can never signal a recycled pid.
+    drop(done);
+    let hung = watchdog.join().unwrap_or(false);
     let (status, usage) = rusage::wait(child.id())?;
     super::children::set_current(0);
     let stderr = err_reader.join().unwrap_or_default();
     let code = rusage::exit_code(status);
+    if hung {
+        bail!(
+            "the case process was still running after {}: killed",
+            humantime::format_duration(deadline)
+        );
+    }
     if code != 0 {
         let why = stderr
             .trim()
@@ -168,4 +185,19 @@ pub fn run_isolated(exe: &Path, spec: &CaseSpec) -> anyhow::Result<(CaseOutput, 
     }
     let output = serde_json::from_str(out.trim()).context("reading the case process's output")?;
     Ok((output, usage))
+}
+
+/// A thread that kills `pid` unless the returned sender is dropped within `deadline`; it returns whether
+/// it had to.
+fn watch(pid: u32, deadline: Duration) -> (mpsc::Sender<()>, std::thread::JoinHandle<bool>) {
+    let (done, wait) = mpsc::channel::<()>();
+    let handle = std::thread::spawn(move || match wait.recv_timeout(deadline) {
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            // SAFETY: the child is not reaped yet (the parent joins this thread first), so the pid is ours.
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            true
+        }
+        _ => false,
+    });
+    (done, handle)
 }

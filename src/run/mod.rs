@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod children;
+pub mod preflight;
 mod progress;
 pub mod server;
 mod table;
@@ -15,12 +16,11 @@ use crate::results::{
     Summary,
 };
 use crate::workload::WorkloadKind;
-use anyhow::Context;
 use case::{CaseOutput, CaseSpec};
 use server::ServerChild;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 pub use table::summary_table;
 
@@ -65,12 +65,16 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let fix = "pass --out with a writable path";
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create results directory {}; {fix}", dir.display()))?;
+    let refuse = |what: &str, e: std::io::Error| -> anyhow::Error {
+        let msg = format!(
+            "cannot {what} {} ({e}); pass --out with a writable path",
+            dir.display()
+        );
+        crate::cli::UsageError(msg).into()
+    };
+    std::fs::create_dir_all(dir).map_err(|e| refuse("create results directory", e))?;
     let probe = dir.join(".concbench-write-probe");
-    std::fs::write(&probe, b"probe")
-        .with_context(|| format!("cannot write to {}; {fix}", dir.display()))?;
+    std::fs::write(&probe, b"probe").map_err(|e| refuse("write to", e))?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
@@ -81,9 +85,10 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&opts.machine, started));
+    let cores = opts.machine.allowed_cpus.len().max(1);
+    preflight::check(&opts.cases, cores)?;
     probe_writable(&path)?;
     children::catch_interrupts();
-    let cores = opts.machine.allowed_cpus.len().max(1);
     let now = || humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let mut file = ResultFile {
         schema_version: crate::results::SCHEMA_VERSION,
@@ -117,6 +122,8 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
             &mut progress,
         ) {
             Ok(result) => file.cases.push(result),
+            // The case cut short by a signal is no error of its own: the run just stops here.
+            Err(_) if children::interrupted().is_some() => break,
             Err(e) => {
                 progress.println(&format!("{id}: not measured: {e:#}"));
                 errors.push((id, format!("{e:#}")));
@@ -124,6 +131,15 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
         }
         file.updated = now();
         file.save(&path)?;
+    }
+    for (plan, s) in servers.iter_mut() {
+        if !s.alive() {
+            let w = plan.workers;
+            errors.push((
+                format!("server w{w}"),
+                format!("the slow server (pid {}) died during the run", s.pid()),
+            ));
+        }
     }
     drop(servers);
     progress.finish();
@@ -182,25 +198,23 @@ fn measure_case(
         _ => None,
     };
     let ideal = case.ideal(cores, t1);
+    // A repetition that outlives this is hung, not slow: it is killed and the case fails.
+    let deadline = Duration::from_secs_f64(30.0 + 10.0 * ideal) + case.timeout;
     let mut samples = Vec::new();
     for rep in 0..case.warmup + case.repeat {
         let warm = rep < case.warmup;
         progress.start_rep(&id, rep, case.warmup, case.repeat);
-        if let Some(s) = server {
-            s.reset()?;
-        }
-        let (out, usage) = case::run_isolated(&opts.exe, &spec)?;
+        // A server that died mid-case cannot be reset: the remaining repetitions still run (their
+        // tasks fail as connect) and are recorded without server counters.
+        let watched = server.filter(|s| s.reset().is_ok());
+        let (out, usage) = case::run_isolated(&opts.exe, &spec, deadline)?;
         anyhow::ensure!(children::interrupted().is_none(), "interrupted");
-        let observed = match server {
-            Some(s) => {
-                let st = s.stats()?;
-                Some(ServerObservation {
-                    served: st.served,
-                    max_in_flight: st.max_in_flight,
-                })
-            }
-            None => None,
-        };
+        let observed = watched
+            .and_then(|s| s.stats().ok())
+            .map(|st| ServerObservation {
+                served: st.served,
+                max_in_flight: st.max_in_flight,
+            });
         progress.end_rep(ideal);
         if !warm {
             samples.push(sample(out, usage, observed));
@@ -223,8 +237,11 @@ fn measure_case(
     })
 }
 
-/// t₁ for `cpu` ideals: one task, run sequentially in a case process like the measured ones; the median
-/// of three runs, cached per iteration count.
+const CALIBRATION_DEADLINE: Duration = Duration::from_secs(120);
+
+/// t₁ for `cpu` ideals: one task run sequentially in a case process like the measured ones, after a
+/// warm-up; the fastest of five, because an ideal must be a time no case can beat. Cached per iteration
+/// count.
 fn calibrate(exe: &Path, spec: &CaseSpec, cache: &mut HashMap<u64, f64>) -> anyhow::Result<f64> {
     let iters = spec.workload.cpu_iters;
     if let Some(&t1) = cache.get(&iters) {
@@ -236,11 +253,15 @@ fn calibrate(exe: &Path, spec: &CaseSpec, cache: &mut HashMap<u64, f64>) -> anyh
         limit: 1,
         ..spec.clone()
     };
-    let mut times = Vec::new();
-    for _ in 0..3 {
-        times.push(case::run_isolated(exe, &one)?.0.makespan_s);
+    let mut t1 = f64::INFINITY;
+    for run in 0..6 {
+        let took = case::run_isolated(exe, &one, CALIBRATION_DEADLINE)?
+            .0
+            .makespan_s;
+        if run > 0 {
+            t1 = t1.min(took);
+        }
     }
-    let t1 = crate::stats::median(&times);
     cache.insert(iters, t1);
     Ok(t1)
 }

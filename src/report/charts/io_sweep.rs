@@ -1,0 +1,79 @@
+//! The io-sweep chart: makespan against the number of tasks N (log-log), one line per model and its
+//! ideal dashed, in one panel per server (W workers, then the unbounded server), so where each model leaves
+//! its ideal as N grows is read off directly.
+
+use super::sweep::{self, Panel, Point};
+use super::{frame, ChartInfo, DrawResult, Plot};
+use crate::report::data::{self, ReportData};
+use crate::report::style::{self, SWEEP_PANEL_HEIGHT};
+use crate::report::takeaway;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub struct IoSweepChart {
+    pub panels: Vec<Panel>,
+}
+
+/// A panel's title from its server.
+pub fn server_title(workers: Option<usize>) -> String {
+    match workers {
+        Some(w) => format!("against W = {w} server workers"),
+        None => "against the unbounded server".to_string(),
+    }
+}
+
+pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+    let mut servers: Vec<Option<usize>> = Vec::new();
+    let cases = data.group("io-sweep");
+    for c in &cases {
+        if let Some(w) = data::server_workers(c) {
+            if !servers.contains(&w) {
+                servers.push(w);
+            }
+        }
+    }
+    let panels: Vec<Panel> = servers
+        .into_iter()
+        .map(|w| Panel {
+            title: server_title(w),
+            points: cases
+                .iter()
+                .filter(|c| data::server_workers(c) == Some(w) && !c.samples.is_empty())
+                .map(|c| Point::of(c, c.params.tasks))
+                .collect(),
+        })
+        .filter(|p| !p.points.is_empty())
+        .collect();
+    (!panels.is_empty()).then(|| Box::new(IoSweepChart { panels }) as Box<dyn super::Chart>)
+}
+
+impl Plot for IoSweepChart {
+    fn info(&self) -> ChartInfo {
+        ChartInfo {
+            stem: "io-sweep",
+            title: "I/O sweep: makespan as the number of tasks grows".into(),
+            how_to_read: "Makespan against the number of tasks N, both on log scales, one line per \
+                model, in one panel per server. Each dashed grey line is an ideal, ⌈N / min(k, W)⌉ × delay, for \
+                the bound k of the models that follow it. A model on its dashed line overlaps every wait \
+                the server allows; one that climbs away pays for its own overhead.",
+            takeaway: takeaway::io_sweep(&self.panels),
+            series: sweep::legend(&self.panels)
+                .into_iter()
+                .map(|e| e.1)
+                .collect(),
+            size: (
+                style::WIDTH,
+                110 + self.panels.len() as u32 * SWEEP_PANEL_HEIGHT,
+            ),
+        }
+    }
+
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+        let area = frame(root, &Plot::info(self).title, &sweep::legend(&self.panels))?;
+        let areas = area.split_evenly((self.panels.len(), 1));
+        for (panel, a) in self.panels.iter().zip(areas.iter()) {
+            sweep::draw_panel(a, panel, "tasks N (log scale)")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! The latency chart: task-latency percentiles (p50, p90, p99, max; medians over repetitions) per seed
+//! case, as four bars in one row per case. Task latency runs from submission to completion, so time a
+//! task spent queued — in the client or at the server — counts.
+
+use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
+use crate::report::data::{self, ReportData};
+use crate::report::style::{
+    self, CASE_LABEL_AREA, MARGIN, PERCENTILE_COLOURS, TICK_SIZE, X_LABEL_AREA,
+};
+use crate::report::{fmt, takeaway};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One seed case's latency percentiles, seconds.
+#[derive(Debug, Clone)]
+pub struct LatencyRow {
+    pub label: String,
+    /// p50, p90, p99, max.
+    pub values: [f64; 4],
+}
+
+pub struct LatencyChart {
+    pub rows: Vec<LatencyRow>,
+}
+
+pub const PERCENTILES: [&str; 4] = ["p50", "p90", "p99", "max"];
+
+pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+    let rows: Vec<LatencyRow> = data
+        .group("seed")
+        .into_iter()
+        .filter(|c| !c.samples.is_empty())
+        .map(|c| LatencyRow {
+            label: data::label(c),
+            values: [
+                data::median_of(c, |s| s.task_latency.p50),
+                data::median_of(c, |s| s.task_latency.p90),
+                data::median_of(c, |s| s.task_latency.p99),
+                data::median_of(c, |s| s.task_latency.max),
+            ],
+        })
+        .collect();
+    (!rows.is_empty()).then(|| Box::new(LatencyChart { rows }) as Box<dyn super::Chart>)
+}
+
+impl LatencyChart {
+    fn legend() -> Vec<super::Entry> {
+        PERCENTILES
+            .iter()
+            .zip(PERCENTILE_COLOURS)
+            .map(|(p, c)| (Mark::Bar(c), p.to_string()))
+            .collect()
+    }
+}
+
+impl Plot for LatencyChart {
+    fn info(&self) -> ChartInfo {
+        ChartInfo {
+            stem: "latency",
+            title: "Task latency percentiles, seed cases".into(),
+            how_to_read: "One row per seed case; its four bars are the 50th, 90th and 99th percentile \
+                and the maximum of task latency, from the moment a task was submitted to the moment \
+                it finished (medians over repetitions). Bars of equal length: every task took as long \
+                as the typical one. A long max beside a short p50: some tasks queued.",
+            takeaway: takeaway::latency(&self.rows),
+            series: Self::legend().into_iter().map(|e| e.1).collect(),
+            size: (style::WIDTH, style::HEIGHT),
+        }
+    }
+
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+        let area = frame(root, &Plot::info(self).title, &Self::legend())?;
+        let n = self.rows.len();
+        let x_max = self
+            .rows
+            .iter()
+            .flat_map(|r| r.values)
+            .fold(0.0f64, f64::max)
+            * 1.08;
+        let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
+        let mut chart = ChartBuilder::on(&area)
+            .margin(MARGIN)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(CASE_LABEL_AREA)
+            .build_cartesian_2d(
+                0.0..x_max.max(1e-3),
+                // With one label per row allowed, the ticks fall on the whole numbers: one per row.
+                -0.5..n as f64 - 0.5,
+            )?;
+        chart
+            .configure_mesh()
+            .bold_line_style(style::GRID)
+            .light_line_style(style::GRID_LIGHT)
+            .disable_y_mesh()
+            .y_labels(n)
+            .x_desc("task latency, seconds")
+            .x_label_formatter(&|v| fmt::tick(*v))
+            .y_label_formatter(&|v| {
+                let i = n as f64 - 1.0 - v.round();
+                match (v.fract() == 0.0, labels.get(i as usize)) {
+                    (true, Some(l)) => l.clone(),
+                    _ => String::new(),
+                }
+            })
+            .label_style(font(TICK_SIZE))
+            .axis_desc_style(font(style::AXIS_DESC_SIZE))
+            .draw()?;
+        let band = 0.8 / PERCENTILES.len() as f64;
+        for (i, r) in self.rows.iter().enumerate() {
+            let top = (n - 1 - i) as f64 + 0.4;
+            chart.draw_series(r.values.iter().zip(PERCENTILE_COLOURS).enumerate().map(
+                |(j, (&v, c))| {
+                    let y1 = top - j as f64 * band;
+                    Rectangle::new([(0.0, y1 - band * 0.9), (v, y1)], c.filled())
+                },
+            ))?;
+        }
+        Ok(())
+    }
+}

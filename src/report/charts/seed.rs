@@ -1,0 +1,171 @@
+//! The seed chart: the talk's clients as one horizontal bar per seed case — the measured median with the
+//! interval of the median as a whisker — beside a grey bar for its ideal, and the talk's published
+//! Python time as a red tick on the cases that reproduce one of its clients.
+
+use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
+use crate::report::data::{self, ReportData};
+use crate::report::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, VALUE_SIZE, X_LABEL_AREA};
+use crate::report::talk::{talk_time, TalkTime};
+use crate::report::{fmt, takeaway};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One seed case as the chart draws it.
+#[derive(Debug, Clone)]
+pub struct SeedBar {
+    pub label: String,
+    pub median: f64,
+    pub ci: (f64, f64),
+    pub ideal: f64,
+    pub efficiency: f64,
+    pub talk: Option<&'static TalkTime>,
+}
+
+pub struct SeedChart {
+    pub bars: Vec<SeedBar>,
+}
+
+pub const MEASURED: &str = "measured median, whisker: CI of the median";
+pub const IDEAL: &str = "ideal";
+pub const PYTHON: &str = "Python, as published in the talk";
+
+pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+    let bars: Vec<SeedBar> = data
+        .group("seed")
+        .into_iter()
+        .filter(|c| !c.samples.is_empty())
+        .map(|c| SeedBar {
+            label: data::label(c),
+            median: c.summary.makespan.median,
+            ci: (c.summary.makespan.ci_low, c.summary.makespan.ci_high),
+            ideal: c.ideal_s,
+            efficiency: c.summary.efficiency,
+            talk: talk_time(c),
+        })
+        .collect();
+    (!bars.is_empty()).then(|| Box::new(SeedChart { bars }) as Box<dyn super::Chart>)
+}
+
+impl SeedChart {
+    fn legend(&self) -> Vec<super::Entry> {
+        let mut l = vec![
+            (Mark::Bar(MEASURED_COLOUR), MEASURED.to_string()),
+            (Mark::Bar(IDEAL_COLOUR), IDEAL.to_string()),
+        ];
+        if self.bars.iter().any(|b| b.talk.is_some()) {
+            l.push((Mark::Tick(style::PYTHON), PYTHON.to_string()));
+        }
+        l
+    }
+}
+
+const MEASURED_COLOUR: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
+const IDEAL_COLOUR: RGBColor = RGBColor(0xc8, 0xc8, 0xc8);
+
+impl Plot for SeedChart {
+    fn info(&self) -> ChartInfo {
+        ChartInfo {
+            stem: "seed",
+            title: "The talk's clients: measured makespan beside the ideal".into(),
+            how_to_read: "One row per seed case (3 slow-server workers, 1 s per request). The blue bar \
+                is the median makespan with the confidence interval of the median as a whisker; the grey \
+                bar below it is the ideal, what physics allows. A red tick marks the time the talk \
+                published for the same client in Python. Shorter is better; a blue bar as long as its \
+                grey one is a model that wastes nothing.",
+            takeaway: takeaway::seed(&self.bars),
+            series: self.legend().into_iter().map(|e| e.1).collect(),
+            size: (style::WIDTH, style::HEIGHT),
+        }
+    }
+
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+        let area = frame(root, &Plot::info(self).title, &self.legend())?;
+        let n = self.bars.len();
+        let longest = self
+            .bars
+            .iter()
+            .flat_map(|b| [b.median, b.ci.1, b.ideal, b.talk.map_or(0.0, |t| t.seconds)])
+            .fold(0.0f64, f64::max);
+        // Room on the right for the value labels.
+        let x_max = longest * 1.5;
+        // Row i from the top sits at y = n-1-i; the measured bar above its centre, the ideal below.
+        let row = |i: usize| (n - 1 - i) as f64;
+        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        let mut chart = ChartBuilder::on(&area)
+            .margin(MARGIN)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(CASE_LABEL_AREA)
+            .build_cartesian_2d(
+                0.0..x_max,
+                // With one label per row allowed, the ticks fall on the whole numbers: one per row.
+                -0.5..n as f64 - 0.5,
+            )?;
+        chart
+            .configure_mesh()
+            .bold_line_style(style::GRID)
+            .light_line_style(style::GRID_LIGHT)
+            .disable_y_mesh()
+            .y_labels(n)
+            .x_desc("makespan, seconds")
+            .x_label_formatter(&|v| fmt::tick(*v))
+            .y_label_formatter(&|v| {
+                let i = n as f64 - 1.0 - v.round();
+                match (v.fract() == 0.0, labels.get(i as usize)) {
+                    (true, Some(l)) => l.clone(),
+                    _ => String::new(),
+                }
+            })
+            .label_style(font(TICK_SIZE))
+            .axis_desc_style(font(style::AXIS_DESC_SIZE))
+            .draw()?;
+        for (i, b) in self.bars.iter().enumerate() {
+            let y = row(i);
+            let (top, mid, low) = (y + 0.40, y + 0.22, y + 0.04);
+            chart.draw_series([
+                Rectangle::new([(0.0, low), (b.median, top)], MEASURED_COLOUR.filled()),
+                Rectangle::new(
+                    [(0.0, y - 0.40), (b.ideal, y - 0.04)],
+                    IDEAL_COLOUR.filled(),
+                ),
+            ])?;
+            let whisker = style::TEXT.stroke_width(2);
+            chart.draw_series([
+                PathElement::new(vec![(b.ci.0, mid), (b.ci.1, mid)], whisker),
+                PathElement::new(vec![(b.ci.0, mid - 0.08), (b.ci.0, mid + 0.08)], whisker),
+                PathElement::new(vec![(b.ci.1, mid - 0.08), (b.ci.1, mid + 0.08)], whisker),
+            ])?;
+            let mut right = b.median.max(b.ci.1);
+            if let Some(t) = b.talk {
+                chart.draw_series([PathElement::new(
+                    vec![(t.seconds, y - 0.02), (t.seconds, y + 0.46)],
+                    style::PYTHON.stroke_width(4),
+                )])?;
+                right = right.max(t.seconds);
+            }
+            let value = font(VALUE_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+            let gap = x_max * 0.01;
+            chart.draw_series([
+                Text::new(
+                    match b.talk {
+                        Some(t) => format!(
+                            "{} · {} · Python {}",
+                            fmt::secs(b.median),
+                            fmt::pct(b.efficiency),
+                            fmt::secs(t.seconds)
+                        ),
+                        None => format!("{} · {}", fmt::secs(b.median), fmt::pct(b.efficiency)),
+                    },
+                    (right + gap, mid),
+                    value.clone(),
+                ),
+                Text::new(
+                    format!("ideal {}", fmt::secs(b.ideal)),
+                    (b.ideal + gap, y - 0.22),
+                    value.color(&style::IDEAL),
+                ),
+            ])?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,207 @@
+//! The timeline chart: for each seed case, the number of tasks in flight over one typical repetition,
+//! from the per-task [start, end] times, over a grey area showing what the server could serve at that
+//! moment, min(in flight, W). Where the line rises above the area, requests wait in the server's
+//! listen backlog: queueing seen at a glance.
+
+use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
+use crate::report::data::{self, ReportData};
+use crate::report::style::{self, MARGIN, PANEL_COLUMNS, PANEL_HEIGHT, TICK_SIZE};
+use crate::report::{fmt, takeaway};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One seed case's typical repetition as a step function of tasks in flight.
+#[derive(Debug, Clone)]
+pub struct Lane {
+    pub label: String,
+    pub model: String,
+    pub tasks: usize,
+    /// Server workers; None = unbounded.
+    pub workers: Option<usize>,
+    pub makespan: f64,
+    /// (time, tasks in flight from then on), starting at (0, 0).
+    pub steps: Vec<(f64, usize)>,
+    pub peak: usize,
+    /// Most requests waiting for a worker at once: in flight beyond W.
+    pub waiting_peak: usize,
+    /// Time × requests spent waiting for a worker, task-seconds.
+    pub waiting_task_s: f64,
+}
+
+impl Lane {
+    /// From per-task [start, end] times; `workers` bounds what the server serves.
+    pub fn from_timeline(
+        label: String,
+        model: String,
+        workers: Option<usize>,
+        timeline: &[[f64; 2]],
+    ) -> Lane {
+        let mut events: Vec<(f64, i64)> = timeline
+            .iter()
+            .flat_map(|&[s, e]| [(s, 1), (e, -1)])
+            .collect();
+        // At one instant a task ending frees its slot before the next one starts.
+        events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut steps = vec![(0.0, 0usize)];
+        let (mut now, mut last_t) = (0i64, 0.0f64);
+        let (mut peak, mut waiting_peak, mut waiting_task_s) = (0usize, 0usize, 0.0f64);
+        let cap = workers.unwrap_or(usize::MAX);
+        for (t, d) in events {
+            let waiting = (now as usize).saturating_sub(cap);
+            waiting_task_s += waiting as f64 * (t - last_t);
+            now += d;
+            last_t = t;
+            match steps.last_mut() {
+                Some(last) if last.0 == t => last.1 = now.max(0) as usize,
+                _ => steps.push((t, now.max(0) as usize)),
+            }
+            peak = peak.max(now.max(0) as usize);
+            waiting_peak = waiting_peak.max((now.max(0) as usize).saturating_sub(cap));
+        }
+        let makespan = timeline.iter().map(|t| t[1]).fold(0.0, f64::max);
+        Lane {
+            label,
+            model,
+            tasks: timeline.len(),
+            workers,
+            makespan,
+            steps,
+            peak,
+            waiting_peak,
+            waiting_task_s,
+        }
+    }
+
+    /// Step points of a curve: horizontal then vertical moves, ending at the makespan.
+    fn staircase(&self, cap: Option<usize>) -> Vec<(f64, f64)> {
+        let limit = |n: usize| cap.map_or(n, |w| n.min(w)) as f64;
+        let mut out = Vec::new();
+        let mut prev = 0.0;
+        for &(t, n) in &self.steps {
+            out.push((t, prev));
+            prev = limit(n);
+            out.push((t, prev));
+        }
+        out
+    }
+}
+
+pub struct TimelineChart {
+    pub lanes: Vec<Lane>,
+}
+
+pub const CLIENT: &str = "tasks in flight, client side (line in the model's colour)";
+pub const SERVER: &str = "what the server could serve: min(in flight, W)";
+
+pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+    let lanes: Vec<Lane> = data
+        .group("seed")
+        .into_iter()
+        .filter_map(|c| {
+            let timeline = data::typical_sample(c)?.timeline.as_ref()?;
+            let workers = data::server_workers(c).flatten();
+            (!timeline.is_empty()).then(|| {
+                Lane::from_timeline(data::label(c), c.params.model.clone(), workers, timeline)
+            })
+        })
+        .collect();
+    (!lanes.is_empty()).then(|| Box::new(TimelineChart { lanes }) as Box<dyn super::Chart>)
+}
+
+impl TimelineChart {
+    fn legend() -> Vec<super::Entry> {
+        vec![
+            (Mark::Line(style::TEXT), CLIENT.to_string()),
+            (Mark::Bar(style::SERVER_AREA), SERVER.to_string()),
+        ]
+    }
+
+    fn rows(&self) -> usize {
+        self.lanes.len().div_ceil(PANEL_COLUMNS)
+    }
+}
+
+impl Plot for TimelineChart {
+    fn info(&self) -> ChartInfo {
+        ChartInfo {
+            stem: "timeline",
+            title: "Tasks in flight over time, seed cases".into(),
+            how_to_read: "One panel per seed case, drawn from one typical repetition (the one nearest \
+                the median). The coloured line counts the tasks the client had started and not yet \
+                finished; the grey area is what the server could serve at that moment, at most W \
+                workers. Line above the area: requests waiting in the server's listen backlog. Line \
+                below W: the client left workers idle.",
+            takeaway: takeaway::timeline(&self.lanes),
+            series: Self::legend().into_iter().map(|e| e.1).collect(),
+            size: (style::WIDTH, 90 + self.rows() as u32 * PANEL_HEIGHT),
+        }
+    }
+
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+        let area = frame(root, &Plot::info(self).title, &Self::legend())?;
+        let x_max = self.lanes.iter().map(|l| l.makespan).fold(0.0, f64::max) * 1.05;
+        let y_max = self.lanes.iter().map(|l| l.peak).max().unwrap_or(1) as f64 + 1.0;
+        let panels = area.split_evenly((self.rows(), PANEL_COLUMNS));
+        for (lane, panel) in self.lanes.iter().zip(panels.iter()) {
+            let w = lane
+                .workers
+                .map_or("unbounded server".to_string(), |w| format!("W = {w}"));
+            let mut chart = ChartBuilder::on(panel)
+                .caption(format!("{} ({w})", lane.label), font(style::SUBTITLE_SIZE))
+                .margin(MARGIN / 2)
+                .x_label_area_size(28)
+                .y_label_area_size(34)
+                .build_cartesian_2d(0.0..x_max.max(1e-3), 0.0..y_max)?;
+            chart
+                .configure_mesh()
+                .bold_line_style(style::GRID)
+                .light_line_style(style::GRID_LIGHT)
+                .x_labels(6)
+                .y_labels(5)
+                .x_label_formatter(&|v| format!("{} s", fmt::tick(*v)))
+                .y_label_formatter(&|v| format!("{v:.0}"))
+                .label_style(font(TICK_SIZE - 2))
+                .draw()?;
+            let mut served = lane.staircase(Some(lane.workers.unwrap_or(usize::MAX)));
+            served.push((lane.makespan, 0.0));
+            served.push((0.0, 0.0));
+            chart.draw_series([Polygon::new(served, style::SERVER_AREA.filled())])?;
+            chart.draw_series(LineSeries::new(
+                lane.staircase(None),
+                style::model_colour(&lane.model).stroke_width(style::LINE_WIDTH),
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nine_tasks_on_three_workers_wait_nine_task_seconds() {
+        // Nine threads start at once; the server serves three a second.
+        let timeline: Vec<[f64; 2]> = (0..9).map(|i| [0.0, (i / 3 + 1) as f64]).collect();
+        let lane = Lane::from_timeline("t".into(), "threads".into(), Some(3), &timeline);
+        assert_eq!((lane.peak, lane.waiting_peak), (9, 6));
+        assert!(
+            (lane.waiting_task_s - 9.0).abs() < 1e-9,
+            "{}",
+            lane.waiting_task_s
+        );
+        assert_eq!(lane.makespan, 3.0);
+        assert_eq!(lane.steps, vec![(0.0, 9), (1.0, 6), (2.0, 3), (3.0, 0)]);
+    }
+
+    #[test]
+    fn a_bounded_client_never_waits_at_the_server() {
+        // A semaphore of 3: each task starts when one ends.
+        let timeline: Vec<[f64; 2]> = (0..9)
+            .map(|i| [(i / 3) as f64, (i / 3 + 1) as f64])
+            .collect();
+        let lane = Lane::from_timeline("t".into(), "async-semaphore".into(), Some(3), &timeline);
+        assert_eq!((lane.peak, lane.waiting_peak), (3, 0));
+        assert_eq!(lane.waiting_task_s, 0.0);
+    }
+}

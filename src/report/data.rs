@@ -1,0 +1,152 @@
+//! What a report is drawn from: the cases of one machine's result files merged into one list (a case
+//! measured again in a newer file replaces the older measurement), with where each came from and which
+//! files were skipped. Also the small readings every chart and table shares: a case's label, its k, W,
+//! the sample nearest its median.
+
+use crate::results::{CaseResult, Machine, ResultFile, Sample};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// One result file that went into the report.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub suite: String,
+    pub started: String,
+    pub complete: bool,
+    pub interrupted: Option<String>,
+    pub concbench_version: String,
+    pub git_commit: Option<String>,
+    pub cases: usize,
+}
+
+/// A file left out of the report, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub why: String,
+}
+
+/// Everything a report shows, read from result files only.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    /// The machine of the newest file.
+    pub machine: Machine,
+    /// Oldest first.
+    pub sources: Vec<Source>,
+    pub skipped: Vec<Skipped>,
+    /// Merged cases, in the order they first ran.
+    pub cases: Vec<CaseResult>,
+}
+
+impl ReportData {
+    /// Merge files of one machine; `files` in any order, the newest measurement of a case wins.
+    pub fn merge(mut files: Vec<(PathBuf, ResultFile)>, skipped: Vec<Skipped>) -> ReportData {
+        files.sort_by(|a, b| a.1.started.cmp(&b.1.started));
+        let machine = files
+            .last()
+            .map(|(_, f)| f.machine.clone())
+            .expect("merge is given at least one file");
+        let mut cases: Vec<CaseResult> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut sources = Vec::new();
+        for (path, file) in files {
+            sources.push(Source {
+                path,
+                suite: file.suite.clone(),
+                started: file.started.clone(),
+                complete: file.complete,
+                interrupted: file.interrupted.clone(),
+                concbench_version: file.concbench_version.clone(),
+                git_commit: file.git_commit.clone(),
+                cases: file.cases.len(),
+            });
+            for case in file.cases {
+                match index.get(&case.id) {
+                    Some(&i) => cases[i] = case,
+                    None => {
+                        index.insert(case.id.clone(), cases.len());
+                        cases.push(case);
+                    }
+                }
+            }
+        }
+        ReportData {
+            machine,
+            sources,
+            skipped,
+            cases,
+        }
+    }
+
+    /// The cases of one suite group, in run order.
+    pub fn group(&self, group: &str) -> Vec<&CaseResult> {
+        self.cases.iter().filter(|c| c.group == group).collect()
+    }
+
+    /// Every group present, in the order its first case ran.
+    pub fn groups(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in &self.cases {
+            if !out.contains(&c.group.as_str()) {
+                out.push(&c.group);
+            }
+        }
+        out
+    }
+
+    /// Cores the runs could use: the allowed CPU set, as the ideals assume.
+    pub fn cores(&self) -> usize {
+        match self.machine.allowed_cpus.len() {
+            0 => self.machine.logical_cores.max(1),
+            n => n,
+        }
+    }
+}
+
+/// A short readable name for a case in charts: model, then k and N (`async-semaphore k=3 N=9`).
+pub fn label(c: &CaseResult) -> String {
+    match c.params.limit {
+        Some(k) => format!("{} k={k} N={}", c.params.model, c.params.tasks),
+        None => format!("{} N={}", c.params.model, c.params.tasks),
+    }
+}
+
+/// k as the model saw it: its limit, or N for models without one.
+pub fn k(c: &CaseResult) -> usize {
+    c.params.limit.unwrap_or(c.params.tasks)
+}
+
+/// Server workers W: None without a server, Some(None) for the unbounded server.
+pub fn server_workers(c: &CaseResult) -> Option<Option<usize>> {
+    c.server
+        .as_ref()
+        .map(|s| (s.workers > 0).then_some(s.workers))
+}
+
+/// The measured sample whose makespan is nearest the median: the typical repetition to draw.
+pub fn typical_sample(c: &CaseResult) -> Option<&Sample> {
+    let m = c.summary.makespan.median;
+    c.samples.iter().min_by(|a, b| {
+        (a.makespan_s - m)
+            .abs()
+            .total_cmp(&(b.makespan_s - m).abs())
+    })
+}
+
+/// Median over samples of one figure.
+pub fn median_of(c: &CaseResult, f: impl Fn(&Sample) -> f64) -> f64 {
+    crate::stats::median(&c.samples.iter().map(f).collect::<Vec<_>>())
+}
+
+/// Peak memory of a case in KiB, counting process-pool workers beside their parent.
+pub fn total_rss_kib(c: &CaseResult) -> f64 {
+    median_of(c, |s| {
+        (s.max_rss_kib + s.workers.map(|w| w.rss_sum_kib).unwrap_or(0)) as f64
+    })
+}
+
+/// Peak memory per concurrent task, KiB: what one more task in flight costs, base included.
+pub fn rss_per_task_kib(c: &CaseResult) -> f64 {
+    total_rss_kib(c) / c.params.concurrency.max(1) as f64
+}

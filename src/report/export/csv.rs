@@ -1,0 +1,108 @@
+//! results.csv: one row per case with every parameter and summary column as a plain number, for
+//! spreadsheets and scripts; fields are quoted per RFC 4180 when they need it.
+
+use super::{Exporter, Rendered};
+use crate::report::data;
+use crate::results::CaseResult;
+
+pub struct Csv;
+
+/// One column: its header and how to read it off a case.
+type Column = (&'static str, fn(&CaseResult) -> String);
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+const COLUMNS: &[Column] = &[
+    ("id", |c| c.id.clone()),
+    ("group", |c| c.group.clone()),
+    ("workload", |c| c.params.workload.clone()),
+    ("model", |c| c.params.model.clone()),
+    ("tasks", |c| c.params.tasks.to_string()),
+    ("limit", |c| opt(c.params.limit)),
+    ("concurrency", |c| c.params.concurrency.to_string()),
+    ("cpu_lanes", |c| c.params.cpu_lanes.to_string()),
+    ("server_workers", |c| {
+        opt(c.server.as_ref().map(|s| s.workers))
+    }),
+    ("server_delay_ms", |c| {
+        opt(c.server.as_ref().map(|s| s.delay_ms))
+    }),
+    ("delay_ms", |c| opt(c.params.delay_ms)),
+    ("cpu_iters", |c| opt(c.params.cpu_iters)),
+    ("path", |c| opt(c.params.path.clone())),
+    ("keep_alive", |c| c.params.keep_alive.to_string()),
+    ("samples", |c| c.samples.len().to_string()),
+    ("warmup", |c| c.warmup.to_string()),
+    ("t1_s", |c| opt(c.t1_s)),
+    ("ideal_s", |c| c.ideal_s.to_string()),
+    ("makespan_median_s", |c| {
+        c.summary.makespan.median.to_string()
+    }),
+    ("makespan_min_s", |c| c.summary.makespan.min.to_string()),
+    ("makespan_max_s", |c| c.summary.makespan.max.to_string()),
+    ("makespan_mad_s", |c| c.summary.makespan.mad.to_string()),
+    ("makespan_ci_low_s", |c| {
+        c.summary.makespan.ci_low.to_string()
+    }),
+    ("makespan_ci_high_s", |c| {
+        c.summary.makespan.ci_high.to_string()
+    }),
+    ("makespan_ci_level", |c| {
+        c.summary.makespan.ci_level.to_string()
+    }),
+    ("efficiency", |c| c.summary.efficiency.to_string()),
+    ("bottleneck", |c| c.summary.bottleneck.clone()),
+    ("setup_s", |c| c.summary.setup_s.to_string()),
+    ("task_p50_s", |c| c.summary.task_p50_s.to_string()),
+    ("task_p99_s", |c| c.summary.task_p99_s.to_string()),
+    ("cpu_s", |c| c.summary.cpu_s.to_string()),
+    ("max_rss_kib", |c| c.summary.max_rss_kib.to_string()),
+    ("total_rss_kib", |c| data::total_rss_kib(c).to_string()),
+    ("rss_per_task_kib", |c| {
+        data::rss_per_task_kib(c).to_string()
+    }),
+    ("threads_peak", |c| c.summary.threads_peak.to_string()),
+    ("ctx_switches", |c| c.summary.ctx_switches.to_string()),
+    ("server_max_in_flight", |c| {
+        opt(c.summary.server_max_in_flight)
+    }),
+    ("failures", |c| c.summary.failures.to_string()),
+];
+
+/// A field as RFC 4180 wants it: quoted, quotes doubled, when it holds a separator, quote or break.
+pub fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+impl Exporter for Csv {
+    fn file_name(&self) -> &'static str {
+        "results.csv"
+    }
+
+    fn render(&self, r: &Rendered) -> String {
+        let line = |cells: Vec<String>| cells.join(",") + "\n";
+        let mut out = line(COLUMNS.iter().map(|(h, _)| h.to_string()).collect());
+        for c in &r.data.cases {
+            out += &line(COLUMNS.iter().map(|(_, f)| field(&f(c))).collect());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn fields_with_separators_are_quoted() {
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("plain"), "plain");
+    }
+}

@@ -1,0 +1,103 @@
+//! report.md: the machine summary, each chart as a PNG link with its takeaway, then the tables, for
+//! reading on a forge. Every string from a result file is escaped, so a name cannot inject markup.
+
+use super::{chart_file, machine_summary, Exporter, Rendered, HOW_TO_READ};
+use crate::report::table::Table;
+
+pub struct Markdown;
+
+/// Text safe in a Markdown paragraph or table cell: HTML-significant characters as entities, Markdown
+/// punctuation backslash-escaped, line breaks flattened.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn table(t: &Table) -> String {
+    let row = |cells: &[String]| {
+        format!(
+            "| {} |\n",
+            cells
+                .iter()
+                .map(|c| escape(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )
+    };
+    let mut out = row(&t.header);
+    out += &format!(
+        "|{}|\n",
+        t.header
+            .iter()
+            .enumerate()
+            .map(|(i, _)| if i == 0 { " --- " } else { " ---: " })
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for r in &t.rows {
+        out += &row(r);
+    }
+    out
+}
+
+impl Markdown {
+    /// The tables alone, one section per group: what the snapshot test pins.
+    pub fn tables(tables: &[Table]) -> String {
+        tables
+            .iter()
+            .map(|t| {
+                format!(
+                    "### {}\n\n{}\n{}\n",
+                    escape(&t.group),
+                    table(t),
+                    escape(&t.note)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Exporter for Markdown {
+    fn file_name(&self) -> &'static str {
+        "report.md"
+    }
+
+    fn render(&self, r: &Rendered) -> String {
+        let mut out = format!(
+            "# concbench report: {}\n\n",
+            escape(&r.data.machine.machine_id)
+        );
+        out += "| | |\n| --- | --- |\n";
+        for (k, v) in machine_summary(r.data) {
+            out += &format!("| {k} | {} |\n", escape(&v));
+        }
+        out += &format!("\n## How to read this\n\n{HOW_TO_READ}\n\n");
+        for c in &r.charts {
+            out += &format!(
+                "## {}\n\n![{}]({})\n\n**{}**\n\n{}\n\n",
+                escape(&c.info.title),
+                escape(&c.info.title),
+                chart_file(c.info.stem, "png"),
+                escape(&c.info.takeaway),
+                c.info.how_to_read
+            );
+        }
+        out += "## Tables\n\n";
+        out += &Markdown::tables(&r.tables);
+        out
+    }
+}

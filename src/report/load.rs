@@ -1,0 +1,138 @@
+//! The report's inputs: named result files, directories of them, or by default the newest complete
+//! result of this machine. A bad named file, a missing path or an empty directory stops the report
+//! with one line naming it (exit 2); inside a directory, bad files are skipped and listed, as long as
+//! one good file remains.
+
+use super::data::Skipped;
+use crate::cli::UsageError;
+use crate::results::ResultFile;
+use std::path::{Path, PathBuf};
+
+type Loaded = Vec<(PathBuf, ResultFile)>;
+
+fn usage(msg: String) -> anyhow::Error {
+    UsageError(msg).into()
+}
+
+/// The `*.json` files directly inside `dir`, sorted; hidden files (half-written temp files) left out.
+fn json_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        usage(format!(
+            "{}: cannot list the directory ({e})",
+            dir.display()
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|x| x == "json")
+                && !p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Every good file of a directory; the bad ones skipped with why.
+fn load_dir(dir: &Path, loaded: &mut Loaded, skipped: &mut Vec<Skipped>) -> anyhow::Result<()> {
+    let files = json_files(dir)?;
+    if files.is_empty() {
+        return Err(usage(format!(
+            "{}: no result files (*.json) in this directory; run `concbench run` first or name a file",
+            dir.display()
+        )));
+    }
+    let before = loaded.len();
+    let mut bad = Vec::new();
+    for f in files {
+        match ResultFile::load(&f) {
+            Ok(r) => loaded.push((f, r)),
+            Err(e) => bad.push(Skipped {
+                why: e.root_cause().to_string(),
+                path: f,
+            }),
+        }
+    }
+    if loaded.len() == before {
+        let first = &bad[0];
+        return Err(usage(format!(
+            "{}: none of its {} .json files is a readable result file (first: {}: {})",
+            dir.display(),
+            bad.len(),
+            first.path.display(),
+            first.why
+        )));
+    }
+    skipped.extend(bad);
+    Ok(())
+}
+
+/// Load the named inputs, or the newest complete result under `default_dir()` when none is named.
+pub fn inputs(
+    paths: &[PathBuf],
+    default_dir: impl FnOnce() -> PathBuf,
+) -> anyhow::Result<(Loaded, Vec<Skipped>)> {
+    if paths.is_empty() {
+        return Ok((vec![newest_complete(&default_dir())?], Vec::new()));
+    }
+    let mut loaded = Vec::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            load_dir(p, &mut loaded, &mut skipped)?;
+        } else if p.exists() {
+            let r = ResultFile::load(p).map_err(|e| usage(format!("{e:#}")))?;
+            loaded.push((p.clone(), r));
+        } else {
+            return Err(usage(format!("{}: no such file or directory", p.display())));
+        }
+    }
+    // The same file named twice (or inside a named directory too) counts once.
+    let mut seen = Vec::new();
+    loaded.retain(|(p, _)| {
+        let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        let fresh = !seen.contains(&key);
+        seen.push(key);
+        fresh
+    });
+    let mut machines: Vec<&str> = loaded
+        .iter()
+        .map(|(_, f)| f.machine.machine_id.as_str())
+        .collect();
+    machines.sort_unstable();
+    machines.dedup();
+    if machines.len() > 1 {
+        return Err(usage(format!(
+            "the inputs come from {} machines ({}); a report shows one machine: name the files of one",
+            machines.len(),
+            machines.join(", ")
+        )));
+    }
+    Ok((loaded, skipped))
+}
+
+/// The newest complete run in a machine's results directory.
+fn newest_complete(dir: &Path) -> anyhow::Result<(PathBuf, ResultFile)> {
+    let fix = "run `make report` or `concbench run --suite default` first, or name result files";
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "no results for this machine in {}; {fix}",
+            dir.display()
+        )));
+    }
+    json_files(dir)?
+        .into_iter()
+        .filter_map(|f| ResultFile::load(&f).ok().map(|r| (f, r)))
+        .filter(|(_, r)| r.complete)
+        .max_by(|a, b| a.1.started.cmp(&b.1.started))
+        .ok_or_else(|| {
+            usage(format!(
+                "no complete result file in {}; {fix}",
+                dir.display()
+            ))
+        })
+}

@@ -1,0 +1,108 @@
+//! `concbench report`: renders saved result files — never anything held in memory from a run, so a
+//! file from another machine renders the same — into reports/<machine-id>/: index.html (charts inline
+//! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
+//! SVG and PNG under charts/. Inputs are loaded in `load`, merged in `data`; charts, takeaways, tables
+//! and exporters each live in their own module.
+
+pub mod charts;
+pub mod data;
+pub mod export;
+pub mod fmt;
+mod load;
+pub mod style;
+pub mod table;
+pub mod takeaway;
+pub mod talk;
+
+use crate::measure::machine::slug;
+use anyhow::Context;
+use data::{ReportData, Skipped};
+use export::{Exporter, RenderedChart};
+use std::path::{Path, PathBuf};
+
+/// `concbench report [FILES or DIRS…]`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Result files, or directories of them (default: the newest complete result of this machine,
+    /// under reports/results/<machine-id>/). Files from one machine only.
+    pub inputs: Vec<PathBuf>,
+    /// Write the report into this directory (default reports/<machine-id>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Whose newest result is the default input (default: this machine's id, as `concbench run`
+    /// derives it).
+    #[arg(long)]
+    pub machine_id: Option<String>,
+}
+
+/// What a report wrote.
+#[derive(Debug)]
+pub struct ReportOutcome {
+    pub dir: PathBuf,
+    pub index: PathBuf,
+    /// Stems of the charts drawn (`seed`, `timeline`, …).
+    pub charts: Vec<&'static str>,
+    /// Files of named directories that could not be read.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Load the inputs the arguments name and write the report.
+pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
+    let default_dir = || {
+        let id = match &args.machine_id {
+            Some(id) => slug(id),
+            None => crate::run::this_machine(None).machine_id,
+        };
+        Path::new("reports/results").join(id)
+    };
+    let (files, skipped) = load::inputs(&args.inputs, default_dir)?;
+    let data = ReportData::merge(files, skipped);
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("reports").join(slug(&data.machine.machine_id)));
+    write(&data, &dir)
+}
+
+/// Draw every chart the data allows and write every export into `dir`.
+pub fn write(data: &ReportData, dir: &Path) -> anyhow::Result<ReportOutcome> {
+    let charts_dir = dir.join("charts");
+    std::fs::create_dir_all(&charts_dir).with_context(|| {
+        format!(
+            "cannot create {}; pass --out with a writable directory",
+            charts_dir.display()
+        )
+    })?;
+    // A chart absent from this report must not survive from an earlier one and be taken for current.
+    for stem in charts::ALL_STEMS {
+        for ext in ["svg", "png"] {
+            let _ = std::fs::remove_file(dir.join(export::chart_file(stem, ext)));
+        }
+    }
+    let mut rendered = Vec::new();
+    for chart in charts::all(data) {
+        let info = chart.info();
+        let svg = chart.svg()?;
+        let svg_path = dir.join(export::chart_file(info.stem, "svg"));
+        std::fs::write(&svg_path, &svg)
+            .with_context(|| format!("cannot write {}", svg_path.display()))?;
+        chart.png(&dir.join(export::chart_file(info.stem, "png")))?;
+        rendered.push(RenderedChart { info, svg });
+    }
+    let report = export::Rendered {
+        data,
+        charts: rendered,
+        tables: table::tables(data),
+    };
+    for exporter in export::all() {
+        let path = dir.join(exporter.file_name());
+        std::fs::write(&path, exporter.render(&report))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(ReportOutcome {
+        dir: dir.to_path_buf(),
+        index: dir.join(export::Html.file_name()),
+        charts: report.charts.iter().map(|c| c.info.stem).collect(),
+        skipped: data.skipped.clone(),
+    })
+}

@@ -1,0 +1,97 @@
+//! The look of every chart in one place: sizes, font sizes, colours per model and per role, and the font
+//! shipped in the repo. Charts take their constants from here only, so changing the look is one edit.
+
+use plotters::style::{FontStyle, RGBColor};
+use std::sync::Once;
+
+/// DejaVu Sans, shipped in assets/fonts/ (licence beside it): charts must render text without system
+/// fonts, so plotters runs without fontconfig and gets this font through ab_glyph.
+const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// The family name the font is registered under; SVG text names it too, so a viewer falls back to its
+/// own sans-serif when it lacks DejaVu Sans.
+pub const FONT: &str = "sans-serif";
+
+/// Register the shipped font with plotters; drawing text before this fails with "font unavailable".
+pub fn ensure_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_err() {
+            // The bytes are compiled in: a parse failure is a broken build, not a user error.
+            panic!("assets/fonts/DejaVuSans.ttf is not a valid font");
+        }
+    });
+}
+
+/// Size of a chart in pixels (SVG user units and PNG pixels alike).
+pub const WIDTH: u32 = 1000;
+pub const HEIGHT: u32 = 560;
+/// The timeline draws one small panel per seed case.
+pub const PANEL_HEIGHT: u32 = 220;
+pub const PANEL_COLUMNS: usize = 3;
+/// Each server of the io sweep gets a panel this tall.
+pub const SWEEP_PANEL_HEIGHT: u32 = 380;
+
+pub const TITLE_SIZE: u32 = 26;
+pub const SUBTITLE_SIZE: u32 = 17;
+pub const AXIS_DESC_SIZE: u32 = 18;
+pub const TICK_SIZE: u32 = 16;
+pub const LEGEND_SIZE: u32 = 16;
+pub const VALUE_SIZE: u32 = 15;
+
+pub const MARGIN: u32 = 14;
+pub const X_LABEL_AREA: u32 = 50;
+pub const Y_LABEL_AREA: u32 = 70;
+/// Horizontal bar charts name each case on the left.
+pub const CASE_LABEL_AREA: u32 = 250;
+
+pub const LINE_WIDTH: u32 = 2;
+pub const MARKER_SIZE: u32 = 4;
+
+pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// The ideal: what physics allows.
+pub const IDEAL: RGBColor = RGBColor(0x70, 0x70, 0x70);
+/// The talk's published Python times.
+pub const PYTHON: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+/// Reference lines such as the core count.
+pub const REFERENCE: RGBColor = RGBColor(0x99, 0x99, 0x99);
+/// Grid lines at labelled ticks, and the finer ones between.
+pub const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
+pub const GRID_LIGHT: RGBColor = RGBColor(0xf4, 0xf4, 0xf4);
+/// What the server could serve, under the client's in-flight line.
+pub const SERVER_AREA: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
+
+/// One colour per model, the same in every chart, so a model is recognised at a glance.
+pub fn model_colour(model: &str) -> RGBColor {
+    match model {
+        "sequential" => RGBColor(0x30, 0x30, 0x30),
+        "threads" => RGBColor(0x1f, 0x77, 0xb4),
+        "thread-pool" => RGBColor(0x17, 0xbe, 0xcf),
+        "async" => RGBColor(0x2c, 0xa0, 0x2c),
+        "async-single" => RGBColor(0xbc, 0xbd, 0x22),
+        "async-semaphore" => RGBColor(0x94, 0x67, 0xbd),
+        "process-pool" => RGBColor(0xff, 0x7f, 0x0e),
+        "rayon" => RGBColor(0x8c, 0x56, 0x4b),
+        // Models added later, or from a newer file, still get a stable colour of their own.
+        other => {
+            const SPARE: [RGBColor; 4] = [
+                RGBColor(0xe3, 0x77, 0xc2),
+                RGBColor(0x39, 0x3b, 0x79),
+                RGBColor(0x63, 0x79, 0x39),
+                RGBColor(0x84, 0x3c, 0x39),
+            ];
+            let h = other
+                .bytes()
+                .fold(0usize, |h, b| h.wrapping_mul(31) + b as usize);
+            SPARE[h % SPARE.len()]
+        }
+    }
+}
+
+/// The four latency percentiles, light to dark.
+pub const PERCENTILE_COLOURS: [RGBColor; 4] = [
+    RGBColor(0x9e, 0xca, 0xe1),
+    RGBColor(0x42, 0x92, 0xc6),
+    RGBColor(0x08, 0x51, 0x9c),
+    RGBColor(0x08, 0x30, 0x6b),
+];

@@ -1,0 +1,544 @@
+//! Faults and bad input, one test per row of the faults table: nothing hangs (every wait here has a
+//! deadline), nothing is lost (result files keep what finished), no process is left behind.
+
+mod common;
+
+use common::*;
+use concbench::model::ModelKind;
+use concbench::results::ResultFile;
+use concbench::workload::{FailureKind, WorkloadKind};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("concbench-faults-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> (Output, Duration) {
+    let t0 = Instant::now();
+    let out = Command::new(EXE).args(args).output().unwrap();
+    (out, t0.elapsed())
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Wait for a child with a deadline; a child still running then is killed and the test fails.
+fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if t0.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Poll `cond` until it holds, for at most `limit`.
+fn until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+    let t0 = Instant::now();
+    while !cond() {
+        assert!(t0.elapsed() < limit, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn cmdline(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .unwrap_or_default()
+}
+
+/// Every live descendant of `pid`, from /proc.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{p}/task")) else {
+            continue;
+        };
+        for t in tasks.flatten() {
+            let kids = std::fs::read_to_string(t.path().join("children")).unwrap_or_default();
+            for k in kids.split_whitespace().filter_map(|k| k.parse().ok()) {
+                out.push(k);
+                todo.push(k);
+            }
+        }
+    }
+    out
+}
+
+fn alive(pid: u32) -> bool {
+    // A zombie has exited; it only waits for whoever adopted it to reap it.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            !s.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(false)
+}
+
+fn load(path: &Path) -> ResultFile {
+    ResultFile::load(path).unwrap()
+}
+
+#[test]
+fn unreachable_target_fails_within_two_seconds_naming_the_address() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let target = format!("http://{addr}");
+    let (out, took) = run(&[
+        "run",
+        "--workload",
+        "io",
+        "--model",
+        "threads",
+        "--target",
+        &target,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(&addr.to_string()), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(2), "{took:?}");
+}
+
+#[test]
+fn a_server_that_dies_mid_case_is_counted_and_later_cases_say_so() {
+    let _t = timing_lock();
+    let dir = tmp("server-dies");
+    let file = dir.join("run.json");
+    let mut child = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "io",
+            "--model",
+            "sequential,threads",
+            "--tasks",
+            "6",
+        ])
+        .args([
+            "--server-workers",
+            "1",
+            "--delay",
+            "200ms",
+            "--repeat",
+            "2",
+            "--warmup",
+            "0",
+            "--quiet",
+        ])
+        .arg("--out")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let me = child.id();
+    let find = |what: &str| {
+        descendants(me)
+            .into_iter()
+            .find(|&p| cmdline(p).contains(what))
+    };
+    until(Duration::from_secs(10), "the first case process", || {
+        find("__case").is_some()
+    });
+    let server = find("__serve").expect("the harness started a server");
+    let t0 = Instant::now();
+    unsafe { libc::kill(server as i32, libc::SIGKILL) };
+    let status = wait_for(&mut child, Duration::from_secs(30));
+    let resolved = t0.elapsed();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("gone"),
+        "later cases report the server gone: {err}"
+    );
+    let result = load(&file);
+    assert!(!result.complete);
+    assert_eq!(result.cases.len(), 1, "the case that was running completed");
+    let case = &result.cases[0];
+    assert_eq!(case.samples.len(), 2);
+    let failed: u64 = case.samples.iter().flat_map(|s| s.failures.values()).sum();
+    let kinds: HashSet<_> = case
+        .samples
+        .iter()
+        .flat_map(|s| s.failures.keys().cloned())
+        .collect();
+    assert!(
+        failed > 0 && kinds.iter().all(|k| k == "connect" || k == "io"),
+        "{kinds:?}"
+    );
+    eprintln!("server death resolved in {resolved:?}");
+}
+
+fn one_case(args: &[&str], dir: &Path) -> (ResultFile, Output, Duration) {
+    let file = dir.join("run.json");
+    let mut all = vec![
+        "run",
+        "--workload",
+        "io",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--quiet",
+        "--out",
+    ];
+    all.push(file.to_str().unwrap());
+    all.extend_from_slice(args);
+    let (out, took) = run(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (load(&file), out, took)
+}
+
+#[test]
+fn five_hundreds_are_status_failures_and_the_makespan_is_still_measured() {
+    let _t = timing_lock();
+    let dir = tmp("5xx");
+    let args = [
+        "--model",
+        "threads",
+        "--tasks",
+        "3",
+        "--server-workers",
+        "3",
+        "--delay",
+        "50ms",
+        "--path",
+        "/status/500",
+    ];
+    let (result, _, took) = one_case(&args, &dir);
+    let s = &result.cases[0].samples[0];
+    assert_eq!(s.failures.get("status"), Some(&3));
+    assert_eq!(s.ok, 0);
+    assert!(s.makespan_s >= 0.05, "{}", s.makespan_s);
+    eprintln!("5xx case resolved in {took:?}");
+}
+
+#[test]
+fn a_response_that_never_comes_times_out() {
+    let _t = timing_lock();
+    let dir = tmp("timeout");
+    let args = [
+        "--model",
+        "threads",
+        "--tasks",
+        "2",
+        "--server-workers",
+        "2",
+        "--path",
+        "/delay/60000",
+        "--timeout",
+        "500ms",
+    ];
+    let (result, _, took) = one_case(&args, &dir);
+    let s = &result.cases[0].samples[0];
+    assert_eq!(s.failures.get("timeout"), Some(&2), "{:?}", s.failures);
+    assert!(
+        s.makespan_s >= 0.5 && s.makespan_s < 2.5,
+        "{}",
+        s.makespan_s
+    );
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    eprintln!("timeouts resolved in {:.3} s", s.makespan_s);
+}
+
+#[test]
+fn a_connection_closed_without_a_response_is_an_io_failure() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    // Accept and hang up at once; bounded in count and time, stops by itself.
+    let rude = std::thread::spawn(move || {
+        let t0 = Instant::now();
+        let mut n = 0;
+        while n < 20 && t0.elapsed() < Duration::from_secs(10) {
+            match listener.accept() {
+                Ok((s, _)) => {
+                    drop(s);
+                    n += 1;
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(2)),
+            }
+        }
+    });
+    let dir = tmp("rude");
+    let target = format!("http://{addr}");
+    let (result, _, _) = one_case(
+        &["--model", "sequential", "--tasks", "3", "--target", &target],
+        &dir,
+    );
+    let s = &result.cases[0].samples[0];
+    assert_eq!(s.failures.get("io"), Some(&3), "{:?}", s.failures);
+    drop(rude);
+}
+
+/// The syscall a process is blocked in (x86_64 numbering), from /proc/PID/syscall.
+fn sleeping_in_a_task(pid: u32) -> bool {
+    let nr = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+    let nr: i64 = nr
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(-1);
+    // nanosleep / clock_nanosleep: the worker is inside a sleep task, not waiting for one.
+    if cfg!(target_arch = "x86_64") {
+        nr == 35 || nr == 230
+    } else if cfg!(target_arch = "aarch64") {
+        nr == 101 || nr == 115
+    } else {
+        true
+    }
+}
+
+fn kill_a_busy_worker(retries: usize) -> (concbench::model::Execution, Duration) {
+    let mut spec = spec(WorkloadKind::Sleep, "");
+    spec.delay = Duration::from_millis(400);
+    let mut job = job(spec, 6, 2);
+    job.retries = retries;
+    let pool = std::thread::spawn(move || ModelKind::ProcessPool.model().run(&job).unwrap());
+    let me = std::process::id();
+    let mut victim = None;
+    until(Duration::from_secs(10), "a worker inside a task", || {
+        victim = descendants(me)
+            .into_iter()
+            .find(|&p| cmdline(p).contains("__worker") && sleeping_in_a_task(p));
+        victim.is_some()
+    });
+    let t0 = Instant::now();
+    unsafe { libc::kill(victim.unwrap() as i32, libc::SIGKILL) };
+    let exec = pool.join().unwrap();
+    (exec, t0.elapsed())
+}
+
+#[test]
+fn a_killed_pool_worker_is_replaced_and_its_task_counted_or_retried() {
+    let _t = timing_lock();
+    let (exec, took) = kill_a_busy_worker(0);
+    let lost: Vec<_> = exec
+        .records
+        .iter()
+        .filter(|r| r.result.outcome == Err(FailureKind::WorkerLost))
+        .collect();
+    assert_eq!(lost.len(), 1, "exactly the killed worker's task");
+    assert!(
+        lost[0].end - lost[0].start < Duration::from_millis(400),
+        "detected before the task could end"
+    );
+    assert_eq!(
+        exec.records
+            .iter()
+            .filter(|r| r.result.outcome.is_ok())
+            .count(),
+        5
+    );
+    assert_eq!(
+        exec.workers.unwrap().processes,
+        3,
+        "two workers and one replacement"
+    );
+    eprintln!("worker loss: pool finished {took:?} after the kill");
+
+    let (exec, _) = kill_a_busy_worker(1);
+    assert!(
+        exec.records.iter().all(|r| r.result.outcome.is_ok()),
+        "the lost task was resubmitted"
+    );
+    let attempts: u32 = exec.records.iter().map(|r| r.attempts).sum();
+    assert_eq!(attempts, 7, "six tasks, one of them twice");
+    assert!(descendants(std::process::id())
+        .iter()
+        .all(|&p| !cmdline(p).contains("__worker")));
+}
+
+fn interrupt_mid_suite(signal: i32, code: i32) {
+    let dir = tmp(&format!("signal{signal}"));
+    let file = dir.join("run.json");
+    let mut child = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "io",
+            "--model",
+            "sequential,process-pool",
+            "--limit",
+            "2",
+            "--tasks",
+            "2",
+        ])
+        .args([
+            "--server-workers",
+            "2",
+            "--delay",
+            "300ms",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--quiet",
+        ])
+        .arg("--out")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let me = child.id();
+    // The signal to wait for: pool workers exist, so the first case has finished and the second runs.
+    let mut family = Vec::new();
+    until(Duration::from_secs(15), "pool workers", || {
+        family = descendants(me);
+        family
+            .iter()
+            .filter(|&&p| cmdline(p).contains("__worker"))
+            .count()
+            == 2
+    });
+    assert!(family.iter().any(|&p| cmdline(p).contains("__serve")));
+    let t0 = Instant::now();
+    unsafe { libc::kill(me as i32, signal) };
+    let status = wait_for(&mut child, Duration::from_secs(5));
+    assert_eq!(status.code(), Some(code));
+    until(Duration::from_secs(2), "every child gone", || {
+        family.iter().all(|&p| !alive(p))
+    });
+    let took = t0.elapsed();
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    let result = load(&file);
+    assert!(!result.complete);
+    assert_eq!(result.cases.len(), 1, "the finished case is kept");
+    assert_eq!(result.cases[0].params.model, "sequential");
+    eprintln!("signal {signal}: everything gone {took:?} after it");
+}
+
+#[test]
+fn sigint_mid_suite_stops_everything_and_keeps_finished_cases() {
+    let _t = timing_lock();
+    interrupt_mid_suite(libc::SIGINT, 130);
+}
+
+#[test]
+fn sigterm_mid_suite_stops_everything_and_keeps_finished_cases() {
+    let _t = timing_lock();
+    interrupt_mid_suite(libc::SIGTERM, 143);
+}
+
+#[test]
+fn an_unwritable_results_directory_is_refused_before_measuring() {
+    let dir = tmp("unwritable");
+    let in_the_way = dir.join("not-a-dir");
+    std::fs::write(&in_the_way, b"a file where a directory should be").unwrap();
+    for out in [
+        in_the_way.join("run.json"),
+        PathBuf::from("/proc/self/concbench/run.json"),
+    ] {
+        let (o, took) = run(&[
+            "run",
+            "--workload",
+            "io",
+            "--model",
+            "threads",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("pass --out"), "{}", stderr(&o));
+        // Refused before the 1 s server delay could have been measured.
+        assert!(took < Duration::from_secs(1), "{took:?}");
+        assert!(!out.exists());
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn absurd_values_are_refused_with_the_bound() {
+    let base = ["run", "--workload", "io", "--model"];
+    let cases: &[(&[&str], &str)] = &[
+        (&["threads", "--tasks", "1000000000000"], "1..=100000"),
+        (
+            &["thread-pool", "--tasks", "4", "--limit", "5"],
+            "above --tasks 4",
+        ),
+        (&["threads", "--delay", "-1s"], "cannot be negative"),
+        (&["threads", "--delay", "100000000s"], "maximum of 60s"),
+        (&["threads", "--timeout", "1000000s"], "at most 10m"),
+        (&["threads", "--repeat", "0"], "1..=1000"),
+        (&["threads", "--tasks", "30000"], "20000 threads"),
+    ];
+    for (args, bound) in cases {
+        let (out, _) = run(&[&base[..], args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(bound), "{args:?}: {}", stderr(&out));
+    }
+}
+
+fn with_ulimit(limit: &str, args: &str) -> Output {
+    let script = format!("ulimit {limit} 256 && exec \"$0\" {args}");
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(EXE)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_low_open_file_limit_is_raised_or_refused_up_front() {
+    let _t = timing_lock();
+    let dir = tmp("nofile");
+    let out = dir.join("run.json");
+    let args = format!(
+        "run --workload io --model async --tasks 1000 --server-workers 0 --delay 100ms --repeat 1 --warmup 0 -q --out {}",
+        out.display()
+    );
+    // Soft limit only: the harness raises it to the hard limit and all 1,000 connections succeed.
+    let raised = with_ulimit("-Sn", &args);
+    assert!(raised.status.success(), "{}", stderr(&raised));
+    assert_eq!(load(&out).cases[0].samples[0].ok, 1000);
+    // Hard limit too: nothing can raise it, so the run is refused with the number it needs.
+    let refused = with_ulimit("-n", &args);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("1064 open files"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
+fn more_connections_than_ephemeral_ports_are_refused_with_the_numbers() {
+    let (out, took) = run(&[
+        "run",
+        "--workload",
+        "io",
+        "--model",
+        "async",
+        "--tasks",
+        "99000",
+        "--server-workers",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("ephemeral ports"), "{}", stderr(&out));
+    assert!(took < Duration::from_secs(2));
+}
