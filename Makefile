@@ -9,8 +9,8 @@ build:
 test:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
-	$(CARGO) test --benches
+	$(CARGO) test --benches   # each benchmark once, so the benches never rot
+	$(CARGO) test --workspace --lib --bins --tests
 
 # Measure this machine (the default suite) and render reports/<machine-id>/index.html from the result file.
 # The build is incremental: a second `make report` only measures and renders again.
