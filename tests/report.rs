@@ -362,3 +362,56 @@ fn the_default_input_is_the_newest_complete_result_of_the_machine() {
     let html = read(&dir.join(&index));
     assert!(html.contains("older.json") && !html.contains("newer-incomplete.json"));
 }
+
+/// A criterion baseline as `cargo bench --save-baseline main` leaves it, for one io benchmark.
+fn criterion_dir(name: &str) -> PathBuf {
+    let dir = tmpdir(name);
+    let b = dir.join("io/async/n9-w9-20ms/main");
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(
+        b.join("benchmark.json"),
+        r#"{"full_id":"io/async/n9-w9-20ms"}"#,
+    )
+    .unwrap();
+    let times: Vec<String> = (0..10)
+        .map(|i| format!("{}", 4.0e7 + i as f64 * 1e5))
+        .collect();
+    let sample = format!(
+        r#"{{"iters":[2,2,2,2,2,2,2,2,2,2],"times":[{}]}}"#,
+        times.join(",")
+    );
+    std::fs::write(b.join("sample.json"), sample).unwrap();
+    dir
+}
+
+#[test]
+fn criterion_results_add_a_cargo_bench_table() {
+    let bench = criterion_dir("criterion");
+    let out_dir = tmpdir("with-criterion");
+    let crit = bench.to_str().unwrap();
+    let out = report(&[
+        FIXTURE,
+        "--criterion",
+        crit,
+        "--baseline",
+        "main",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = read(&out_dir.join("report.md"));
+    let section = &md[md.find("### cargo bench").expect("a cargo bench section")..];
+    // 10 samples of 20.0–20.45 ms against the 20 ms ideal of 9 tasks on 9 workers.
+    assert!(
+        section.contains("| io/async/n9-w9-20ms | 20.2 ms"),
+        "{section}"
+    );
+    assert!(read(&out_dir.join("index.html")).contains("io/async/n9-w9-20ms"));
+    // A baseline that does not exist is refused with one line naming it.
+    let missing = report(&[FIXTURE, "--criterion", crit, "--baseline", "nope"]);
+    assert_refused(&missing, "\"nope\"");
+}

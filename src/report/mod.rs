@@ -33,6 +33,17 @@ pub struct ReportArgs {
     /// derives it).
     #[arg(long)]
     pub machine_id: Option<String>,
+    /// Add a "cargo bench" table from criterion's results in this directory (e.g. target/criterion).
+    #[arg(long, value_name = "DIR")]
+    pub criterion: Option<PathBuf>,
+    /// Which criterion baseline to read: `new` (the last run), `base`, or a `--save-baseline` name.
+    #[arg(
+        long,
+        default_value = "new",
+        value_name = "NAME",
+        requires = "criterion"
+    )]
+    pub baseline: String,
 }
 
 /// What a report wrote.
@@ -56,7 +67,12 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
         Path::new("reports/results").join(id)
     };
     let (files, skipped) = load::inputs(&args.inputs, default_dir)?;
-    let data = ReportData::merge(files, skipped);
+    let mut data = ReportData::merge(files, skipped);
+    if let Some(dir) = &args.criterion {
+        let benches = crate::criterion::cases(dir, &args.baseline, data.cores())
+            .map_err(|e| crate::cli::UsageError(format!("{e:#}")))?;
+        data.cases.extend(benches);
+    }
     let dir = args
         .out
         .clone()

@@ -43,6 +43,9 @@ pub fn tables(data: &ReportData) -> Vec<Table> {
 }
 
 fn table(group: &str, cases: &[&CaseResult]) -> Table {
+    if group == crate::criterion::GROUP {
+        return bench_table(cases);
+    }
     let per_task = group == "memory";
     let mut header: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
     if per_task {
@@ -87,6 +90,44 @@ fn table(group: &str, cases: &[&CaseResult]) -> Table {
         header,
         rows,
         note: ci_note(cases),
+    }
+}
+
+/// `cargo bench` results hold only makespans: the table shows what criterion measured and nothing it
+/// did not (no CPU, memory or latency figures).
+fn bench_table(cases: &[&CaseResult]) -> Table {
+    let header = ["benchmark", "median [CI]", "ideal", "efficiency", "samples"];
+    let rows = cases
+        .iter()
+        .map(|c| {
+            let m = &c.summary.makespan;
+            let known = c.ideal_s > 0.0;
+            vec![
+                c.id.clone(),
+                format!(
+                    "{} [{}, {}]",
+                    secs(m.median),
+                    secs(m.ci_low),
+                    secs(m.ci_high)
+                ),
+                if known { secs(c.ideal_s) } else { "–".into() },
+                if known {
+                    pct(c.summary.efficiency)
+                } else {
+                    "–".into()
+                },
+                c.samples.len().to_string(),
+            ]
+        })
+        .collect();
+    Table {
+        group: crate::criterion::GROUP.to_string(),
+        header: header.iter().map(|s| s.to_string()).collect(),
+        rows,
+        note: "From criterion's saved baseline: each sample is the mean makespan of its iterations; the \
+               bracket is the order-statistic confidence interval of the median. cpu benchmarks have no \
+               calibrated t₁, so no ideal."
+            .into(),
     }
 }
 

@@ -223,7 +223,7 @@ fn measure_case(
     Ok(CaseResult {
         id,
         group: case.group.clone(),
-        params: params(case, cores),
+        params: case_params(case, cores),
         server: case.server.map(|s| ServerInfo {
             workers: s.workers,
             delay_ms: s.delay.as_millis() as u64,
@@ -266,7 +266,8 @@ fn calibrate(exe: &Path, spec: &CaseSpec, cache: &mut HashMap<u64, f64>) -> anyh
     Ok(t1)
 }
 
-fn params(case: &Case, cores: usize) -> CaseParams {
+/// The parameters a result file records for `case` on a machine with `cores` CPUs.
+pub fn case_params(case: &Case, cores: usize) -> CaseParams {
     let lanes = case.lanes(cores);
     let (io, sleep, cpu) = (
         case.workload == WorkloadKind::Io,
