@@ -132,7 +132,7 @@ fn group(c: &Comparison, g: &Group) -> Grid {
     row.extend(g.geomean.medians_s.iter().map(|&m| secs(m)));
     for &ratio in &g.geomean.ratios {
         row.extend([
-            format!("{ratio:.2}"),
+            format!("{ratio:.3}"),
             String::new(),
             String::new(),
             String::new(),
@@ -146,8 +146,8 @@ fn group(c: &Comparison, g: &Group) -> Grid {
 fn versus_cells(v: &Versus) -> [String; 4] {
     let mark = if v.can_be_significant { "" } else { POWERLESS };
     [
-        format!("{:.2}", v.ratio),
-        format!("[{:.2}, {:.2}]", v.ci_low, v.ci_high),
+        format!("{:.3}", v.ratio),
+        format!("[{:.3}, {:.3}]", v.ci_low, v.ci_high),
         p_value(v.p_adjusted),
         format!("{}{mark}", v.verdict.symbol()),
     ]
