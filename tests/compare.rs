@@ -407,6 +407,16 @@ fn one_cpu_against_two_for_real() {
     let one = &sides[0][0][0].machine;
     assert_eq!(one.allowed_cpus.len(), 1);
     assert!(one.machine_id.ends_with("-cpus1"), "{}", one.machine_id);
+    // Whatever the load, one CPU cannot give a case more than one second of CPU per second: proof the
+    // restriction reached the case process and its rayon threads (startup time makes up the slack).
+    for run in &sides[0][1] {
+        let s = &run.cases[0].samples[0];
+        let parallelism = (s.user_s + s.sys_s) / s.makespan_s;
+        assert!(
+            parallelism < 1.25,
+            "rayon ran {parallelism:.2} CPUs busy on --cpus 1"
+        );
+    }
     // A busy box breaks the premise: pinned to one CPU, a case gets that CPU while the scheduler moves
     // other work away, and unpinned it shares both. A sequential case that got much less than a CPU
     // of its own says so; then no verdict here would mean what the test claims.
