@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report
+.PHONY: build test server clean report compare
 
 CARGO ?= cargo
 
@@ -27,6 +27,12 @@ server:
 .PHONY: bench
 bench:
 	$(CARGO) bench -- $(ARGS)
+# Compare runs: result files, directories or machine ids of reports/results/ (B defaults to this machine).
+# make compare A=<baseline> [B=<other>] [ARGS="--format markdown"]
+B ?= this
+compare:
+	$(if $(A),,$(error give the baseline: make compare A=<machine-id or result file> [B=...]))
+	$(CARGO) run --release --quiet --bin concbench -- compare $(A) $(B) $(ARGS)
 
 clean:
 	$(CARGO) clean

@@ -37,6 +37,8 @@ pub enum Command {
     Schema,
     /// Render saved result files into reports/<machine-id>/: HTML, Markdown, CSV, charts.
     Report(crate::report::ReportArgs),
+    /// Compare runs across machines: each RUN is a result file, a directory or a machine id.
+    Compare(CompareArgs),
     /// Run the slow server (what `concbench run` starts as its child).
     #[command(name = "__serve", hide = true)]
     Serve(concbench_server::ServerArgs),
@@ -104,6 +106,39 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Restrict the run to N of the CPUs it may use (the slow server gets the others): a smaller machine.
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<usize>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// Result files, directories or machine ids of the store (`this` = this machine); the first is the
+    /// baseline.
+    #[arg(required = true, num_args = 2.., value_name = "RUN")]
+    pub runs: Vec<String>,
+    /// Smallest change worth flagging, percent: a significant change below it is still `~`.
+    #[arg(long, default_value = "5", value_parser = parse_percent, value_name = "PERCENT")]
+    pub threshold: f64,
+    #[arg(long, value_enum, default_value_t = crate::compare::Format::Table)]
+    pub format: crate::compare::Format,
+    /// Where machine ids are looked up.
+    #[arg(long, default_value = "reports/results")]
+    pub store: PathBuf,
+}
+
+/// `5`, `5%` or `2.5` → percent in [0, 100).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("{s:?} is not a percentage (e.g. 5 or 5%)"))?;
+    if (0.0..100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{s} is out of range 0..100 %"))
+    }
 }
 
 /// A usage error: one line, exit 2, before anything starts.

@@ -32,6 +32,7 @@ fn real_main() -> i32 {
             Ok(0)
         }
         Command::Report(args) => report_command(&args),
+        Command::Compare(args) => concbench::compare::compare_main(&args),
         Command::Serve(args) => Ok(concbench_server::run_cli(&args)),
         Command::Case => Ok(run::case::case_main()),
         Command::Worker => Ok(concbench::model::worker_main()),
@@ -51,6 +52,8 @@ fn real_main() -> i32 {
 
 fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
     let plan = args.validate()?;
+    // Before anything else starts, so every thread and child inherits the restriction.
+    let split = args.cpus.map(run::affinity::restrict).transpose()?;
     let opts = RunOptions {
         cases: plan.cases,
         suite: plan.suite,
@@ -60,6 +63,7 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
         machine: run::this_machine(args.machine_id.as_deref()),
         quiet: args.quiet,
         command: std::env::args().collect(),
+        server_cpus: split.map(|s| s.server),
     };
     let outcome = run::run(opts)?;
     print!("{}", run::summary_table(&outcome.file));

@@ -79,7 +79,7 @@ impl Bench {
         let mut servers: HashMap<ServerPlan, ServerChild> = HashMap::new();
         for plan in cases.iter().filter_map(|c| c.server) {
             if let Entry::Vacant(slot) = servers.entry(plan) {
-                slot.insert(ServerChild::start(Path::new(EXE), plan)?);
+                slot.insert(ServerChild::start(Path::new(EXE), plan, None)?);
             }
         }
         let mut group = self.criterion.benchmark_group(workload.name());

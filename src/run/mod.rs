@@ -2,12 +2,13 @@
 //! and repetitions each in a fresh process, read the server's counters around each, summarise, and
 //! write the result file atomically after every case, so an interrupted run keeps what finished.
 
+pub mod affinity;
 pub mod case;
 pub mod children;
 pub mod preflight;
 mod progress;
 pub mod server;
-mod table;
+pub mod table;
 
 use crate::measure::{machine, rusage::Usage};
 use crate::plan::{Case, ServerPlan};
@@ -37,6 +38,8 @@ pub struct RunOptions {
     pub machine: Machine,
     pub quiet: bool,
     pub command: Vec<String>,
+    /// CPUs the slow server is pinned to (`--cpus`); None = wherever the harness may run.
+    pub server_cpus: Option<Vec<usize>>,
 }
 
 /// How a run ended.
@@ -179,7 +182,10 @@ fn measure_case(
             if let Some(s) = servers.get_mut(&plan) {
                 anyhow::ensure!(s.alive(), "the slow server (pid {}) is gone", s.pid());
             } else {
-                servers.insert(plan, ServerChild::start(&opts.exe, plan)?);
+                servers.insert(
+                    plan,
+                    ServerChild::start(&opts.exe, plan, opts.server_cpus.as_deref())?,
+                );
             }
             let s = &servers[&plan];
             (s.ready.url.clone(), Some(s))

@@ -20,7 +20,12 @@ pub struct ServerChild {
 }
 
 impl ServerChild {
-    pub fn start(exe: &Path, plan: ServerPlan) -> anyhow::Result<ServerChild> {
+    /// `cpus`: pin the server there (`--cpus`), away from the measured CPUs.
+    pub fn start(
+        exe: &Path,
+        plan: ServerPlan,
+        cpus: Option<&[usize]>,
+    ) -> anyhow::Result<ServerChild> {
         let mut cmd = Command::new(exe);
         cmd.args(["__serve", "--port", "0", "--exit-on-stdin-eof", "--workers"])
             .arg(plan.workers.to_string())
@@ -30,6 +35,9 @@ impl ServerChild {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         super::children::die_with_parent(&mut cmd);
+        if let Some(cpus) = cpus {
+            super::affinity::pin_child(&mut cmd, cpus);
+        }
         let mut child = cmd
             .spawn()
             .with_context(|| format!("cannot start the slow server ({})", exe.display()))?;

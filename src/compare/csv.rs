@@ -1,0 +1,60 @@
+//! The comparison as CSV in long form — one line per matched case and input — which spreadsheets and
+//! data frames pivot as they like. The baseline's lines leave the comparison columns empty.
+
+use super::comparison::Comparison;
+use std::fmt::Write;
+
+const HEADER: &str = "group,case,input,machine_id,samples,median_s,ideal_s,efficiency,ratio,ci_low,ci_high,p,p_adjusted,verdict";
+
+pub fn render(c: &Comparison) -> String {
+    let mut out = format!("{HEADER}\n");
+    for g in &c.groups {
+        for r in &g.rows {
+            for (i, (side, input)) in r.sides.iter().zip(&c.inputs).enumerate() {
+                let versus = match i.checked_sub(1).map(|j| &r.versus[j]) {
+                    Some(v) => format!(
+                        "{},{},{},{},{},{}",
+                        v.ratio,
+                        v.ci_low,
+                        v.ci_high,
+                        v.p,
+                        v.p_adjusted,
+                        v.verdict.symbol()
+                    ),
+                    None => ",,,,,".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{versus}",
+                    field(&g.name),
+                    field(&r.case),
+                    input.label,
+                    field(&input.machine.machine_id),
+                    side.samples,
+                    side.median_s,
+                    side.ideal_s,
+                    side.efficiency,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Quote a field when it holds a comma, quote or newline (RFC 4180).
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        assert_eq!(super::field("cpu/rayon"), "cpu/rayon");
+        assert_eq!(super::field("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
+}

@@ -1,0 +1,156 @@
+//! Which cases of different runs are the same case. A case is identified by its group, workload,
+//! model, N and k, by its client settings (sleep delay, cpu iterations, keep-alive, timeout) and by the
+//! server it ran against (W, delay, path). What a machine derives from its own core count (a model's
+//! concurrency and CPU lanes) is left out: that is what differs between machines, not the case.
+//! Two runs that hold the same case against different servers are refused, not silently unmatched:
+//! their makespans measure different servers, so no ratio between them means anything.
+
+use super::input::Input;
+use crate::cli::UsageError;
+use crate::results::CaseResult;
+
+/// What the case is, as a reader names it, plus its client settings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Identity {
+    group: String,
+    workload: String,
+    model: String,
+    tasks: usize,
+    limit: Option<usize>,
+    sleep_ms: Option<u64>,
+    cpu_iters: Option<u64>,
+    keep_alive: bool,
+    timeout_ms: Option<u64>,
+}
+
+/// The server side of a case: W, its delay, and the path requested.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct ServerConfig {
+    workers: Option<usize>,
+    delay_ms: Option<u64>,
+    path: Option<String>,
+}
+
+impl ServerConfig {
+    fn describe(&self) -> String {
+        let w = match self.workers {
+            Some(0) => "W=unbounded".to_string(),
+            Some(w) => format!("W={w}"),
+            None => "no server".to_string(),
+        };
+        let d = self
+            .delay_ms
+            .map(|d| format!(", delay {d} ms"))
+            .unwrap_or_default();
+        let p = self
+            .path
+            .as_deref()
+            .map(|p| format!(", path {p}"))
+            .unwrap_or_default();
+        format!("{w}{d}{p}")
+    }
+}
+
+fn identity(c: &CaseResult) -> Identity {
+    let p = &c.params;
+    Identity {
+        group: c.group.clone(),
+        workload: p.workload.clone(),
+        model: p.model.clone(),
+        tasks: p.tasks,
+        limit: p.limit,
+        sleep_ms: p.delay_ms,
+        cpu_iters: p.cpu_iters,
+        keep_alive: p.keep_alive,
+        timeout_ms: p.timeout_ms,
+    }
+}
+
+fn server(c: &CaseResult) -> ServerConfig {
+    ServerConfig {
+        workers: c.server.as_ref().map(|s| s.workers),
+        delay_ms: c.server.as_ref().map(|s| s.delay_ms),
+        path: c.params.path.clone(),
+    }
+}
+
+/// Whether two case results measure the same case.
+pub fn same_case(a: &CaseResult, b: &CaseResult) -> bool {
+    identity(a) == identity(b) && server(a) == server(b)
+}
+
+/// The outcome of matching: rows of cases present in every input (in the baseline's order, one case
+/// per input), and the cases some input lacks, with the labels of the inputs that have them.
+pub struct Matched<'a> {
+    pub rows: Vec<Vec<&'a CaseResult>>,
+    pub unmatched: Vec<(&'a CaseResult, Vec<String>)>,
+}
+
+/// Match the cases of every input; refuse when one case ran against different servers.
+pub fn match_cases(inputs: &[Input]) -> Result<Matched<'_>, UsageError> {
+    refuse_different_servers(inputs)?;
+    let mut rows = Vec::new();
+    let mut unmatched: Vec<(&CaseResult, Vec<String>)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for case in &input.cases {
+            // Each case is reported once, by the first input that has it.
+            if inputs[..i]
+                .iter()
+                .any(|earlier| find(earlier, case).is_some())
+            {
+                continue;
+            }
+            let found: Vec<Option<&CaseResult>> =
+                inputs.iter().map(|inp| find(inp, case)).collect();
+            if found.iter().all(Option::is_some) {
+                rows.push(found.into_iter().flatten().collect());
+            } else {
+                let present = inputs
+                    .iter()
+                    .zip(&found)
+                    .filter(|(_, f)| f.is_some())
+                    .map(|(inp, _)| inp.label.clone())
+                    .collect();
+                unmatched.push((case, present));
+            }
+        }
+    }
+    Ok(Matched { rows, unmatched })
+}
+
+fn find<'a>(input: &'a Input, case: &CaseResult) -> Option<&'a CaseResult> {
+    input.cases.iter().find(|c| same_case(c, case))
+}
+
+/// A case (same identity) that two inputs ran against server configurations the other lacks.
+fn refuse_different_servers(inputs: &[Input]) -> Result<(), UsageError> {
+    let configs = |input: &Input, id: &Identity| -> Vec<ServerConfig> {
+        input
+            .cases
+            .iter()
+            .filter(|c| &identity(c) == id)
+            .map(server)
+            .collect()
+    };
+    for (i, a) in inputs.iter().enumerate() {
+        for b in &inputs[i + 1..] {
+            for case in &a.cases {
+                let id = identity(case);
+                let (ca, cb) = (configs(a, &id), configs(b, &id));
+                let only_a = ca.iter().find(|s| !cb.contains(s));
+                let only_b = cb.iter().find(|s| !ca.contains(s));
+                if let (Some(sa), Some(sb)) = (only_a, only_b) {
+                    return Err(UsageError(format!(
+                        "cannot compare {}: the server differs ({}: {}; {}: {}); run both sides with the same --server-workers, --delay and --path",
+                        case.id,
+                        a.label,
+                        sa.describe(),
+                        b.label,
+                        sb.describe()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}

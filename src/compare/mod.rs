@@ -1,0 +1,56 @@
+//! `concbench compare A B [C…]`: the same cases measured on different machines (or the same machine
+//! restricted with `--cpus`), side by side. Inputs are resolved and loaded ([`input`]), their cases
+//! matched ([`matching`]), compared into one [`Comparison`] value ([`comparison`]), and rendered from
+//! that value alone: terminal table, Markdown, JSON or CSV.
+
+pub mod comparison;
+mod csv;
+mod grid;
+pub mod input;
+pub mod machines;
+pub mod matching;
+mod text;
+
+use crate::cli::CompareArgs;
+pub use comparison::{Comparison, Verdict};
+
+/// Output formats of `concbench compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal.
+    Table,
+    Markdown,
+    /// The whole comparison, every figure, as one JSON document.
+    Json,
+    /// One line per case and input.
+    Csv,
+}
+
+/// Load, match and compare the runs the arguments name.
+pub fn compare(args: &CompareArgs) -> anyhow::Result<Comparison> {
+    let inputs = input::load_all(&args.runs, &args.store)?;
+    let matched = matching::match_cases(&inputs)?;
+    Ok(comparison::analyse(&inputs, &matched, args.threshold))
+}
+
+pub fn render(c: &Comparison, format: Format) -> String {
+    match format {
+        Format::Table => text::render(c, text::Style::Terminal),
+        Format::Markdown => text::render(c, text::Style::Markdown),
+        Format::Json => serde_json::to_string_pretty(c).expect("a comparison serialises") + "\n",
+        Format::Csv => csv::render(c),
+    }
+}
+
+/// The command: warnings on stderr, the comparison on stdout.
+pub fn compare_main(args: &CompareArgs) -> anyhow::Result<i32> {
+    let c = compare(args)?;
+    for w in &c.warnings {
+        eprintln!("concbench: warning: {w}");
+    }
+    if c.groups.is_empty() {
+        eprintln!("concbench: warning: no case is in every run; nothing to compare");
+    }
+    print!("{}", render(&c, args.format));
+    Ok(0)
+}

@@ -1,0 +1,171 @@
+//! The comparison as a document: the terminal table (default) and Markdown share one layout — a
+//! legend, the machines side by side, one table per group ending in its geometric mean, the unmatched
+//! cases and the footnotes — and differ only in how a table and a heading are spelled.
+
+use super::comparison::{Comparison, Group, Versus};
+use super::grid::Grid;
+use super::machines::metadata_rows;
+use crate::run::table::secs;
+
+/// Marks a verdict that no data could have turned significant with these sample sizes.
+const POWERLESS: &str = "†";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Terminal,
+    Markdown,
+}
+
+impl Style {
+    fn heading(self, text: &str) -> String {
+        match self {
+            Style::Terminal => format!("{text}\n"),
+            Style::Markdown => format!("### {text}\n\n"),
+        }
+    }
+
+    fn table(self, grid: &Grid) -> String {
+        match self {
+            Style::Terminal => grid.text(),
+            Style::Markdown => grid.markdown(),
+        }
+    }
+
+    fn bullet(self, text: &str) -> String {
+        match self {
+            Style::Terminal => format!("  {text}\n"),
+            Style::Markdown => format!("- {text}\n"),
+        }
+    }
+}
+
+pub fn render(c: &Comparison, style: Style) -> String {
+    let mut out = String::new();
+    if style == Style::Markdown {
+        out += "## Comparison\n\n";
+    }
+    out += &legend(c);
+    out += "\n\n";
+    out += &style.heading("machines");
+    out += &style.table(&machines(c));
+    for g in &c.groups {
+        out += "\n";
+        out += &style.heading(&format!("{} ({} cases)", g.name, g.rows.len()));
+        out += &style.table(&group(c, g));
+    }
+    if !c.unmatched.is_empty() {
+        out += "\n";
+        out += &style.heading("not in every run (not compared)");
+        for u in &c.unmatched {
+            out += &style.bullet(&format!("{}: only in {}", u.case, u.present_in.join(", ")));
+        }
+    }
+    if !c.notes.is_empty() {
+        out += "\n";
+        out += &style.heading("notes");
+        for n in &c.notes {
+            out += &style.bullet(&format!("{POWERLESS} {n}"));
+        }
+    }
+    out
+}
+
+fn legend(c: &Comparison) -> String {
+    let base = &c.inputs[0].label;
+    let others: Vec<String> = c.inputs[1..]
+        .iter()
+        .map(|i| format!("{}/{base}", i.label))
+        .collect();
+    format!(
+        "{base} is the baseline; {} = ratio of median makespans (above 1 = slower).\n\
+         faster/slower only when the Holm-adjusted Mann-Whitney p < {} and the change exceeds {} %; otherwise ~.\n\
+         eff = ideal / median: comparable across machines.",
+        others.join(", "),
+        c.alpha,
+        c.threshold_pct
+    )
+}
+
+fn machines(c: &Comparison) -> Grid {
+    let header = std::iter::once(String::new())
+        .chain(c.inputs.iter().enumerate().map(|(i, inp)| {
+            if i == 0 {
+                format!("{} (baseline)", inp.label)
+            } else {
+                inp.label.clone()
+            }
+        }))
+        .collect();
+    let mut g = Grid::new(header).left();
+    for (what, values) in metadata_rows(&c.inputs) {
+        g.push(std::iter::once(what.to_string()).chain(values).collect());
+    }
+    g
+}
+
+fn group(c: &Comparison, g: &Group) -> Grid {
+    let base = &c.inputs[0].label;
+    let mut header = vec!["case".to_string()];
+    header.extend(c.inputs.iter().map(|i| i.label.clone()));
+    for i in &c.inputs[1..] {
+        let l = &i.label;
+        header.extend([
+            format!("{l}/{base}"),
+            format!("{l} 95% CI"),
+            format!("{l} p adj"),
+            format!("{l} vs {base}"),
+        ]);
+    }
+    header.extend(c.inputs.iter().map(|i| format!("eff {}", i.label)));
+    let width = header.len();
+    let mut grid = Grid::new(header);
+    for r in &g.rows {
+        let mut row = vec![short_case(&r.case, &g.name)];
+        row.extend(r.sides.iter().map(|s| secs(s.median_s)));
+        for v in &r.versus {
+            row.extend(versus_cells(v));
+        }
+        row.extend(r.sides.iter().map(|s| format!("{:.2}", s.efficiency)));
+        grid.push(row);
+    }
+    let mut row = vec!["geomean".to_string()];
+    row.extend(g.geomean.medians_s.iter().map(|&m| secs(m)));
+    for &ratio in &g.geomean.ratios {
+        row.extend([
+            format!("{ratio:.3}"),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    row.resize(width, String::new());
+    grid.push(row);
+    grid
+}
+
+fn versus_cells(v: &Versus) -> [String; 4] {
+    let mark = if v.can_be_significant { "" } else { POWERLESS };
+    [
+        format!("{:.3}", v.ratio),
+        format!("[{:.3}, {:.3}]", v.ci_low, v.ci_high),
+        p_value(v.p_adjusted),
+        format!("{}{mark}", v.verdict.symbol()),
+    ]
+}
+
+/// Three decimals, or scientific below 0.001 so a tiny p is not shown as zero.
+fn p_value(p: f64) -> String {
+    if p >= 0.001 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.1e}")
+    }
+}
+
+/// The group is the table's heading: drop it from the case id.
+fn short_case(id: &str, group: &str) -> String {
+    id.strip_prefix(group)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .unwrap_or(id)
+        .to_string()
+}

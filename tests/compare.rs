@@ -1,0 +1,480 @@
+//! `concbench compare` and `run --cpus`: verdicts on synthetic result files with known shifts and
+//! noise, the refusals (different servers, unknown machine ids), and a real comparison of one box
+//! restricted to 1 CPU against the same box on 2.
+
+mod common;
+
+use common::*;
+use concbench::cli::CompareArgs;
+use concbench::compare::{self, Comparison, Format, Verdict};
+use concbench::results::{CaseParams, CaseResult, Machine, Percentiles, ResultFile, Sample};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn concbench(args: &[&str]) -> Output {
+    Command::new(EXE).args(args).output().unwrap()
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("concbench-cmp-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn machine(id: &str) -> Machine {
+    Machine {
+        machine_id: id.into(),
+        hostname: "test".into(),
+        cpu_model: "Test CPU".into(),
+        logical_cores: 4,
+        physical_cores: Some(2),
+        memory_bytes: 8 << 30,
+        os: "Test OS".into(),
+        kernel: "Linux 6.0".into(),
+        rustc: "rustc 1.95.0".into(),
+        governor: None,
+        allowed_cpus: vec![0, 1, 2, 3],
+    }
+}
+
+fn sample(makespan_s: f64) -> Sample {
+    let p = Percentiles {
+        p50: makespan_s,
+        p90: makespan_s,
+        p99: makespan_s,
+        max: makespan_s,
+    };
+    Sample {
+        makespan_s,
+        setup_s: 0.001,
+        ok: 4,
+        failures: BTreeMap::new(),
+        task_latency: p,
+        service_latency: None,
+        user_s: makespan_s,
+        sys_s: 0.0,
+        max_rss_kib: 4096,
+        voluntary_ctx: 1,
+        involuntary_ctx: 1,
+        threads_peak: 2,
+        workers: None,
+        server: None,
+        attempts: 4,
+        timeline: None,
+    }
+}
+
+/// A cpu case of the `cpu` group: the thread-pool at k = `k`, with these makespans.
+fn case(k: usize, makespans: &[f64]) -> CaseResult {
+    let samples: Vec<Sample> = makespans.iter().map(|&m| sample(m)).collect();
+    let ideal = 0.5;
+    CaseResult {
+        id: format!("cpu/cpu/thread-pool/n8-k{k}-i1000"),
+        group: "cpu".into(),
+        params: CaseParams {
+            workload: "cpu".into(),
+            model: "thread-pool".into(),
+            tasks: 8,
+            limit: Some(k),
+            concurrency: k,
+            cpu_lanes: k,
+            delay_ms: None,
+            cpu_iters: Some(1000),
+            path: None,
+            keep_alive: false,
+            timeout_ms: None,
+        },
+        server: None,
+        warmup: 1,
+        summary: concbench::run::summarise(&samples, ideal, "cpu"),
+        samples,
+        t1_s: Some(0.1),
+        ideal_s: ideal,
+    }
+}
+
+fn file(id: &str, cases: Vec<CaseResult>) -> ResultFile {
+    ResultFile {
+        schema_version: concbench::results::SCHEMA_VERSION,
+        concbench_version: "0.1.0".into(),
+        git_commit: None,
+        command: vec!["concbench".into()],
+        suite: "cpu".into(),
+        started: "2025-01-01T00:00:00Z".into(),
+        updated: "2025-01-01T00:00:00Z".into(),
+        complete: true,
+        interrupted: None,
+        machine: machine(id),
+        cases,
+    }
+}
+
+/// Known noise, within ±1 %: a different pattern on each side, so no sample ties across sides.
+const NOISE_A: [f64; 8] = [-0.010, 0.004, -0.006, 0.008, 0.000, 0.010, -0.004, 0.002];
+const NOISE_B: [f64; 8] = [0.003, -0.009, 0.007, -0.001, 0.009, -0.005, 0.005, -0.007];
+
+fn noisy(centre: f64, noise: &[f64]) -> Vec<f64> {
+    noise.iter().map(|e| centre * (1.0 + e)).collect()
+}
+
+fn compare_files(a: &Path, b: &Path) -> Comparison {
+    compare::compare(&CompareArgs {
+        runs: vec![a.display().to_string(), b.display().to_string()],
+        threshold: 5.0,
+        format: Format::Table,
+        store: "reports/results".into(),
+    })
+    .unwrap()
+}
+
+#[test]
+fn known_shifts_give_known_verdicts() {
+    let dir = tmpdir("shifts");
+    // Case k1: no shift; k2: +3 % (significant, below the 5 % threshold); k4: +30 %.
+    let base = file(
+        "base",
+        vec![
+            case(1, &noisy(1.0, &NOISE_A)),
+            case(2, &noisy(1.0, &NOISE_A)),
+            case(4, &noisy(1.0, &NOISE_A)),
+        ],
+    );
+    let other = file(
+        "other",
+        vec![
+            case(1, &noisy(1.0, &NOISE_B)),
+            case(2, &noisy(1.03, &NOISE_B)),
+            case(4, &noisy(1.30, &NOISE_B)),
+        ],
+    );
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    base.save(&a).unwrap();
+    other.save(&b).unwrap();
+    let c = compare_files(&a, &b);
+    assert_eq!(c.groups.len(), 1);
+    let rows = &c.groups[0].rows;
+    let v: Vec<_> = rows.iter().map(|r| &r.versus[0]).collect();
+    assert_eq!(v[0].verdict, Verdict::Same, "{:?}", v[0]);
+    assert!(v[0].p_adjusted >= 0.05, "0 % must not be significant");
+    assert_eq!(v[1].verdict, Verdict::Same, "{:?}", v[1]);
+    assert!(
+        v[1].p_adjusted < 0.05,
+        "+3 % is significant: the threshold alone keeps it `~`"
+    );
+    assert!((v[1].ratio - 1.03).abs() < 0.01);
+    assert_eq!(v[2].verdict, Verdict::Slower, "{:?}", v[2]);
+    assert!(v[2].ci_low > 1.2 && v[2].ci_high < 1.4, "{:?}", v[2]);
+    assert!(c.notes.is_empty(), "8 vs 8 can be significant");
+    let geo = c.groups[0].geomean.ratios[0];
+    assert!((geo - (1.03f64 * 1.30).cbrt()).abs() < 0.01, "{geo}");
+    let table = compare::render(&c, Format::Table);
+    assert!(
+        table.contains("slower") && table.contains("geomean"),
+        "{table}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn identical_files_are_all_unchanged() {
+    let dir = tmpdir("same");
+    let run = file(
+        "same",
+        vec![
+            case(1, &noisy(1.0, &NOISE_A)),
+            case(2, &noisy(0.6, &NOISE_B)),
+        ],
+    );
+    let a = dir.join("a.json");
+    run.save(&a).unwrap();
+    let c = compare_files(&a, &a);
+    for r in &c.groups[0].rows {
+        assert_eq!(r.versus[0].verdict, Verdict::Same);
+        assert_eq!(r.versus[0].ratio, 1.0);
+    }
+    assert_eq!(c.groups[0].geomean.ratios, vec![1.0]);
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    let table = compare::render(&c, Format::Table);
+    let geomean = table.lines().find(|l| l.starts_with("geomean")).unwrap();
+    assert!(geomean.contains("1.00"), "{geomean}");
+    // Every format renders the same comparison.
+    let json: serde_json::Value = serde_json::from_str(&compare::render(&c, Format::Json)).unwrap();
+    assert_eq!(json["groups"][0]["rows"][1]["versus"][0]["verdict"], "~");
+    let csv = compare::render(&c, Format::Csv);
+    assert_eq!(csv.lines().count(), 1 + 2 * 2, "{csv}");
+    assert!(compare::render(&c, Format::Markdown).contains("| case "));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn three_samples_say_they_cannot_be_significant() {
+    let dir = tmpdir("few");
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    file("a", vec![case(1, &[1.0, 1.01, 0.99])])
+        .save(&a)
+        .unwrap();
+    file("b", vec![case(1, &[2.0, 2.01, 1.99])])
+        .save(&b)
+        .unwrap();
+    let c = compare_files(&a, &b);
+    let v = &c.groups[0].rows[0].versus[0];
+    assert!((v.ratio - 2.0).abs() < 1e-9);
+    assert_eq!(
+        v.verdict,
+        Verdict::Same,
+        "p cannot go below 0.1 with 3 vs 3"
+    );
+    assert!(!v.can_be_significant);
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.contains("n=3 vs 3") && n.contains("--repeat ≥ 4")),
+        "{:?}",
+        c.notes
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn io_case(workers: usize) -> CaseResult {
+    let mut c = case(3, &noisy(1.0, &NOISE_A));
+    c.id = format!("seed/io/thread-pool/n8-k3-w{workers}-1s");
+    c.group = "seed".into();
+    c.params.workload = "io".into();
+    c.params.cpu_iters = None;
+    c.params.path = Some("/".into());
+    c.server = Some(concbench::results::ServerInfo {
+        workers,
+        delay_ms: 1000,
+        external: false,
+    });
+    c
+}
+
+/// Exit 2 with one line that contains `expect`.
+fn refused(args: &[&str], expect: &str) {
+    let out = concbench(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(err.contains(expect), "{args:?}: {err}");
+}
+
+#[test]
+fn a_different_server_is_refused() {
+    let dir = tmpdir("server");
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    file("a", vec![io_case(3)]).save(&a).unwrap();
+    file("b", vec![io_case(9)]).save(&b).unwrap();
+    refused(
+        &["compare", a.to_str().unwrap(), b.to_str().unwrap()],
+        "the server differs (A: W=3, delay 1000 ms, path /; B: W=9, delay 1000 ms, path /)",
+    );
+    // The same servers on both sides compare, and a case only one side ran is listed apart.
+    file("b", vec![io_case(3), case(1, &noisy(1.0, &NOISE_B))])
+        .save(&b)
+        .unwrap();
+    let c = compare_files(&a, &b);
+    assert_eq!(c.groups[0].rows.len(), 1);
+    assert_eq!(c.unmatched.len(), 1);
+    assert_eq!(c.unmatched[0].present_in, vec!["B".to_string()]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn machine_ids_come_from_the_store() {
+    let store = tmpdir("store");
+    for (id, stamp, value) in [
+        ("laptop-1", "2025-01-01T00:00:00Z", 1.0),
+        ("laptop-1", "2025-02-01T00:00:00Z", 2.0),
+        ("server-2", "2025-01-01T00:00:00Z", 1.0),
+    ] {
+        let mut run = file(id, vec![case(1, &noisy(value, &NOISE_A))]);
+        run.started = stamp.into();
+        run.save(&store.join(id).join(format!("{}.json", &stamp[..10])))
+            .unwrap();
+    }
+    // An incomplete newer run is not the newest complete one.
+    let mut broken = file("laptop-1", vec![case(1, &noisy(9.0, &NOISE_A))]);
+    broken.started = "2025-03-01T00:00:00Z".into();
+    broken.complete = false;
+    broken
+        .save(&store.join("laptop-1").join("2025-03-01.json"))
+        .unwrap();
+    let s = store.to_str().unwrap();
+    refused(
+        &["compare", "--store", s, "laptop-1", "desktop-3"],
+        "machine ids in",
+    );
+    refused(
+        &["compare", "--store", s, "laptop-1", "desktop-3"],
+        "laptop-1, server-2",
+    );
+    let c = compare::compare(&CompareArgs {
+        runs: vec!["server-2".into(), "laptop-1".into()],
+        threshold: 5.0,
+        format: Format::Table,
+        store: store.clone(),
+    })
+    .unwrap();
+    assert!(c.inputs[1].files[0].ends_with("2025-02-01.json"));
+    assert!((c.groups[0].rows[0].versus[0].ratio - 2.0).abs() < 0.01);
+    let _ = std::fs::remove_dir_all(store);
+}
+
+#[test]
+fn cpus_out_of_range_is_refused_with_the_bound() {
+    let allowed = concbench::measure::machine::allowed_cpus().len();
+    let bound = format!("1..={allowed}");
+    let too_many = (allowed + 1).to_string();
+    for n in ["0", too_many.as_str()] {
+        refused(
+            &[
+                "run",
+                "--cpus",
+                n,
+                "--workload",
+                "sleep",
+                "--model",
+                "sequential",
+            ],
+            &bound,
+        );
+    }
+}
+
+/// Run one ad-hoc cpu case on `cpus` CPUs, one measured repetition.
+fn cpu_run(cpus: usize, model: &[&str], out: &Path) -> ResultFile {
+    let cpus = cpus.to_string();
+    let args = [
+        &["run", "--cpus", &cpus, "--workload", "cpu", "--model"],
+        model,
+        &[
+            "--tasks",
+            "4",
+            "--cpu-iters",
+            "2000000",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ]
+    .concat();
+    let o = concbench(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ResultFile::load(out).unwrap()
+}
+
+/// The samples of several one-repetition runs of the same case, as one file.
+fn pooled(runs: Vec<ResultFile>) -> ResultFile {
+    let mut it = runs.into_iter();
+    let mut first = it.next().unwrap();
+    for run in it {
+        first.cases[0].samples.extend(run.cases[0].samples.clone());
+    }
+    let c = &mut first.cases[0];
+    c.summary = concbench::run::summarise(&c.samples, c.ideal_s, "cpu");
+    first
+}
+
+#[test]
+fn one_cpu_against_two_for_real() {
+    if concbench::measure::machine::allowed_cpus().len() < 2 {
+        eprintln!(
+            "skipped: this machine lets the tests use fewer than 2 CPUs, nothing to restrict"
+        );
+        return;
+    }
+    let _t = timing_lock();
+    let dir = tmpdir("cpus");
+    let tmp = dir.join("one.json");
+    let models: [&[&str]; 2] = [&["sequential"], &["rayon", "--limit", "2"]];
+    // Rounds alternate 1 CPU and 2 CPUs, so load from elsewhere on the box drifts into both sides
+    // alike instead of into whichever ran second.
+    let mut sides: Vec<Vec<Vec<ResultFile>>> = vec![vec![Vec::new(); 2]; 2];
+    for _round in 0..8 {
+        for (side, cpus) in [1, 2].into_iter().enumerate() {
+            for (m, model) in models.iter().enumerate() {
+                sides[side][m].push(cpu_run(cpus, model, &tmp));
+            }
+        }
+    }
+    let one = &sides[0][0][0].machine;
+    assert_eq!(one.allowed_cpus.len(), 1);
+    assert!(one.machine_id.ends_with("-cpus1"), "{}", one.machine_id);
+    // Whatever the load, one CPU cannot give a case more than one second of CPU per second: proof the
+    // restriction reached the case process and its rayon threads (startup time makes up the slack).
+    for run in &sides[0][1] {
+        let s = &run.cases[0].samples[0];
+        let parallelism = (s.user_s + s.sys_s) / s.makespan_s;
+        assert!(
+            parallelism < 1.25,
+            "rayon ran {parallelism:.2} CPUs busy on --cpus 1"
+        );
+    }
+    // A busy box breaks the premise: pinned to one CPU, a case gets that CPU while the scheduler moves
+    // other work away, and unpinned it shares both. A sequential case that got much less than a CPU
+    // of its own says so; then no verdict here would mean what the test claims.
+    for (side, runs) in sides.iter().enumerate() {
+        let seq = pooled(runs[0].clone());
+        let share = concbench::stats::median(
+            &seq.cases[0]
+                .samples
+                .iter()
+                .map(|s| (s.user_s + s.sys_s) / s.makespan_s)
+                .collect::<Vec<_>>(),
+        );
+        if share < 0.8 {
+            eprintln!(
+                "skipped the verdict checks: the box is busy (on {} CPU(s) a sequential case got {:.0} % of a CPU); rerun on an idle machine",
+                side + 1,
+                share * 100.0
+            );
+            let _ = std::fs::remove_dir_all(dir);
+            return;
+        }
+    }
+    let mut paths = Vec::new();
+    for (side, runs) in sides.into_iter().enumerate() {
+        let side_dir = dir.join(format!("side{side}"));
+        for (m, per_model) in runs.into_iter().enumerate() {
+            pooled(per_model)
+                .save(&side_dir.join(format!("{m}.json")))
+                .unwrap();
+        }
+        paths.push(side_dir);
+    }
+    let out = concbench(&[
+        "compare",
+        paths[0].to_str().unwrap(),
+        paths[1].to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = c["groups"][0]["rows"].as_array().unwrap();
+    let row = |model: &str| {
+        rows.iter()
+            .find(|r| r["params"]["model"] == model)
+            .unwrap_or_else(|| panic!("no {model} row in {c}"))
+    };
+    let (seq, rayon) = (&row("sequential")["versus"][0], &row("rayon")["versus"][0]);
+    assert_eq!(rayon["verdict"], "faster", "rayon k=2 on 2 CPUs: {rayon}");
+    // Two lanes cannot beat half the time of one; generous for load elsewhere on the box.
+    assert!(rayon["ratio"].as_f64().unwrap() > 0.3, "{rayon}");
+    assert_eq!(
+        seq["verdict"], "~",
+        "sequential uses one CPU either way: {seq}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
