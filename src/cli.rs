@@ -113,8 +113,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// Result files, directories or machine ids of the store (`this` = this machine); the first is the
-    /// baseline.
+    /// Result files, directories or machine ids of the store (`this` = this machine), or `cargo bench`
+    /// baselines as `criterion:NAME` (target/criterion) or `criterion:DIR:NAME`; the first is the baseline.
     #[arg(required = true, num_args = 2.., value_name = "RUN")]
     pub runs: Vec<String>,
     /// Smallest change worth flagging, percent: a significant change below it is still `~`.

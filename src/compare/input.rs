@@ -40,7 +40,9 @@ fn label(i: usize) -> String {
 
 fn load(arg: &str, label: String, store: &Path) -> anyhow::Result<Input> {
     let path = Path::new(arg);
-    let (files, runs) = if path.is_file() {
+    let (files, runs) = if let Some(spec) = arg.strip_prefix("criterion:") {
+        (Vec::new(), vec![criterion_run(spec)?])
+    } else if path.is_file() {
         (vec![path.to_path_buf()], vec![ResultFile::load(path)?])
     } else if path.is_dir() {
         newest_complete(path)?
@@ -68,6 +70,31 @@ fn load(arg: &str, label: String, store: &Path) -> anyhow::Result<Input> {
         source: arg.to_string(),
         files,
         run: runs.into_iter().next().expect("at least one run"),
+        cases,
+    })
+}
+
+/// `criterion:NAME` (a baseline under target/criterion) or `criterion:DIR:NAME`: a `cargo bench`
+/// baseline as a run of this machine, so it compares exactly like a result file.
+fn criterion_run(spec: &str) -> anyhow::Result<ResultFile> {
+    let (dir, name) = match spec.rsplit_once(':') {
+        Some((dir, name)) => (Path::new(dir), name),
+        None => (Path::new("target/criterion"), spec),
+    };
+    let machine = crate::measure::machine::describe(None);
+    let cases = crate::criterion::cases(dir, name, machine.allowed_cpus.len().max(1))
+        .map_err(|e| UsageError(format!("criterion:{spec}: {e:#}")))?;
+    Ok(ResultFile {
+        schema_version: crate::results::SCHEMA_VERSION,
+        concbench_version: env!("CARGO_PKG_VERSION").to_string(),
+        git_commit: None,
+        command: vec!["cargo".into(), "bench".into()],
+        suite: crate::criterion::GROUP.into(),
+        started: String::new(),
+        updated: String::new(),
+        complete: true,
+        interrupted: None,
+        machine,
         cases,
     })
 }
