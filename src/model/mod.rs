@@ -87,6 +87,17 @@ pub struct Lanes {
     pub cpu: usize,
 }
 
+impl Lanes {
+    /// A model bounded by k: at most k tasks in flight, each on its own thread or process.
+    pub fn bounded(tasks: usize, limit: usize) -> Lanes {
+        let k = limit.min(tasks);
+        Lanes {
+            in_flight: k,
+            cpu: k,
+        }
+    }
+}
+
 /// One concurrency model.
 pub trait Model: Sync {
     fn name(&self) -> &'static str;

@@ -19,11 +19,7 @@ impl Model for ThreadPool {
         true
     }
     fn lanes(&self, tasks: usize, limit: usize, _cores: usize) -> Lanes {
-        let k = limit.min(tasks);
-        Lanes {
-            in_flight: k,
-            cpu: k,
-        }
+        Lanes::bounded(tasks, limit)
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let setup_start = Instant::now();
