@@ -382,6 +382,41 @@ fn pooled(runs: Vec<ResultFile>) -> ResultFile {
     first
 }
 
+/// Why the box is too busy for the verdicts to mean what the test claims, judged from the sequential
+/// case: pinned to one CPU, a case gets that CPU while the scheduler moves other work away, and unpinned
+/// it shares both, so a case that got much less than a CPU of its own spoils the comparison; and on a
+/// virtual machine whose host is busy, a CPU second of work takes several times longer from one
+/// repetition to the next, which no statistic over 8 samples sees through.
+fn busy(sides: &[Vec<Vec<ResultFile>>]) -> Option<String> {
+    let mut times = Vec::new();
+    for (side, runs) in sides.iter().enumerate() {
+        let samples: Vec<&Sample> = runs[0].iter().map(|r| &r.cases[0].samples[0]).collect();
+        let share = concbench::stats::median(
+            &samples
+                .iter()
+                .map(|s| (s.user_s + s.sys_s) / s.makespan_s)
+                .collect::<Vec<_>>(),
+        );
+        if share < 0.8 {
+            return Some(format!(
+                "the box is busy (on {} CPU(s) a sequential case got {:.0} % of a CPU)",
+                side + 1,
+                share * 100.0
+            ));
+        }
+        times.extend(samples.iter().map(|s| s.makespan_s));
+    }
+    let (min, max) = times.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &t| {
+        (lo.min(t), hi.max(t))
+    });
+    (max > 1.5 * min).then(|| {
+        format!(
+            "the CPU's speed varied {:.1}x between repetitions of the same sequential case (a busy host)",
+            max / min
+        )
+    })
+}
+
 #[test]
 fn one_cpu_against_two_for_real() {
     if concbench::measure::machine::allowed_cpus().len() < 2 {
@@ -417,27 +452,10 @@ fn one_cpu_against_two_for_real() {
             "rayon ran {parallelism:.2} CPUs busy on --cpus 1"
         );
     }
-    // A busy box breaks the premise: pinned to one CPU, a case gets that CPU while the scheduler moves
-    // other work away, and unpinned it shares both. A sequential case that got much less than a CPU
-    // of its own says so; then no verdict here would mean what the test claims.
-    for (side, runs) in sides.iter().enumerate() {
-        let seq = pooled(runs[0].clone());
-        let share = concbench::stats::median(
-            &seq.cases[0]
-                .samples
-                .iter()
-                .map(|s| (s.user_s + s.sys_s) / s.makespan_s)
-                .collect::<Vec<_>>(),
-        );
-        if share < 0.8 {
-            eprintln!(
-                "skipped the verdict checks: the box is busy (on {} CPU(s) a sequential case got {:.0} % of a CPU); rerun on an idle machine",
-                side + 1,
-                share * 100.0
-            );
-            let _ = std::fs::remove_dir_all(dir);
-            return;
-        }
+    if let Some(why) = busy(&sides) {
+        eprintln!("skipped the verdict checks: {why}; rerun on an idle machine");
+        let _ = std::fs::remove_dir_all(dir);
+        return;
     }
     let mut paths = Vec::new();
     for (side, runs) in sides.into_iter().enumerate() {

@@ -52,7 +52,13 @@ pub fn metadata_rows(inputs: &[InputInfo]) -> Vec<(&'static str, Vec<String>)> {
             }),
         ),
         ("suite", field(&|i| i.suite.clone())),
-        ("results", field(&|i| i.files.join(", "))),
+        (
+            "results",
+            field(&|i| match i.files.len() {
+                0 | 1 => i.files.join(""),
+                n => format!("{} and {} older", i.files[0], n - 1),
+            }),
+        ),
     ]
 }
 
