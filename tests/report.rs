@@ -88,7 +88,7 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "threads",
             "rayon",
             "thread-pool",
-            "linear ideal: speedup = k",
+            "ideal: speedup = min(k, cores)",
             "2 cores",
         ],
         "memory" => &["async", "threads", "process-pool"],

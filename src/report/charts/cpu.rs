@@ -1,6 +1,6 @@
 //! The cpu chart: speedup over sequential against k, the threads or processes that can compute at
-//! once (log x), one line per model, with the linear ideal (speedup = k) dashed and a vertical line at
-//! the core count, past which no model can gain.
+//! once (log x), one line per model, with the ideal (speedup = min(k, cores): linear up to the core
+//! count, flat after it) dashed and a vertical line at the core count, past which no model can gain.
 
 use super::{
     by_model, dashed, font, frame, model_lines, ChartInfo, DrawResult, Mark, Plot, Series,
@@ -28,7 +28,7 @@ pub struct CpuChart {
     pub points: Vec<CpuPoint>,
 }
 
-pub const LINEAR: &str = "linear ideal: speedup = k";
+pub const LINEAR: &str = "ideal: speedup = min(k, cores)";
 
 pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
     let cases: Vec<_> = data
@@ -134,11 +134,12 @@ impl Plot for CpuChart {
             .label_style(font(TICK_SIZE))
             .axis_desc_style(font(style::AXIS_DESC_SIZE))
             .draw()?;
-        // y = k is a curve on a log x axis: sample it finely, up to where it leaves the plot.
-        let (lo, hi) = (x_range.start.max(1.0), x_range.end.min(top));
+        // y = min(k, cores) is a curve on a log x axis up to the cores: sample it finely.
+        let (lo, hi) = (x_range.start.max(1.0), x_range.end);
+        let cores = self.cores as f64;
         let linear: Vec<(f64, f64)> = (0..=60)
             .map(|i| lo * (hi / lo).powf(i as f64 / 60.0))
-            .map(|x| (x, x))
+            .map(|x| (x, x.min(cores).min(top)))
             .collect();
         dashed(&mut chart, &linear, style::IDEAL)?;
         let c = self.cores as f64;
