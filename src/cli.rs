@@ -125,6 +125,9 @@ pub struct CompareArgs {
     /// Where machine ids are looked up.
     #[arg(long, default_value = "reports/results")]
     pub store: PathBuf,
+    /// Also write an HTML page with charts into DIR (default reports/compare/<a>-vs-<b>/).
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = false)]
+    pub html: Option<Option<PathBuf>>,
 }
 
 /// `5`, `5%` or `2.5` → percent in [0, 100).

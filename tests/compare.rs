@@ -125,6 +125,7 @@ fn compare_files(a: &Path, b: &Path) -> Comparison {
         threshold: 5.0,
         format: Format::Table,
         store: "reports/results".into(),
+        html: None,
     })
     .unwrap()
 }
@@ -316,6 +317,7 @@ fn machine_ids_come_from_the_store() {
         threshold: 5.0,
         format: Format::Table,
         store: store.clone(),
+        html: None,
     })
     .unwrap();
     assert!(c.inputs[1].files[0].ends_with("2025-02-01.json"));
@@ -494,5 +496,167 @@ fn one_cpu_against_two_for_real() {
         seq["verdict"], "~",
         "sequential uses one CPU either way: {seq}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn parse_html(html: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse_with_options(
+        html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .expect("the page is well-formed")
+}
+
+/// Every piece of text the page shows, its SVG text included.
+fn page_texts(doc: &roxmltree::Document) -> String {
+    doc.descendants()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn html_page_shows_both_charts_and_the_verdicts_escaped() {
+    let dir = tmpdir("html");
+    let hostile = "cpu/<script>alert(1)</script>";
+    let with_hostile = |mut c: CaseResult| {
+        c.id = hostile.into();
+        c
+    };
+    let base = file(
+        "base",
+        vec![
+            case(1, &noisy(1.0, &NOISE_A)),
+            case(2, &noisy(1.0, &NOISE_A)),
+            with_hostile(case(4, &noisy(1.0, &NOISE_A))),
+        ],
+    );
+    let other = file(
+        "other",
+        vec![
+            case(1, &noisy(1.0, &NOISE_B)),
+            case(2, &noisy(0.6, &NOISE_B)),
+            with_hostile(case(4, &noisy(1.3, &NOISE_B))),
+        ],
+    );
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    base.save(&a).unwrap();
+    other.save(&b).unwrap();
+    let page_dir = dir.join("page");
+    let out = concbench(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--html",
+        page_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let index = page_dir.join("index.html");
+    assert!(stderr.contains(index.to_str().unwrap()), "{stderr}");
+    let html = std::fs::read_to_string(&index).unwrap();
+    let doc = parse_html(&html);
+    assert!(
+        !doc.descendants().any(|n| n.has_tag_name("script")),
+        "a case id must not become a script"
+    );
+    assert!(!html.contains("<script"), "unescaped case id");
+    let remote = doc.descendants().any(|n| {
+        n.attributes()
+            .any(|a| ["src", "href"].contains(&a.name()) && a.value().contains("//"))
+    });
+    assert!(!remote, "nothing is fetched from the network");
+    let texts = page_texts(&doc);
+    // The grouped bars name each run, the ratio chart its verdict classes; the table holds the verdicts.
+    for series in [
+        "A: base, baseline",
+        "B: other",
+        "faster (significant)",
+        "slower (significant)",
+        "~ no significant change",
+    ] {
+        assert!(texts.contains(series), "missing {series:?}");
+    }
+    let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
+    assert_eq!(
+        svgs, 2,
+        "one ratio chart and one bar chart for the one group"
+    );
+    let verdicts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("td"))
+        .filter_map(|n| n.text())
+        .filter(|t| ["faster", "slower", "~"].contains(t))
+        .collect();
+    assert_eq!(verdicts, ["~", "faster", "slower"], "{texts}");
+    assert!(texts.contains(hostile), "the hostile id shows as text");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A store with these machine ids, one run each, and the report of the first written to `out`.
+fn report_with_store(dir: &Path, ids: &[&str]) -> PathBuf {
+    let store = dir.join("store");
+    for (i, id) in ids.iter().enumerate() {
+        let centre = 1.0 + i as f64 * 0.5;
+        file(id, vec![case(1, &noisy(centre, &NOISE_A))])
+            .save(&store.join(id).join("run.json"))
+            .unwrap();
+    }
+    let out = dir.join("report");
+    let run = concbench(&[
+        "report",
+        store.join(ids[0]).to_str().unwrap(),
+        "--store",
+        store.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+#[test]
+fn machines_page_only_with_several_machines() {
+    let dir = tmpdir("machines-two");
+    let out = report_with_store(&dir, &["laptop", "server"]);
+    let page = std::fs::read_to_string(out.join("machines.html")).expect("a machines page");
+    let doc = parse_html(&page);
+    let header: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("th"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        header.contains(&"laptop") && header.contains(&"server"),
+        "{header:?}"
+    );
+    let cells: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("td"))
+        .filter_map(|n| n.text())
+        .collect();
+    // ideal 0.5 s over medians of about 1.0 s and 1.5 s: one column per machine.
+    let row = cells
+        .windows(3)
+        .find(|w| w[0].ends_with("n8-k1-i1000"))
+        .unwrap_or_else(|| panic!("no case row in {cells:?}"));
+    assert!(row[1].starts_with("50 % · 1.00"), "{row:?}");
+    assert!(row[2].starts_with("33 % · 1.50"), "{row:?}");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("href=\"machines.html\""));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let dir = tmpdir("machines-one");
+    let out = report_with_store(&dir, &["laptop"]);
+    assert!(!out.join("machines.html").exists());
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!index.contains("machines.html"));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -67,6 +67,16 @@ impl Grid {
         out
     }
 
+    /// The same cells as a report table, for the HTML page (which escapes them).
+    pub fn table(&self, name: &str, note: &str) -> crate::report::table::Table {
+        crate::report::table::Table {
+            group: name.to_string(),
+            header: self.header.clone(),
+            rows: self.rows.clone(),
+            note: note.to_string(),
+        }
+    }
+
     /// A GitHub-flavoured Markdown table; `|` inside cells is escaped.
     pub fn markdown(&self) -> String {
         let widths = self.widths();

@@ -1,15 +1,17 @@
 //! `concbench compare A B [C…]`: the same cases measured on different machines (or the same machine
 //! restricted with `--cpus`), side by side. Inputs are resolved and loaded ([`input`]), their cases
 //! matched ([`matching`]), compared into one [`Comparison`] value ([`comparison`]), and rendered from
-//! that value alone: terminal table, Markdown, JSON or CSV.
+//! that value alone: terminal table, Markdown, JSON or CSV, and with `--html` a page with charts.
 
+pub mod charts;
 pub mod comparison;
 mod csv;
 mod grid;
+pub mod html;
 pub mod input;
 pub mod machines;
 pub mod matching;
-mod text;
+pub(crate) mod text;
 
 use crate::cli::CompareArgs;
 pub use comparison::{Comparison, Verdict};
@@ -52,5 +54,9 @@ pub fn compare_main(args: &CompareArgs) -> anyhow::Result<i32> {
         eprintln!("concbench: warning: no case is in every run; nothing to compare");
     }
     print!("{}", render(&c, args.format));
+    if let Some(dir) = &args.html {
+        let dir = dir.clone().unwrap_or_else(|| html::default_dir(&c));
+        eprintln!("{}", html::write(&c, &dir)?.display());
+    }
     Ok(0)
 }

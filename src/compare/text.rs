@@ -8,7 +8,7 @@ use super::machines::metadata_rows;
 use crate::run::table::secs;
 
 /// Marks a verdict that no data could have turned significant with these sample sizes.
-const POWERLESS: &str = "†";
+pub(super) const POWERLESS: &str = "†";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -70,7 +70,7 @@ pub fn render(c: &Comparison, style: Style) -> String {
     out
 }
 
-fn legend(c: &Comparison) -> String {
+pub(super) fn legend(c: &Comparison) -> String {
     let base = &c.inputs[0].label;
     let others: Vec<String> = c.inputs[1..]
         .iter()
@@ -86,7 +86,7 @@ fn legend(c: &Comparison) -> String {
     )
 }
 
-fn machines(c: &Comparison) -> Grid {
+pub(super) fn machines(c: &Comparison) -> Grid {
     let header = std::iter::once(String::new())
         .chain(c.inputs.iter().enumerate().map(|(i, inp)| {
             if i == 0 {
@@ -103,7 +103,7 @@ fn machines(c: &Comparison) -> Grid {
     g
 }
 
-fn group(c: &Comparison, g: &Group) -> Grid {
+pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
     let base = &c.inputs[0].label;
     let mut header = vec!["case".to_string()];
     header.extend(c.inputs.iter().map(|i| i.label.clone()));
@@ -163,7 +163,7 @@ fn p_value(p: f64) -> String {
 }
 
 /// The group is the table's heading: drop it from the case id.
-fn short_case(id: &str, group: &str) -> String {
+pub(super) fn short_case(id: &str, group: &str) -> String {
     id.strip_prefix(group)
         .and_then(|rest| rest.strip_prefix('/'))
         .unwrap_or(id)

@@ -9,6 +9,7 @@ pub mod data;
 pub mod export;
 pub mod fmt;
 mod load;
+pub mod machines;
 pub mod style;
 pub mod table;
 pub mod takeaway;
@@ -44,6 +45,10 @@ pub struct ReportArgs {
         requires = "criterion"
     )]
     pub baseline: String,
+    /// The store of result files per machine id: this machine's default input, and when it holds
+    /// several machines, the machines page (machines.html).
+    #[arg(long, default_value = "reports/results", value_name = "DIR")]
+    pub store: PathBuf,
 }
 
 /// What a report wrote.
@@ -64,7 +69,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
             Some(id) => slug(id),
             None => crate::run::this_machine(None).machine_id,
         };
-        Path::new("reports/results").join(id)
+        args.store.join(id)
     };
     let (files, skipped) = load::inputs(&args.inputs, default_dir)?;
     let mut data = ReportData::merge(files, skipped);
@@ -77,11 +82,21 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("reports").join(slug(&data.machine.machine_id)));
-    write(&data, &dir)
+    let machines_page = machines::write(&args.store, &dir)?;
+    write_linked(&data, &dir, machines_page)
 }
 
 /// Draw every chart the data allows and write every export into `dir`.
 pub fn write(data: &ReportData, dir: &Path) -> anyhow::Result<ReportOutcome> {
+    write_linked(data, dir, false)
+}
+
+/// [`write`], linking machines.html from index.html when `machines_page` says it was written beside.
+pub fn write_linked(
+    data: &ReportData,
+    dir: &Path,
+    machines_page: bool,
+) -> anyhow::Result<ReportOutcome> {
     let charts_dir = dir.join("charts");
     std::fs::create_dir_all(&charts_dir).with_context(|| {
         format!(
@@ -109,6 +124,7 @@ pub fn write(data: &ReportData, dir: &Path) -> anyhow::Result<ReportOutcome> {
         data,
         charts: rendered,
         tables: table::tables(data),
+        machines_page,
     };
     for exporter in export::all() {
         let path = dir.join(exporter.file_name());

@@ -95,3 +95,22 @@ pub const PERCENTILE_COLOURS: [RGBColor; 4] = [
     RGBColor(0x08, 0x51, 0x9c),
     RGBColor(0x08, 0x30, 0x6b),
 ];
+
+/// One colour per run of a comparison (the baseline first), distinct from the model colours' meaning.
+pub const RUN_COLOURS: [RGBColor; 6] = [
+    RGBColor(0x4e, 0x79, 0xa7),
+    RGBColor(0xf2, 0x8e, 0x2b),
+    RGBColor(0x59, 0xa1, 0x4f),
+    RGBColor(0xb0, 0x7a, 0xa1),
+    RGBColor(0x9c, 0x75, 0x5f),
+    RGBColor(0xed, 0xc9, 0x48),
+];
+
+pub fn run_colour(i: usize) -> RGBColor {
+    RUN_COLOURS[i % RUN_COLOURS.len()]
+}
+
+/// Verdicts of a comparison: significantly faster, significantly slower, no significant change.
+pub const FASTER: RGBColor = RGBColor(0x1a, 0x7f, 0x37);
+pub const SLOWER: RGBColor = RGBColor(0xc6, 0x28, 0x28);
+pub const UNCHANGED: RGBColor = RGBColor(0x88, 0x88, 0x88);

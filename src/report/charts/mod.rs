@@ -285,6 +285,16 @@ pub fn by_model(points: impl IntoIterator<Item = (String, f64, f64)>) -> Vec<Ser
     out
 }
 
+/// The label of a horizontal chart's row at y = `v`, rows laid out from the top at y = n-1-i so
+/// the first label reads first; empty between rows.
+pub fn row_label(labels: &[String], v: f64) -> String {
+    let i = labels.len() as f64 - 1.0 - v.round();
+    match (v.fract() == 0.0 && i >= 0.0, labels.get(i as usize)) {
+        (true, Some(l)) => l.clone(),
+        _ => String::new(),
+    }
+}
+
 /// A log axis range that holds every value with a little room either side.
 pub fn log_range(values: impl IntoIterator<Item = f64>) -> std::ops::Range<f64> {
     let (lo, hi) = values

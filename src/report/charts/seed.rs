@@ -109,13 +109,7 @@ impl Plot for SeedChart {
             .y_labels(n)
             .x_desc("makespan, seconds")
             .x_label_formatter(&|v| fmt::tick(*v))
-            .y_label_formatter(&|v| {
-                let i = n as f64 - 1.0 - v.round();
-                match (v.fract() == 0.0, labels.get(i as usize)) {
-                    (true, Some(l)) => l.clone(),
-                    _ => String::new(),
-                }
-            })
+            .y_label_formatter(&|v| super::row_label(&labels, *v))
             .label_style(font(TICK_SIZE))
             .axis_desc_style(font(style::AXIS_DESC_SIZE))
             .draw()?;

@@ -44,14 +44,14 @@ code { font-size: 0.95em; }
 ";
 
 /// The chart's SVG as an element to inline: without an XML prolog, which is not allowed mid-document.
-fn inline_svg(svg: &str) -> &str {
+pub(crate) fn inline_svg(svg: &str) -> &str {
     match svg.find("<svg") {
         Some(i) => &svg[i..],
         None => svg,
     }
 }
 
-fn table(t: &Table) -> String {
+pub(crate) fn table(t: &Table) -> String {
     let cells = |tag: &str, row: &[String]| {
         row.iter()
             .map(|c| format!("<{tag}>{}</{tag}>", escape(c)))
@@ -68,8 +68,19 @@ fn table(t: &Table) -> String {
     out
 }
 
+/// The opening of every concbench page up to its `<h1>`: one skeleton and one style sheet for the
+/// report, the compare page and the machines page. `title` is raw text; it is escaped here.
+pub(crate) fn page_start(title: &str) -> String {
+    let title = escape(title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+    )
+}
+
 /// An id usable in a fragment, from any group name.
-fn anchor(prefix: &str, name: &str) -> String {
+pub(crate) fn anchor(prefix: &str, name: &str) -> String {
     let slug: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -83,13 +94,8 @@ impl Exporter for Html {
     }
 
     fn render(&self, r: &Rendered) -> String {
-        let id = escape(&r.data.machine.machine_id);
-        let mut out = format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
-             <title>concbench report: {id}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-             <h1>concbench report: {id}</h1>\n<table class=\"machine\">\n"
-        );
+        let mut out = page_start(&format!("concbench report: {}", r.data.machine.machine_id));
+        out += "<table class=\"machine\">\n";
         for (k, v) in machine_summary(r.data) {
             out += &format!("<tr><th>{k}</th><td>{}</td></tr>\n", escape(&v));
         }
@@ -117,6 +123,12 @@ impl Exporter for Html {
                 escape(&t.group)
             )
         }));
+        if r.machines_page {
+            links.push(format!(
+                "<a href=\"{}\">every machine in the store</a>",
+                crate::report::machines::FILE
+            ));
+        }
         out += &links.join(" · ");
         out += "</p>\n";
         for c in &r.charts {

@@ -2,7 +2,7 @@
 //! charts drawn, takeaways computed, tables built — into one file of the report directory.
 
 mod csv;
-mod html;
+pub(crate) mod html;
 mod markdown;
 
 pub use self::csv::Csv;
@@ -25,6 +25,8 @@ pub struct Rendered<'a> {
     pub data: &'a ReportData,
     pub charts: Vec<RenderedChart>,
     pub tables: Vec<Table>,
+    /// machines.html was written beside the report (the store holds several machines).
+    pub machines_page: bool,
 }
 
 /// One output format.

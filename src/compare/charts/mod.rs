@@ -1,0 +1,69 @@
+//! The compare page's charts: a grouped-bar chart per suite group ([`bars`]) and one ratio chart
+//! ([`ratios`]). Both are horizontal, one row per case on a log x axis; this module holds that shared
+//! layout, while the frame, fonts, legend and SVG drawing come from the report's charts unchanged.
+
+pub mod bars;
+pub mod ratios;
+
+use crate::report::charts::{font, log_ticks, row_label, DrawResult};
+use crate::report::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, X_LABEL_AREA};
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Title, legend band and axis labels: what a chart needs above and below its rows, pixels.
+const CHROME: u32 = 170;
+
+/// Height of a chart of `rows` rows, each `row_px` tall.
+pub fn height(rows: usize, row_px: u32) -> u32 {
+    CHROME + X_LABEL_AREA + rows as u32 * row_px
+}
+
+/// Room for the longest case label, within sane bounds (long ids are cut by the SVG's edge otherwise).
+fn label_area(labels: &[String]) -> u32 {
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    (longest * TICK_SIZE * 55 / 100 + 16).clamp(CASE_LABEL_AREA / 2, 2 * CASE_LABEL_AREA)
+}
+
+pub type RowChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<WithKeyPoints<LogCoord<f64>>, RangedCoordf64>>;
+
+/// A chart with one labelled row per case, the first at the top (row i at y = n-1-i), over a log x
+/// axis from `x` with extra `ticks` labelled beside the 1-2-5 ones.
+pub fn case_rows<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    labels: &[String],
+    x: std::ops::Range<f64>,
+    ticks: &[f64],
+    x_desc: &str,
+) -> DrawResult<RowChart<'a, DB>, DB> {
+    let n = labels.len();
+    let mut keys = log_ticks(&x);
+    keys.extend(ticks.iter().copied().filter(|t| x.contains(t)));
+    keys.sort_by(f64::total_cmp);
+    keys.dedup();
+    let mut chart = ChartBuilder::on(area)
+        .margin(MARGIN)
+        .x_label_area_size(X_LABEL_AREA)
+        .y_label_area_size(label_area(labels))
+        .build_cartesian_2d(x.log_scale().with_key_points(keys), -0.5..n as f64 - 0.5)?;
+    chart
+        .configure_mesh()
+        .bold_line_style(style::GRID)
+        .light_line_style(style::GRID_LIGHT)
+        .disable_y_mesh()
+        .y_labels(n)
+        .x_desc(x_desc)
+        .x_label_formatter(&|v| crate::report::fmt::tick(*v))
+        .y_label_formatter(&|v| row_label(labels, *v))
+        .label_style(font(TICK_SIZE))
+        .axis_desc_style(font(style::AXIS_DESC_SIZE))
+        .draw()?;
+    Ok(chart)
+}
+
+/// The y of row `i` of `n`, counted from the top.
+pub fn row_y(i: usize, n: usize) -> f64 {
+    (n - 1 - i) as f64
+}
