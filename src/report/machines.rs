@@ -44,8 +44,12 @@ pub fn write(store: &Path, dir: &Path) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-fn id(i: &Input) -> &str {
-    &i.run.machine.machine_id
+/// The machine id as the store names it: its directory.
+fn id(i: &Input) -> String {
+    Path::new(&i.source)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| i.run.machine.machine_id.clone())
 }
 
 /// Who ran what: one row per machine.
@@ -65,7 +69,7 @@ fn summary(machines: &[Input]) -> Table {
             .iter()
             .map(|m| {
                 vec![
-                    id(m).to_string(),
+                    id(m),
                     m.run.machine.cpu_model.clone(),
                     m.run.machine.allowed_cpus.len().to_string(),
                     m.run.suite.clone(),
@@ -107,7 +111,7 @@ fn find<'a>(m: &'a Input, case: &str) -> Option<&'a CaseResult> {
 /// One group: a row per case, a column per machine, then the geometric-mean efficiency.
 pub fn group_table(machines: &[Input], group: &str, cases: &[String]) -> Table {
     let mut header = vec!["case".to_string()];
-    header.extend(machines.iter().map(|m| id(m).to_string()));
+    header.extend(machines.iter().map(id));
     let mut rows: Vec<Vec<String>> = cases
         .iter()
         .map(|case| {
