@@ -1,8 +1,10 @@
 //! The command line: clap derive with typed values (durations via humantime, names via `ValueEnum`),
 //! and every cross-field check in one `validate()`, which turns arguments into a plan or a usage error.
 
+use crate::client::ClientKind;
 use crate::model::ModelKind;
 use crate::plan::{Case, ServerPlan, Suite};
+use crate::run::order::Order;
 use crate::workload::WorkloadKind;
 use clap::{Args, Parser, Subcommand};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -91,6 +93,10 @@ pub struct RunArgs {
     /// io: a request with no complete answer after this long fails as `timeout`.
     #[arg(long, default_value = "60s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub timeout: Duration,
+    /// io: the HTTP client — `direct` (the project's own, the same for every model; default) or
+    /// `library` (ureq when blocking, reqwest when async). With --suite, applies to every io case.
+    #[arg(long)]
+    pub client: Option<ClientKind>,
     /// cpu: iterations of the counting loop per task.
     #[arg(long, default_value_t = crate::plan::DEFAULT_CPU_ITERS)]
     pub cpu_iters: u64,
@@ -109,6 +115,13 @@ pub struct RunArgs {
     /// Restrict the run to N of the CPUs it may use (the slow server gets the others): a smaller machine.
     #[arg(long, value_name = "N")]
     pub cpus: Option<usize>,
+    /// How repetitions are scheduled: `interleaved` (each round runs every case once, shuffled) or
+    /// `blocked` (all repetitions of a case, then the next).
+    #[arg(long, value_enum, default_value_t = Order::Interleaved)]
+    pub order: Order,
+    /// Seed of the shuffled rounds (recorded in the result file; default: a fresh one).
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -158,6 +171,8 @@ pub struct Validated {
     pub suite: String,
     pub cases: Vec<Case>,
     pub target: Option<String>,
+    /// The seed of the run's shuffles, given or fresh.
+    pub seed: u64,
 }
 
 fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
@@ -208,11 +223,13 @@ impl RunArgs {
         for c in &mut cases {
             c.repeat = self.repeat.unwrap_or(c.repeat);
             c.warmup = self.warmup.unwrap_or(c.warmup);
+            c.client = self.client.unwrap_or(c.client);
         }
         Ok(Validated {
             suite,
             cases,
             target,
+            seed: self.seed.unwrap_or_else(crate::rng::Rng::fresh_seed),
         })
     }
 

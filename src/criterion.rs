@@ -141,7 +141,7 @@ pub fn to_case(bench: &Bench, cores: usize) -> Option<CaseResult> {
     let samples: Vec<Sample> = bench.per_iteration_s.iter().map(|&m| sample(m)).collect();
     // cpu ideals need a calibrated t₁, which criterion does not measure: none is claimed.
     let ideal = match case.workload {
-        WorkloadKind::Cpu => 0.0,
+        WorkloadKind::Cpu => None,
         _ => case.ideal(cores, None),
     };
     let spread = Spread::of(&bench.per_iteration_s);
@@ -159,6 +159,7 @@ pub fn to_case(bench: &Bench, cores: usize) -> Option<CaseResult> {
         warmup: 0,
         samples,
         t1_s: None,
+        scaling: None,
         ideal_s: ideal,
         summary,
         params,
@@ -175,21 +176,8 @@ fn sample(makespan_s: f64) -> Sample {
     };
     Sample {
         makespan_s,
-        setup_s: 0.0,
-        ok: 0,
-        failures: Default::default(),
         task_latency: flat,
-        service_latency: None,
-        user_s: 0.0,
-        sys_s: 0.0,
-        max_rss_kib: 0,
-        voluntary_ctx: 0,
-        involuntary_ctx: 0,
-        threads_peak: 0,
-        workers: None,
-        server: None,
-        attempts: 0,
-        timeline: None,
+        ..Sample::default()
     }
 }
 
@@ -259,10 +247,10 @@ mod tests {
         assert_eq!(benches[0].per_iteration_s, vec![0.02, 0.03]);
         let case = to_case(&benches[0], 2).unwrap();
         assert!(
-            (case.ideal_s - 0.02).abs() < 1e-12,
+            (case.ideal_s.unwrap() - 0.02).abs() < 1e-12,
             "9 tasks, 9 workers, 20 ms"
         );
-        assert!((case.summary.efficiency - 0.8).abs() < 1e-9);
+        assert!((case.summary.efficiency.unwrap() - 0.8).abs() < 1e-9);
         assert!(load(&dir, "other")
             .unwrap_err()
             .to_string()

@@ -3,6 +3,7 @@
 //! CLI → plan → run (isolated processes) → result file → report / compare.
 
 pub mod cli;
+pub mod client;
 pub mod compare;
 pub mod criterion;
 pub mod measure;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod plan;
 pub mod report;
 pub mod results;
+pub mod rng;
 pub mod run;
 pub mod stats;
 pub mod workload;

@@ -64,6 +64,8 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
         quiet: args.quiet,
         command: std::env::args().collect(),
         server_cpus: split.map(|s| s.server),
+        order: args.order,
+        seed: plan.seed,
     };
     let outcome = run::run(opts)?;
     print!("{}", run::summary_table(&outcome.file));

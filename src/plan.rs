@@ -1,6 +1,7 @@
 //! Suites and cases: what to run, with which parameters, and each case's ideal — the makespan physics
 //! allows — and bottleneck, known before anything runs (for `cpu`, given the calibrated t₁).
 
+use crate::client::ClientKind;
 use crate::model::{Lanes, ModelKind};
 use crate::workload::{IoOptions, WorkloadKind, WorkloadSpec};
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,15 @@ impl Suite {
     }
 }
 
+/// What a cpu ideal needs from the machine, measured at the case's own task size: t₁, the median time
+/// of one task alone, and s ≤ 1, the parallel scaling (one task's time alone over its time when every
+/// core computes at once).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    pub t1: f64,
+    pub scaling: f64,
+}
+
 /// The server a case needs: W workers (0 = unbounded) holding each request for `delay`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ServerPlan {
@@ -107,6 +117,8 @@ pub struct Case {
     pub path: String,
     pub keep_alive: bool,
     pub timeout: Duration,
+    /// `io`: the project's own client (default) or the usual libraries.
+    pub client: ClientKind,
     pub repeat: usize,
     pub warmup: usize,
     /// Times a failed task is resubmitted (process pools).
@@ -137,6 +149,7 @@ impl Case {
             path: "/".into(),
             keep_alive: false,
             timeout: DEFAULT_TIMEOUT,
+            client: ClientKind::Direct,
             repeat: 3,
             warmup: 1,
             retries: 0,
@@ -189,6 +202,10 @@ impl Case {
                     s.workers.to_string()
                 };
                 p += &format!("-w{w}-{}", humantime::format_duration(s.delay));
+                // The default client is left out, so ids read as before; the libraries say so.
+                if self.client == ClientKind::Library {
+                    p += "-library";
+                }
             }
             (WorkloadKind::Sleep, _) => {
                 p += &format!("-{}", humantime::format_duration(self.delay))
@@ -209,6 +226,7 @@ impl Case {
                 url: format!("{url}{}", self.path),
                 keep_alive: self.keep_alive,
                 timeout: self.timeout,
+                client: self.client,
             },
         }
     }
@@ -233,11 +251,12 @@ impl Case {
     }
 
     /// The makespan physics allows, seconds: io ⌈N / min(k, W)⌉ × d; sleep ⌈N / k⌉ × d;
-    /// cpu N × t₁ / min(k, cores). `t1` is one cpu task's calibrated time.
-    pub fn ideal(&self, cores: usize, t1: Option<f64>) -> f64 {
+    /// cpu N × t₁ / (min(k, cores) × s), with t₁ and s measured on this machine (`cpu`; without them a
+    /// cpu case has no ideal). Never a non-finite number: what cannot be known is None.
+    pub fn ideal(&self, cores: usize, cpu: Option<Calibration>) -> Option<f64> {
         let lanes = self.lanes(cores);
         let waves = |conc: usize| self.tasks.div_ceil(conc.max(1)) as f64;
-        match self.workload {
+        let ideal = match self.workload {
             WorkloadKind::Io => {
                 let w = self
                     .server
@@ -248,9 +267,15 @@ impl Case {
             }
             WorkloadKind::Sleep => waves(lanes.in_flight) * self.delay.as_secs_f64(),
             WorkloadKind::Cpu => {
-                self.tasks as f64 * t1.unwrap_or(0.0) / lanes.cpu.min(cores).max(1) as f64
+                let c = cpu?;
+                let lanes = lanes.cpu.min(cores).max(1);
+                // One lane runs at t₁'s speed; several at the speed the machine showed with all
+                // its cores busy (s), a conservative figure when 1 < k < cores.
+                let s = if lanes > 1 { c.scaling } else { 1.0 };
+                self.tasks as f64 * c.t1 / (lanes as f64 * s)
             }
-        }
+        };
+        ideal.is_finite().then_some(ideal)
     }
 
     /// What limits the case: `server` (W < k), `client` (k < W), `balanced` (k = W), or `cpu`.
@@ -369,28 +394,43 @@ mod tests {
             delay: Duration::from_secs(1),
         };
         let seq = Case::io("t", Sequential, 3, None, s3);
-        assert_eq!(seq.ideal(2, None), 3.0);
+        assert_eq!(seq.ideal(2, None), Some(3.0));
         let threads9 = Case::io("t", Threads, 9, None, s3);
         assert_eq!(
             (threads9.ideal(2, None), threads9.bottleneck(2)),
-            (3.0, "server")
+            (Some(3.0), "server")
         );
         let sem = Case::io("t", AsyncSemaphore, 9, Some(3), s3);
-        assert_eq!((sem.ideal(2, None), sem.bottleneck(2)), (3.0, "balanced"));
+        assert_eq!(
+            (sem.ideal(2, None), sem.bottleneck(2)),
+            (Some(3.0), "balanced")
+        );
         let unbounded = ServerPlan { workers: 0, ..s3 };
         let pool = Case::io("t", ThreadPool, 10, Some(4), unbounded);
-        assert_eq!((pool.ideal(2, None), pool.bottleneck(2)), (3.0, "client"));
+        assert_eq!(
+            (pool.ideal(2, None), pool.bottleneck(2)),
+            (Some(3.0), "client")
+        );
         let delayed = Case {
             path: "/delay/250".into(),
             ..Case::io("t", Threads, 1, None, s3)
         };
-        assert_eq!(delayed.ideal(2, None), 0.25);
+        assert_eq!(delayed.ideal(2, None), Some(0.25));
         let cpu = Case::new("t", WorkloadKind::Cpu, Rayon, 32, Some(8));
-        assert_eq!(cpu.ideal(2, Some(0.1)), 32.0 * 0.1 / 2.0);
+        let cal = Calibration {
+            t1: 0.1,
+            scaling: 0.8,
+        };
+        assert_eq!(cpu.ideal(2, Some(cal)), Some(32.0 * 0.1 / (2.0 * 0.8)));
+        assert_eq!(cpu.ideal(2, None), None, "no calibration, no ideal");
         let single = Case::new("t", WorkloadKind::Cpu, AsyncSingle, 32, None);
-        assert_eq!(single.ideal(2, Some(0.1)), 32.0 * 0.1);
+        assert_eq!(
+            single.ideal(2, Some(cal)),
+            Some(32.0 * 0.1),
+            "one lane: no s"
+        );
         let sleep = Case::new("t", WorkloadKind::Sleep, ThreadPool, 100, Some(8));
-        assert_eq!(sleep.ideal(2, None), 13.0);
+        assert_eq!(sleep.ideal(2, None), Some(13.0));
     }
 
     #[test]
@@ -426,7 +466,10 @@ mod budget {
         suite
             .cases()
             .iter()
-            .map(|c| c.ideal(2, Some(t1)) * (c.warmup + c.repeat) as f64)
+            .map(|c| {
+                let cal = Calibration { t1, scaling: 1.0 };
+                c.ideal(2, Some(cal)).unwrap_or(0.0) * (c.warmup + c.repeat) as f64
+            })
             .sum()
     }
 

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Bumped whenever a field changes meaning or a required field is added.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bumped whenever a field changes meaning or a required field is added. Version 2: the direct client
+/// (io cases of version 1 used the libraries), interleaved order, noise, optional ideals.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One run: a suite (or one ad-hoc case) executed on one machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -35,7 +36,13 @@ pub struct ResultFile {
     /// Why the run stopped early, when it did.
     pub interrupted: Option<String>,
     pub machine: Machine,
-    /// Finished cases, in the order they ran.
+    /// How repetitions were scheduled: `interleaved` (shuffled rounds) or `blocked`; absent before v2.
+    #[serde(default)]
+    pub order: Option<String>,
+    /// Seed of the round shuffles (and of any random workload), so the order can be replayed.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Cases with at least one measured sample, in plan order.
     pub cases: Vec<CaseResult>,
 }
 
@@ -76,10 +83,15 @@ pub struct CaseResult {
     pub warmup: usize,
     /// One per measured repetition, each from a fresh process.
     pub samples: Vec<Sample>,
-    /// For `cpu`: one task's time t₁ from a calibration run, seconds.
+    /// For `cpu`: one task's time t₁, the median task of sequential calibration processes, seconds.
     pub t1_s: Option<f64>,
-    /// The makespan physics allows, seconds.
-    pub ideal_s: f64,
+    /// For `cpu`: the machine's measured parallel scaling s ≤ 1 at this task size (throughput of
+    /// `cores` processes computing at once, over `cores` × one alone).
+    #[serde(default)]
+    pub scaling: Option<f64>,
+    /// The makespan physics allows, seconds; absent when it is unknown (an external target of unknown
+    /// workers or delay, a calibration that failed).
+    pub ideal_s: Option<f64>,
     pub summary: Summary,
 }
 
@@ -107,6 +119,10 @@ pub struct CaseParams {
     pub keep_alive: bool,
     /// `io`: per-request timeout, milliseconds.
     pub timeout_ms: Option<u64>,
+    /// `io`: how requests were made, `direct` (the project's own client) or `library` (ureq / reqwest).
+    /// Files of schema version 1 made every request with the libraries: they load as `library`.
+    #[serde(default)]
+    pub client: Option<String>,
 }
 
 /// The server a case ran against.
@@ -122,7 +138,7 @@ pub struct ServerInfo {
 }
 
 /// One repetition, measured from inside (makespan, latencies) and outside (wait4) its process.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sample {
     /// First task submitted → last task done, seconds. Excludes setup.
@@ -154,10 +170,53 @@ pub struct Sample {
     pub attempts: u64,
     /// Per task, [start, end] seconds from the first submission (runs of ≤ 10,000 tasks).
     pub timeline: Option<Vec<[f64; 2]>>,
+    /// When the repetition started, seconds since the run started.
+    #[serde(default)]
+    pub start_s: Option<f64>,
+    /// The round of the run it belongs to (0-based): every case runs once per round.
+    #[serde(default)]
+    pub round: Option<usize>,
+    /// What the rest of the machine did during the repetition.
+    #[serde(default)]
+    pub noise: Option<Noise>,
+    /// Why the server's counters could not be read for this repetition, when they could not.
+    #[serde(default)]
+    pub server_error: Option<String>,
+    /// Threads or processes a pool model started (k, also when k > N); absent for models without one.
+    #[serde(default)]
+    pub pool_started: Option<usize>,
+}
+
+/// The machine around one repetition: deltas of /proc/stat and /proc/net/netstat from its start to its
+/// end, and the load average at its start. CPU figures are CPU-seconds summed over every CPU.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Noise {
+    /// 1-minute load average when the repetition started.
+    pub load_1m: f64,
+    /// Wall time the deltas cover, seconds.
+    pub wall_s: f64,
+    /// CPUs of the machine (/proc/stat), whatever the run was allowed to use.
+    pub cpus: usize,
+    /// CPU time the whole machine spent busy (user, nice, system, irq, softirq).
+    pub busy_s: f64,
+    /// Time the hypervisor ran something else while a CPU of this machine wanted to run.
+    pub steal_s: f64,
+    pub iowait_s: f64,
+    /// CPU time of the slow server child over the repetition, when the harness started it.
+    pub server_cpu_s: Option<f64>,
+    /// busy − this case's CPU − the server's CPU: what every other process of the machine took.
+    pub other_busy_s: f64,
+    /// TcpExt counters: connections the listen queue had no room for, and dropped.
+    pub listen_overflows: u64,
+    pub listen_drops: u64,
+    /// TcpExt: retransmission timeouts, and SYN retransmissions.
+    pub tcp_timeouts: u64,
+    pub syn_retrans: u64,
 }
 
 /// Latency percentiles, seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Percentiles {
     pub p50: f64,
@@ -190,8 +249,9 @@ pub struct ServerObservation {
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     pub makespan: Spread,
-    /// ideal / median makespan.
-    pub efficiency: f64,
+    /// ideal / median makespan; absent without an ideal, or when some task failed (a failed task can
+    /// finish far sooner than a served one, so the ratio would flatter the case).
+    pub efficiency: Option<f64>,
     /// `server` (W < k), `client` (k < W), `balanced` (k = W), `cpu`.
     pub bottleneck: String,
     /// Medians over samples of the per-sample figures.
@@ -205,6 +265,9 @@ pub struct Summary {
     pub server_max_in_flight: Option<u64>,
     /// Failed tasks over all samples.
     pub failures: u64,
+    /// Why the case is unstable (its samples disagree, or the machine was busy); empty when stable.
+    #[serde(default)]
+    pub unstable: Vec<String>,
 }
 
 /// Median and spread of a figure over samples.
@@ -262,7 +325,26 @@ impl ResultFile {
             ),
             Some(_) => {}
         }
-        serde_json::from_value(value).map_err(|e| anyhow::anyhow!("not a valid result file: {e}"))
+        let mut file: ResultFile = serde_json::from_value(value)
+            .map_err(|e| anyhow::anyhow!("not a valid result file: {e}"))?;
+        file.upgrade();
+        Ok(file)
+    }
+
+    /// Read an older version as this one means it: version 1 made io requests with the libraries, and
+    /// gave an efficiency even to cases whose tasks failed.
+    fn upgrade(&mut self) {
+        if self.schema_version >= 2 {
+            return;
+        }
+        for case in &mut self.cases {
+            if case.params.workload == "io" && case.params.client.is_none() {
+                case.params.client = Some("library".into());
+            }
+            if case.summary.failures > 0 {
+                case.summary.efficiency = None;
+            }
+        }
     }
 
     /// Write atomically: a temp file in the same directory, then rename, so a reader (or a crash) never

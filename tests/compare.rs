@@ -59,10 +59,8 @@ fn sample(makespan_s: f64) -> Sample {
         voluntary_ctx: 1,
         involuntary_ctx: 1,
         threads_peak: 2,
-        workers: None,
-        server: None,
         attempts: 4,
-        timeline: None,
+        ..Sample::default()
     }
 }
 
@@ -85,13 +83,15 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
             path: None,
             keep_alive: false,
             timeout_ms: None,
+            client: None,
         },
         server: None,
         warmup: 1,
-        summary: concbench::run::summarise(&samples, ideal, "cpu"),
+        summary: concbench::run::summarise(&samples, Some(ideal), "cpu"),
         samples,
         t1_s: Some(0.1),
-        ideal_s: ideal,
+        scaling: Some(1.0),
+        ideal_s: Some(ideal),
     }
 }
 
@@ -107,6 +107,8 @@ fn file(id: &str, cases: Vec<CaseResult>) -> ResultFile {
         complete: true,
         interrupted: None,
         machine: machine(id),
+        order: None,
+        seed: None,
         cases,
     }
 }

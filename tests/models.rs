@@ -32,7 +32,7 @@ fn every_model_completes_io_within_physics() {
             server: Some(plan),
             ..Case::new("t", WorkloadKind::Io, model, n, limit_for(model, k))
         };
-        let ideal = Duration::from_secs_f64(case.ideal(2, None));
+        let ideal = Duration::from_secs_f64(case.ideal(2, None).unwrap());
         let exec = model
             .model()
             .run(&job(spec(WorkloadKind::Io, &server.url()), n, case.k()))

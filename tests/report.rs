@@ -210,7 +210,7 @@ fn a_model_at_half_its_ideal_speed_is_reported_at_50_percent() {
         .find(|c| c.id == "seed/io/threads/n3-w3-1s")
         .unwrap();
     for s in &mut case.samples {
-        s.makespan_s = case.ideal_s * 2.0;
+        s.makespan_s = case.ideal_s.unwrap() * 2.0;
     }
     case.summary = concbench::run::summarise(&case.samples, case.ideal_s, &case.summary.bottleneck);
     let data = data_of(file);

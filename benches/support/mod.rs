@@ -125,7 +125,7 @@ fn bench_case(
 /// when that is one; sizing from the ideal gives even the slowest model two, and fast ones more.
 fn measurement_time(case: &Case) -> Duration {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let ideal = Duration::from_secs_f64(case.ideal(cores, None));
+    let ideal = Duration::from_secs_f64(case.ideal(cores, None).unwrap_or(0.0));
     MEASUREMENT.max(ideal.mul_f64(1.5 * SAMPLES as f64))
 }
 

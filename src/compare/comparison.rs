@@ -77,9 +77,10 @@ pub struct Row {
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
     pub median_s: f64,
-    pub ideal_s: f64,
-    /// ideal / median on that machine: comparable across machines.
-    pub efficiency: f64,
+    pub ideal_s: Option<f64>,
+    /// ideal / median on that machine: comparable across machines; absent without an ideal or when
+    /// tasks failed.
+    pub efficiency: Option<f64>,
     pub samples: usize,
 }
 
@@ -204,11 +205,7 @@ fn row(inputs: &[Input], cases: &[&CaseResult]) -> Row {
             Side {
                 median_s: median,
                 ideal_s: c.ideal_s,
-                efficiency: if median > 0.0 {
-                    c.ideal_s / median
-                } else {
-                    0.0
-                },
+                efficiency: c.summary.efficiency.and(c.ideal_s).map(|i| i / median),
                 samples: c.samples.len(),
             }
         })

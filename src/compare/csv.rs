@@ -32,8 +32,8 @@ pub fn render(c: &Comparison) -> String {
                     field(&input.machine.machine_id),
                     side.samples,
                     side.median_s,
-                    side.ideal_s,
-                    side.efficiency,
+                    side.ideal_s.map_or(String::new(), |v| v.to_string()),
+                    side.efficiency.map_or(String::new(), |v| v.to_string()),
                 );
             }
         }

@@ -95,6 +95,8 @@ fn criterion_run(spec: &str) -> anyhow::Result<ResultFile> {
         complete: true,
         interrupted: None,
         machine,
+        order: None,
+        seed: None,
         cases,
     })
 }

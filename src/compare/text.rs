@@ -125,7 +125,11 @@ pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
         for v in &r.versus {
             row.extend(versus_cells(v));
         }
-        row.extend(r.sides.iter().map(|s| format!("{:.2}", s.efficiency)));
+        row.extend(
+            r.sides
+                .iter()
+                .map(|s| s.efficiency.map_or("–".into(), |e| format!("{e:.2}"))),
+        );
         grid.push(row);
     }
     let mut row = vec!["geomean".to_string()];

@@ -3,5 +3,6 @@
 
 pub mod latency;
 pub mod machine;
+pub mod noise;
 pub mod rusage;
 pub mod threads;

@@ -61,6 +61,7 @@ pub fn spawn_all(
         setup,
         records,
         workers: None,
+        pool: None,
     }
 }
 

@@ -144,6 +144,8 @@ pub struct Execution {
     pub records: Vec<TaskRecord>,
     /// Process pools: the workers' resource use.
     pub workers: Option<WorkerUsage>,
+    /// Pools: the threads or processes started (k, also when k > N).
+    pub pool: Option<usize>,
 }
 
 impl Execution {

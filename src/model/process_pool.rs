@@ -64,6 +64,7 @@ impl Model for ProcessPool {
             setup,
             records,
             workers: Some(usage),
+            pool: Some(job.limit),
         })
     }
 }

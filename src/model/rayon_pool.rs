@@ -39,6 +39,7 @@ impl Model for RayonPool {
             setup,
             records,
             workers: None,
+            pool: Some(job.limit),
         })
     }
 }

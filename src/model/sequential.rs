@@ -31,6 +31,7 @@ impl Model for Sequential {
             setup: Duration::ZERO,
             records,
             workers: None,
+            pool: None,
         })
     }
 }

@@ -52,6 +52,7 @@ impl Model for ThreadPool {
                 setup,
                 records: records.into_iter().map(|(_, r)| r).collect(),
                 workers: None,
+                pool: Some(job.limit),
             })
         })
     }

@@ -50,6 +50,7 @@ impl Model for Threads {
             setup: Duration::ZERO,
             records,
             workers: None,
+            pool: None,
         })
     }
 }

@@ -119,7 +119,7 @@ pub fn group_table(machines: &[Input], group: &str, cases: &[String]) -> Table {
             row.extend(machines.iter().map(|m| match find(m, case) {
                 Some(c) => format!(
                     "{} · {}",
-                    pct(c.summary.efficiency),
+                    c.summary.efficiency.map_or("–".into(), pct),
                     secs(c.summary.makespan.median)
                 ),
                 None => "–".into(),
@@ -140,7 +140,7 @@ pub fn group_table(machines: &[Input], group: &str, cases: &[String]) -> Table {
             let effs: Vec<f64> = common
                 .iter()
                 .filter_map(|case| find(m, case))
-                .map(|c| c.summary.efficiency)
+                .filter_map(|c| c.summary.efficiency)
                 .collect();
             pct(crate::stats::geomean(&effs))
         }));

@@ -67,8 +67,8 @@ fn table(group: &str, cases: &[&CaseResult]) -> Table {
                         secs(s.makespan.ci_high)
                     ),
                 },
-                secs(c.ideal_s),
-                pct(s.efficiency),
+                c.ideal_s.map_or("–".into(), secs),
+                s.efficiency.map_or("–".into(), pct),
                 s.bottleneck.clone(),
                 secs(s.task_p50_s),
                 secs(s.task_p99_s),
@@ -101,7 +101,6 @@ fn bench_table(cases: &[&CaseResult]) -> Table {
         .iter()
         .map(|c| {
             let m = &c.summary.makespan;
-            let known = c.ideal_s > 0.0;
             vec![
                 c.id.clone(),
                 format!(
@@ -110,12 +109,8 @@ fn bench_table(cases: &[&CaseResult]) -> Table {
                     secs(m.ci_low),
                     secs(m.ci_high)
                 ),
-                if known { secs(c.ideal_s) } else { "–".into() },
-                if known {
-                    pct(c.summary.efficiency)
-                } else {
-                    "–".into()
-                },
+                c.ideal_s.map_or("–".into(), secs),
+                c.summary.efficiency.map_or("–".into(), pct),
                 c.samples.len().to_string(),
             ]
         })

@@ -45,6 +45,8 @@ pub struct CaseOutput {
     pub timeline: Option<Vec<[f64; 2]>>,
     /// Submissions over all tasks (tasks + retries used).
     pub attempts: u64,
+    /// Threads or processes a pool started.
+    pub pool_started: Option<usize>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -101,6 +103,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         workers: exec.workers,
         timeline,
         attempts: exec.records.iter().map(|r| r.attempts as u64).sum(),
+        pool_started: exec.pool,
     })
 }
 

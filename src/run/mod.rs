@@ -3,15 +3,18 @@
 //! write the result file atomically after every case, so an interrupted run keeps what finished.
 
 pub mod affinity;
+mod calibrate;
 pub mod case;
 pub mod children;
+pub mod order;
 pub mod preflight;
 mod progress;
 pub mod server;
+pub mod stability;
 pub mod table;
 
-use crate::measure::{machine, rusage::Usage};
-use crate::plan::{Case, ServerPlan};
+use crate::measure::{machine, noise::Snapshot, rusage::Usage};
+use crate::plan::{Calibration, Case, ServerPlan};
 use crate::results::{
     CaseParams, CaseResult, Machine, ResultFile, Sample, ServerInfo, ServerObservation, Spread,
     Summary,
@@ -40,6 +43,9 @@ pub struct RunOptions {
     pub command: Vec<String>,
     /// CPUs the slow server is pinned to (`--cpus`); None = wherever the harness may run.
     pub server_cpus: Option<Vec<usize>>,
+    /// How repetitions are scheduled, and the seed of the shuffles.
+    pub order: order::Order,
+    pub seed: u64,
 }
 
 /// How a run ended.
@@ -84,6 +90,7 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
 
 pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
     let started = SystemTime::now();
+    let clock = std::time::Instant::now();
     let path = opts
         .out
         .clone()
@@ -104,49 +111,50 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
         complete: false,
         interrupted: None,
         machine: opts.machine.clone(),
+        order: Some(opts.order.name().to_string()),
+        seed: Some(opts.seed),
         cases: Vec::new(),
     };
     file.save(&path)?;
     let mut progress = progress::Progress::new(&opts.cases, cores, opts.quiet);
-    let mut servers: HashMap<ServerPlan, ServerChild> = HashMap::new();
-    let mut t1_cache: HashMap<u64, f64> = HashMap::new();
-    let mut errors = Vec::new();
-    for case in &opts.cases {
-        if children::interrupted().is_some() {
-            break;
-        }
-        let id = case.id();
-        match measure_case(
-            case,
-            &opts,
-            cores,
-            &mut servers,
-            &mut t1_cache,
-            &mut progress,
-        ) {
-            Ok(result) => file.cases.push(result),
-            // The case cut short by a signal is no error of its own: the run just stops here.
-            Err(_) if children::interrupted().is_some() => break,
-            Err(e) => {
-                progress.println(&format!("{id}: not measured: {e:#}"));
-                errors.push((id, format!("{e:#}")));
+    let mut run = Runner {
+        opts: &opts,
+        cores,
+        clock,
+        servers: HashMap::new(),
+        calibrations: HashMap::new(),
+        states: opts.cases.iter().map(|_| None).collect(),
+        failed: vec![false; opts.cases.len()],
+        errors: Vec::new(),
+    };
+    let repeats: Vec<usize> = opts.cases.iter().map(|c| c.repeat).collect();
+    'batches: for batch in order::schedule(&repeats, opts.order, opts.seed) {
+        for slot in batch {
+            if children::interrupted().is_some() {
+                break 'batches;
             }
+            run.slot(slot, &mut progress);
         }
+        file.cases = run.results();
         file.updated = now();
         file.save(&path)?;
     }
-    for (plan, s) in servers.iter_mut() {
-        if !s.alive() {
-            let w = plan.workers;
-            errors.push((
-                format!("server w{w}"),
-                format!("the slow server (pid {}) died during the run", s.pid()),
-            ));
-        }
+    let dead: Vec<_> = run
+        .servers
+        .iter_mut()
+        .filter_map(|(plan, s)| (!s.alive()).then(|| (plan.workers, s.pid())))
+        .collect();
+    for (w, pid) in dead {
+        run.errors.push((
+            format!("server w{w}"),
+            format!("the slow server (pid {pid}) died during the run"),
+        ));
     }
-    drop(servers);
+    drop(std::mem::take(&mut run.servers));
     progress.finish();
     let interrupted = children::interrupted();
+    let errors = std::mem::take(&mut run.errors);
+    file.cases = run.results();
     file.complete = interrupted.is_none() && errors.is_empty();
     file.interrupted = match interrupted {
         Some(sig) => Some(format!("stopped by signal {sig}")),
@@ -165,115 +173,198 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
     })
 }
 
-fn measure_case(
-    case: &Case,
-    opts: &RunOptions,
-    cores: usize,
-    servers: &mut HashMap<ServerPlan, ServerChild>,
-    t1_cache: &mut HashMap<u64, f64>,
-    progress: &mut progress::Progress,
-) -> anyhow::Result<CaseResult> {
-    let id = case.id();
-    let (url, server) = match (case.workload, case.server, &opts.target) {
-        (WorkloadKind::Io, Some(_), Some(target)) => {
-            (target.trim_end_matches('/').to_string(), None)
-        }
-        (WorkloadKind::Io, Some(plan), None) => {
-            if let Some(s) = servers.get_mut(&plan) {
-                anyhow::ensure!(s.alive(), "the slow server (pid {}) is gone", s.pid());
-            } else {
-                servers.insert(
-                    plan,
-                    ServerChild::start(&opts.exe, plan, opts.server_cpus.as_deref())?,
-                );
-            }
-            let s = &servers[&plan];
-            (s.ready.url.clone(), Some(s))
-        }
-        _ => (String::new(), None),
-    };
-    let spec = CaseSpec {
-        model: case.model,
-        workload: case.workload_spec(&url),
-        tasks: case.tasks,
-        limit: case.k(),
-        retries: case.retries,
-    };
-    let t1 = match case.workload {
-        WorkloadKind::Cpu => Some(calibrate(&opts.exe, &spec, t1_cache)?),
-        _ => None,
-    };
-    let ideal = case.ideal(cores, t1);
-    // A repetition that outlives this is hung, not slow: it is killed and the case fails.
-    let deadline = Duration::from_secs_f64(30.0 + 10.0 * ideal) + case.timeout;
-    let mut samples = Vec::new();
-    for rep in 0..case.warmup + case.repeat {
-        let warm = rep < case.warmup;
-        progress.start_rep(&id, rep, case.warmup, case.repeat);
-        // A server that died mid-case cannot be reset: the remaining repetitions still run (their
-        // tasks fail as connect) and are recorded without server counters.
-        let watched = server.filter(|s| s.reset().is_ok());
-        let (out, usage) = case::run_isolated(&opts.exe, &spec, deadline)?;
-        anyhow::ensure!(children::interrupted().is_none(), "interrupted");
-        let observed = watched
-            .and_then(|s| s.stats().ok())
-            .map(|st| ServerObservation {
-                served: st.served,
-                max_in_flight: st.max_in_flight,
-            });
-        progress.end_rep(ideal);
-        if !warm {
-            samples.push(sample(out, usage, observed));
-        }
-    }
-    Ok(CaseResult {
-        id,
-        group: case.group.clone(),
-        params: case_params(case, cores),
-        server: case.server.map(|s| ServerInfo {
-            workers: s.workers,
-            delay_ms: s.delay.as_millis() as u64,
-            external: opts.target.is_some(),
-        }),
-        warmup: case.warmup,
-        t1_s: t1,
-        ideal_s: ideal,
-        summary: summarise(&samples, ideal, case.bottleneck(cores)),
-        samples,
-    })
+/// A case once its first slot came: what it runs against, its ideal, and its samples so far.
+struct CaseState {
+    spec: CaseSpec,
+    server: Option<ServerPlan>,
+    calibration: Option<Calibration>,
+    ideal: Option<f64>,
+    deadline: Duration,
+    samples: Vec<Sample>,
 }
 
-const CALIBRATION_DEADLINE: Duration = Duration::from_secs(120);
+/// The run's state across rounds: servers kept per configuration, cpu calibrations per task size.
+struct Runner<'a> {
+    opts: &'a RunOptions,
+    cores: usize,
+    clock: std::time::Instant,
+    servers: HashMap<ServerPlan, ServerChild>,
+    calibrations: HashMap<u64, Calibration>,
+    /// Per case of the plan: None until its first slot.
+    states: Vec<Option<CaseState>>,
+    /// Per case: it could not be measured (further); its remaining slots are skipped.
+    failed: Vec<bool>,
+    errors: Vec<(String, String)>,
+}
 
-/// t₁ for `cpu` ideals: the fastest single task seen in sequential case processes like the measured
-/// ones (8 tasks each, after a warm-up run), because an ideal must be a time no case can beat. One task
-/// alone would include the clock ramping up; the fastest of many is the steady state. Cached per
-/// iteration count.
-fn calibrate(exe: &Path, spec: &CaseSpec, cache: &mut HashMap<u64, f64>) -> anyhow::Result<f64> {
-    let iters = spec.workload.cpu_iters;
-    if let Some(&t1) = cache.get(&iters) {
-        return Ok(t1);
-    }
-    let probe = CaseSpec {
-        model: crate::model::ModelKind::Sequential,
-        tasks: 8,
-        limit: 1,
-        ..spec.clone()
-    };
-    let mut t1 = f64::INFINITY;
-    for run in 0..4 {
-        let out = case::run_isolated(exe, &probe, CALIBRATION_DEADLINE)?.0;
-        if run > 0 {
-            let fastest = out
-                .timeline
-                .iter()
-                .flatten()
-                .map(|[start, end]| end - start);
-            t1 = fastest.fold(t1, f64::min);
+impl Runner<'_> {
+    /// Run one measured repetition (preceded, the first time, by the case's setup and warm-ups).
+    fn slot(&mut self, slot: order::Slot, progress: &mut progress::Progress) {
+        if self.failed[slot.case] {
+            return;
+        }
+        let case = &self.opts.cases[slot.case];
+        let outcome = (|| -> anyhow::Result<()> {
+            if self.states[slot.case].is_none() {
+                self.states[slot.case] = Some(self.prepare(case)?);
+                for w in 0..case.warmup {
+                    progress.start_rep(&case.id(), w, case.warmup, case.repeat);
+                    self.repetition(slot.case, None)?;
+                    progress.end_rep(self.estimate(slot.case));
+                }
+            }
+            progress.start_rep(&case.id(), case.warmup + slot.rep, case.warmup, case.repeat);
+            let sample = self.repetition(slot.case, Some(slot.rep))?;
+            progress.end_rep(self.estimate(slot.case));
+            let state = self.states[slot.case].as_mut().expect("prepared");
+            state.samples.extend(sample);
+            Ok(())
+        })();
+        if let Err(e) = outcome {
+            // Its remaining slots are skipped; the samples it has are kept.
+            self.failed[slot.case] = true;
+            // The case cut short by a signal is no error of its own: the run just stops.
+            if children::interrupted().is_none() {
+                let id = case.id();
+                progress.println(&format!("{id}: not measured: {e:#}"));
+                self.errors.push((id, format!("{e:#}")));
+            }
         }
     }
-    cache.insert(iters, t1);
-    Ok(t1)
+
+    fn estimate(&self, case: usize) -> f64 {
+        self.states[case]
+            .as_ref()
+            .and_then(|s| s.ideal)
+            .unwrap_or(0.03)
+    }
+
+    /// The server (started or reused), the calibration and the ideal of a case about to run first.
+    fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
+        let opts = self.opts;
+        let (url, server) = match (case.workload, case.server, &opts.target) {
+            (WorkloadKind::Io, Some(_), Some(target)) => {
+                (target.trim_end_matches('/').to_string(), None)
+            }
+            (WorkloadKind::Io, Some(plan), None) => {
+                if let std::collections::hash_map::Entry::Vacant(slot) = self.servers.entry(plan) {
+                    slot.insert(ServerChild::start(
+                        &opts.exe,
+                        plan,
+                        opts.server_cpus.as_deref(),
+                    )?);
+                }
+                (self.servers[&plan].ready.url.clone(), Some(plan))
+            }
+            _ => (String::new(), None),
+        };
+        let spec = CaseSpec {
+            model: case.model,
+            workload: case.workload_spec(&url),
+            tasks: case.tasks,
+            limit: case.k(),
+            retries: case.retries,
+        };
+        let calibration = match case.workload {
+            WorkloadKind::Cpu => Some(match self.calibrations.get(&case.cpu_iters) {
+                Some(&c) => c,
+                None => {
+                    let c = calibrate::calibrate(&opts.exe, &spec, self.cores)?;
+                    self.calibrations.insert(case.cpu_iters, c);
+                    c
+                }
+            }),
+            _ => None,
+        };
+        let ideal = case.ideal(self.cores, calibration);
+        // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
+        // an ideal, the sequential time of N tasks of a minute stands in.
+        let expected = ideal.unwrap_or(case.tasks as f64 * 60.0);
+        let deadline = Duration::from_secs_f64(30.0 + 10.0 * expected) + case.timeout;
+        Ok(CaseState {
+            spec,
+            server,
+            calibration,
+            ideal,
+            deadline,
+            samples: Vec::new(),
+        })
+    }
+
+    /// One repetition in a fresh process, with the server's counters and the machine's noise around
+    /// it; `round` None is a warm-up, whose sample is discarded.
+    fn repetition(&mut self, case: usize, round: Option<usize>) -> anyhow::Result<Option<Sample>> {
+        let state = self.states[case].as_ref().expect("prepared");
+        let server = match state.server {
+            Some(plan) => {
+                let s = self.servers.get_mut(&plan).expect("started in prepare");
+                anyhow::ensure!(s.alive(), "the slow server (pid {}) is gone", s.pid());
+                Some(&*s)
+            }
+            None => None,
+        };
+        // A server that cannot be reset cannot be read either: the repetition still runs (its tasks
+        // fail as connect if the server is gone) and says why its counters are missing.
+        let reset = server.map(|s| s.reset());
+        let start_s = self.clock.elapsed().as_secs_f64();
+        let before = Snapshot::take(server.map(|s| s.pid()));
+        let (out, usage) = case::run_isolated(&self.opts.exe, &state.spec, state.deadline)?;
+        let after = Snapshot::take(server.map(|s| s.pid()));
+        anyhow::ensure!(children::interrupted().is_none(), "interrupted");
+        let Some(round) = round else {
+            return Ok(None);
+        };
+        let (observed, server_error) = match (server, reset) {
+            (Some(s), Some(Ok(()))) => match s.stats() {
+                Ok(st) => (
+                    Some(ServerObservation {
+                        served: st.served,
+                        max_in_flight: st.max_in_flight,
+                    }),
+                    None,
+                ),
+                Err(e) => (None, Some(format!("{e:#}"))),
+            },
+            (_, Some(Err(e))) => (None, Some(format!("{e:#}"))),
+            _ => (None, None),
+        };
+        let cpu_s = (usage.user + usage.sys).as_secs_f64();
+        Ok(Some(Sample {
+            start_s: Some(start_s),
+            round: Some(round),
+            noise: Some(before.until(&after, cpu_s)),
+            server_error,
+            ..sample(out, usage, observed)
+        }))
+    }
+
+    /// Every case with a sample, in plan order, summarised from its samples so far.
+    fn results(&self) -> Vec<CaseResult> {
+        let opts = self.opts;
+        opts.cases
+            .iter()
+            .zip(&self.states)
+            .filter_map(|(case, state)| {
+                let state = state.as_ref().filter(|s| !s.samples.is_empty())?;
+                Some(CaseResult {
+                    id: case.id(),
+                    group: case.group.clone(),
+                    params: case_params(case, self.cores),
+                    server: case.server.map(|s| ServerInfo {
+                        workers: s.workers,
+                        delay_ms: s.delay.as_millis() as u64,
+                        external: opts.target.is_some(),
+                    }),
+                    warmup: case.warmup,
+                    t1_s: state.calibration.map(|c| c.t1),
+                    scaling: state.calibration.map(|c| c.scaling),
+                    ideal_s: state.ideal,
+                    summary: summarise(&state.samples, state.ideal, case.bottleneck(self.cores)),
+                    samples: state.samples.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// The parameters a result file records for `case` on a machine with `cores` CPUs.
@@ -296,6 +387,7 @@ pub fn case_params(case: &Case, cores: usize) -> CaseParams {
         path: io.then(|| case.path.clone()),
         keep_alive: case.keep_alive,
         timeout_ms: io.then_some(case.timeout.as_millis() as u64),
+        client: io.then(|| case.client.name().to_string()),
     }
 }
 
@@ -317,21 +409,26 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         server,
         timeline: out.timeline,
         attempts: out.attempts,
+        pool_started: out.pool_started,
+        ..Sample::default()
     }
 }
 
-/// Medians over samples; the makespan gets its full spread and confidence interval.
-pub fn summarise(samples: &[Sample], ideal: f64, bottleneck: &str) -> Summary {
+/// Medians over samples; the makespan gets its full spread and confidence interval. Efficiency only
+/// when there is an ideal and every task of every sample succeeded.
+pub fn summarise(samples: &[Sample], ideal: Option<f64>, bottleneck: &str) -> Summary {
     let med = |f: &dyn Fn(&Sample) -> f64| {
         crate::stats::median(&samples.iter().map(f).collect::<Vec<_>>())
     };
     let makespan = Spread::of(&samples.iter().map(|s| s.makespan_s).collect::<Vec<_>>());
+    let failures = samples
+        .iter()
+        .map(|s| s.failures.values().sum::<u64>())
+        .sum();
     Summary {
-        efficiency: if makespan.median > 0.0 {
-            ideal / makespan.median
-        } else {
-            0.0
-        },
+        efficiency: ideal
+            .filter(|_| failures == 0 && makespan.median > 0.0)
+            .map(|i| i / makespan.median),
         makespan,
         bottleneck: bottleneck.to_string(),
         setup_s: med(&|s| s.setup_s),
@@ -345,10 +442,8 @@ pub fn summarise(samples: &[Sample], ideal: f64, bottleneck: &str) -> Summary {
             .iter()
             .filter_map(|s| s.server.map(|o| o.max_in_flight))
             .max(),
-        failures: samples
-            .iter()
-            .map(|s| s.failures.values().sum::<u64>())
-            .sum(),
+        failures,
+        unstable: stability::reasons(samples),
     }
 }
 

@@ -10,9 +10,13 @@ pub struct Progress {
     estimate_ms: u64,
 }
 
-/// Expected milliseconds of one repetition before it ran: its ideal, or a guess for cpu.
+/// Expected milliseconds of one repetition before it ran: its ideal, or a guess for cpu (10 ms a task).
 fn estimate(case: &Case, cores: usize) -> u64 {
-    let ideal = case.ideal(cores, Some(0.03));
+    let guess = crate::plan::Calibration {
+        t1: 0.01,
+        scaling: 1.0,
+    };
+    let ideal = case.ideal(cores, Some(guess)).unwrap_or(1.0);
     ((ideal + 0.02) * 1000.0) as u64
 }
 

@@ -33,7 +33,7 @@ impl ServerChild {
             .arg(humantime::format_duration(plan.delay).to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         super::children::die_with_parent(&mut cmd);
         if let Some(cpus) = cpus {
             super::affinity::pin_child(&mut cmd, cpus);
@@ -41,6 +41,7 @@ impl ServerChild {
         let mut child = cmd
             .spawn()
             .with_context(|| format!("cannot start the slow server ({})", exe.display()))?;
+        let last_words = forward_stderr(child.stderr.take().expect("piped"));
         let stdout = child.stdout.take().expect("piped");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -51,9 +52,18 @@ impl ServerChild {
         let line = match rx.recv_timeout(READY_TIMEOUT) {
             Ok(Ok(line)) if !line.is_empty() => line,
             _ => {
+                // Its stdout ended or stayed silent: an exit is reported as one, with its last words.
+                let exited = child.try_wait().ok().flatten();
                 let _ = child.kill();
-                let _ = child.wait();
-                bail!("the slow server did not report ready within {READY_TIMEOUT:?}");
+                let status = child.wait().ok().or(exited);
+                let said = last_words.join();
+                match (exited.or(status), exited) {
+                    (Some(status), Some(_)) => bail!(
+                        "the slow server exited ({status}) before it was ready: {}",
+                        said.unwrap_or_else(|| "no message".into())
+                    ),
+                    _ => bail!("the slow server did not report ready within {READY_TIMEOUT:?}"),
+                }
             }
         };
         let ready: ReadyLine =
@@ -96,6 +106,29 @@ impl ServerChild {
             .context("reading the server's stats")?;
         Ok(serde_json::from_str(&resp.body_mut().read_to_string()?)?)
     }
+}
+
+/// The server's stderr, passed through to ours line by line; the handle gives its last line once it ends.
+struct LastWords(std::thread::JoinHandle<Option<String>>);
+
+impl LastWords {
+    /// Wait (briefly: the server has exited or been killed) for its stderr to close.
+    fn join(self) -> Option<String> {
+        self.0.join().ok().flatten()
+    }
+}
+
+fn forward_stderr(stderr: std::process::ChildStderr) -> LastWords {
+    LastWords(std::thread::spawn(move || {
+        let mut last = None;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            if !line.trim().is_empty() {
+                last = Some(line.trim().to_string());
+            }
+        }
+        last
+    }))
 }
 
 impl Drop for ServerChild {

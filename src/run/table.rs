@@ -1,5 +1,7 @@
 //! The summary table printed on stdout at the end of a run: one row per case, the figures a reader
-//! checks first.
+//! checks first. An unstable case carries `!` after its id and its reasons under the table; a case
+//! whose tasks failed shows no efficiency (a failed task can end sooner than a served one) and its
+//! failures in their own column.
 
 use crate::results::ResultFile;
 use std::fmt::Write;
@@ -15,18 +17,21 @@ pub fn secs(s: f64) -> String {
 
 pub fn summary_table(file: &ResultFile) -> String {
     let header = [
-        "case", "median", "ideal", "eff", "p99 task", "CPU s", "peak RSS", "srv max", "failures",
+        "case", "n", "median", "ideal", "eff", "p99 task", "CPU s", "peak RSS", "srv max",
+        "failures",
     ];
-    let rows: Vec<[String; 9]> = file
+    let rows: Vec<[String; 10]> = file
         .cases
         .iter()
         .map(|c| {
             let s = &c.summary;
+            let mark = if s.unstable.is_empty() { "" } else { " !" };
             [
-                c.id.clone(),
+                format!("{}{mark}", c.id),
+                c.samples.len().to_string(),
                 secs(s.makespan.median),
-                secs(c.ideal_s),
-                format!("{:.3}", s.efficiency),
+                c.ideal_s.map_or("-".into(), secs),
+                s.efficiency.map_or("-".into(), |e| format!("{e:.3}")),
                 secs(s.task_p99_s),
                 format!("{:.3}", s.cpu_s),
                 format!("{:.1} MiB", s.max_rss_kib as f64 / 1024.0),
@@ -59,6 +64,17 @@ pub fn summary_table(file: &ResultFile) -> String {
     line(header.to_vec());
     for r in &rows {
         line(r.iter().map(String::as_str).collect());
+    }
+    let unstable: Vec<_> = file
+        .cases
+        .iter()
+        .filter(|c| !c.summary.unstable.is_empty())
+        .collect();
+    if !unstable.is_empty() {
+        out.push_str("! unstable:\n");
+        for c in unstable {
+            let _ = writeln!(out, "  {}: {}", c.id, c.summary.unstable.join("; "));
+        }
     }
     out
 }

@@ -16,6 +16,8 @@ pub struct IoOptions {
     pub keep_alive: bool,
     /// A request with no complete answer after this long fails as `timeout`.
     pub timeout: Duration,
+    #[serde(default)]
+    pub client: crate::client::ClientKind,
 }
 
 impl Default for IoOptions {
@@ -24,6 +26,7 @@ impl Default for IoOptions {
             url: String::new(),
             keep_alive: false,
             timeout: Duration::from_secs(60),
+            client: Default::default(),
         }
     }
 }

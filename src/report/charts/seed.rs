@@ -39,8 +39,8 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
             label: data::label(c),
             median: c.summary.makespan.median,
             ci: (c.summary.makespan.ci_low, c.summary.makespan.ci_high),
-            ideal: c.ideal_s,
-            efficiency: c.summary.efficiency,
+            ideal: c.ideal_s.unwrap_or(f64::NAN),
+            efficiency: c.summary.efficiency.unwrap_or(f64::NAN),
             talk: talk_time(c),
         })
         .collect();

@@ -27,8 +27,8 @@ impl Point {
             label: crate::report::data::label(c),
             x: x as f64,
             median: c.summary.makespan.median,
-            ideal: c.ideal_s,
-            efficiency: c.summary.efficiency,
+            ideal: c.ideal_s.unwrap_or(f64::NAN),
+            efficiency: c.summary.efficiency.unwrap_or(f64::NAN),
         }
     }
 }

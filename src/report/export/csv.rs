@@ -36,7 +36,9 @@ const COLUMNS: &[Column] = &[
     ("samples", |c| c.samples.len().to_string()),
     ("warmup", |c| c.warmup.to_string()),
     ("t1_s", |c| opt(c.t1_s)),
-    ("ideal_s", |c| c.ideal_s.to_string()),
+    ("ideal_s", |c| {
+        c.ideal_s.map_or(String::new(), |v| v.to_string())
+    }),
     ("makespan_median_s", |c| {
         c.summary.makespan.median.to_string()
     }),
@@ -52,7 +54,11 @@ const COLUMNS: &[Column] = &[
     ("makespan_ci_level", |c| {
         c.summary.makespan.ci_level.to_string()
     }),
-    ("efficiency", |c| c.summary.efficiency.to_string()),
+    ("efficiency", |c| {
+        c.summary
+            .efficiency
+            .map_or(String::new(), |v| v.to_string())
+    }),
     ("bottleneck", |c| c.summary.bottleneck.clone()),
     ("setup_s", |c| c.summary.setup_s.to_string()),
     ("task_p50_s", |c| c.summary.task_p50_s.to_string()),
