@@ -3,6 +3,7 @@
 //! baseline becomes a list of [`CaseResult`]s in the `cargo bench` group, which the report tabulates and
 //! `compare` matches exactly like cases from result files.
 
+use crate::client::ClientKind;
 use crate::model::ModelKind;
 use crate::plan::{Case, ServerPlan};
 use crate::results::{CaseResult, Percentiles, Sample, ServerInfo, Spread};
@@ -106,8 +107,11 @@ pub fn case_of(id: &str) -> Option<Case> {
         .into_iter()
         .find(|m| m.name() == model_name)?;
     let (mut tasks, mut limit, mut workers, mut delay, mut iters) = (None, None, None, None, None);
+    let mut client = ClientKind::Direct;
     for token in parts.next()?.split('-') {
-        let (head, rest) = token.split_at(1);
+        // An empty or non-ASCII first character is no parameter of ours: the id is not concbench's.
+        let head = token.get(..1)?;
+        let rest = &token[1..];
         match head {
             "n" => tasks = rest.parse().ok(),
             "k" => limit = rest.parse().ok(),
@@ -119,12 +123,14 @@ pub fn case_of(id: &str) -> Option<Case> {
                 }
             }
             "i" => iters = rest.parse().ok(),
+            _ if token == "library" => client = ClientKind::Library,
             _ => delay = humantime::parse_duration(token).ok(),
         }
     }
     let mut case = Case::new(GROUP, workload, model, tasks?, limit);
     case.delay = delay.unwrap_or(case.delay);
     case.cpu_iters = iters.unwrap_or(case.cpu_iters);
+    case.client = client;
     if workload == WorkloadKind::Io {
         case.server = Some(ServerPlan {
             workers: workers?,
@@ -226,6 +232,12 @@ mod tests {
         );
         assert!(case_of("my_bench/foo").is_none());
         assert!(case_of("io/warp/n3-w3-1s").is_none());
+        // Ids of other benches may hold anything: never a panic, just "not ours".
+        assert!(case_of("io/threads/n3--w3").is_none());
+        assert!(case_of("io/threads/é3-w3-1s").is_none());
+        assert!(case_of("io/threads/n3-w3-1s-").is_none());
+        let lib = case_of("io/threads/n3-w3-1s-library").unwrap();
+        assert_eq!(lib.client, ClientKind::Library);
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub enum Suite {
     Seed,
     /// N from 1 to 243 for every model, against W = 9 and an unbounded server, 100 ms.
     IoSweep,
-    /// N = 64, k from 1 to 64 for the bounded models, unbounded server, 200 ms.
+    /// N = 64, k from 1 to 64 for the bounded models, unbounded server, 100 ms.
     LimitSweep,
     /// 32 CPU tasks, k from 1 to 8.
     Cpu,
@@ -51,7 +51,7 @@ impl Suite {
                 "the talk: sequential, threads, async, semaphore, process pool vs 3 workers, 1 s"
             }
             Suite::IoSweep => "makespan vs N (1..243) for every model, W = 9 and unbounded, 100 ms",
-            Suite::LimitSweep => "makespan vs k (1..64) for the bounded models, 64 tasks, 200 ms",
+            Suite::LimitSweep => "makespan vs k (1..64) for the bounded models, 64 tasks, 100 ms",
             Suite::Cpu => "32 counting tasks, speedup vs k (1..8) per model",
             Suite::Memory => "peak RSS per concurrent task, sleep 1 s, up to 10,000 tasks",
             Suite::Default => "everything above, sized for `make report`",
@@ -66,20 +66,24 @@ impl Suite {
             Suite::LimitSweep => limit_sweep(3),
             Suite::Cpu => cpu(5),
             Suite::Memory => memory(3),
-            // Sweeps trade repetitions for breadth: one sample per point; the seed keeps three but no
-            // warm-up, since every repetition is a fresh process anyway. The waiting alone is ~275 s.
-            Suite::Default => {
-                let seed = seed(3).into_iter().map(|c| c.reps(3, 0));
-                let cpu = cpu(3).into_iter().map(|c| c.reps(3, 0));
-                [
-                    seed.collect(),
-                    io_sweep(1),
-                    limit_sweep(1),
-                    cpu.collect(),
-                    memory(1),
-                ]
-                .concat()
-            }
+            // Repetitions sized by cost, so a comparison can reach a verdict where samples are cheap:
+            // the seed gets the 6 a 95 % interval of the median needs; sweep points get as many as fit
+            // in 0.3 s of waiting (1 to 3); cpu cases, a fraction of a second each, get 10.
+            // No warm-ups: every repetition is a fresh process, and servers stay up for the whole run.
+            Suite::Default => [
+                seed(6),
+                io_sweep(1).into_iter().map(|c| c.sized(0.3, 3)).collect(),
+                limit_sweep(1)
+                    .into_iter()
+                    .map(|c| c.sized(0.3, 3))
+                    .collect(),
+                cpu(10),
+                memory(2),
+            ]
+            .concat()
+            .into_iter()
+            .map(|c| Case { warmup: 0, ..c })
+            .collect(),
         }
     }
 }
@@ -175,6 +179,14 @@ impl Case {
             warmup,
             ..self
         }
+    }
+
+    /// As many repetitions as fit in `budget_s` of ideal time, at least 1 and at most `max`.
+    fn sized(self, budget_s: f64, max: usize) -> Case {
+        let ideal = self.ideal(2, None).unwrap_or(budget_s);
+        // The epsilon keeps 0.3 / 0.1 (= 2.999…) at 3.
+        let repeat = ((budget_s / ideal + 1e-9).floor() as usize).clamp(1, max);
+        Case { repeat, ..self }
     }
 
     /// Readable and unique within a run: `group/workload/model/n9-k3-w3-1s`.
@@ -327,13 +339,29 @@ fn io_sweep(repeat: usize) -> Vec<Case> {
             }
         }
     }
+    // What the usual libraries add on top of a model's own cost (ureq blocking, reqwest async): the
+    // unbounded models against the unbounded server, where every connection is paid at once.
+    let unbounded = ServerPlan { workers: 0, delay };
+    for model in [Threads, Async] {
+        for n in [1, 3, 9, 27, 81, 243] {
+            let case = Case::io("io-sweep", model, n, None, unbounded);
+            cases.push(
+                Case {
+                    client: ClientKind::Library,
+                    ..case
+                }
+                .reps(repeat, 0),
+            );
+        }
+    }
     cases
 }
 
 fn limit_sweep(repeat: usize) -> Vec<Case> {
+    // 100 ms shows the same halving per doubling of k as a longer delay, at half the waiting.
     let s = ServerPlan {
         workers: 0,
-        delay: Duration::from_millis(200),
+        delay: Duration::from_millis(100),
     };
     let mut cases = Vec::new();
     for model in [ThreadPool, AsyncSemaphore, ProcessPool, Rayon] {
@@ -370,14 +398,16 @@ fn cpu(repeat: usize) -> Vec<Case> {
 fn memory(repeat: usize) -> Vec<Case> {
     let mut cases = Vec::new();
     for model in [Async, Threads, ThreadPool] {
-        for n in [100, 1_000, 10_000] {
+        // N = 1 is the base (runtime, binary, allocator) that the memory per task is taken above.
+        for n in [1, 100, 1_000, 10_000] {
             // A pool as large as the task count, so every task is in flight and RSS is per concurrent task.
             cases.push(Case::new("memory", WorkloadKind::Sleep, model, n, Some(n)).reps(repeat, 0));
         }
     }
+    // One task per worker: all k workers hold a task at once, and one wave of the delay suffices.
     for k in [2, 8, 32] {
         cases.push(
-            Case::new("memory", WorkloadKind::Sleep, ProcessPool, 100, Some(k)).reps(repeat, 0),
+            Case::new("memory", WorkloadKind::Sleep, ProcessPool, k, Some(k)).reps(repeat, 0),
         );
     }
     cases
@@ -473,17 +503,33 @@ mod budget {
             .sum()
     }
 
+    /// Case processes a suite starts: every warm-up and repetition is one.
+    fn processes(suite: Suite) -> usize {
+        suite.cases().iter().map(|c| c.warmup + c.repeat).sum()
+    }
+
     #[test]
-    fn the_default_suite_leaves_room_in_five_minutes() {
-        // t₁ of 20 M iterations is ~9 ms here; process start and bookkeeping take the rest of 300 s.
-        let floor = waiting(Suite::Default, 0.009);
+    fn the_default_suite_leaves_room_in_six_minutes() {
+        // t₁ of 20 M iterations is ~7 ms here; a case process costs ~75 ms beyond its ideal (start,
+        // runtime, reaping). What is left of 360 s is for calibration and the suites still to come.
+        let floor = waiting(Suite::Default, 0.009) + 0.075 * processes(Suite::Default) as f64;
         assert!(
-            floor < 285.0,
-            "the default suite waits {floor:.1} s before any overhead"
+            floor < 300.0,
+            "the default suite needs {floor:.1} s before calibration"
         );
         assert!(
             waiting(Suite::Seed, 0.009) < 60.0,
             "the seed suite finishes in under 90 s"
         );
+    }
+
+    #[test]
+    fn repetitions_are_sized_by_cost() {
+        let default = Suite::Default.cases();
+        let reps = |id: &str| default.iter().find(|c| c.id() == id).unwrap().repeat;
+        assert_eq!(reps("seed/io/threads/n9-w3-1s"), 6);
+        assert_eq!(reps("io-sweep/io/async/n243-winf-100ms"), 3, "0.1 s: cheap");
+        assert_eq!(reps("io-sweep/io/sequential/n27-w9-100ms"), 1, "2.7 s: one");
+        assert_eq!(reps("cpu/cpu/rayon/n32-k2-i20000000"), 10);
     }
 }

@@ -173,7 +173,13 @@ fn a_server_that_dies_mid_case_is_counted_and_later_cases_say_so() {
     assert!(!result.complete);
     assert_eq!(result.cases.len(), 1, "the case that was running completed");
     let case = &result.cases[0];
-    assert_eq!(case.samples.len(), 2);
+    // Every later slot, of this case or the other, finds the server gone and is not measured.
+    assert_eq!(case.samples.len(), 1);
+    let why = case.samples[0].server_error.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("server's stats"),
+        "the sample says why it has no server counters: {why:?}"
+    );
     let failed: u64 = case.samples.iter().flat_map(|s| s.failures.values()).sum();
     let kinds: HashSet<_> = case
         .samples
@@ -392,6 +398,9 @@ fn interrupt_mid_suite(signal: i32, code: i32) {
             "--warmup",
             "0",
             "--quiet",
+            // Blocked, so the case that finished first is known: the sequential one.
+            "--order",
+            "blocked",
         ])
         .arg("--out")
         .arg(&file)
@@ -541,4 +550,21 @@ fn more_connections_than_ephemeral_ports_are_refused_with_the_numbers() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("ephemeral ports"), "{}", stderr(&out));
     assert!(took < Duration::from_secs(2));
+}
+
+#[test]
+fn a_server_that_exits_at_start_says_so_with_its_message() {
+    let t = Instant::now();
+    let plan = concbench::plan::ServerPlan {
+        workers: 3,
+        // Above the server's own bound: it refuses and exits at once.
+        delay: Duration::from_secs(61),
+    };
+    let err = concbench::run::server::ServerChild::start(Path::new(EXE), plan, None)
+        .err()
+        .expect("the server cannot start");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("exited"), "{msg}");
+    assert!(msg.contains("60s"), "its own message: {msg}");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
 }

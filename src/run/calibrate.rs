@@ -1,70 +1,100 @@
-//! What a cpu ideal needs from the machine as it is, measured at the case's own task size and in case
-//! processes like the measured ones: t₁, the median time of one task when one process computes alone,
-//! and s, the machine's parallel scaling — one task's time alone over its time while `cores` processes
-//! compute at once (SMT siblings, turbo, a host that throttles vCPUs all show in it). The median, not
-//! the fastest: the luckiest moment of a noisy machine would make every efficiency look worse than it is.
+//! What a cpu ideal needs from the machine as it is, measured at the case's own task size in case
+//! processes like the measured ones: t₁, the median time of one task while one process computes alone,
+//! and s, the machine's parallel scaling — t₁ over the median task time while `cores` processes compute
+//! at once (SMT siblings, turbo, a host that throttles vCPUs all show in it). Medians, not the fastest:
+//! the luckiest moment of a noisy machine would make every efficiency look worse than it is.
+//!
+//! A calibration is not a one-off before the cases: its probes run in the rounds like a case, so the
+//! ideal is measured under the same drift as the cases it judges, and sharpens as the rounds go.
 
-use super::case::{run_isolated, CaseSpec};
+use super::case::{run_isolated, CaseOutput, CaseSpec};
 use crate::model::ModelKind;
 use crate::plan::Calibration;
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(120);
-/// Processes measured for t₁ (after one discarded warm-up) and rounds of `cores` parallel processes for s.
-const ALONE: usize = 3;
-const TOGETHER: usize = 2;
-/// Tasks per calibration process: enough for a median, few enough to stay cheap for long tasks.
+/// Tasks per probe process: enough for a median, few enough to stay cheap for long tasks.
 const MAX_TASKS: usize = 12;
 
-/// Measure t₁ and s for `spec`'s cpu task on a machine with `cores` CPUs allowed.
-pub fn calibrate(
-    exe: &std::path::Path,
-    spec: &CaseSpec,
-    cores: usize,
-) -> anyhow::Result<Calibration> {
-    let probe = CaseSpec {
-        model: ModelKind::Sequential,
-        tasks: spec.tasks.clamp(1, MAX_TASKS),
-        limit: 1,
-        ..spec.clone()
-    };
-    let mut alone = Vec::new();
-    for run in 0..=ALONE {
-        let times = task_times(&run_isolated(exe, &probe, DEADLINE)?.0);
-        if run > 0 {
-            alone.extend(times);
-        }
-    }
-    let t1 = crate::stats::median(&alone);
-    let scaling = if cores > 1 {
-        let mut together = Vec::new();
-        for _ in 0..TOGETHER {
+/// The task times probes measured so far for one task size.
+#[derive(Debug, Clone, Default)]
+pub struct Probes {
+    alone: Vec<f64>,
+    together: Vec<f64>,
+}
+
+impl Probes {
+    /// One probe: a sequential process alone, then `cores` of them at once.
+    pub fn run(
+        &mut self,
+        exe: &std::path::Path,
+        spec: &CaseSpec,
+        cores: usize,
+    ) -> anyhow::Result<()> {
+        let probe = CaseSpec {
+            model: ModelKind::Sequential,
+            tasks: spec.tasks.clamp(1, MAX_TASKS),
+            limit: 1,
+            ..spec.clone()
+        };
+        self.alone
+            .extend(task_times(&run_isolated(exe, &probe, DEADLINE)?.0));
+        if cores > 1 {
             let runs = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..cores)
                     .map(|_| s.spawn(|| run_isolated(exe, &probe, DEADLINE)))
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().expect("a calibration thread does not panic"))
+                    .map(|h| h.join().expect("a probe thread does not panic"))
                     .collect::<anyhow::Result<Vec<_>>>()
             })?;
-            together.extend(runs.iter().flat_map(|(out, _)| task_times(out)));
+            self.together
+                .extend(runs.iter().flat_map(|(out, _)| task_times(out)));
         }
-        (t1 / crate::stats::median(&together)).min(1.0)
-    } else {
-        1.0
-    };
-    anyhow::ensure!(
-        t1.is_finite() && t1 > 0.0 && scaling.is_finite() && scaling > 0.0,
-        "the cpu calibration measured nothing usable (t1 {t1}, s {scaling})"
-    );
-    Ok(Calibration { t1, scaling })
+        Ok(())
+    }
+
+    /// t₁ and s from every probe so far; None before the first.
+    pub fn calibration(&self) -> Option<Calibration> {
+        let t1 = crate::stats::median(&self.alone);
+        let scaling = if self.together.is_empty() {
+            1.0
+        } else {
+            (t1 / crate::stats::median(&self.together)).min(1.0)
+        };
+        (t1.is_finite() && t1 > 0.0 && scaling.is_finite() && scaling > 0.0)
+            .then_some(Calibration { t1, scaling })
+    }
 }
 
-fn task_times(out: &super::case::CaseOutput) -> Vec<f64> {
+fn task_times(out: &CaseOutput) -> Vec<f64> {
     out.timeline
         .iter()
         .flatten()
         .map(|[start, end]| end - start)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_what_the_probes_saw() {
+        let p = Probes {
+            alone: vec![0.010, 0.030, 0.011, 0.012, 0.009],
+            together: vec![0.016, 0.013, 0.015, 0.014],
+        };
+        let c = p.calibration().unwrap();
+        assert_eq!(c.t1, 0.011);
+        assert!((c.scaling - 0.011 / 0.0145).abs() < 1e-12);
+        assert_eq!(Probes::default().calibration(), None);
+        // A machine that computes faster together than alone is not believed past s = 1.
+        let fast = Probes {
+            alone: vec![0.02],
+            together: vec![0.01],
+        };
+        assert_eq!(fast.calibration().unwrap().scaling, 1.0);
+    }
 }

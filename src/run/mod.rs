@@ -14,7 +14,7 @@ pub mod stability;
 pub mod table;
 
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
-use crate::plan::{Calibration, Case, ServerPlan};
+use crate::plan::{Case, ServerPlan};
 use crate::results::{
     CaseParams, CaseResult, Machine, ResultFile, Sample, ServerInfo, ServerObservation, Spread,
     Summary,
@@ -122,18 +122,28 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
         cores,
         clock,
         servers: HashMap::new(),
-        calibrations: HashMap::new(),
+        probes: HashMap::new(),
         states: opts.cases.iter().map(|_| None).collect(),
         failed: vec![false; opts.cases.len()],
         errors: Vec::new(),
     };
-    let repeats: Vec<usize> = opts.cases.iter().map(|c| c.repeat).collect();
+    // Calibrations of cpu task sizes come first in the list (so blocked order runs them before the
+    // cases) and get as many rounds as the most repeated case of their size.
+    let sizes = calibrated_sizes(&opts.cases);
+    let repeats: Vec<usize> = sizes
+        .iter()
+        .map(|(_, reps)| *reps)
+        .chain(opts.cases.iter().map(|c| c.repeat))
+        .collect();
     'batches: for batch in order::schedule(&repeats, opts.order, opts.seed) {
         for slot in batch {
             if children::interrupted().is_some() {
                 break 'batches;
             }
-            run.slot(slot, &mut progress);
+            match slot.case.checked_sub(sizes.len()) {
+                Some(case) => run.slot(order::Slot { case, ..slot }, &mut progress),
+                None => run.probe(sizes[slot.case].0, &mut progress),
+            }
         }
         file.cases = run.results();
         file.updated = now();
@@ -177,19 +187,29 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
 struct CaseState {
     spec: CaseSpec,
     server: Option<ServerPlan>,
-    calibration: Option<Calibration>,
-    ideal: Option<f64>,
     deadline: Duration,
     samples: Vec<Sample>,
 }
 
-/// The run's state across rounds: servers kept per configuration, cpu calibrations per task size.
+/// The cpu task sizes (iterations) of a plan, each with the most repetitions a case of that size has.
+fn calibrated_sizes(cases: &[Case]) -> Vec<(u64, usize)> {
+    let mut sizes: Vec<(u64, usize)> = Vec::new();
+    for c in cases.iter().filter(|c| c.workload == WorkloadKind::Cpu) {
+        match sizes.iter_mut().find(|(iters, _)| *iters == c.cpu_iters) {
+            Some((_, reps)) => *reps = (*reps).max(c.repeat),
+            None => sizes.push((c.cpu_iters, c.repeat)),
+        }
+    }
+    sizes
+}
+
+/// The run's state across rounds: servers kept per configuration, cpu probes per task size.
 struct Runner<'a> {
     opts: &'a RunOptions,
     cores: usize,
     clock: std::time::Instant,
     servers: HashMap<ServerPlan, ServerChild>,
-    calibrations: HashMap<u64, Calibration>,
+    probes: HashMap<u64, calibrate::Probes>,
     /// Per case of the plan: None until its first slot.
     states: Vec<Option<CaseState>>,
     /// Per case: it could not be measured (further); its remaining slots are skipped.
@@ -233,10 +253,46 @@ impl Runner<'_> {
     }
 
     fn estimate(&self, case: usize) -> f64 {
-        self.states[case]
-            .as_ref()
-            .and_then(|s| s.ideal)
-            .unwrap_or(0.03)
+        self.ideal(case).unwrap_or(0.03)
+    }
+
+    /// Case `case`'s ideal with what the probes measured so far.
+    fn ideal(&self, case: usize) -> Option<f64> {
+        let case = &self.opts.cases[case];
+        let calibration = self.calibration(case);
+        case.ideal(self.cores, calibration)
+    }
+
+    fn calibration(&self, case: &Case) -> Option<crate::plan::Calibration> {
+        (case.workload == WorkloadKind::Cpu)
+            .then(|| self.probes.get(&case.cpu_iters)?.calibration())
+            .flatten()
+    }
+
+    /// One calibration probe for cpu tasks of `iters` iterations, sized like the first case of that size.
+    fn probe(&mut self, iters: u64, progress: &mut progress::Progress) {
+        let case = self
+            .opts
+            .cases
+            .iter()
+            .find(|c| c.workload == WorkloadKind::Cpu && c.cpu_iters == iters)
+            .expect("sizes come from the cases");
+        progress.set_message(&format!("calibrating cpu tasks of {iters} iterations"));
+        let spec = CaseSpec {
+            model: case.model,
+            workload: case.workload_spec(""),
+            tasks: case.tasks,
+            limit: 1,
+            retries: 0,
+        };
+        let probes = self.probes.entry(iters).or_default();
+        if let Err(e) = probes.run(&self.opts.exe, &spec, self.cores) {
+            if children::interrupted().is_none() {
+                let what = format!("calibration i{iters}");
+                progress.println(&format!("{what}: a probe failed: {e:#}"));
+                self.errors.push((what, format!("{e:#}")));
+            }
+        }
     }
 
     /// The server (started or reused), the calibration and the ideal of a case about to run first.
@@ -265,18 +321,12 @@ impl Runner<'_> {
             limit: case.k(),
             retries: case.retries,
         };
-        let calibration = match case.workload {
-            WorkloadKind::Cpu => Some(match self.calibrations.get(&case.cpu_iters) {
-                Some(&c) => c,
-                None => {
-                    let c = calibrate::calibrate(&opts.exe, &spec, self.cores)?;
-                    self.calibrations.insert(case.cpu_iters, c);
-                    c
-                }
-            }),
-            _ => None,
-        };
-        let ideal = case.ideal(self.cores, calibration);
+        // A cpu case's deadline needs an idea of its length before its size's first probe came up.
+        if case.workload == WorkloadKind::Cpu && self.calibration(case).is_none() {
+            let probes = self.probes.entry(case.cpu_iters).or_default();
+            probes.run(&opts.exe, &spec, self.cores)?;
+        }
+        let ideal = case.ideal(self.cores, self.calibration(case));
         // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
         // an ideal, the sequential time of N tasks of a minute stands in.
         let expected = ideal.unwrap_or(case.tasks as f64 * 60.0);
@@ -284,8 +334,6 @@ impl Runner<'_> {
         Ok(CaseState {
             spec,
             server,
-            calibration,
-            ideal,
             deadline,
             samples: Vec::new(),
         })
@@ -346,6 +394,8 @@ impl Runner<'_> {
             .zip(&self.states)
             .filter_map(|(case, state)| {
                 let state = state.as_ref().filter(|s| !s.samples.is_empty())?;
+                let calibration = self.calibration(case);
+                let ideal = case.ideal(self.cores, calibration);
                 Some(CaseResult {
                     id: case.id(),
                     group: case.group.clone(),
@@ -356,10 +406,10 @@ impl Runner<'_> {
                         external: opts.target.is_some(),
                     }),
                     warmup: case.warmup,
-                    t1_s: state.calibration.map(|c| c.t1),
-                    scaling: state.calibration.map(|c| c.scaling),
-                    ideal_s: state.ideal,
-                    summary: summarise(&state.samples, state.ideal, case.bottleneck(self.cores)),
+                    t1_s: calibration.map(|c| c.t1),
+                    scaling: calibration.map(|c| c.scaling),
+                    ideal_s: ideal,
+                    summary: summarise(&state.samples, ideal, case.bottleneck(self.cores)),
                     samples: state.samples.clone(),
                 })
             })

@@ -56,6 +56,11 @@ impl Progress {
         self.bar.inc(self.estimate_ms);
     }
 
+    /// What the run is doing besides a repetition (calibrating).
+    pub fn set_message(&self, msg: &str) {
+        self.bar.set_message(msg.to_string());
+    }
+
     /// A line above the bar (errors), so the bar does not overwrite it.
     pub fn println(&self, line: &str) {
         if self.bar.is_hidden() {

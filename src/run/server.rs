@@ -51,19 +51,21 @@ impl ServerChild {
         let stdin = child.stdin.take();
         let line = match rx.recv_timeout(READY_TIMEOUT) {
             Ok(Ok(line)) if !line.is_empty() => line,
-            _ => {
-                // Its stdout ended or stayed silent: an exit is reported as one, with its last words.
-                let exited = child.try_wait().ok().flatten();
-                let _ = child.kill();
-                let status = child.wait().ok().or(exited);
-                let said = last_words.join();
-                match (exited.or(status), exited) {
-                    (Some(status), Some(_)) => bail!(
-                        "the slow server exited ({status}) before it was ready: {}",
-                        said.unwrap_or_else(|| "no message".into())
-                    ),
-                    _ => bail!("the slow server did not report ready within {READY_TIMEOUT:?}"),
+            Ok(_) => {
+                // Its stdout closed before the ready line: it is exiting. Say so, with its last words.
+                let status = exit_status(&mut child, Duration::from_secs(2));
+                let said = last_words.join().unwrap_or_else(|| "no message".into());
+                match status {
+                    Some(status) => {
+                        bail!("the slow server exited ({status}) before it was ready: {said}")
+                    }
+                    None => bail!("the slow server closed its output before it was ready: {said}"),
                 }
+            }
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!("the slow server did not report ready within {READY_TIMEOUT:?}");
             }
         };
         let ready: ReadyLine =
@@ -106,6 +108,21 @@ impl ServerChild {
             .context("reading the server's stats")?;
         Ok(serde_json::from_str(&resp.body_mut().read_to_string()?)?)
     }
+}
+
+/// The exit status of a child that is ending, waiting at most `limit`; killed and None if it is not.
+fn exit_status(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }
 
 /// The server's stderr, passed through to ours line by line; the handle gives its last line once it ends.
