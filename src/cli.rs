@@ -209,6 +209,13 @@ impl RunArgs {
         if !self.path.starts_with('/') {
             return Err(usage(format!("--path {:?} must start with /", self.path)));
         }
+        // The path goes into the request line verbatim: CR/LF would inject headers.
+        if self.path.chars().any(|c| c.is_control() || c == ' ') {
+            return Err(usage(format!(
+                "--path {:?} holds a space or control character; percent-encode it (%20, %0D, %0A)",
+                self.path
+            )));
+        }
         let target = self.target.as_deref().map(check_target).transpose()?;
         let (suite, mut cases) = match (self.suite, self.workload, self.model.is_empty()) {
             (Some(suite), _, _) => (suite.name().to_string(), suite.cases()),

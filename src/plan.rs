@@ -264,7 +264,7 @@ impl Case {
 
     /// The makespan physics allows, seconds: io ⌈N / min(k, W)⌉ × d; sleep ⌈N / k⌉ × d;
     /// cpu N × t₁ / (min(k, cores) × s), with t₁ and s measured on this machine (`cpu`; without them a
-    /// cpu case has no ideal). Never a non-finite number: what cannot be known is None.
+    /// cpu case has no ideal). Never a non-finite or zero number: what cannot be known is None.
     pub fn ideal(&self, cores: usize, cpu: Option<Calibration>) -> Option<f64> {
         let lanes = self.lanes(cores);
         let waves = |conc: usize| self.tasks.div_ceil(conc.max(1)) as f64;
@@ -287,7 +287,8 @@ impl Case {
                 self.tasks as f64 * c.t1 / (lanes as f64 * s)
             }
         };
-        ideal.is_finite().then_some(ideal)
+        // A zero ideal (no delay at all) bounds nothing: no efficiency can be taken against it.
+        (ideal.is_finite() && ideal > 0.0).then_some(ideal)
     }
 
     /// What limits the case: `server` (W < k), `client` (k < W), `balanced` (k = W), or `cpu`.

@@ -9,6 +9,44 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The largest result file read: a run of the scale suite is tens of megabytes; anything far beyond is
+/// not a result file (or is `/dev/zero`).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Read a result file: a regular file (never a FIFO or a device, which could block or never end) of at
+/// most [`MAX_FILE_BYTES`].
+pub fn read_capped(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    anyhow::ensure!(
+        meta.is_file(),
+        "{}: not a regular file (a directory, FIFO or device); give a result file",
+        path.display()
+    );
+    let too_big = || {
+        anyhow::anyhow!(
+            "{}: larger than {} MiB, the most a result file may be",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .with_context(|| format!("{}: cannot read", path.display()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 /// Bumped whenever a field changes meaning or a required field is added. Version 2: the direct client
 /// (io cases of version 1 used the libraries), interleaved order, noise, optional ideals.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -304,8 +342,7 @@ impl Spread {
 impl ResultFile {
     /// Read and check one result file; every error names the file and what is wrong with it.
     pub fn load(path: &Path) -> anyhow::Result<ResultFile> {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes = read_capped(path)?;
         ResultFile::parse(&bytes).with_context(|| format!("{}", path.display()))
     }
 
@@ -327,8 +364,60 @@ impl ResultFile {
         }
         let mut file: ResultFile = serde_json::from_value(value)
             .map_err(|e| anyhow::anyhow!("not a valid result file: {e}"))?;
+        file.check()?;
         file.upgrade();
         Ok(file)
+    }
+
+    /// Figures no run can produce are refused with the field that holds them, so a hand-edited or
+    /// corrupted file never renders as real ("-3.000 s against an ideal of -1.000 s").
+    fn check(&self) -> anyhow::Result<()> {
+        let positive = |v: f64, field: &str| -> anyhow::Result<()> {
+            anyhow::ensure!(
+                v.is_finite() && v > 0.0,
+                "{field} is {v}: a duration must be above zero"
+            );
+            Ok(())
+        };
+        let non_negative = |v: f64, field: &str| -> anyhow::Result<()> {
+            anyhow::ensure!(
+                v.is_finite() && v >= 0.0,
+                "{field} is {v}: a duration cannot be negative"
+            );
+            Ok(())
+        };
+        for (i, c) in self.cases.iter().enumerate() {
+            let at = |f: &str| format!("cases[{i}] ({}).{f}", c.id);
+            if let Some(v) = c.ideal_s {
+                positive(v, &at("ideal_s"))?;
+            }
+            if let Some(v) = c.t1_s {
+                positive(v, &at("t1_s"))?;
+            }
+            for (j, s) in c.samples.iter().enumerate() {
+                let at = |f: &str| at(&format!("samples[{j}].{f}"));
+                positive(s.makespan_s, &at("makespan_s"))?;
+                non_negative(s.setup_s, &at("setup_s"))?;
+                non_negative(s.user_s, &at("user_s"))?;
+                non_negative(s.sys_s, &at("sys_s"))?;
+                for (name, p) in [
+                    ("task_latency", Some(s.task_latency)),
+                    ("service_latency", s.service_latency),
+                ] {
+                    if let Some(p) = p {
+                        for (q, v) in [
+                            ("p50", p.p50),
+                            ("p90", p.p90),
+                            ("p99", p.p99),
+                            ("max", p.max),
+                        ] {
+                            non_negative(v, &at(&format!("{name}.{q}")))?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Read an older version as this one means it: version 1 made io requests with the libraries, and
@@ -355,17 +444,25 @@ impl ResultFile {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // One temp file per process: two runs writing beside each other never share one.
         let tmp = dir.join(format!(
-            ".{}.tmp",
+            ".{}.{}.tmp",
             path.file_name()
                 .and_then(|n| n.to_str())
-                .unwrap_or("result")
+                .unwrap_or("result"),
+            std::process::id()
         ));
-        // Compact: a run of 10,000-task timelines is megabytes, rewritten after every case.
+        // Compact: a run of 10,000-task timelines is megabytes, rewritten after every round.
         let json = serde_json::to_vec(self).expect("result file serialises");
-        std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &json).and_then(|_| f.sync_data()))
+            .and_then(|_| std::fs::rename(&tmp, path));
+        if let Err(e) = written {
+            // A full disk leaves half a temp file: remove it, so the last good file is all there is.
+            let _ = std::fs::remove_file(&tmp);
+            return Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())));
+        }
+        Ok(())
     }
 
     /// The JSON Schema of a result file, as published in reports/schema/results.schema.json.

@@ -42,10 +42,12 @@ fn load(arg: &str, label: String, store: &Path) -> anyhow::Result<Input> {
     let path = Path::new(arg);
     let (files, runs) = if let Some(spec) = arg.strip_prefix("criterion:") {
         (Vec::new(), vec![criterion_run(spec)?])
-    } else if path.is_file() {
-        (vec![path.to_path_buf()], vec![ResultFile::load(path)?])
     } else if path.is_dir() {
         newest_complete(path)?
+    } else if path.exists() {
+        // A file, or something that is not one (a FIFO, a device): the loader says which.
+        let run = ResultFile::load(path).map_err(|e| UsageError(format!("{e:#}")))?;
+        (vec![path.to_path_buf()], vec![run])
     } else {
         let id = match arg {
             "this" => crate::measure::machine::describe(None).machine_id,

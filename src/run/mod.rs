@@ -58,34 +58,53 @@ pub struct RunOutcome {
     pub interrupted: Option<i32>,
 }
 
-/// Where a run's file goes by default.
+/// Where a run's file goes by default: the start time to the millisecond and the pid, so two runs
+/// started in the same second (or the same millisecond) never choose the same name.
 pub fn default_out(machine: &Machine, started: SystemTime) -> PathBuf {
-    let stamp = humantime::format_rfc3339_seconds(started)
+    let stamp = humantime::format_rfc3339_millis(started)
         .to_string()
         .replace(':', "-");
     Path::new("reports/results")
         .join(&machine.machine_id)
-        .join(format!("{stamp}.json"))
+        .join(format!("{stamp}-{}.json", std::process::id()))
 }
 
-/// Make sure the result file can be written before anything is measured.
+/// Make sure the result file can be written before anything is measured, and that writing it destroys
+/// nothing but an earlier result file: an existing `--out` must be a regular file.
 pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
+    let usage = |msg: String| -> anyhow::Error { crate::cli::UsageError(msg).into() };
+    if path.as_os_str().to_string_lossy().ends_with('/') || path.is_dir() {
+        return Err(usage(format!(
+            "--out {} is a directory; give a file name, e.g. {}",
+            path.display(),
+            path.join("run.json").display()
+        )));
+    }
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(usage(format!(
+                "--out {} exists and is not a regular file (a device, FIFO or socket); it would be \
+                 replaced: give another path",
+                path.display()
+            )));
+        }
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let refuse = |what: &str, e: std::io::Error| -> anyhow::Error {
-        let msg = format!(
+    let refuse = |what: &str, e: std::io::Error| {
+        usage(format!(
             "cannot {what} {} ({e}); pass --out with a writable path",
             dir.display()
-        );
-        crate::cli::UsageError(msg).into()
+        ))
     };
     std::fs::create_dir_all(dir).map_err(|e| refuse("create results directory", e))?;
-    let probe = dir.join(".concbench-write-probe");
-    std::fs::write(&probe, b"probe").map_err(|e| refuse("write to", e))?;
-    let _ = std::fs::remove_file(probe);
-    Ok(())
+    let probe = dir.join(format!(".concbench-write-probe-{}", std::process::id()));
+    let written = std::fs::write(&probe, b"probe");
+    // Removed whether or not the write worked: a full disk leaves an empty file behind otherwise.
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| refuse("write to", e))
 }
 
 pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
@@ -116,6 +135,8 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
         cases: Vec::new(),
     };
     file.save(&path)?;
+    // What the last good file holds: case id → samples, to say what a failed save lost.
+    let mut saved: HashMap<String, usize> = HashMap::new();
     let mut progress = progress::Progress::new(&opts.cases, cores, opts.quiet);
     let mut run = Runner {
         opts: &opts,
@@ -147,7 +168,15 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
         }
         file.cases = run.results();
         file.updated = now();
-        file.save(&path)?;
+        if let Err(e) = file.save(&path) {
+            progress.finish();
+            return Err(e.context(unsaved(&opts.cases, &saved, &path)));
+        }
+        saved = file
+            .cases
+            .iter()
+            .map(|c| (c.id.clone(), c.samples.len()))
+            .collect();
     }
     let dead: Vec<_> = run
         .servers
@@ -181,6 +210,29 @@ pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
         errors,
         interrupted,
     })
+}
+
+/// Why the run stopped on a failed save: what the last good file keeps and which cases it lacks.
+fn unsaved(cases: &[Case], saved: &HashMap<String, usize>, path: &Path) -> String {
+    let missing: Vec<String> = cases
+        .iter()
+        .filter(|c| saved.get(&c.id()).copied().unwrap_or(0) < c.repeat)
+        .map(|c| c.id())
+        .collect();
+    let shown = missing
+        .iter()
+        .take(5)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = missing.len().saturating_sub(5);
+    format!(
+        "the run stopped: {} keeps the {} case(s) saved before; {} case(s) not (fully) measured: {shown}{}",
+        path.display(),
+        saved.len(),
+        missing.len(),
+        if more > 0 { format!(" and {more} more") } else { String::new() }
+    )
 }
 
 /// A case once its first slot came: what it runs against, its ideal, and its samples so far.

@@ -1,0 +1,310 @@
+//! Nothing lost, nothing destroyed: outputs that would replace what is not a result file are refused,
+//! two runs side by side keep every case, hostile or impossible inputs are refused with one line, and a
+//! disk that fills mid-run leaves the last good file and says what was not measured. Every test has a
+//! time bound.
+
+mod common;
+
+use common::*;
+use concbench::results::ResultFile;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("concbench-safety-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn concbench(args: &[&str]) -> (Output, Duration) {
+    let t = Instant::now();
+    let out = Command::new(EXE).args(args).output().unwrap();
+    (out, t.elapsed())
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A cheap ad-hoc run of `workload` on `models` with these extra arguments.
+fn run_args(workload: &str, models: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "run",
+        "--workload",
+        workload,
+        "--model",
+        models,
+        "--tasks",
+        "2",
+        "--delay",
+        "10ms",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--quiet",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn sleep_run(extra: &[&str]) -> Vec<String> {
+    run_args("sleep", "threads", extra)
+}
+
+fn refused(out: &Output, took: Duration, says: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+    let err = stderr(out);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(says), "{err}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn an_out_that_is_a_device_or_a_directory_is_refused_and_left_alone() {
+    for dev in ["/dev/null", "/dev/full"] {
+        let args = sleep_run(&["--out", dev]);
+        let (out, took) = concbench(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        refused(&out, took, "not a regular file");
+        let meta = std::fs::metadata(dev).unwrap();
+        assert!(meta.file_type().is_char_device(), "{dev} is still a device");
+    }
+    let dir = tmp("out-dir");
+    for out_arg in [format!("{}/", dir.display()), dir.display().to_string()] {
+        let args = sleep_run(&["--out", &out_arg]);
+        let (out, took) = concbench(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        refused(&out, took, "is a directory");
+    }
+    let parent = dir.parent().unwrap();
+    let strays: Vec<_> = std::fs::read_dir(parent)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| e.file_name().to_string_lossy().contains("safety"))
+        .collect();
+    assert!(strays.is_empty(), "{strays:?}");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn two_runs_started_together_keep_every_case() {
+    let dir = tmp("together");
+    let start = || {
+        let args = run_args("sleep", "sequential,async", &["--machine-id", "twin"]);
+        Command::new(EXE)
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let t = Instant::now();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(start);
+        let b = s.spawn(start);
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert!(t.elapsed() < Duration::from_secs(30));
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    let store = dir.join("reports/results/twin");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "two files, no temp left: {files:?}");
+    for f in files {
+        let run = ResultFile::load(&f).unwrap();
+        assert!(run.complete);
+        assert_eq!(run.cases.len(), 2, "{}", f.display());
+    }
+}
+
+#[test]
+fn report_refuses_a_fifo_a_device_and_a_huge_file_at_once() {
+    let dir = tmp("report-inputs");
+    let fifo = dir.join("fifo.json");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let huge = dir.join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(concbench::results::MAX_FILE_BYTES + 1)
+        .unwrap();
+    for (input, says) in [
+        (fifo.to_str().unwrap(), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+        (huge.to_str().unwrap(), "MiB"),
+    ] {
+        let out_dir = dir.join("out");
+        let (out, took) = concbench(&["report", input, "--out", out_dir.to_str().unwrap()]);
+        refused(&out, took, says);
+        let (out, took) = concbench(&["compare", input, input]);
+        refused(&out, took, says);
+    }
+}
+
+#[test]
+fn a_path_with_control_characters_is_refused() {
+    for path in ["/x\r\nX-Injected: 1", "/a b", "/\u{7f}"] {
+        let args = run_args("io", "threads", &["--path", path]);
+        let (out, took) = concbench(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        refused(&out, took, "--path");
+    }
+}
+
+#[test]
+fn a_run_whose_every_task_failed_has_no_efficiency_and_exits_1() {
+    let _t = timing_lock();
+    let dir = tmp("all-failed");
+    let file = dir.join("run.json");
+    let (out, took) = concbench(&[
+        "run",
+        "--workload",
+        "io",
+        "--model",
+        "threads",
+        "--tasks",
+        "3",
+        "--server-workers",
+        "0",
+        "--delay",
+        "0s",
+        "--path",
+        "/nope",
+        "--repeat",
+        "2",
+        "--warmup",
+        "0",
+        "--quiet",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("every task of every case failed (status)"),
+        "{err}"
+    );
+    let run = ResultFile::load(&file).unwrap();
+    let case = &run.cases[0];
+    assert_eq!(case.summary.failures, 6);
+    assert_eq!(
+        case.summary.efficiency, None,
+        "no efficiency from failed tasks"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(!table.contains("2118") && table.contains('6'), "{table}");
+}
+
+#[test]
+fn impossible_durations_in_a_file_are_refused_naming_the_field() {
+    let dir = tmp("negative");
+    let good = std::fs::read_to_string("tests/fixtures/small.json").unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+    doc["cases"][0]["samples"][0]["makespan_s"] = serde_json::json!(-3.0);
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, doc.to_string()).unwrap();
+    let err = format!("{:#}", ResultFile::load(&bad).unwrap_err());
+    assert!(err.contains("samples[0].makespan_s is -3"), "{err}");
+    doc["cases"][0]["samples"][0]["makespan_s"] = serde_json::json!(1.0);
+    doc["cases"][0]["ideal_s"] = serde_json::json!(0.0);
+    std::fs::write(&bad, doc.to_string()).unwrap();
+    let err = format!("{:#}", ResultFile::load(&bad).unwrap_err());
+    assert!(
+        err.contains("cases[0]") && err.contains("ideal_s is 0"),
+        "{err}"
+    );
+    let (out, took) = concbench(&[
+        "report",
+        bad.to_str().unwrap(),
+        "--out",
+        dir.join("o").to_str().unwrap(),
+    ]);
+    refused(&out, took, "ideal_s");
+}
+
+/// Runs `script` in a private mount namespace (`unshare -rm`: no root needed) where `dir` is a tmpfs
+/// of `size`; None when unshare is not available here.
+fn in_small_tmpfs(dir: &Path, size: &str, script: &str) -> Option<Output> {
+    let out = Command::new("unshare")
+        .args(["-rm", "sh", "-c"])
+        .arg(format!(
+            "mount -t tmpfs -o size={size} tmpfs '{}' && {script}",
+            dir.display()
+        ))
+        .output()
+        .ok()?;
+    let err = stderr(&out);
+    if err.contains("unshare:") || err.contains("mount:") {
+        eprintln!("skipped: no private mount namespace here ({})", err.trim());
+        return None;
+    }
+    Some(out)
+}
+
+#[test]
+fn a_disk_that_fills_keeps_the_last_good_file_and_names_what_was_lost() {
+    let _t = timing_lock();
+    let dir = tmp("disk-full");
+    let file = dir.join("run.json");
+    // 40 KiB: the first rounds fit, a 2,000-task timeline per sample soon does not.
+    let script = format!(
+        "'{EXE}' run --workload sleep --model threads,async --tasks 2000 --delay 1ms --repeat 8 \
+         --warmup 0 --quiet --out '{f}'; echo \"exit=$?\"; ls -a '{d}'; \
+         cat '{f}' > '{d}/../disk-full-copy.json' 2>/dev/null || true",
+        f = file.display(),
+        d = dir.display()
+    );
+    let t = Instant::now();
+    let Some(out) = in_small_tmpfs(&dir, "40k", &script) else {
+        return;
+    };
+    assert!(t.elapsed() < Duration::from_secs(60));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = stderr(&out);
+    assert!(text.contains("exit=1"), "{text}\n{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(
+        err.contains("not (fully) measured"),
+        "names the cases: {err}"
+    );
+    assert!(!text.contains(".tmp"), "no temp file left: {text}");
+    assert!(!text.contains("write-probe"), "{text}");
+    let copy = dir.parent().unwrap().join("disk-full-copy.json");
+    let kept = ResultFile::load(&copy).expect("the last good file is whole");
+    assert!(!kept.complete);
+    let _ = std::fs::remove_file(copy);
+}
+
+#[test]
+fn a_full_disk_at_start_is_refused_and_leaves_no_probe() {
+    let dir = tmp("disk-full-start");
+    let script = format!(
+        "head -c 1M /dev/zero > '{d}/filler' 2>/dev/null; \
+         '{EXE}' run --workload sleep --model threads --tasks 1 --delay 1ms --repeat 1 --quiet \
+         --out '{d}/run.json'; echo \"exit=$?\"; ls -a '{d}'",
+        d = dir.display()
+    );
+    let Some(out) = in_small_tmpfs(&dir, "16k", &script) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("exit=2"), "{text}\n{}", stderr(&out));
+    assert!(
+        !text.contains("probe") && !text.contains("run.json"),
+        "{text}"
+    );
+}
