@@ -66,7 +66,8 @@ fn criterion_baselines_compare_like_result_files() {
         .args([
             "compare",
             &format!("criterion:{}:before", dir.display()),
-            "criterion:/nonexistent:x",
+            // Inside the test's own directory: a fixed path such as /nonexistent may exist after all.
+            &format!("criterion:{}:x", dir.join("no-such-dir").display()),
         ])
         .output()
         .unwrap();

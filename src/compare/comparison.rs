@@ -1,8 +1,19 @@
-//! The comparison itself, as data every output format (table, Markdown, JSON, CSV, and later the HTML
-//! page's charts) renders from: per matched case the median makespan of each input, the ratio of each
-//! input to the baseline with its 95 % interval, the Mann-Whitney p over the raw makespans, Holm-adjusted
-//! across every test of the comparison, and a verdict that needs both significance and a change beyond
-//! the practical threshold (benchstat's `~` otherwise); a geometric-mean row per group.
+//! The comparison itself, as data every output format (table, Markdown, JSON, CSV, the HTML page's
+//! charts) renders from: per matched case the median makespan and range of each input, the ratio of
+//! each input to the baseline with its 95 % interval, the Mann-Whitney p over the raw makespans, and a
+//! verdict with the rule that reached it; a geometric-mean row per group; footnotes saying why a
+//! verdict could not be reached, or cannot be trusted.
+//!
+//! How a verdict is reached, group by group (a group is a suite section: `seed`, `io-sweep`, `cpu`, …):
+//! - **rank** — a group's tests whose sample sizes let the Mann-Whitney test reach p < α after Holm
+//!   over those same tests form the group's family; a verdict needs the adjusted p < α and a change
+//!   beyond the threshold (benchstat's `~` otherwise).
+//! - **range** — where the rank test cannot speak but both sides have ≥ 3 samples: the two sides'
+//!   [min, max] ranges must be apart by more than either is wide, and the change beyond the threshold.
+//! - **none** — fewer than 3 samples on a side and too few for the rank test: `n/a`, never `~`.
+//!
+//! Whatever the rule, a case unstable on either side (its samples disagree, or the machine was busy)
+//! is `noisy`: such data can show neither a change nor its absence.
 
 use super::input::Input;
 use super::matching::Matched;
@@ -14,6 +25,13 @@ use serde::Serialize;
 pub const ALPHA: f64 = 0.05;
 /// Coverage of the ratio intervals.
 pub const CI_LEVEL: f64 = 0.95;
+/// Samples a side the range rule needs: with fewer, a range says nothing about where the next sample
+/// lands (1 vs 1 always "separates").
+pub const RANGE_MIN_SAMPLES: usize = 3;
+
+/// Footnote marks, shared by every format.
+pub const MARK_POWERLESS: &str = "†";
+pub const MARK_NOISY: &str = "noisy";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
@@ -28,8 +46,15 @@ pub struct Comparison {
     pub unmatched: Vec<Unmatched>,
     /// Differences that weaken the comparison (versions, incomplete runs); printed on stderr.
     pub warnings: Vec<String>,
-    /// Footnotes for the reader (too few samples to ever be significant).
-    pub notes: Vec<String>,
+    /// Footnotes for the reader: verdicts the rank test could not reach, unstable cases.
+    pub notes: Vec<Note>,
+}
+
+/// One footnote: its mark (as the tables show it) and what it says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub mark: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,6 +76,10 @@ pub struct Group {
     pub rows: Vec<Row>,
     /// Geometric means over the group's rows.
     pub geomean: Geomean,
+    /// Tests of the group: its cases times the non-baseline inputs.
+    pub tests: usize,
+    /// Of those, the ones the rank test decides: the group's Holm family.
+    pub rank_family: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,11 +106,18 @@ pub struct Row {
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
     pub median_s: f64,
+    /// Fastest and slowest sample, seconds: what the range rule compares.
+    pub min_s: f64,
+    pub max_s: f64,
     pub ideal_s: Option<f64>,
     /// ideal / median on that machine: comparable across machines; absent without an ideal or when
     /// tasks failed.
     pub efficiency: Option<f64>,
     pub samples: usize,
+    /// Failed tasks over all samples.
+    pub failures: u64,
+    /// Why this side's case is unstable (from its result file); empty when stable.
+    pub unstable: Vec<String>,
 }
 
 /// A non-baseline input against the baseline, for one case.
@@ -94,11 +130,39 @@ pub struct Versus {
     pub ci_high: f64,
     /// Two-sided Mann-Whitney p over the raw makespans.
     pub p: f64,
-    /// Holm-adjusted over every test of the comparison.
-    pub p_adjusted: f64,
+    /// Holm-adjusted within the group's family; absent when the rank test did not decide.
+    pub p_adjusted: Option<f64>,
+    /// Which rule decided (or would have, for a `noisy` verdict).
+    pub rule: Rule,
     pub verdict: Verdict,
-    /// False when these sample sizes cannot reach an adjusted p below alpha, whatever the data.
+    /// False when these sample sizes cannot reach an adjusted p below alpha in this group, whatever
+    /// the data: the rank test did not decide.
     pub can_be_significant: bool,
+}
+
+/// The rule that decides a test, fixed by the sample sizes alone, before any makespan is looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Rule {
+    /// Mann-Whitney, Holm within the group.
+    #[serde(rename = "rank")]
+    Rank,
+    /// Separated [min, max] ranges.
+    #[serde(rename = "range")]
+    Range,
+    /// Too few samples for either.
+    #[serde(rename = "none")]
+    None,
+}
+
+impl Rule {
+    /// As JSON and CSV spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Rank => "rank",
+            Rule::Range => "range",
+            Rule::None => "none",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -107,9 +171,15 @@ pub enum Verdict {
     Faster,
     #[serde(rename = "slower")]
     Slower,
-    /// No significant change beyond the threshold.
+    /// No change beyond the threshold that the rule could establish.
     #[serde(rename = "~")]
     Same,
+    /// A side is unstable: no claim either way.
+    #[serde(rename = "noisy")]
+    Noisy,
+    /// Too few samples to test.
+    #[serde(rename = "n/a")]
+    NotTested,
 }
 
 impl Verdict {
@@ -118,6 +188,8 @@ impl Verdict {
             Verdict::Faster => "faster",
             Verdict::Slower => "slower",
             Verdict::Same => "~",
+            Verdict::Noisy => "noisy",
+            Verdict::NotTested => "n/a",
         }
     }
 }
@@ -130,32 +202,31 @@ pub struct Unmatched {
     pub present_in: Vec<String>,
 }
 
+/// A row before its verdicts, with the raw makespans the rules need.
+struct Pending {
+    group: String,
+    row: Row,
+    /// One per input.
+    makespans: Vec<Vec<f64>>,
+}
+
 /// Build the comparison of matched cases. `threshold_pct` is the smallest change worth flagging.
 pub fn analyse(inputs: &[Input], matched: &Matched, threshold_pct: f64) -> Comparison {
-    let mut rows: Vec<(String, Row)> = matched
-        .rows
-        .iter()
-        .map(|cases| (cases[0].group.clone(), row(inputs, cases)))
-        .collect();
-    adjust(&mut rows, threshold_pct / 100.0);
-    let notes = power_notes(&rows);
-    let mut groups: Vec<Group> = Vec::new();
-    for (name, row) in rows {
-        match groups.iter_mut().find(|g| g.name == name) {
-            Some(g) => g.rows.push(row),
-            None => groups.push(Group {
-                name,
-                rows: vec![row],
-                geomean: Geomean {
-                    medians_s: vec![],
-                    ratios: vec![],
-                },
-            }),
+    let mut pending: Vec<Vec<Pending>> = Vec::new();
+    for cases in &matched.rows {
+        let p = row(inputs, cases);
+        match pending.iter_mut().find(|g| g[0].group == p.group) {
+            Some(g) => g.push(p),
+            None => pending.push(vec![p]),
         }
     }
-    for g in &mut groups {
-        g.geomean = geomean(&g.rows, inputs.len());
-    }
+    let threshold = threshold_pct / 100.0;
+    let groups: Vec<Group> = pending
+        .into_iter()
+        .map(|g| decide_group(g, threshold, inputs.len()))
+        .collect();
+    let mut notes = power_notes(&groups);
+    notes.extend(noisy_notes(&groups, inputs));
     Comparison {
         threshold_pct,
         alpha: ALPHA,
@@ -195,72 +266,179 @@ fn makespans(c: &CaseResult) -> Vec<f64> {
     c.samples.iter().map(|s| s.makespan_s).collect()
 }
 
-/// Medians, ratios, intervals and raw p-values; adjusted p and verdicts come after, over all rows.
-fn row(inputs: &[Input], cases: &[&CaseResult]) -> Row {
-    let base = makespans(cases[0]);
+fn min(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn max(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// Medians, ranges, ratios, intervals and raw p-values; rules and verdicts come after, per group.
+fn row(inputs: &[Input], cases: &[&CaseResult]) -> Pending {
+    let all: Vec<Vec<f64>> = cases.iter().map(|c| makespans(c)).collect();
     let sides: Vec<Side> = cases
         .iter()
-        .map(|c| {
-            let median = stats::median(&makespans(c));
+        .zip(&all)
+        .map(|(c, xs)| {
+            let median = stats::median(xs);
             Side {
                 median_s: median,
+                min_s: min(xs),
+                max_s: max(xs),
                 ideal_s: c.ideal_s,
                 efficiency: c.summary.efficiency.and(c.ideal_s).map(|i| i / median),
-                samples: c.samples.len(),
+                samples: xs.len(),
+                failures: c.summary.failures,
+                unstable: c.summary.unstable.clone(),
             }
         })
         .collect();
-    let versus = cases[1..]
+    let versus = inputs[1..]
         .iter()
-        .zip(&inputs[1..])
+        .zip(&all[1..])
         .zip(&sides[1..])
-        .map(|((c, input), side)| {
-            let other = makespans(c);
-            let ci = stats::ratio_ci(&base, &other, CI_LEVEL);
+        .map(|((input, other), side)| {
+            let ci = stats::ratio_ci(&all[0], other, CI_LEVEL);
             Versus {
                 label: input.label.clone(),
                 ratio: side.median_s / sides[0].median_s,
                 ci_low: ci.low,
                 ci_high: ci.high,
-                p: stats::mann_whitney(&base, &other).p,
-                p_adjusted: f64::NAN,
-                verdict: Verdict::Same,
-                can_be_significant: true,
+                p: stats::mann_whitney(&all[0], other).p,
+                p_adjusted: None,
+                rule: Rule::None,
+                verdict: Verdict::NotTested,
+                can_be_significant: false,
             }
         })
         .collect();
-    Row {
-        case: cases[0].id.clone(),
-        params: cases[0].params.clone(),
-        sides,
-        versus,
+    Pending {
+        group: cases[0].group.clone(),
+        row: Row {
+            case: cases[0].id.clone(),
+            params: cases[0].params.clone(),
+            sides,
+            versus,
+        },
+        makespans: all,
     }
 }
 
-/// Holm over every test of the comparison (each case against each non-baseline input), then the
-/// verdicts: significant and beyond the threshold, or `~`.
-fn adjust(rows: &mut [(String, Row)], threshold: f64) {
-    let raw: Vec<f64> = rows
+/// Rules and verdicts for one group.
+///
+/// Each group is its own family of tests: it answers its own question (how the seed's clients
+/// compare, how a sweep bends, whether CPU work scales) and is read on its own, so its error rate is
+/// controlled over its own tests. Holm across every case of every suite would make a 7-case question
+/// pay for a 92-case sweep beside it, and with the few repetitions long cases can afford, no verdict
+/// could ever be reached (the issue that brought this rule: 155 tests, all `~†`). With several
+/// non-baseline inputs the family holds all their tests of the group: they are read in one table.
+fn decide_group(pending: Vec<Pending>, threshold: f64, inputs: usize) -> Group {
+    let name = pending[0].group.clone();
+    // One test per case and non-baseline input, in row order.
+    let sizes: Vec<(usize, usize)> = pending
         .iter()
-        .flat_map(|(_, r)| r.versus.iter().map(|v| v.p))
+        .flat_map(|p| {
+            let n_base = p.row.sides[0].samples;
+            p.row.sides[1..].iter().map(move |s| (n_base, s.samples))
+        })
         .collect();
-    let tests = raw.len();
-    let mut adjusted = stats::holm(&raw).into_iter();
-    for (_, r) in rows.iter_mut() {
-        let n_base = r.sides[0].samples;
-        for (v, side) in r.versus.iter_mut().zip(&r.sides[1..]) {
-            v.p_adjusted = adjusted.next().expect("one adjusted p per test");
-            v.can_be_significant = tests as f64 * smallest_p(n_base, side.samples) < ALPHA;
-            v.verdict = verdict(v.ratio, v.p_adjusted, threshold);
+    let in_family = rank_family(&sizes);
+    let family: Vec<(f64, f64)> = pending
+        .iter()
+        .flat_map(|p| p.row.versus.iter().map(|v| (v.ratio, v.p)))
+        .zip(&in_family)
+        .filter(|(_, &f)| f)
+        .map(|(t, _)| t)
+        .collect();
+    let mut ranked = rank_verdicts(&family, threshold).into_iter();
+    let mut member = in_family.iter();
+    let mut rows = Vec::with_capacity(pending.len());
+    for Pending {
+        mut row, makespans, ..
+    } in pending
+    {
+        let base_unstable = !row.sides[0].unstable.is_empty();
+        for (j, v) in row.versus.iter_mut().enumerate() {
+            let other = &makespans[j + 1];
+            v.can_be_significant = *member.next().expect("one family flag per test");
+            let verdict = if v.can_be_significant {
+                let (p_adjusted, verdict) = ranked.next().expect("one verdict per family member");
+                v.rule = Rule::Rank;
+                v.p_adjusted = Some(p_adjusted);
+                verdict
+            } else if let Some(verdict) = range_verdict(&makespans[0], other, threshold) {
+                v.rule = Rule::Range;
+                verdict
+            } else {
+                v.rule = Rule::None;
+                Verdict::NotTested
+            };
+            let unstable = base_unstable || !row.sides[j + 1].unstable.is_empty();
+            // `~` claims no change as firmly as faster/slower claim one, so it yields too; and n/a on
+            // a busy machine still warns that the figures beside it are not to be trusted.
+            v.verdict = if unstable { Verdict::Noisy } else { verdict };
+        }
+        rows.push(row);
+    }
+    let geomean = geomean(&rows, inputs);
+    Group {
+        name,
+        rows,
+        geomean,
+        tests: sizes.len(),
+        rank_family: in_family.iter().filter(|&&f| f).count(),
+    }
+}
+
+/// Which of a group's tests (given as sample sizes, baseline first) the rank test decides.
+///
+/// With m tests of one size in the family, the smallest adjusted p any of them can reach is
+/// m · [`smallest_p`]: a test whose sizes cannot beat that is no use to the family and only raises
+/// every other test's correction. So sizes are admitted from the largest samples down, as long as every
+/// admitted test could still pass Holm over the admitted ones. Membership depends on sample sizes alone,
+/// never on the makespans, so Holm's guarantee over the family holds.
+pub fn rank_family(sizes: &[(usize, usize)]) -> Vec<bool> {
+    let sp: Vec<f64> = sizes.iter().map(|&(a, b)| smallest_p(a, b)).collect();
+    let mut levels = sp.clone();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    let mut cut = f64::NEG_INFINITY;
+    for level in levels {
+        // A whole size class joins or none of it: tests alike are treated alike.
+        let m = sp.iter().filter(|&&p| p <= level).count();
+        if m as f64 * level < ALPHA {
+            cut = level;
+        } else {
+            break;
         }
     }
+    sp.iter().map(|&p| p <= cut).collect()
+}
+
+/// Holm over exactly these tests — one family, given as (ratio, raw p) — and their verdicts: the
+/// adjusted p below alpha and a change beyond the threshold, or `~`.
+pub fn rank_verdicts(family: &[(f64, f64)], threshold: f64) -> Vec<(f64, Verdict)> {
+    let raw: Vec<f64> = family.iter().map(|&(_, p)| p).collect();
+    stats::holm(&raw)
+        .into_iter()
+        .zip(family)
+        .map(|(adjusted, &(ratio, _))| (adjusted, verdict(ratio, adjusted, threshold)))
+        .collect()
 }
 
 /// Flagged only when significant and beyond the practical threshold either way.
 pub fn verdict(ratio: f64, p_adjusted: f64, threshold: f64) -> Verdict {
     if p_adjusted.is_nan() || p_adjusted >= ALPHA {
         Verdict::Same
-    } else if ratio > 1.0 + threshold {
+    } else {
+        beyond(ratio, threshold)
+    }
+}
+
+/// The direction of a change beyond the threshold, or `~`.
+fn beyond(ratio: f64, threshold: f64) -> Verdict {
+    if ratio > 1.0 + threshold {
         Verdict::Slower
     } else if ratio < 1.0 - threshold {
         Verdict::Faster
@@ -269,9 +447,38 @@ pub fn verdict(ratio: f64, p_adjusted: f64, threshold: f64) -> Verdict {
     }
 }
 
+/// The range rule, for samples too few for the rank test: a change when the two sides' [min, max]
+/// ranges are apart by more than either is wide, and the medians differ beyond the threshold; `~`
+/// otherwise; `None` (no test) with fewer than [`RANGE_MIN_SAMPLES`] on a side.
+///
+/// Under no change, 3 vs 3 samples separate completely by chance 2 times in C(6, 3) = 20 (10 %) —
+/// the rank test's smallest p, and too often to call a change. The gap condition removes most of
+/// that: the chance is ≈ 0 for near-deterministic cases (io and sleep spread 0.1–1 % against a 5 %
+/// threshold), at most ≈ 1.3 % for single-mode noise of any width (simulated: uniform, normal,
+/// exponential, log-normal, Pareto), and at worst 2⁻⁵ = 3.1 % for a machine flipping between two
+/// speeds with even odds, every baseline sample landing on one speed and every other on the other.
+pub fn range_verdict(base: &[f64], other: &[f64], threshold: f64) -> Option<Verdict> {
+    if base.len() < RANGE_MIN_SAMPLES || other.len() < RANGE_MIN_SAMPLES {
+        return None;
+    }
+    let ratio = stats::median(other) / stats::median(base);
+    let (lo, hi) = if ratio >= 1.0 {
+        (base, other)
+    } else {
+        (other, base)
+    };
+    let gap = min(hi) - max(lo);
+    let widest = (max(lo) - min(lo)).max(max(hi) - min(hi));
+    Some(if gap > widest {
+        beyond(ratio, threshold)
+    } else {
+        Verdict::Same
+    })
+}
+
 /// The smallest two-sided exact Mann-Whitney p two samples of these sizes can give: complete
 /// separation, `2 / C(n1 + n2, n1)`. Holm multiplies the smallest p of m tests by m, so m times this
-/// bounds every adjusted p from below.
+/// bounds the adjusted p of m tests of these sizes from below.
 pub fn smallest_p(n1: usize, n2: usize) -> f64 {
     if n1 == 0 || n2 == 0 {
         return 1.0;
@@ -288,35 +495,77 @@ fn repeats_needed(tests: usize) -> usize {
         .expect("grows without bound")
 }
 
-/// One footnote per distinct pair of sample sizes that can never be significant here.
-fn power_notes(rows: &[(String, Row)]) -> Vec<String> {
-    let tests: usize = rows.iter().map(|(_, r)| r.versus.len()).sum();
-    let mut sizes: Vec<(usize, usize)> = rows
-        .iter()
-        .flat_map(|(_, r)| {
-            r.versus
-                .iter()
-                .zip(&r.sides[1..])
-                .filter(|(v, _)| !v.can_be_significant)
-                .map(|(_, s)| (r.sides[0].samples, s.samples))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    sizes.sort();
-    sizes.dedup();
-    sizes
-        .into_iter()
-        .map(|(a, b)| {
-            let over = if tests > 1 {
-                format!(" over {tests} tests (Holm)")
-            } else {
-                String::new()
+/// One footnote per group and pair of sample sizes the rank test could not decide: which rule did
+/// instead, and how many repetitions would let the rank test decide them all.
+fn power_notes(groups: &[Group]) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for g in groups {
+        let mut sizes: Vec<(usize, usize, Rule)> = g
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.versus
+                    .iter()
+                    .zip(&r.sides[1..])
+                    .filter(|(v, _)| v.rule != Rule::Rank)
+                    .map(|(v, s)| (r.sides[0].samples, s.samples, v.rule))
+            })
+            .collect();
+        sizes.sort_by_key(|&(a, b, rule)| (a, b, rule == Rule::None));
+        sizes.dedup();
+        let repeat = repeats_needed(g.tests);
+        for (a, b, rule) in sizes {
+            let text = match rule {
+                Rule::None => format!(
+                    "{}, n={a} vs {b}: no test possible (n/a): the range rule needs --repeat ≥ {RANGE_MIN_SAMPLES}, the rank test --repeat ≥ {repeat}",
+                    g.name
+                ),
+                _ => {
+                    let sp = smallest_p(a, b);
+                    // The family this size would have joined: every test with as many samples or more.
+                    let m = g
+                        .rows
+                        .iter()
+                        .flat_map(|r| r.sides[1..].iter().map(|s| (r.sides[0].samples, s.samples)))
+                        .filter(|&(x, y)| smallest_p(x, y) <= sp)
+                        .count();
+                    let over = if m > 1 {
+                        format!(" over the group's {m} tests (Holm)")
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{}, n={a} vs {b}: the rank test cannot reach p < {ALPHA}{over}, its smallest possible p being {sp:.3}, so the range rule decided (p adj `range`); --repeat ≥ {repeat} lets the rank test decide",
+                        g.name
+                    )
+                }
             };
-            format!(
-                "n={a} vs {b}{over}: cannot reach p < {ALPHA} (smallest possible p {:.3}); use --repeat ≥ {}",
-                smallest_p(a, b),
-                repeats_needed(tests)
-            )
+            notes.push(Note {
+                mark: MARK_POWERLESS.into(),
+                text,
+            });
+        }
+    }
+    notes
+}
+
+/// One footnote per noisy case: each unstable side and the first reason it is.
+fn noisy_notes(groups: &[Group], inputs: &[Input]) -> Vec<Note> {
+    groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .filter(|r| r.versus.iter().any(|v| v.verdict == Verdict::Noisy))
+        .map(|r| {
+            let why: Vec<String> = r
+                .sides
+                .iter()
+                .zip(inputs)
+                .filter_map(|(s, i)| s.unstable.first().map(|w| format!("{}: {w}", i.label)))
+                .collect();
+            Note {
+                mark: MARK_NOISY.into(),
+                text: format!("{}: {}", r.case, why.join("; ")),
+            }
         })
         .collect()
 }
@@ -363,5 +612,108 @@ mod tests {
         assert_eq!(verdict(1.03, 0.001, 0.05), Verdict::Same);
         assert_eq!(verdict(1.30, 0.2, 0.05), Verdict::Same);
         assert_eq!(verdict(f64::NAN, f64::NAN, 0.05), Verdict::Same);
+    }
+
+    #[test]
+    fn the_rank_family_admits_whole_size_classes_while_they_can_pass() {
+        // 7 tests of 6 vs 6: 7 · 2/924 = 0.015; 24 of them: 0.052, too many.
+        assert!(rank_family(&[(6, 6); 7]).iter().all(|&f| f));
+        assert!(rank_family(&[(6, 6); 24]).iter().all(|&f| !f));
+        assert!(rank_family(&[(6, 6); 23]).iter().all(|&f| f));
+        // 3 vs 3 can never pass (0.1 alone), so it stays out and costs the 8 vs 8 tests nothing.
+        let mixed = [(8, 8), (3, 3), (8, 8), (3, 3), (1, 1)];
+        assert_eq!(rank_family(&mixed), [true, false, true, false, false]);
+        // 4 vs 4 passes alone (2/70 = 0.029) but not two of them (0.057): a class joins whole or not.
+        assert_eq!(rank_family(&[(4, 4)]), [true]);
+        assert_eq!(rank_family(&[(4, 4), (4, 4)]), [false, false]);
+        assert_eq!(rank_family(&[(10, 10), (4, 4)]), [true, false]);
+    }
+
+    /// Six makespans around `centre`, 0.5 % apart: each pair of sides fully separated once shifted.
+    fn six(centre: f64) -> Vec<f64> {
+        [-0.0125, -0.0075, -0.0025, 0.0025, 0.0075, 0.0125]
+            .iter()
+            .map(|e| centre * (1.0 + e))
+            .collect()
+    }
+
+    #[test]
+    fn holm_within_a_small_group_reaches_what_holm_over_every_test_cannot() {
+        let base = six(1.0);
+        let shifted = (1.3, stats::mann_whitney(&base, &six(1.3)).p);
+        // Interleaved by one sample: no change, p = 1 or near it.
+        let unchanged = |centre: f64| {
+            let other: Vec<f64> = six(centre).iter().map(|x| x * 1.001).collect();
+            (1.001, stats::mann_whitney(&six(centre), &other).p)
+        };
+        let small: Vec<(f64, f64)> = vec![shifted, unchanged(2.0), unchanged(3.0)];
+        let big: Vec<(f64, f64)> = (0..60).map(|i| unchanged(1.0 + i as f64 / 10.0)).collect();
+        let (p_small, v_small) = rank_verdicts(&small, 0.05)[0];
+        assert_eq!(v_small, Verdict::Slower, "adjusted p {p_small}");
+        assert!((p_small - 3.0 * smallest_p(6, 6)).abs() < 1e-12);
+        // The same test, Holm over every test of both groups (63): 63 · 2/924 = 0.136.
+        let every: Vec<(f64, f64)> = small.iter().chain(&big).copied().collect();
+        let (p_all, v_all) = rank_verdicts(&every, 0.05)[0];
+        assert_eq!(v_all, Verdict::Same, "adjusted p {p_all}");
+        assert!(p_all > 0.13, "{p_all}");
+        // And the sizes alone say so: the big group's 60 tests of 6 vs 6 are no rank family.
+        assert!(rank_family(&[(6, 6); 63]).iter().all(|&f| !f));
+        assert!(rank_family(&[(6, 6); 3]).iter().all(|&f| f));
+    }
+
+    /// Three near-deterministic io makespans (spread 0.2 %) around `centre`.
+    fn io3(centre: f64) -> Vec<f64> {
+        [0.999, 1.0, 1.001].iter().map(|e| centre * e).collect()
+    }
+
+    #[test]
+    fn the_range_rule_needs_separation_a_gap_and_the_threshold() {
+        let base = io3(1.0);
+        assert_eq!(range_verdict(&base, &io3(1.2), 0.05), Some(Verdict::Slower));
+        assert_eq!(range_verdict(&base, &io3(0.8), 0.05), Some(Verdict::Faster));
+        // Separated, but within the threshold.
+        assert_eq!(range_verdict(&base, &io3(1.03), 0.05), Some(Verdict::Same));
+        // Overlapping ranges, medians 20 % apart: one stray sample is enough to say nothing.
+        assert_eq!(
+            range_verdict(&base, &[1.2, 1.2, 0.9995], 0.05),
+            Some(Verdict::Same)
+        );
+        // Separated by less than a side is wide: noise as wide as the change.
+        assert_eq!(
+            range_verdict(&[1.0, 1.1, 1.2], &[1.25, 1.35, 1.45], 0.05),
+            Some(Verdict::Same)
+        );
+        // Fewer than 3 a side: no test.
+        assert_eq!(range_verdict(&[1.0, 1.0], &io3(2.0), 0.05), None);
+        assert_eq!(range_verdict(&[1.0], &[2.0], 0.05), None);
+    }
+
+    /// How often the range rule calls a change between two 3-sample draws of the same distribution.
+    fn false_positives(draw: &mut dyn FnMut() -> f64) -> f64 {
+        let trials = 20_000;
+        let hits = (0..trials)
+            .filter(|_| {
+                let a: Vec<f64> = (0..3).map(|_| draw()).collect();
+                let b: Vec<f64> = (0..3).map(|_| draw()).collect();
+                range_verdict(&a, &b, 0.05) != Some(Verdict::Same)
+            })
+            .count();
+        hits as f64 / trials as f64
+    }
+
+    #[test]
+    fn the_range_rule_rarely_calls_a_change_that_is_not_there() {
+        let mut rng = crate::rng::Rng::new(7);
+        // Near-deterministic, as io and sleep cases are: never.
+        let fp = false_positives(&mut || 1.0 + 0.002 * rng.unit());
+        assert_eq!(fp, 0.0);
+        // Uniform noise 50 % wide, ten times the threshold: separation alone happens 10 % of the time;
+        // the gap condition leaves about 1.3 %.
+        let fp = false_positives(&mut || 1.0 + 0.5 * rng.unit());
+        assert!(fp > 0.005 && fp < 0.02, "{fp}");
+        // The worst case: two speeds 20 % apart with even odds, 2 · 2⁻⁶ = 3.1 %.
+        let fp =
+            false_positives(&mut || if rng.unit() < 0.5 { 1.0 } else { 1.2 } + 0.001 * rng.unit());
+        assert!(fp > 0.025 && fp < 0.04, "{fp}");
     }
 }

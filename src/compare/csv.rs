@@ -1,10 +1,11 @@
 //! The comparison as CSV in long form — one line per matched case and input — which spreadsheets and
-//! data frames pivot as they like. The baseline's lines leave the comparison columns empty.
+//! data frames pivot as they like. The baseline's lines leave the comparison columns empty; `unstable`
+//! holds that input's reasons (joined by `; `), `rule` which rule decided the verdict.
 
 use super::comparison::Comparison;
 use std::fmt::Write;
 
-const HEADER: &str = "group,case,input,machine_id,samples,median_s,ideal_s,efficiency,ratio,ci_low,ci_high,p,p_adjusted,verdict";
+const HEADER: &str = "group,case,input,machine_id,samples,median_s,min_s,max_s,ideal_s,efficiency,failures,unstable,ratio,ci_low,ci_high,p,p_adjusted,rule,verdict";
 
 pub fn render(c: &Comparison) -> String {
     let mut out = format!("{HEADER}\n");
@@ -13,27 +14,32 @@ pub fn render(c: &Comparison) -> String {
             for (i, (side, input)) in r.sides.iter().zip(&c.inputs).enumerate() {
                 let versus = match i.checked_sub(1).map(|j| &r.versus[j]) {
                     Some(v) => format!(
-                        "{},{},{},{},{},{}",
+                        "{},{},{},{},{},{},{}",
                         v.ratio,
                         v.ci_low,
                         v.ci_high,
                         v.p,
-                        v.p_adjusted,
+                        v.p_adjusted.map_or(String::new(), |p| p.to_string()),
+                        v.rule.name(),
                         v.verdict.symbol()
                     ),
-                    None => ",,,,,".to_string(),
+                    None => ",,,,,,".to_string(),
                 };
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{versus}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{versus}",
                     field(&g.name),
                     field(&r.case),
                     input.label,
                     field(&input.machine.machine_id),
                     side.samples,
                     side.median_s,
+                    side.min_s,
+                    side.max_s,
                     side.ideal_s.map_or(String::new(), |v| v.to_string()),
                     side.efficiency.map_or(String::new(), |v| v.to_string()),
+                    side.failures,
+                    field(&side.unstable.join("; ")),
                 );
             }
         }

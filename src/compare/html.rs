@@ -103,7 +103,7 @@ pub fn render(c: &Comparison) -> anyhow::Result<String> {
     if !c.notes.is_empty() {
         out += "<h2>Notes</h2>\n<ul class=\"note\">\n";
         for n in &c.notes {
-            out += &format!("<li>{} {}</li>\n", text::POWERLESS, escape(n));
+            out += &format!("<li>{} {}</li>\n", escape(&n.mark), escape(&n.text));
         }
         out += "</ul>\n";
     }

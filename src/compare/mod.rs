@@ -1,7 +1,8 @@
 //! `concbench compare A B [C…]`: the same cases measured on different machines (or the same machine
 //! restricted with `--cpus`), side by side. Inputs are resolved and loaded ([`input`]), their cases
-//! matched ([`matching`]), compared into one [`Comparison`] value ([`comparison`]), and rendered from
-//! that value alone: terminal table, Markdown, JSON or CSV, and with `--html` a page with charts.
+//! matched ([`matching`]), compared into one [`Comparison`] value ([`comparison`], which also holds the
+//! decision rules), and rendered from that value alone: terminal table, Markdown, JSON or CSV, and
+//! with `--html` a page with charts.
 
 pub mod charts;
 pub mod comparison;
@@ -14,7 +15,7 @@ pub mod matching;
 pub(crate) mod text;
 
 use crate::cli::CompareArgs;
-pub use comparison::{Comparison, Verdict};
+pub use comparison::{Comparison, Rule, Verdict};
 
 /// Output formats of `concbench compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

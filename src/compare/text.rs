@@ -2,13 +2,10 @@
 //! legend, the machines side by side, one table per group ending in its geometric mean, the unmatched
 //! cases and the footnotes — and differ only in how a table and a heading are spelled.
 
-use super::comparison::{Comparison, Group, Versus};
+use super::comparison::{Comparison, Group, Rule, Side, Verdict, Versus, MARK_POWERLESS};
 use super::grid::Grid;
 use super::machines::metadata_rows;
 use crate::run::table::secs;
-
-/// Marks a verdict that no data could have turned significant with these sample sizes.
-pub(super) const POWERLESS: &str = "†";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -64,7 +61,7 @@ pub fn render(c: &Comparison, style: Style) -> String {
         out += "\n";
         out += &style.heading("notes");
         for n in &c.notes {
-            out += &style.bullet(&format!("{POWERLESS} {n}"));
+            out += &style.bullet(&format!("{} {}", n.mark, n.text));
         }
     }
     out
@@ -78,11 +75,13 @@ pub(super) fn legend(c: &Comparison) -> String {
         .collect();
     format!(
         "{base} is the baseline; {} = ratio of median makespans (above 1 = slower).\n\
-         faster/slower only when the Holm-adjusted Mann-Whitney p < {} and the change exceeds {} %; otherwise ~.\n\
-         eff = ideal / median: comparable across machines.",
+         faster/slower need a change beyond {t} % and: the Mann-Whitney p, Holm-adjusted within the group, < {a} (p adj);\n\
+         or, where the samples are too few for that test (p adj `range`, {MARK_POWERLESS}), ranges apart by more than either is wide.\n\
+         ~ = neither; noisy = a side is unstable, no claim either way; n/a = too few samples to test (notes below).\n\
+         eff = ideal / median: comparable across machines (`N failed` instead when tasks failed).",
         others.join(", "),
-        c.alpha,
-        c.threshold_pct
+        a = c.alpha,
+        t = c.threshold_pct
     )
 }
 
@@ -125,11 +124,7 @@ pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
         for v in &r.versus {
             row.extend(versus_cells(v));
         }
-        row.extend(
-            r.sides
-                .iter()
-                .map(|s| s.efficiency.map_or("–".into(), |e| format!("{e:.2}"))),
-        );
+        row.extend(r.sides.iter().map(efficiency));
         grid.push(row);
     }
     let mut row = vec!["geomean".to_string()];
@@ -148,13 +143,33 @@ pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
 }
 
 fn versus_cells(v: &Versus) -> [String; 4] {
-    let mark = if v.can_be_significant { "" } else { POWERLESS };
+    let p = match v.rule {
+        Rule::Rank => v.p_adjusted.map_or("–".into(), p_value),
+        Rule::Range => "range".into(),
+        Rule::None => "–".into(),
+    };
+    // The footnote on sample sizes explains any verdict the rank test did not reach; `noisy` has its
+    // own note.
+    let mark = if v.rule != Rule::Rank && v.verdict != Verdict::Noisy {
+        MARK_POWERLESS
+    } else {
+        ""
+    };
     [
         format!("{:.3}", v.ratio),
         format!("[{:.3}, {:.3}]", v.ci_low, v.ci_high),
-        p_value(v.p_adjusted),
+        p,
         format!("{}{mark}", v.verdict.symbol()),
     ]
+}
+
+/// A side's efficiency; when tasks failed, how many instead (efficiency would flatter the case).
+fn efficiency(s: &Side) -> String {
+    if s.failures > 0 {
+        format!("{} failed", s.failures)
+    } else {
+        s.efficiency.map_or("–".into(), |e| format!("{e:.2}"))
+    }
 }
 
 /// Three decimals, or scientific below 0.001 so a tiny p is not shown as zero.

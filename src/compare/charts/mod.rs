@@ -12,6 +12,12 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+/// Verdicts the report never shows, so its palette has no colour for them: amber for `noisy` (a
+/// warning, not a change), a light grey for `n/a` (nothing to see), both apart from faster, slower and
+/// `~`.
+pub const NOISY: RGBColor = RGBColor(0xd9, 0x8c, 0x00);
+pub const NOT_TESTED: RGBColor = RGBColor(0xbb, 0xbb, 0xbb);
+
 /// Title, legend band and axis labels: what a chart needs above and below its rows, pixels.
 const CHROME: u32 = 170;
 

@@ -1,8 +1,9 @@
 //! The ratio chart: every matched case's median makespan relative to the baseline's, with its 95 %
 //! interval, on a log axis (so 2× slower and 2× faster are the same distance from 1.0), a line at 1.0,
-//! and the significant changes coloured and labelled faster or slower.
+//! and each point coloured and labelled by its verdict: faster, slower, `~`, `noisy` (a side is
+//! unstable), or `n/a` (too few samples: a hollow dot, since there is no verdict to colour).
 
-use super::{case_rows, height, row_y};
+use super::{case_rows, height, row_y, NOISY, NOT_TESTED};
 use crate::compare::comparison::{Comparison, Verdict};
 use crate::report::charts::{font, frame, log_range, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::report::style::{self, MARKER_SIZE, VALUE_SIZE};
@@ -13,9 +14,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 const POINT_PX: u32 = 18;
 const GAP_PX: u32 = 10;
 
-pub const FASTER: &str = "faster (significant)";
-pub const SLOWER: &str = "slower (significant)";
-pub const SAME: &str = "~ no significant change";
+// Not "significant": a verdict of the range rule has no p-value, and is a verdict all the same.
+pub const FASTER: &str = "faster, beyond the threshold";
+pub const SLOWER: &str = "slower, beyond the threshold";
+pub const SAME: &str = "~ no change found";
+pub const NOISY_NAME: &str = "noisy (a side is unstable)";
+pub const NOT_TESTED_NAME: &str = "n/a (too few samples to test)";
 pub const PARITY: &str = "1.0 = as fast as the baseline";
 
 /// One run against the baseline for one case.
@@ -63,17 +67,33 @@ fn colour(v: Verdict) -> RGBColor {
         Verdict::Faster => style::FASTER,
         Verdict::Slower => style::SLOWER,
         Verdict::Same => style::UNCHANGED,
+        Verdict::Noisy => NOISY,
+        Verdict::NotTested => NOT_TESTED,
     }
 }
 
 impl RatioChart {
     fn legend(&self) -> Vec<Entry> {
-        vec![
+        let mut entries = vec![
             (Mark::Bar(style::FASTER), FASTER.to_string()),
             (Mark::Bar(style::SLOWER), SLOWER.to_string()),
             (Mark::Bar(style::UNCHANGED), SAME.to_string()),
-            (Mark::Tick(style::REFERENCE), PARITY.to_string()),
-        ]
+        ];
+        // Only when present: most comparisons have neither, and a legend names what the chart shows.
+        let has = |v: Verdict| {
+            self.rows
+                .iter()
+                .flat_map(|(_, p)| p)
+                .any(|p| p.verdict == v)
+        };
+        if has(Verdict::Noisy) {
+            entries.push((Mark::Bar(NOISY), NOISY_NAME.to_string()));
+        }
+        if has(Verdict::NotTested) {
+            entries.push((Mark::Bar(NOT_TESTED), NOT_TESTED_NAME.to_string()));
+        }
+        entries.push((Mark::Tick(style::REFERENCE), PARITY.to_string()));
+        entries
     }
 
     fn runs(&self) -> usize {
@@ -94,8 +114,10 @@ impl Plot for RatioChart {
             title: format!("Each run relative to the baseline {}", self.baseline),
             how_to_read: "One row per case: the dot is the ratio of median makespans (run ÷ \
                 baseline, log scale: left of the 1.0 line is faster), the whisker its 95 % interval. \
-                Green and red mark changes that are significant after Holm correction and beyond \
-                the threshold; grey ones are ~ (no significant change).",
+                Green and red mark changes beyond the threshold that the rank test (Holm within \
+                the group) or, for few samples, the range rule established; grey ones are ~ (no \
+                such change); amber ones are noisy (a side is unstable); hollow light-grey ones \
+                n/a (too few samples to test).",
             takeaway: String::new(),
             series: self.legend().into_iter().map(|e| e.1).collect(),
             size: (style::WIDTH, height(self.rows.len(), row_px)),
@@ -139,7 +161,12 @@ impl Plot for RatioChart {
                     PathElement::new(vec![(lo, y - cap), (lo, y + cap)], whisker),
                     PathElement::new(vec![(hi, y - cap), (hi, y + cap)], whisker),
                 ])?;
-                chart.draw_series([Circle::new((p.ratio, y), MARKER_SIZE + 1, c.filled())])?;
+                let dot = if p.verdict == Verdict::NotTested {
+                    c.stroke_width(2)
+                } else {
+                    c.filled()
+                };
+                chart.draw_series([Circle::new((p.ratio, y), MARKER_SIZE + 1, dot)])?;
                 let text = match p.verdict {
                     Verdict::Same if points.len() == 1 => format!("{:.2}×", p.ratio),
                     Verdict::Same => format!("{}: {:.2}×", p.run, p.ratio),
