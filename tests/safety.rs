@@ -308,3 +308,31 @@ fn a_full_disk_at_start_is_refused_and_leaves_no_probe() {
         "{text}"
     );
 }
+
+#[test]
+fn compare_markdown_escapes_what_a_result_file_says() {
+    let dir = tmp("md-escape");
+    let good = std::fs::read_to_string("tests/fixtures/small.json").unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+    for case in doc["cases"].as_array_mut().unwrap() {
+        case["group"] = serde_json::json!("<script>alert(1)</script>\n# heading");
+        let id = case["id"].as_str().unwrap().to_string();
+        case["id"] = serde_json::json!(format!("{id}<b>|\n"));
+    }
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    std::fs::write(&a, doc.to_string()).unwrap();
+    std::fs::write(&b, doc.to_string()).unwrap();
+    let (out, took) = concbench(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    assert!(took < Duration::from_secs(5));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("&lt;script&gt;"), "{md}");
+    assert!(!md.contains("<script>") && !md.contains("<b>"), "{md}");
+    assert!(!md.lines().any(|l| l.trim_start().starts_with("# heading")), "{md}");
+}

@@ -1,6 +1,7 @@
 //! A table of text cells that prints either aligned for a terminal or as a Markdown pipe table, so the
 //! two formats never drift apart: the same rows, two spellings.
 
+use crate::report::export::markdown::escape;
 use std::fmt::Write;
 
 pub struct Grid {
@@ -85,7 +86,7 @@ impl Grid {
                 .iter()
                 .zip(&widths)
                 .zip(&self.right)
-                .map(|((c, &w), &r)| Grid::pad(&c.replace('|', "\\|"), w, r))
+                .map(|((c, &w), &r)| Grid::pad(&escape(c), w, r))
                 .collect();
             format!("| {} |\n", cells.join(" | "))
         };

@@ -5,6 +5,7 @@
 use super::comparison::{Comparison, Group, Rule, Side, Verdict, Versus, MARK_POWERLESS};
 use super::grid::Grid;
 use super::machines::metadata_rows;
+use crate::report::export::markdown::escape;
 use crate::run::table::secs;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -17,7 +18,7 @@ impl Style {
     fn heading(self, text: &str) -> String {
         match self {
             Style::Terminal => format!("{text}\n"),
-            Style::Markdown => format!("### {text}\n\n"),
+            Style::Markdown => format!("### {}\n\n", escape(text)),
         }
     }
 
@@ -31,7 +32,7 @@ impl Style {
     fn bullet(self, text: &str) -> String {
         match self {
             Style::Terminal => format!("  {text}\n"),
-            Style::Markdown => format!("- {text}\n"),
+            Style::Markdown => format!("- {}\n", escape(text)),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod csv;
 pub(crate) mod html;
-mod markdown;
+pub(crate) mod markdown;
 
 pub use self::csv::Csv;
 pub use self::html::Html;
