@@ -61,7 +61,8 @@ fn svg_texts(svg: &str) -> Vec<String> {
 fn expected_series(stem: &str) -> &'static [&'static str] {
     match stem {
         "seed" => &[
-            "measured median, whisker: CI of the median",
+            "measured median",
+            "whisker: CI of the median [CI 75 %]",
             "ideal",
             "Python, as published in the talk",
             "async-semaphore k=3 N=9",
@@ -80,6 +81,7 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "async-semaphore",
             "thread-pool",
             "against W = 9 server workers",
+            "short dashes, hollow points (a little to the right): library client (ureq / reqwest)",
             "against the unbounded server",
         ],
         "limit-sweep" => &["thread-pool", "async-semaphore"],
@@ -88,10 +90,10 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "threads",
             "rayon",
             "thread-pool",
-            "ideal: speedup = min(k, cores)",
+            "ideal: speedup = min(k, cores) × s, s = 1 (not measured) (1 for one lane)",
             "2 cores",
         ],
-        "memory" => &["async", "threads", "process-pool"],
+        "memory" => &["async", "threads", "process-pool (per worker process)"],
         other => panic!("no expectation for chart {other}"),
     }
 }
@@ -407,7 +409,7 @@ fn criterion_results_add_a_cargo_bench_table() {
     let section = &md[md.find("### cargo bench").expect("a cargo bench section")..];
     // 10 samples of 20.0–20.45 ms against the 20 ms ideal of 9 tasks on 9 workers.
     assert!(
-        section.contains("| io/async/n9-w9-20ms | 20.2 ms"),
+        section.contains("| io/async/n9-w9-20ms | 10 | 20.2 ms"),
         "{section}"
     );
     assert!(read(&out_dir.join("index.html")).contains("io/async/n9-w9-20ms"));
