@@ -7,7 +7,7 @@ use concbench::report::charts::{self, ALL_STEMS};
 use concbench::report::data::ReportData;
 use concbench::report::export::Markdown;
 use concbench::report::{table, write};
-use concbench::results::ResultFile;
+use concbench::results::{CaseResult, ResultFile};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -61,7 +61,8 @@ fn svg_texts(svg: &str) -> Vec<String> {
 fn expected_series(stem: &str) -> &'static [&'static str] {
     match stem {
         "seed" => &[
-            "measured median, whisker: CI of the median",
+            "measured median",
+            "whisker: CI of the median [CI 75 %]",
             "ideal",
             "Python, as published in the talk",
             "async-semaphore k=3 N=9",
@@ -80,6 +81,7 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "async-semaphore",
             "thread-pool",
             "against W = 9 server workers",
+            "short dashes, hollow points (a little to the right): library client (ureq / reqwest)",
             "against the unbounded server",
         ],
         "limit-sweep" => &["thread-pool", "async-semaphore"],
@@ -88,10 +90,10 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "threads",
             "rayon",
             "thread-pool",
-            "ideal: speedup = min(k, cores)",
+            "ideal: speedup = min(k, cores) × s, s = 1 (not measured) (1 for one lane)",
             "2 cores",
         ],
-        "memory" => &["async", "threads", "process-pool"],
+        "memory" => &["async", "threads", "process-pool (per worker process)"],
         other => panic!("no expectation for chart {other}"),
     }
 }
@@ -407,11 +409,379 @@ fn criterion_results_add_a_cargo_bench_table() {
     let section = &md[md.find("### cargo bench").expect("a cargo bench section")..];
     // 10 samples of 20.0–20.45 ms against the 20 ms ideal of 9 tasks on 9 workers.
     assert!(
-        section.contains("| io/async/n9-w9-20ms | 20.2 ms"),
+        section.contains("| io/async/n9-w9-20ms | 10 | 20.2 ms"),
         "{section}"
     );
     assert!(read(&out_dir.join("index.html")).contains("io/async/n9-w9-20ms"));
     // A baseline that does not exist is refused with one line naming it.
     let missing = report(&[FIXTURE, "--criterion", crit, "--baseline", "nope"]);
     assert_refused(&missing, "\"nope\"");
+}
+
+// ---- Counts, caveats, memory per task, the client pair and noise (issue 10) ----
+
+const V2_FIXTURE: &str = "tests/fixtures/v2.json";
+
+fn v2_fixture() -> ResultFile {
+    ResultFile::load(Path::new(V2_FIXTURE)).expect("the committed v2 fixture loads")
+}
+
+/// One case of a file, by id, to change.
+fn case_mut<'a>(file: &'a mut ResultFile, id: &str) -> &'a mut CaseResult {
+    file.cases
+        .iter_mut()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no case {id}"))
+}
+
+/// A case's summary recomputed from its samples, as a run would write it.
+fn resummarise(c: &mut CaseResult) {
+    c.summary = concbench::run::summarise(&c.samples, c.ideal_s, &c.summary.bottleneck);
+}
+
+fn section<'a>(sections: &'a [table::Section], group: &str) -> &'a table::Section {
+    sections
+        .iter()
+        .find(|s| s.table.group == group)
+        .unwrap_or_else(|| panic!("no table for {group}"))
+}
+
+/// The cell of a table's row (found by its first cell's start) under a header.
+fn cell<'a>(t: &'a table::Table, row_starts: &str, header: &str) -> &'a str {
+    let col = t
+        .header
+        .iter()
+        .position(|h| h == header)
+        .unwrap_or_else(|| panic!("no column {header} in {:?}", t.header));
+    let row = t
+        .rows
+        .iter()
+        .find(|r| r[0].starts_with(row_starts))
+        .unwrap_or_else(|| panic!("no row {row_starts}"));
+    &row[col]
+}
+
+#[test]
+fn a_point_of_one_sample_has_no_whisker() {
+    let mut file = fixture();
+    let id = "seed/io/threads/n3-w3-1s";
+    let c = case_mut(&mut file, id);
+    c.samples.truncate(1);
+    resummarise(c);
+    let data = data_of(file);
+    let bars = charts::seed::bars(&data);
+    let one = bars.iter().find(|b| b.label == "threads N=3").unwrap();
+    assert_eq!(one.ci, None, "one sample drew a whisker");
+    let three = bars.iter().find(|b| b.label == "threads N=9").unwrap();
+    let ci = three.ci.expect("three samples have an interval");
+    assert_eq!(ci.level, 0.75, "3 samples cover 75 %, not 95 %");
+    // The io sweep of the fixture took one sample per case: bare points throughout.
+    let panels = charts::io_sweep::panels(&data);
+    assert!(panels
+        .iter()
+        .flat_map(|p| &p.points)
+        .all(|p| p.ci.is_none()));
+    // And the table prints the median alone, with n = 1 beside it.
+    let tables = table::tables(&data);
+    let seed = &section(&tables, "seed").table;
+    assert_eq!(cell(seed, id, "n"), "1");
+    assert_eq!(cell(seed, id, "median [CI 75 %]"), "1.009 s");
+}
+
+#[test]
+fn every_table_shows_n_the_samples_behind_each_row() {
+    for data in [data_of(fixture()), data_of(v2_fixture())] {
+        for s in table::tables(&data) {
+            let t = &s.table;
+            assert_eq!(t.header[1], "n", "{}: {:?}", t.group, t.header);
+            for (row, c) in t.rows.iter().zip(data.group(&t.group)) {
+                assert_eq!(row[1], c.samples.len().to_string(), "{}", c.id);
+            }
+            for more in &s.more {
+                assert!(more.header.iter().any(|h| h.starts_with("n ")), "{more:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_unstable_case_carries_its_mark_and_its_reasons_everywhere() {
+    let mut file = fixture();
+    let id = "seed/io/threads/n9-w3-1s";
+    let why = "machine busy: other processes took 42 % of its CPU time";
+    case_mut(&mut file, id).summary.unstable = vec![why.into()];
+    let data = data_of(file);
+    let tables = table::tables(&data);
+    let seed = section(&tables, "seed");
+    assert_eq!(
+        cell(&seed.table, id, "case"),
+        format!("{id} !"),
+        "the mark beside the case"
+    );
+    assert!(
+        seed.footnotes
+            .iter()
+            .any(|f| f.contains(id) && f.contains(why)),
+        "{:?}",
+        seed.footnotes
+    );
+    // Stable cases carry no mark.
+    assert_eq!(
+        cell(&seed.table, "seed/io/async/", "case"),
+        "seed/io/async/n3-w3-1s"
+    );
+    let dir = tmpdir("unstable");
+    write(&data, &dir).unwrap();
+    let seed_svg = svg_texts(&read(&dir.join("charts/seed.svg")));
+    assert!(
+        seed_svg.iter().any(|t| t == "threads N=9 !"),
+        "{seed_svg:?}"
+    );
+    let timeline = svg_texts(&read(&dir.join("charts/timeline.svg")));
+    assert!(timeline.iter().any(|t| t == "threads N=9 ! (W = 3)"));
+    let md = read(&dir.join("report.md"));
+    assert!(md.contains(why), "the reason is under the table");
+    // Whatever the takeaways say about the case, they say it is unstable.
+    for chart in charts::all(&data) {
+        let t = chart.info().takeaway;
+        if t.contains("threads N=9") {
+            assert!(t.contains("threads N=9 (unstable)"), "{t}");
+        }
+    }
+}
+
+/// A memory case of `model` at N tasks in flight with this peak RSS (one sample).
+fn memory_case(template: &CaseResult, model: &str, n: usize, peak_kib: u64) -> CaseResult {
+    let mut c = template.clone();
+    c.id = format!("memory/sleep/{model}/n{n}");
+    c.params.model = model.into();
+    c.params.tasks = n;
+    c.params.limit = None;
+    c.params.concurrency = n;
+    c.samples.truncate(1);
+    c.samples[0].max_rss_kib = peak_kib;
+    c.samples[0].workers = None;
+    resummarise(&mut c);
+    c
+}
+
+#[test]
+fn memory_per_task_leaves_the_base_out() {
+    use concbench::report::per_task::{self, Basis};
+    let file = fixture();
+    let template = file.cases.iter().find(|c| c.group == "memory").unwrap();
+    // N = 1 at 4 MiB; N = 1,000 grows by 999 × 10 KiB (≈ 14 MiB): exactly 10 KiB per task.
+    let one = memory_case(template, "threads", 1, 4096);
+    let many = memory_case(template, "threads", 1000, 4096 + 999 * 10);
+    let costs = per_task::costs(&[&one, &many]);
+    let figure = per_task::of_case(&costs, &many.id).expect("a figure at N = 1,000");
+    assert_eq!((figure.kib, figure.basis), (10.0, Basis::OverOne));
+    assert!(
+        per_task::of_case(&costs, &one.id).is_none(),
+        "the base has none"
+    );
+    // Without N = 1, the slope from the smallest N, and the basis says so.
+    let hundred = memory_case(template, "async", 100, 5000);
+    let thousand = memory_case(template, "async", 1000, 5000 + 900 * 2);
+    let costs = per_task::costs(&[&hundred, &thousand]);
+    let figure = per_task::of_case(&costs, &thousand.id).unwrap();
+    assert_eq!((figure.kib, figure.basis), (2.0, Basis::OverSmallest(100)));
+    assert!(figure.basis.describe().contains("no N = 1 case"));
+    // A process pool: the workers' sum over processes, never added to the parent's peak.
+    let mut pool = file
+        .cases
+        .iter()
+        .find(|c| c.id == "memory/sleep/process-pool/n100-k8-20ms")
+        .unwrap()
+        .clone();
+    pool.samples.truncate(1);
+    pool.samples[0].max_rss_kib = 5000;
+    pool.samples[0].workers = Some(concbench::results::WorkerUsage {
+        processes: 8,
+        rss_sum_kib: 8 * 3000,
+        ..Default::default()
+    });
+    resummarise(&mut pool);
+    let costs = per_task::costs(&[&pool]);
+    let figure = per_task::of_case(&costs, &pool.id).unwrap();
+    assert_eq!((figure.kib, figure.basis), (3000.0, Basis::PerWorker));
+    assert_eq!(figure.peak_kib, 5000.0, "worker peaks are not added on top");
+    // The table and the chart say the same.
+    let mut file = fixture();
+    file.cases.retain(|c| c.group != "memory");
+    file.cases.extend([one, many.clone()]);
+    let data = data_of(file);
+    let tables = table::tables(&data);
+    let memory = section(&tables, "memory");
+    assert_eq!(cell(&memory.table, &many.id, "RSS per task"), "10 KiB");
+    assert!(memory
+        .footnotes
+        .iter()
+        .any(|f| f.contains("threads: (peak RSS at N − peak RSS at N = 1) / (N − 1)")));
+    let chart = charts::all(&data)
+        .into_iter()
+        .find(|c| c.info().stem == "memory")
+        .unwrap();
+    assert!(
+        chart.info().takeaway.contains("10 KiB per task"),
+        "{}",
+        chart.info().takeaway
+    );
+    assert!(chart.notes().iter().any(|n| n.contains("stack pages")));
+}
+
+#[test]
+fn a_case_whose_tasks_failed_shows_its_failures_and_no_efficiency() {
+    let mut file = fixture();
+    let id = "seed/io/threads/n3-w3-1s";
+    let c = case_mut(&mut file, id);
+    for s in &mut c.samples {
+        s.failures.insert("timeout".into(), 1);
+        s.ok -= 1;
+    }
+    resummarise(c);
+    assert_eq!(c.summary.efficiency, None);
+    let data = data_of(file);
+    let tables = table::tables(&data);
+    let seed = section(&tables, "seed");
+    assert_eq!(cell(&seed.table, id, "case"), format!("{id} (3 failed)"));
+    assert_eq!(cell(&seed.table, id, "efficiency"), "– (tasks failed)");
+    assert!(seed
+        .footnotes
+        .iter()
+        .any(|f| f.starts_with(id) && f.contains("timeout 3")));
+    let bars = charts::seed::bars(&data);
+    let bar = bars.iter().find(|b| b.label == "threads N=3").unwrap();
+    assert_eq!(bar.efficiency, None);
+    let takeaway = charts::all(&data)
+        .into_iter()
+        .find(|c| c.info().stem == "seed")
+        .unwrap()
+        .info()
+        .takeaway;
+    assert!(
+        takeaway.contains("threads N=3 (3 tasks failed) is not compared with its ideal"),
+        "{takeaway}"
+    );
+    assert!(!takeaway.contains("threads N=3 came") && !takeaway.contains("threads N=3 ran"));
+    let dir = tmpdir("failed");
+    write(&data, &dir).unwrap();
+    let svg = svg_texts(&read(&dir.join("charts/seed.svg")));
+    assert!(svg.iter().any(|t| t == "threads N=3 (3 failed)"), "{svg:?}");
+    assert!(svg
+        .iter()
+        .any(|t| t.contains("no efficiency: tasks failed")));
+    assert!(!svg.iter().any(|t| t.contains("NaN") || t.contains("inf")));
+}
+
+#[test]
+fn the_client_pair_table_appears_only_when_both_clients_exist() {
+    // The v1 fixture made every io request with the libraries: no pair.
+    let tables = table::tables(&data_of(fixture()));
+    assert!(tables.iter().all(|s| s.more.is_empty()));
+    // The v2 fixture measured threads and async with both.
+    let data = data_of(v2_fixture());
+    let tables = table::tables(&data);
+    let sweep = section(&tables, "io-sweep");
+    let pair = sweep.more.first().expect("a client pair table");
+    assert_eq!(pair.group, "io-sweep: what the library adds");
+    let models: Vec<&str> = pair.rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(models, ["threads", "async"]);
+    // Library cases are a second, dashed line, never part of a model's direct line.
+    let panels = charts::io_sweep::panels(&data);
+    for p in &panels {
+        for s in p.series() {
+            let library = p.points.iter().filter(|q| q.library && q.model == s.model);
+            if s.dashed {
+                assert_eq!(s.points.len(), library.count());
+            }
+        }
+    }
+    assert!(panels[0].series().iter().any(|s| s.dashed));
+    // Drop the library twins: the table goes.
+    let mut file = v2_fixture();
+    file.cases
+        .retain(|c| c.params.client.as_deref() != Some("library"));
+    assert!(table::tables(&data_of(file))
+        .iter()
+        .all(|s| s.more.is_empty()));
+}
+
+#[test]
+fn the_noise_section_names_a_listen_overflow_and_leaves_zero_counters_out() {
+    use concbench::report::noise;
+    let mut file = v2_fixture();
+    let c = case_mut(&mut file, "seed/io/threads/n9-w3-1s");
+    let n = c.samples[0].noise.as_mut().expect("v2 samples carry noise");
+    n.listen_overflows = 7;
+    n.listen_drops = 0;
+    n.tcp_timeouts = 0;
+    n.syn_retrans = 0;
+    let data = data_of(file);
+    let seed = noise::groups(&data)
+        .into_iter()
+        .find(|g| g.group == "seed")
+        .unwrap();
+    assert!(seed.counters.contains(&("ListenOverflows", 7)), "{seed:?}");
+    assert!(!seed.counters.iter().any(|(_, n)| *n == 0));
+    let dir = tmpdir("noise");
+    write(&data, &dir).unwrap();
+    for file in ["index.html", "report.md"] {
+        let text = read(&dir.join(file));
+        let at = text.find("Machine noise").expect("a machine noise section");
+        let section = &text[at..text[at..].find("Tables").map_or(text.len(), |e| at + e)];
+        assert!(section.contains("ListenOverflows 7"), "{file}: {section}");
+        assert!(!section.contains("ListenDrops 0"), "{file}");
+        assert!(
+            section.contains("order interleaved, seed "),
+            "{file}: {section}"
+        );
+    }
+    // A v1 file recorded no noise: the section says so rather than inventing zeros.
+    let v1 = noise::groups(&data_of(fixture()));
+    assert!(v1.iter().all(|g| g.with_noise == 0 && g.load.is_none()));
+}
+
+#[test]
+fn the_cpu_chart_and_the_cpu_table_share_one_baseline() {
+    let data = data_of(v2_fixture());
+    let chart = charts::cpu::cpu_chart(&data).expect("a cpu chart");
+    assert_eq!(chart.baseline, "N × t₁");
+    for (p, c) in chart.points.iter().zip(data.group("cpu")) {
+        let efficiency = c.summary.efficiency.expect("an efficiency");
+        // A point on the ideal line is a case at 100 % in the table: speedup ÷ ideal = efficiency.
+        assert!(
+            (p.speedup / p.ideal - efficiency).abs() < 1e-9,
+            "{}: {} / {} against {efficiency}",
+            c.id,
+            p.speedup,
+            p.ideal
+        );
+        assert!(c.scaling.is_some() && c.t1_s.is_some());
+    }
+    let notes = charts::cpu::chart(&data).unwrap().notes();
+    assert!(
+        notes[0].starts_with("t₁ = ") && notes[0].contains("s = 0."),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_v2_file_renders_and_its_tables_match_the_snapshot() {
+    let data = data_of(v2_fixture());
+    let dir = tmpdir("v2");
+    let outcome = write(&data, &dir).expect("the v2 fixture renders");
+    assert_eq!(
+        outcome.charts,
+        ["seed", "timeline", "latency", "io-sweep", "cpu", "memory"]
+    );
+    for stem in &outcome.charts {
+        let svg = read(&dir.join(format!("charts/{stem}.svg")));
+        let texts = svg_texts(&svg);
+        assert!(
+            !texts.iter().any(|t| t.contains("NaN") || t.contains("inf")),
+            "{stem}: {texts:?}"
+        );
+    }
+    insta::assert_snapshot!(Markdown::tables(&table::tables(&data)));
 }

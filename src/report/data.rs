@@ -1,7 +1,7 @@
 //! What a report is drawn from: the cases of one machine's result files merged into one list (a case
 //! measured again in a newer file replaces the older measurement), with where each came from and which
 //! files were skipped. Also the small readings every chart and table shares: a case's label, its k, W,
-//! the sample nearest its median.
+//! the sample nearest its median, its peak memory.
 
 use crate::results::{CaseResult, Machine, ResultFile, Sample};
 use std::collections::HashMap;
@@ -18,6 +18,10 @@ pub struct Source {
     pub concbench_version: String,
     pub git_commit: Option<String>,
     pub cases: usize,
+    /// How repetitions were scheduled (`interleaved`, `blocked`); None in files before schema v2.
+    pub order: Option<String>,
+    /// The seed of the round shuffles, so the order can be replayed.
+    pub seed: Option<u64>,
 }
 
 /// A file left out of the report, and why.
@@ -60,6 +64,8 @@ impl ReportData {
                 concbench_version: file.concbench_version.clone(),
                 git_commit: file.git_commit.clone(),
                 cases: file.cases.len(),
+                order: file.order.clone(),
+                seed: file.seed,
             });
             for case in file.cases {
                 match index.get(&case.id) {
@@ -139,14 +145,13 @@ pub fn median_of(c: &CaseResult, f: impl Fn(&Sample) -> f64) -> f64 {
     crate::stats::median(&c.samples.iter().map(f).collect::<Vec<_>>())
 }
 
-/// Peak memory of a case in KiB, counting process-pool workers beside their parent.
-pub fn total_rss_kib(c: &CaseResult) -> f64 {
-    median_of(c, |s| {
-        (s.max_rss_kib + s.workers.map(|w| w.rss_sum_kib).unwrap_or(0)) as f64
-    })
+/// Peak memory of a case's process in KiB, median over samples. wait4's peak of the case process
+/// already covers its largest reaped child, so process-pool workers are never added on top of it.
+pub fn peak_rss_kib(c: &CaseResult) -> f64 {
+    median_of(c, |s| s.max_rss_kib as f64)
 }
 
-/// Peak memory per concurrent task, KiB: what one more task in flight costs, base included.
-pub fn rss_per_task_kib(c: &CaseResult) -> f64 {
-    total_rss_kib(c) / c.params.concurrency.max(1) as f64
+/// How an io case made its requests (`direct` or `library`); None for workloads without requests.
+pub fn client(c: &CaseResult) -> Option<&str> {
+    c.params.client.as_deref()
 }

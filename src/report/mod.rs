@@ -1,15 +1,21 @@
 //! `concbench report`: renders saved result files — never anything held in memory from a run, so a
 //! file from another machine renders the same — into reports/<machine-id>/: index.html (charts inline
 //! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
-//! SVG and PNG under charts/. Inputs are loaded in `load`, merged in `data`; charts, takeaways, tables
-//! and exporters each live in their own module.
+//! SVG and PNG under charts/. Inputs are loaded in `load`, merged in `data`; charts, takeaways, tables,
+//! the caveats every figure carries (`flags`, `interval`), memory per task, the client pair, the
+//! machine noise and the exporters each live in their own module.
 
 pub mod charts;
+pub mod clients;
 pub mod data;
 pub mod export;
+pub mod flags;
 pub mod fmt;
+pub mod interval;
 mod load;
 pub mod machines;
+pub mod noise;
+pub mod per_task;
 pub mod style;
 pub mod table;
 pub mod takeaway;
@@ -118,12 +124,17 @@ pub fn write_linked(
         std::fs::write(&svg_path, &svg)
             .with_context(|| format!("cannot write {}", svg_path.display()))?;
         chart.png(&dir.join(export::chart_file(info.stem, "png")))?;
-        rendered.push(RenderedChart { info, svg });
+        rendered.push(RenderedChart {
+            info,
+            notes: chart.notes(),
+            svg,
+        });
     }
     let report = export::Rendered {
         data,
         charts: rendered,
         tables: table::tables(data),
+        noise: noise::groups(data),
         machines_page,
     };
     for exporter in export::all() {

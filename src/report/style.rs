@@ -47,6 +47,17 @@ pub const CASE_LABEL_AREA: u32 = 250;
 
 pub const LINE_WIDTH: u32 = 2;
 pub const MARKER_SIZE: u32 = 4;
+/// A point's interval of the median: a thin vertical stroke with caps this many pixels either side.
+pub const WHISKER_WIDTH: u32 = 1;
+pub const WHISKER_CAP: u32 = 4;
+/// Dash and gap, pixels, of a model's second line (the library client), shorter than the ideal's so
+/// the two dashed kinds never read as one.
+pub const SECOND_DASH: (u32, u32) = (3, 4);
+/// A model's second line sits this factor to the right on a log x axis, so its whiskers and points
+/// never hide under the first line's at the same x.
+pub const SECOND_DODGE: f64 = 1.04;
+/// Dash and gap, pixels, of an ideal line.
+pub const IDEAL_DASH: (u32, u32) = (7, 5);
 
 pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 /// The ideal: what physics allows.

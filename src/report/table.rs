@@ -1,12 +1,18 @@
-//! The report's tables, one per suite group, as plain strings: what every human-readable exporter
-//! (Markdown, HTML) shows, built once so they cannot disagree. Cells hold raw text from result files;
-//! escaping is each exporter's job.
+//! The report's tables, one section per suite group, as plain strings: what every human-readable
+//! exporter (Markdown, HTML) shows, built once so they cannot disagree. Each section holds the group's
+//! table, the footnotes its cases need (why one is unstable, which tasks failed, how a figure was
+//! made) and any further table of the group (the client pair of the io sweep). Cells hold raw text
+//! from result files; escaping is each exporter's job.
 
 use super::data::{self, ReportData};
+use super::flags::{self, Flags};
 use super::fmt::{count, kib, pct, secs};
+use super::interval::{self, Interval};
+use super::per_task;
 use crate::results::CaseResult;
 
-/// One suite group's table.
+/// One table: a title, its header and rows, and the paragraph that says what its figures mean. The
+/// compare page builds these too.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub group: String,
@@ -16,112 +22,238 @@ pub struct Table {
     pub note: String,
 }
 
-const COLUMNS: [&str; 13] = [
-    "case",
-    "median [CI]",
-    "ideal",
-    "efficiency",
-    "bottleneck",
-    "task p50",
-    "task p99",
-    "CPU user+sys",
-    "peak RSS",
-    "threads",
-    "ctx switches",
-    "server max in-flight",
-    "failures",
-];
+/// One suite group's section of the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub table: Table,
+    /// One line per case that needs a word beside its figure, and per figure that needs its basis.
+    pub footnotes: Vec<String>,
+    /// Further tables of the group, shown after its own.
+    pub more: Vec<Table>,
+}
 
-/// The memory group also shows RSS per task in flight, right after peak RSS.
-const PER_TASK: &str = "RSS per task";
-
-pub fn tables(data: &ReportData) -> Vec<Table> {
+/// Every section, in the order the groups first ran.
+pub fn tables(data: &ReportData) -> Vec<Section> {
     data.groups()
         .into_iter()
-        .map(|g| table(g, &data.group(g)))
+        .map(|g| section(g, &data.group(g)))
         .collect()
 }
 
-fn table(group: &str, cases: &[&CaseResult]) -> Table {
+/// One column: its header, and its cell for a case.
+type Cell<'a> = Box<dyn Fn(&CaseResult) -> String + 'a>;
+
+fn section(group: &str, cases: &[&CaseResult]) -> Section {
     if group == crate::criterion::GROUP {
-        return bench_table(cases);
+        return Section {
+            table: bench_table(cases),
+            footnotes: Vec::new(),
+            more: Vec::new(),
+        };
     }
-    let per_task = group == "memory";
-    let mut header: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
-    if per_task {
-        header.insert(9, PER_TASK.into());
+    let costs = per_task::costs(cases);
+    let level = interval::level_label(
+        cases
+            .iter()
+            .filter_map(|c| Interval::of(c).map(|i| i.level)),
+    );
+    let mut columns: Vec<(String, Cell)> = vec![
+        ("case".into(), Box::new(|c| Flags::of(c).label(&c.id))),
+        ("n".into(), Box::new(|c| c.samples.len().to_string())),
+    ];
+    if cases.iter().any(|c| c.params.client.is_some()) {
+        columns.push((
+            "client".into(),
+            Box::new(|c| data::client(c).unwrap_or("–").to_string()),
+        ));
     }
+    columns.push((
+        // One coverage for every interval: the header says it; several: the note lists them.
+        match &level {
+            Some(l) if !l.contains('–') => format!("median [{l}]"),
+            _ => "median [CI]".into(),
+        },
+        Box::new(|c| match Interval::of(c) {
+            Some(i) => format!(
+                "{} [{}, {}]",
+                secs(c.summary.makespan.median),
+                secs(i.low),
+                secs(i.high)
+            ),
+            None => secs(c.summary.makespan.median),
+        }),
+    ));
+    columns.push((
+        "ideal".into(),
+        Box::new(|c| c.ideal_s.map_or("–".into(), secs)),
+    ));
+    if group == "cpu" || cases.iter().any(|c| c.params.workload == "cpu") {
+        columns.push(("t₁".into(), Box::new(|c| c.t1_s.map_or("–".into(), secs))));
+        columns.push((
+            "s".into(),
+            Box::new(|c| c.scaling.map_or("–".into(), |s| format!("{s:.2}"))),
+        ));
+    }
+    columns.extend([
+        ("efficiency".to_string(), Box::new(efficiency) as Cell),
+        (
+            "bottleneck".into(),
+            Box::new(|c| c.summary.bottleneck.clone()),
+        ),
+        ("task p50".into(), Box::new(|c| secs(c.summary.task_p50_s))),
+        ("task p99".into(), Box::new(|c| secs(c.summary.task_p99_s))),
+        ("CPU user+sys".into(), Box::new(|c| secs(c.summary.cpu_s))),
+        ("peak RSS".into(), Box::new(|c| kib(data::peak_rss_kib(c)))),
+    ]);
+    if group == "memory" {
+        let costs = &costs;
+        columns.push((
+            "RSS per task".into(),
+            Box::new(move |c| {
+                per_task::of_case(costs, &c.id).map_or("–".into(), |f| match f.basis {
+                    per_task::Basis::PerWorker => format!("{} per worker", kib(f.kib)),
+                    _ => kib(f.kib),
+                })
+            }),
+        ));
+    }
+    columns.extend([
+        (
+            "threads".to_string(),
+            Box::new(|c: &CaseResult| count(c.summary.threads_peak)) as Cell,
+        ),
+        (
+            "ctx switches".into(),
+            Box::new(|c| count(c.summary.ctx_switches)),
+        ),
+        (
+            "server max in-flight".into(),
+            Box::new(|c| c.summary.server_max_in_flight.map_or("–".into(), count)),
+        ),
+        ("failures".into(), Box::new(|c| count(c.summary.failures))),
+    ]);
     let rows = cases
         .iter()
-        .map(|c| {
-            let s = &c.summary;
-            let mut row = vec![
-                c.id.clone(),
-                // One sample has no interval worth printing.
-                match c.samples.len() {
-                    0 | 1 => secs(s.makespan.median),
-                    _ => format!(
-                        "{} [{}, {}]",
-                        secs(s.makespan.median),
-                        secs(s.makespan.ci_low),
-                        secs(s.makespan.ci_high)
-                    ),
-                },
-                c.ideal_s.map_or("–".into(), secs),
-                s.efficiency.map_or("–".into(), pct),
-                s.bottleneck.clone(),
-                secs(s.task_p50_s),
-                secs(s.task_p99_s),
-                secs(s.cpu_s),
-                kib(data::total_rss_kib(c)),
-                count(s.threads_peak),
-                count(s.ctx_switches),
-                s.server_max_in_flight.map_or("–".into(), count),
-                count(s.failures),
-            ];
-            if per_task {
-                row.insert(9, kib(data::rss_per_task_kib(c)));
-            }
-            row
+        .map(|c| columns.iter().map(|(_, cell)| cell(c)).collect())
+        .collect();
+    let mut footnotes = case_footnotes(cases);
+    if group == "memory" {
+        footnotes.extend(memory_footnotes(&costs));
+    }
+    Section {
+        table: Table {
+            group: group.to_string(),
+            header: columns.iter().map(|(h, _)| h.clone()).collect(),
+            rows,
+            note: ci_note(cases),
+        },
+        footnotes,
+        more: super::clients::table(group, cases).into_iter().collect(),
+    }
+}
+
+/// Efficiency, or why there is none.
+fn efficiency(c: &CaseResult) -> String {
+    match (c.summary.efficiency, c.summary.failures, c.ideal_s) {
+        (Some(e), _, _) => pct(e),
+        (None, f, _) if f > 0 => "– (tasks failed)".into(),
+        (None, _, None) => "– (no ideal)".into(),
+        (None, _, Some(_)) => "–".into(),
+    }
+}
+
+/// Why each flagged case is flagged: its unstable reasons, its failures by kind.
+fn case_footnotes(cases: &[&CaseResult]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in cases {
+        let f = Flags::of(c);
+        if f.is_unstable() {
+            out.push(format!(
+                "{} {}: unstable — {}.",
+                flags::UNSTABLE,
+                c.id,
+                f.unstable.join("; ")
+            ));
+        }
+        if f.failures > 0 {
+            let kinds = flags::failure_kinds(c);
+            out.push(format!(
+                "{}: {} failed task{} over {} sample{}{}; no efficiency, since a failed task can \
+                 end sooner than a served one.",
+                c.id,
+                count(f.failures),
+                if f.failures == 1 { "" } else { "s" },
+                c.samples.len(),
+                if c.samples.len() == 1 { "" } else { "s" },
+                match kinds.is_empty() {
+                    true => String::new(),
+                    false => format!(" ({kinds})"),
+                }
+            ));
+        }
+    }
+    out
+}
+
+/// How each model's memory per task was obtained.
+fn memory_footnotes(costs: &[per_task::ModelCost]) -> Vec<String> {
+    let mut out: Vec<String> = costs
+        .iter()
+        .map(|m| match (m.basis, m.base_n) {
+            (Some(b), _) => format!("RSS per task, {}: {}.", m.model, b.describe()),
+            (None, Some(n)) => format!(
+                "RSS per task, {}: only N = {} was measured, so no figure without the base.",
+                m.model,
+                count(n as u64)
+            ),
+            (None, None) => format!("RSS per task, {}: not measured.", m.model),
         })
         .collect();
-    Table {
-        group: group.to_string(),
-        header,
-        rows,
-        note: ci_note(cases),
-    }
+    out.push(per_task::INCLUDES.to_string());
+    out
 }
 
 /// `cargo bench` results hold only makespans: the table shows what criterion measured and nothing it
 /// did not (no CPU, memory or latency figures).
 fn bench_table(cases: &[&CaseResult]) -> Table {
-    let header = ["benchmark", "median [CI]", "ideal", "efficiency", "samples"];
+    let level = interval::level_label(
+        cases
+            .iter()
+            .filter_map(|c| Interval::of(c).map(|i| i.level)),
+    );
+    let header = [
+        "benchmark".to_string(),
+        "n".into(),
+        match level {
+            Some(l) => format!("median [{l}]"),
+            None => "median [CI]".into(),
+        },
+        "ideal".into(),
+        "efficiency".into(),
+    ];
     let rows = cases
         .iter()
         .map(|c| {
             let m = &c.summary.makespan;
             vec![
                 c.id.clone(),
-                format!(
-                    "{} [{}, {}]",
-                    secs(m.median),
-                    secs(m.ci_low),
-                    secs(m.ci_high)
-                ),
+                c.samples.len().to_string(),
+                match Interval::of(c) {
+                    Some(i) => format!("{} [{}, {}]", secs(m.median), secs(i.low), secs(i.high)),
+                    None => secs(m.median),
+                },
                 c.ideal_s.map_or("–".into(), secs),
                 c.summary.efficiency.map_or("–".into(), pct),
-                c.samples.len().to_string(),
             ]
         })
         .collect();
     Table {
         group: crate::criterion::GROUP.to_string(),
-        header: header.iter().map(|s| s.to_string()).collect(),
+        header: header.to_vec(),
         rows,
-        note: "From criterion's saved baseline: each sample is the mean makespan of its iterations; the \
-               bracket is the order-statistic confidence interval of the median. cpu benchmarks have no \
-               calibrated t₁, so no ideal."
+        note: "From criterion's saved baseline: n samples, each the mean makespan of its iterations; \
+               the bracket is the order-statistic confidence interval of the median, at the coverage \
+               its header gives. cpu benchmarks have no calibrated t₁, so no ideal."
             .into(),
     }
 }
@@ -143,10 +275,20 @@ fn ci_note(cases: &[&CaseResult]) -> String {
             _ => format!("{n} samples: {}", pct(level)),
         })
         .collect();
+    let flagged = cases.iter().any(|c| Flags::of(c) != Flags::default());
     format!(
-        "Median makespan over repetitions, each in a fresh process; the bracket is the order-statistic \
-         confidence interval of the median, whose coverage depends on the samples ({}). Peak RSS \
-         counts process-pool workers beside their parent.",
-        parts.join("; ")
+        "n: samples, each a repetition in a fresh process; the median is over them. The bracket is \
+         the order-statistic confidence interval of the median, whose coverage depends on n ({}). \
+         Peak RSS is the case process's own, which for a process pool already covers its largest \
+         worker (wait4); worker peaks are not added on top.{}",
+        parts.join("; "),
+        match flagged {
+            true => format!(
+                " {} marks an unstable case and (n failed) one whose tasks failed: the notes below \
+                 say why.",
+                flags::UNSTABLE
+            ),
+            false => String::new(),
+        }
     )
 }

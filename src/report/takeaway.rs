@@ -1,6 +1,8 @@
 //! The one-sentence takeaway under each chart, computed from the chart's own data — which model came
 //! closest to its ideal, how far the furthest fell, where queueing happened — never canned text, so a
-//! report of a slow model says it is slow.
+//! report of a slow model says it is slow. A case is named with its caveats (`threads N=9
+//! (unstable)`), and one whose tasks failed is never compared with its ideal: its failures are said
+//! instead.
 
 use super::charts::cpu::CpuPoint;
 use super::charts::latency::LatencyRow;
@@ -8,7 +10,9 @@ use super::charts::memory::MemoryPoint;
 use super::charts::seed::SeedBar;
 use super::charts::sweep::{Panel, Point};
 use super::charts::timeline::Lane;
+use super::flags::{Flags, Namer};
 use super::fmt::{count, kib, pct, secs, times};
+use super::per_task::Basis;
 
 /// How far a measurement is from its ideal, either way (0 = on it).
 fn distance(efficiency: f64) -> f64 {
@@ -63,46 +67,122 @@ fn best_and_worst<T>(
     Some(format!("{}, while {}", say(best), say(worst)))
 }
 
+/// The cases left out of ideal comparisons because tasks failed, as a closing clause.
+fn failed_clause<'a>(
+    namer: &Namer,
+    failed: impl IntoIterator<Item = (&'a str, &'a Flags)>,
+) -> String {
+    let named: Vec<String> = failed.into_iter().map(|(l, f)| namer.name(l, f)).collect();
+    match named.len() {
+        0 => String::new(),
+        1 => format!("; {} is not compared with its ideal", named[0]),
+        _ => format!(
+            "; {} are not compared with their ideals",
+            list(&named.iter().map(String::as_str).collect::<Vec<_>>())
+        ),
+    }
+}
+
+/// A closing clause for a sentence that claims something of every case ("every case came within
+/// 1 %"): the unstable cases it did not name, so the claim never hides them.
+fn unstable_rest<'a>(
+    namer: &Namer,
+    cases: impl IntoIterator<Item = (&'a str, &'a Flags)>,
+    named: &[&str],
+) -> String {
+    if namer.says_unstable() {
+        return String::new();
+    }
+    let rest: Vec<&str> = cases
+        .into_iter()
+        .filter(|(l, f)| f.is_unstable() && !named.contains(l))
+        .map(|(l, _)| l)
+        .collect();
+    match rest.len() {
+        0 => String::new(),
+        1 => format!("; {} is unstable", rest[0]),
+        _ => format!("; {} are unstable", list(&rest)),
+    }
+}
+
 pub fn seed(bars: &[SeedBar]) -> String {
-    let gap = |b: &SeedBar| b.median / b.ideal - 1.0;
+    let namer = Namer::new(bars.iter().map(|b| &b.flags));
+    let name = |b: &SeedBar| namer.name(&b.label, &b.flags);
+    // Only cases with an ideal and no failures are compared with it.
+    let compared: Vec<(&SeedBar, f64, f64)> = bars
+        .iter()
+        .filter_map(|b| Some((b, b.efficiency?, b.ideal?)))
+        .collect();
+    let gap = |&(b, _, ideal): &(&SeedBar, f64, f64)| b.median / ideal - 1.0;
     // Within 2 % the ranking matters less than how close they all came.
-    let all_close = bars.len() > 1 && bars.iter().all(|b| (0.98..=1.0).contains(&b.efficiency));
+    let all_close =
+        compared.len() > 1 && compared.iter().all(|&(_, e, _)| (0.98..=1.0).contains(&e));
+    // Labels the sentence names with their caveats; the rest of the unstable ones are listed at its end.
+    let mut named: Vec<&str> = Vec::new();
     let core = if all_close {
-        let by_gap = |a: &&SeedBar, b: &&SeedBar| gap(a).total_cmp(&gap(b));
+        let by_gap =
+            |a: &&(&SeedBar, f64, f64), b: &&(&SeedBar, f64, f64)| gap(a).total_cmp(&gap(b));
         let (best, worst) = (
-            bars.iter().min_by(by_gap).expect("bars"),
-            bars.iter().max_by(by_gap).expect("bars"),
+            compared.iter().min_by(by_gap).expect("bars"),
+            compared.iter().max_by(by_gap).expect("bars"),
         );
+        named.extend([best.0.label.as_str(), worst.0.label.as_str()]);
+        let every = match compared.len() == bars.len() {
+            true => "Every seed case",
+            false => "Every seed case compared with its ideal",
+        };
         format!(
-            "Every seed case came within {} of its ideal: {} closest ({} over), {} furthest",
+            "{every} came within {} of its ideal: {} closest ({} over), {} furthest",
             pct(gap(worst)),
-            best.label,
+            name(best.0),
             pct(gap(best)),
-            worst.label
+            name(worst.0)
         )
     } else {
+        // best_and_worst names one or two of them; which, it does not say: count every compared
+        // case as named only when there are at most two.
+        if compared.len() <= 2 {
+            named.extend(compared.iter().map(|(b, _, _)| b.label.as_str()));
+        }
         match best_and_worst(
-            bars,
-            |b| b.efficiency,
-            |b| against_ideal(&b.label, b.efficiency, b.median, b.ideal),
+            &compared,
+            |&(_, e, _)| e,
+            |&(b, e, ideal)| against_ideal(&name(b), e, b.median, ideal),
         ) {
             Some(core) => core,
-            None => return String::new(),
+            None if bars.is_empty() => return String::new(),
+            None => "No seed case can be compared with an ideal".to_string(),
         }
     };
-    let ratios: Vec<f64> = bars
+    let failed = failed_clause(
+        &namer,
+        bars.iter()
+            .filter(|b| b.flags.failures > 0)
+            .map(|b| (b.label.as_str(), &b.flags)),
+    );
+    named.extend(
+        bars.iter()
+            .filter(|b| b.flags.failures > 0)
+            .map(|b| b.label.as_str()),
+    );
+    let talked: Vec<(&SeedBar, f64)> = bars
         .iter()
-        .filter_map(|b| b.talk.map(|t| t.seconds / b.median))
+        .filter_map(|b| b.talk.map(|t| (b, t.seconds / b.median)))
         .collect();
-    let python = match ratios.len() {
-        0 => String::new(),
-        1 => format!(
-            "; the talk's Python client took {} as long as its match here",
-            times(ratios[0])
-        ),
-        n => {
-            let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = ratios.iter().copied().fold(0.0, f64::max);
+    let python = match talked.as_slice() {
+        [] => String::new(),
+        [(b, r)] => {
+            named.push(b.label.as_str());
+            format!(
+                "; the talk's Python client took {} as long as its match here, {}",
+                times(*r),
+                name(b)
+            )
+        }
+        _ => {
+            let n = talked.len();
+            let lo = talked.iter().map(|t| t.1).fold(f64::INFINITY, f64::min);
+            let hi = talked.iter().map(|t| t.1).fold(0.0, f64::max);
             format!(
                 "; the talk's {n} Python clients took {} to {} as long as their matches here",
                 times(lo),
@@ -110,34 +190,56 @@ pub fn seed(bars: &[SeedBar]) -> String {
             )
         }
     };
-    format!("{core}{python}.")
+    let rest = unstable_rest(
+        &namer,
+        bars.iter().map(|b| (b.label.as_str(), &b.flags)),
+        &named,
+    );
+    namer.sentence(&format!("{core}{failed}{python}{rest}."))
 }
 
 pub fn timeline(lanes: &[Lane]) -> String {
+    let namer = Namer::new(lanes.iter().map(|l| &l.flags));
     let waited = lanes
         .iter()
         .filter(|l| l.waiting_peak > 0)
         .max_by(|a, b| a.waiting_task_s.total_cmp(&b.waiting_task_s));
-    let kept: Vec<&str> = lanes
+    let kept_names: Vec<String> = lanes
         .iter()
         .filter(|l| l.workers.is_some_and(|w| l.peak <= w))
-        .map(|l| l.label.as_str())
+        .map(|l| namer.name(&l.label, &l.flags))
         .collect();
+    let kept: Vec<&str> = kept_names.iter().map(String::as_str).collect();
+    let mut named: Vec<&str> = waited.iter().map(|l| l.label.as_str()).collect();
     let kept_clause = match kept.len() {
         0 => String::new(),
         n if n + 1 == lanes.len() && waited.is_some() => {
+            // A claim about every other case: the unstable among them are named after it.
             "; every other case kept within what the server could serve".to_string()
+                + &unstable_rest(
+                    &namer,
+                    lanes.iter().map(|l| (l.label.as_str(), &l.flags)),
+                    &named,
+                )
         }
-        _ => format!(
-            "; {} never had more in flight than the server could serve",
-            list(&kept)
-        ),
+        _ => {
+            named.extend(
+                lanes
+                    .iter()
+                    .filter(|l| l.workers.is_some_and(|w| l.peak <= w))
+                    .map(|l| l.label.as_str()),
+            );
+            format!(
+                "; {} never had more in flight than the server could serve",
+                list(&kept)
+            )
+        }
     };
-    match waited {
+    let sentence = match waited {
         Some(l) => format!(
             "{} had up to {} tasks in flight against {} workers, so up to {} waited in the server's \
              backlog ({} task-seconds of waiting in all){kept_clause}.",
-            l.label,
+            namer.name(&l.label, &l.flags),
             l.peak,
             l.workers.map_or("unbounded".into(), |w| w.to_string()),
             l.waiting_peak,
@@ -150,15 +252,18 @@ pub fn timeline(lanes: &[Lane]) -> String {
                 Some(b) => format!(
                     "No seed case had more tasks in flight than the server could serve, so nothing \
                      queued at the server; the most in flight was {} ({}).",
-                    b.peak, b.label
+                    b.peak,
+                    namer.name(&b.label, &b.flags)
                 ),
                 None => String::new(),
             }
         }
-    }
+    };
+    namer.sentence(&sentence)
 }
 
 pub fn latency(rows: &[LatencyRow]) -> String {
+    let namer = Namer::new(rows.iter().map(|r| &r.flags));
     let spread = |r: &LatencyRow| {
         if r.values[0] > 0.0 {
             r.values[3] / r.values[0]
@@ -175,7 +280,7 @@ pub fn latency(rows: &[LatencyRow]) -> String {
         .expect("rows is not empty");
     let wide = format!(
         "In {} the slowest task took {}, {} the median task's {}",
-        widest.label,
+        namer.name(&widest.label, &widest.flags),
         secs(widest.values[3]),
         times(spread(widest)),
         secs(widest.values[0])
@@ -184,77 +289,114 @@ pub fn latency(rows: &[LatencyRow]) -> String {
         return format!("{wide}.");
     }
     let narrow = spread(narrowest) - 1.0;
-    if narrow < 0.005 {
+    let sentence = if narrow < 0.005 {
         format!(
             "{wide}; in {} all tasks took about {}, the median.",
-            narrowest.label,
+            namer.name(&narrowest.label, &narrowest.flags),
             secs(narrowest.values[0])
         )
     } else {
         format!(
             "{wide}; in {} every task finished within {} of the median's {}.",
-            narrowest.label,
+            namer.name(&narrowest.label, &narrowest.flags),
             pct(narrow),
             secs(narrowest.values[0])
         )
-    }
+    };
+    namer.sentence(&sentence)
+}
+
+/// A sweep point as a takeaway names it: its model, with its caveats. Which client is said once per
+/// panel (see `at_largest`), since a panel's sentence speaks of one client only.
+fn point_name(namer: &Namer, p: &Point) -> String {
+    namer.name(&p.model, &p.flags)
 }
 
 /// The closest to and furthest from the ideal among some sweep points, briefly.
-fn closest_and_furthest(points: &[&Point]) -> Option<String> {
-    let best = points
-        .iter()
-        .min_by(|a, b| distance(a.efficiency).total_cmp(&distance(b.efficiency)))?;
-    let worst = points
-        .iter()
-        .max_by(|a, b| distance(a.efficiency).total_cmp(&distance(b.efficiency)))?;
-    let best_says = if (0.99..=1.0).contains(&best.efficiency) {
+fn closest_and_furthest(namer: &Namer, points: &[(&Point, f64, f64)]) -> Option<String> {
+    let point_name = |p: &Point| point_name(namer, p);
+    let by =
+        |a: &&(&Point, f64, f64), b: &&(&Point, f64, f64)| distance(a.1).total_cmp(&distance(b.1));
+    let &(best, best_eff, best_ideal) = points.iter().min_by(by)?;
+    let &(worst, worst_eff, worst_ideal) = points.iter().max_by(by)?;
+    let best_says = if (0.99..=1.0).contains(&best_eff) {
         format!(
             "{} came within {} of its ideal",
-            best.model,
-            pct(best.median / best.ideal - 1.0)
+            point_name(best),
+            pct(best.median / best_ideal - 1.0)
         )
     } else {
         format!(
             "{} came closest to its ideal ({} efficiency)",
-            best.model,
-            pct(best.efficiency)
+            point_name(best),
+            pct(best_eff)
         )
     };
-    if points.len() == 1 || best.model == worst.model {
+    if points.len() == 1 || point_name(best) == point_name(worst) {
         return Some(best_says);
     }
     Some(format!(
         "{best_says} and {} fell furthest ({}, {} against {})",
-        worst.model,
-        pct(worst.efficiency),
+        point_name(worst),
+        pct(worst_eff),
         secs(worst.median),
-        secs(worst.ideal)
+        secs(worst_ideal)
     ))
 }
 
-/// At the largest swept value of a panel: the closest to and furthest from the ideal.
-fn at_largest(panel: &Panel, name: &str) -> Option<String> {
-    let top = panel.points.iter().map(|p| p.x).fold(0.0, f64::max);
-    let at: Vec<&Point> = panel.points.iter().filter(|p| p.x == top).collect();
+/// At the largest swept value of a panel: the closest to and furthest from the ideal, among the
+/// direct client's points when there are any (the library's are another question: the client pair
+/// table answers it).
+fn at_largest(namer: &Namer, panel: &Panel, name: &str) -> Option<String> {
+    let direct = panel.points.iter().any(|p| !p.library);
+    let mine: Vec<&Point> = panel
+        .points
+        .iter()
+        .filter(|p| !direct || !p.library)
+        .collect();
+    let top = mine.iter().map(|p| p.x).fold(0.0, f64::max);
+    let at: Vec<&Point> = mine.into_iter().filter(|p| p.x == top).collect();
+    let compared: Vec<(&Point, f64, f64)> = at
+        .iter()
+        .filter_map(|p| Some((*p, p.efficiency?, p.ideal?)))
+        .collect();
+    let failed: Vec<(String, Flags)> = at
+        .iter()
+        .filter(|p| p.flags.failures > 0)
+        .map(|p| (p.model.clone(), p.flags.clone()))
+        .collect();
+    let failed = failed_clause(namer, failed.iter().map(|(m, f)| (m.as_str(), f)));
+    let core = match closest_and_furthest(namer, &compared) {
+        Some(c) => c,
+        None if failed.is_empty() => return None,
+        None => "no case can be compared with its ideal".to_string(),
+    };
+    let client = match direct {
+        true => "",
+        false => " (library client)",
+    };
     Some(format!(
-        "at {name} = {top} {}, {}",
-        panel.title,
-        closest_and_furthest(&at)?
+        "at {name} = {top} {}{client}, {core}{failed}",
+        panel.title
     ))
 }
 
 pub fn io_sweep(panels: &[Panel]) -> String {
-    let parts: Vec<String> = panels.iter().filter_map(|p| at_largest(p, "N")).collect();
+    let namer = Namer::new(panels.iter().flat_map(|p| &p.points).map(|p| &p.flags));
+    let parts: Vec<String> = panels
+        .iter()
+        .filter_map(|p| at_largest(&namer, p, "N"))
+        .collect();
     if parts.is_empty() {
         return String::new();
     }
-    capitalise(&parts.join("; ")) + "."
+    namer.sentence(&(capitalise(&parts.join("; ")) + "."))
 }
 
 pub fn limit_sweep(panel: &Panel) -> String {
-    match at_largest(panel, "k") {
-        Some(s) => capitalise(&s) + ".",
+    let namer = Namer::new(panel.points.iter().map(|p| &p.flags));
+    match at_largest(&namer, panel, "k") {
+        Some(s) => namer.sentence(&(capitalise(&s) + ".")),
         None => String::new(),
     }
 }
@@ -268,21 +410,38 @@ fn capitalise(s: &str) -> String {
 }
 
 pub fn cpu(points: &[CpuPoint], cores: usize) -> String {
+    // A case whose tasks failed finished less work: its speedup says nothing against the ideal.
+    let sound: Vec<&CpuPoint> = points.iter().filter(|p| p.flags.failures == 0).collect();
+    let namer = Namer::new(points.iter().map(|p| &p.flags));
+    let name = |p: &CpuPoint| namer.name(&p.label, &p.flags);
     let best_at = |keep: &dyn Fn(usize) -> bool| {
-        points
+        sound
             .iter()
+            .copied()
             .filter(|p| keep(p.k))
             .max_by(|a, b| a.speedup.total_cmp(&b.speedup))
     };
+    let failed = failed_clause(
+        &namer,
+        points
+            .iter()
+            .filter(|p| p.flags.failures > 0)
+            .map(|p| (p.label.as_str(), &p.flags)),
+    );
     // The core count, or the largest k below it when no case ran exactly there.
-    let k_at = points
+    let k_at = sound
         .iter()
         .map(|p| p.k)
         .filter(|&k| k <= cores)
         .max()
         .unwrap_or(1);
     let Some(at) = best_at(&|k| k == k_at) else {
-        return String::new();
+        return match failed.is_empty() {
+            true => String::new(),
+            false => namer.sentence(&format!(
+                "No cpu case can be compared with its ideal{failed}."
+            )),
+        };
     };
     let mut s = format!(
         "At k = {k_at}{}, the best speedup was {}'s {} against an ideal {}",
@@ -291,48 +450,78 @@ pub fn cpu(points: &[CpuPoint], cores: usize) -> String {
         } else {
             ""
         },
-        at.label,
+        name(at),
         times(at.speedup),
-        times(k_at.min(cores) as f64)
+        times(at.ideal)
     );
     if let Some(beyond) = best_at(&|k| k > cores) {
         s += &format!(
             "; past {cores} cores the best was {} at {}",
-            beyond.label,
+            name(beyond),
             times(beyond.speedup)
         );
     }
-    if let Some(low) = points
+    if let Some(low) = sound
         .iter()
         .filter(|p| p.k > 1)
-        .min_by(|a, b| a.speedup.total_cmp(&b.speedup))
+        .min_by(|a, b| (a.speedup / a.ideal).total_cmp(&(b.speedup / b.ideal)))
     {
-        if low.speedup < 0.9 * (low.k.min(cores) as f64) {
+        // The case the sentence already named at the core count is not named twice.
+        if low.speedup < 0.9 * low.ideal && low.label != at.label {
             s += &format!(
                 ", and {} reached only {} of an ideal {}",
-                low.label,
+                name(low),
                 times(low.speedup),
-                times(low.k.min(cores) as f64)
+                times(low.ideal)
             );
         }
     }
-    s + "."
+    namer.sentence(&(s + &failed + "."))
+}
+
+/// What one figure is per: a task, or a worker process.
+fn per(p: &MemoryPoint) -> &'static str {
+    match p.basis {
+        Basis::PerWorker => "per worker process",
+        _ => "per task",
+    }
 }
 
 pub fn memory(points: &[MemoryPoint]) -> String {
+    let namer = Namer::new(points.iter().map(|p| &p.flags));
+    // Per task and per worker are different things: compare the per-task models among themselves.
+    let tasks: Vec<&MemoryPoint> = points
+        .iter()
+        .filter(|p| p.basis != Basis::PerWorker)
+        .collect();
+    let pool = points
+        .iter()
+        .filter(|p| p.basis == Basis::PerWorker)
+        .max_by_key(|p| p.in_flight);
+    let pool_clause = |p: &MemoryPoint| {
+        format!(
+            "{} with {} workers used {} {}",
+            namer.name(&p.model, &p.flags),
+            count(p.in_flight as u64),
+            kib(p.per_task_kib),
+            per(p)
+        )
+    };
     // The largest task count measured for more than one model, or the largest there is.
-    let mut ns: Vec<usize> = points.iter().map(|p| p.in_flight).collect();
+    let mut ns: Vec<usize> = tasks.iter().map(|p| p.in_flight).collect();
     ns.sort_unstable();
     ns.dedup();
     let shared = ns
         .iter()
         .rev()
-        .find(|&&n| points.iter().filter(|p| p.in_flight == n).count() > 1)
+        .find(|&&n| tasks.iter().filter(|p| p.in_flight == n).count() > 1)
         .or(ns.last());
     let Some(&n) = shared else {
-        return String::new();
+        return pool.map_or(String::new(), |p| {
+            namer.sentence(&(capitalise(&pool_clause(p)) + "."))
+        });
     };
-    let at: Vec<&MemoryPoint> = points.iter().filter(|p| p.in_flight == n).collect();
+    let at: Vec<&&MemoryPoint> = tasks.iter().filter(|p| p.in_flight == n).collect();
     let lo = at
         .iter()
         .min_by(|a, b| a.per_task_kib.total_cmp(&b.per_task_kib))
@@ -341,24 +530,30 @@ pub fn memory(points: &[MemoryPoint]) -> String {
         .iter()
         .max_by(|a, b| a.per_task_kib.total_cmp(&b.per_task_kib))
         .expect("at least one point at n");
-    if at.len() == 1 {
-        return format!(
-            "At {} tasks in flight, {} used {} per task ({} in all).",
+    let core = if at.len() == 1 {
+        format!(
+            "At {} tasks in flight, {} added {} per task beyond its base ({} peak in all)",
             count(n as u64),
-            lo.model,
+            namer.name(&lo.model, &lo.flags),
             kib(lo.per_task_kib),
-            kib(lo.total_kib)
-        );
-    }
-    format!(
-        "At {} tasks in flight, {} used {} per task and {} {}: {} as much.",
-        count(n as u64),
-        lo.model,
-        kib(lo.per_task_kib),
-        hi.model,
-        kib(hi.per_task_kib),
-        times(hi.per_task_kib / lo.per_task_kib)
-    )
+            kib(lo.peak_kib)
+        )
+    } else {
+        format!(
+            "At {} tasks in flight, beyond each model's base, {} added {} per task and {} {}: {} \
+             as much",
+            count(n as u64),
+            namer.name(&lo.model, &lo.flags),
+            kib(lo.per_task_kib),
+            namer.name(&hi.model, &hi.flags),
+            kib(hi.per_task_kib),
+            times(hi.per_task_kib / lo.per_task_kib)
+        )
+    };
+    namer.sentence(&match pool {
+        Some(p) => format!("{core}; {}.", pool_clause(p)),
+        None => core + ".",
+    })
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -378,11 +573,31 @@ mod tests {
         SeedBar {
             label: label.into(),
             median,
-            ci: (median, median),
-            ideal,
-            efficiency: ideal / median,
+            ci: None,
+            ideal: Some(ideal),
+            efficiency: Some(ideal / median),
             talk: None,
+            flags: Flags::default(),
         }
+    }
+
+    #[test]
+    fn an_unstable_case_is_named_unstable_and_a_failed_one_is_not_compared() {
+        let mut shaky = bar("threads N=9", 3.03, 3.0);
+        shaky.flags.unstable = vec!["samples disagree".into()];
+        let mut failed = bar("async N=3", 0.5, 1.0);
+        failed.flags.failures = 2;
+        failed.efficiency = None;
+        let s = seed(&[bar("sequential N=3", 6.0, 3.0), shaky, failed]);
+        assert!(s.contains("threads N=9 (unstable) came within"), "{s}");
+        assert!(
+            s.contains("async N=3 (2 tasks failed) is not compared with its ideal"),
+            "{s}"
+        );
+        assert!(
+            !s.contains("async N=3 came") && !s.contains("async N=3 ran"),
+            "{s}"
+        );
     }
 
     #[test]

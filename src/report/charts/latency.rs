@@ -4,6 +4,7 @@
 
 use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
 use crate::report::data::{self, ReportData};
+use crate::report::flags::{self, Flags};
 use crate::report::style::{
     self, CASE_LABEL_AREA, MARGIN, PERCENTILE_COLOURS, TICK_SIZE, X_LABEL_AREA,
 };
@@ -17,6 +18,7 @@ pub struct LatencyRow {
     pub label: String,
     /// p50, p90, p99, max.
     pub values: [f64; 4],
+    pub flags: Flags,
 }
 
 pub struct LatencyChart {
@@ -38,18 +40,24 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
                 data::median_of(c, |s| s.task_latency.p99),
                 data::median_of(c, |s| s.task_latency.max),
             ],
+            flags: Flags::of(c),
         })
         .collect();
     (!rows.is_empty()).then(|| Box::new(LatencyChart { rows }) as Box<dyn super::Chart>)
 }
 
 impl LatencyChart {
-    fn legend() -> Vec<super::Entry> {
-        PERCENTILES
+    fn legend(&self) -> Vec<super::Entry> {
+        let mut l: Vec<super::Entry> = PERCENTILES
             .iter()
             .zip(PERCENTILE_COLOURS)
             .map(|(p, c)| (Mark::Bar(c), p.to_string()))
-            .collect()
+            .collect();
+        let flags: Vec<&Flags> = self.rows.iter().map(|r| &r.flags).collect();
+        if let Some(f) = flags::legend(&flags) {
+            l.push((Mark::Tick(style::TEXT), f));
+        }
+        l
     }
 }
 
@@ -63,13 +71,13 @@ impl Plot for LatencyChart {
                 it finished (medians over repetitions). Bars of equal length: every task took as long \
                 as the typical one. A long max beside a short p50: some tasks queued.",
             takeaway: takeaway::latency(&self.rows),
-            series: Self::legend().into_iter().map(|e| e.1).collect(),
+            series: self.legend().into_iter().map(|e| e.1).collect(),
             size: (style::WIDTH, style::HEIGHT),
         }
     }
 
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
-        let area = frame(root, &Plot::info(self).title, &Self::legend())?;
+        let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let n = self.rows.len();
         let x_max = self
             .rows
@@ -77,7 +85,7 @@ impl Plot for LatencyChart {
             .flat_map(|r| r.values)
             .fold(0.0f64, f64::max)
             * 1.08;
-        let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
+        let labels: Vec<String> = self.rows.iter().map(|r| r.flags.label(&r.label)).collect();
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .x_label_area_size(X_LABEL_AREA)

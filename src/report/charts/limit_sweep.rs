@@ -50,7 +50,9 @@ impl Plot for LimitSweepChart {
             how_to_read: "Makespan against the bound k — workers, permits or processes — on log \
                 scales, one line per bounded model, N fixed. The dashed line is the ideal ⌈N / k⌉ × \
                 delay: halving with every doubling of k until k reaches N. A model on it pays nothing \
-                for its bound; the gap at large k is what starting and feeding k workers costs.",
+                for its bound; the gap at large k is what starting and feeding k workers costs. A \
+                whisker is the interval of the median (none for one sample); ! marks an unstable \
+                point.",
             takeaway: takeaway::limit_sweep(&self.panel),
             series: sweep::legend(panels).into_iter().map(|e| e.1).collect(),
             size: (style::WIDTH, style::HEIGHT),
@@ -61,5 +63,9 @@ impl Plot for LimitSweepChart {
         let panels = std::slice::from_ref(&self.panel);
         let area = frame(root, &Plot::info(self).title, &sweep::legend(panels))?;
         sweep::draw_panel(&area, &self.panel, "bound k (log scale)")
+    }
+
+    fn notes(&self) -> Vec<String> {
+        sweep::notes(std::slice::from_ref(&self.panel))
     }
 }

@@ -1,7 +1,9 @@
 //! Charts: one file per chart kind, each extracting its data from the report, computing its takeaway
 //! and drawing itself on any plotters backend; this module draws every kind twice, as SVG text and as a
-//! PNG file, and holds the frame they share (title, a legend band that never covers data, fonts).
-//! A chart whose data is absent from the input is not made at all.
+//! PNG file, and holds what they share: the frame (title, a legend band that never covers data, fonts),
+//! model lines (a second, dashed line for a model's library-client cases), whiskers for intervals and
+//! the short notes (`!`, failure counts) beside points. A chart whose data is absent from the input is
+//! not made at all; a chart may add caption notes that depend on its data.
 
 pub mod cpu;
 pub mod io_sweep;
@@ -43,11 +45,17 @@ pub struct ChartInfo {
 pub trait Plot {
     fn info(&self) -> ChartInfo;
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB>;
+    /// Caption lines that depend on the data (what a figure includes, which cases have no ideal and
+    /// why, the constants an ideal used), shown under the takeaway.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A chart as the report uses it: its description, drawn as SVG text or a PNG file.
 pub trait Chart {
     fn info(&self) -> ChartInfo;
+    fn notes(&self) -> Vec<String>;
     fn svg(&self) -> anyhow::Result<String>;
     fn png(&self, path: &Path) -> anyhow::Result<()>;
 }
@@ -55,6 +63,10 @@ pub trait Chart {
 impl<T: Plot> Chart for T {
     fn info(&self) -> ChartInfo {
         Plot::info(self)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        Plot::notes(self)
     }
 
     fn svg(&self) -> anyhow::Result<String> {
@@ -216,8 +228,8 @@ where
 {
     chart.draw_series(DashedLineSeries::new(
         points.iter().copied(),
-        7,
-        5,
+        style::IDEAL_DASH.0,
+        style::IDEAL_DASH.1,
         colour.stroke_width(LINE_WIDTH),
     ))?;
     Ok(())
@@ -235,16 +247,80 @@ where
 {
     for s in series {
         let colour = style::model_colour(&s.model);
-        chart.draw_series(LineSeries::new(
-            s.points.iter().copied(),
-            colour.stroke_width(LINE_WIDTH),
-        ))?;
-        chart.draw_series(
-            s.points
-                .iter()
-                .map(|&p| Circle::new(p, style::MARKER_SIZE, colour.filled())),
-        )?;
+        if s.dashed {
+            chart.draw_series(DashedLineSeries::new(
+                s.points.iter().copied(),
+                style::SECOND_DASH.0,
+                style::SECOND_DASH.1,
+                colour.stroke_width(LINE_WIDTH),
+            ))?;
+            // Hollow markers: the second line of a model reads apart from its first in grey print.
+            chart.draw_series(
+                s.points
+                    .iter()
+                    .map(|&p| Circle::new(p, style::MARKER_SIZE, colour.stroke_width(LINE_WIDTH))),
+            )?;
+        } else {
+            chart.draw_series(LineSeries::new(
+                s.points.iter().copied(),
+                colour.stroke_width(LINE_WIDTH),
+            ))?;
+            chart.draw_series(
+                s.points
+                    .iter()
+                    .map(|&p| Circle::new(p, style::MARKER_SIZE, colour.filled())),
+            )?;
+        }
     }
+    Ok(())
+}
+
+/// A point's interval as a vertical whisker with caps, in the model's colour. Only points with an
+/// interval get one: a single sample is drawn as a bare point.
+pub fn whisker<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    model: &str,
+    x: f64,
+    (low, high): (f64, f64),
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let colour = style::model_colour(model).stroke_width(style::WHISKER_WIDTH);
+    let cap = style::WHISKER_CAP as i32;
+    chart.draw_series([PathElement::new(vec![(x, low), (x, high)], colour)])?;
+    // Caps in pixels, so they look the same on log and linear axes.
+    chart.draw_series(
+        [low, high].map(|y| {
+            EmptyElement::at((x, y)) + PathElement::new(vec![(-cap, 0), (cap, 0)], colour)
+        }),
+    )?;
+    Ok(())
+}
+
+/// A short text beside a point (the unstable mark, a failure count), in the model's colour.
+pub fn point_note<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    model: &str,
+    at: (f64, f64),
+    label: &str,
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let offset = (
+        style::MARKER_SIZE as i32 + 3,
+        -(style::MARKER_SIZE as i32) - 2,
+    );
+    let colour = style::model_colour(model);
+    let text = font(style::VALUE_SIZE)
+        .color(&colour)
+        .pos(Pos::new(HPos::Left, VPos::Bottom));
+    chart.draw_series([EmptyElement::at(at) + Text::new(label.to_string(), offset, text)])?;
     Ok(())
 }
 
@@ -253,6 +329,8 @@ where
 pub struct Series {
     pub model: String,
     pub points: Vec<(f64, f64)>,
+    /// Drawn dashed with hollow markers: a second line of the same model (the library client).
+    pub dashed: bool,
 }
 
 impl Series {
@@ -276,6 +354,7 @@ pub fn by_model(points: impl IntoIterator<Item = (String, f64, f64)>) -> Vec<Ser
             None => out.push(Series {
                 model,
                 points: vec![(x, y)],
+                dashed: false,
             }),
         }
     }

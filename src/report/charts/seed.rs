@@ -1,9 +1,13 @@
 //! The seed chart: the talk's clients as one horizontal bar per seed case — the measured median with the
-//! interval of the median as a whisker — beside a grey bar for its ideal, and the talk's published
-//! Python time as a red tick on the cases that reproduce one of its clients.
+//! interval of the median as a whisker when there are samples enough for one — beside a grey bar for
+//! its ideal, and the talk's published Python time as a red tick on the cases that reproduce one of its
+//! clients. A case without an ideal gets no grey bar and one whose tasks failed no efficiency; its
+//! value label says which.
 
 use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
 use crate::report::data::{self, ReportData};
+use crate::report::flags::{self, Flags};
+use crate::report::interval::{self, Interval};
 use crate::report::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, VALUE_SIZE, X_LABEL_AREA};
 use crate::report::talk::{talk_time, TalkTime};
 use crate::report::{fmt, takeaway};
@@ -16,45 +20,70 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub struct SeedBar {
     pub label: String,
     pub median: f64,
-    pub ci: (f64, f64),
-    pub ideal: f64,
-    pub efficiency: f64,
+    /// The interval of the median; None for one sample, drawn without a whisker.
+    pub ci: Option<Interval>,
+    pub ideal: Option<f64>,
+    /// None without an ideal or when tasks failed.
+    pub efficiency: Option<f64>,
     pub talk: Option<&'static TalkTime>,
+    pub flags: Flags,
+}
+
+impl SeedBar {
+    /// What follows the median on its row: the efficiency, or why there is none.
+    fn verdict(&self) -> String {
+        match (self.efficiency, self.ideal) {
+            (Some(e), _) => fmt::pct(e),
+            (None, _) if self.flags.failures > 0 => "no efficiency: tasks failed".into(),
+            (None, None) => "no ideal".into(),
+            (None, Some(_)) => "no efficiency".into(),
+        }
+    }
 }
 
 pub struct SeedChart {
     pub bars: Vec<SeedBar>,
 }
 
-pub const MEASURED: &str = "measured median, whisker: CI of the median";
+pub const MEASURED: &str = "measured median";
 pub const IDEAL: &str = "ideal";
 pub const PYTHON: &str = "Python, as published in the talk";
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
-    let bars: Vec<SeedBar> = data
-        .group("seed")
+/// The seed cases as the chart draws them, in run order.
+pub fn bars(data: &ReportData) -> Vec<SeedBar> {
+    data.group("seed")
         .into_iter()
         .filter(|c| !c.samples.is_empty())
         .map(|c| SeedBar {
             label: data::label(c),
             median: c.summary.makespan.median,
-            ci: (c.summary.makespan.ci_low, c.summary.makespan.ci_high),
-            ideal: c.ideal_s.unwrap_or(f64::NAN),
-            efficiency: c.summary.efficiency.unwrap_or(f64::NAN),
+            ci: Interval::of(c),
+            ideal: c.ideal_s,
+            efficiency: c.summary.efficiency,
             talk: talk_time(c),
+            flags: Flags::of(c),
         })
-        .collect();
+        .collect()
+}
+
+pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+    let bars = bars(data);
     (!bars.is_empty()).then(|| Box::new(SeedChart { bars }) as Box<dyn super::Chart>)
 }
 
 impl SeedChart {
     fn legend(&self) -> Vec<super::Entry> {
-        let mut l = vec![
-            (Mark::Bar(MEASURED_COLOUR), MEASURED.to_string()),
-            (Mark::Bar(IDEAL_COLOUR), IDEAL.to_string()),
-        ];
+        let mut l = vec![(Mark::Bar(MEASURED_COLOUR), MEASURED.to_string())];
+        if let Some(w) = interval::whisker_legend(self.bars.iter().filter_map(|b| b.ci)) {
+            l.push((Mark::Tick(style::TEXT), w));
+        }
+        l.push((Mark::Bar(IDEAL_COLOUR), IDEAL.to_string()));
         if self.bars.iter().any(|b| b.talk.is_some()) {
             l.push((Mark::Tick(style::PYTHON), PYTHON.to_string()));
+        }
+        let flags: Vec<&Flags> = self.bars.iter().map(|b| &b.flags).collect();
+        if let Some(f) = flags::legend(&flags) {
+            l.push((Mark::Tick(style::TEXT), f));
         }
         l
     }
@@ -69,13 +98,30 @@ impl Plot for SeedChart {
             stem: "seed",
             title: "The talk's clients: measured makespan beside the ideal".into(),
             how_to_read: "One row per seed case (3 slow-server workers, 1 s per request). The blue bar \
-                is the median makespan with the confidence interval of the median as a whisker; the grey \
-                bar below it is the ideal, what physics allows. A red tick marks the time the talk \
+                is the median makespan with the confidence interval of the median as a whisker (its \
+                coverage in the legend; none for a single sample); the grey bar below it is the \
+                ideal, what physics allows. A red tick marks the time the talk \
                 published for the same client in Python. Shorter is better; a blue bar as long as its \
                 grey one is a model that wastes nothing.",
             takeaway: takeaway::seed(&self.bars),
             series: self.legend().into_iter().map(|e| e.1).collect(),
             size: (style::WIDTH, style::HEIGHT),
+        }
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let missing: Vec<String> = self
+            .bars
+            .iter()
+            .filter(|b| b.ideal.is_none())
+            .map(|b| b.flags.label(&b.label))
+            .collect();
+        match missing.is_empty() {
+            true => Vec::new(),
+            false => vec![format!(
+                "No ideal is known for {}, so it has no grey bar and no efficiency.",
+                missing.join(", ")
+            )],
         }
     }
 
@@ -85,13 +131,22 @@ impl Plot for SeedChart {
         let longest = self
             .bars
             .iter()
-            .flat_map(|b| [b.median, b.ci.1, b.ideal, b.talk.map_or(0.0, |t| t.seconds)])
-            .fold(0.0f64, f64::max);
+            .flat_map(|b| {
+                [
+                    b.median,
+                    b.ci.map_or(0.0, |i| i.high),
+                    b.ideal.unwrap_or(0.0),
+                    b.talk.map_or(0.0, |t| t.seconds),
+                ]
+            })
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max)
+            .max(1e-3);
         // Room on the right for the value labels.
         let x_max = longest * 1.5;
         // Row i from the top sits at y = n-1-i; the measured bar above its centre, the ideal below.
         let row = |i: usize| (n - 1 - i) as f64;
-        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        let labels: Vec<String> = self.bars.iter().map(|b| b.flags.label(&b.label)).collect();
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .x_label_area_size(X_LABEL_AREA)
@@ -116,20 +171,25 @@ impl Plot for SeedChart {
         for (i, b) in self.bars.iter().enumerate() {
             let y = row(i);
             let (top, mid, low) = (y + 0.40, y + 0.22, y + 0.04);
-            chart.draw_series([
-                Rectangle::new([(0.0, low), (b.median, top)], MEASURED_COLOUR.filled()),
-                Rectangle::new(
-                    [(0.0, y - 0.40), (b.ideal, y - 0.04)],
+            chart.draw_series([Rectangle::new(
+                [(0.0, low), (b.median, top)],
+                MEASURED_COLOUR.filled(),
+            )])?;
+            if let Some(ideal) = b.ideal {
+                chart.draw_series([Rectangle::new(
+                    [(0.0, y - 0.40), (ideal, y - 0.04)],
                     IDEAL_COLOUR.filled(),
-                ),
-            ])?;
-            let whisker = style::TEXT.stroke_width(2);
-            chart.draw_series([
-                PathElement::new(vec![(b.ci.0, mid), (b.ci.1, mid)], whisker),
-                PathElement::new(vec![(b.ci.0, mid - 0.08), (b.ci.0, mid + 0.08)], whisker),
-                PathElement::new(vec![(b.ci.1, mid - 0.08), (b.ci.1, mid + 0.08)], whisker),
-            ])?;
-            let mut right = b.median.max(b.ci.1);
+                )])?;
+            }
+            if let Some(ci) = b.ci {
+                let whisker = style::TEXT.stroke_width(2);
+                chart.draw_series([
+                    PathElement::new(vec![(ci.low, mid), (ci.high, mid)], whisker),
+                    PathElement::new(vec![(ci.low, mid - 0.08), (ci.low, mid + 0.08)], whisker),
+                    PathElement::new(vec![(ci.high, mid - 0.08), (ci.high, mid + 0.08)], whisker),
+                ])?;
+            }
+            let mut right = b.median.max(b.ci.map_or(0.0, |i| i.high));
             if let Some(t) = b.talk {
                 chart.draw_series([PathElement::new(
                     vec![(t.seconds, y - 0.02), (t.seconds, y + 0.46)],
@@ -139,26 +199,31 @@ impl Plot for SeedChart {
             }
             let value = font(VALUE_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
             let gap = x_max * 0.01;
-            chart.draw_series([
-                Text::new(
-                    match b.talk {
-                        Some(t) => format!(
-                            "{} · {} · Python {}",
-                            fmt::secs(b.median),
-                            fmt::pct(b.efficiency),
-                            fmt::secs(t.seconds)
-                        ),
-                        None => format!("{} · {}", fmt::secs(b.median), fmt::pct(b.efficiency)),
-                    },
-                    (right + gap, mid),
-                    value.clone(),
-                ),
-                Text::new(
-                    format!("ideal {}", fmt::secs(b.ideal)),
-                    (b.ideal + gap, y - 0.22),
+            chart.draw_series([Text::new(
+                match b.talk {
+                    Some(t) => format!(
+                        "{} · {} · Python {}",
+                        fmt::secs(b.median),
+                        b.verdict(),
+                        fmt::secs(t.seconds)
+                    ),
+                    None => format!("{} · {}", fmt::secs(b.median), b.verdict()),
+                },
+                (right + gap, mid),
+                value.clone(),
+            )])?;
+            chart.draw_series([match b.ideal {
+                Some(ideal) => Text::new(
+                    format!("ideal {}", fmt::secs(ideal)),
+                    (ideal + gap, y - 0.22),
                     value.color(&style::IDEAL),
                 ),
-            ])?;
+                None => Text::new(
+                    "no ideal known".to_string(),
+                    (gap, y - 0.22),
+                    value.color(&style::IDEAL),
+                ),
+            }])?;
         }
         Ok(())
     }

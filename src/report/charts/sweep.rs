@@ -1,8 +1,16 @@
-//! What the two sweep charts share: makespan against a swept parameter, one line per model, each
-//! model's ideal as a dashed grey line, on a log x axis whose ticks are exactly the swept values.
+//! What the two sweep charts share: makespan against a swept parameter, one line per model (a second,
+//! dashed line in the same colour for cases measured with the library client), each point's interval
+//! of the median as a whisker when it has one, each model's ideal as a dashed grey line, on a log x
+//! axis whose ticks are exactly the swept values. Unstable points carry the `!` mark, points whose
+//! tasks failed their failure count.
 
-use super::{by_model, dashed, font, model_lines, DrawResult, Entry, Mark, Series};
+use super::{
+    by_model, dashed, font, model_lines, point_note, whisker, DrawResult, Entry, Mark, Series,
+};
+use crate::report::clients::LIBRARY;
+use crate::report::flags::{self, Flags};
 use crate::report::fmt;
+use crate::report::interval::{self, Interval};
 use crate::report::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::results::CaseResult;
 use plotters::coord::Shift;
@@ -16,19 +24,37 @@ pub struct Point {
     /// The swept value (N or k).
     pub x: f64,
     pub median: f64,
-    pub ideal: f64,
-    pub efficiency: f64,
+    /// The interval of the median; None for one sample.
+    pub ci: Option<Interval>,
+    /// None when the case has no ideal.
+    pub ideal: Option<f64>,
+    /// None without an ideal or when tasks failed.
+    pub efficiency: Option<f64>,
+    /// Made with the library client (ureq / reqwest): drawn as its model's second, dashed line.
+    pub library: bool,
+    pub flags: Flags,
 }
 
 impl Point {
+    /// Where the point is drawn on the x axis: the library's a little to the right of its twin.
+    pub fn drawn_x(&self) -> f64 {
+        match self.library {
+            true => self.x * style::SECOND_DODGE,
+            false => self.x,
+        }
+    }
+
     pub fn of(c: &CaseResult, x: usize) -> Point {
         Point {
             model: c.params.model.clone(),
             label: crate::report::data::label(c),
             x: x as f64,
             median: c.summary.makespan.median,
-            ideal: c.ideal_s.unwrap_or(f64::NAN),
-            efficiency: c.summary.efficiency.unwrap_or(f64::NAN),
+            ci: Interval::of(c),
+            ideal: c.ideal_s,
+            efficiency: c.summary.efficiency,
+            library: c.params.client.as_deref() == Some(LIBRARY),
+            flags: Flags::of(c),
         }
     }
 }
@@ -40,17 +66,38 @@ pub struct Panel {
     pub points: Vec<Point>,
 }
 
-pub const IDEAL: &str = "ideal (dashed; one line per distinct bound)";
+pub const IDEAL: &str = "ideal (dashed grey; one line per distinct bound)";
+pub const LIBRARY_LINE: &str =
+    "short dashes, hollow points (a little to the right): library client (ureq / reqwest)";
 
 impl Panel {
+    /// One line per model and client: the direct client's solid, the library's dashed.
     pub fn series(&self) -> Vec<Series> {
-        by_model(self.points.iter().map(|p| (p.model.clone(), p.x, p.median)))
+        let line = |library: bool| {
+            by_model(
+                self.points
+                    .iter()
+                    .filter(move |p| p.library == library)
+                    .map(|p| (p.model.clone(), p.drawn_x(), p.median)),
+            )
+            .into_iter()
+            .map(move |s| Series {
+                dashed: library,
+                ..s
+            })
+        };
+        line(false).chain(line(true)).collect()
     }
 
-    /// Each model's ideal curve, drawn once when several models share it.
+    /// Each model's ideal curve, drawn once when several models share it; cases without an ideal
+    /// leave it out.
     pub fn ideals(&self) -> Vec<Vec<(f64, f64)>> {
         let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
-        for s in by_model(self.points.iter().map(|p| (p.model.clone(), p.x, p.ideal))) {
+        let known = self
+            .points
+            .iter()
+            .filter_map(|p| p.ideal.map(|i| (p.model.clone(), p.x, i)));
+        for s in by_model(known) {
             if !out.contains(&s.points) {
                 out.push(s.points);
             }
@@ -66,7 +113,8 @@ impl Panel {
     }
 }
 
-/// The legend of a sweep chart: every model in any panel, then the ideal.
+/// The legend of a sweep chart: every model in any panel, the library line and the whisker when
+/// drawn, the ideal, and the marks when some point carries one.
 pub fn legend(panels: &[Panel]) -> Vec<Entry> {
     let mut seen: Vec<Entry> = Vec::new();
     for p in panels {
@@ -76,8 +124,37 @@ pub fn legend(panels: &[Panel]) -> Vec<Entry> {
             }
         }
     }
+    let points = || panels.iter().flat_map(|p| &p.points);
+    if points().any(|p| p.library) {
+        seen.push((Mark::Dashed(style::TEXT), LIBRARY_LINE.to_string()));
+    }
+    if let Some(w) = interval::whisker_legend(points().filter_map(|p| p.ci)) {
+        seen.push((Mark::Tick(style::TEXT), w));
+    }
     seen.push((Mark::Dashed(style::IDEAL), IDEAL.to_string()));
+    let flags: Vec<&Flags> = points().map(|p| &p.flags).collect();
+    if let Some(l) = flags::legend(&flags) {
+        seen.push((Mark::Tick(style::TEXT), l));
+    }
     seen
+}
+
+/// Caption lines: the points drawn without an ideal, and why.
+pub fn notes(panels: &[Panel]) -> Vec<String> {
+    let missing: Vec<String> = panels
+        .iter()
+        .flat_map(|p| &p.points)
+        .filter(|p| p.ideal.is_none())
+        .map(|p| p.flags.label(&p.label))
+        .collect();
+    match missing.is_empty() {
+        true => Vec::new(),
+        false => vec![format!(
+            "No ideal is known for {}, so none is drawn for it (an external server of unknown \
+             workers or delay).",
+            missing.join(", ")
+        )],
+    }
 }
 
 /// Draw one panel, log-log: makespans span orders of magnitude across a sweep.
@@ -87,8 +164,14 @@ pub fn draw_panel<DB: DrawingBackend>(
     x_desc: &str,
 ) -> DrawResult<(), DB> {
     let xs = panel.xs();
-    let x_range = super::log_range(xs.iter().copied());
-    let ys = panel.points.iter().flat_map(|p| [p.median, p.ideal]);
+    let dodged = panel.points.iter().map(|p| p.drawn_x());
+    let x_range = super::log_range(xs.iter().copied().chain(dodged));
+    let ys = panel.points.iter().flat_map(|p| {
+        let ci = p.ci.map_or([None, None], |i| [Some(i.low), Some(i.high)]);
+        [Some(p.median), p.ideal, ci[0], ci[1]]
+            .into_iter()
+            .flatten()
+    });
     let caption = (panel.title.as_str(), font(style::SUBTITLE_SIZE + 2));
     let mut builder = ChartBuilder::on(area);
     builder
@@ -112,7 +195,23 @@ pub fn draw_panel<DB: DrawingBackend>(
         .axis_desc_style(font(style::AXIS_DESC_SIZE))
         .draw()?;
     for ideal in panel.ideals() {
-        dashed(&mut chart, &ideal, style::IDEAL)?;
+        match ideal.as_slice() {
+            // One swept value: a short level mark, since a line through one point draws nothing.
+            [(x, y)] => dashed(&mut chart, &[(x / 1.15, *y), (x * 1.15, *y)], style::IDEAL)?,
+            _ => dashed(&mut chart, &ideal, style::IDEAL)?,
+        }
     }
-    model_lines(&mut chart, &panel.series())
+    for p in &panel.points {
+        if let Some(i) = p.ci {
+            whisker(&mut chart, &p.model, p.drawn_x(), (i.low, i.high))?;
+        }
+    }
+    model_lines(&mut chart, &panel.series())?;
+    for p in &panel.points {
+        let mark = p.flags.mark();
+        if !mark.is_empty() && p.median > 0.0 {
+            point_note(&mut chart, &p.model, (p.drawn_x(), p.median), mark.trim())?;
+        }
+    }
+    Ok(())
 }

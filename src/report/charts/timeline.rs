@@ -5,6 +5,7 @@
 
 use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
 use crate::report::data::{self, ReportData};
+use crate::report::flags::{self, Flags};
 use crate::report::style::{self, MARGIN, PANEL_COLUMNS, PANEL_HEIGHT, TICK_SIZE};
 use crate::report::{fmt, takeaway};
 use plotters::coord::Shift;
@@ -26,6 +27,7 @@ pub struct Lane {
     pub waiting_peak: usize,
     /// Time × requests spent waiting for a worker, task-seconds.
     pub waiting_task_s: f64,
+    pub flags: Flags,
 }
 
 impl Lane {
@@ -69,6 +71,7 @@ impl Lane {
             peak,
             waiting_peak,
             waiting_task_s,
+            flags: Flags::default(),
         }
     }
 
@@ -100,8 +103,9 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
         .filter_map(|c| {
             let timeline = data::typical_sample(c)?.timeline.as_ref()?;
             let workers = data::server_workers(c).flatten();
-            (!timeline.is_empty()).then(|| {
-                Lane::from_timeline(data::label(c), c.params.model.clone(), workers, timeline)
+            (!timeline.is_empty()).then(|| Lane {
+                flags: Flags::of(c),
+                ..Lane::from_timeline(data::label(c), c.params.model.clone(), workers, timeline)
             })
         })
         .collect();
@@ -109,11 +113,16 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
 }
 
 impl TimelineChart {
-    fn legend() -> Vec<super::Entry> {
-        vec![
+    fn legend(&self) -> Vec<super::Entry> {
+        let mut l = vec![
             (Mark::Line(style::TEXT), CLIENT.to_string()),
             (Mark::Bar(style::SERVER_AREA), SERVER.to_string()),
-        ]
+        ];
+        let flags: Vec<&Flags> = self.lanes.iter().map(|l| &l.flags).collect();
+        if let Some(f) = flags::legend(&flags) {
+            l.push((Mark::Tick(style::TEXT), f));
+        }
+        l
     }
 
     fn rows(&self) -> usize {
@@ -132,13 +141,13 @@ impl Plot for TimelineChart {
                 workers. Line above the area: requests waiting in the server's listen backlog. Line \
                 below W: the client left workers idle.",
             takeaway: takeaway::timeline(&self.lanes),
-            series: Self::legend().into_iter().map(|e| e.1).collect(),
+            series: self.legend().into_iter().map(|e| e.1).collect(),
             size: (style::WIDTH, 90 + self.rows() as u32 * PANEL_HEIGHT),
         }
     }
 
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
-        let area = frame(root, &Plot::info(self).title, &Self::legend())?;
+        let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let x_max = self.lanes.iter().map(|l| l.makespan).fold(0.0, f64::max) * 1.05;
         let y_max = self.lanes.iter().map(|l| l.peak).max().unwrap_or(1) as f64 + 1.0;
         let panels = area.split_evenly((self.rows(), PANEL_COLUMNS));
@@ -147,7 +156,10 @@ impl Plot for TimelineChart {
                 .workers
                 .map_or("unbounded server".to_string(), |w| format!("W = {w}"));
             let mut chart = ChartBuilder::on(panel)
-                .caption(format!("{} ({w})", lane.label), font(style::SUBTITLE_SIZE))
+                .caption(
+                    format!("{} ({w})", lane.flags.label(&lane.label)),
+                    font(style::SUBTITLE_SIZE),
+                )
                 .margin(MARGIN / 2)
                 .x_label_area_size(28)
                 .y_label_area_size(34)

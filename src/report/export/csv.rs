@@ -2,7 +2,7 @@
 //! spreadsheets and scripts; fields are quoted per RFC 4180 when they need it.
 
 use super::{Exporter, Rendered};
-use crate::report::data;
+use crate::report::{data, per_task};
 use crate::results::CaseResult;
 
 pub struct Csv;
@@ -33,9 +33,11 @@ const COLUMNS: &[Column] = &[
     ("cpu_iters", |c| opt(c.params.cpu_iters)),
     ("path", |c| opt(c.params.path.clone())),
     ("keep_alive", |c| c.params.keep_alive.to_string()),
+    ("client", |c| opt(c.params.client.clone())),
     ("samples", |c| c.samples.len().to_string()),
     ("warmup", |c| c.warmup.to_string()),
     ("t1_s", |c| opt(c.t1_s)),
+    ("scaling", |c| opt(c.scaling)),
     ("ideal_s", |c| {
         c.ideal_s.map_or(String::new(), |v| v.to_string())
     }),
@@ -65,17 +67,19 @@ const COLUMNS: &[Column] = &[
     ("task_p99_s", |c| c.summary.task_p99_s.to_string()),
     ("cpu_s", |c| c.summary.cpu_s.to_string()),
     ("max_rss_kib", |c| c.summary.max_rss_kib.to_string()),
-    ("total_rss_kib", |c| data::total_rss_kib(c).to_string()),
-    ("rss_per_task_kib", |c| {
-        data::rss_per_task_kib(c).to_string()
-    }),
+    ("peak_rss_kib", |c| data::peak_rss_kib(c).to_string()),
     ("threads_peak", |c| c.summary.threads_peak.to_string()),
     ("ctx_switches", |c| c.summary.ctx_switches.to_string()),
     ("server_max_in_flight", |c| {
         opt(c.summary.server_max_in_flight)
     }),
     ("failures", |c| c.summary.failures.to_string()),
+    // Reasons joined by "; ": one field, however many there are.
+    ("unstable", |c| c.summary.unstable.join("; ")),
 ];
+
+/// Columns that need the case's group: memory per task is measured from the same model's base case.
+const PER_TASK_COLUMNS: [&str; 2] = ["rss_per_task_kib", "rss_per_task_basis"];
 
 /// A field as RFC 4180 wants it: quoted, quotes doubled, when it holds a separator, quote or break.
 pub fn field(s: &str) -> String {
@@ -93,9 +97,25 @@ impl Exporter for Csv {
 
     fn render(&self, r: &Rendered) -> String {
         let line = |cells: Vec<String>| cells.join(",") + "\n";
-        let mut out = line(COLUMNS.iter().map(|(h, _)| h.to_string()).collect());
+        let header = COLUMNS.iter().map(|(h, _)| h.to_string());
+        let mut out = line(header.chain(PER_TASK_COLUMNS.map(String::from)).collect());
+        let costs: Vec<(&str, Vec<per_task::ModelCost>)> = r
+            .data
+            .groups()
+            .into_iter()
+            .map(|g| (g, per_task::costs(&r.data.group(g))))
+            .collect();
         for c in &r.data.cases {
-            out += &line(COLUMNS.iter().map(|(_, f)| field(&f(c))).collect());
+            let mut cells: Vec<String> = COLUMNS.iter().map(|(_, f)| field(&f(c))).collect();
+            // Only the memory group measures memory against a base case; elsewhere the columns
+            // stay empty rather than hold a figure nobody designed the cases for.
+            let figure = costs
+                .iter()
+                .filter(|(g, _)| *g == c.group && c.group == "memory")
+                .find_map(|(_, m)| per_task::of_case(m, &c.id));
+            cells.push(figure.map_or(String::new(), |f| f.kib.to_string()));
+            cells.push(figure.map_or(String::new(), |f| field(&f.basis.describe())));
+            out += &line(cells);
         }
         out
     }

@@ -1,10 +1,12 @@
 //! index.html: the whole report in one self-contained page — machine summary, how to read it, each
-//! chart inline as SVG with its takeaway, then the tables. No scripts, no network, no external files
+//! chart inline as SVG with its takeaway and caption notes, the machine noise, then the tables with
+//! their footnotes. No scripts, no network, no external files
 //! needed to read it. Every string from a result file is escaped. The markup is well-formed XML, so a
 //! test (or any XML tool) can parse it.
 
 use super::{chart_file, machine_summary, Exporter, Rendered, HOW_TO_READ};
-use crate::report::table::Table;
+use crate::report::noise;
+use crate::report::table::{Section, Table};
 
 pub struct Html;
 
@@ -39,7 +41,8 @@ table.machine td { text-align: left; }
 figure { margin: 0; }
 figure svg { max-width: 100%; height: auto; display: block; }
 .takeaway { font-weight: bold; font-size: 1.05em; }
-.how, .note, .files { color: #555; font-size: 0.9em; }
+.how, .note, .files, .notes { color: #555; font-size: 0.9em; }
+ul.notes { margin: 0.3em 0; padding-left: 1.4em; }
 code { font-size: 0.95em; }
 ";
 
@@ -66,6 +69,55 @@ pub(crate) fn table(t: &Table) -> String {
     }
     out += "</tbody></table></div>\n";
     out
+}
+
+/// Lines as a list, or nothing when there are none.
+fn notes(lines: &[String]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let items: String = lines
+        .iter()
+        .map(|l| format!("<li>{}</li>\n", escape(l)))
+        .collect();
+    format!("<ul class=\"notes\">\n{items}</ul>\n")
+}
+
+/// A group's section: its table, what the figures mean, why a case is flagged, further tables.
+fn section(s: &Section) -> String {
+    let t = &s.table;
+    let mut out = format!(
+        "<section id=\"{}\">\n<h3>{}</h3>\n{}<p class=\"note\">{}</p>\n{}",
+        anchor("table", &t.group),
+        escape(&t.group),
+        table(t),
+        escape(&t.note),
+        notes(&s.footnotes)
+    );
+    for more in &s.more {
+        out += &format!(
+            "<h4 id=\"{}\">{}</h4>\n{}<p class=\"note\">{}</p>\n",
+            anchor("table", &more.group),
+            escape(&more.group),
+            table(more),
+            escape(&more.note)
+        );
+    }
+    out + "</section>\n"
+}
+
+/// The machine noise section: a row per group, then how each run ordered its repetitions.
+fn noise_section(r: &Rendered) -> String {
+    if r.noise.is_empty() {
+        return String::new();
+    }
+    let t = noise::table(&r.noise);
+    format!(
+        "<section id=\"noise\">\n<h2>Machine noise</h2>\n{}<p class=\"note\">{}</p>\n{}</section>\n",
+        table(&t),
+        escape(&t.note),
+        notes(&noise::runs(r.data))
+    )
 }
 
 /// The opening of every concbench page up to its `<h1>`: one skeleton and one style sheet for the
@@ -116,11 +168,14 @@ impl Exporter for Html {
                 )
             })
             .collect();
-        links.extend(r.tables.iter().map(|t| {
+        if !r.noise.is_empty() {
+            links.push("<a href=\"#noise\">machine noise</a>".into());
+        }
+        links.extend(r.tables.iter().map(|s| {
             format!(
                 "<a href=\"#{}\">{} table</a>",
-                anchor("table", &t.group),
-                escape(&t.group)
+                anchor("table", &s.table.group),
+                escape(&s.table.group)
             )
         }));
         if r.machines_page {
@@ -134,26 +189,22 @@ impl Exporter for Html {
         for c in &r.charts {
             out += &format!(
                 "<section id=\"{}\">\n<h2>{}</h2>\n<figure>\n{}\n<figcaption class=\"takeaway\">{}\
-                 </figcaption>\n</figure>\n<p class=\"how\">{}</p>\n<p class=\"files\">As files: \
+                 </figcaption>\n</figure>\n{}<p class=\"how\">{}</p>\n<p class=\"files\">As files: \
                  <a href=\"{}\">SVG</a> · <a href=\"{}\">PNG</a></p>\n</section>\n",
                 anchor("chart", c.info.stem),
                 escape(&c.info.title),
                 inline_svg(&c.svg).trim_end(),
                 escape(&c.info.takeaway),
+                notes(&c.notes),
                 escape(c.info.how_to_read),
                 chart_file(c.info.stem, "svg"),
                 chart_file(c.info.stem, "png"),
             );
         }
+        out += &noise_section(r);
         out += "<h2>Tables</h2>\n";
-        for t in &r.tables {
-            out += &format!(
-                "<section id=\"{}\">\n<h3>{}</h3>\n{}<p class=\"note\">{}</p>\n</section>\n",
-                anchor("table", &t.group),
-                escape(&t.group),
-                table(t),
-                escape(&t.note)
-            );
+        for s in &r.tables {
+            out += &section(s);
         }
         out += "<p class=\"files\">Also in this directory: <a href=\"report.md\">report.md</a> · \
                 <a href=\"results.csv\">results.csv</a></p>\n</body>\n</html>\n";

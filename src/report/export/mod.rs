@@ -11,12 +11,15 @@ pub use self::markdown::Markdown;
 
 use super::charts::ChartInfo;
 use super::data::ReportData;
-use super::table::Table;
+use super::noise::GroupNoise;
+use super::table::Section;
 
 /// A chart as the exporters see it: what it says, and its SVG for inlining.
 #[derive(Debug, Clone)]
 pub struct RenderedChart {
     pub info: ChartInfo,
+    /// Caption lines that depend on the data, under the takeaway.
+    pub notes: Vec<String>,
     pub svg: String,
 }
 
@@ -24,7 +27,9 @@ pub struct RenderedChart {
 pub struct Rendered<'a> {
     pub data: &'a ReportData,
     pub charts: Vec<RenderedChart>,
-    pub tables: Vec<Table>,
+    pub tables: Vec<Section>,
+    /// The machine noise per suite group.
+    pub noise: Vec<GroupNoise>,
     /// machines.html was written beside the report (the store holds several machines).
     pub machines_page: bool,
 }
@@ -49,10 +54,15 @@ pub fn chart_file(stem: &str, ext: &str) -> String {
 pub const HOW_TO_READ: &str = "Every case is a workload run by one concurrency model with N tasks \
     (and a bound k where the model takes one) against a slow test server with W sync workers. Each \
     repetition runs in a fresh process; the figures are medians over repetitions. The ideal is the \
-    makespan physics allows for that case — ⌈N / min(k, W)⌉ × delay for I/O, N × t₁ / min(k, cores) \
-    for CPU work — and efficiency is ideal ÷ measured: 100 % means the model wasted nothing. The \
-    bottleneck says what bounds the ideal: the server (W < k), the client (k < W), both (balanced) \
-    or the CPU.";
+    makespan physics allows for that case — ⌈N / min(k, W)⌉ × delay for I/O, N × t₁ / (min(k, cores) \
+    × s) for CPU work, t₁ the median time of one task alone and s the machine's measured parallel \
+    scaling — and efficiency is ideal ÷ measured: 100 % means the model wasted nothing. A case whose \
+    tasks failed gets no efficiency, and one without a known ideal neither. The bottleneck says what \
+    bounds the ideal: the server (W < k), the client (k < W), both (balanced) or the CPU. n is the \
+    number of samples; a whisker or bracket is the interval of the median, with the coverage those \
+    samples give. ! marks an unstable case (its samples disagree, or the machine was busy; the \
+    reasons are listed under its table), and the Machine noise section says what else the machine \
+    was doing.";
 
 /// Facts about the machine and the files, as (name, value) pairs: the summary every format shows.
 pub fn machine_summary(data: &ReportData) -> Vec<(&'static str, String)> {
