@@ -47,6 +47,21 @@ pub fn read_capped(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A figure as a reader types it: plain when of everyday size, `1e308` otherwise.
+fn show(v: f64) -> String {
+    if v == 0.0 || (1e-3..1e6).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The range a measured duration can take, seconds; the loader refuses figures outside it.
+pub const MIN_DURATION_S: f64 = 1e-9;
+pub const MAX_DURATION_S: f64 = 1e9;
+/// The largest peak RSS the loader accepts, KiB (a pebibyte).
+pub const MAX_RSS_KIB: u64 = 1 << 40;
+
 /// Bumped whenever a field changes meaning or a required field is added. Version 2: the direct client
 /// (io cases of version 1 used the libraries), interleaved order, noise, optional ideals.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -370,19 +385,23 @@ impl ResultFile {
     }
 
     /// Figures no run can produce are refused with the field that holds them, so a hand-edited or
-    /// corrupted file never renders as real ("-3.000 s against an ideal of -1.000 s").
+    /// corrupted file never renders as real ("-3.000 s against an ideal of -1.000 s"), and no chart is
+    /// asked to draw a makespan of 10³⁰⁸ s. A measured duration lies between a nanosecond and 10⁹ s
+    /// (31 years); a peak RSS below a pebibyte.
     fn check(&self) -> anyhow::Result<()> {
         let positive = |v: f64, field: &str| -> anyhow::Result<()> {
             anyhow::ensure!(
-                v.is_finite() && v > 0.0,
-                "{field} is {v}: a duration must be above zero"
+                v.is_finite() && (MIN_DURATION_S..=MAX_DURATION_S).contains(&v),
+                "{field} is {}: a measured duration lies between 1 ns and 10⁹ s",
+                show(v)
             );
             Ok(())
         };
         let non_negative = |v: f64, field: &str| -> anyhow::Result<()> {
             anyhow::ensure!(
-                v.is_finite() && v >= 0.0,
-                "{field} is {v}: a duration cannot be negative"
+                v.is_finite() && (0.0..=MAX_DURATION_S).contains(&v),
+                "{field} is {}: a duration lies between 0 and 10⁹ s",
+                show(v)
             );
             Ok(())
         };
@@ -400,6 +419,12 @@ impl ResultFile {
                 non_negative(s.setup_s, &at("setup_s"))?;
                 non_negative(s.user_s, &at("user_s"))?;
                 non_negative(s.sys_s, &at("sys_s"))?;
+                anyhow::ensure!(
+                    s.max_rss_kib <= MAX_RSS_KIB,
+                    "{} is {}: more than a pebibyte",
+                    at("max_rss_kib"),
+                    s.max_rss_kib
+                );
                 for (name, p) in [
                     ("task_latency", Some(s.task_latency)),
                     ("service_latency", s.service_latency),

@@ -334,5 +334,79 @@ fn compare_markdown_escapes_what_a_result_file_says() {
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(md.contains("&lt;script&gt;"), "{md}");
     assert!(!md.contains("<script>") && !md.contains("<b>"), "{md}");
-    assert!(!md.lines().any(|l| l.trim_start().starts_with("# heading")), "{md}");
+    assert!(
+        !md.lines().any(|l| l.trim_start().starts_with("# heading")),
+        "{md}"
+    );
+}
+
+/// Every figure of a real file replaced by a huge finite number: still a valid file.
+fn absurd_file(dir: &Path, value: f64) -> PathBuf {
+    let good = std::fs::read_to_string("tests/fixtures/v2.json").unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let big = serde_json::json!(value);
+    for case in doc["cases"].as_array_mut().unwrap() {
+        for s in case["samples"].as_array_mut().unwrap() {
+            s["makespan_s"] = big.clone();
+            for q in ["p50", "p90", "p99", "max"] {
+                s["task_latency"][q] = big.clone();
+            }
+            if let Some(tl) = s["timeline"].as_array_mut() {
+                for pair in tl {
+                    pair[1] = big.clone();
+                }
+            }
+            s["max_rss_kib"] = serde_json::json!(concbench::results::MAX_RSS_KIB);
+        }
+        for f in ["median", "min", "max", "ci_low", "ci_high"] {
+            case["summary"]["makespan"][f] = big.clone();
+        }
+        case["summary"]["task_p99_s"] = big.clone();
+    }
+    let path = dir.join(format!("absurd-{value:e}.json"));
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn every_chart_finishes_on_the_most_extreme_figures_a_file_may_hold() {
+    let dir = tmp("absurd");
+    let (min, max) = (
+        concbench::results::MIN_DURATION_S,
+        concbench::results::MAX_DURATION_S,
+    );
+    for value in [max, min] {
+        let file = absurd_file(&dir, value);
+        let t = Instant::now();
+        let out_dir = dir.join(format!("report-{value:e}"));
+        let (out, _) = concbench(&[
+            "report",
+            file.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let html = dir.join(format!("compare-{value:e}"));
+        let (out, _) = concbench(&[
+            "compare",
+            "tests/fixtures/v2.json",
+            file.to_str().unwrap(),
+            "--html",
+            html.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let took = t.elapsed();
+        // About a second in release; the debug build this test runs draws several times slower.
+        assert!(took < Duration::from_secs(10), "{value}: {took:?}");
+        assert!(out_dir.join("index.html").exists() && html.join("index.html").exists());
+    }
+    // Beyond them: refused at once, naming the field, never a chart that does not finish.
+    let file = absurd_file(&dir, 1e308);
+    let (out, took) = concbench(&[
+        "compare",
+        file.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--html",
+    ]);
+    refused(&out, took, "makespan_s is 1e308");
 }

@@ -8,19 +8,25 @@
 //! ideal is measured under the same drift as the cases it judges, and sharpens as the rounds go.
 
 use super::case::{run_isolated, CaseOutput, CaseSpec};
+use crate::measure::noise::Snapshot;
+use crate::measure::rusage::Usage;
 use crate::model::ModelKind;
 use crate::plan::Calibration;
+use crate::results::{Noise, Sample};
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(120);
 /// Tasks per probe process: enough for a median, few enough to stay cheap for long tasks.
 const MAX_TASKS: usize = 12;
 
-/// The task times probes measured so far for one task size.
+/// The task times probes measured so far for one task size, and how busy the machine was meanwhile.
 #[derive(Debug, Clone, Default)]
 pub struct Probes {
     alone: Vec<f64>,
     together: Vec<f64>,
+    /// What the rest of the machine did during each probe: a calibration taken on a busy machine
+    /// makes every ideal built on it suspect, so the cases it serves say so.
+    noise: Vec<Noise>,
 }
 
 impl Probes {
@@ -37,9 +43,13 @@ impl Probes {
             limit: 1,
             ..spec.clone()
         };
-        self.alone
-            .extend(task_times(&run_isolated(exe, &probe, DEADLINE)?.0));
+        let before = Snapshot::take(None);
+        let (out, usage) = run_isolated(exe, &probe, DEADLINE)?;
+        self.noise
+            .push(before.until(&Snapshot::take(None), cpu_s(&usage)));
+        self.alone.extend(task_times(&out));
         if cores > 1 {
+            let before = Snapshot::take(None);
             let runs = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..cores)
                     .map(|_| s.spawn(|| run_isolated(exe, &probe, DEADLINE)))
@@ -49,10 +59,29 @@ impl Probes {
                     .map(|h| h.join().expect("a probe thread does not panic"))
                     .collect::<anyhow::Result<Vec<_>>>()
             })?;
+            let probes_cpu = runs.iter().map(|(_, u)| cpu_s(u)).sum();
+            self.noise
+                .push(before.until(&Snapshot::take(None), probes_cpu));
             self.together
                 .extend(runs.iter().flat_map(|(out, _)| task_times(out)));
         }
         Ok(())
+    }
+
+    /// Why the ideals of this task size are suspect (the machine was busy while they were measured).
+    pub fn unstable(&self) -> Vec<String> {
+        let samples: Vec<Sample> = self
+            .noise
+            .iter()
+            .map(|&n| Sample {
+                noise: Some(n),
+                ..Sample::default()
+            })
+            .collect();
+        super::stability::busy(&samples)
+            .into_iter()
+            .map(|why| format!("calibration: {why}"))
+            .collect()
     }
 
     /// t₁ and s from every probe so far; None before the first.
@@ -66,6 +95,10 @@ impl Probes {
         (t1.is_finite() && t1 > 0.0 && scaling.is_finite() && scaling > 0.0)
             .then_some(Calibration { t1, scaling })
     }
+}
+
+fn cpu_s(u: &Usage) -> f64 {
+    (u.user + u.sys).as_secs_f64()
 }
 
 fn task_times(out: &CaseOutput) -> Vec<f64> {
@@ -85,6 +118,7 @@ mod tests {
         let p = Probes {
             alone: vec![0.010, 0.030, 0.011, 0.012, 0.009],
             together: vec![0.016, 0.013, 0.015, 0.014],
+            noise: Vec::new(),
         };
         let c = p.calibration().unwrap();
         assert_eq!(c.t1, 0.011);
@@ -94,6 +128,7 @@ mod tests {
         let fast = Probes {
             alone: vec![0.02],
             together: vec![0.01],
+            noise: Vec::new(),
         };
         assert_eq!(fast.calibration().unwrap().scaling, 1.0);
     }

@@ -316,8 +316,12 @@ impl Runner<'_> {
     }
 
     fn calibration(&self, case: &Case) -> Option<crate::plan::Calibration> {
+        self.probes_of(case)?.calibration()
+    }
+
+    fn probes_of(&self, case: &Case) -> Option<&calibrate::Probes> {
         (case.workload == WorkloadKind::Cpu)
-            .then(|| self.probes.get(&case.cpu_iters)?.calibration())
+            .then(|| self.probes.get(&case.cpu_iters))
             .flatten()
     }
 
@@ -448,6 +452,11 @@ impl Runner<'_> {
                 let state = state.as_ref().filter(|s| !s.samples.is_empty())?;
                 let calibration = self.calibration(case);
                 let ideal = case.ideal(self.cores, calibration);
+                let mut summary = summarise(&state.samples, ideal, case.bottleneck(self.cores));
+                // An ideal measured on a busy machine is as suspect as a busy sample.
+                if let Some(probes) = self.probes_of(case) {
+                    summary.unstable.extend(probes.unstable());
+                }
                 Some(CaseResult {
                     id: case.id(),
                     group: case.group.clone(),
@@ -461,7 +470,7 @@ impl Runner<'_> {
                     t1_s: calibration.map(|c| c.t1),
                     scaling: calibration.map(|c| c.scaling),
                     ideal_s: ideal,
-                    summary: summarise(&state.samples, ideal, case.bottleneck(self.cores)),
+                    summary,
                     samples: state.samples.clone(),
                 })
             })

@@ -63,7 +63,7 @@ pub fn dispersion(xs: &[f64]) -> Vec<String> {
 }
 
 /// Other processes and steal, as shares of the machine's CPU time over every sample.
-fn busy(samples: &[Sample]) -> Vec<String> {
+pub fn busy(samples: &[Sample]) -> Vec<String> {
     let noise: Vec<_> = samples.iter().filter_map(|s| s.noise).collect();
     let wall: f64 = noise.iter().map(|n| n.wall_s).sum();
     let capacity: f64 = noise.iter().map(|n| n.wall_s * n.cpus.max(1) as f64).sum();

@@ -237,13 +237,13 @@ impl Plot for CpuChart {
         ks.sort_by(f64::total_cmp);
         ks.dedup();
         let x_range = super::log_range(ks.iter().copied());
-        let top = self
-            .points
-            .iter()
-            .flat_map(|p| [p.speedup, p.ci.map_or(0.0, |i| i.high)])
-            .filter(|v| v.is_finite())
-            .fold(self.cores as f64, f64::max)
-            * 1.4;
+        let top = super::linear_top(
+            self.points
+                .iter()
+                .flat_map(|p| [p.speedup, p.ci.map_or(0.0, |i| i.high)]),
+            self.cores as f64,
+            1.4,
+        );
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)
             .x_label_area_size(X_LABEL_AREA)

@@ -79,12 +79,7 @@ impl Plot for LatencyChart {
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let n = self.rows.len();
-        let x_max = self
-            .rows
-            .iter()
-            .flat_map(|r| r.values)
-            .fold(0.0f64, f64::max)
-            * 1.08;
+        let x_max = super::linear_top(self.rows.iter().flat_map(|r| r.values), 0.0, 1.08);
         let labels: Vec<String> = self.rows.iter().map(|r| r.flags.label(&r.label)).collect();
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)

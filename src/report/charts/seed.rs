@@ -139,7 +139,7 @@ impl Plot for SeedChart {
                     b.talk.map_or(0.0, |t| t.seconds),
                 ]
             })
-            .filter(|v| v.is_finite())
+            .filter_map(super::on_axis)
             .fold(0.0f64, f64::max)
             .max(1e-3);
         // Room on the right for the value labels.

@@ -148,7 +148,7 @@ impl Plot for TimelineChart {
 
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
-        let x_max = self.lanes.iter().map(|l| l.makespan).fold(0.0, f64::max) * 1.05;
+        let x_max = super::linear_top(self.lanes.iter().map(|l| l.makespan), 0.0, 1.05);
         let y_max = self.lanes.iter().map(|l| l.peak).max().unwrap_or(1) as f64 + 1.0;
         let panels = area.split_evenly((self.rows(), PANEL_COLUMNS));
         for (lane, panel) in self.lanes.iter().zip(panels.iter()) {
