@@ -3,6 +3,7 @@
 //! CLI → plan → run (isolated processes) → result file → report / compare.
 
 pub mod cli;
+pub mod client;
 pub mod compare;
 pub mod criterion;
 pub mod measure;
