@@ -209,6 +209,7 @@ impl Case {
                 url: format!("{url}{}", self.path),
                 keep_alive: self.keep_alive,
                 timeout: self.timeout,
+                client: Default::default(),
             },
         }
     }

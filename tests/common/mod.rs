@@ -68,6 +68,7 @@ pub fn spec(kind: WorkloadKind, url: &str) -> WorkloadSpec {
             url: format!("{url}/"),
             keep_alive: false,
             timeout: Duration::from_secs(10),
+            client: Default::default(),
         },
     }
 }
