@@ -1,8 +1,25 @@
-//! How io requests are made (placeholder on main until the direct client lands).
+//! Clients: how an `io` task makes its one GET. `direct` is the project's own small HTTP/1.1 client
+//! (blocking over std sockets, async over tokio sockets, the same buffers and the same parser), the
+//! default so that models differ only as models; `library` is ureq when blocking and reqwest when async,
+//! what a typical application adds on top. Both sit behind [`HttpClient`], and the URL is parsed into a
+//! [`Target`] once per case so that no request pays for parsing or name resolution.
 
+mod direct;
+mod library;
+mod response;
+
+pub use direct::Direct;
+pub use library::Library;
+pub use response::{BadResponse, Progress, Response, ResponseReader, MAX_HEAD};
+
+use crate::workload::{FailureKind, IoOptions};
+use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::pin::Pin;
 
-/// The HTTP client of io tasks.
+/// The clients by name, as the CLI and result files spell them.
 #[derive(
     Debug,
     Clone,
@@ -19,7 +36,7 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum ClientKind {
-    /// The project's own HTTP/1.1 client on httparse, the same for every model.
+    /// The project's own HTTP/1.1 client: the same code path for every model.
     #[default]
     Direct,
     /// ureq when blocking, reqwest when async.
@@ -27,10 +44,203 @@ pub enum ClientKind {
 }
 
 impl ClientKind {
+    pub const ALL: [ClientKind; 2] = [ClientKind::Direct, ClientKind::Library];
+
     pub fn name(self) -> &'static str {
         match self {
             ClientKind::Direct => "direct",
             ClientKind::Library => "library",
         }
+    }
+
+    pub fn about(self) -> &'static str {
+        match self {
+            ClientKind::Direct => {
+                "the project's own HTTP/1.1 client: std sockets when blocking, tokio sockets when \
+                 async, the same buffers and parser (models differ only as models)"
+            }
+            ClientKind::Library => {
+                "ureq when blocking, reqwest when async: what a typical application adds on top"
+            }
+        }
+    }
+}
+
+/// A boxed future of one GET, as [`HttpClient::get_async`] returns it.
+pub type GetFuture<'a> = Pin<Box<dyn Future<Output = Result<u64, FailureKind>> + Send + 'a>>;
+
+/// One way of making the GET of an `io` task. Both faces return the body's length on a 2xx answer whose
+/// body was read in full.
+pub trait HttpClient: Send + Sync {
+    /// One GET, blocking this thread.
+    fn get_blocking(&self) -> Result<u64, FailureKind>;
+    /// One GET as a future on the caller's tokio runtime.
+    fn get_async(&self) -> GetFuture<'_>;
+}
+
+/// Build the client `kind` for these options; this is case setup, timed apart from the makespan.
+pub fn build(kind: ClientKind, opts: &IoOptions) -> anyhow::Result<Box<dyn HttpClient>> {
+    Ok(match kind {
+        ClientKind::Direct => Box::new(Direct::new(opts)?),
+        ClientKind::Library => Box::new(Library::new(opts)?),
+    })
+}
+
+/// Where the direct client connects and what it sends, worked out once per case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The server's socket address, resolved at construction.
+    pub addr: SocketAddr,
+    /// The whole request, byte for byte, written with one call per request.
+    pub request: Box<[u8]>,
+}
+
+impl Target {
+    /// Parse `http://HOST[:PORT][/PATH]`. HOST is an IP literal or `localhost`: the harness only ever
+    /// targets loopback, and resolving a name per request would be measured as the model's cost.
+    pub fn parse(url: &str, keep_alive: bool) -> anyhow::Result<Target> {
+        let rest = url
+            .strip_prefix("http://")
+            .with_context(|| format!("{url:?}: the direct client speaks plain http:// only"))?;
+        // The fragment is never sent; the query is part of the request target.
+        let rest = rest.split('#').next().unwrap_or_default();
+        let split = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, path) = rest.split_at(split);
+        let path = match path.chars().next() {
+            None => "/".to_string(),
+            Some('?') => format!("/{path}"),
+            Some(_) => path.to_string(),
+        };
+        if path.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            bail!("{url:?}: the path has spaces or control characters; percent-encode them");
+        }
+        let addr = authority_addr(authority).with_context(|| format!("{url:?}"))?;
+        let connection = if keep_alive { "keep-alive" } else { "close" };
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: concbench\r\n\
+             Connection: {connection}\r\n\r\n"
+        );
+        Ok(Target {
+            addr,
+            request: request.into_bytes().into_boxed_slice(),
+        })
+    }
+}
+
+fn authority_addr(authority: &str) -> anyhow::Result<SocketAddr> {
+    if authority.contains('@') {
+        bail!("user info in the URL is not supported");
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (host, after) = v6
+            .split_once(']')
+            .context("an IPv6 host needs its closing ']'")?;
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':').context("expected ':PORT' after ']'")?),
+        };
+        (host, port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    // An empty port means the default (RFC 3986 §3.2.3).
+    let port = match port.filter(|p| !p.is_empty()) {
+        None => 80,
+        Some(p) => p
+            .parse::<u16>()
+            .with_context(|| format!("port {p:?} is not a number in 0..=65535"))?,
+    };
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    if host.eq_ignore_ascii_case("localhost") {
+        let addrs: Vec<SocketAddr> = ("localhost", port)
+            .to_socket_addrs()
+            .context("cannot resolve localhost")?
+            .collect();
+        // The slow server listens on 127.0.0.1; `localhost` may list ::1 first, which would refuse.
+        return Ok(addrs
+            .iter()
+            .find(|a| a.is_ipv4())
+            .or(addrs.first())
+            .copied()
+            .unwrap_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)));
+    }
+    bail!(
+        "host {host:?}: the direct client takes an IP address or localhost \
+         (use --client library for names)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(t: &Target) -> &str {
+        std::str::from_utf8(&t.request).unwrap()
+    }
+
+    #[test]
+    fn parses_ipv4_with_port_and_path() {
+        let t = Target::parse("http://127.0.0.1:8000/delay/5", false).unwrap();
+        assert_eq!(t.addr, "127.0.0.1:8000".parse().unwrap());
+        assert_eq!(
+            request(&t),
+            "GET /delay/5 HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUser-Agent: concbench\r\n\
+             Connection: close\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn keep_alive_asks_for_it() {
+        let t = Target::parse("http://127.0.0.1:1/", true).unwrap();
+        assert!(request(&t).contains("\r\nConnection: keep-alive\r\n"));
+    }
+
+    #[test]
+    fn empty_path_is_root_and_query_is_kept_and_fragment_dropped() {
+        let t = Target::parse("http://127.0.0.1:9", false).unwrap();
+        assert!(request(&t).starts_with("GET / HTTP/1.1\r\n"));
+        let t = Target::parse("http://127.0.0.1:9?a=1#frag", false).unwrap();
+        assert!(request(&t).starts_with("GET /?a=1 HTTP/1.1\r\n"));
+    }
+
+    #[test]
+    fn ipv6_localhost_and_default_port() {
+        let t = Target::parse("http://[::1]:8080/x", false).unwrap();
+        assert_eq!(t.addr, "[::1]:8080".parse().unwrap());
+        assert!(request(&t).contains("\r\nHost: [::1]:8080\r\n"));
+        let t = Target::parse("http://[::1]/", false).unwrap();
+        assert_eq!(t.addr.port(), 80);
+        let t = Target::parse("http://localhost:7/", false).unwrap();
+        assert!(t.addr.ip().is_loopback());
+        assert_eq!(t.addr.port(), 7);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_do_honestly() {
+        for url in [
+            "https://127.0.0.1/",
+            "http://example.com/",
+            "http://127.0.0.1:99999/",
+            "http://user@127.0.0.1/",
+            "http://[::1/",
+            "http://127.0.0.1/a b",
+        ] {
+            assert!(Target::parse(url, false).is_err(), "{url} was accepted");
+        }
+    }
+
+    #[test]
+    fn kind_names_round_trip_through_serde() {
+        for kind in ClientKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.name()));
+            assert_eq!(serde_json::from_str::<ClientKind>(&json).unwrap(), kind);
+        }
+        assert_eq!(ClientKind::default(), ClientKind::Direct);
     }
 }

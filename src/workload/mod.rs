@@ -53,7 +53,8 @@ impl WorkloadKind {
     pub fn about(self) -> &'static str {
         match self {
             WorkloadKind::Io => {
-                "one GET to the slow server (ureq when blocking, reqwest when async)"
+                "one GET to the slow server (the direct client by default; --client library: \
+                 ureq/reqwest)"
             }
             WorkloadKind::Sleep => "wait --delay with no network: the model's own overhead",
             WorkloadKind::Cpu => {

@@ -1,0 +1,265 @@
+//! The direct client: one GET over a plain TCP connection, as a blocking call (std sockets, with the
+//! time left before the request's deadline as socket timeouts: no helper thread, no resolver) and as a
+//! future (tokio sockets, the whole request under one `tokio::time::timeout`). Both faces write the
+//! same prebuilt request, read through the same 4 KiB buffer into the same [`ResponseReader`], and map
+//! failures the same way, so a difference between a blocking and an async model is the models'.
+//!
+//! One connection per request by default (`Connection: close`). With keep-alive each face keeps the
+//! connections the server left open in its own idle list; a request that fails on a reused connection
+//! before any response byte came (the server closed it while idle) goes again once on a fresh one.
+
+use super::response::{BadResponse, Progress, Response, ResponseReader};
+use super::{GetFuture, HttpClient, Target};
+use crate::workload::{FailureKind, IoOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Bytes read per read call, the same for both faces. The slow server's answer (about 150 bytes) fits
+/// in one read; a larger one only takes more reads.
+const READ_BUF: usize = 4096;
+
+pub struct Direct {
+    target: Target,
+    timeout: Duration,
+    keep_alive: bool,
+    idle_blocking: Mutex<Vec<TcpStream>>,
+    /// Idle async connections are kept as std sockets, deregistered from the runtime that used them:
+    /// a tokio socket is tied to its runtime's reactor, and criterion benches build a new runtime per
+    /// iteration, so a kept tokio socket could outlive the reactor that would wake it.
+    idle_async: Mutex<Vec<TcpStream>>,
+}
+
+/// A request that failed, and whether retrying it on a fresh connection is safe.
+struct Failed {
+    kind: FailureKind,
+    /// Some response byte had arrived: the server may have acted on the request.
+    answered: bool,
+}
+
+impl Failed {
+    fn before_answer(kind: FailureKind) -> Failed {
+        Failed {
+            kind,
+            answered: false,
+        }
+    }
+
+    /// A reused connection that broke before any answer was most likely closed by the server while
+    /// idle; a timeout is not retried because the deadline covers the whole request.
+    fn stale(&self) -> bool {
+        self.kind == FailureKind::Io && !self.answered
+    }
+}
+
+impl Direct {
+    pub fn new(opts: &IoOptions) -> anyhow::Result<Direct> {
+        Ok(Direct {
+            target: Target::parse(&opts.url, opts.keep_alive)?,
+            timeout: opts.timeout,
+            keep_alive: opts.keep_alive,
+            idle_blocking: Mutex::new(Vec::new()),
+            idle_async: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn take_idle(&self, idle: &Mutex<Vec<TcpStream>>) -> Option<TcpStream> {
+        if !self.keep_alive {
+            return None;
+        }
+        idle.lock().unwrap_or_else(|p| p.into_inner()).pop()
+    }
+
+    fn put_idle(&self, idle: &Mutex<Vec<TcpStream>>, stream: TcpStream) {
+        idle.lock().unwrap_or_else(|p| p.into_inner()).push(stream);
+    }
+
+    /// Whether the connection of a complete answer goes back to the idle list.
+    fn keep(&self, resp: &Response) -> bool {
+        self.keep_alive && !resp.close
+    }
+
+    fn get_blocking_inner(&self, deadline: Instant) -> Result<u64, FailureKind> {
+        let mut buf = [0u8; READ_BUF];
+        if let Some(stream) = self.take_idle(&self.idle_blocking) {
+            match self.exchange_blocking(stream, deadline, &mut buf) {
+                Err(f) if f.stale() => {}
+                done => return done.map_err(|f| f.kind),
+            }
+        }
+        let stream = connect_blocking(&self.target, deadline)?;
+        self.exchange_blocking(stream, deadline, &mut buf)
+            .map_err(|f| f.kind)
+    }
+
+    fn exchange_blocking(
+        &self,
+        mut stream: TcpStream,
+        deadline: Instant,
+        buf: &mut [u8; READ_BUF],
+    ) -> Result<u64, Failed> {
+        let left = remaining(deadline).map_err(Failed::before_answer)?;
+        // The socket timeouts bound each call, so each is set to what is left of the whole request.
+        stream
+            .set_write_timeout(Some(left))
+            .and_then(|()| stream.set_read_timeout(Some(left)))
+            .map_err(|e| Failed::before_answer(io_failure(&e, deadline)))?;
+        stream
+            .write_all(&self.target.request)
+            .map_err(|e| Failed::before_answer(io_failure(&e, deadline)))?;
+        let mut reader = ResponseReader::new();
+        let mut first = true;
+        loop {
+            if !first {
+                let left = remaining(deadline).map_err(|kind| failed(kind, &reader))?;
+                stream
+                    .set_read_timeout(Some(left))
+                    .map_err(|e| failed(io_failure(&e, deadline), &reader))?;
+            }
+            first = false;
+            let n = match stream.read(buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => return Err(failed(io_failure(&e, deadline), &reader)),
+            };
+            match step(&mut reader, &buf[..n]) {
+                Ok(Progress::NeedMore) => {}
+                Ok(Progress::Done(resp)) => {
+                    if self.keep(&resp) {
+                        self.put_idle(&self.idle_blocking, stream);
+                    }
+                    return outcome(&resp).map_err(|kind| failed(kind, &reader));
+                }
+                Err(bad) => return Err(failed(bad.into(), &reader)),
+            }
+        }
+    }
+
+    async fn get_async_inner(&self) -> Result<u64, FailureKind> {
+        let mut buf = [0u8; READ_BUF];
+        if let Some(stream) = self.take_idle(&self.idle_async) {
+            // Registering with this runtime fails only if there is none, which cannot be inside a
+            // tokio future; a socket that cannot be registered is dropped and a fresh one made.
+            if let Ok(stream) = tokio::net::TcpStream::from_std(stream) {
+                match self.exchange_async(stream, &mut buf).await {
+                    Err(f) if f.stale() => {}
+                    done => return done.map_err(|f| f.kind),
+                }
+            }
+        }
+        let stream = tokio::net::TcpStream::connect(self.target.addr)
+            .await
+            .map_err(|e| connect_failure(&e))?;
+        self.exchange_async(stream, &mut buf)
+            .await
+            .map_err(|f| f.kind)
+    }
+
+    async fn exchange_async(
+        &self,
+        mut stream: tokio::net::TcpStream,
+        buf: &mut [u8; READ_BUF],
+    ) -> Result<u64, Failed> {
+        // Timeouts come from the one `tokio::time::timeout` around the whole request, so an error here
+        // is never one.
+        stream
+            .write_all(&self.target.request)
+            .await
+            .map_err(|_| Failed::before_answer(FailureKind::Io))?;
+        let mut reader = ResponseReader::new();
+        loop {
+            let n = match stream.read(buf).await {
+                Ok(n) => n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(_) => return Err(failed(FailureKind::Io, &reader)),
+            };
+            match step(&mut reader, &buf[..n]) {
+                Ok(Progress::NeedMore) => {}
+                Ok(Progress::Done(resp)) => {
+                    if self.keep(&resp) {
+                        if let Ok(stream) = stream.into_std() {
+                            self.put_idle(&self.idle_async, stream);
+                        }
+                    }
+                    return outcome(&resp).map_err(|kind| failed(kind, &reader));
+                }
+                Err(bad) => return Err(failed(bad.into(), &reader)),
+            }
+        }
+    }
+}
+
+impl HttpClient for Direct {
+    fn get_blocking(&self) -> Result<u64, FailureKind> {
+        self.get_blocking_inner(Instant::now() + self.timeout)
+    }
+
+    fn get_async(&self) -> GetFuture<'_> {
+        Box::pin(async move {
+            tokio::time::timeout(self.timeout, self.get_async_inner())
+                .await
+                .unwrap_or(Err(FailureKind::Timeout))
+        })
+    }
+}
+
+/// One read's worth of bytes into the reader; an empty read is the end of the connection.
+fn step(reader: &mut ResponseReader, bytes: &[u8]) -> Result<Progress, BadResponse> {
+    if bytes.is_empty() {
+        reader.eof().map(Progress::Done)
+    } else {
+        reader.feed(bytes)
+    }
+}
+
+/// A complete answer succeeds only if it is 2xx; its body has been read in full either way.
+fn outcome(resp: &Response) -> Result<u64, FailureKind> {
+    if (200..300).contains(&resp.status) {
+        Ok(resp.body_len)
+    } else {
+        Err(FailureKind::Status)
+    }
+}
+
+fn failed(kind: FailureKind, reader: &ResponseReader) -> Failed {
+    Failed {
+        kind,
+        answered: reader.received_any(),
+    }
+}
+
+/// Time left before the deadline, or `timeout` once there is none: a zero socket timeout would mean
+/// "wait forever" to the kernel, and std refuses it.
+fn remaining(deadline: Instant) -> Result<Duration, FailureKind> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        Err(FailureKind::Timeout)
+    } else {
+        Ok(left)
+    }
+}
+
+fn connect_blocking(target: &Target, deadline: Instant) -> Result<TcpStream, FailureKind> {
+    let left = remaining(deadline)?;
+    TcpStream::connect_timeout(&target.addr, left).map_err(|e| connect_failure(&e))
+}
+
+/// Any failure to connect is `connect`, except running out of time.
+fn connect_failure(e: &std::io::Error) -> FailureKind {
+    match e.kind() {
+        ErrorKind::TimedOut => FailureKind::Timeout,
+        _ => FailureKind::Connect,
+    }
+}
+
+/// A blocking read or write that failed: an expired socket timeout shows as `WouldBlock` (EAGAIN) on
+/// Linux; anything else, unless the deadline has passed meanwhile, is a broken connection.
+fn io_failure(e: &std::io::Error, deadline: Instant) -> FailureKind {
+    match e.kind() {
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => FailureKind::Timeout,
+        _ if Instant::now() >= deadline => FailureKind::Timeout,
+        _ => FailureKind::Io,
+    }
+}

@@ -1,0 +1,375 @@
+//! The clients against hand-written servers that misbehave on purpose (a thread each, on 127.0.0.1:0)
+//! and against the real slow server: every answer is read whole or counted as the right failure kind,
+//! by both faces of the direct client alike, and keep-alive really reuses connections.
+
+mod common;
+
+use common::TestServer;
+use concbench::client::{self, ClientKind, HttpClient};
+use concbench::workload::{FailureKind, IoOptions};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 22\r\n\r\nThis is a slow web api";
+
+/// Which face of a client a check goes through.
+#[derive(Debug, Clone, Copy)]
+enum Face {
+    Blocking,
+    Async,
+}
+
+const FACES: [Face; 2] = [Face::Blocking, Face::Async];
+
+fn client(kind: ClientKind, url: &str, keep_alive: bool, timeout: Duration) -> Box<dyn HttpClient> {
+    client::build(
+        kind,
+        &IoOptions {
+            url: url.to_string(),
+            keep_alive,
+            timeout,
+            client: kind,
+        },
+    )
+    .unwrap()
+}
+
+fn direct(url: &str) -> Box<dyn HttpClient> {
+    client(ClientKind::Direct, url, false, Duration::from_secs(10))
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn get(c: &dyn HttpClient, face: Face) -> Result<u64, FailureKind> {
+    match face {
+        Face::Blocking => c.get_blocking(),
+        Face::Async => runtime().block_on(c.get_async()),
+    }
+}
+
+/// Read one request head, so that closing afterwards is an orderly EOF and not a reset.
+fn read_request(stream: &mut BufReader<TcpStream>) {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if stream.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            return;
+        }
+    }
+}
+
+/// A server answering `conns` connections in turn, the i-th (from 0) with `handler(i, stream)`.
+fn serve(
+    conns: usize,
+    handler: impl Fn(usize, BufReader<TcpStream>) + Send + 'static,
+) -> (String, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        for i in 0..conns {
+            let (stream, _) = listener.accept().unwrap();
+            handler(i, BufReader::new(stream));
+        }
+    });
+    (url, handle)
+}
+
+/// Wait for the client to close: the connection is held without an answer and without sleeping.
+fn hold_until_closed(mut stream: BufReader<TcpStream>) {
+    let mut sink = Vec::new();
+    let _ = stream.read_to_end(&mut sink);
+}
+
+#[test]
+fn a_response_trickling_one_byte_per_write_is_read_whole() {
+    let (url, server) = serve(FACES.len(), |_, mut s| {
+        read_request(&mut s);
+        let mut s = s.into_inner();
+        // Without Nagle every one-byte write leaves as its own segment.
+        s.set_nodelay(true).unwrap();
+        for b in OK {
+            s.write_all(std::slice::from_ref(b)).unwrap();
+            s.flush().unwrap();
+        }
+        hold_until_closed(BufReader::new(s));
+    });
+    let c = direct(&url);
+    for face in FACES {
+        assert_eq!(get(&*c, face), Ok(22), "{face:?}");
+    }
+    server.join().unwrap();
+}
+
+#[test]
+fn a_body_shorter_than_its_length_is_io() {
+    let (url, server) = serve(FACES.len(), |_, mut s| {
+        read_request(&mut s);
+        let mut s = s.into_inner();
+        s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 22\r\n\r\nThis is")
+            .unwrap();
+        s.shutdown(Shutdown::Both).unwrap();
+    });
+    let c = direct(&url);
+    for face in FACES {
+        assert_eq!(get(&*c, face), Err(FailureKind::Io), "{face:?}");
+    }
+    server.join().unwrap();
+}
+
+#[test]
+fn a_server_that_closes_without_answering_is_io() {
+    // First after reading the request (an orderly EOF), then at once (the request may meet a reset).
+    let (url, server) = serve(2 * FACES.len(), |i, mut s| {
+        if i % 2 == 0 {
+            read_request(&mut s);
+        }
+        drop(s);
+    });
+    let c = direct(&url);
+    for face in FACES {
+        for attempt in ["after the request", "at once"] {
+            assert_eq!(get(&*c, face), Err(FailureKind::Io), "{face:?}, {attempt}");
+        }
+    }
+    server.join().unwrap();
+}
+
+#[test]
+fn garbage_instead_of_http_is_io() {
+    let (url, server) = serve(FACES.len(), |_, mut s| {
+        read_request(&mut s);
+        let mut s = s.into_inner();
+        s.write_all(b"SSH-2.0-OpenSSH_9.6\r\n\r\n").unwrap();
+        hold_until_closed(BufReader::new(s));
+    });
+    let c = direct(&url);
+    for face in FACES {
+        assert_eq!(get(&*c, face), Err(FailureKind::Io), "{face:?}");
+    }
+    server.join().unwrap();
+}
+
+#[test]
+fn a_refused_port_is_connect() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    for kind in ClientKind::ALL {
+        let c = client(
+            kind,
+            &format!("http://127.0.0.1:{port}/"),
+            false,
+            Duration::from_secs(10),
+        );
+        for face in FACES {
+            assert_eq!(
+                get(&*c, face),
+                Err(FailureKind::Connect),
+                "{kind:?} {face:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_server_that_never_answers_is_timeout_after_the_timeout() {
+    // Never accepted: the kernel completes the handshake from the backlog and nobody ever answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let timeout = Duration::from_millis(200);
+    let c = client(ClientKind::Direct, &url, false, timeout);
+    for face in FACES {
+        let t0 = Instant::now();
+        assert_eq!(get(&*c, face), Err(FailureKind::Timeout), "{face:?}");
+        let took = t0.elapsed();
+        assert!(took >= timeout, "{face:?}: gave up early, after {took:?}");
+        assert!(
+            took < Duration::from_secs(2),
+            "{face:?}: took {took:?} for a 200 ms timeout"
+        );
+    }
+    drop(listener);
+}
+
+#[test]
+fn a_trickle_slower_than_the_deadline_is_timeout() {
+    // Every read returns well inside the timeout; only the request as a whole is late. A client that
+    // gave each read the full timeout would wait 50 s for this body, so this proves the blocking face
+    // counts down one deadline. The server's pacing is the behaviour under test, not synchronisation.
+    let (url, server) = serve(FACES.len(), |_, mut s| {
+        read_request(&mut s);
+        let mut s = s.into_inner();
+        s.set_nodelay(true).unwrap();
+        let mut out = b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n".to_vec();
+        out.resize(out.len() + 1000, b'x');
+        // A write fails once the client has given up and closed.
+        for b in &out {
+            if s.write_all(std::slice::from_ref(b)).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let timeout = Duration::from_millis(300);
+    let c = client(ClientKind::Direct, &url, false, timeout);
+    for face in FACES {
+        let t0 = Instant::now();
+        assert_eq!(get(&*c, face), Err(FailureKind::Timeout), "{face:?}");
+        let took = t0.elapsed();
+        assert!(
+            took >= timeout && took < Duration::from_secs(2),
+            "{face:?}: {took:?} for a 300 ms timeout"
+        );
+    }
+    server.join().unwrap();
+}
+
+#[test]
+fn a_non_2xx_answer_from_the_slow_server_is_status() {
+    let server = TestServer::start(0, Duration::ZERO);
+    let url = format!("{}/status/503", server.url());
+    for kind in ClientKind::ALL {
+        let c = client(kind, &url, false, Duration::from_secs(10));
+        for face in FACES {
+            assert_eq!(
+                get(&*c, face),
+                Err(FailureKind::Status),
+                "{kind:?} {face:?}"
+            );
+        }
+    }
+    assert_eq!(server.stats().by_status.get(&503), Some(&4));
+}
+
+#[test]
+fn both_clients_read_the_slow_servers_body() {
+    let server = TestServer::start(1, Duration::ZERO);
+    for kind in ClientKind::ALL {
+        let c = client(
+            kind,
+            &format!("{}/", server.url()),
+            false,
+            Duration::from_secs(10),
+        );
+        for face in FACES {
+            assert_eq!(get(&*c, face), Ok(22), "{kind:?} {face:?}");
+        }
+    }
+}
+
+/// A TCP relay in front of `upstream` that counts the connections it accepts.
+fn counting_proxy(upstream: SocketAddr) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            count.fetch_add(1, Ordering::SeqCst);
+            let server = TcpStream::connect(upstream).unwrap();
+            for (mut from, mut to) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from, &mut to);
+                    let _ = to.shutdown(Shutdown::Write);
+                });
+            }
+        }
+    });
+    (url, accepted)
+}
+
+fn data_addr(server: &TestServer) -> SocketAddr {
+    server
+        .url()
+        .strip_prefix("http://")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn keep_alive_reuses_connections_and_close_does_not() {
+    let server = TestServer::start(0, Duration::ZERO);
+    for (keep_alive, face) in [
+        (true, Face::Blocking),
+        (true, Face::Async),
+        (false, Face::Blocking),
+        (false, Face::Async),
+    ] {
+        server.reset();
+        let (url, accepted) = counting_proxy(data_addr(&server));
+        let c = client(
+            ClientKind::Direct,
+            &format!("{url}/delay/0"),
+            keep_alive,
+            Duration::from_secs(10),
+        );
+        match face {
+            Face::Blocking => {
+                for _ in 0..20 {
+                    assert_eq!(c.get_blocking(), Ok(22));
+                }
+            }
+            // Two runtimes, the first dropped before the second starts, as criterion does per
+            // iteration: an idle connection must survive the runtime that last used it.
+            Face::Async => {
+                for _ in 0..2 {
+                    let rt = runtime();
+                    for _ in 0..10 {
+                        assert_eq!(rt.block_on(c.get_async()), Ok(22));
+                    }
+                }
+            }
+        }
+        let what = format!("keep-alive {keep_alive}, {face:?}");
+        assert_eq!(server.stats().served, 20, "{what}");
+        let conns = accepted.load(Ordering::SeqCst);
+        if keep_alive {
+            assert_eq!(conns, 1, "{what}: one connection carries all 20 requests");
+        } else {
+            assert_eq!(conns, 20, "{what}: a connection per request");
+        }
+    }
+}
+
+#[test]
+fn a_stale_kept_connection_is_retried_once_on_a_fresh_one() {
+    // Connection 0 answers with keep-alive, then closes as a server's idle timeout would; the next
+    // request finds it dead before any answer and must go again on connection 1.
+    let conns = Arc::new(AtomicUsize::new(0));
+    let seen = conns.clone();
+    let per_face = 2;
+    let (url, server) = serve(per_face * FACES.len(), move |i, mut s| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        read_request(&mut s);
+        let mut s = s.into_inner();
+        s.write_all(OK).unwrap();
+        if i % per_face == 0 {
+            drop(s);
+        } else {
+            hold_until_closed(BufReader::new(s));
+        }
+    });
+    for face in FACES {
+        let c = client(ClientKind::Direct, &url, true, Duration::from_secs(10));
+        assert_eq!(get(&*c, face), Ok(22), "{face:?}: first request");
+        assert_eq!(get(&*c, face), Ok(22), "{face:?}: request on the stale one");
+        drop(c);
+    }
+    server.join().unwrap();
+    assert_eq!(conns.load(Ordering::SeqCst), per_face * FACES.len());
+}
