@@ -5,7 +5,11 @@
 //! the luckiest moment of a noisy machine would make every efficiency look worse than it is.
 //!
 //! A calibration is not a one-off before the cases: its probes run in the rounds like a case, so the
-//! ideal is measured under the same drift as the cases it judges, and sharpens as the rounds go.
+//! ideal is measured under the same drift as the cases it judges, and sharpens as the rounds go. And a
+//! probe is shaped like the case: one process computing all N tasks in a row, then `cores` processes
+//! computing N / cores each — a host that throttles a vCPU after a burst (seen here: a task of 20 M
+//! iterations takes 6.3 ms, or 10.3, 14.3, 18.3 ms when the host took the vCPU away in 4 ms steps,
+//! more often in some minutes than others) then slows a probe as it slows the case.
 
 use super::case::{run_isolated, CaseOutput, CaseSpec};
 use crate::measure::noise::Snapshot;
@@ -16,8 +20,6 @@ use crate::results::{Noise, Sample};
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(120);
-/// Tasks per probe process: enough for a median, few enough to stay cheap for long tasks.
-const MAX_TASKS: usize = 12;
 
 /// The task times probes measured so far for one task size, and how busy the machine was meanwhile.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +32,8 @@ pub struct Probes {
 }
 
 impl Probes {
-    /// One probe: a sequential process alone, then `cores` of them at once.
+    /// One probe: a sequential process of the case's N tasks alone, then `cores` processes of N / cores
+    /// tasks each at once.
     pub fn run(
         &mut self,
         exe: &std::path::Path,
@@ -39,7 +42,7 @@ impl Probes {
     ) -> anyhow::Result<()> {
         let probe = CaseSpec {
             model: ModelKind::Sequential,
-            tasks: spec.tasks.clamp(1, MAX_TASKS),
+            tasks: spec.tasks.max(1),
             limit: 1,
             ..spec.clone()
         };
@@ -49,6 +52,10 @@ impl Probes {
             .push(before.until(&Snapshot::take(None), cpu_s(&usage)));
         self.alone.extend(task_times(&out));
         if cores > 1 {
+            let probe = CaseSpec {
+                tasks: spec.tasks.div_ceil(cores).max(1),
+                ..probe
+            };
             let before = Snapshot::take(None);
             let runs = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..cores)
