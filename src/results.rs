@@ -209,7 +209,8 @@ pub struct Sample {
     /// CPU time of the case process and the workers it reaped, seconds.
     pub user_s: f64,
     pub sys_s: f64,
-    /// Peak resident set of the case process (largest of it and its reaped children), KiB.
+    /// Peak resident set, KiB: the largest of the case process's own (VmHWM) and its pool workers' own.
+    /// Files of schema version 1 hold wait4's figure, which includes the harness's memory at fork.
     pub max_rss_kib: u64,
     pub voluntary_ctx: u64,
     pub involuntary_ctx: u64,
@@ -284,7 +285,11 @@ pub struct Percentiles {
 pub struct WorkerUsage {
     /// Worker processes started (including replacements).
     pub processes: usize,
+    /// Workers' own peak RSS (VmHWM each reported at exit; wait4's figure for a worker lost), summed.
     pub rss_sum_kib: u64,
+    /// The largest of those peaks.
+    #[serde(default)]
+    pub rss_max_kib: u64,
     pub user_s: f64,
     pub sys_s: f64,
 }

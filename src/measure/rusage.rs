@@ -1,5 +1,6 @@
 //! Resource use of a finished child, from `wait4`: user and sys CPU, peak RSS, context switches — the
-//! figures `/usr/bin/time` and hyperfine report, and for the same reason: measured from outside.
+//! figures `/usr/bin/time` and hyperfine report, and for the same reason: measured from outside. Peak
+//! RSS is the exception: a process reads its own (see [`own_peak_rss_kib`]).
 
 use std::time::Duration;
 
@@ -40,6 +41,22 @@ pub fn wait(pid: u32) -> std::io::Result<(i32, Usage)> {
             involuntary_ctx: ru.ru_nivcsw as u64,
         },
     ))
+}
+
+/// This process's own peak resident set, KiB: VmHWM of /proc/self/status, the high-water mark of the
+/// address space it runs in now. wait4's `ru_maxrss` is not that: at exec, Linux folds the memory the
+/// process had *before* exec — its parent's, copied by fork or shared by vfork — into the figure, so
+/// every child of a harness holding megabytes of results would report at least those megabytes.
+pub fn own_peak_rss_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Exit code of a raw wait status, or 128 + signal for a child killed by a signal (the shell's convention).

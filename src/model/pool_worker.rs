@@ -21,7 +21,15 @@ pub enum ToWorker {
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum FromWorker {
     Ready,
-    Done { task: u64, result: TaskResult },
+    Done {
+        task: u64,
+        result: TaskResult,
+    },
+    /// Last message, once stdin has closed: the worker's own peak RSS (VmHWM), which wait4 cannot
+    /// give without the case process's memory at fork in it.
+    Exit {
+        peak_rss_kib: Option<u64>,
+    },
 }
 
 /// Entry point of `concbench __worker`: serve tasks until stdin closes; returns the exit code.
@@ -56,6 +64,12 @@ fn serve(input: impl BufRead, mut output: impl Write) -> anyhow::Result<()> {
             ToWorker::Init(_) => anyhow::bail!("a worker is initialised once"),
         }
     }
+    send(
+        &mut output,
+        &FromWorker::Exit {
+            peak_rss_kib: crate::measure::rusage::own_peak_rss_kib(),
+        },
+    )?;
     Ok(())
 }
 
@@ -101,6 +115,11 @@ mod tests {
             matches!(replies[1], FromWorker::Done { task: 7, result } if result.outcome == Ok(1000))
         );
         assert!(matches!(replies[2], FromWorker::Done { task: 8, .. }));
+        assert!(
+            matches!(replies[3], FromWorker::Exit { peak_rss_kib: Some(kib) } if kib > 0),
+            "its own peak, last: {:?}",
+            replies[3]
+        );
     }
 
     #[test]

@@ -49,6 +49,7 @@ impl Model for ProcessPool {
                 let u = h.join().expect("dispatchers do not panic")?;
                 total.processes += u.processes;
                 total.rss_sum_kib += u.rss_sum_kib;
+                total.rss_max_kib = total.rss_max_kib.max(u.rss_max_kib);
                 total.user_s += u.user_s;
                 total.sys_s += u.sys_s;
             }
@@ -162,12 +163,18 @@ impl Worker {
         }
     }
 
-    /// Close its stdin so it exits by itself, then reap it for its resource use.
+    /// Close its stdin so it exits by itself, read its own peak RSS, then reap it for its CPU time.
     fn finish(mut self) -> Usage {
         drop(self.stdin.take());
-        rusage::wait(self.child.id())
+        let own = match self.receive() {
+            Ok(FromWorker::Exit { peak_rss_kib }) => peak_rss_kib,
+            _ => None,
+        };
+        let mut usage = rusage::wait(self.child.id())
             .map(|(_, u)| u)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        usage.max_rss_kib = own.unwrap_or(usage.max_rss_kib);
+        usage
     }
 
     /// Reap a worker whose pipe broke; one that hung up but still runs must not block the reaping.
@@ -183,6 +190,7 @@ impl WorkerUsage {
     fn add(&mut self, u: &Usage) {
         self.processes += 1;
         self.rss_sum_kib += u.max_rss_kib;
+        self.rss_max_kib = self.rss_max_kib.max(u.max_rss_kib);
         self.user_s += u.user.as_secs_f64();
         self.sys_s += u.sys.as_secs_f64();
     }

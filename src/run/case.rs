@@ -47,6 +47,8 @@ pub struct CaseOutput {
     pub attempts: u64,
     /// Threads or processes a pool started.
     pub pool_started: Option<usize>,
+    /// The case process's own peak RSS (VmHWM), KiB, when readable.
+    pub peak_rss_kib: Option<u64>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -104,6 +106,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         timeline,
         attempts: exec.records.iter().map(|r| r.attempts as u64).sum(),
         pool_started: exec.pool,
+        peak_rss_kib: rusage::own_peak_rss_kib(),
     })
 }
 

@@ -512,7 +512,12 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         service_latency: out.service_latency,
         user_s: usage.user.as_secs_f64(),
         sys_s: usage.sys.as_secs_f64(),
-        max_rss_kib: usage.max_rss_kib,
+        // The case's own peak and its largest worker's; wait4's figure only when they are unknown (it
+        // counts the harness's memory at fork, see measure::rusage::own_peak_rss_kib).
+        max_rss_kib: out
+            .peak_rss_kib
+            .map(|own| own.max(out.workers.map_or(0, |w| w.rss_max_kib)))
+            .unwrap_or(usage.max_rss_kib),
         voluntary_ctx: usage.voluntary_ctx,
         involuntary_ctx: usage.involuntary_ctx,
         threads_peak: out.threads_peak,
