@@ -325,7 +325,32 @@ pub struct Summary {
     pub failures: u64,
     /// Why the case is unstable (its samples disagree, or the machine was busy); empty when stable.
     #[serde(default)]
-    pub unstable: Vec<String>,
+    pub unstable: Vec<Instability>,
+}
+
+/// One reason a case's figure is not to be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Instability {
+    pub kind: InstabilityKind,
+    /// The reason in words, with its figure ("samples disagree: standard deviation 18 % of the mean").
+    pub why: String,
+}
+
+/// What made a case unstable: its samples disagree among themselves (random noise, which a rank test
+/// over enough samples accounts for), or something else ran while it or its calibration was measured
+/// (a bias no test over its samples can see).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstabilityKind {
+    Dispersion,
+    Busy,
+}
+
+impl std::fmt::Display for Instability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.why)
+    }
 }
 
 /// Median and spread of a figure over samples.

@@ -8,7 +8,9 @@ mod common;
 use common::*;
 use concbench::cli::CompareArgs;
 use concbench::compare::{self, Comparison, Format, Rule, Verdict};
-use concbench::results::{CaseParams, CaseResult, Machine, Percentiles, ResultFile, Sample};
+use concbench::results::{
+    CaseParams, CaseResult, Instability, InstabilityKind, Machine, Percentiles, ResultFile, Sample,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -413,14 +415,19 @@ fn one_sample_a_side_is_not_tested() {
 fn an_unstable_side_is_noisy_in_every_format() {
     let dir = tmpdir("noisy");
     const BUSY: &str = "machine busy: other processes took 15 % of its CPU time";
-    // k1: 30 % slower, but B's machine was busy; k2: no change, but A's samples disagree; k4: stable.
+    // k1: 30 % slower, but B's machine was busy; k2: no change, but A's samples disagree; k4: stable;
+    // k8: A's samples disagree, but B is twice as slow: the rank test sees through the spread.
     let mut busy = case(1, &noisy(1.3, &NOISE_B));
-    busy.summary.unstable = vec![BUSY.into()];
+    busy.summary.unstable = vec![Instability {
+        kind: InstabilityKind::Busy,
+        why: BUSY.into(),
+    }];
     let wide = [1.0, 1.3, 0.8, 1.1, 1.0, 1.25, 0.85, 1.05];
     let base = vec![
         case(1, &noisy(1.0, &NOISE_A)),
         case(2, &wide),
         case(4, &noisy(1.0, &NOISE_A)),
+        case(8, &wide),
     ];
     assert!(
         !base[1].summary.unstable.is_empty(),
@@ -430,6 +437,7 @@ fn an_unstable_side_is_noisy_in_every_format() {
         busy,
         case(2, &noisy(1.0, &NOISE_B)),
         case(4, &noisy(1.0, &NOISE_B)),
+        case(8, &noisy(2.0, &NOISE_B)),
     ];
     let c = save_both(&dir, base, other);
     let verdicts: Vec<Verdict> = c.groups[0]
@@ -437,7 +445,15 @@ fn an_unstable_side_is_noisy_in_every_format() {
         .iter()
         .map(|r| r.versus[0].verdict)
         .collect();
-    assert_eq!(verdicts, [Verdict::Noisy, Verdict::Noisy, Verdict::Same]);
+    assert_eq!(
+        verdicts,
+        [
+            Verdict::Noisy,
+            Verdict::Noisy,
+            Verdict::Same,
+            Verdict::Slower
+        ]
+    );
     let noisy_notes: Vec<&str> = c
         .notes
         .iter()
@@ -478,7 +494,9 @@ fn an_unstable_side_is_noisy_in_every_format() {
     assert_eq!(rows[0]["versus"][0]["verdict"], "noisy");
     assert_eq!(rows[1]["versus"][0]["verdict"], "noisy");
     assert_eq!(rows[2]["versus"][0]["verdict"], "~");
-    assert_eq!(rows[0]["sides"][1]["unstable"][0], BUSY);
+    assert_eq!(rows[0]["sides"][1]["unstable"][0]["why"], BUSY);
+    assert_eq!(rows[0]["sides"][1]["unstable"][0]["kind"], "busy");
+    assert_eq!(rows[3]["versus"][0]["verdict"], "slower");
     let csv = compare::render(&c, Format::Csv);
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
@@ -489,7 +507,10 @@ fn an_unstable_side_is_noisy_in_every_format() {
     assert!(lines[6].ends_with(",rank,~"), "{csv}");
     // The page colours and names them apart.
     let page = compare::html::render(&c).unwrap();
-    assert!(page.contains("noisy (a side is unstable)"), "legend");
+    assert!(
+        page.contains("noisy (a side is unstable: no claim)"),
+        "legend"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -7,7 +7,7 @@ use concbench::report::charts::{self, ALL_STEMS};
 use concbench::report::data::ReportData;
 use concbench::report::export::Markdown;
 use concbench::report::{table, write};
-use concbench::results::{CaseResult, ResultFile};
+use concbench::results::{CaseResult, Instability, InstabilityKind, ResultFile};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -509,7 +509,10 @@ fn an_unstable_case_carries_its_mark_and_its_reasons_everywhere() {
     let mut file = fixture();
     let id = "seed/io/threads/n9-w3-1s";
     let why = "machine busy: other processes took 42 % of its CPU time";
-    case_mut(&mut file, id).summary.unstable = vec![why.into()];
+    case_mut(&mut file, id).summary.unstable = vec![Instability {
+        kind: InstabilityKind::Busy,
+        why: why.into(),
+    }];
     let data = data_of(file);
     let tables = table::tables(&data);
     let seed = section(&tables, "seed");

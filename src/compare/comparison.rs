@@ -17,7 +17,7 @@
 
 use super::input::Input;
 use super::matching::Matched;
-use crate::results::{CaseParams, CaseResult, Machine};
+use crate::results::{CaseParams, CaseResult, Instability, InstabilityKind, Machine};
 use crate::stats;
 use serde::Serialize;
 
@@ -117,7 +117,16 @@ pub struct Side {
     /// Failed tasks over all samples.
     pub failures: u64,
     /// Why this side's case is unstable (from its result file); empty when stable.
-    pub unstable: Vec<String>,
+    pub unstable: Vec<Instability>,
+}
+
+impl Side {
+    /// Something ran beside this side's case (or its calibration): a bias no test can see.
+    fn busy(&self) -> bool {
+        self.unstable
+            .iter()
+            .any(|i| i.kind == InstabilityKind::Busy)
+    }
 }
 
 /// A non-baseline input against the baseline, for one case.
@@ -358,7 +367,6 @@ fn decide_group(pending: Vec<Pending>, threshold: f64, inputs: usize) -> Group {
         mut row, makespans, ..
     } in pending
     {
-        let base_unstable = !row.sides[0].unstable.is_empty();
         for (j, v) in row.versus.iter_mut().enumerate() {
             let other = &makespans[j + 1];
             v.can_be_significant = *member.next().expect("one family flag per test");
@@ -374,10 +382,8 @@ fn decide_group(pending: Vec<Pending>, threshold: f64, inputs: usize) -> Group {
                 v.rule = Rule::None;
                 Verdict::NotTested
             };
-            let unstable = base_unstable || !row.sides[j + 1].unstable.is_empty();
-            // `~` claims no change as firmly as faster/slower claim one, so it yields too; and n/a on
-            // a busy machine still warns that the figures beside it are not to be trusted.
-            v.verdict = if unstable { Verdict::Noisy } else { verdict };
+            let (base, other) = (&row.sides[0], &row.sides[j + 1]);
+            v.verdict = noisy_or(verdict, v.rule, [base, other]);
         }
         rows.push(row);
     }
@@ -388,6 +394,24 @@ fn decide_group(pending: Vec<Pending>, threshold: f64, inputs: usize) -> Group {
         geomean,
         tests: sizes.len(),
         rank_family: in_family.iter().filter(|&&f| f).count(),
+    }
+}
+
+/// The verdict, or `noisy` when the sides cannot support it. A side measured beside other work (the
+/// machine or the host busy, during its samples or its calibration) is biased in a way no test over its
+/// samples sees: nothing is claimed. A side whose samples merely disagree is random noise, which the rank
+/// test accounts for — its faster or slower stands (this host's vCPUs change speed 2× from minute to
+/// minute, so every cpu case disagrees with itself, yet 1 CPU against 2 is p < 0.001) — but the range
+/// rule assumes near-deterministic samples, and `~` claims no change as firmly as the others claim one:
+/// both yield to the spread.
+pub fn noisy_or(verdict: Verdict, rule: Rule, sides: [&Side; 2]) -> Verdict {
+    let busy = sides.iter().any(|s| s.busy());
+    let spread = sides.iter().any(|s| !s.unstable.is_empty());
+    let firm = rule == Rule::Rank && matches!(verdict, Verdict::Faster | Verdict::Slower);
+    match (busy, spread) {
+        (true, _) => Verdict::Noisy,
+        (false, true) if !firm => Verdict::Noisy,
+        _ => verdict,
     }
 }
 

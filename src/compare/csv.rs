@@ -39,7 +39,14 @@ pub fn render(c: &Comparison) -> String {
                     side.ideal_s.map_or(String::new(), |v| v.to_string()),
                     side.efficiency.map_or(String::new(), |v| v.to_string()),
                     side.failures,
-                    field(&side.unstable.join("; ")),
+                    field(
+                        &side
+                            .unstable
+                            .iter()
+                            .map(|i| i.why.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
                 );
             }
         }

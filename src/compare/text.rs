@@ -78,7 +78,8 @@ pub(super) fn legend(c: &Comparison) -> String {
         "{base} is the baseline; {} = ratio of median makespans (above 1 = slower).\n\
          faster/slower need a change beyond {t} % and: the Mann-Whitney p, Holm-adjusted within the group, < {a} (p adj);\n\
          or, where the samples are too few for that test (p adj `range`, {MARK_POWERLESS}), ranges apart by more than either is wide.\n\
-         ~ = neither; noisy = a side is unstable, no claim either way; n/a = too few samples to test (notes below).\n\
+         ~ = neither; noisy = a side ran beside other work, or its spread leaves only ~ or a range verdict: no claim;\n\
+         n/a = too few samples to test (notes below).\n\
          eff = ideal / median: comparable across machines (`N failed` instead when tasks failed).",
         others.join(", "),
         a = c.alpha,

@@ -21,7 +21,7 @@ pub struct Flags {
 impl Flags {
     pub fn of(c: &CaseResult) -> Flags {
         Flags {
-            unstable: c.summary.unstable.clone(),
+            unstable: c.summary.unstable.iter().map(|i| i.why.clone()).collect(),
             failures: c.summary.failures,
         }
     }

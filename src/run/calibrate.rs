@@ -20,7 +20,7 @@ use crate::measure::noise::Snapshot;
 use crate::measure::rusage::Usage;
 use crate::model::ModelKind;
 use crate::plan::Calibration;
-use crate::results::{Noise, Sample};
+use crate::results::{Instability, InstabilityKind, Noise, Sample};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -98,7 +98,7 @@ impl Probes {
     }
 
     /// Why the ideals of this task size are suspect (the machine was busy while they were measured).
-    pub fn unstable(&self) -> Vec<String> {
+    pub fn unstable(&self) -> Vec<Instability> {
         let samples: Vec<Sample> = self
             .noise
             .iter()
@@ -109,7 +109,10 @@ impl Probes {
             .collect();
         super::stability::busy(&samples)
             .into_iter()
-            .map(|why| format!("calibration: {why}"))
+            .map(|why| Instability {
+                kind: InstabilityKind::Busy,
+                why: format!("calibration: {why}"),
+            })
             .collect()
     }
 }

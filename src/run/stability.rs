@@ -9,7 +9,7 @@
 //! stops the case outright. Both are judged over all samples together, and only once they cover half
 //! a second of wall time: /proc/stat counts in 10 ms ticks, too coarse for one short repetition.
 
-use crate::results::Sample;
+use crate::results::{Instability, InstabilityKind, Sample};
 
 /// Samples' standard deviation at or above this share of their mean: unstable.
 pub const MAX_STDEV: f64 = 0.10;
@@ -23,10 +23,14 @@ pub const MAX_STEAL: f64 = 0.05;
 const MIN_NOISE_WALL_S: f64 = 0.5;
 
 /// Why these samples are unstable; empty when they are not.
-pub fn reasons(samples: &[Sample]) -> Vec<String> {
-    let mut why = dispersion(&samples.iter().map(|s| s.makespan_s).collect::<Vec<_>>());
-    why.extend(busy(samples));
-    why
+pub fn reasons(samples: &[Sample]) -> Vec<Instability> {
+    let spread = dispersion(&samples.iter().map(|s| s.makespan_s).collect::<Vec<_>>());
+    let of = |kind| move |why| Instability { kind, why };
+    spread
+        .into_iter()
+        .map(of(InstabilityKind::Dispersion))
+        .chain(busy(samples).into_iter().map(of(InstabilityKind::Busy)))
+        .collect()
 }
 
 /// pyperf's rules on the makespans.
@@ -155,15 +159,23 @@ mod tests {
             ..quiet(wall)
         };
         // 2 CPUs × 1 s = 2 CPU-seconds; 0.3 of them elsewhere = 15 %.
+        let why = |s: &[Sample]| -> Vec<(InstabilityKind, String)> {
+            reasons(s).into_iter().map(|i| (i.kind, i.why)).collect()
+        };
+        let busy_because = |w: &str| vec![(InstabilityKind::Busy, w.to_string())];
         let s = [sample(1.0, Some(busy(1.0, 0.3, 0.0)))];
         assert_eq!(
-            reasons(&s),
-            ["machine busy: other processes took 15 % of its CPU time"]
+            why(&s),
+            busy_because("machine busy: other processes took 15 % of its CPU time")
         );
         let s = [sample(1.0, Some(busy(1.0, 0.1, 0.0)))];
         assert!(reasons(&s).is_empty(), "5 % is within the threshold");
         let s = [sample(1.0, Some(busy(1.0, 0.0, 0.2)))];
-        assert_eq!(reasons(&s), ["host busy: 10 % of CPU time stolen"]);
+        assert_eq!(why(&s), busy_because("host busy: 10 % of CPU time stolen"));
+        let spread = [sample(1.0, None), sample(2.0, None)];
+        assert!(reasons(&spread)
+            .iter()
+            .all(|i| i.kind == InstabilityKind::Dispersion));
         // 10 ms of wall in all: ticks of 10 ms cannot say, so nothing is claimed.
         let s = [sample(0.01, Some(busy(0.01, 0.02, 0.0)))];
         assert!(reasons(&s).is_empty());

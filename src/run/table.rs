@@ -73,7 +73,8 @@ pub fn summary_table(file: &ResultFile) -> String {
     if !unstable.is_empty() {
         out.push_str("! unstable:\n");
         for c in unstable {
-            let _ = writeln!(out, "  {}: {}", c.id, c.summary.unstable.join("; "));
+            let why: Vec<&str> = c.summary.unstable.iter().map(|i| i.why.as_str()).collect();
+            let _ = writeln!(out, "  {}: {}", c.id, why.join("; "));
         }
     }
     out

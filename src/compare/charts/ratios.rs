@@ -18,7 +18,7 @@ const GAP_PX: u32 = 10;
 pub const FASTER: &str = "faster, beyond the threshold";
 pub const SLOWER: &str = "slower, beyond the threshold";
 pub const SAME: &str = "~ no change found";
-pub const NOISY_NAME: &str = "noisy (a side is unstable)";
+pub const NOISY_NAME: &str = "noisy (a side is unstable: no claim)";
 pub const NOT_TESTED_NAME: &str = "n/a (too few samples to test)";
 pub const PARITY: &str = "1.0 = as fast as the baseline";
 

@@ -75,7 +75,10 @@ const COLUMNS: &[Column] = &[
     }),
     ("failures", |c| c.summary.failures.to_string()),
     // Reasons joined by "; ": one field, however many there are.
-    ("unstable", |c| c.summary.unstable.join("; ")),
+    ("unstable", |c| {
+        let why: Vec<&str> = c.summary.unstable.iter().map(|i| i.why.as_str()).collect();
+        why.join("; ")
+    }),
 ];
 
 /// Columns that need the case's group: memory per task is measured from the same model's base case.
