@@ -160,7 +160,11 @@ fn cpu_ideals_hold_for_short_and_long_tasks() {
             let t1 = c.t1_s.expect("cpu cases are calibrated");
             let s = c.scaling.expect("and their scaling measured");
             assert!(t1 > 0.0 && s > 0.0 && s <= 1.0, "{}: t1 {t1}, s {s}", c.id);
-            if c.summary.unstable.iter().any(|w| w.kind == InstabilityKind::Busy) {
+            if c.summary
+                .unstable
+                .iter()
+                .any(|w| w.kind == InstabilityKind::Busy)
+            {
                 eprintln!("skipped {}: {:?}", c.id, c.summary.unstable);
                 continue;
             }
