@@ -144,25 +144,12 @@ pub fn run_isolated(
     spec: &CaseSpec,
     deadline: Duration,
 ) -> anyhow::Result<(CaseOutput, rusage::Usage)> {
-    run_isolated_on(exe, spec, deadline, None)
-}
-
-/// [`run_isolated`], the child pinned to one CPU when `cpu` is given (calibration probes).
-pub fn run_isolated_on(
-    exe: &Path,
-    spec: &CaseSpec,
-    deadline: Duration,
-    cpu: Option<usize>,
-) -> anyhow::Result<(CaseOutput, rusage::Usage)> {
     let mut cmd = Command::new(exe);
     cmd.arg("__case")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     super::children::die_with_parent(&mut cmd);
-    if let Some(cpu) = cpu {
-        super::affinity::pin_child(&mut cmd, &[cpu]);
-    }
     let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot start a case process ({})", exe.display()))?;

@@ -342,7 +342,7 @@ impl Runner<'_> {
             retries: 0,
         };
         let probes = self.probes.entry(iters).or_default();
-        if let Err(e) = probes.run(&self.opts.exe, &spec, &self.opts.machine.allowed_cpus) {
+        if let Err(e) = probes.run(&self.opts.exe, &spec, self.cores) {
             if children::interrupted().is_none() {
                 let what = format!("calibration i{iters}");
                 progress.println(&format!("{what}: a probe failed: {e:#}"));
@@ -380,7 +380,7 @@ impl Runner<'_> {
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
         if case.workload == WorkloadKind::Cpu && self.calibration(case).is_none() {
             let probes = self.probes.entry(case.cpu_iters).or_default();
-            probes.run(&opts.exe, &spec, &opts.machine.allowed_cpus)?;
+            probes.run(&opts.exe, &spec, self.cores)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
         // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
