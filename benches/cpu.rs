@@ -3,8 +3,7 @@
 
 mod support;
 
-use concbench::plan::Case;
-use concbench::workload::WorkloadKind;
+use concbench::workload::{CpuParams, Params};
 
 const TASKS: usize = 8;
 const LIMIT: usize = 4;
@@ -13,12 +12,9 @@ const CPU_ITERS: u64 = 5_000_000;
 
 fn main() -> anyhow::Result<()> {
     let bench = support::Bench::from_env()?;
-    let cases = bench
-        .every_model(WorkloadKind::Cpu, TASKS, LIMIT)
-        .map(|c| Case {
-            cpu_iters: CPU_ITERS,
-            ..c
-        })
-        .collect();
+    let work = Params::Cpu(CpuParams {
+        cpu_iters: CPU_ITERS,
+    });
+    let cases = bench.every_model(work, TASKS, LIMIT).collect();
     bench.run(cases)
 }

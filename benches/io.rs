@@ -4,8 +4,7 @@
 
 mod support;
 
-use concbench::plan::{Case, ServerPlan};
-use concbench::workload::WorkloadKind;
+use concbench::workload::{IoParams, Params, ServerPlan};
 
 const TASKS: usize = 9;
 const LIMIT: usize = 3;
@@ -21,12 +20,7 @@ fn main() -> anyhow::Result<()> {
                 workers,
                 delay: bench.delay,
             };
-            bench
-                .every_model(WorkloadKind::Io, TASKS, LIMIT)
-                .map(move |c| Case {
-                    server: Some(server),
-                    ..c
-                })
+            bench.every_model(Params::Io(IoParams::new(server)), TASKS, LIMIT)
         })
         .collect();
     bench.run(cases)

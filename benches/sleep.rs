@@ -3,15 +3,14 @@
 
 mod support;
 
-use concbench::workload::WorkloadKind;
+use concbench::workload::{Params, SleepParams};
 
 const TASKS: usize = 100;
 const LIMIT: usize = 10;
 
 fn main() -> anyhow::Result<()> {
     let bench = support::Bench::from_env()?;
-    let cases = bench
-        .every_model(WorkloadKind::Sleep, TASKS, LIMIT)
-        .collect();
+    let sleep = Params::Sleep(SleepParams::new(bench.delay));
+    let cases = bench.every_model(sleep, TASKS, LIMIT).collect();
     bench.run(cases)
 }

@@ -5,13 +5,15 @@
 pub mod cli;
 pub mod client;
 pub mod compare;
-pub mod criterion;
+pub mod error;
 pub mod measure;
 pub mod model;
+pub mod names;
 pub mod plan;
 pub mod report;
 pub mod results;
 pub mod rng;
 pub mod run;
 pub mod stats;
+pub mod store;
 pub mod workload;

@@ -2,7 +2,8 @@
 //! (0 ok, 1 a run that could not measure everything, 2 bad input, 128 + signal when interrupted).
 
 use clap::Parser;
-use concbench::cli::{Cli, Command, UsageError};
+use concbench::cli::{Cli, Command};
+use concbench::error::UsageError;
 use concbench::run::{self, RunOptions};
 
 fn main() {

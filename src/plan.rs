@@ -1,10 +1,11 @@
 //! Suites and cases: what to run, with which parameters, and each case's ideal — the makespan physics
-//! allows — and bottleneck, known before anything runs (for `cpu`, given the calibrated t₁).
+//! allows — and bottleneck, known before anything runs (for `cpu`, given the calibration). A case is a
+//! group, a model, N, k and a workload's [`Params`]; what depends on the workload (its id suffix, ideal,
+//! bottleneck, server) is asked of the workload's own file.
 
-use crate::client::ClientKind;
 use crate::model::{Lanes, ModelKind};
-use crate::workload::{IoOptions, WorkloadKind, WorkloadSpec};
-use serde::{Deserialize, Serialize};
+use crate::names::{Bottleneck, Group};
+use crate::workload::{Calibration, CpuParams, IoParams, Params, ServerPlan, Shape, SleepParams};
 use std::time::Duration;
 
 /// The named suites.
@@ -88,72 +89,36 @@ impl Suite {
     }
 }
 
-/// What a cpu ideal needs from the machine, measured at the case's own task size: t₁, the median time
-/// of one task alone, and s ≤ 1, the parallel scaling (one task's time alone over its time when every
-/// core computes at once).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Calibration {
-    pub t1: f64,
-    pub scaling: f64,
-}
-
-/// The server a case needs: W workers (0 = unbounded) holding each request for `delay`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct ServerPlan {
-    pub workers: usize,
-    pub delay: Duration,
-}
-
 /// One case: a workload × model × parameters, and how often to run it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
-    pub group: String,
-    pub workload: WorkloadKind,
+    pub group: Group,
     pub model: ModelKind,
     pub tasks: usize,
     /// k, for models that take one.
     pub limit: Option<usize>,
-    /// `io` only.
-    pub server: Option<ServerPlan>,
-    /// `sleep`: the wait per task.
-    pub delay: Duration,
-    pub cpu_iters: u64,
-    pub path: String,
-    pub keep_alive: bool,
-    pub timeout: Duration,
-    /// `io`: the project's own client (default) or the usual libraries.
-    pub client: ClientKind,
+    pub workload: Params,
     pub repeat: usize,
     pub warmup: usize,
     /// Times a failed task is resubmitted (process pools).
     pub retries: usize,
 }
 
-pub const DEFAULT_CPU_ITERS: u64 = 20_000_000;
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-
 impl Case {
-    /// A case with the defaults every suite starts from.
+    /// A case with the defaults every suite starts from: 3 repetitions after 1 warm-up.
     pub fn new(
-        group: &str,
-        workload: WorkloadKind,
+        group: Group,
         model: ModelKind,
         tasks: usize,
         limit: Option<usize>,
+        workload: Params,
     ) -> Case {
         Case {
-            group: group.to_string(),
-            workload,
+            group,
             model,
             tasks,
             limit: limit.filter(|_| model.model().takes_limit()),
-            server: None,
-            delay: Duration::from_secs(1),
-            cpu_iters: DEFAULT_CPU_ITERS,
-            path: "/".into(),
-            keep_alive: false,
-            timeout: DEFAULT_TIMEOUT,
-            client: ClientKind::Direct,
+            workload,
             repeat: 3,
             warmup: 1,
             retries: 0,
@@ -161,16 +126,13 @@ impl Case {
     }
 
     fn io(
-        group: &str,
+        group: Group,
         model: ModelKind,
         tasks: usize,
         limit: Option<usize>,
-        server: ServerPlan,
+        s: ServerPlan,
     ) -> Case {
-        Case {
-            server: Some(server),
-            ..Case::new(group, WorkloadKind::Io, model, tasks, limit)
-        }
+        Case::new(group, model, tasks, limit, Params::Io(IoParams::new(s)))
     }
 
     fn reps(self, repeat: usize, warmup: usize) -> Case {
@@ -194,8 +156,8 @@ impl Case {
         format!(
             "{}/{}/{}/{}",
             self.group,
-            self.workload.name(),
-            self.model.name(),
+            self.workload.kind(),
+            self.model,
             self.params()
         )
     }
@@ -206,41 +168,11 @@ impl Case {
         if let Some(k) = self.limit {
             p += &format!("-k{k}");
         }
-        match (self.workload, self.server) {
-            (WorkloadKind::Io, Some(s)) => {
-                let w = if s.workers == 0 {
-                    "inf".to_string()
-                } else {
-                    s.workers.to_string()
-                };
-                p += &format!("-w{w}-{}", humantime::format_duration(s.delay));
-                // The default client is left out, so ids read as before; the libraries say so.
-                if self.client == ClientKind::Library {
-                    p += "-library";
-                }
-            }
-            (WorkloadKind::Sleep, _) => {
-                p += &format!("-{}", humantime::format_duration(self.delay))
-            }
-            (WorkloadKind::Cpu, _) => p += &format!("-i{}", self.cpu_iters),
-            _ => {}
+        let suffix = self.workload.id_suffix();
+        if !suffix.is_empty() {
+            p += &format!("-{suffix}");
         }
         p
-    }
-
-    /// The workload as a model process rebuilds it, against the server at `url` (io only).
-    pub fn workload_spec(&self, url: &str) -> WorkloadSpec {
-        WorkloadSpec {
-            kind: self.workload,
-            delay: self.delay,
-            cpu_iters: self.cpu_iters,
-            io: IoOptions {
-                url: format!("{url}{}", self.path),
-                keep_alive: self.keep_alive,
-                timeout: self.timeout,
-                client: self.client,
-            },
-        }
     }
 
     /// k as the model sees it: the limit, or N for models without one.
@@ -252,54 +184,23 @@ impl Case {
         self.model.model().lanes(self.tasks, self.k(), cores)
     }
 
-    /// The time one request is held: `/delay/{ms}` overrides the server's delay.
-    pub fn request_delay(&self) -> Duration {
-        self.path
-            .strip_prefix("/delay/")
-            .and_then(|ms| ms.parse().ok())
-            .map(Duration::from_millis)
-            .or(self.server.map(|s| s.delay))
-            .unwrap_or(Duration::ZERO)
-    }
-
-    /// The makespan physics allows, seconds: io ⌈N / min(k, W)⌉ × d; sleep ⌈N / k⌉ × d;
-    /// cpu N × t₁ / (min(k, cores) × s), with t₁ and s measured on this machine (`cpu`; without them a
-    /// cpu case has no ideal). Never a non-finite or zero number: what cannot be known is None.
-    pub fn ideal(&self, cores: usize, cpu: Option<Calibration>) -> Option<f64> {
-        let lanes = self.lanes(cores);
-        let waves = |conc: usize| self.tasks.div_ceil(conc.max(1)) as f64;
-        let ideal = match self.workload {
-            WorkloadKind::Io => {
-                let w = self
-                    .server
-                    .map(|s| s.workers)
-                    .filter(|&w| w > 0)
-                    .unwrap_or(usize::MAX);
-                waves(lanes.in_flight.min(w)) * self.request_delay().as_secs_f64()
-            }
-            WorkloadKind::Sleep => waves(lanes.in_flight) * self.delay.as_secs_f64(),
-            WorkloadKind::Cpu => {
-                let c = cpu?;
-                let lanes = lanes.cpu.min(cores).max(1);
-                // One lane runs at t₁'s speed; several at the speed the machine showed with all
-                // its cores busy (s), a conservative figure when 1 < k < cores.
-                let s = if lanes > 1 { c.scaling } else { 1.0 };
-                self.tasks as f64 * c.t1 / (lanes as f64 * s)
-            }
-        };
-        // A zero ideal (no delay at all) bounds nothing: no efficiency can be taken against it.
-        (ideal.is_finite() && ideal > 0.0).then_some(ideal)
-    }
-
-    /// What limits the case: `server` (W < k), `client` (k < W), `balanced` (k = W), or `cpu`.
-    pub fn bottleneck(&self, cores: usize) -> &'static str {
-        let k = self.lanes(cores).in_flight;
-        match (self.workload, self.server) {
-            (WorkloadKind::Cpu, _) => "cpu",
-            (WorkloadKind::Io, Some(s)) if s.workers > 0 && s.workers < k => "server",
-            (WorkloadKind::Io, Some(s)) if s.workers == k => "balanced",
-            _ => "client",
+    /// What the workload's ideal and bottleneck need of the case on a machine with `cores` CPUs.
+    pub fn shape(&self, cores: usize) -> Shape {
+        Shape {
+            tasks: self.tasks,
+            lanes: self.lanes(cores),
+            cores,
         }
+    }
+
+    /// The makespan physics allows, seconds (see each workload's file); None when it cannot be known.
+    pub fn ideal(&self, cores: usize, cpu: Option<Calibration>) -> Option<f64> {
+        self.workload.ideal(&self.shape(cores), cpu)
+    }
+
+    /// What limits the case.
+    pub fn bottleneck(&self, cores: usize) -> Bottleneck {
+        self.workload.bottleneck(&self.shape(cores))
     }
 }
 
@@ -311,15 +212,16 @@ fn seed(repeat: usize) -> Vec<Case> {
         workers: 3,
         delay: Duration::from_secs(1),
     };
+    let g = Group::Seed;
     [
-        Case::io("seed", Sequential, 3, None, s),
-        Case::io("seed", Threads, 3, None, s),
-        Case::io("seed", Async, 3, None, s),
-        Case::io("seed", AsyncSemaphore, 9, Some(3), s),
-        Case::io("seed", ProcessPool, 3, Some(3), s),
-        Case::io("seed", ThreadPool, 3, Some(3), s),
+        Case::io(g, Sequential, 3, None, s),
+        Case::io(g, Threads, 3, None, s),
+        Case::io(g, Async, 3, None, s),
+        Case::io(g, AsyncSemaphore, 9, Some(3), s),
+        Case::io(g, ProcessPool, 3, Some(3), s),
+        Case::io(g, ThreadPool, 3, Some(3), s),
         // Nine unbounded threads against three workers: six requests queue at the server.
-        Case::io("seed", Threads, 9, None, s),
+        Case::io(g, Threads, 9, None, s),
     ]
     .into_iter()
     .map(|c| c.reps(repeat, 1))
@@ -336,7 +238,7 @@ fn io_sweep(repeat: usize) -> Vec<Case> {
                 if model == Sequential && n > 27 {
                     continue;
                 }
-                cases.push(Case::io("io-sweep", model, n, Some(9), s).reps(repeat, 0));
+                cases.push(Case::io(Group::IoSweep, model, n, Some(9), s).reps(repeat, 0));
             }
         }
     }
@@ -345,14 +247,12 @@ fn io_sweep(repeat: usize) -> Vec<Case> {
     let unbounded = ServerPlan { workers: 0, delay };
     for model in [Threads, Async] {
         for n in [1, 3, 9, 27, 81, 243] {
-            let case = Case::io("io-sweep", model, n, None, unbounded);
-            cases.push(
-                Case {
-                    client: ClientKind::Library,
-                    ..case
-                }
-                .reps(repeat, 0),
-            );
+            let library = IoParams {
+                client: crate::client::ClientKind::Library,
+                ..IoParams::new(unbounded)
+            };
+            let case = Case::new(Group::IoSweep, model, n, None, Params::Io(library));
+            cases.push(case.reps(repeat, 0));
         }
     }
     cases
@@ -367,13 +267,16 @@ fn limit_sweep(repeat: usize) -> Vec<Case> {
     let mut cases = Vec::new();
     for model in [ThreadPool, AsyncSemaphore, ProcessPool, Rayon] {
         for k in [1, 2, 4, 8, 16, 32, 64] {
-            cases.push(Case::io("limit-sweep", model, 64, Some(k), s).reps(repeat, 0));
+            cases.push(Case::io(Group::LimitSweep, model, 64, Some(k), s).reps(repeat, 0));
         }
     }
     cases
 }
 
 fn cpu(repeat: usize) -> Vec<Case> {
+    let work = Params::Cpu(CpuParams {
+        cpu_iters: crate::workload::DEFAULT_CPU_ITERS,
+    });
     let mut cases = Vec::new();
     for model in [
         Sequential,
@@ -390,26 +293,28 @@ fn cpu(repeat: usize) -> Vec<Case> {
             &[32]
         };
         for &k in ks {
-            cases.push(Case::new("cpu", WorkloadKind::Cpu, model, 32, Some(k)).reps(repeat, 1));
+            let case = Case::new(Group::Cpu, model, 32, Some(k), work.clone());
+            cases.push(case.reps(repeat, 1));
         }
     }
     cases
 }
 
 fn memory(repeat: usize) -> Vec<Case> {
+    let sleep = Params::Sleep(SleepParams::new(Duration::from_secs(1)));
+    let case =
+        |model, n, k| Case::new(Group::Memory, model, n, Some(k), sleep.clone()).reps(repeat, 0);
     let mut cases = Vec::new();
     for model in [Async, Threads, ThreadPool] {
         // N = 1 is the base (runtime, binary, allocator) that the memory per task is taken above.
+        // A pool as large as the task count, so every task is in flight and RSS is per concurrent task.
         for n in [1, 100, 1_000, 10_000] {
-            // A pool as large as the task count, so every task is in flight and RSS is per concurrent task.
-            cases.push(Case::new("memory", WorkloadKind::Sleep, model, n, Some(n)).reps(repeat, 0));
+            cases.push(case(model, n, n));
         }
     }
     // One task per worker: all k workers hold a task at once, and one wave of the delay suffices.
     for k in [2, 8, 32] {
-        cases.push(
-            Case::new("memory", WorkloadKind::Sleep, ProcessPool, k, Some(k)).reps(repeat, 0),
-        );
+        cases.push(case(ProcessPool, k, k));
     }
     cases
 }
@@ -418,50 +323,72 @@ fn memory(repeat: usize) -> Vec<Case> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn ideals_follow_the_design_formulas() {
-        let s3 = ServerPlan {
+    fn s3() -> ServerPlan {
+        ServerPlan {
             workers: 3,
             delay: Duration::from_secs(1),
-        };
-        let seq = Case::io("t", Sequential, 3, None, s3);
+        }
+    }
+
+    #[test]
+    fn ideals_follow_the_design_formulas() {
+        let g = Group::AdHoc;
+        let seq = Case::io(g, Sequential, 3, None, s3());
         assert_eq!(seq.ideal(2, None), Some(3.0));
-        let threads9 = Case::io("t", Threads, 9, None, s3);
+        let threads9 = Case::io(g, Threads, 9, None, s3());
         assert_eq!(
             (threads9.ideal(2, None), threads9.bottleneck(2)),
-            (Some(3.0), "server")
+            (Some(3.0), Bottleneck::Server)
         );
-        let sem = Case::io("t", AsyncSemaphore, 9, Some(3), s3);
+        let sem = Case::io(g, AsyncSemaphore, 9, Some(3), s3());
         assert_eq!(
             (sem.ideal(2, None), sem.bottleneck(2)),
-            (Some(3.0), "balanced")
+            (Some(3.0), Bottleneck::Balanced)
         );
-        let unbounded = ServerPlan { workers: 0, ..s3 };
-        let pool = Case::io("t", ThreadPool, 10, Some(4), unbounded);
+        let unbounded = ServerPlan { workers: 0, ..s3() };
+        let pool = Case::io(g, ThreadPool, 10, Some(4), unbounded);
         assert_eq!(
             (pool.ideal(2, None), pool.bottleneck(2)),
-            (Some(3.0), "client")
+            (Some(3.0), Bottleneck::Client)
         );
-        let delayed = Case {
-            path: "/delay/250".into(),
-            ..Case::io("t", Threads, 1, None, s3)
+        let cpu = |model, k| {
+            Case::new(
+                g,
+                model,
+                32,
+                Some(k),
+                Params::Cpu(CpuParams { cpu_iters: 10 }),
+            )
         };
-        assert_eq!(delayed.ideal(2, None), Some(0.25));
-        let cpu = Case::new("t", WorkloadKind::Cpu, Rayon, 32, Some(8));
         let cal = Calibration {
             t1: 0.1,
             scaling: 0.8,
         };
-        assert_eq!(cpu.ideal(2, Some(cal)), Some(32.0 * 0.1 / (2.0 * 0.8)));
-        assert_eq!(cpu.ideal(2, None), None, "no calibration, no ideal");
-        let single = Case::new("t", WorkloadKind::Cpu, AsyncSingle, 32, None);
         assert_eq!(
-            single.ideal(2, Some(cal)),
+            cpu(Rayon, 8).ideal(2, Some(cal)),
+            Some(32.0 * 0.1 / (2.0 * 0.8))
+        );
+        assert_eq!(
+            cpu(Rayon, 8).ideal(2, None),
+            None,
+            "no calibration, no ideal"
+        );
+        assert_eq!(
+            cpu(AsyncSingle, 1).ideal(2, Some(cal)),
             Some(32.0 * 0.1),
             "one lane: no s"
         );
-        let sleep = Case::new("t", WorkloadKind::Sleep, ThreadPool, 100, Some(8));
-        assert_eq!(sleep.ideal(2, None), Some(13.0));
+        let sleep = Params::Sleep(SleepParams::new(Duration::from_secs(1)));
+        assert_eq!(
+            Case::new(g, ThreadPool, 100, Some(8), sleep.clone()).ideal(2, None),
+            Some(13.0)
+        );
+        let zero = Params::Sleep(SleepParams::new(Duration::ZERO));
+        assert_eq!(
+            Case::new(g, Threads, 3, None, zero).ideal(2, None),
+            None,
+            "a zero ideal bounds nothing"
+        );
     }
 
     #[test]
@@ -476,13 +403,28 @@ mod tests {
     }
 
     #[test]
+    fn ids_read_as_before() {
+        let ids: Vec<String> = Suite::Default.cases().iter().map(Case::id).collect();
+        for id in [
+            "seed/io/async-semaphore/n9-k3-w3-1s",
+            "io-sweep/io/threads/n243-winf-100ms-library",
+            "limit-sweep/io/rayon/n64-k8-winf-100ms",
+            "cpu/cpu/thread-pool/n32-k2-i20000000",
+            "memory/sleep/process-pool/n8-k8-1s",
+        ] {
+            assert!(ids.iter().any(|i| i == id), "{id}");
+        }
+    }
+
+    #[test]
     fn a_limit_is_kept_only_for_models_that_take_one() {
+        let work = Params::Cpu(CpuParams { cpu_iters: 10 });
         assert_eq!(
-            Case::new("t", WorkloadKind::Cpu, Threads, 4, Some(2)).limit,
+            Case::new(Group::AdHoc, Threads, 4, Some(2), work.clone()).limit,
             None
         );
         assert_eq!(
-            Case::new("t", WorkloadKind::Cpu, Rayon, 4, Some(2)).limit,
+            Case::new(Group::AdHoc, Rayon, 4, Some(2), work).limit,
             Some(2)
         );
     }

@@ -5,8 +5,9 @@
 mod common;
 
 use common::TestServer;
+use concbench::client::Options;
 use concbench::client::{self, ClientKind, HttpClient};
-use concbench::workload::{FailureKind, IoOptions};
+use concbench::workload::FailureKind;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,11 +29,10 @@ const FACES: [Face; 2] = [Face::Blocking, Face::Async];
 fn client(kind: ClientKind, url: &str, keep_alive: bool, timeout: Duration) -> Box<dyn HttpClient> {
     client::build(
         kind,
-        &IoOptions {
+        &Options {
             url: url.to_string(),
             keep_alive,
             timeout,
-            client: kind,
         },
     )
     .unwrap()

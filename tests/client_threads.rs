@@ -31,8 +31,8 @@ const GETS: usize = 200;
 /// attempts, because other processes only ever add to the counter.
 fn forks_during_gets(url: &str, client: ClientKind, tries: usize) -> u64 {
     let mut spec = spec(WorkloadKind::Io, url);
-    spec.io.url = format!("{url}/delay/0");
-    spec.io.client = client;
+    spec.io().path = "/delay/0".into();
+    spec.io().client = client;
     let job = job(spec, GETS, 1);
     let model = ModelKind::Sequential.model();
     // Warm up: anything started once per process (lazy statics, pools) is not per request.
@@ -78,7 +78,7 @@ fn threads_model_with_the_direct_client_adds_only_its_own_threads() {
     // Each request is held long enough for the sampler to see every thread alive at once.
     let server = TestServer::start(0, Duration::from_millis(200));
     let mut spec = spec(WorkloadKind::Io, &server.url());
-    spec.io.client = ClientKind::Direct;
+    spec.io().client = ClientKind::Direct;
     let job = job(spec, n, n);
     let before = current();
     let sampler = ThreadSampler::start();

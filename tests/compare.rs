@@ -8,12 +8,15 @@ mod common;
 use common::*;
 use concbench::cli::CompareArgs;
 use concbench::compare::{self, Comparison, Format, Rule, Verdict};
+use concbench::names::{Bottleneck, Group, ModelKind};
 use concbench::results::{
     CaseParams, CaseResult, Instability, InstabilityKind, Machine, Percentiles, ResultFile, Sample,
 };
+use concbench::workload::{CpuParams, IoParams, Params, ServerPlan};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 fn concbench(args: &[&str]) -> Output {
     Command::new(EXE).args(args).output().unwrap()
@@ -73,24 +76,18 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
     let ideal = 0.5;
     CaseResult {
         id: format!("cpu/cpu/thread-pool/n8-k{k}-i1000"),
-        group: "cpu".into(),
+        group: Group::Cpu,
         params: CaseParams {
-            workload: "cpu".into(),
-            model: "thread-pool".into(),
+            model: ModelKind::ThreadPool,
             tasks: 8,
             limit: Some(k),
             concurrency: k,
             cpu_lanes: k,
-            delay_ms: None,
-            cpu_iters: Some(1000),
-            path: None,
-            keep_alive: false,
-            timeout_ms: None,
-            client: None,
+            workload: Params::Cpu(CpuParams { cpu_iters: 1000 }),
         },
-        server: None,
+        external: false,
         warmup: 1,
-        summary: concbench::run::summarise(&samples, Some(ideal), "cpu"),
+        summary: concbench::run::summarise(&samples, Some(ideal), Bottleneck::Cpu),
         samples,
         t1_s: Some(0.1),
         scaling: Some(1.0),
@@ -261,9 +258,9 @@ fn three_samples_are_decided_by_their_ranges() {
 }
 
 /// `case(k, …)` moved into `group`, its id saying so.
-fn grouped(group: &str, mut c: CaseResult) -> CaseResult {
+fn grouped(group: Group, mut c: CaseResult) -> CaseResult {
     c.id = format!("{group}/{}", c.id.split_once('/').unwrap().1);
-    c.group = group.into();
+    c.group = group;
     c
 }
 
@@ -281,18 +278,18 @@ fn each_group_is_its_own_family() {
     let (mut base, mut other) = (Vec::new(), Vec::new());
     for k in 1..=3 {
         let shift = if k == 1 { 1.3 } else { 1.0 };
-        base.push(grouped("small", case(k, &noisy(1.0, &NOISE_A[..6]))));
-        other.push(grouped("small", case(k, &noisy(shift, &NOISE_B[..6]))));
+        base.push(grouped(Group::Seed, case(k, &noisy(1.0, &NOISE_A[..6]))));
+        other.push(grouped(Group::Seed, case(k, &noisy(shift, &NOISE_B[..6]))));
     }
     for k in 1..=60 {
-        base.push(grouped("sweep", case(k, &noisy(0.5, &NOISE_A[..6]))));
-        other.push(grouped("sweep", case(k, &noisy(0.5, &NOISE_B[..6]))));
+        base.push(grouped(Group::IoSweep, case(k, &noisy(0.5, &NOISE_A[..6]))));
+        other.push(grouped(Group::IoSweep, case(k, &noisy(0.5, &NOISE_B[..6]))));
     }
     let c = save_both(&dir, base, other);
     let (small, sweep) = (&c.groups[0], &c.groups[1]);
     assert_eq!(
         (small.name.as_str(), small.tests, small.rank_family),
-        ("small", 3, 3)
+        ("seed", 3, 3)
     );
     let v = &small.rows[0].versus[0];
     assert_eq!((v.rule, v.verdict), (Rule::Rank, Verdict::Slower), "{v:?}");
@@ -331,15 +328,11 @@ fn each_group_is_its_own_family() {
 fn io(k: usize, makespans: &[f64]) -> CaseResult {
     let mut c = case(k, makespans);
     c.id = format!("seed/io/thread-pool/n8-k{k}-w3-1s");
-    c.group = "seed".into();
-    c.params.workload = "io".into();
-    c.params.cpu_iters = None;
-    c.params.path = Some("/".into());
-    c.server = Some(concbench::results::ServerInfo {
+    c.group = Group::Seed;
+    c.params.workload = Params::Io(IoParams::new(ServerPlan {
         workers: 3,
-        delay_ms: 1000,
-        external: false,
-    });
+        delay: Duration::from_secs(1),
+    }));
     c
 }
 
@@ -520,7 +513,7 @@ fn failed_tasks_show_in_place_of_efficiency() {
     // Two tasks of one sample failed: efficiency would flatter the case, so the count shows instead.
     let mut failing = case(1, &noisy(1.0, &NOISE_B));
     failing.samples[0].failures.insert("timeout".into(), 2);
-    failing.summary = concbench::run::summarise(&failing.samples, failing.ideal_s, "cpu");
+    failing.summary = concbench::run::summarise(&failing.samples, failing.ideal_s, Bottleneck::Cpu);
     assert_eq!(failing.summary.efficiency, None);
     let c = save_both(&dir, vec![case(1, &noisy(1.0, &NOISE_A))], vec![failing]);
     let side = &c.groups[0].rows[0].sides[1];
@@ -534,15 +527,11 @@ fn failed_tasks_show_in_place_of_efficiency() {
 fn io_case(workers: usize) -> CaseResult {
     let mut c = case(3, &noisy(1.0, &NOISE_A));
     c.id = format!("seed/io/thread-pool/n8-k3-w{workers}-1s");
-    c.group = "seed".into();
-    c.params.workload = "io".into();
-    c.params.cpu_iters = None;
-    c.params.path = Some("/".into());
-    c.server = Some(concbench::results::ServerInfo {
+    c.group = Group::Seed;
+    c.params.workload = Params::Io(IoParams::new(ServerPlan {
         workers,
-        delay_ms: 1000,
-        external: false,
-    });
+        delay: Duration::from_secs(1),
+    }));
     c
 }
 
@@ -673,7 +662,7 @@ fn pooled(runs: Vec<ResultFile>) -> ResultFile {
         first.cases[0].samples.extend(run.cases[0].samples.clone());
     }
     let c = &mut first.cases[0];
-    c.summary = concbench::run::summarise(&c.samples, c.ideal_s, "cpu");
+    c.summary = concbench::run::summarise(&c.samples, c.ideal_s, Bottleneck::Cpu);
     first
 }
 

@@ -1,15 +1,42 @@
 //! `concbench compare` of two `cargo bench` baselines (`criterion:DIR:NAME`): the same matching and
 //! statistics as result files, so a 30 % slower baseline is flagged and an equal one is `~`.
 
+use concbench::names::{Bottleneck, ModelKind};
+use concbench::results::CaseParams;
+use concbench::store::criterion::{Sidecar, SIDECAR};
+use concbench::workload::{IoParams, Params, ServerPlan};
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 const EXE: &str = env!("CARGO_BIN_EXE_concbench");
+
+/// What the io bench writes beside criterion's files for this benchmark.
+fn sidecar(bench: &Path) {
+    let side = Sidecar {
+        id: "io/async/n9-w9-20ms".into(),
+        params: CaseParams {
+            model: ModelKind::Async,
+            tasks: 9,
+            limit: None,
+            concurrency: 9,
+            cpu_lanes: 2,
+            workload: Params::Io(IoParams::new(ServerPlan {
+                workers: 9,
+                delay: Duration::from_millis(20),
+            })),
+        },
+        ideal_s: Some(0.02),
+        bottleneck: Bottleneck::Balanced,
+    };
+    std::fs::write(bench.join(SIDECAR), serde_json::to_string(&side).unwrap()).unwrap();
+}
 
 /// Write one baseline of one io benchmark whose ten samples average `ms` per run.
 fn baseline(dir: &Path, name: &str, ms: f64) {
     let b = dir.join("io/async/n9-w9-20ms").join(name);
     std::fs::create_dir_all(&b).unwrap();
+    sidecar(&dir.join("io/async/n9-w9-20ms"));
     std::fs::write(
         b.join("benchmark.json"),
         r#"{"full_id":"io/async/n9-w9-20ms"}"#,

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use concbench::model::ModelKind;
 use concbench::results::ResultFile;
-use concbench::workload::{FailureKind, WorkloadKind};
+use concbench::workload::FailureKind;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -316,9 +316,7 @@ fn sleeping_in_a_task(pid: u32) -> bool {
 }
 
 fn kill_a_busy_worker(retries: usize) -> (concbench::model::Execution, Duration) {
-    let mut spec = spec(WorkloadKind::Sleep, "");
-    spec.delay = Duration::from_millis(400);
-    let mut job = job(spec, 6, 2);
+    let mut job = job(Spec::sleeping(Duration::from_millis(400)), 6, 2);
     job.retries = retries;
     let pool = std::thread::spawn(move || ModelKind::ProcessPool.model().run(&job).unwrap());
     let me = std::process::id();
@@ -434,7 +432,7 @@ fn interrupt_mid_suite(signal: i32, code: i32) {
     let result = load(&file);
     assert!(!result.complete);
     assert_eq!(result.cases.len(), 1, "the finished case is kept");
-    assert_eq!(result.cases[0].params.model, "sequential");
+    assert_eq!(result.cases[0].params.model, ModelKind::Sequential);
     eprintln!("signal {signal}: everything gone {took:?} after it");
 }
 
@@ -557,7 +555,7 @@ fn more_connections_than_ephemeral_ports_are_refused_with_the_numbers() {
 #[test]
 fn a_server_that_exits_at_start_says_so_with_its_message() {
     let t = Instant::now();
-    let plan = concbench::plan::ServerPlan {
+    let plan = concbench::workload::ServerPlan {
         workers: 3,
         // Above the server's own bound: it refuses and exits at once.
         delay: Duration::from_secs(61),

@@ -5,8 +5,11 @@ mod common;
 
 use common::*;
 use concbench::model::{Job, ModelKind};
-use concbench::plan::{Case, ServerPlan};
-use concbench::workload::{TaskFuture, TaskResult, Workload, WorkloadKind};
+use concbench::names::Group;
+use concbench::plan::Case;
+use concbench::workload::{
+    IoParams, Params, ServerPlan, TaskFuture, TaskResult, Workload, WorkloadKind,
+};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
@@ -28,10 +31,8 @@ fn every_model_completes_io_within_physics() {
     };
     for model in ModelKind::ALL {
         let (n, k) = (6, 3);
-        let case = Case {
-            server: Some(plan),
-            ..Case::new("t", WorkloadKind::Io, model, n, limit_for(model, k))
-        };
+        let io = Params::Io(IoParams::new(plan));
+        let case = Case::new(Group::AdHoc, model, n, limit_for(model, k), io);
         let ideal = Duration::from_secs_f64(case.ideal(2, None).unwrap());
         let exec = model
             .model()
@@ -92,9 +93,6 @@ fn bounds_are_held_where_the_server_can_see_them() {
 struct WhichThread(Mutex<HashSet<ThreadId>>);
 
 impl Workload for WhichThread {
-    fn kind(&self) -> WorkloadKind {
-        WorkloadKind::Sleep
-    }
     fn blocking(&self) -> TaskResult {
         self.0.lock().unwrap().insert(std::thread::current().id());
         std::thread::sleep(Duration::from_millis(20));
@@ -150,8 +148,7 @@ fn worker_children() -> HashSet<u32> {
 #[test]
 fn process_pool_really_uses_k_worker_processes() {
     let _t = timing_lock();
-    let mut s = spec(WorkloadKind::Sleep, "");
-    s.delay = Duration::from_millis(300);
+    let s = Spec::sleeping(Duration::from_millis(300));
     let handle =
         std::thread::spawn(move || ModelKind::ProcessPool.model().run(&job(s, 6, 3)).unwrap());
     let mut seen = HashSet::new();
@@ -172,7 +169,7 @@ fn process_pool_really_uses_k_worker_processes() {
 fn cpu_counts_exactly_and_two_lanes_beat_one() {
     let _t = timing_lock();
     let cpu = spec(WorkloadKind::Cpu, "");
-    let iters = cpu.cpu_iters;
+    let iters = cpu.params.cpu_iters().unwrap();
     let mut times = vec![f64::INFINITY; ModelKind::ALL.len()];
     // Best of three, interleaved, so a burst of load elsewhere does not decide the ratio.
     for _ in 0..3 {
@@ -209,9 +206,6 @@ fn cpu_counts_exactly_and_two_lanes_beat_one() {
 fn a_panicking_task_fails_alone() {
     struct Boom;
     impl Workload for Boom {
-        fn kind(&self) -> WorkloadKind {
-            WorkloadKind::Cpu
-        }
         fn blocking(&self) -> TaskResult {
             panic!("task panicked on purpose")
         }

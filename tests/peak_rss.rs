@@ -18,7 +18,8 @@ fn a_case_reports_its_own_peak_not_its_parents() {
     assert!(touched > 0);
     let spec = CaseSpec {
         model: ModelKind::ProcessPool,
-        workload: spec(WorkloadKind::Sleep, ""),
+        workload: spec(WorkloadKind::Sleep, "").params,
+        url: String::new(),
         tasks: 2,
         limit: 2,
         retries: 0,

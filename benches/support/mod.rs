@@ -7,9 +7,11 @@
 
 use anyhow::Context;
 use concbench::model::{Job, ModelKind};
-use concbench::plan::{Case, ServerPlan};
+use concbench::names::Group;
+use concbench::plan::Case;
 use concbench::run::server::ServerChild;
-use concbench::workload::WorkloadKind;
+use concbench::store::criterion::{Sidecar, SIDECAR};
+use concbench::workload::{Params, ServerPlan};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, PlottingBackend, SamplingMode};
 use std::collections::hash_map::{Entry, HashMap};
@@ -29,6 +31,8 @@ const MEASUREMENT: Duration = Duration::from_secs(2);
 /// One bench file: criterion configured from the command line, and the delay its cases use.
 pub struct Bench {
     criterion: Criterion,
+    /// The io server's delay and the sleep; the cpu bench has no use for it.
+    #[allow(dead_code)]
     pub delay: Duration,
 }
 
@@ -60,24 +64,23 @@ impl Bench {
     /// `workload`'s case for every model: N tasks, limit k for the models that take one.
     pub fn every_model(
         &self,
-        workload: WorkloadKind,
+        workload: Params,
         tasks: usize,
         limit: usize,
     ) -> impl Iterator<Item = Case> + '_ {
-        ModelKind::ALL.into_iter().map(move |model| Case {
-            delay: self.delay,
-            ..Case::new("bench", workload, model, tasks, Some(limit))
-        })
+        ModelKind::ALL
+            .into_iter()
+            .map(move |model| Case::new(Group::Bench, model, tasks, Some(limit), workload.clone()))
     }
 
     /// Benchmark every case as `workload/model/params` in one criterion group, starting each slow server
     /// the cases need once. The servers are dropped — killed and reaped — when this returns or unwinds.
     pub fn run(mut self, cases: Vec<Case>) -> anyhow::Result<()> {
-        let Some(workload) = cases.first().map(|c| c.workload) else {
+        let Some(workload) = cases.first().map(|c| c.workload.kind()) else {
             return Ok(());
         };
         let mut servers: HashMap<ServerPlan, ServerChild> = HashMap::new();
-        for plan in cases.iter().filter_map(|c| c.server) {
+        for plan in cases.iter().filter_map(|c| c.workload.server()) {
             if let Entry::Vacant(slot) = servers.entry(plan) {
                 slot.insert(ServerChild::start(Path::new(EXE), plan, None)?);
             }
@@ -86,7 +89,8 @@ impl Bench {
         group.sampling_mode(SamplingMode::Flat).sample_size(SAMPLES);
         for case in &cases {
             let url = case
-                .server
+                .workload
+                .server()
                 .map_or(String::new(), |p| servers[&p].ready.url.clone());
             bench_case(&mut group, case, &url)?;
         }
@@ -101,18 +105,20 @@ fn bench_case(
     case: &Case,
     url: &str,
 ) -> anyhow::Result<()> {
-    let spec = case.workload_spec(url);
     let job = Job {
-        workload: spec
-            .build()
+        workload: case
+            .workload
+            .build(url)
             .with_context(|| format!("building the workload of {}", name(case)))?,
-        spec,
+        params: case.workload.clone(),
+        url: url.to_string(),
         tasks: case.tasks,
         limit: case.k(),
         exe: EXE.into(),
         retries: 0,
     };
     group.measurement_time(measurement_time(case));
+    write_sidecar(case)?;
     // The group is the workload: criterion's id is `workload/model/params`.
     let id = BenchmarkId::new(case.model.name(), case.params());
     group.bench_function(id, |b| {
@@ -155,10 +161,26 @@ fn makespan(case: &Case, job: &Job) -> Duration {
 
 /// The case as criterion names it.
 fn name(case: &Case) -> String {
-    format!(
-        "{}/{}/{}",
-        case.workload.name(),
-        case.model.name(),
-        case.params()
-    )
+    format!("{}/{}/{}", case.workload.kind(), case.model, case.params())
+}
+
+/// What the case is, beside criterion's own files for it, so `concbench report --criterion` and
+/// `compare criterion:NAME` read the case's parameters, ideal and bottleneck instead of guessing them.
+fn write_sidecar(case: &Case) -> anyhow::Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let home = std::env::var_os("CRITERION_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new("target").join("criterion"));
+    let dir = home.join(name(case));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let side = Sidecar {
+        id: name(case),
+        params: concbench::run::case_params(case, cores),
+        // criterion measures no t₁: a cpu case claims no ideal.
+        ideal_s: case.ideal(cores, None),
+        bottleneck: case.bottleneck(cores),
+    };
+    let json = serde_json::to_string_pretty(&side).expect("a sidecar serialises");
+    std::fs::write(dir.join(SIDECAR), json)
+        .with_context(|| format!("cannot write {}", dir.join(SIDECAR).display()))
 }

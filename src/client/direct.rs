@@ -9,8 +9,9 @@
 //! before any response byte came (the server closed it while idle) goes again once on a fresh one.
 
 use super::response::{BadResponse, Progress, Response, ResponseReader};
+use super::Options;
 use super::{GetFuture, HttpClient, Target};
-use crate::workload::{FailureKind, IoOptions};
+use crate::names::FailureKind;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::sync::Mutex;
@@ -55,7 +56,7 @@ impl Failed {
 }
 
 impl Direct {
-    pub fn new(opts: &IoOptions) -> anyhow::Result<Direct> {
+    pub fn new(opts: &Options) -> anyhow::Result<Direct> {
         Ok(Direct {
             target: Target::parse(&opts.url, opts.keep_alive)?,
             timeout: opts.timeout,

@@ -4,8 +4,9 @@
 //! typical application pays on top (ureq with a global timeout starts a resolver thread per request;
 //! reqwest spends far more CPU per fresh connection).
 
+use super::Options;
 use super::{GetFuture, HttpClient};
-use crate::workload::{FailureKind, IoOptions};
+use crate::names::FailureKind;
 
 pub struct Library {
     url: String,
@@ -14,7 +15,7 @@ pub struct Library {
 }
 
 impl Library {
-    pub fn new(opts: &IoOptions) -> anyhow::Result<Library> {
+    pub fn new(opts: &Options) -> anyhow::Result<Library> {
         let idle = if opts.keep_alive { 10_000 } else { 0 };
         let blocking = ureq::Agent::config_builder()
             .timeout_global(Some(opts.timeout))

@@ -12,7 +12,7 @@ pub use direct::Direct;
 pub use library::Library;
 pub use response::{BadResponse, Progress, Response, ResponseReader, MAX_HEAD};
 
-use crate::workload::{FailureKind, IoOptions};
+use crate::names::FailureKind;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
@@ -32,6 +32,7 @@ use std::pin::Pin;
     Default,
     Serialize,
     Deserialize,
+    schemars::JsonSchema,
     clap::ValueEnum,
 )]
 #[serde(rename_all = "kebab-case")]
@@ -78,8 +79,19 @@ pub trait HttpClient: Send + Sync {
     fn get_async(&self) -> GetFuture<'_>;
 }
 
+/// What a client is built for: one URL, requested again and again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The full URL requested (server base + path).
+    pub url: String,
+    /// Reuse connections between requests instead of one per request.
+    pub keep_alive: bool,
+    /// A request with no complete answer after this long fails as `timeout`.
+    pub timeout: std::time::Duration,
+}
+
 /// Build the client `kind` for these options; this is case setup, timed apart from the makespan.
-pub fn build(kind: ClientKind, opts: &IoOptions) -> anyhow::Result<Box<dyn HttpClient>> {
+pub fn build(kind: ClientKind, opts: &Options) -> anyhow::Result<Box<dyn HttpClient>> {
     Ok(match kind {
         ClientKind::Direct => Box::new(Direct::new(opts)?),
         ClientKind::Library => Box::new(Library::new(opts)?),

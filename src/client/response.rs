@@ -4,7 +4,7 @@
 //! body is only counted, never stored. A head that arrives in one read is parsed in place; only a head
 //! split across reads is copied, into a buffer capped at [`MAX_HEAD`].
 
-use crate::workload::FailureKind;
+use crate::names::FailureKind;
 
 /// A response head larger than this is refused, as the server refuses request heads over 16 KiB.
 pub const MAX_HEAD: usize = 16 * 1024;

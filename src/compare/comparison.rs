@@ -246,7 +246,7 @@ pub fn analyse(inputs: &[Input], matched: &Matched, threshold_pct: f64) -> Compa
             .iter()
             .map(|(c, present)| Unmatched {
                 case: c.id.clone(),
-                group: c.group.clone(),
+                group: c.group.to_string(),
                 present_in: present.clone(),
             })
             .collect(),
@@ -323,7 +323,7 @@ fn row(inputs: &[Input], cases: &[&CaseResult]) -> Pending {
         })
         .collect();
     Pending {
-        group: cases[0].group.clone(),
+        group: cases[0].group.to_string(),
         row: Row {
             case: cases[0].id.clone(),
             params: cases[0].params.clone(),

@@ -3,7 +3,7 @@
 //! means its newest complete measurement of every case: normally its newest complete run, and when it
 //! holds runs of several suites, all of them (asv's "results merged per machine").
 
-use crate::cli::UsageError;
+use crate::error::UsageError;
 use crate::results::{CaseResult, Machine, ResultFile};
 use std::path::{Path, PathBuf};
 
@@ -84,14 +84,14 @@ fn criterion_run(spec: &str) -> anyhow::Result<ResultFile> {
         None => (Path::new("target/criterion"), spec),
     };
     let machine = crate::measure::machine::describe(None);
-    let cases = crate::criterion::cases(dir, name, machine.allowed_cpus.len().max(1))
+    let cases = crate::store::criterion::cases(dir, name)
         .map_err(|e| UsageError(format!("criterion:{spec}: {e:#}")))?;
     Ok(ResultFile {
         schema_version: crate::results::SCHEMA_VERSION,
         concbench_version: env!("CARGO_PKG_VERSION").to_string(),
         git_commit: None,
         command: vec!["cargo".into(), "bench".into()],
-        suite: crate::criterion::GROUP.into(),
+        suite: crate::names::Group::Bench.name().into(),
         started: String::new(),
         updated: String::new(),
         complete: true,

@@ -1,77 +1,50 @@
-//! Which cases of different runs are the same case. A case is identified by its group, workload,
-//! model, N and k, by its client settings (sleep delay, cpu iterations, keep-alive, timeout) and by the
-//! server it ran against (W, delay, path). What a machine derives from its own core count (a model's
+//! Which cases of different runs are the same case. A case is identified by its group, model, N and k,
+//! by its workload's client-side parameters (sleep delay, cpu iterations, keep-alive, timeout, client)
+//! and by the server it ran against (W, delay, path), as the workload describes them. What a machine derives from its own core count (a model's
 //! concurrency and CPU lanes) is left out: that is what differs between machines, not the case.
 //! Two runs that hold the same case against different servers are refused, not silently unmatched:
 //! their makespans measure different servers, so no ratio between them means anything.
 
 use super::input::Input;
-use crate::cli::UsageError;
+use crate::error::UsageError;
+use crate::names::{Group, ModelKind};
 use crate::results::CaseResult;
+use crate::workload::Params;
 
-/// What the case is, as a reader names it, plus its client settings.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// What the case is, as a reader names it, plus its client-side workload parameters (everything but the
+/// server's workers, delay and path).
+#[derive(Debug, Clone, PartialEq)]
 struct Identity {
-    group: String,
-    workload: String,
-    model: String,
+    group: Group,
+    model: ModelKind,
     tasks: usize,
     limit: Option<usize>,
-    sleep_ms: Option<u64>,
-    cpu_iters: Option<u64>,
-    keep_alive: bool,
-    timeout_ms: Option<u64>,
+    workload: Params,
 }
 
-/// The server side of a case: W, its delay, and the path requested.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct ServerConfig {
-    workers: Option<usize>,
-    delay_ms: Option<u64>,
-    path: Option<String>,
-}
+/// The server side of a case, in words (W, its delay, the path requested); None without a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ServerConfig(Option<String>);
 
 impl ServerConfig {
     fn describe(&self) -> String {
-        let w = match self.workers {
-            Some(0) => "W=unbounded".to_string(),
-            Some(w) => format!("W={w}"),
-            None => "no server".to_string(),
-        };
-        let d = self
-            .delay_ms
-            .map(|d| format!(", delay {d} ms"))
-            .unwrap_or_default();
-        let p = self
-            .path
-            .as_deref()
-            .map(|p| format!(", path {p}"))
-            .unwrap_or_default();
-        format!("{w}{d}{p}")
+        self.0.clone().unwrap_or_else(|| "no server".into())
     }
 }
 
 fn identity(c: &CaseResult) -> Identity {
     let p = &c.params;
     Identity {
-        group: c.group.clone(),
-        workload: p.workload.clone(),
-        model: p.model.clone(),
+        group: c.group,
+        model: p.model,
         tasks: p.tasks,
         limit: p.limit,
-        sleep_ms: p.delay_ms,
-        cpu_iters: p.cpu_iters,
-        keep_alive: p.keep_alive,
-        timeout_ms: p.timeout_ms,
+        workload: p.workload.client_side(),
     }
 }
 
 fn server(c: &CaseResult) -> ServerConfig {
-    ServerConfig {
-        workers: c.server.as_ref().map(|s| s.workers),
-        delay_ms: c.server.as_ref().map(|s| s.delay_ms),
-        path: c.params.path.clone(),
-    }
+    ServerConfig(c.params.workload.server_side())
 }
 
 /// Whether two case results measure the same case.

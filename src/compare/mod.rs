@@ -4,6 +4,7 @@
 //! decision rules), and rendered from that value alone: terminal table, Markdown, JSON or CSV, and
 //! with `--html` a page with charts.
 
+pub mod args;
 pub mod charts;
 pub mod comparison;
 mod csv;
@@ -14,7 +15,7 @@ pub mod machines;
 pub mod matching;
 pub(crate) mod text;
 
-use crate::cli::CompareArgs;
+use args::CompareArgs;
 pub use comparison::{Comparison, Rule, Verdict};
 
 /// Output formats of `concbench compare`.

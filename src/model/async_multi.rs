@@ -7,9 +7,6 @@ use super::{Execution, Job, Lanes, Model};
 pub struct AsyncMulti;
 
 impl Model for AsyncMulti {
-    fn name(&self) -> &'static str {
-        "async"
-    }
     fn about(&self) -> &'static str {
         "tokio multi-thread runtime, one task per task, join all"
     }

@@ -7,9 +7,6 @@ use super::{Execution, Job, Lanes, Model};
 pub struct AsyncSemaphore;
 
 impl Model for AsyncSemaphore {
-    fn name(&self) -> &'static str {
-        "async-semaphore"
-    }
     fn about(&self) -> &'static str {
         "tokio multi-thread runtime, a task per task, k semaphore permits (--limit k)"
     }

@@ -8,9 +8,6 @@ use std::time::Instant;
 pub struct AsyncSingle;
 
 impl Model for AsyncSingle {
-    fn name(&self) -> &'static str {
-        "async-single"
-    }
     fn about(&self) -> &'static str {
         "tokio current-thread runtime: one event loop, like asyncio; CPU work blocks it"
     }

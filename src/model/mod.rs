@@ -16,52 +16,17 @@ mod threads;
 
 pub use pool_worker::worker_main;
 
+pub use crate::names::ModelKind;
+pub use crate::workload::Lanes;
+
 use crate::results::WorkerUsage;
-use crate::workload::{FailureKind, TaskResult, Workload, WorkloadSpec};
-use serde::{Deserialize, Serialize};
+use crate::workload::{FailureKind, Params, TaskResult, Workload};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The models by name, as the CLI and result files spell them.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ModelKind {
-    Sequential,
-    Threads,
-    ThreadPool,
-    Async,
-    AsyncSingle,
-    AsyncSemaphore,
-    ProcessPool,
-    Rayon,
-}
-
+/// The registry: one line per model.
 impl ModelKind {
-    pub const ALL: [ModelKind; 8] = [
-        ModelKind::Sequential,
-        ModelKind::Threads,
-        ModelKind::ThreadPool,
-        ModelKind::Async,
-        ModelKind::AsyncSingle,
-        ModelKind::AsyncSemaphore,
-        ModelKind::ProcessPool,
-        ModelKind::Rayon,
-    ];
-
-    /// The registry: one line per model.
     pub fn model(self) -> &'static dyn Model {
         match self {
             ModelKind::Sequential => &sequential::Sequential,
@@ -74,33 +39,10 @@ impl ModelKind {
             ModelKind::Rayon => &rayon_pool::RayonPool,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        self.model().name()
-    }
-}
-
-/// How much a model can overlap: tasks in flight at once, and threads running CPU work at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lanes {
-    pub in_flight: usize,
-    pub cpu: usize,
-}
-
-impl Lanes {
-    /// A model bounded by k: at most k tasks in flight, each on its own thread or process.
-    pub fn bounded(tasks: usize, limit: usize) -> Lanes {
-        let k = limit.min(tasks);
-        Lanes {
-            in_flight: k,
-            cpu: k,
-        }
-    }
 }
 
 /// One concurrency model.
 pub trait Model: Sync {
-    fn name(&self) -> &'static str;
     /// One line for `concbench list`.
     fn about(&self) -> &'static str;
     /// Whether `--limit k` means something to this model (and is then required).
@@ -114,8 +56,9 @@ pub trait Model: Sync {
 /// What a model is asked to run.
 pub struct Job {
     pub workload: Arc<dyn Workload>,
-    /// How to rebuild the workload in another process (process pools).
-    pub spec: WorkloadSpec,
+    /// How to rebuild the workload in another process (process pools): its parameters and server URL.
+    pub params: Params,
+    pub url: String,
     pub tasks: usize,
     /// k for models that take a limit.
     pub limit: usize,

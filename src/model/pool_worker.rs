@@ -2,7 +2,7 @@
 //! JSON per message over its stdin/stdout pipes, accepts only the messages defined here (anything else
 //! ends it with exit 2), and runs tasks one at a time, like a `multiprocessing.Pool` worker.
 
-use crate::workload::{TaskResult, WorkloadSpec};
+use crate::workload::{Params, TaskResult};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 
@@ -10,8 +10,9 @@ use std::io::{BufRead, Write};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ToWorker {
-    /// First message: build this workload (its clients are the worker's own, like a pool initializer).
-    Init(WorkloadSpec),
+    /// First message: build this workload against this server (its clients are the worker's own, like
+    /// a pool initializer).
+    Init { params: Params, url: String },
     /// Run task number N.
     Task(u64),
 }
@@ -48,7 +49,7 @@ fn serve(input: impl BufRead, mut output: impl Write) -> anyhow::Result<()> {
     let workload = match lines.next().transpose()? {
         None => return Ok(()),
         Some(line) => match serde_json::from_str(&line)? {
-            ToWorker::Init(spec) => spec.build()?,
+            ToWorker::Init { params, url } => params.build(&url)?,
             other => anyhow::bail!("expected an init message first, got {other:?}"),
         },
     };
@@ -61,7 +62,7 @@ fn serve(input: impl BufRead, mut output: impl Write) -> anyhow::Result<()> {
                     crate::model::timed(std::time::Instant::now(), || workload.blocking()).result;
                 send(&mut output, &FromWorker::Done { task, result })?;
             }
-            ToWorker::Init(_) => anyhow::bail!("a worker is initialised once"),
+            ToWorker::Init { .. } => anyhow::bail!("a worker is initialised once"),
         }
     }
     send(
@@ -83,21 +84,17 @@ pub fn send<T: Serialize>(out: &mut impl Write, msg: &T) -> std::io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::WorkloadKind;
-    use std::time::Duration;
 
-    fn spec() -> WorkloadSpec {
-        WorkloadSpec {
-            kind: WorkloadKind::Cpu,
-            delay: Duration::ZERO,
-            cpu_iters: 1000,
-            io: Default::default(),
+    fn init() -> ToWorker {
+        ToWorker::Init {
+            params: Params::Cpu(crate::workload::CpuParams { cpu_iters: 1000 }),
+            url: String::new(),
         }
     }
 
     #[test]
     fn answers_each_task_in_order() {
-        let init = serde_json::to_string(&ToWorker::Init(spec())).unwrap();
+        let init = serde_json::to_string(&init()).unwrap();
         let input = format!("{init}\n\"task\":1\n");
         // The malformed second line must end the worker with an error, not be skipped.
         let mut out = Vec::new();

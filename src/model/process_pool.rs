@@ -18,9 +18,6 @@ use std::time::Instant;
 pub struct ProcessPool;
 
 impl Model for ProcessPool {
-    fn name(&self) -> &'static str {
-        "process-pool"
-    }
     fn about(&self) -> &'static str {
         "k worker processes fed over pipes, one task at a time each (--limit k)"
     }
@@ -136,8 +133,11 @@ impl Worker {
             child,
         };
         let stdin = worker.stdin.as_mut().expect("open until finish");
-        send(stdin, &ToWorker::Init(job.spec.clone()))
-            .context("a pool worker died before its first task")?;
+        let init = ToWorker::Init {
+            params: job.params.clone(),
+            url: job.url.clone(),
+        };
+        send(stdin, &init).context("a pool worker died before its first task")?;
         match worker.receive() {
             Ok(FromWorker::Ready) => Ok(worker),
             other => anyhow::bail!("a pool worker did not start: {other:?}"),

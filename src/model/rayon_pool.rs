@@ -8,9 +8,6 @@ use std::time::Instant;
 pub struct RayonPool;
 
 impl Model for RayonPool {
-    fn name(&self) -> &'static str {
-        "rayon"
-    }
     fn about(&self) -> &'static str {
         "a dedicated k-thread rayon pool, par_iter over the tasks (--limit k)"
     }

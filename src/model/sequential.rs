@@ -7,9 +7,6 @@ use std::time::{Duration, Instant};
 pub struct Sequential;
 
 impl Model for Sequential {
-    fn name(&self) -> &'static str {
-        "sequential"
-    }
     fn about(&self) -> &'static str {
         "one task after another on one thread"
     }

@@ -9,9 +9,6 @@ use std::time::Instant;
 pub struct ThreadPool;
 
 impl Model for ThreadPool {
-    fn name(&self) -> &'static str {
-        "thread-pool"
-    }
     fn about(&self) -> &'static str {
         "k worker threads pulling tasks from a channel (--limit k)"
     }

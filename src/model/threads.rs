@@ -8,9 +8,6 @@ use std::time::{Duration, Instant};
 pub struct Threads;
 
 impl Model for Threads {
-    fn name(&self) -> &'static str {
-        "threads"
-    }
     fn about(&self) -> &'static str {
         "one OS thread per task, all started then joined"
     }

@@ -6,10 +6,8 @@ use super::data;
 use super::flags::Flags;
 use super::fmt::{kib, secs, times};
 use super::table::Table;
+use crate::client::ClientKind;
 use crate::results::{CaseParams, CaseResult};
-
-pub const DIRECT: &str = "direct";
-pub const LIBRARY: &str = "library";
 
 /// One case measured with both clients.
 #[derive(Debug, Clone, Copy)]
@@ -19,12 +17,12 @@ pub struct Pair<'a> {
 }
 
 /// The parameters that make two cases the same but for the client.
-fn key(c: &CaseResult) -> (CaseParams, Option<crate::results::ServerInfo>) {
-    let params = CaseParams {
-        client: None,
-        ..c.params.clone()
-    };
-    (params, c.server.clone())
+fn key(c: &CaseResult) -> CaseParams {
+    let mut params = c.params.clone();
+    if let crate::workload::Params::Io(io) = &mut params.workload {
+        io.client = ClientKind::Direct;
+    }
+    params
 }
 
 /// Every direct case with a library twin among `cases`, in run order.
@@ -33,13 +31,13 @@ pub fn pairs<'a>(cases: &[&'a CaseResult]) -> Vec<Pair<'a>> {
     cases
         .iter()
         .filter(measured)
-        .filter(|c| data::client(c) == Some(DIRECT))
+        .filter(|c| data::client(c) == Some(ClientKind::Direct))
         .filter_map(|d| {
             let k = key(d);
             cases
                 .iter()
                 .filter(measured)
-                .find(|l| data::client(l) == Some(LIBRARY) && key(l) == k)
+                .find(|l| data::client(l) == Some(ClientKind::Library) && key(l) == k)
                 .map(|l| Pair {
                     direct: d,
                     library: l,
@@ -74,7 +72,7 @@ pub fn table(group: &str, cases: &[&CaseResult]) -> Option<Table> {
             let (d, l) = (p.direct, p.library);
             let model = match d.params.limit {
                 Some(k) => format!("{} k={k}", d.params.model),
-                None => d.params.model.clone(),
+                None => d.params.model.to_string(),
             };
             vec![
                 model,

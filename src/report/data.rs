@@ -3,7 +3,10 @@
 //! files were skipped. Also the small readings every chart and table shares: a case's label, its k, W,
 //! the sample nearest its median, its peak memory.
 
+use crate::client::ClientKind;
+use crate::names::Group;
 use crate::results::{CaseResult, Machine, ResultFile, Sample};
+use crate::workload::{IoParams, Params};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -86,16 +89,16 @@ impl ReportData {
     }
 
     /// The cases of one suite group, in run order.
-    pub fn group(&self, group: &str) -> Vec<&CaseResult> {
+    pub fn group(&self, group: Group) -> Vec<&CaseResult> {
         self.cases.iter().filter(|c| c.group == group).collect()
     }
 
     /// Every group present, in the order its first case ran.
-    pub fn groups(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
+    pub fn groups(&self) -> Vec<Group> {
+        let mut out: Vec<Group> = Vec::new();
         for c in &self.cases {
-            if !out.contains(&c.group.as_str()) {
-                out.push(&c.group);
+            if !out.contains(&c.group) {
+                out.push(c.group);
             }
         }
         out
@@ -123,11 +126,27 @@ pub fn k(c: &CaseResult) -> usize {
     c.params.limit.unwrap_or(c.params.tasks)
 }
 
-/// Server workers W: None without a server, Some(None) for the unbounded server.
+/// The io parameters of a case that makes requests.
+pub fn io(c: &CaseResult) -> Option<&IoParams> {
+    match &c.params.workload {
+        Params::Io(io) => Some(io),
+        _ => None,
+    }
+}
+
+/// The wait of a sleep case, milliseconds.
+pub fn sleep_ms(c: &CaseResult) -> Option<u64> {
+    match &c.params.workload {
+        Params::Sleep(s) => Some(s.delay_ms),
+        _ => None,
+    }
+}
+
+/// Server workers W: None without a (known) server, Some(None) for the unbounded server.
 pub fn server_workers(c: &CaseResult) -> Option<Option<usize>> {
-    c.server
-        .as_ref()
-        .map(|s| (s.workers > 0).then_some(s.workers))
+    io(c)
+        .and_then(|io| io.server_workers)
+        .map(|w| (w > 0).then_some(w))
 }
 
 /// The measured sample whose makespan is nearest the median: the typical repetition to draw.
@@ -151,7 +170,7 @@ pub fn peak_rss_kib(c: &CaseResult) -> f64 {
     median_of(c, |s| s.max_rss_kib as f64)
 }
 
-/// How an io case made its requests (`direct` or `library`); None for workloads without requests.
-pub fn client(c: &CaseResult) -> Option<&str> {
-    c.params.client.as_deref()
+/// How an io case made its requests; None for workloads without requests.
+pub fn client(c: &CaseResult) -> Option<ClientKind> {
+    io(c).map(|io| io.client)
 }

@@ -4,7 +4,7 @@
 //! one good file remains.
 
 use super::data::Skipped;
-use crate::cli::UsageError;
+use crate::error::UsageError;
 use crate::results::ResultFile;
 use std::path::{Path, PathBuf};
 

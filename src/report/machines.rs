@@ -90,10 +90,10 @@ fn summary(machines: &[Input]) -> Table {
 fn layout(machines: &[Input]) -> Vec<(String, Vec<String>)> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for c in machines.iter().flat_map(|m| &m.cases) {
-        let i = match groups.iter().position(|(g, _)| *g == c.group) {
+        let i = match groups.iter().position(|(g, _)| *g == c.group.name()) {
             Some(i) => i,
             None => {
-                groups.push((c.group.clone(), Vec::new()));
+                groups.push((c.group.to_string(), Vec::new()));
                 groups.len() - 1
             }
         };

@@ -80,8 +80,8 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
     let (files, skipped) = load::inputs(&args.inputs, default_dir)?;
     let mut data = ReportData::merge(files, skipped);
     if let Some(dir) = &args.criterion {
-        let benches = crate::criterion::cases(dir, &args.baseline, data.cores())
-            .map_err(|e| crate::cli::UsageError(format!("{e:#}")))?;
+        let benches = crate::store::criterion::cases(dir, &args.baseline)
+            .map_err(|e| crate::error::UsageError(format!("{e:#}")))?;
         data.cases.extend(benches);
     }
     let dir = args

@@ -43,7 +43,7 @@ pub struct GroupNoise {
 pub fn groups(data: &ReportData) -> Vec<GroupNoise> {
     data.groups()
         .into_iter()
-        .filter(|g| *g != crate::criterion::GROUP)
+        .filter(|g| *g != crate::names::Group::Bench)
         .map(|g| {
             let cases = data.group(g);
             let noise: Vec<Noise> = cases

@@ -90,10 +90,10 @@ pub fn costs(cases: &[&CaseResult]) -> Vec<ModelCost> {
         .copied()
         .filter(|c| !c.samples.is_empty())
         .collect();
-    let mut models: Vec<&str> = Vec::new();
+    let mut models: Vec<crate::names::ModelKind> = Vec::new();
     for c in &measured {
-        if !models.contains(&c.params.model.as_str()) {
-            models.push(&c.params.model);
+        if !models.contains(&c.params.model) {
+            models.push(c.params.model);
         }
     }
     models
@@ -104,7 +104,7 @@ pub fn costs(cases: &[&CaseResult]) -> Vec<ModelCost> {
                 .copied()
                 .filter(|c| c.params.model == model)
                 .collect();
-            model_cost(model, &mine)
+            model_cost(model.name(), &mine)
         })
         .collect()
 }

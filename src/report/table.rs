@@ -9,6 +9,7 @@ use super::flags::{self, Flags};
 use super::fmt::{count, kib, pct, secs};
 use super::interval::{self, Interval};
 use super::per_task;
+use crate::names::Group;
 use crate::results::CaseResult;
 
 /// One table: a title, its header and rows, and the paragraph that says what its figures mean. The
@@ -43,8 +44,8 @@ pub fn tables(data: &ReportData) -> Vec<Section> {
 /// One column: its header, and its cell for a case.
 type Cell<'a> = Box<dyn Fn(&CaseResult) -> String + 'a>;
 
-fn section(group: &str, cases: &[&CaseResult]) -> Section {
-    if group == crate::criterion::GROUP {
+fn section(group: Group, cases: &[&CaseResult]) -> Section {
+    if group == Group::Bench {
         return Section {
             table: bench_table(cases),
             footnotes: Vec::new(),
@@ -61,10 +62,10 @@ fn section(group: &str, cases: &[&CaseResult]) -> Section {
         ("case".into(), Box::new(|c| Flags::of(c).label(&c.id))),
         ("n".into(), Box::new(|c| c.samples.len().to_string())),
     ];
-    if cases.iter().any(|c| c.params.client.is_some()) {
+    if cases.iter().any(|c| data::client(c).is_some()) {
         columns.push((
             "client".into(),
-            Box::new(|c| data::client(c).unwrap_or("–").to_string()),
+            Box::new(|c| data::client(c).map_or("–", |k| k.name()).to_string()),
         ));
     }
     columns.push((
@@ -87,7 +88,11 @@ fn section(group: &str, cases: &[&CaseResult]) -> Section {
         "ideal".into(),
         Box::new(|c| c.ideal_s.map_or("–".into(), secs)),
     ));
-    if group == "cpu" || cases.iter().any(|c| c.params.workload == "cpu") {
+    if group == Group::Cpu
+        || cases
+            .iter()
+            .any(|c| c.params.workload.cpu_iters().is_some())
+    {
         columns.push(("t₁".into(), Box::new(|c| c.t1_s.map_or("–".into(), secs))));
         columns.push((
             "s".into(),
@@ -98,14 +103,14 @@ fn section(group: &str, cases: &[&CaseResult]) -> Section {
         ("efficiency".to_string(), Box::new(efficiency) as Cell),
         (
             "bottleneck".into(),
-            Box::new(|c| c.summary.bottleneck.clone()),
+            Box::new(|c| c.summary.bottleneck.to_string()),
         ),
         ("task p50".into(), Box::new(|c| secs(c.summary.task_p50_s))),
         ("task p99".into(), Box::new(|c| secs(c.summary.task_p99_s))),
         ("CPU user+sys".into(), Box::new(|c| secs(c.summary.cpu_s))),
         ("peak RSS".into(), Box::new(|c| kib(data::peak_rss_kib(c)))),
     ]);
-    if group == "memory" {
+    if group == Group::Memory {
         let costs = &costs;
         columns.push((
             "RSS per task".into(),
@@ -137,7 +142,7 @@ fn section(group: &str, cases: &[&CaseResult]) -> Section {
         .map(|c| columns.iter().map(|(_, cell)| cell(c)).collect())
         .collect();
     let mut footnotes = case_footnotes(cases);
-    if group == "memory" {
+    if group == Group::Memory {
         footnotes.extend(memory_footnotes(&costs));
     }
     Section {
@@ -148,7 +153,9 @@ fn section(group: &str, cases: &[&CaseResult]) -> Section {
             note: ci_note(cases),
         },
         footnotes,
-        more: super::clients::table(group, cases).into_iter().collect(),
+        more: super::clients::table(group.name(), cases)
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -248,7 +255,7 @@ fn bench_table(cases: &[&CaseResult]) -> Table {
         })
         .collect();
     Table {
-        group: crate::criterion::GROUP.to_string(),
+        group: Group::Bench.to_string(),
         header: header.to_vec(),
         rows,
         note: "From criterion's saved baseline: n samples, each the mean makespan of its iterations; \

@@ -48,8 +48,8 @@ pub const TALK_TIMES: [TalkTime; 5] = [
 
 /// The talk's time for this case, when the case reproduces one of the talk's clients.
 pub fn talk_time(c: &CaseResult) -> Option<&'static TalkTime> {
-    let server = c.server.as_ref()?;
-    if server.workers != 3 || server.delay_ms != 1000 || c.params.workload != "io" {
+    let io = super::data::io(c)?;
+    if io.server_workers != Some(3) || io.server_delay_ms != Some(1000) || io.path != "/" {
         return None;
     }
     // The talk bounded its semaphore and pool at 3; a different k is a different client.
@@ -58,5 +58,5 @@ pub fn talk_time(c: &CaseResult) -> Option<&'static TalkTime> {
     }
     TALK_TIMES
         .iter()
-        .find(|t| t.model == c.params.model && t.tasks == c.params.tasks)
+        .find(|t| t.model == c.params.model.name() && t.tasks == c.params.tasks)
 }

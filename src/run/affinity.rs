@@ -4,7 +4,7 @@
 //! the slow server child is pinned to the remaining CPUs, so it never competes with the measured
 //! "machine". The allowed set then reaches the result file through the machine metadata.
 
-use crate::cli::UsageError;
+use crate::error::UsageError;
 use crate::measure::machine::allowed_cpus;
 use std::os::unix::process::CommandExt;
 use std::process::Command;

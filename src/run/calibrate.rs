@@ -18,8 +18,8 @@ use super::case::{run_isolated, CaseOutput, CaseSpec};
 use crate::measure::noise::Snapshot;
 use crate::measure::rusage::Usage;
 use crate::model::ModelKind;
-use crate::plan::Calibration;
 use crate::results::{Instability, InstabilityKind, Noise, Sample};
+use crate::workload::Calibration;
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -97,7 +97,7 @@ impl Probes {
                 ..Sample::default()
             })
             .collect();
-        let busy = super::stability::busy(&samples)
+        let busy = crate::results::stability::busy(&samples)
             .into_iter()
             .map(|why| (InstabilityKind::Busy, why));
         let medians = |probes: &[Vec<f64>]| -> Vec<f64> {
@@ -106,7 +106,7 @@ impl Probes {
         let spread = [("alone", &self.alone), ("together", &self.together)]
             .into_iter()
             .flat_map(|(what, probes)| {
-                super::stability::dispersion(&medians(probes))
+                crate::results::stability::dispersion(&medians(probes))
                     .into_iter()
                     .map(move |why| {
                         let why =

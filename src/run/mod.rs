@@ -3,6 +3,7 @@
 //! write the result file atomically after every case, so an interrupted run keeps what finished.
 
 pub mod affinity;
+pub mod args;
 mod calibrate;
 pub mod case;
 pub mod children;
@@ -10,22 +11,19 @@ pub mod order;
 pub mod preflight;
 mod progress;
 pub mod server;
-pub mod stability;
 pub mod table;
 
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
-use crate::plan::{Case, ServerPlan};
-use crate::results::{
-    CaseParams, CaseResult, Machine, ResultFile, Sample, ServerInfo, ServerObservation, Spread,
-    Summary,
-};
-use crate::workload::WorkloadKind;
+use crate::plan::Case;
+use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
+use crate::workload::ServerPlan;
 use case::{CaseOutput, CaseSpec};
 use server::ServerChild;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+pub use crate::results::summary::summarise;
 pub use table::summary_table;
 
 /// Everything a run needs, decided and validated by the CLI.
@@ -72,7 +70,7 @@ pub fn default_out(machine: &Machine, started: SystemTime) -> PathBuf {
 /// Make sure the result file can be written before anything is measured, and that writing it destroys
 /// nothing but an earlier result file: an existing `--out` must be a regular file.
 pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
-    let usage = |msg: String| -> anyhow::Error { crate::cli::UsageError(msg).into() };
+    let usage = |msg: String| -> anyhow::Error { crate::error::UsageError(msg).into() };
     if path.as_os_str().to_string_lossy().ends_with('/') || path.is_dir() {
         return Err(usage(format!(
             "--out {} is a directory; give a file name, e.g. {}",
@@ -246,10 +244,13 @@ struct CaseState {
 /// The cpu task sizes (iterations) of a plan, each with the most repetitions a case of that size has.
 fn calibrated_sizes(cases: &[Case]) -> Vec<(u64, usize)> {
     let mut sizes: Vec<(u64, usize)> = Vec::new();
-    for c in cases.iter().filter(|c| c.workload == WorkloadKind::Cpu) {
-        match sizes.iter_mut().find(|(iters, _)| *iters == c.cpu_iters) {
+    for c in cases {
+        let Some(size) = c.workload.cpu_iters() else {
+            continue;
+        };
+        match sizes.iter_mut().find(|(iters, _)| *iters == size) {
             Some((_, reps)) => *reps = (*reps).max(c.repeat),
-            None => sizes.push((c.cpu_iters, c.repeat)),
+            None => sizes.push((size, c.repeat)),
         }
     }
     sizes
@@ -315,14 +316,12 @@ impl Runner<'_> {
         case.ideal(self.cores, calibration)
     }
 
-    fn calibration(&self, case: &Case) -> Option<crate::plan::Calibration> {
+    fn calibration(&self, case: &Case) -> Option<crate::workload::Calibration> {
         self.probes_of(case)?.calibration()
     }
 
     fn probes_of(&self, case: &Case) -> Option<&calibrate::Probes> {
-        (case.workload == WorkloadKind::Cpu)
-            .then(|| self.probes.get(&case.cpu_iters))
-            .flatten()
+        self.probes.get(&case.workload.cpu_iters()?)
     }
 
     /// One calibration probe for cpu tasks of `iters` iterations, sized like the first case of that size.
@@ -331,12 +330,13 @@ impl Runner<'_> {
             .opts
             .cases
             .iter()
-            .find(|c| c.workload == WorkloadKind::Cpu && c.cpu_iters == iters)
+            .find(|c| c.workload.cpu_iters() == Some(iters))
             .expect("sizes come from the cases");
         progress.set_message(&format!("calibrating cpu tasks of {iters} iterations"));
         let spec = CaseSpec {
             model: case.model,
-            workload: case.workload_spec(""),
+            workload: case.workload.clone(),
+            url: String::new(),
             tasks: case.tasks,
             limit: 1,
             retries: 0,
@@ -354,11 +354,9 @@ impl Runner<'_> {
     /// The server (started or reused), the calibration and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
-        let (url, server) = match (case.workload, case.server, &opts.target) {
-            (WorkloadKind::Io, Some(_), Some(target)) => {
-                (target.trim_end_matches('/').to_string(), None)
-            }
-            (WorkloadKind::Io, Some(plan), None) => {
+        let (url, server) = match (case.workload.server(), &opts.target) {
+            (Some(_), Some(target)) => (target.trim_end_matches('/').to_string(), None),
+            (Some(plan), None) => {
                 if let std::collections::hash_map::Entry::Vacant(slot) = self.servers.entry(plan) {
                     slot.insert(ServerChild::start(
                         &opts.exe,
@@ -372,21 +370,23 @@ impl Runner<'_> {
         };
         let spec = CaseSpec {
             model: case.model,
-            workload: case.workload_spec(&url),
+            workload: case.workload.clone(),
+            url,
             tasks: case.tasks,
             limit: case.k(),
             retries: case.retries,
         };
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
-        if case.workload == WorkloadKind::Cpu && self.calibration(case).is_none() {
-            let probes = self.probes.entry(case.cpu_iters).or_default();
+        if let (Some(iters), None) = (case.workload.cpu_iters(), self.calibration(case)) {
+            let probes = self.probes.entry(iters).or_default();
             probes.run(&opts.exe, &spec, self.cores)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
         // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
         // an ideal, the sequential time of N tasks of a minute stands in.
         let expected = ideal.unwrap_or(case.tasks as f64 * 60.0);
-        let deadline = Duration::from_secs_f64(30.0 + 10.0 * expected) + case.timeout;
+        let deadline = Duration::from_secs_f64(30.0 + 10.0 * expected)
+            + case.workload.timeout().unwrap_or_default();
         Ok(CaseState {
             spec,
             server,
@@ -459,13 +459,9 @@ impl Runner<'_> {
                 }
                 Some(CaseResult {
                     id: case.id(),
-                    group: case.group.clone(),
+                    group: case.group,
                     params: case_params(case, self.cores),
-                    server: case.server.map(|s| ServerInfo {
-                        workers: s.workers,
-                        delay_ms: s.delay.as_millis() as u64,
-                        external: opts.target.is_some(),
-                    }),
+                    external: opts.target.is_some() && case.workload.server().is_some(),
                     warmup: case.warmup,
                     t1_s: calibration.map(|c| c.t1),
                     scaling: calibration.map(|c| c.scaling),
@@ -481,24 +477,13 @@ impl Runner<'_> {
 /// The parameters a result file records for `case` on a machine with `cores` CPUs.
 pub fn case_params(case: &Case, cores: usize) -> CaseParams {
     let lanes = case.lanes(cores);
-    let (io, sleep, cpu) = (
-        case.workload == WorkloadKind::Io,
-        case.workload == WorkloadKind::Sleep,
-        case.workload == WorkloadKind::Cpu,
-    );
     CaseParams {
-        workload: case.workload.name().into(),
-        model: case.model.name().into(),
+        model: case.model,
         tasks: case.tasks,
         limit: case.limit,
         concurrency: lanes.in_flight,
         cpu_lanes: lanes.cpu,
-        delay_ms: sleep.then_some(case.delay.as_millis() as u64),
-        cpu_iters: cpu.then_some(case.cpu_iters),
-        path: io.then(|| case.path.clone()),
-        keep_alive: case.keep_alive,
-        timeout_ms: io.then_some(case.timeout.as_millis() as u64),
-        client: io.then(|| case.client.name().to_string()),
+        workload: case.workload.clone(),
     }
 }
 
@@ -527,39 +512,6 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         attempts: out.attempts,
         pool_started: out.pool_started,
         ..Sample::default()
-    }
-}
-
-/// Medians over samples; the makespan gets its full spread and confidence interval. Efficiency only
-/// when there is an ideal and every task of every sample succeeded.
-pub fn summarise(samples: &[Sample], ideal: Option<f64>, bottleneck: &str) -> Summary {
-    let med = |f: &dyn Fn(&Sample) -> f64| {
-        crate::stats::median(&samples.iter().map(f).collect::<Vec<_>>())
-    };
-    let makespan = Spread::of(&samples.iter().map(|s| s.makespan_s).collect::<Vec<_>>());
-    let failures = samples
-        .iter()
-        .map(|s| s.failures.values().sum::<u64>())
-        .sum();
-    Summary {
-        efficiency: ideal
-            .filter(|_| failures == 0 && makespan.median > 0.0)
-            .map(|i| i / makespan.median),
-        makespan,
-        bottleneck: bottleneck.to_string(),
-        setup_s: med(&|s| s.setup_s),
-        task_p50_s: med(&|s| s.task_latency.p50),
-        task_p99_s: med(&|s| s.task_latency.p99),
-        cpu_s: med(&|s| s.user_s + s.sys_s),
-        max_rss_kib: med(&|s| s.max_rss_kib as f64) as u64,
-        threads_peak: med(&|s| s.threads_peak as f64) as u64,
-        ctx_switches: med(&|s| (s.voluntary_ctx + s.involuntary_ctx) as f64) as u64,
-        server_max_in_flight: samples
-            .iter()
-            .filter_map(|s| s.server.map(|o| o.max_in_flight))
-            .max(),
-        failures,
-        unstable: stability::reasons(samples),
     }
 }
 

@@ -2,9 +2,8 @@
 //! numbers and the fix: open-file descriptors for the concurrency asked for (raising the soft limit when
 //! the hard limit allows), and ephemeral ports for that many connections to one address.
 
-use crate::cli::UsageError;
+use crate::error::UsageError;
 use crate::plan::Case;
-use crate::workload::WorkloadKind;
 
 use concbench_server::limits::{raise_nofile, RESERVED as SPARE_FDS};
 
@@ -21,10 +20,7 @@ pub fn ephemeral_ports() -> (u64, u64) {
 
 /// Connections one case process may hold open at once.
 fn sockets(case: &Case, cores: usize) -> u64 {
-    match case.workload {
-        WorkloadKind::Io => case.lanes(cores).in_flight as u64,
-        _ => 0,
-    }
+    case.workload.sockets(&case.shape(cores))
 }
 
 /// Refuse, up front and with the numbers, a plan this machine cannot run.

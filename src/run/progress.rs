@@ -12,7 +12,7 @@ pub struct Progress {
 
 /// Expected milliseconds of one repetition before it ran: its ideal, or a guess for cpu (10 ms a task).
 fn estimate(case: &Case, cores: usize) -> u64 {
-    let guess = crate::plan::Calibration {
+    let guess = crate::workload::Calibration {
         t1: 0.01,
         scaling: 1.0,
     };

@@ -2,7 +2,7 @@
 //! subcommand, so no second binary has to be found. Started on port 0, it is ready when its JSON line
 //! arrives; it dies with the harness (stdin EOF and PDEATHSIG) and is stopped when dropped.
 
-use crate::plan::ServerPlan;
+use crate::workload::ServerPlan;
 use anyhow::{bail, Context};
 use concbench_server::{ReadyLine, StatsSnapshot};
 use std::io::{BufRead, BufReader};

@@ -1,12 +1,82 @@
 //! `cpu`: a counting loop (the 003 article's `for i in range(status * 100_000): r += 1`). `black_box`
 //! on every step keeps the optimiser from replacing the loop by its result, so the time is real work.
 //! The async form runs it inline: an event loop that does CPU work is blocked by it, which is the point.
+//! Ideal: N × t₁ / (min(k, cores) × s), with t₁ and s measured on the machine at this task size.
 
-use super::{TaskFuture, TaskResult, Workload, WorkloadKind};
+use super::{Calibration, Describe, Params, Shape, TaskFuture, TaskResult, Workload};
+use crate::names::{Bottleneck, WorkloadKind};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::hint::black_box;
+use std::sync::Arc;
 
-/// Iterations per task.
-pub struct Cpu(pub u64);
+pub const ABOUT: &str = "a counting loop of --cpu-iters iterations the optimiser cannot fold";
+pub const DEFAULT_ITERS: u64 = 20_000_000;
+pub const MAX_ITERS: u64 = 1_000_000_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CpuParams {
+    /// Iterations of the counting loop per task.
+    pub cpu_iters: u64,
+}
+
+impl CpuParams {
+    pub fn from_args(args: &super::WorkloadArgs) -> Result<CpuParams, String> {
+        check_iters(args.cpu_iters)?;
+        Ok(CpuParams {
+            cpu_iters: args.cpu_iters,
+        })
+    }
+}
+
+/// `--cpu-iters` within its bounds, for every workload that counts.
+pub fn check_iters(iters: u64) -> Result<(), String> {
+    if iters == 0 || iters > MAX_ITERS {
+        return Err(format!(
+            "--cpu-iters {iters} is out of range 1..={MAX_ITERS}"
+        ));
+    }
+    Ok(())
+}
+
+/// N × t₁ / (lanes × s), one lane at t₁'s speed; several at the speed the machine showed with all its
+/// cores busy (s), a conservative figure when 1 < k < cores.
+pub fn compute_bound(shape: &Shape, cpu: Calibration) -> f64 {
+    let lanes = shape.lanes.cpu.min(shape.cores).max(1);
+    let s = if lanes > 1 { cpu.scaling } else { 1.0 };
+    shape.tasks as f64 * cpu.t1 / (lanes as f64 * s)
+}
+
+impl Describe for CpuParams {
+    fn kind(&self) -> WorkloadKind {
+        WorkloadKind::Cpu
+    }
+
+    fn id_suffix(&self) -> String {
+        format!("i{}", self.cpu_iters)
+    }
+
+    fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
+        Some(compute_bound(shape, cpu?))
+    }
+
+    fn bottleneck(&self, _shape: &Shape) -> Bottleneck {
+        Bottleneck::Cpu
+    }
+
+    fn cpu_iters(&self) -> Option<u64> {
+        Some(self.cpu_iters)
+    }
+
+    fn client_side(&self) -> Params {
+        Params::Cpu(self.clone())
+    }
+
+    fn build(&self, _url: &str) -> anyhow::Result<Arc<dyn Workload>> {
+        Ok(Arc::new(Cpu(self.cpu_iters)))
+    }
+}
 
 /// Count to `iters` one step at a time; returns the count, which the harness checks.
 pub fn count_to(iters: u64) -> u64 {
@@ -17,16 +87,26 @@ pub fn count_to(iters: u64) -> u64 {
     r
 }
 
-impl Workload for Cpu {
-    fn kind(&self) -> WorkloadKind {
-        WorkloadKind::Cpu
-    }
+/// The cpu task: iterations per task.
+pub struct Cpu(pub u64);
 
+impl Workload for Cpu {
     fn blocking(&self) -> TaskResult {
         TaskResult::ok(count_to(self.0))
     }
 
     fn run_async(&self) -> TaskFuture<'_> {
         Box::pin(async move { TaskResult::ok(count_to(self.0)) })
+    }
+
+    fn verify(&self, value: u64) -> Result<(), String> {
+        if value == self.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "a cpu task counted to {value}, not {}: the loop was miscompiled",
+                self.0
+            ))
+        }
     }
 }

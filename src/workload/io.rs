@@ -2,57 +2,230 @@
 //! `library`: ureq when blocking, reqwest when async). Blocking models call the client's blocking face,
 //! async models its async face; the workload only times the request. By default every request opens a
 //! fresh connection, as in the talk. A task succeeds only on a 2xx status with the whole body read.
+//! Ideal: ⌈N / min(k, W)⌉ × the request's delay; the bottleneck is whichever of k and W is smaller.
 
-use super::{TaskFuture, TaskResult, Workload, WorkloadKind};
+use super::{Calibration, Describe, Params, ServerPlan, Shape, TaskFuture, TaskResult, Workload};
 use crate::client::{self, ClientKind, HttpClient};
+use crate::names::{Bottleneck, WorkloadKind};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How requests are made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IoOptions {
-    /// The full URL requested (server base + path).
-    pub url: String,
-    /// Reuse connections between requests instead of one per request.
+pub const ABOUT: &str =
+    "one GET to the slow server (the direct client by default; --client library: ureq/reqwest)";
+
+/// The most server workers a case may ask for (the server's own bound).
+pub const MAX_WORKERS: usize = concbench_server::config::MAX_WORKERS;
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// One GET: the server it is sent to, the path, and how the client makes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IoParams {
+    /// W sync workers of the slow server (0 = unbounded); absent when unknown (an external target).
+    pub server_workers: Option<usize>,
+    /// The server's delay per request, milliseconds; absent when unknown.
+    pub server_delay_ms: Option<u64>,
+    /// The path requested (`/`, `/delay/250`, `/status/503`).
+    pub path: String,
+    /// Connections reused across requests.
     pub keep_alive: bool,
-    /// A request with no complete answer after this long fails as `timeout`.
-    pub timeout: Duration,
-    /// Who makes the requests; a spec that does not say (written before clients could be chosen)
-    /// means the default, `direct`.
-    #[serde(default)]
+    /// A request with no complete answer after this long fails as `timeout`, milliseconds.
+    pub timeout_ms: u64,
+    /// `direct` (the project's own client) or `library` (ureq / reqwest).
     pub client: ClientKind,
 }
 
-impl Default for IoOptions {
-    fn default() -> Self {
-        IoOptions {
-            url: String::new(),
+/// io's flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct IoArgs {
+    /// W: sync workers of the slow server started for io cases; 0 = unbounded (default 3).
+    #[arg(long)]
+    pub server_workers: Option<usize>,
+    /// io: the path to request (`/`, `/delay/250`, `/status/503`).
+    #[arg(long, default_value = "/")]
+    pub path: String,
+    /// io: reuse connections instead of one per request.
+    #[arg(long)]
+    pub keep_alive: bool,
+    /// io: a request with no complete answer after this long fails as `timeout`.
+    #[arg(long, default_value = "60s", value_parser = super::parse_duration, allow_hyphen_values = true)]
+    pub timeout: Duration,
+    /// io: the HTTP client — `direct` (the project's own, the same for every model; default) or
+    /// `library` (ureq when blocking, reqwest when async). With --suite, applies to every io case.
+    #[arg(long)]
+    pub client: Option<ClientKind>,
+}
+
+impl IoParams {
+    /// GETs of `/` against the slow server `server`, a fresh connection each, the direct client.
+    pub fn new(server: ServerPlan) -> IoParams {
+        IoParams {
+            server_workers: Some(server.workers),
+            server_delay_ms: Some(server.delay.as_millis() as u64),
+            path: "/".into(),
             keep_alive: false,
-            timeout: Duration::from_secs(60),
-            client: ClientKind::default(),
+            timeout_ms: DEFAULT_TIMEOUT.as_millis() as u64,
+            client: ClientKind::Direct,
         }
+    }
+
+    pub fn from_args(args: &super::WorkloadArgs) -> Result<IoParams, String> {
+        let io = &args.io;
+        let workers = io.server_workers.unwrap_or(3);
+        if workers > MAX_WORKERS {
+            return Err(format!(
+                "--server-workers {workers} is above the maximum of {MAX_WORKERS}"
+            ));
+        }
+        if args.delay > super::MAX_DELAY {
+            return Err(format!(
+                "--delay {} is above the maximum of 60s",
+                humantime::format_duration(args.delay)
+            ));
+        }
+        if io.timeout.is_zero() || io.timeout > MAX_TIMEOUT {
+            return Err("--timeout must be above 0 and at most 10m".into());
+        }
+        if !io.path.starts_with('/') {
+            return Err(format!("--path {:?} must start with /", io.path));
+        }
+        // The path goes into the request line verbatim: CR/LF would inject headers.
+        if io.path.chars().any(|c| c.is_control() || c == ' ') {
+            return Err(format!(
+                "--path {:?} holds a space or control character; percent-encode it (%20, %0D, %0A)",
+                io.path
+            ));
+        }
+        Ok(IoParams {
+            path: io.path.clone(),
+            keep_alive: io.keep_alive,
+            timeout_ms: io.timeout.as_millis() as u64,
+            client: io.client.unwrap_or_default(),
+            ..IoParams::new(ServerPlan {
+                workers,
+                delay: args.delay,
+            })
+        })
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+
+    /// The time one request is held: `/delay/{ms}` overrides the server's delay.
+    pub fn request_delay(&self) -> Option<Duration> {
+        self.path
+            .strip_prefix("/delay/")
+            .and_then(|ms| ms.parse().ok())
+            .map(Duration::from_millis)
+            .or(self.server_delay_ms.map(Duration::from_millis))
+    }
+
+    /// W as a bound on concurrency: 0 (unbounded) is no bound.
+    fn workers_bound(&self) -> Option<usize> {
+        self.server_workers
+            .map(|w| if w == 0 { usize::MAX } else { w })
     }
 }
 
-/// The io workload: one client, built once per case and shared by every task.
+impl Describe for IoParams {
+    fn kind(&self) -> WorkloadKind {
+        WorkloadKind::Io
+    }
+
+    fn id_suffix(&self) -> String {
+        let mut parts = Vec::new();
+        match self.server_workers {
+            Some(0) => parts.push("winf".to_string()),
+            Some(w) => parts.push(format!("w{w}")),
+            None => {}
+        }
+        if let Some(d) = self.server_delay_ms {
+            parts.push(humantime::format_duration(Duration::from_millis(d)).to_string());
+        }
+        if parts.is_empty() {
+            parts.push("target".into());
+        }
+        // The default client is left out, so ids read as before; the libraries say so.
+        if self.client == ClientKind::Library {
+            parts.push("library".into());
+        }
+        parts.join("-")
+    }
+
+    fn server(&self) -> Option<ServerPlan> {
+        Some(ServerPlan {
+            workers: self.server_workers?,
+            delay: Duration::from_millis(self.server_delay_ms?),
+        })
+    }
+
+    fn ideal(&self, shape: &Shape, _cpu: Option<Calibration>) -> Option<f64> {
+        let w = self.workers_bound()?;
+        Some(shape.waves(shape.lanes.in_flight.min(w)) * self.request_delay()?.as_secs_f64())
+    }
+
+    fn bottleneck(&self, shape: &Shape) -> Bottleneck {
+        let k = shape.lanes.in_flight;
+        match self.server_workers {
+            Some(w) if w > 0 && w < k => Bottleneck::Server,
+            Some(w) if w == k => Bottleneck::Balanced,
+            _ => Bottleneck::Client,
+        }
+    }
+
+    fn sockets(&self, shape: &Shape) -> u64 {
+        shape.lanes.in_flight as u64
+    }
+
+    fn client_side(&self) -> Params {
+        Params::Io(IoParams {
+            server_workers: None,
+            server_delay_ms: None,
+            path: String::new(),
+            ..self.clone()
+        })
+    }
+
+    fn server_side(&self) -> Option<String> {
+        let w = match self.server_workers {
+            Some(0) => "W=unbounded".to_string(),
+            Some(w) => format!("W={w}"),
+            None => "W unknown".to_string(),
+        };
+        let d = self
+            .server_delay_ms
+            .map_or(String::new(), |d| format!(", delay {d} ms"));
+        Some(format!("{w}{d}, path {}", self.path))
+    }
+
+    fn timeout(&self) -> Option<Duration> {
+        Some(IoParams::timeout(self))
+    }
+
+    fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>> {
+        let opts = client::Options {
+            url: format!("{url}{}", self.path),
+            keep_alive: self.keep_alive,
+            timeout: self.timeout(),
+        };
+        Ok(Arc::new(Io {
+            client: client::build(self.client, &opts)?,
+        }))
+    }
+}
+
+/// The io task: one client, built once per case and shared by every task.
 pub struct Io {
     client: Box<dyn HttpClient>,
 }
 
 impl Io {
-    pub fn new(opts: IoOptions) -> anyhow::Result<Io> {
-        Ok(Io {
-            client: client::build(opts.client, &opts)?,
-        })
-    }
-}
-
-impl Workload for Io {
-    fn kind(&self) -> WorkloadKind {
-        WorkloadKind::Io
-    }
-
-    fn blocking(&self) -> TaskResult {
+    /// One GET and its service time (request sent → response read).
+    pub fn get_blocking(&self) -> TaskResult {
         let sent = Instant::now();
         let outcome = self.client.get_blocking();
         TaskResult {
@@ -61,14 +234,68 @@ impl Workload for Io {
         }
     }
 
+    pub async fn get_async(&self) -> TaskResult {
+        let sent = Instant::now();
+        let outcome = self.client.get_async().await;
+        TaskResult {
+            outcome,
+            service: Some(sent.elapsed()),
+        }
+    }
+}
+
+impl Workload for Io {
+    fn blocking(&self) -> TaskResult {
+        self.get_blocking()
+    }
+
     fn run_async(&self) -> TaskFuture<'_> {
-        Box::pin(async move {
-            let sent = Instant::now();
-            let outcome = self.client.get_async().await;
-            TaskResult {
-                outcome,
-                service: Some(sent.elapsed()),
-            }
-        })
+        Box::pin(self.get_async())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::Lanes;
+
+    fn shape(tasks: usize, k: usize) -> Shape {
+        Shape {
+            tasks,
+            lanes: Lanes::bounded(tasks, k),
+            cores: 2,
+        }
+    }
+
+    #[test]
+    fn ideal_and_bottleneck_follow_k_and_w() {
+        let s3 = IoParams::new(ServerPlan {
+            workers: 3,
+            delay: Duration::from_secs(1),
+        });
+        assert_eq!(s3.ideal(&shape(9, 9), None), Some(3.0));
+        assert_eq!(s3.bottleneck(&shape(9, 9)), Bottleneck::Server);
+        assert_eq!(s3.bottleneck(&shape(9, 3)), Bottleneck::Balanced);
+        let delayed = IoParams {
+            path: "/delay/250".into(),
+            ..s3.clone()
+        };
+        assert_eq!(delayed.ideal(&shape(1, 1), None), Some(0.25));
+        let unknown = IoParams {
+            server_workers: None,
+            ..s3.clone()
+        };
+        assert_eq!(
+            unknown.ideal(&shape(3, 3), None),
+            None,
+            "W unknown: no ideal"
+        );
+        assert_eq!(s3.id_suffix(), "w3-1s");
+        let library = IoParams {
+            client: ClientKind::Library,
+            server_workers: Some(0),
+            ..s3
+        };
+        assert_eq!(library.id_suffix(), "winf-1s-library");
     }
 }

@@ -1,97 +1,216 @@
-//! Workloads: what one task does. Each is one file implementing [`Workload`], which has a blocking form
-//! (for threads, pools and processes) and an async form (for the tokio models), so every model can run
-//! every workload. A task reports its outcome; the models time it.
+//! Workloads: what one task does. Each workload is one file owning everything about it: its parameters
+//! (a variant of [`Params`], the one description plans, case processes and result files share), how they
+//! read in a case id, its ideal and bottleneck, the server it needs, its command-line flags, and the task
+//! itself in a blocking form (threads, pools, processes) and an async form (the tokio models), so every
+//! model can run every workload. Adding a workload = its file + its line in [`Params`] and [`Params::get`].
 
 mod cpu;
 mod io;
 mod sleep;
 
-pub use cpu::{count_to, Cpu};
-pub use io::{Io, IoOptions};
-pub use sleep::Sleep;
+pub use crate::names::{FailureKind, WorkloadKind};
+pub use cpu::{count_to, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
+pub use io::IoParams;
+pub use sleep::SleepParams;
 
+use crate::names::Bottleneck;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
-/// The workloads by name, as the CLI and result files spell them.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum WorkloadKind {
-    /// One GET to the slow server.
-    Io,
-    /// Wait the delay with no network: the model's own cost alone.
-    Sleep,
-    /// A counting loop the compiler cannot fold.
-    Cpu,
+/// A workload's parameters, tagged by its name (`"kind": "io"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Params {
+    Io(IoParams),
+    Sleep(SleepParams),
+    Cpu(CpuParams),
 }
 
-impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 3] = [WorkloadKind::Io, WorkloadKind::Sleep, WorkloadKind::Cpu];
-
-    pub fn name(self) -> &'static str {
+impl Params {
+    /// The registry: one line per workload.
+    fn get(&self) -> &dyn Describe {
         match self {
-            WorkloadKind::Io => "io",
-            WorkloadKind::Sleep => "sleep",
-            WorkloadKind::Cpu => "cpu",
+            Params::Io(p) => p,
+            Params::Sleep(p) => p,
+            Params::Cpu(p) => p,
         }
     }
 
-    pub fn about(self) -> &'static str {
-        match self {
-            WorkloadKind::Io => {
-                "one GET to the slow server (the direct client by default; --client library: \
-                 ureq/reqwest)"
-            }
-            WorkloadKind::Sleep => "wait --delay with no network: the model's own overhead",
-            WorkloadKind::Cpu => {
-                "a counting loop of --cpu-iters iterations the optimiser cannot fold"
-            }
+    /// A workload's parameters from the command line, or why they cannot be.
+    pub fn from_args(kind: WorkloadKind, args: &WorkloadArgs) -> Result<Params, String> {
+        Ok(match kind {
+            WorkloadKind::Io => Params::Io(IoParams::from_args(args)?),
+            WorkloadKind::Sleep => Params::Sleep(SleepParams::from_args(args)?),
+            WorkloadKind::Cpu => Params::Cpu(CpuParams::from_args(args)?),
+        })
+    }
+
+    /// One line for `concbench list`.
+    pub fn about(kind: WorkloadKind) -> &'static str {
+        match kind {
+            WorkloadKind::Io => io::ABOUT,
+            WorkloadKind::Sleep => sleep::ABOUT,
+            WorkloadKind::Cpu => cpu::ABOUT,
+        }
+    }
+
+    pub fn kind(&self) -> WorkloadKind {
+        self.get().kind()
+    }
+
+    /// The workload's part of a case id: `w3-1s`, `1s`, `i20000000`.
+    pub fn id_suffix(&self) -> String {
+        self.get().id_suffix()
+    }
+
+    /// The slow server the case needs started, when it needs one.
+    pub fn server(&self) -> Option<ServerPlan> {
+        self.get().server()
+    }
+
+    /// The makespan physics allows, seconds; None when it cannot be known (never zero or non-finite).
+    pub fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
+        self.get()
+            .ideal(shape, cpu)
+            .filter(|i| i.is_finite() && *i > 0.0)
+    }
+
+    pub fn bottleneck(&self, shape: &Shape) -> Bottleneck {
+        self.get().bottleneck(shape)
+    }
+
+    /// The task size a cpu calibration must measure for this case's ideal, when it needs one.
+    pub fn cpu_iters(&self) -> Option<u64> {
+        self.get().cpu_iters()
+    }
+
+    /// Connections one case process may hold open at once.
+    pub fn sockets(&self, shape: &Shape) -> u64 {
+        self.get().sockets(shape)
+    }
+
+    /// The same parameters without what describes the server (workers, its delay, the path): what a
+    /// client-side case is, whichever server it ran against.
+    pub fn client_side(&self) -> Params {
+        self.get().client_side()
+    }
+
+    /// The server it ran against, in words, when there is one: `W=3, delay 1000 ms, path /`.
+    pub fn server_side(&self) -> Option<String> {
+        self.get().server_side()
+    }
+
+    /// The longest a task may wait for an answer before it fails as `timeout`, when it makes requests.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.get().timeout()
+    }
+
+    /// Build the task (clients included); this is setup, timed apart from the makespan.
+    pub fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>> {
+        self.get().build(url)
+    }
+}
+
+/// What a workload's parameters say about a case; implemented once per workload, in its file.
+pub trait Describe {
+    fn kind(&self) -> WorkloadKind;
+    fn id_suffix(&self) -> String;
+    fn server(&self) -> Option<ServerPlan> {
+        None
+    }
+    fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64>;
+    fn bottleneck(&self, shape: &Shape) -> Bottleneck;
+    fn cpu_iters(&self) -> Option<u64> {
+        None
+    }
+    fn sockets(&self, _shape: &Shape) -> u64 {
+        0
+    }
+    fn client_side(&self) -> Params;
+    fn server_side(&self) -> Option<String> {
+        None
+    }
+    fn timeout(&self) -> Option<Duration> {
+        None
+    }
+    fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>>;
+}
+
+/// The command-line flags of every workload, each declared by the workload that reads it; `--delay` and
+/// `--cpu-iters` are shared (the io server's delay and sleep's wait; cpu's and later workloads' loops).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkloadArgs {
+    /// The server's delay per request (io) or the wait per task (sleep).
+    #[arg(long, default_value = "1s", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub delay: Duration,
+    /// cpu: iterations of the counting loop per task.
+    #[arg(long, default_value_t = cpu::DEFAULT_ITERS)]
+    pub cpu_iters: u64,
+    #[command(flatten)]
+    pub io: io::IoArgs,
+}
+
+/// A humantime duration (`250ms`, `1s`) that says plainly when it is negative.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    if s.trim_start().starts_with('-') {
+        return Err("a duration cannot be negative; use 0s or more".into());
+    }
+    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 250ms, 1s, 2m)"))
+}
+
+/// The longest delay or wait a case may ask for.
+pub const MAX_DELAY: Duration = Duration::from_secs(60);
+
+/// The server a case needs: W workers (0 = unbounded) holding each request for `delay`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServerPlan {
+    pub workers: usize,
+    pub delay: Duration,
+}
+
+/// What a cpu ideal needs from the machine, measured at the case's own task size: t₁, the median time
+/// of one task alone, and s ≤ 1, the parallel scaling (one task's time alone over its time when every
+/// core computes at once).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    pub t1: f64,
+    pub scaling: f64,
+}
+
+/// How much a model can overlap: tasks in flight at once, and threads running CPU work at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lanes {
+    pub in_flight: usize,
+    pub cpu: usize,
+}
+
+impl Lanes {
+    /// A model bounded by k: at most k tasks in flight, each on its own thread or process.
+    pub fn bounded(tasks: usize, limit: usize) -> Lanes {
+        let k = limit.min(tasks);
+        Lanes {
+            in_flight: k,
+            cpu: k,
         }
     }
 }
 
-/// Why a task failed; errors are data, counted per kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailureKind {
-    /// The connection could not be made (refused, reset during connect).
-    Connect,
-    /// No complete answer within the timeout.
-    Timeout,
-    /// An answer came, but not 2xx.
-    Status,
-    /// The connection broke or the body was incomplete.
-    Io,
-    /// The process-pool worker running it died.
-    WorkerLost,
-    /// The task panicked.
-    Panic,
+/// What an ideal needs of the case beyond the workload: N, the model's lanes, the machine's cores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub tasks: usize,
+    pub lanes: Lanes,
+    pub cores: usize,
 }
 
-impl FailureKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            FailureKind::Connect => "connect",
-            FailureKind::Timeout => "timeout",
-            FailureKind::Status => "status",
-            FailureKind::Io => "io",
-            FailureKind::WorkerLost => "worker-lost",
-            FailureKind::Panic => "panic",
-        }
+impl Shape {
+    /// ⌈N / concurrency⌉: how many times the slowest lane runs a task.
+    pub fn waves(&self, concurrency: usize) -> f64 {
+        self.tasks.div_ceil(concurrency.max(1)) as f64
     }
 }
 
@@ -117,32 +236,17 @@ pub type TaskFuture<'a> = Pin<Box<dyn Future<Output = TaskResult> + Send + 'a>>;
 
 /// One kind of task, done either blocking the calling thread or as a future on the caller's runtime.
 pub trait Workload: Send + Sync {
-    fn kind(&self) -> WorkloadKind;
     /// Do one task, blocking this thread.
     fn blocking(&self) -> TaskResult;
     /// Do one task as a future (CPU work runs inline: async models do not get to offload it).
     fn run_async(&self) -> TaskFuture<'_>;
-}
-
-/// Everything needed to build a workload in any process: sent to case and pool-worker processes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WorkloadSpec {
-    pub kind: WorkloadKind,
-    /// `sleep`: how long to wait.
-    pub delay: Duration,
-    /// `cpu`: iterations per task.
-    pub cpu_iters: u64,
-    /// `io`: request options.
-    pub io: IoOptions,
-}
-
-impl WorkloadSpec {
-    /// Build the workload (clients included); this is setup, timed apart from the makespan.
-    pub fn build(&self) -> anyhow::Result<std::sync::Arc<dyn Workload>> {
-        Ok(match self.kind {
-            WorkloadKind::Io => std::sync::Arc::new(Io::new(self.io.clone())?),
-            WorkloadKind::Sleep => std::sync::Arc::new(Sleep(self.delay)),
-            WorkloadKind::Cpu => std::sync::Arc::new(Cpu(self.cpu_iters)),
-        })
+    /// Check a successful task's value; a wrong one means the task did not do its work.
+    fn verify(&self, _value: u64) -> Result<(), String> {
+        Ok(())
     }
+}
+
+/// Milliseconds as a [`Duration`].
+pub fn ms(v: u64) -> Duration {
+    Duration::from_millis(v)
 }

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use concbench::model::Job;
-use concbench::workload::{IoOptions, WorkloadKind, WorkloadSpec};
+use concbench::workload::{CpuParams, IoParams, Params, ServerPlan, SleepParams, WorkloadKind};
 use concbench_server::{Config, SlowServer, StatsSnapshot};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -59,24 +59,57 @@ impl Drop for TestServer {
     }
 }
 
-pub fn spec(kind: WorkloadKind, url: &str) -> WorkloadSpec {
-    WorkloadSpec {
-        kind,
-        delay: Duration::from_millis(50),
-        cpu_iters: 2_000_000,
-        io: IoOptions {
-            url: format!("{url}/"),
-            keep_alive: false,
-            timeout: Duration::from_secs(10),
-            ..Default::default()
-        },
+/// A workload to run against the server at `url`.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub params: Params,
+    pub url: String,
+}
+
+impl Spec {
+    /// The io parameters, to change the path or the client.
+    pub fn io(&mut self) -> &mut IoParams {
+        match &mut self.params {
+            Params::Io(io) => io,
+            other => panic!("not an io spec: {other:?}"),
+        }
+    }
+
+    /// A sleep of `delay` instead.
+    pub fn sleeping(delay: Duration) -> Spec {
+        Spec {
+            params: Params::Sleep(SleepParams::new(delay)),
+            url: String::new(),
+        }
     }
 }
 
-pub fn job(spec: WorkloadSpec, tasks: usize, limit: usize) -> Job {
+/// GETs of `/` with a 10 s timeout, sleeps of 50 ms, or counts to 2,000,000.
+pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
+    let params = match kind {
+        WorkloadKind::Io => Params::Io(IoParams {
+            timeout_ms: 10_000,
+            ..IoParams::new(ServerPlan {
+                workers: 0,
+                delay: Duration::ZERO,
+            })
+        }),
+        WorkloadKind::Sleep => Params::Sleep(SleepParams::new(Duration::from_millis(50))),
+        WorkloadKind::Cpu => Params::Cpu(CpuParams {
+            cpu_iters: 2_000_000,
+        }),
+    };
+    Spec {
+        params,
+        url: url.to_string(),
+    }
+}
+
+pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
     Job {
-        workload: spec.build().unwrap(),
-        spec,
+        workload: spec.params.build(&spec.url).unwrap(),
+        params: spec.params,
+        url: spec.url,
         tasks,
         limit,
         exe: PathBuf::from(EXE),

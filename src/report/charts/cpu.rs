@@ -58,7 +58,7 @@ pub fn ideal_speedup(k: f64, cores: usize, scaling: f64) -> f64 {
 /// The cpu cases as the chart draws them, or None when no baseline can be had.
 pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
     let cases: Vec<&CaseResult> = data
-        .group("cpu")
+        .group(crate::names::Group::Cpu)
         .into_iter()
         .filter(|c| !c.samples.is_empty() && c.summary.makespan.median > 0.0)
         .collect();
@@ -68,7 +68,9 @@ pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
     let sequential = if cases.iter().all(|c| t1_base(c).is_some()) {
         None
     } else {
-        let seq = cases.iter().find(|c| c.params.model == "sequential")?;
+        let seq = cases
+            .iter()
+            .find(|c| c.params.model == crate::names::ModelKind::Sequential)?;
         Some(seq.summary.makespan.median)
     };
     let base = |c: &CaseResult| sequential.or_else(|| t1_base(c));
@@ -83,7 +85,7 @@ pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
             let k = c.params.cpu_lanes.max(1);
             let scaling = c.scaling;
             Some(CpuPoint {
-                model: c.params.model.clone(),
+                model: c.params.model.to_string(),
                 label: crate::report::data::label(c),
                 k,
                 speedup: b / c.summary.makespan.median,

@@ -26,7 +26,7 @@ pub fn server_title(workers: Option<usize>) -> String {
 /// One panel per server the io-sweep cases ran against, in run order.
 pub fn panels(data: &ReportData) -> Vec<Panel> {
     let mut servers: Vec<Option<usize>> = Vec::new();
-    let cases = data.group("io-sweep");
+    let cases = data.group(crate::names::Group::IoSweep);
     for c in &cases {
         if let Some(w) = data::server_workers(c) {
             if !servers.contains(&w) {

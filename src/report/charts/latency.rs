@@ -29,7 +29,7 @@ pub const PERCENTILES: [&str; 4] = ["p50", "p90", "p99", "max"];
 
 pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
     let rows: Vec<LatencyRow> = data
-        .group("seed")
+        .group(crate::names::Group::Seed)
         .into_iter()
         .filter(|c| !c.samples.is_empty())
         .map(|c| LatencyRow {

@@ -15,7 +15,7 @@ pub struct LimitSweepChart {
 }
 
 pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
-    let cases = data.group("limit-sweep");
+    let cases = data.group(crate::names::Group::LimitSweep);
     let points: Vec<Point> = cases
         .iter()
         .filter(|c| !c.samples.is_empty())

@@ -50,7 +50,7 @@ pub fn points(costs: &[ModelCost]) -> Vec<MemoryPoint> {
 }
 
 pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
-    let costs = per_task::costs(&data.group("memory"));
+    let costs = per_task::costs(&data.group(crate::names::Group::Memory));
     let points: Vec<MemoryPoint> = points(&costs)
         .into_iter()
         .filter(|p| p.per_task_kib > 0.0 && p.per_task_kib.is_finite())

@@ -51,7 +51,7 @@ pub const PYTHON: &str = "Python, as published in the talk";
 
 /// The seed cases as the chart draws them, in run order.
 pub fn bars(data: &ReportData) -> Vec<SeedBar> {
-    data.group("seed")
+    data.group(crate::names::Group::Seed)
         .into_iter()
         .filter(|c| !c.samples.is_empty())
         .map(|c| SeedBar {

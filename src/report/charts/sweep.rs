@@ -7,7 +7,7 @@
 use super::{
     by_model, dashed, font, model_lines, point_note, whisker, DrawResult, Entry, Mark, Series,
 };
-use crate::report::clients::LIBRARY;
+use crate::client::ClientKind;
 use crate::report::flags::{self, Flags};
 use crate::report::fmt;
 use crate::report::interval::{self, Interval};
@@ -46,14 +46,14 @@ impl Point {
 
     pub fn of(c: &CaseResult, x: usize) -> Point {
         Point {
-            model: c.params.model.clone(),
+            model: c.params.model.to_string(),
             label: crate::report::data::label(c),
             x: x as f64,
             median: c.summary.makespan.median,
             ci: Interval::of(c),
             ideal: c.ideal_s,
             efficiency: c.summary.efficiency,
-            library: c.params.client.as_deref() == Some(LIBRARY),
+            library: crate::report::data::client(c) == Some(ClientKind::Library),
             flags: Flags::of(c),
         }
     }

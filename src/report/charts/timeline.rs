@@ -98,14 +98,19 @@ pub const SERVER: &str = "what the server could serve: min(in flight, W)";
 
 pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
     let lanes: Vec<Lane> = data
-        .group("seed")
+        .group(crate::names::Group::Seed)
         .into_iter()
         .filter_map(|c| {
             let timeline = data::typical_sample(c)?.timeline.as_ref()?;
             let workers = data::server_workers(c).flatten();
             (!timeline.is_empty()).then(|| Lane {
                 flags: Flags::of(c),
-                ..Lane::from_timeline(data::label(c), c.params.model.clone(), workers, timeline)
+                ..Lane::from_timeline(
+                    data::label(c),
+                    c.params.model.to_string(),
+                    workers,
+                    timeline,
+                )
             })
         })
         .collect();

@@ -16,24 +16,26 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 
 const COLUMNS: &[Column] = &[
     ("id", |c| c.id.clone()),
-    ("group", |c| c.group.clone()),
-    ("workload", |c| c.params.workload.clone()),
-    ("model", |c| c.params.model.clone()),
+    ("group", |c| c.group.to_string()),
+    ("workload", |c| c.params.workload.kind().to_string()),
+    ("model", |c| c.params.model.to_string()),
     ("tasks", |c| c.params.tasks.to_string()),
     ("limit", |c| opt(c.params.limit)),
     ("concurrency", |c| c.params.concurrency.to_string()),
     ("cpu_lanes", |c| c.params.cpu_lanes.to_string()),
     ("server_workers", |c| {
-        opt(c.server.as_ref().map(|s| s.workers))
+        opt(data::io(c).and_then(|io| io.server_workers))
     }),
     ("server_delay_ms", |c| {
-        opt(c.server.as_ref().map(|s| s.delay_ms))
+        opt(data::io(c).and_then(|io| io.server_delay_ms))
     }),
-    ("delay_ms", |c| opt(c.params.delay_ms)),
-    ("cpu_iters", |c| opt(c.params.cpu_iters)),
-    ("path", |c| opt(c.params.path.clone())),
-    ("keep_alive", |c| c.params.keep_alive.to_string()),
-    ("client", |c| opt(c.params.client.clone())),
+    ("delay_ms", |c| opt(data::sleep_ms(c))),
+    ("cpu_iters", |c| opt(c.params.workload.cpu_iters())),
+    ("path", |c| opt(data::io(c).map(|io| io.path.clone()))),
+    ("keep_alive", |c| {
+        data::io(c).is_some_and(|io| io.keep_alive).to_string()
+    }),
+    ("client", |c| opt(data::client(c).map(|k| k.name()))),
     ("samples", |c| c.samples.len().to_string()),
     ("warmup", |c| c.warmup.to_string()),
     ("t1_s", |c| opt(c.t1_s)),
@@ -61,7 +63,7 @@ const COLUMNS: &[Column] = &[
             .efficiency
             .map_or(String::new(), |v| v.to_string())
     }),
-    ("bottleneck", |c| c.summary.bottleneck.clone()),
+    ("bottleneck", |c| c.summary.bottleneck.to_string()),
     ("setup_s", |c| c.summary.setup_s.to_string()),
     ("task_p50_s", |c| c.summary.task_p50_s.to_string()),
     ("task_p99_s", |c| c.summary.task_p99_s.to_string()),
@@ -102,7 +104,7 @@ impl Exporter for Csv {
         let line = |cells: Vec<String>| cells.join(",") + "\n";
         let header = COLUMNS.iter().map(|(h, _)| h.to_string());
         let mut out = line(header.chain(PER_TASK_COLUMNS.map(String::from)).collect());
-        let costs: Vec<(&str, Vec<per_task::ModelCost>)> = r
+        let costs: Vec<(crate::names::Group, Vec<per_task::ModelCost>)> = r
             .data
             .groups()
             .into_iter()
@@ -114,7 +116,7 @@ impl Exporter for Csv {
             // stay empty rather than hold a figure nobody designed the cases for.
             let figure = costs
                 .iter()
-                .filter(|(g, _)| *g == c.group && c.group == "memory")
+                .filter(|(g, _)| *g == c.group && c.group == crate::names::Group::Memory)
                 .find_map(|(_, m)| per_task::of_case(m, &c.id));
             cells.push(figure.map_or(String::new(), |f| f.kib.to_string()));
             cells.push(figure.map_or(String::new(), |f| field(&f.basis.describe())));

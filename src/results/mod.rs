@@ -3,11 +3,71 @@
 //! file from another machine renders and compares exactly like one made here. Its JSON Schema is derived
 //! from these types (`concbench schema`).
 
+pub mod stability;
+pub mod summary;
+
+use crate::names::{Bottleneck, Group, ModelKind};
+use crate::workload::Params;
 use anyhow::{bail, Context};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// Rewrite a file of schema version 1 or 2 as version 3 means it, as JSON, before it is read strictly:
+/// the flat workload fields of `params` become one tagged object, and the server's workers and delay
+/// (then in `server`) join the io parameters. Version 1 made io requests with the libraries (ureq,
+/// reqwest) and gave an efficiency even to cases whose tasks failed.
+fn upgrade_to_v3(file: &mut serde_json::Value, version: u64) -> anyhow::Result<()> {
+    use serde_json::{json, Value};
+    let Some(cases) = file.get_mut("cases").and_then(Value::as_array_mut) else {
+        return Ok(());
+    };
+    for (i, case) in cases.iter_mut().enumerate() {
+        let server = case.get("server").cloned().unwrap_or(Value::Null);
+        let case = case
+            .as_object_mut()
+            .ok_or_else(|| anyhow::anyhow!("cases[{i}] is not an object"))?;
+        let params = case
+            .get_mut("params")
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| anyhow::anyhow!("cases[{i}].params is missing"))?;
+        let mut take = |k: &str| params.remove(k).unwrap_or(Value::Null);
+        let kind = take("workload");
+        let (delay_ms, cpu_iters, path, keep_alive, timeout_ms, client) = (
+            take("delay_ms"),
+            take("cpu_iters"),
+            take("path"),
+            take("keep_alive"),
+            take("timeout_ms"),
+            take("client"),
+        );
+        let workload = match kind.as_str() {
+            Some("io") => json!({
+                "kind": "io",
+                "server_workers": server["workers"],
+                "server_delay_ms": server["delay_ms"],
+                "path": path,
+                "keep_alive": keep_alive,
+                "timeout_ms": timeout_ms,
+                "client": if client.is_null() { json!("library") } else { client },
+            }),
+            Some("sleep") => json!({"kind": "sleep", "delay_ms": delay_ms}),
+            Some("cpu") => json!({"kind": "cpu", "cpu_iters": cpu_iters}),
+            other => anyhow::bail!("cases[{i}].params.workload {other:?} is not a workload"),
+        };
+        params.insert("workload".into(), workload);
+        let external = server["external"].as_bool().unwrap_or(false);
+        case.remove("server");
+        case.insert("external".into(), json!(external));
+        if version < 2 && case["summary"]["failures"].as_u64().unwrap_or(0) > 0 {
+            case.get_mut("summary")
+                .and_then(Value::as_object_mut)
+                .map(|s| s.insert("efficiency".into(), Value::Null));
+        }
+    }
+    Ok(())
+}
 
 /// The largest result file read: a run of the scale suite is tens of megabytes; anything far beyond is
 /// not a result file (or is `/dev/zero`).
@@ -63,8 +123,10 @@ pub const MAX_DURATION_S: f64 = 1e9;
 pub const MAX_RSS_KIB: u64 = 1 << 40;
 
 /// Bumped whenever a field changes meaning or a required field is added. Version 2: the direct client
-/// (io cases of version 1 used the libraries), interleaved order, noise, optional ideals.
-pub const SCHEMA_VERSION: u32 = 2;
+/// (io cases of version 1 used the libraries), interleaved order, noise, optional ideals. Version 3: a
+/// case's workload parameters as one tagged object (`params.workload.kind`), names as enums, the
+/// server's workers and delay among the io parameters. Older files are read as this one (`upgrade`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One run: a suite (or one ad-hoc case) executed on one machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -125,13 +187,14 @@ pub struct Machine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseResult {
-    /// Readable unique id within a run, e.g. `seed/io/threads/n9`.
+    /// Readable unique id within a run, e.g. `seed/io/threads/n9-w3-1s`.
     pub id: String,
-    /// The sub-suite the case belongs to (`seed`, `io-sweep`, …, or `ad-hoc`).
-    pub group: String,
+    /// The section the case belongs to (`seed`, `io-sweep`, …, `ad-hoc`, `cargo bench`).
+    pub group: Group,
     pub params: CaseParams,
-    /// The server the case ran against; absent for workloads without network.
-    pub server: Option<ServerInfo>,
+    /// The case ran against a server given with `--target` (no stats are read from it).
+    #[serde(default)]
+    pub external: bool,
     /// Warm-up repetitions run and discarded.
     pub warmup: usize,
     /// One per measured repetition, each from a fresh process.
@@ -152,42 +215,17 @@ pub struct CaseResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseParams {
-    pub workload: String,
-    pub model: String,
+    pub model: ModelKind,
     /// N: tasks submitted at once at the start.
     pub tasks: usize,
     /// k, for models that take a limit.
     pub limit: Option<usize>,
-    /// Tasks the model can have in flight at once (N, k or 1).
+    /// Tasks the model can have in flight at once (N, k or 1) on the machine it ran on.
     pub concurrency: usize,
-    /// Threads the model can run CPU work on at once.
+    /// Threads the model can run CPU work on at once, on that machine.
     pub cpu_lanes: usize,
-    /// `sleep`: the wait per task, milliseconds.
-    pub delay_ms: Option<u64>,
-    /// `cpu`: iterations of the counting loop per task.
-    pub cpu_iters: Option<u64>,
-    /// `io`: the path requested.
-    pub path: Option<String>,
-    /// `io`: connections reused across requests.
-    pub keep_alive: bool,
-    /// `io`: per-request timeout, milliseconds.
-    pub timeout_ms: Option<u64>,
-    /// `io`: how requests were made, `direct` (the project's own client) or `library` (ureq / reqwest).
-    /// Files of schema version 1 made every request with the libraries: they load as `library`.
-    #[serde(default)]
-    pub client: Option<String>,
-}
-
-/// The server a case ran against.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ServerInfo {
-    /// W sync workers; 0 = unbounded.
-    pub workers: usize,
-    /// The server's default delay, milliseconds.
-    pub delay_ms: u64,
-    /// True when the server was given with `--target` (no stats are read from it).
-    pub external: bool,
+    /// What each task does: the workload's own parameters, tagged by its name.
+    pub workload: Params,
 }
 
 /// One repetition, measured from inside (makespan, latencies) and outside (wait4) its process.
@@ -311,7 +349,7 @@ pub struct Summary {
     /// finish far sooner than a served one, so the ratio would flatter the case).
     pub efficiency: Option<f64>,
     /// `server` (W < k), `client` (k < W), `balanced` (k = W), `cpu`.
-    pub bottleneck: String,
+    pub bottleneck: Bottleneck,
     /// Medians over samples of the per-sample figures.
     pub setup_s: f64,
     pub task_p50_s: f64,
@@ -407,10 +445,16 @@ impl ResultFile {
             ),
             Some(_) => {}
         }
-        let mut file: ResultFile = serde_json::from_value(value)
+        let mut value = value;
+        let version = value["schema_version"].as_u64().unwrap_or(0);
+        if version < 3 {
+            upgrade_to_v3(&mut value, version)?;
+            // Read as version 3, it is one: saved again, it must not be upgraded twice.
+            value["schema_version"] = serde_json::json!(3);
+        }
+        let file: ResultFile = serde_json::from_value(value)
             .map_err(|e| anyhow::anyhow!("not a valid result file: {e}"))?;
         file.check()?;
-        file.upgrade();
         Ok(file)
     }
 
@@ -473,22 +517,6 @@ impl ResultFile {
             }
         }
         Ok(())
-    }
-
-    /// Read an older version as this one means it: version 1 made io requests with the libraries, and
-    /// gave an efficiency even to cases whose tasks failed.
-    fn upgrade(&mut self) {
-        if self.schema_version >= 2 {
-            return;
-        }
-        for case in &mut self.cases {
-            if case.params.workload == "io" && case.params.client.is_none() {
-                case.params.client = Some("library".into());
-            }
-            if case.summary.failures > 0 {
-                case.summary.efficiency = None;
-            }
-        }
     }
 
     /// Write atomically: a temp file in the same directory, then rename, so a reader (or a crash) never

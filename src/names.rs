@@ -1,0 +1,238 @@
+//! The names every layer shares — models, workloads, groups, bottlenecks, failures — as enums spelled one way in
+//! the CLI, case ids and result files. Only the vocabulary lives here; behaviour lives with each name
+//! (the model registry in `model/`, each workload's file in `workload/`), so a result file and the
+//! views that read it can name a model without reaching the code that runs it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The models, as the CLI and result files spell them. Adding one: a variant here and in [`Self::ALL`],
+/// its file in `model/` and its line in the registry (`ModelKind::model`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    Sequential,
+    Threads,
+    ThreadPool,
+    Async,
+    AsyncSingle,
+    AsyncSemaphore,
+    ProcessPool,
+    Rayon,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 8] = [
+        ModelKind::Sequential,
+        ModelKind::Threads,
+        ModelKind::ThreadPool,
+        ModelKind::Async,
+        ModelKind::AsyncSingle,
+        ModelKind::AsyncSemaphore,
+        ModelKind::ProcessPool,
+        ModelKind::Rayon,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Sequential => "sequential",
+            ModelKind::Threads => "threads",
+            ModelKind::ThreadPool => "thread-pool",
+            ModelKind::Async => "async",
+            ModelKind::AsyncSingle => "async-single",
+            ModelKind::AsyncSemaphore => "async-semaphore",
+            ModelKind::ProcessPool => "process-pool",
+            ModelKind::Rayon => "rayon",
+        }
+    }
+}
+
+impl std::fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The workloads by name. Adding one: a variant here and in [`Self::ALL`], its file in `workload/` and
+/// its variant of `workload::Params`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkloadKind {
+    /// One GET to the slow server.
+    Io,
+    /// Wait the delay with no network: the model's own cost alone.
+    Sleep,
+    /// A counting loop the compiler cannot fold.
+    Cpu,
+}
+
+impl WorkloadKind {
+    pub const ALL: [WorkloadKind; 3] = [WorkloadKind::Io, WorkloadKind::Sleep, WorkloadKind::Cpu];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkloadKind::Io => "io",
+            WorkloadKind::Sleep => "sleep",
+            WorkloadKind::Cpu => "cpu",
+        }
+    }
+}
+
+impl std::fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The section of a report (and a comparison) a case belongs to: a suite's own cases, one-off cases of
+/// `run --workload`, or `cargo bench` results.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Group {
+    Seed,
+    IoSweep,
+    LimitSweep,
+    Cpu,
+    Memory,
+    AdHoc,
+    /// criterion's saved baselines.
+    #[serde(rename = "cargo bench")]
+    Bench,
+}
+
+impl Group {
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Seed => "seed",
+            Group::IoSweep => "io-sweep",
+            Group::LimitSweep => "limit-sweep",
+            Group::Cpu => "cpu",
+            Group::Memory => "memory",
+            Group::AdHoc => "ad-hoc",
+            Group::Bench => "cargo bench",
+        }
+    }
+}
+
+impl std::fmt::Display for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a task failed; errors are data, counted per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// The connection could not be made (refused, reset during connect).
+    Connect,
+    /// No complete answer within the timeout.
+    Timeout,
+    /// An answer came, but not 2xx.
+    Status,
+    /// The connection broke or the body was incomplete.
+    Io,
+    /// The process-pool worker running it died.
+    WorkerLost,
+    /// The task panicked.
+    Panic,
+}
+
+impl FailureKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Connect => "connect",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Status => "status",
+            FailureKind::Io => "io",
+            FailureKind::WorkerLost => "worker-lost",
+            FailureKind::Panic => "panic",
+        }
+    }
+}
+
+/// What limits a case.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bottleneck {
+    /// Fewer server workers than the client's concurrency: requests wait in the server's backlog.
+    Server,
+    /// The client's concurrency bounds the case.
+    Client,
+    /// Client concurrency and server workers are equal.
+    Balanced,
+    /// Computing: cores and parallel scaling bound the case.
+    Cpu,
+}
+
+impl Bottleneck {
+    pub fn name(self) -> &'static str {
+        match self {
+            Bottleneck::Server => "server",
+            Bottleneck::Client => "client",
+            Bottleneck::Balanced => "balanced",
+            Bottleneck::Cpu => "cpu",
+        }
+    }
+}
+
+impl std::fmt::Display for Bottleneck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CLI, ids and result files spell every name the same way.
+    #[test]
+    fn names_match_their_serde_spelling() {
+        let serde_name = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for m in ModelKind::ALL {
+            assert_eq!(serde_name(serde_json::to_value(m).unwrap()), m.name());
+            let clap = clap::ValueEnum::to_possible_value(&m).unwrap();
+            assert_eq!(clap.get_name(), m.name());
+        }
+        for w in WorkloadKind::ALL {
+            assert_eq!(serde_name(serde_json::to_value(w).unwrap()), w.name());
+        }
+        for g in [Group::Seed, Group::IoSweep, Group::AdHoc, Group::Bench] {
+            assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());
+        }
+        for b in [Bottleneck::Server, Bottleneck::Balanced, Bottleneck::Cpu] {
+            assert_eq!(serde_name(serde_json::to_value(b).unwrap()), b.name());
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! `concbench run`'s arguments, and every check that needs more than one of them, in one `validate()`
+//! that turns them into the cases to run or a usage error. Each workload's own flags are declared and
+//! checked in the workload's file (`workload::Args`), flattened in here.
+
+use crate::error::usage;
+use crate::model::ModelKind;
+use crate::names::{Group, WorkloadKind};
+use crate::plan::{Case, Suite};
+use crate::run::order::Order;
+use crate::workload::Params;
+use clap::Args;
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Bounds that keep a mistyped value from running for days or exhausting the machine.
+pub const MAX_TASKS: usize = 100_000;
+pub const MAX_THREADS: usize = 20_000;
+pub const MAX_REPEAT: usize = 1_000;
+/// How long an unreachable --target may take to be reported.
+pub const REACH_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// A named suite (see `concbench list`); or give --workload and --model for one case.
+    #[arg(long, conflicts_with_all = ["workload", "model"])]
+    pub suite: Option<Suite>,
+    /// What each task does.
+    #[arg(long)]
+    pub workload: Option<WorkloadKind>,
+    /// How the tasks run; several, comma-separated, run one case each (`--model threads,async`).
+    #[arg(long, value_delimiter = ',')]
+    pub model: Vec<ModelKind>,
+    /// N: tasks, all submitted at once.
+    #[arg(long, default_value_t = 3)]
+    pub tasks: usize,
+    /// k: workers, permits or processes, for the models that take one.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub work: crate::workload::WorkloadArgs,
+    /// Measured repetitions per case (default 3; a suite's own otherwise).
+    #[arg(long)]
+    pub repeat: Option<usize>,
+    /// Discarded warm-up repetitions per case (default 1; a suite's own otherwise).
+    #[arg(long)]
+    pub warmup: Option<usize>,
+    /// Use this server (http://host:port) instead of starting one; no server stats are read.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// process-pool: resubmit a failed task up to N times.
+    #[arg(long, default_value_t = 0)]
+    pub retries: usize,
+    /// Result file to write (default reports/results/<machine-id>/<UTC time>-<pid>.json).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override the derived machine id (for CI runners with random hostnames).
+    #[arg(long)]
+    pub machine_id: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Restrict the run to N of the CPUs it may use (the slow server gets the others): a smaller machine.
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<usize>,
+    /// How repetitions are scheduled: `interleaved` (each round runs every case once, shuffled) or
+    /// `blocked` (all repetitions of a case, then the next).
+    #[arg(long, value_enum, default_value_t = Order::Interleaved)]
+    pub order: Order,
+    /// Seed of the shuffled rounds and of any random workload (recorded in the result file; default:
+    /// a fresh one).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// What `validate()` makes of the arguments.
+pub struct Validated {
+    pub suite: String,
+    pub cases: Vec<Case>,
+    pub target: Option<String>,
+    /// The seed of the run's shuffles, given or fresh.
+    pub seed: u64,
+}
+
+fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
+    all.iter().map(|&x| name(x)).collect::<Vec<_>>().join(", ")
+}
+
+impl RunArgs {
+    /// Every check that needs more than one flag, in one place; the result is a list of cases to run.
+    pub fn validate(&self) -> anyhow::Result<Validated> {
+        if let Some(r) = self.repeat.filter(|&r| r == 0 || r > MAX_REPEAT) {
+            return Err(usage(format!(
+                "--repeat {r} is out of range 1..={MAX_REPEAT}"
+            )));
+        }
+        if let Some(w) = self.warmup.filter(|&w| w > 100) {
+            return Err(usage(format!("--warmup {w} is above the maximum of 100")));
+        }
+        let target = self.target.as_deref().map(check_target).transpose()?;
+        let (suite, mut cases) = match (self.suite, self.workload, self.model.is_empty()) {
+            (Some(suite), _, _) => {
+                // A suite's cases are its own; the workloads' flags are still checked, so a bad
+                // value is refused rather than ignored.
+                Params::from_args(WorkloadKind::Io, &self.work).map_err(usage)?;
+                (suite.name().to_string(), suite.cases())
+            }
+            (None, Some(workload), false) => ("ad-hoc".to_string(), self.ad_hoc_cases(workload)?),
+            _ => {
+                return Err(usage(format!(
+                    "give --suite NAME ({}) or --workload W --model M",
+                    names(&Suite::ALL, Suite::name)
+                )))
+            }
+        };
+        for c in &mut cases {
+            c.repeat = self.repeat.unwrap_or(c.repeat);
+            c.warmup = self.warmup.unwrap_or(c.warmup);
+            if let (Params::Io(io), Some(client)) = (&mut c.workload, self.work.io.client) {
+                io.client = client;
+            }
+        }
+        Ok(Validated {
+            suite,
+            cases,
+            target,
+            seed: self.seed.unwrap_or_else(crate::rng::Rng::fresh_seed),
+        })
+    }
+
+    /// One case per `--model`, in the order given; with several, `--limit` goes to those that take one.
+    fn ad_hoc_cases(&self, workload: WorkloadKind) -> anyhow::Result<Vec<Case>> {
+        let params = Params::from_args(workload, &self.work).map_err(usage)?;
+        let several = self.model.len() > 1;
+        self.model
+            .iter()
+            .map(|&m| {
+                let limit = self.limit.filter(|_| !several || m.model().takes_limit());
+                self.ad_hoc(m, limit, params.clone())
+            })
+            .collect()
+    }
+
+    fn ad_hoc(
+        &self,
+        model: ModelKind,
+        limit: Option<usize>,
+        workload: Params,
+    ) -> anyhow::Result<Case> {
+        let m = model.model();
+        if self.tasks == 0 || self.tasks > MAX_TASKS {
+            return Err(usage(format!(
+                "--tasks {} is out of range 1..={MAX_TASKS}",
+                self.tasks
+            )));
+        }
+        if model == ModelKind::Threads && self.tasks > MAX_THREADS {
+            return Err(usage(format!(
+                "--tasks {} is above {MAX_THREADS} threads for model threads (pid_max and memory); use thread-pool",
+                self.tasks
+            )));
+        }
+        let takers = || {
+            let takers: Vec<_> = ModelKind::ALL
+                .iter()
+                .filter(|k| k.model().takes_limit())
+                .copied()
+                .collect();
+            names(&takers, ModelKind::name)
+        };
+        match (limit, m.takes_limit()) {
+            (Some(0), _) => return Err(usage("--limit must be at least 1")),
+            (Some(_), false) => {
+                return Err(usage(format!(
+                "--limit does not apply to model {model} (it has no bound); models that take one: {}",
+                takers()
+            )))
+            }
+            (None, true) => return Err(usage(format!("model {model} needs --limit k"))),
+            (Some(k), true) if k > self.tasks => {
+                return Err(usage(format!(
+                    "--limit {k} is above --tasks {}: at most {} can run at once",
+                    self.tasks, self.tasks
+                )))
+            }
+            _ => {}
+        }
+        Ok(Case {
+            retries: self.retries,
+            ..Case::new(Group::AdHoc, model, self.tasks, limit, workload)
+        })
+    }
+}
+
+/// An http URL of a server that answers a TCP connect within 2 s.
+pub fn check_target(url: &str) -> anyhow::Result<String> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        usage(format!(
+            "--target {url:?} is not an http:// URL (https is not supported)"
+        ))
+    })?;
+    let authority = rest.split('/').next().unwrap_or("");
+    let with_port = if authority.contains(':') {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    let addrs: Vec<SocketAddr> = with_port
+        .to_socket_addrs()
+        .map_err(|e| {
+            usage(format!(
+                "--target {url}: cannot resolve {authority:?} ({e})"
+            ))
+        })?
+        .collect();
+    let addr = addrs
+        .first()
+        .ok_or_else(|| usage(format!("--target {url}: no address")))?;
+    TcpStream::connect_timeout(addr, REACH_TIMEOUT).map_err(|e| {
+        usage(format!(
+            "--target {url}: cannot connect to {addr} ({e}); is the server running?"
+        ))
+    })?;
+    Ok(format!("http://{authority}"))
+}
