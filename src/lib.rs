@@ -14,6 +14,7 @@ pub mod report;
 pub mod results;
 pub mod rng;
 pub mod run;
+pub mod spawn;
 pub mod stats;
 pub mod store;
 pub mod workload;

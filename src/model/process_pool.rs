@@ -123,7 +123,7 @@ impl Worker {
         cmd.arg("__worker")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped());
-        crate::run::children::die_with_parent(&mut cmd);
+        crate::spawn::die_with_parent(&mut cmd);
         let mut child = cmd
             .spawn()
             .with_context(|| format!("cannot start a pool worker ({})", job.exe.display()))?;

@@ -147,7 +147,7 @@ pub fn run_isolated(
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    super::children::die_with_parent(&mut cmd);
+    crate::spawn::die_with_parent(&mut cmd);
     let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot start a case process ({})", exe.display()))?;

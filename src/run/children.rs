@@ -1,33 +1,13 @@
-//! Child processes never outlive the harness: every child is started with PR_SET_PDEATHSIG, and the
-//! case child of the moment is recorded so a SIGINT/SIGTERM handler can end it at once (kill is
-//! async-signal-safe) and let the run save what finished.
+//! Interrupting a run: the case child of the moment is recorded so a SIGINT/SIGTERM handler can end it
+//! at once (kill is async-signal-safe) and let the run save what finished. (That no child outlives the
+//! harness at all is `spawn::die_with_parent`'s job.)
 
-use std::os::unix::process::CommandExt;
-use std::process::Command;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The signal that interrupted the run, or 0.
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 /// The case child running now, or 0.
 static CURRENT_CHILD: AtomicI32 = AtomicI32::new(0);
-
-/// Make `cmd`'s child die when this thread's process dies, even by SIGKILL.
-pub fn die_with_parent(cmd: &mut Command) {
-    // SAFETY: the closure runs between fork and exec and calls only async-signal-safe functions.
-    let parent = unsafe { libc::getpid() };
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // The parent may have died before prctl took effect: then nobody would signal us.
-            if libc::getppid() != parent {
-                libc::_exit(1);
-            }
-            Ok(())
-        });
-    }
-}
 
 extern "C" fn on_signal(sig: libc::c_int) {
     INTERRUPTED.store(sig, Ordering::SeqCst);

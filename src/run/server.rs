@@ -34,7 +34,7 @@ impl ServerChild {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        super::children::die_with_parent(&mut cmd);
+        crate::spawn::die_with_parent(&mut cmd);
         if let Some(cpus) = cpus {
             super::affinity::pin_child(&mut cmd, cpus);
         }
