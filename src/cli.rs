@@ -51,16 +51,16 @@ pub fn list() -> String {
         } else {
             ""
         };
-        out += &format!("  {:<16} {}{limit}\n", k.name(), m.about());
+        out += &format!("  {:<20} {}{limit}\n", k.name(), m.about());
     }
     out += "workloads:\n";
     for w in WorkloadKind::ALL {
-        out += &format!("  {:<16} {}\n", w.name(), Params::about(w));
+        out += &format!("  {:<20} {}\n", w.name(), Params::about(w));
     }
     out += "suites:\n";
     for s in Suite::ALL {
         out += &format!(
-            "  {:<16} {} ({} cases)\n",
+            "  {:<20} {} ({} cases)\n",
             s.name(),
             s.about(),
             s.cases().len()

@@ -32,10 +32,12 @@ pub enum ModelKind {
     AsyncSemaphore,
     ProcessPool,
     Rayon,
+    AsyncBlockingPool,
+    AsyncProcessPool,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 8] = [
+    pub const ALL: [ModelKind; 10] = [
         ModelKind::Sequential,
         ModelKind::Threads,
         ModelKind::ThreadPool,
@@ -44,6 +46,8 @@ impl ModelKind {
         ModelKind::AsyncSemaphore,
         ModelKind::ProcessPool,
         ModelKind::Rayon,
+        ModelKind::AsyncBlockingPool,
+        ModelKind::AsyncProcessPool,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +60,8 @@ impl ModelKind {
             ModelKind::AsyncSemaphore => "async-semaphore",
             ModelKind::ProcessPool => "process-pool",
             ModelKind::Rayon => "rayon",
+            ModelKind::AsyncBlockingPool => "async-blocking-pool",
+            ModelKind::AsyncProcessPool => "async-process-pool",
         }
     }
 }
@@ -90,16 +96,24 @@ pub enum WorkloadKind {
     Sleep,
     /// A counting loop the compiler cannot fold.
     Cpu,
+    /// Wait, GET, count: the aiomultiprocess article's task.
+    Mixed,
 }
 
 impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 3] = [WorkloadKind::Io, WorkloadKind::Sleep, WorkloadKind::Cpu];
+    pub const ALL: [WorkloadKind; 4] = [
+        WorkloadKind::Io,
+        WorkloadKind::Sleep,
+        WorkloadKind::Cpu,
+        WorkloadKind::Mixed,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             WorkloadKind::Io => "io",
             WorkloadKind::Sleep => "sleep",
             WorkloadKind::Cpu => "cpu",
+            WorkloadKind::Mixed => "mixed",
         }
     }
 }
@@ -122,6 +136,7 @@ pub enum Group {
     LimitSweep,
     Cpu,
     Memory,
+    Mixed,
     AdHoc,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
@@ -136,6 +151,7 @@ impl Group {
             Group::LimitSweep => "limit-sweep",
             Group::Cpu => "cpu",
             Group::Memory => "memory",
+            Group::Mixed => "mixed",
             Group::AdHoc => "ad-hoc",
             Group::Bench => "cargo bench",
         }

@@ -5,7 +5,9 @@
 
 use crate::model::{Lanes, ModelKind};
 use crate::names::{Bottleneck, Group};
-use crate::workload::{Calibration, CpuParams, IoParams, Params, ServerPlan, Shape, SleepParams};
+use crate::workload::{
+    Calibration, CpuParams, IoParams, MixedParams, Params, ServerPlan, Shape, SleepParams,
+};
 use std::time::Duration;
 
 /// The named suites.
@@ -21,17 +23,20 @@ pub enum Suite {
     Cpu,
     /// Peak RSS per concurrent task: sleep 1 s at up to 10,000 tasks.
     Memory,
+    /// The aiomultiprocess article: 30 tasks that wait, GET and count, per model.
+    Mixed,
     /// All of the above, with repetitions sized for `make report`.
     Default,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 6] = [
+    pub const ALL: [Suite; 7] = [
         Suite::Seed,
         Suite::IoSweep,
         Suite::LimitSweep,
         Suite::Cpu,
         Suite::Memory,
+        Suite::Mixed,
         Suite::Default,
     ];
 
@@ -42,6 +47,7 @@ impl Suite {
             Suite::LimitSweep => "limit-sweep",
             Suite::Cpu => "cpu",
             Suite::Memory => "memory",
+            Suite::Mixed => "mixed",
             Suite::Default => "default",
         }
     }
@@ -55,6 +61,9 @@ impl Suite {
             Suite::LimitSweep => "makespan vs k (1..64) for the bounded models, 64 tasks, 100 ms",
             Suite::Cpu => "32 counting tasks, speedup vs k (1..8) per model",
             Suite::Memory => "peak RSS per concurrent task, sleep 1 s, up to 10,000 tasks",
+            Suite::Mixed => {
+                "30 tasks that wait 0.2-0.7 s, GET and count 45 ms: one loop vs pools of loops"
+            }
             Suite::Default => "everything above, sized for `make report`",
         }
     }
@@ -67,6 +76,7 @@ impl Suite {
             Suite::LimitSweep => limit_sweep(3),
             Suite::Cpu => cpu(5),
             Suite::Memory => memory(3),
+            Suite::Mixed => mixed(3),
             // Repetitions sized by cost, so a comparison can reach a verdict where samples are cheap:
             // the seed gets the 6 a 95 % interval of the median needs; sweep points get as many as fit
             // in 0.3 s of waiting (1 to 3); cpu cases, a fraction of a second each, get 10.
@@ -102,6 +112,8 @@ pub struct Case {
     pub warmup: usize,
     /// Times a failed task is resubmitted (process pools).
     pub retries: usize,
+    /// Tasks each worker process runs at once on its event loop (async-process-pool only).
+    pub child_concurrency: Option<usize>,
 }
 
 impl Case {
@@ -122,7 +134,14 @@ impl Case {
             repeat: 3,
             warmup: 1,
             retries: 0,
+            child_concurrency: (model == ModelKind::AsyncProcessPool)
+                .then_some(DEFAULT_CHILD_CONCURRENCY),
         }
+    }
+
+    /// Tasks each worker runs at once: the child concurrency, 1 for models without one.
+    pub fn per_worker(&self) -> usize {
+        self.child_concurrency.unwrap_or(1)
     }
 
     fn io(
@@ -168,6 +187,9 @@ impl Case {
         if let Some(k) = self.limit {
             p += &format!("-k{k}");
         }
+        if let Some(c) = self.child_concurrency {
+            p += &format!("-c{c}");
+        }
         let suffix = self.workload.id_suffix();
         if !suffix.is_empty() {
             p += &format!("-{suffix}");
@@ -181,7 +203,9 @@ impl Case {
     }
 
     pub fn lanes(&self, cores: usize) -> Lanes {
-        self.model.model().lanes(self.tasks, self.k(), cores)
+        self.model
+            .model()
+            .lanes(self.tasks, self.k(), self.per_worker(), cores)
     }
 
     /// What the workload's ideal and bottleneck need of the case on a machine with `cores` CPUs.
@@ -203,6 +227,9 @@ impl Case {
         self.workload.bottleneck(&self.shape(cores))
     }
 }
+
+/// aiomultiprocess's default: each worker process runs up to 16 tasks at once on its event loop.
+pub const DEFAULT_CHILD_CONCURRENCY: usize = 16;
 
 use ModelKind::*;
 
@@ -231,9 +258,21 @@ fn seed(repeat: usize) -> Vec<Case> {
 fn io_sweep(repeat: usize) -> Vec<Case> {
     let delay = Duration::from_millis(100);
     let mut cases = Vec::new();
+    // The models whose io shape differs; the two built for mixed work (an async with a blocking pool,
+    // an async process pool) add nothing to plain GETs that the mixed suite does not show better.
+    let models = [
+        Sequential,
+        Threads,
+        ThreadPool,
+        Async,
+        AsyncSingle,
+        AsyncSemaphore,
+        ProcessPool,
+        Rayon,
+    ];
     for workers in [9, 0] {
         let s = ServerPlan { workers, delay };
-        for model in ModelKind::ALL {
+        for model in models {
             for n in [1, 3, 9, 27, 81, 243] {
                 if model == Sequential && n > 27 {
                     continue;
@@ -298,6 +337,27 @@ fn cpu(repeat: usize) -> Vec<Case> {
         }
     }
     cases
+}
+
+/// The aiomultiprocess article: one event loop whose CPU work blocks it, against loops that share it
+/// (a blocking pool), threads, processes, and processes each with a loop of their own.
+fn mixed(repeat: usize) -> Vec<Case> {
+    let server = ServerPlan {
+        workers: 0,
+        delay: Duration::ZERO,
+    };
+    let work = Params::Mixed(MixedParams::new(server));
+    let case = |model, k| Case::new(Group::Mixed, model, 30, k, work.clone()).reps(repeat, 0);
+    vec![
+        case(AsyncSingle, None),
+        case(Async, None),
+        case(AsyncBlockingPool, None),
+        // Sixteen threads: the in-flight tasks of one aiomultiprocess worker.
+        case(ThreadPool, Some(16)),
+        // multiprocessing.Pool(cpu_count) on a 2-core machine: tasks one at a time per process.
+        case(ProcessPool, Some(2)),
+        case(AsyncProcessPool, Some(2)),
+    ]
 }
 
 fn memory(repeat: usize) -> Vec<Case> {

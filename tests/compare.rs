@@ -83,6 +83,7 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
             limit: Some(k),
             concurrency: k,
             cpu_lanes: k,
+            child_concurrency: None,
             workload: Params::Cpu(CpuParams { cpu_iters: 1000 }),
         },
         external: false,

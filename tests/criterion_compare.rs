@@ -21,6 +21,7 @@ fn sidecar(bench: &Path) {
             limit: None,
             concurrency: 9,
             cpu_lanes: 2,
+            child_concurrency: None,
             workload: Params::Io(IoParams::new(ServerPlan {
                 workers: 9,
                 delay: Duration::from_millis(20),

@@ -23,6 +23,7 @@ fn a_case_reports_its_own_peak_not_its_parents() {
         tasks: 2,
         limit: 2,
         retries: 0,
+        per_worker: 1,
     };
     let (out, usage) = run_isolated(Path::new(EXE), &spec, Duration::from_secs(30)).unwrap();
     let own = out.peak_rss_kib.expect("VmHWM is readable");

@@ -384,6 +384,7 @@ fn criterion_dir(name: &str) -> PathBuf {
             limit: None,
             concurrency: 9,
             cpu_lanes: 2,
+            child_concurrency: None,
             workload: Params::Io(IoParams::new(ServerPlan {
                 workers: 9,
                 delay: std::time::Duration::from_millis(20),

@@ -116,6 +116,7 @@ fn bench_case(
         limit: case.k(),
         exe: EXE.into(),
         retries: 0,
+        per_worker: case.per_worker(),
     };
     group.measurement_time(measurement_time(case));
     write_sidecar(case)?;

@@ -1,7 +1,7 @@
 //! `async`: tokio's multi-thread runtime, one spawned task per task, all joined — the talk's
 //! asyncio.gather, with as many event-loop threads as CPUs.
 
-use super::async_tasks::{multi_thread, runtime_threads, spawn_all};
+use super::async_tasks::{multi_thread, runtime_threads, spawn_all, Cpu};
 use super::{Execution, Job, Lanes, Model};
 
 pub struct AsyncMulti;
@@ -13,7 +13,7 @@ impl Model for AsyncMulti {
     fn takes_limit(&self) -> bool {
         false
     }
-    fn lanes(&self, tasks: usize, _limit: usize, cores: usize) -> Lanes {
+    fn lanes(&self, tasks: usize, _limit: usize, _per_worker: usize, cores: usize) -> Lanes {
         Lanes {
             in_flight: tasks,
             cpu: runtime_threads(cores).min(tasks),
@@ -21,6 +21,6 @@ impl Model for AsyncMulti {
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let (rt, setup) = multi_thread()?;
-        Ok(spawn_all(rt, setup, job, None))
+        Ok(spawn_all(rt, setup, job, None, Cpu::OnTheLoop))
     }
 }

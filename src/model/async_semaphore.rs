@@ -1,7 +1,7 @@
 //! `async-semaphore`: the multi-thread runtime with k permits, so at most k tasks are past their permit
 //! at once — the talk's `asyncio.Semaphore(3)`, kind to a server with 3 workers.
 
-use super::async_tasks::{multi_thread, runtime_threads, spawn_all};
+use super::async_tasks::{multi_thread, runtime_threads, spawn_all, Cpu};
 use super::{Execution, Job, Lanes, Model};
 
 pub struct AsyncSemaphore;
@@ -13,7 +13,7 @@ impl Model for AsyncSemaphore {
     fn takes_limit(&self) -> bool {
         true
     }
-    fn lanes(&self, tasks: usize, limit: usize, cores: usize) -> Lanes {
+    fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, cores: usize) -> Lanes {
         let k = limit.min(tasks);
         Lanes {
             in_flight: k,
@@ -22,6 +22,6 @@ impl Model for AsyncSemaphore {
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let (rt, setup) = multi_thread()?;
-        Ok(spawn_all(rt, setup, job, Some(job.limit)))
+        Ok(spawn_all(rt, setup, job, Some(job.limit), Cpu::OnTheLoop))
     }
 }

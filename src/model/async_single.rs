@@ -1,7 +1,7 @@
 //! `async-single`: tokio's current-thread runtime, one event loop on one thread — the analogue of
 //! Python's asyncio. Waiting overlaps; CPU work blocks the loop and runs one task at a time.
 
-use super::async_tasks::spawn_all;
+use super::async_tasks::{spawn_all, Cpu};
 use super::{Execution, Job, Lanes, Model};
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ impl Model for AsyncSingle {
     fn takes_limit(&self) -> bool {
         false
     }
-    fn lanes(&self, tasks: usize, _limit: usize, _cores: usize) -> Lanes {
+    fn lanes(&self, tasks: usize, _limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes {
             in_flight: tasks,
             cpu: 1,
@@ -25,6 +25,6 @@ impl Model for AsyncSingle {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        Ok(spawn_all(rt, t.elapsed(), job, None))
+        Ok(spawn_all(rt, t.elapsed(), job, None, Cpu::OnTheLoop))
     }
 }

@@ -1,6 +1,6 @@
 //! The shared body of the tokio models: spawn one task per task on a given runtime, optionally gated by
-//! a semaphore, and join them all. The three async models differ only in the runtime and the permits
-//! they pass, so the difference measured is that and nothing else.
+//! a semaphore, and join them all. The async models differ only in the runtime, the permits and where
+//! CPU work runs, so the difference measured is that and nothing else.
 
 use super::{Execution, Job, TaskRecord};
 use crate::workload::{FailureKind, TaskResult};
@@ -8,18 +8,26 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
+/// Where a task's CPU work runs: on the event loop that runs the task, or in tokio's blocking pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cpu {
+    OnTheLoop,
+    Offloaded,
+}
+
 /// Run every task of `job` on `rt`; `permits` bounds how many are past their permit at once.
 pub fn spawn_all(
     rt: tokio::runtime::Runtime,
     setup: Duration,
     job: &Job,
     permits: Option<usize>,
+    cpu: Cpu,
 ) -> Execution {
     let t0 = Instant::now();
     let records = rt.block_on(async {
         let gate = permits.map(|k| Arc::new(Semaphore::new(k)));
-        let handles: Vec<_> = (0..job.tasks)
-            .map(|_| {
+        let handles: Vec<_> = (0..job.tasks as u64)
+            .map(|task| {
                 let (workload, gate) = (job.workload.clone(), gate.clone());
                 tokio::spawn(async move {
                     let _permit = match &gate {
@@ -27,7 +35,10 @@ pub fn spawn_all(
                         None => None,
                     };
                     let start = t0.elapsed();
-                    let result = workload.run_async().await;
+                    let result = match cpu {
+                        Cpu::OnTheLoop => workload.run_async(task).await,
+                        Cpu::Offloaded => workload.run_async_offloaded(task).await,
+                    };
                     TaskRecord {
                         start,
                         end: t0.elapsed(),

@@ -3,7 +3,9 @@
 //! spawn) apart from the makespan, and records every task's start and end from the instant all tasks
 //! were submitted, so queueing inside the client shows in task latency.
 
+mod async_blocking_pool;
 mod async_multi;
+mod async_process_pool;
 mod async_semaphore;
 mod async_single;
 mod async_tasks;
@@ -13,6 +15,7 @@ mod rayon_pool;
 mod sequential;
 mod thread_pool;
 mod threads;
+mod worker_process;
 
 pub use pool_worker::worker_main;
 
@@ -37,6 +40,8 @@ impl ModelKind {
             ModelKind::AsyncSemaphore => &async_semaphore::AsyncSemaphore,
             ModelKind::ProcessPool => &process_pool::ProcessPool,
             ModelKind::Rayon => &rayon_pool::RayonPool,
+            ModelKind::AsyncBlockingPool => &async_blocking_pool::AsyncBlockingPool,
+            ModelKind::AsyncProcessPool => &async_process_pool::AsyncProcessPool,
         }
     }
 }
@@ -45,10 +50,15 @@ impl ModelKind {
 pub trait Model: Sync {
     /// One line for `concbench list`.
     fn about(&self) -> &'static str;
-    /// Whether `--limit k` means something to this model (and is then required).
+    /// Whether `--limit k` means something to this model (and is then required, unless it has a default).
     fn takes_limit(&self) -> bool;
-    /// Its concurrency for N tasks, limit k, on a machine with `cores` CPUs.
-    fn lanes(&self, tasks: usize, limit: usize, cores: usize) -> Lanes;
+    /// k when `--limit` is not given, on a machine with `cores` CPUs; None: the limit is required.
+    fn default_limit(&self, _cores: usize) -> Option<usize> {
+        None
+    }
+    /// Its concurrency for N tasks, limit k, `per_worker` tasks at once in each worker (the async
+    /// process pool's event loops; 1 elsewhere), on a machine with `cores` CPUs.
+    fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, cores: usize) -> Lanes;
     /// Run every task of the job once.
     fn run(&self, job: &Job) -> anyhow::Result<Execution>;
 }
@@ -66,6 +76,8 @@ pub struct Job {
     pub exe: PathBuf,
     /// Times a failed task is resubmitted (process pools).
     pub retries: usize,
+    /// Tasks each worker runs at once (the async process pool's event loops).
+    pub per_worker: usize,
 }
 
 /// One task as the model saw it, times from the instant every task was submitted.

@@ -14,7 +14,7 @@ impl Model for RayonPool {
     fn takes_limit(&self) -> bool {
         true
     }
-    fn lanes(&self, tasks: usize, limit: usize, _cores: usize) -> Lanes {
+    fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes::bounded(tasks, limit)
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
@@ -29,7 +29,7 @@ impl Model for RayonPool {
             (0..job.tasks)
                 .into_par_iter()
                 .with_max_len(1)
-                .map(|_| timed(t0, || job.workload.blocking()))
+                .map(|i| timed(t0, || job.workload.blocking(i as u64)))
                 .collect()
         });
         Ok(Execution {

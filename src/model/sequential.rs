@@ -13,7 +13,7 @@ impl Model for Sequential {
     fn takes_limit(&self) -> bool {
         false
     }
-    fn lanes(&self, _tasks: usize, _limit: usize, _cores: usize) -> Lanes {
+    fn lanes(&self, _tasks: usize, _limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes {
             in_flight: 1,
             cpu: 1,
@@ -22,7 +22,7 @@ impl Model for Sequential {
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let t0 = Instant::now();
         let records = (0..job.tasks)
-            .map(|_| timed(t0, || job.workload.blocking()))
+            .map(|i| timed(t0, || job.workload.blocking(i as u64)))
             .collect();
         Ok(Execution {
             setup: Duration::ZERO,

@@ -15,7 +15,7 @@ impl Model for ThreadPool {
     fn takes_limit(&self) -> bool {
         true
     }
-    fn lanes(&self, tasks: usize, limit: usize, _cores: usize) -> Lanes {
+    fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes::bounded(tasks, limit)
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
@@ -33,7 +33,7 @@ impl Model for ThreadPool {
                     let next = task_rx.lock().expect("no worker panics holding it").recv();
                     let Ok(i) = next else { break };
                     let t0: Instant = *t0_cell.get().expect("set before the first send");
-                    let _ = done_tx.send((i, timed(t0, || job.workload.blocking())));
+                    let _ = done_tx.send((i, timed(t0, || job.workload.blocking(i as u64))));
                 });
             }
             drop(done_tx);

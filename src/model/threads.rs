@@ -14,7 +14,7 @@ impl Model for Threads {
     fn takes_limit(&self) -> bool {
         false
     }
-    fn lanes(&self, tasks: usize, _limit: usize, _cores: usize) -> Lanes {
+    fn lanes(&self, tasks: usize, _limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes {
             in_flight: tasks,
             cpu: tasks,
@@ -26,7 +26,7 @@ impl Model for Threads {
             let mut handles = Vec::with_capacity(job.tasks);
             for i in 0..job.tasks {
                 let handle = std::thread::Builder::new()
-                    .spawn_scoped(s, || timed(t0, || job.workload.blocking()))
+                    .spawn_scoped(s, move || timed(t0, || job.workload.blocking(i as u64)))
                     .with_context(|| {
                         format!(
                             "cannot start thread {} of {}; lower --tasks or use thread-pool",

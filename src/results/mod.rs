@@ -224,6 +224,9 @@ pub struct CaseParams {
     pub concurrency: usize,
     /// Threads the model can run CPU work on at once, on that machine.
     pub cpu_lanes: usize,
+    /// async-process-pool: tasks each worker runs at once on its event loop.
+    #[serde(default)]
+    pub child_concurrency: Option<usize>,
     /// What each task does: the workload's own parameters, tagged by its name.
     pub workload: Params,
 }

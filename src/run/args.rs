@@ -48,9 +48,12 @@ pub struct RunArgs {
     /// Use this server (http://host:port) instead of starting one; no server stats are read.
     #[arg(long)]
     pub target: Option<String>,
-    /// process-pool: resubmit a failed task up to N times.
+    /// process-pool, async-process-pool: resubmit a failed task up to N times.
     #[arg(long, default_value_t = 0)]
     pub retries: usize,
+    /// async-process-pool: tasks each worker runs at once on its event loop (default 16).
+    #[arg(long, value_name = "C")]
+    pub child_concurrency: Option<usize>,
     /// Result file to write (default reports/results/<machine-id>/<UTC time>-<pid>.json).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -102,7 +105,7 @@ impl RunArgs {
             (Some(suite), _, _) => {
                 // A suite's cases are its own; the workloads' flags are still checked, so a bad
                 // value is refused rather than ignored.
-                Params::from_args(WorkloadKind::Io, &self.work).map_err(usage)?;
+                Params::from_args(WorkloadKind::Io, &self.work, self.seed).map_err(usage)?;
                 (suite.name().to_string(), suite.cases())
             }
             (None, Some(workload), false) => ("ad-hoc".to_string(), self.ad_hoc_cases(workload)?),
@@ -130,7 +133,7 @@ impl RunArgs {
 
     /// One case per `--model`, in the order given; with several, `--limit` goes to those that take one.
     fn ad_hoc_cases(&self, workload: WorkloadKind) -> anyhow::Result<Vec<Case>> {
-        let params = Params::from_args(workload, &self.work).map_err(usage)?;
+        let params = Params::from_args(workload, &self.work, self.seed).map_err(usage)?;
         let several = self.model.len() > 1;
         self.model
             .iter()
@@ -168,6 +171,21 @@ impl RunArgs {
                 .collect();
             names(&takers, ModelKind::name)
         };
+        let cores = crate::measure::machine::allowed_cpus().len().max(1);
+        let limit = limit.or_else(|| m.default_limit(cores).map(|k| k.min(self.tasks)));
+        if let Some(c) = self.child_concurrency {
+            let pool = self.model.contains(&ModelKind::AsyncProcessPool);
+            if !pool {
+                return Err(usage(format!(
+                    "--child-concurrency applies to async-process-pool, not {model}"
+                )));
+            }
+            if c == 0 || c > MAX_TASKS {
+                return Err(usage(format!(
+                    "--child-concurrency {c} is out of range 1..={MAX_TASKS}"
+                )));
+            }
+        }
         match (limit, m.takes_limit()) {
             (Some(0), _) => return Err(usage("--limit must be at least 1")),
             (Some(_), false) => {
@@ -185,9 +203,13 @@ impl RunArgs {
             }
             _ => {}
         }
+        let case = Case::new(Group::AdHoc, model, self.tasks, limit, workload);
         Ok(Case {
             retries: self.retries,
-            ..Case::new(Group::AdHoc, model, self.tasks, limit, workload)
+            child_concurrency: case
+                .child_concurrency
+                .map(|c| self.child_concurrency.unwrap_or(c)),
+            ..case
         })
     }
 }

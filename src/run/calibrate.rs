@@ -19,7 +19,7 @@ use crate::measure::noise::Snapshot;
 use crate::measure::rusage::Usage;
 use crate::model::ModelKind;
 use crate::results::{Instability, InstabilityKind, Noise, Sample};
-use crate::workload::Calibration;
+use crate::workload::{Calibration, CpuParams, Params};
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(120);
@@ -43,14 +43,19 @@ impl Probes {
     pub fn run(
         &mut self,
         exe: &std::path::Path,
-        spec: &CaseSpec,
+        iters: u64,
+        tasks: usize,
         cores: usize,
     ) -> anyhow::Result<()> {
+        // The CPU part alone, whatever else the case's task does (a mixed task also waits and GETs).
         let alone = CaseSpec {
             model: ModelKind::Sequential,
-            tasks: spec.tasks.max(1),
+            workload: Params::Cpu(CpuParams { cpu_iters: iters }),
+            url: String::new(),
+            tasks: tasks.max(1),
             limit: 1,
-            ..spec.clone()
+            retries: 0,
+            per_worker: 1,
         };
         let before = Snapshot::take(None);
         let (out, usage) = run_isolated(exe, &alone, DEADLINE)?;
@@ -59,7 +64,7 @@ impl Probes {
         self.alone.push(task_times(&out));
         if cores > 1 {
             let share = CaseSpec {
-                tasks: spec.tasks.div_ceil(cores).max(1),
+                tasks: tasks.div_ceil(cores).max(1),
                 ..alone
             };
             let before = Snapshot::take(None);

@@ -30,6 +30,8 @@ pub struct CaseSpec {
     pub tasks: usize,
     pub limit: usize,
     pub retries: usize,
+    /// Tasks each worker runs at once (async-process-pool's child concurrency; 1 elsewhere).
+    pub per_worker: usize,
 }
 
 /// What a case child measured from inside.
@@ -67,6 +69,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         limit: spec.limit,
         exe: exe.to_path_buf(),
         retries: spec.retries,
+        per_worker: spec.per_worker,
     };
     let exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();

@@ -105,7 +105,19 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
     written.map_err(|e| refuse("write to", e))
 }
 
-pub fn run(opts: RunOptions) -> anyhow::Result<RunOutcome> {
+pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
+    // CPU parts given in time become iterations on this machine, once, before anything is measured.
+    let needs_sizing = opts.cases.iter().any(|c| {
+        let mut sized = c.workload.clone();
+        sized.size_cpu(1.0);
+        sized != c.workload
+    });
+    if needs_sizing {
+        let rate = crate::workload::cpu_rate();
+        for c in &mut opts.cases {
+            c.workload.size_cpu(rate);
+        }
+    }
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
     let path = opts
@@ -333,16 +345,9 @@ impl Runner<'_> {
             .find(|c| c.workload.cpu_iters() == Some(iters))
             .expect("sizes come from the cases");
         progress.set_message(&format!("calibrating cpu tasks of {iters} iterations"));
-        let spec = CaseSpec {
-            model: case.model,
-            workload: case.workload.clone(),
-            url: String::new(),
-            tasks: case.tasks,
-            limit: 1,
-            retries: 0,
-        };
+        let tasks = case.tasks;
         let probes = self.probes.entry(iters).or_default();
-        if let Err(e) = probes.run(&self.opts.exe, &spec, self.cores) {
+        if let Err(e) = probes.run(&self.opts.exe, iters, tasks, self.cores) {
             if children::interrupted().is_none() {
                 let what = format!("calibration i{iters}");
                 progress.println(&format!("{what}: a probe failed: {e:#}"));
@@ -375,11 +380,12 @@ impl Runner<'_> {
             tasks: case.tasks,
             limit: case.k(),
             retries: case.retries,
+            per_worker: case.per_worker(),
         };
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
         if let (Some(iters), None) = (case.workload.cpu_iters(), self.calibration(case)) {
             let probes = self.probes.entry(iters).or_default();
-            probes.run(&opts.exe, &spec, self.cores)?;
+            probes.run(&opts.exe, iters, case.tasks, self.cores)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
         // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
@@ -483,6 +489,7 @@ pub fn case_params(case: &Case, cores: usize) -> CaseParams {
         limit: case.limit,
         concurrency: lanes.in_flight,
         cpu_lanes: lanes.cpu,
+        child_concurrency: case.child_concurrency,
         workload: case.workload.clone(),
     }
 }

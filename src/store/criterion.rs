@@ -179,6 +179,7 @@ mod tests {
                 limit: None,
                 concurrency: 9,
                 cpu_lanes: 2,
+                child_concurrency: None,
                 workload: Params::Io(IoParams::new(ServerPlan {
                     workers: 9,
                     delay: std::time::Duration::from_millis(20),

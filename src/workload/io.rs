@@ -115,6 +115,18 @@ impl IoParams {
         Duration::from_millis(self.timeout_ms)
     }
 
+    /// The GET against the server at `url`, for workloads that make one as part of their task.
+    pub fn build_io(&self, url: &str) -> anyhow::Result<Io> {
+        let opts = client::Options {
+            url: format!("{url}{}", self.path),
+            keep_alive: self.keep_alive,
+            timeout: self.timeout(),
+        };
+        Ok(Io {
+            client: client::build(self.client, &opts)?,
+        })
+    }
+
     /// The time one request is held: `/delay/{ms}` overrides the server's delay.
     pub fn request_delay(&self) -> Option<Duration> {
         self.path
@@ -207,14 +219,7 @@ impl Describe for IoParams {
     }
 
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>> {
-        let opts = client::Options {
-            url: format!("{url}{}", self.path),
-            keep_alive: self.keep_alive,
-            timeout: self.timeout(),
-        };
-        Ok(Arc::new(Io {
-            client: client::build(self.client, &opts)?,
-        }))
+        Ok(Arc::new(self.build_io(url)?))
     }
 }
 
@@ -245,11 +250,11 @@ impl Io {
 }
 
 impl Workload for Io {
-    fn blocking(&self) -> TaskResult {
+    fn blocking(&self, _task: u64) -> TaskResult {
         self.get_blocking()
     }
 
-    fn run_async(&self) -> TaskFuture<'_> {
+    fn run_async(&self, _task: u64) -> TaskFuture<'_> {
         Box::pin(self.get_async())
     }
 }

@@ -6,11 +6,13 @@
 
 mod cpu;
 mod io;
+mod mixed;
 mod sleep;
 
 pub use crate::names::{FailureKind, WorkloadKind};
-pub use cpu::{count_to, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
+pub use cpu::{count_to, rate as cpu_rate, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
 pub use io::IoParams;
+pub use mixed::MixedParams;
 pub use sleep::SleepParams;
 
 use crate::names::Bottleneck;
@@ -28,6 +30,7 @@ pub enum Params {
     Io(IoParams),
     Sleep(SleepParams),
     Cpu(CpuParams),
+    Mixed(MixedParams),
 }
 
 impl Params {
@@ -37,16 +40,33 @@ impl Params {
             Params::Io(p) => p,
             Params::Sleep(p) => p,
             Params::Cpu(p) => p,
+            Params::Mixed(p) => p,
         }
     }
 
-    /// A workload's parameters from the command line, or why they cannot be.
-    pub fn from_args(kind: WorkloadKind, args: &WorkloadArgs) -> Result<Params, String> {
+    /// A workload's parameters from the command line (`seed`: the run's, when given), or why they
+    /// cannot be.
+    pub fn from_args(
+        kind: WorkloadKind,
+        args: &WorkloadArgs,
+        seed: Option<u64>,
+    ) -> Result<Params, String> {
         Ok(match kind {
             WorkloadKind::Io => Params::Io(IoParams::from_args(args)?),
             WorkloadKind::Sleep => Params::Sleep(SleepParams::from_args(args)?),
             WorkloadKind::Cpu => Params::Cpu(CpuParams::from_args(args)?),
+            WorkloadKind::Mixed => Params::Mixed(MixedParams::from_args(args, seed)?),
         })
+    }
+
+    /// Size a CPU part given in time into iterations at `rate` steps per second (mixed); the run does
+    /// it once, before any case starts, and the result file records the iterations.
+    pub fn size_cpu(&mut self, rate: f64) {
+        if let Params::Mixed(m) = self {
+            if m.cpu_iters == 0 && m.cpu_ms > 0 {
+                m.cpu_iters = ((m.cpu_ms as f64 / 1e3) * rate).round().max(1.0) as u64;
+            }
+        }
     }
 
     /// One line for `concbench list`.
@@ -55,6 +75,7 @@ impl Params {
             WorkloadKind::Io => io::ABOUT,
             WorkloadKind::Sleep => sleep::ABOUT,
             WorkloadKind::Cpu => cpu::ABOUT,
+            WorkloadKind::Mixed => mixed::ABOUT,
         }
     }
 
@@ -152,6 +173,8 @@ pub struct WorkloadArgs {
     pub cpu_iters: u64,
     #[command(flatten)]
     pub io: io::IoArgs,
+    #[command(flatten)]
+    pub mixed: mixed::MixedArgs,
 }
 
 /// A humantime duration (`250ms`, `1s`) that says plainly when it is negative.
@@ -236,10 +259,16 @@ pub type TaskFuture<'a> = Pin<Box<dyn Future<Output = TaskResult> + Send + 'a>>;
 
 /// One kind of task, done either blocking the calling thread or as a future on the caller's runtime.
 pub trait Workload: Send + Sync {
-    /// Do one task, blocking this thread.
-    fn blocking(&self) -> TaskResult;
-    /// Do one task as a future (CPU work runs inline: async models do not get to offload it).
-    fn run_async(&self) -> TaskFuture<'_>;
+    /// Do task number `task` (0..N; the same number every model gives it), blocking this thread.
+    fn blocking(&self, task: u64) -> TaskResult;
+    /// Do task number `task` as a future (CPU work runs inline: an event loop doing CPU work is
+    /// blocked by it, which is the point).
+    fn run_async(&self, task: u64) -> TaskFuture<'_>;
+    /// Do task number `task` as a future that hands its CPU work to tokio's blocking pool
+    /// (`spawn_blocking`), so the event loop stays free: the `async-blocking-pool` model.
+    fn run_async_offloaded(&self, task: u64) -> TaskFuture<'_> {
+        self.run_async(task)
+    }
     /// Check a successful task's value; a wrong one means the task did not do its work.
     fn verify(&self, _value: u64) -> Result<(), String> {
         Ok(())

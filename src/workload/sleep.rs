@@ -69,12 +69,12 @@ impl Describe for SleepParams {
 pub struct Sleep(pub Duration);
 
 impl Workload for Sleep {
-    fn blocking(&self) -> TaskResult {
+    fn blocking(&self, _task: u64) -> TaskResult {
         std::thread::sleep(self.0);
         TaskResult::ok(0)
     }
 
-    fn run_async(&self) -> TaskFuture<'_> {
+    fn run_async(&self, _task: u64) -> TaskFuture<'_> {
         Box::pin(async move {
             tokio::time::sleep(self.0).await;
             TaskResult::ok(0)

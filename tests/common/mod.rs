@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use concbench::model::Job;
-use concbench::workload::{CpuParams, IoParams, Params, ServerPlan, SleepParams, WorkloadKind};
+use concbench::workload::{
+    CpuParams, IoParams, MixedParams, Params, ServerPlan, SleepParams, WorkloadKind,
+};
 use concbench_server::{Config, SlowServer, StatsSnapshot};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -98,6 +100,17 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
         WorkloadKind::Cpu => Params::Cpu(CpuParams {
             cpu_iters: 2_000_000,
         }),
+        // Short waits and a short count, against an unbounded server's /delay/0.
+        WorkloadKind::Mixed => Params::Mixed(MixedParams {
+            wait_min_ms: 20,
+            wait_max_ms: 70,
+            cpu_ms: 0,
+            cpu_iters: 200_000,
+            ..MixedParams::new(ServerPlan {
+                workers: 0,
+                delay: Duration::ZERO,
+            })
+        }),
     };
     Spec {
         params,
@@ -114,6 +127,7 @@ pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
         limit,
         exe: PathBuf::from(EXE),
         retries: 0,
+        per_worker: 4,
     }
 }
 

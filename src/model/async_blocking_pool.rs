@@ -1,0 +1,30 @@
+//! `async-blocking-pool`: the multi-thread runtime of `async`, with each task's CPU work handed to
+//! tokio's blocking pool (`spawn_blocking`), so the event loops keep serving other tasks' waits and
+//! requests while the counting runs on threads of its own — the usual fix for "do not block the event
+//! loop" (Effective Python item 62), measured.
+
+use super::async_tasks::{multi_thread, spawn_all, Cpu};
+use super::{Execution, Job, Lanes, Model};
+
+pub struct AsyncBlockingPool;
+
+impl Model for AsyncBlockingPool {
+    fn about(&self) -> &'static str {
+        "tokio multi-thread runtime, one task per task, CPU work in spawn_blocking"
+    }
+    fn takes_limit(&self) -> bool {
+        false
+    }
+    fn lanes(&self, tasks: usize, _limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
+        // The blocking pool grows a thread per waiting CPU part (up to 512): as many lanes as tasks,
+        // which the cores then bound.
+        Lanes {
+            in_flight: tasks,
+            cpu: tasks,
+        }
+    }
+    fn run(&self, job: &Job) -> anyhow::Result<Execution> {
+        let (rt, setup) = multi_thread()?;
+        Ok(spawn_all(rt, setup, job, None, Cpu::Offloaded))
+    }
+}

@@ -1,0 +1,154 @@
+//! `async-process-pool`: k worker processes, each running up to c tasks at once on its own tokio
+//! current-thread event loop — the aiomultiprocess shape (its default c is 16). Each worker builds its
+//! workload and HTTP client once when it starts (a per-worker initializer: resources that cannot cross
+//! processes are made in the worker). One dispatcher thread per worker keeps c tasks in flight in it
+//! (or an even share of the job, when that is fewer): it sends that many task numbers, and one more
+//! each time an answer comes back. A task that fails is
+//! resubmitted up to `retries` times; a worker that dies takes its in-flight tasks with it (each counted
+//! `worker-lost`, or resubmitted) and a fresh worker takes its place.
+
+use super::worker_process::Worker;
+use super::{Execution, Job, Lanes, Model, TaskRecord};
+use crate::results::WorkerUsage;
+use crate::workload::{FailureKind, TaskResult};
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct AsyncProcessPool;
+
+impl Model for AsyncProcessPool {
+    fn about(&self) -> &'static str {
+        "k worker processes, each an event loop running up to 16 tasks at once (--limit k)"
+    }
+    fn takes_limit(&self) -> bool {
+        true
+    }
+    /// aiomultiprocess's default: a worker per CPU.
+    fn default_limit(&self, cores: usize) -> Option<usize> {
+        Some(cores)
+    }
+    fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, _cores: usize) -> Lanes {
+        let k = limit.min(tasks);
+        Lanes {
+            in_flight: (k * per_worker.max(1)).min(tasks),
+            // CPU work runs on each worker's one loop thread.
+            cpu: k,
+        }
+    }
+    fn run(&self, job: &Job) -> anyhow::Result<Execution> {
+        let setup_start = Instant::now();
+        // Spawned here, on the thread that outlives the run: a worker dies with the thread that
+        // started it (PR_SET_PDEATHSIG), and dispatcher threads end before the run does.
+        let workers = (0..job.limit)
+            .map(|_| Worker::spawn(job, true))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let setup = setup_start.elapsed();
+        let t0 = Instant::now();
+        let queue = Mutex::new(
+            (0..job.tasks as u64)
+                .map(|i| (i, 1u32))
+                .collect::<VecDeque<_>>(),
+        );
+        let records = Mutex::new(vec![None; job.tasks]);
+        let usage = std::thread::scope(|s| {
+            let handles: Vec<_> = workers
+                .into_iter()
+                .map(|w| s.spawn(|| dispatch(w, job, t0, &queue, &records)))
+                .collect();
+            let mut total = WorkerUsage::default();
+            for h in handles {
+                total.merge(&h.join().expect("dispatchers do not panic")?);
+            }
+            anyhow::Ok(total)
+        })?;
+        let records = records
+            .into_inner()
+            .expect("no dispatcher panicked")
+            .into_iter()
+            .map(|r| r.expect("every task was recorded"))
+            .collect();
+        Ok(Execution {
+            setup,
+            records,
+            workers: Some(usage),
+            pool: Some(job.limit),
+        })
+    }
+}
+
+/// A task in a worker: when it was sent, and its submission number.
+struct InFlight {
+    start: Duration,
+    attempt: u32,
+}
+
+/// Keep `job.per_worker` tasks in flight in one worker until the queue is empty and every answer is
+/// in, replacing the worker if it dies; returns the usage of every process this dispatcher owned.
+fn dispatch(
+    mut worker: Worker,
+    job: &Job,
+    t0: Instant,
+    queue: &Mutex<VecDeque<(u64, u32)>>,
+    records: &Mutex<Vec<Option<TaskRecord>>>,
+) -> anyhow::Result<WorkerUsage> {
+    let mut usage = WorkerUsage::default();
+    let mut in_flight: HashMap<u64, InFlight> = HashMap::new();
+    // Record a task's outcome, or put it back for another attempt.
+    let settle = |task: u64, f: InFlight, result: TaskResult| {
+        if result.outcome.is_err() && (f.attempt as usize) <= job.retries {
+            queue.lock().unwrap().push_back((task, f.attempt + 1));
+            return;
+        }
+        records.lock().unwrap()[task as usize] = Some(TaskRecord {
+            start: f.start,
+            end: t0.elapsed(),
+            result,
+            attempts: f.attempt,
+        });
+    };
+    // Up to c tasks in flight, but no more than an even share: otherwise the first dispatcher to
+    // start would take all of a small job (12 tasks, c = 16) and leave the other workers idle.
+    let share = job.tasks.div_ceil(job.limit.max(1));
+    let most = job.per_worker.clamp(1, share.max(1));
+    loop {
+        while in_flight.len() < most {
+            let Some((task, attempt)) = queue.lock().unwrap().pop_front() else {
+                break;
+            };
+            let start = t0.elapsed();
+            if worker.send(task).is_err() {
+                // Its stdin is gone: it died. The answer loop below sees the pipe end.
+                in_flight.insert(task, InFlight { start, attempt });
+                break;
+            }
+            in_flight.insert(task, InFlight { start, attempt });
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        match worker.receive() {
+            Ok(super::pool_worker::FromWorker::Done { task, result }) => {
+                let f = in_flight
+                    .remove(&task)
+                    .ok_or_else(|| anyhow::anyhow!("a worker answered task {task}, never sent"))?;
+                settle(task, f, result);
+            }
+            Ok(other) => anyhow::bail!("a worker answered {other:?} mid-run"),
+            Err(_) => {
+                // The pipe ended: the worker is gone, and with it every task it held.
+                usage.add(&worker.reap());
+                worker = Worker::spawn(job, true)?;
+                let lost = TaskResult {
+                    outcome: Err(FailureKind::WorkerLost),
+                    service: None,
+                };
+                for (task, f) in in_flight.drain() {
+                    settle(task, f, lost);
+                }
+            }
+        }
+    }
+    usage.add(&worker.finish());
+    Ok(usage)
+}

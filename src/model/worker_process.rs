@@ -1,0 +1,120 @@
+//! A pool worker process as the pool sees it: the concbench binary re-executed as `__worker`, spawned
+//! so it dies with its parent, initialised once with the job's workload (its clients are its own, as a
+//! pool initializer makes them), then fed task numbers over its stdin and answering on its stdout. Both
+//! process pools use it; the worker's side of the protocol is `pool_worker`.
+
+use super::pool_worker::{send, FromWorker, ToWorker};
+use super::Job;
+use crate::measure::rusage::{self, Usage};
+use crate::results::WorkerUsage;
+use crate::workload::TaskResult;
+use anyhow::Context;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+/// One worker process and its pipes.
+pub struct Worker {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Worker {
+    /// Start a worker for `job`, initialised (its workload and clients built: the pool's initializer)
+    /// and ready; `event_loop`: it runs the tasks it is given at once on its own tokio loop.
+    pub fn spawn(job: &Job, event_loop: bool) -> anyhow::Result<Worker> {
+        let mut cmd = Command::new(&job.exe);
+        cmd.arg("__worker")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        crate::spawn::die_with_parent(&mut cmd);
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("cannot start a pool worker ({})", job.exe.display()))?;
+        let mut worker = Worker {
+            stdin: child.stdin.take(),
+            stdout: BufReader::new(child.stdout.take().expect("piped")),
+            child,
+        };
+        let stdin = worker.stdin.as_mut().expect("open until finish");
+        let init = ToWorker::Init {
+            params: job.params.clone(),
+            url: job.url.clone(),
+            event_loop,
+        };
+        send(stdin, &init).context("a pool worker died before its first task")?;
+        match worker.receive() {
+            Ok(FromWorker::Ready) => Ok(worker),
+            other => anyhow::bail!("a pool worker did not start: {other:?}"),
+        }
+    }
+
+    /// The worker's next message; an error when its pipe ended (it is gone).
+    pub fn receive(&mut self) -> anyhow::Result<FromWorker> {
+        let mut line = String::new();
+        if self.stdout.read_line(&mut line)? == 0 {
+            anyhow::bail!("worker pipe closed");
+        }
+        Ok(serde_json::from_str(&line)?)
+    }
+
+    /// Hand it task number `task`.
+    pub fn send(&mut self, task: u64) -> anyhow::Result<()> {
+        send(
+            self.stdin.as_mut().expect("open until finish"),
+            &ToWorker::Task(task),
+        )?;
+        Ok(())
+    }
+
+    /// Run one task and wait for its answer (a worker without an event loop).
+    pub fn run(&mut self, task: u64) -> anyhow::Result<TaskResult> {
+        self.send(task)?;
+        match self.receive()? {
+            FromWorker::Done { task: t, result } if t == task => Ok(result),
+            other => anyhow::bail!("worker answered {other:?} to task {task}"),
+        }
+    }
+
+    /// Close its stdin so it exits by itself, read its own peak RSS, then reap it for its CPU time.
+    pub fn finish(mut self) -> Usage {
+        drop(self.stdin.take());
+        let own = match self.receive() {
+            Ok(FromWorker::Exit { peak_rss_kib }) => peak_rss_kib,
+            _ => None,
+        };
+        let mut usage = rusage::wait(self.child.id())
+            .map(|(_, u)| u)
+            .unwrap_or_default();
+        usage.max_rss_kib = own.unwrap_or(usage.max_rss_kib);
+        usage
+    }
+
+    /// Reap a worker whose pipe broke; one that hung up but still runs must not block the reaping.
+    pub fn reap(&mut self) -> Usage {
+        let _ = self.child.kill();
+        rusage::wait(self.child.id())
+            .map(|(_, u)| u)
+            .unwrap_or_default()
+    }
+}
+
+impl WorkerUsage {
+    /// One more worker process, reaped.
+    pub fn add(&mut self, u: &Usage) {
+        self.processes += 1;
+        self.rss_sum_kib += u.max_rss_kib;
+        self.rss_max_kib = self.rss_max_kib.max(u.max_rss_kib);
+        self.user_s += u.user.as_secs_f64();
+        self.sys_s += u.sys.as_secs_f64();
+    }
+
+    /// Another dispatcher's workers.
+    pub fn merge(&mut self, u: &WorkerUsage) {
+        self.processes += u.processes;
+        self.rss_sum_kib += u.rss_sum_kib;
+        self.rss_max_kib = self.rss_max_kib.max(u.rss_max_kib);
+        self.user_s += u.user_s;
+        self.sys_s += u.sys_s;
+    }
+}

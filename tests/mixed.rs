@@ -1,0 +1,199 @@
+//! The aiomultiprocess article's shapes: mixed work (wait, GET, count) gives every model the same
+//! waits; one event loop doing the counting falls behind a pool of loops; the async process pool keeps
+//! many tasks in flight per worker, and a worker lost mid-run loses exactly the tasks it held, which
+//! `--retries` resubmits.
+
+mod common;
+
+use common::*;
+use concbench::measure::noise::Snapshot;
+use concbench::model::ModelKind;
+use concbench::workload::{FailureKind, Params};
+use std::time::{Duration, Instant};
+
+fn mixed(url: &str) -> Spec {
+    spec(concbench::workload::WorkloadKind::Mixed, url)
+}
+
+fn waits(spec: &Spec, n: u64) -> Vec<Duration> {
+    match &spec.params {
+        Params::Mixed(m) => (0..n).map(|i| m.wait(i)).collect(),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn every_model_waits_the_same_seeded_waits() {
+    let _t = timing_lock();
+    let server = TestServer::start(0, Duration::ZERO);
+    let n = 8;
+    let expected = waits(&mixed(&server.url()), n as u64);
+    for model in [ModelKind::Threads, ModelKind::Async, ModelKind::ThreadPool] {
+        let exec = model.model().run(&job(mixed(&server.url()), n, n)).unwrap();
+        for (i, r) in exec.records.iter().enumerate() {
+            assert!(r.result.outcome.is_ok(), "{model}: {r:?}");
+            // Each task took at least its own wait, and not a second wait's worth more.
+            let took = r.end - r.start;
+            assert!(
+                took >= expected[i] && took < expected[i] + Duration::from_millis(500),
+                "{model} task {i}: {took:?} for a wait of {:?}",
+                expected[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn one_event_loop_falls_behind_a_pool_of_loops() {
+    let _t = timing_lock();
+    let server = TestServer::start(0, Duration::ZERO);
+    let n = 12;
+    // Counting that outweighs the waits (~20 ms a task in a debug build, waits of 20-70 ms).
+    let mut heavy = mixed(&server.url());
+    if let Params::Mixed(m) = &mut heavy.params {
+        m.cpu_iters = 2_000_000;
+    }
+    // Best of three each, so a burst of load elsewhere does not decide the ratio; and what the rest
+    // of the machine took meanwhile, to tell a quiet machine from a busy one.
+    let (before, own_before) = (Snapshot::take(None), own_cpu());
+    let time = |model: ModelKind, k: usize| {
+        (0..3)
+            .map(|_| {
+                let mut job = job(heavy.clone(), n, k);
+                job.per_worker = 16;
+                let exec = model.model().run(&job).unwrap();
+                assert!(exec.records.iter().all(|r| r.result.outcome.is_ok()));
+                exec.makespan()
+            })
+            .min()
+            .unwrap()
+    };
+    let single = time(ModelKind::AsyncSingle, n);
+    let pool = time(ModelKind::AsyncProcessPool, 2);
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    eprintln!("async-single {single:?}, async-process-pool k=2 {pool:?}");
+    // This test process and its workers are most of the machine's busy time; the rest is others'.
+    let noise = before.until(&Snapshot::take(None), 0.0);
+    let others = (noise.busy_s - (own_cpu() - own_before)) / (noise.wall_s * noise.cpus as f64);
+    if others > 0.25 {
+        eprintln!(
+            "skipped the ratio: other processes took {:.0} % of the CPU",
+            others * 100.0
+        );
+        return;
+    }
+    if cores >= 2 {
+        assert!(
+            single.as_secs_f64() > 1.2 * pool.as_secs_f64(),
+            "one loop {single:?} vs two {pool:?}"
+        );
+    }
+}
+
+/// CPU time this test process and its reaped children (pool workers) have used so far.
+fn own_cpu() -> f64 {
+    let mut self_usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let mut child_usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills plain structs.
+    unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, &mut self_usage);
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut child_usage);
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(self_usage.ru_utime)
+        + secs(self_usage.ru_stime)
+        + secs(child_usage.ru_utime)
+        + secs(child_usage.ru_stime)
+}
+
+fn threads_of(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |d| d.count())
+}
+
+/// Bytes the process has read (its task numbers arrive on stdin).
+fn rchar(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("rchar:")
+                .map(|v| v.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0)
+}
+
+fn workers_of(me: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        if ppid == Some(me) && cmd.contains("__worker") {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+/// Kill an async-process-pool worker once it holds tasks; the pool's execution and the kill's time.
+fn kill_a_loaded_worker(retries: usize) -> concbench::model::Execution {
+    let mut job = job(Spec::sleeping(Duration::from_millis(500)), 12, 2);
+    job.retries = retries;
+    job.per_worker = 4;
+    let pool = std::thread::spawn(move || ModelKind::AsyncProcessPool.model().run(&job).unwrap());
+    let me = std::process::id();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // Past its init, an event-loop worker has two threads (its loop and its stdin reader); what it
+    // reads after that are task numbers.
+    let (victim, read) = loop {
+        assert!(Instant::now() < deadline, "no worker came up");
+        if let Some(&p) = workers_of(me).iter().find(|&&p| threads_of(p) >= 2) {
+            break (p, rchar(p));
+        }
+        std::thread::yield_now();
+    };
+    while rchar(victim) == read {
+        assert!(
+            Instant::now() < deadline,
+            "the worker was never given a task"
+        );
+        std::thread::yield_now();
+    }
+    unsafe { libc::kill(victim as i32, libc::SIGKILL) };
+    pool.join().unwrap()
+}
+
+#[test]
+fn a_lost_async_worker_loses_the_tasks_it_held_and_retries_resubmit_exactly_those() {
+    let _t = timing_lock();
+    let exec = kill_a_loaded_worker(0);
+    let lost = exec
+        .records
+        .iter()
+        .filter(|r| r.result.outcome == Err(FailureKind::WorkerLost))
+        .count();
+    let ok = exec
+        .records
+        .iter()
+        .filter(|r| r.result.outcome.is_ok())
+        .count();
+    assert!((1..=4).contains(&lost), "at most the 4 it held: {lost}");
+    assert_eq!(lost + ok, 12);
+    assert_eq!(exec.workers.unwrap().processes, 3, "two and a replacement");
+
+    let exec = kill_a_loaded_worker(1);
+    assert!(exec.records.iter().all(|r| r.result.outcome.is_ok()));
+    let again: Vec<u32> = exec.records.iter().map(|r| r.attempts).collect();
+    let resubmitted = again.iter().filter(|&&a| a == 2).count();
+    assert!(
+        (1..=4).contains(&resubmitted) && again.iter().all(|&a| a <= 2),
+        "only the lost tasks, once each: {again:?}"
+    );
+}
