@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Measure a named suite, or one ad-hoc case, each repetition in a fresh process.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List the models, workloads and suites.
     List,
     /// Print the JSON Schema of result files.
@@ -46,10 +46,10 @@ pub fn list() -> String {
     let mut out = String::from("models:\n");
     for k in ModelKind::ALL {
         let m = k.model();
-        let limit = if m.takes_limit() {
-            " (takes --limit)"
-        } else {
-            ""
+        let limit = match (m.takes_limit(), m.runs_pipelines()) {
+            (true, _) => " (takes --limit)",
+            (false, true) => " (runs pipelines too)",
+            _ => "",
         };
         out += &format!("  {:<20} {}{limit}\n", k.name(), m.about());
     }

@@ -23,7 +23,7 @@ fn real_main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Run(args) => run_command(args),
+        Command::Run(args) => run_command(*args),
         Command::List => {
             print!("{}", concbench::cli::list());
             Ok(0)

@@ -98,14 +98,17 @@ pub enum WorkloadKind {
     Cpu,
     /// Wait, GET, count: the aiomultiprocess article's task.
     Mixed,
+    /// Items through three stages on bounded queues: Effective Python's pipeline.
+    Pipeline,
 }
 
 impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 4] = [
+    pub const ALL: [WorkloadKind; 5] = [
         WorkloadKind::Io,
         WorkloadKind::Sleep,
         WorkloadKind::Cpu,
         WorkloadKind::Mixed,
+        WorkloadKind::Pipeline,
     ];
 
     pub fn name(self) -> &'static str {
@@ -114,6 +117,7 @@ impl WorkloadKind {
             WorkloadKind::Sleep => "sleep",
             WorkloadKind::Cpu => "cpu",
             WorkloadKind::Mixed => "mixed",
+            WorkloadKind::Pipeline => "pipeline",
         }
     }
 }
@@ -137,6 +141,7 @@ pub enum Group {
     Cpu,
     Memory,
     Mixed,
+    Pipeline,
     AdHoc,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
@@ -152,6 +157,7 @@ impl Group {
             Group::Cpu => "cpu",
             Group::Memory => "memory",
             Group::Mixed => "mixed",
+            Group::Pipeline => "pipeline",
             Group::AdHoc => "ad-hoc",
             Group::Bench => "cargo bench",
         }
@@ -209,6 +215,8 @@ pub enum Bottleneck {
     Balanced,
     /// Computing: cores and parallel scaling bound the case.
     Cpu,
+    /// A pipeline's slowest stage.
+    Stage,
 }
 
 impl Bottleneck {
@@ -218,6 +226,7 @@ impl Bottleneck {
             Bottleneck::Client => "client",
             Bottleneck::Balanced => "balanced",
             Bottleneck::Cpu => "cpu",
+            Bottleneck::Stage => "stage",
         }
     }
 }

@@ -73,6 +73,7 @@ impl Model for AsyncProcessPool {
             records,
             workers: Some(usage),
             pool: Some(job.limit),
+            stages: None,
         })
     }
 }

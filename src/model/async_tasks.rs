@@ -73,6 +73,7 @@ pub fn spawn_all(
         records,
         workers: None,
         pool: None,
+        stages: None,
     }
 }
 

@@ -9,6 +9,7 @@ mod async_process_pool;
 mod async_semaphore;
 mod async_single;
 mod async_tasks;
+mod pipeline;
 mod pool_worker;
 mod process_pool;
 mod rayon_pool;
@@ -56,6 +57,10 @@ pub trait Model: Sync {
     fn default_limit(&self, _cores: usize) -> Option<usize> {
         None
     }
+    /// Whether it can run a pipeline workload (stages of workers on queues).
+    fn runs_pipelines(&self) -> bool {
+        false
+    }
     /// Its concurrency for N tasks, limit k, `per_worker` tasks at once in each worker (the async
     /// process pool's event loops; 1 elsewhere), on a machine with `cores` CPUs.
     fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, cores: usize) -> Lanes;
@@ -101,6 +106,8 @@ pub struct Execution {
     pub workers: Option<WorkerUsage>,
     /// Pools: the threads or processes started (k, also when k > N).
     pub pool: Option<usize>,
+    /// Pipelines: per stage, when each item left it.
+    pub stages: Option<Vec<Vec<Duration>>>,
 }
 
 impl Execution {

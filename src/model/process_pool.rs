@@ -54,6 +54,7 @@ impl Model for ProcessPool {
             records,
             workers: Some(usage),
             pool: Some(job.limit),
+            stages: None,
         })
     }
 }

@@ -37,6 +37,7 @@ impl Model for RayonPool {
             records,
             workers: None,
             pool: Some(job.limit),
+            stages: None,
         })
     }
 }

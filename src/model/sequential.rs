@@ -29,6 +29,7 @@ impl Model for Sequential {
             records,
             workers: None,
             pool: None,
+            stages: None,
         })
     }
 }

@@ -50,6 +50,7 @@ impl Model for ThreadPool {
                 records: records.into_iter().map(|(_, r)| r).collect(),
                 workers: None,
                 pool: Some(job.limit),
+                stages: None,
             })
         })
     }

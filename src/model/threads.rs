@@ -20,7 +20,13 @@ impl Model for Threads {
             cpu: tasks,
         }
     }
+    fn runs_pipelines(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
+        if let Some(stages) = job.workload.stages() {
+            return Ok(super::pipeline::on_threads(stages, job));
+        }
         let t0 = Instant::now();
         let records = std::thread::scope(|s| {
             let mut handles = Vec::with_capacity(job.tasks);
@@ -48,6 +54,7 @@ impl Model for Threads {
             records,
             workers: None,
             pool: None,
+            stages: None,
         })
     }
 }

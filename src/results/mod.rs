@@ -280,6 +280,10 @@ pub struct Sample {
     /// Threads or processes a pool model started (k, also when k > N); absent for models without one.
     #[serde(default)]
     pub pool_started: Option<usize>,
+    /// Pipelines: per stage (download, resize, upload), when each item left it, seconds from the
+    /// first submission (runs of ≤ 10,000 items).
+    #[serde(default)]
+    pub stages: Option<Vec<Vec<f64>>>,
 }
 
 /// The machine around one repetition: deltas of /proc/stat and /proc/net/netstat from its start to its

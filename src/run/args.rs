@@ -151,6 +151,17 @@ impl RunArgs {
         workload: Params,
     ) -> anyhow::Result<Case> {
         let m = model.model();
+        if workload.pipeline() && !m.runs_pipelines() {
+            let can: Vec<_> = ModelKind::ALL
+                .iter()
+                .filter(|k| k.model().runs_pipelines())
+                .map(|k| k.name())
+                .collect();
+            return Err(usage(format!(
+                "model {model} cannot run a pipeline (stages of workers on queues); models that can: {}",
+                can.join(", ")
+            )));
+        }
         if self.tasks == 0 || self.tasks > MAX_TASKS {
             return Err(usage(format!(
                 "--tasks {} is out of range 1..={MAX_TASKS}",

@@ -23,6 +23,8 @@ use crate::workload::{Calibration, CpuParams, Params};
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(120);
+/// The most tasks one probe process computes.
+const MAX_PROBE_TASKS: usize = 50;
 
 /// The task times probes measured so far for one task size, round by round, and the machine's noise
 /// meanwhile.
@@ -47,12 +49,15 @@ impl Probes {
         tasks: usize,
         cores: usize,
     ) -> anyhow::Result<()> {
-        // The CPU part alone, whatever else the case's task does (a mixed task also waits and GETs).
+        // The CPU part alone, whatever else the case's task does (a mixed task also waits and GETs),
+        // in bursts like the case's, up to 50 tasks: a pipeline's 1,000 would make every round's probe
+        // as long as the case.
+        let tasks = tasks.clamp(1, MAX_PROBE_TASKS);
         let alone = CaseSpec {
             model: ModelKind::Sequential,
             workload: Params::Cpu(CpuParams { cpu_iters: iters }),
             url: String::new(),
-            tasks: tasks.max(1),
+            tasks,
             limit: 1,
             retries: 0,
             per_worker: 1,

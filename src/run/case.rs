@@ -53,6 +53,8 @@ pub struct CaseOutput {
     pub pool_started: Option<usize>,
     /// The case process's own peak RSS (VmHWM), KiB, when readable.
     pub peak_rss_kib: Option<u64>,
+    /// Pipelines: per stage, when each item left it, seconds (runs of ≤ 10,000 items).
+    pub stages: Option<Vec<Vec<f64>>>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -108,6 +110,15 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         attempts: exec.records.iter().map(|r| r.attempts as u64).sum(),
         pool_started: exec.pool,
         peak_rss_kib: rusage::own_peak_rss_kib(),
+        stages: exec
+            .stages
+            .filter(|_| spec.tasks <= TIMELINE_MAX_TASKS)
+            .map(|stages| {
+                stages
+                    .iter()
+                    .map(|done| done.iter().map(Duration::as_secs_f64).collect())
+                    .collect()
+            }),
     })
 }
 

@@ -518,6 +518,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         timeline: out.timeline,
         attempts: out.attempts,
         pool_started: out.pool_started,
+        stages: out.stages,
         ..Sample::default()
     }
 }

@@ -7,12 +7,14 @@
 mod cpu;
 mod io;
 mod mixed;
+pub mod pipeline;
 mod sleep;
 
 pub use crate::names::{FailureKind, WorkloadKind};
 pub use cpu::{count_to, rate as cpu_rate, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
 pub use io::IoParams;
 pub use mixed::MixedParams;
+pub use pipeline::{PipelineParams, Stages};
 pub use sleep::SleepParams;
 
 use crate::names::Bottleneck;
@@ -31,6 +33,7 @@ pub enum Params {
     Sleep(SleepParams),
     Cpu(CpuParams),
     Mixed(MixedParams),
+    Pipeline(PipelineParams),
 }
 
 impl Params {
@@ -41,6 +44,7 @@ impl Params {
             Params::Sleep(p) => p,
             Params::Cpu(p) => p,
             Params::Mixed(p) => p,
+            Params::Pipeline(p) => p,
         }
     }
 
@@ -56,17 +60,40 @@ impl Params {
             WorkloadKind::Sleep => Params::Sleep(SleepParams::from_args(args)?),
             WorkloadKind::Cpu => Params::Cpu(CpuParams::from_args(args)?),
             WorkloadKind::Mixed => Params::Mixed(MixedParams::from_args(args, seed)?),
+            WorkloadKind::Pipeline => Params::Pipeline(PipelineParams::from_args(args)?),
         })
     }
 
     /// Size a CPU part given in time into iterations at `rate` steps per second (mixed); the run does
     /// it once, before any case starts, and the result file records the iterations.
     pub fn size_cpu(&mut self, rate: f64) {
-        if let Params::Mixed(m) = self {
-            if m.cpu_iters == 0 && m.cpu_ms > 0 {
-                m.cpu_iters = ((m.cpu_ms as f64 / 1e3) * rate).round().max(1.0) as u64;
-            }
+        let (cpu_ms, cpu_iters) = match self {
+            Params::Mixed(m) => (m.cpu_ms, &mut m.cpu_iters),
+            Params::Pipeline(p) => (p.cpu_ms, &mut p.cpu_iters),
+            _ => return,
+        };
+        if *cpu_iters == 0 && cpu_ms > 0 {
+            *cpu_iters = ((cpu_ms as f64 / 1e3) * rate).round().max(1.0) as u64;
         }
+    }
+
+    /// The CPU part's intended time as a calibration (t₁ = that time, s = 1), for planning before
+    /// anything is measured; None when the CPU part is not given in time.
+    pub fn nominal_cpu(&self) -> Option<Calibration> {
+        let ms = match self {
+            Params::Mixed(m) => m.cpu_ms,
+            Params::Pipeline(p) => p.cpu_ms,
+            _ => 0,
+        };
+        (ms > 0).then(|| Calibration {
+            t1: ms as f64 / 1e3,
+            scaling: 1.0,
+        })
+    }
+
+    /// Whether its tasks are items of a pipeline, which only some models can run.
+    pub fn pipeline(&self) -> bool {
+        self.get().pipeline()
     }
 
     /// One line for `concbench list`.
@@ -76,6 +103,7 @@ impl Params {
             WorkloadKind::Sleep => sleep::ABOUT,
             WorkloadKind::Cpu => cpu::ABOUT,
             WorkloadKind::Mixed => mixed::ABOUT,
+            WorkloadKind::Pipeline => pipeline::ABOUT,
         }
     }
 
@@ -158,6 +186,9 @@ pub trait Describe {
     fn timeout(&self) -> Option<Duration> {
         None
     }
+    fn pipeline(&self) -> bool {
+        false
+    }
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>>;
 }
 
@@ -175,6 +206,8 @@ pub struct WorkloadArgs {
     pub io: io::IoArgs,
     #[command(flatten)]
     pub mixed: mixed::MixedArgs,
+    #[command(flatten)]
+    pub pipeline: pipeline::PipelineArgs,
 }
 
 /// A humantime duration (`250ms`, `1s`) that says plainly when it is negative.
@@ -272,6 +305,10 @@ pub trait Workload: Send + Sync {
     /// Check a successful task's value; a wrong one means the task did not do its work.
     fn verify(&self, _value: u64) -> Result<(), String> {
         Ok(())
+    }
+    /// A pipeline's stages, for the models that run pipelines.
+    fn stages(&self) -> Option<&dyn Stages> {
+        None
     }
 }
 

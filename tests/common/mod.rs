@@ -3,7 +3,7 @@
 
 use concbench::model::Job;
 use concbench::workload::{
-    CpuParams, IoParams, MixedParams, Params, ServerPlan, SleepParams, WorkloadKind,
+    CpuParams, IoParams, MixedParams, Params, PipelineParams, ServerPlan, SleepParams, WorkloadKind,
 };
 use concbench_server::{Config, SlowServer, StatsSnapshot};
 use std::path::PathBuf;
@@ -99,6 +99,16 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
         WorkloadKind::Sleep => Params::Sleep(SleepParams::new(Duration::from_millis(50))),
         WorkloadKind::Cpu => Params::Cpu(CpuParams {
             cpu_iters: 2_000_000,
+        }),
+        WorkloadKind::Pipeline => Params::Pipeline(PipelineParams {
+            download_ms: 2,
+            upload_ms: 2,
+            cpu_ms: 0,
+            cpu_iters: 50_000,
+            ..PipelineParams::new(ServerPlan {
+                workers: 0,
+                delay: Duration::ZERO,
+            })
         }),
         // Short waits and a short count, against an unbounded server's /delay/0.
         WorkloadKind::Mixed => Params::Mixed(MixedParams {
