@@ -54,7 +54,7 @@ pub fn list() -> String {
         out += &format!("  {:<20} {}{limit}\n", k.name(), m.about());
     }
     out += "workloads:\n";
-    for w in WorkloadKind::ALL {
+    for &w in WorkloadKind::ALL {
         out += &format!("  {:<20} {}\n", w.name(), Params::about(w));
     }
     out += "suites:\n";

@@ -1,7 +1,8 @@
-//! The names every layer shares — models, workloads, groups, bottlenecks, failures — as enums spelled one way in
+//! The names every layer shares — models, groups, bottlenecks, failures — as enums spelled one way in
 //! the CLI, case ids and result files. Only the vocabulary lives here; behaviour lives with each name
-//! (the model registry in `model/`, each workload's file in `workload/`), so a result file and the
-//! views that read it can name a model without reaching the code that runs it.
+//! (the model registry in `model/`), so a result file and the views that read it can name a model
+//! without reaching the code that runs it. Workload names are made by the workload registry itself
+//! (`workload::WorkloadKind`), beside each workload's parameters.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -67,62 +68,6 @@ impl ModelKind {
 }
 
 impl std::fmt::Display for ModelKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The workloads by name. Adding one: a variant here and in [`Self::ALL`], its file in `workload/` and
-/// its variant of `workload::Params`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum WorkloadKind {
-    /// One GET to the slow server.
-    Io,
-    /// Wait the delay with no network: the model's own cost alone.
-    Sleep,
-    /// A counting loop the compiler cannot fold.
-    Cpu,
-    /// Wait, GET, count: the aiomultiprocess article's task.
-    Mixed,
-    /// Items through three stages on bounded queues: Effective Python's pipeline.
-    Pipeline,
-}
-
-impl WorkloadKind {
-    pub const ALL: [WorkloadKind; 5] = [
-        WorkloadKind::Io,
-        WorkloadKind::Sleep,
-        WorkloadKind::Cpu,
-        WorkloadKind::Mixed,
-        WorkloadKind::Pipeline,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            WorkloadKind::Io => "io",
-            WorkloadKind::Sleep => "sleep",
-            WorkloadKind::Cpu => "cpu",
-            WorkloadKind::Mixed => "mixed",
-            WorkloadKind::Pipeline => "pipeline",
-        }
-    }
-}
-
-impl std::fmt::Display for WorkloadKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
@@ -249,9 +194,6 @@ mod tests {
             assert_eq!(serde_name(serde_json::to_value(m).unwrap()), m.name());
             let clap = clap::ValueEnum::to_possible_value(&m).unwrap();
             assert_eq!(clap.get_name(), m.name());
-        }
-        for w in WorkloadKind::ALL {
-            assert_eq!(serde_name(serde_json::to_value(w).unwrap()), w.name());
         }
         for g in [Group::Seed, Group::IoSweep, Group::AdHoc, Group::Bench] {
             assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());

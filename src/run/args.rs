@@ -4,10 +4,10 @@
 
 use crate::error::usage;
 use crate::model::ModelKind;
-use crate::names::{Group, WorkloadKind};
+use crate::names::Group;
 use crate::plan::{Case, Suite};
 use crate::run::order::Order;
-use crate::workload::Params;
+use crate::workload::{Params, WorkloadKind};
 use clap::Args;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;

@@ -3,8 +3,9 @@
 //! The async form runs it inline: an event loop that does CPU work is blocked by it, which is the point.
 //! Ideal: N × t₁ / (min(k, cores) × s), with t₁ and s measured on the machine at this task size.
 
+use super::WorkloadKind;
 use super::{Calibration, Describe, Params, Shape, TaskFuture, TaskResult, Workload};
-use crate::names::{Bottleneck, WorkloadKind};
+use crate::names::Bottleneck;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
@@ -22,7 +23,7 @@ pub struct CpuParams {
 }
 
 impl CpuParams {
-    pub fn from_args(args: &super::WorkloadArgs) -> Result<CpuParams, String> {
+    pub fn from_args(args: &super::WorkloadArgs, _seed: Option<u64>) -> Result<CpuParams, String> {
         check_iters(args.cpu_iters)?;
         Ok(CpuParams {
             cpu_iters: args.cpu_iters,

@@ -4,9 +4,10 @@
 //! fresh connection, as in the talk. A task succeeds only on a 2xx status with the whole body read.
 //! Ideal: ⌈N / min(k, W)⌉ × the request's delay; the bottleneck is whichever of k and W is smaller.
 
+use super::WorkloadKind;
 use super::{Calibration, Describe, Params, ServerPlan, Shape, TaskFuture, TaskResult, Workload};
 use crate::client::{self, ClientKind, HttpClient};
-use crate::names::{Bottleneck, WorkloadKind};
+use crate::names::Bottleneck;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -72,7 +73,7 @@ impl IoParams {
         }
     }
 
-    pub fn from_args(args: &super::WorkloadArgs) -> Result<IoParams, String> {
+    pub fn from_args(args: &super::WorkloadArgs, _seed: Option<u64>) -> Result<IoParams, String> {
         let io = &args.io;
         let workers = io.server_workers.unwrap_or(3);
         if workers > MAX_WORKERS {

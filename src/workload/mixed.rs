@@ -9,8 +9,9 @@
 //! (min(k_cpu, cores) × s), t_cpu the calibrated time of the CPU part.
 
 use super::cpu::{check_iters, compute_bound, count_to};
+use super::WorkloadKind;
 use super::{Calibration, Describe, IoParams, Params, ServerPlan, Shape, TaskFuture, TaskResult};
-use crate::names::{Bottleneck, WorkloadKind};
+use crate::names::Bottleneck;
 use crate::rng::Rng;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -56,7 +57,7 @@ impl MixedParams {
     }
 
     pub fn from_args(args: &super::WorkloadArgs, seed: Option<u64>) -> Result<MixedParams, String> {
-        let mut io = IoParams::from_args(args)?;
+        let mut io = IoParams::from_args(args, seed)?;
         if args.io.path == "/" {
             io.path = "/delay/0".into();
         }
@@ -149,6 +150,14 @@ impl Describe for MixedParams {
 
     fn cpu_iters(&self) -> Option<u64> {
         (self.cpu_iters > 0).then_some(self.cpu_iters)
+    }
+
+    fn cpu_ms(&self) -> u64 {
+        self.cpu_ms
+    }
+
+    fn set_cpu_iters(&mut self, iters: u64) {
+        self.cpu_iters = iters;
     }
 
     fn sockets(&self, shape: &Shape) -> u64 {

@@ -2,7 +2,8 @@
 //! (a variant of [`Params`], the one description plans, case processes and result files share), how they
 //! read in a case id, its ideal and bottleneck, the server it needs, its command-line flags, and the task
 //! itself in a blocking form (threads, pools, processes) and an async form (the tokio models), so every
-//! model can run every workload. Adding a workload = its file + its line in [`Params`] and [`Params::get`].
+//! model can run every workload. Adding a workload = its file + one line in `registry!` below (+ one
+//! `#[command(flatten)]` line in [`WorkloadArgs`] if it has flags of its own).
 
 mod cpu;
 mod io;
@@ -10,7 +11,7 @@ mod mixed;
 pub mod pipeline;
 mod sleep;
 
-pub use crate::names::{FailureKind, WorkloadKind};
+pub use crate::names::FailureKind;
 pub use cpu::{count_to, rate as cpu_rate, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
 pub use io::IoParams;
 pub use mixed::MixedParams;
@@ -25,66 +26,101 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A workload's parameters, tagged by its name (`"kind": "io"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Params {
-    Io(IoParams),
-    Sleep(SleepParams),
-    Cpu(CpuParams),
-    Mixed(MixedParams),
-    Pipeline(PipelineParams),
+/// The registry: each workload's variant, parameters type, file and name, one line each. It makes the
+/// names (`WorkloadKind`), the tagged parameters (`Params`), and the few places that dispatch on them.
+macro_rules! registry {
+    ($($variant:ident($params:ty) => $module:ident, $name:literal, $doc:literal;)*) => {
+        /// The workloads by name, as the CLI and result files spell them.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            JsonSchema, clap::ValueEnum,
+        )]
+        #[serde(rename_all = "kebab-case")]
+        pub enum WorkloadKind {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl WorkloadKind {
+            pub const ALL: &'static [WorkloadKind] = &[$(WorkloadKind::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(WorkloadKind::$variant => $name,)*
+                }
+            }
+        }
+
+        /// A workload's parameters, tagged by its name (`"kind": "io"`).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(tag = "kind", rename_all = "kebab-case")]
+        pub enum Params {
+            $($variant($params),)*
+        }
+
+        impl Params {
+            fn get(&self) -> &dyn Describe {
+                match self {
+                    $(Params::$variant(p) => p,)*
+                }
+            }
+
+            fn get_mut(&mut self) -> &mut dyn Describe {
+                match self {
+                    $(Params::$variant(p) => p,)*
+                }
+            }
+
+            /// A workload's parameters from the command line (`seed`: the run's, when given), or
+            /// why they cannot be.
+            pub fn from_args(
+                kind: WorkloadKind,
+                args: &WorkloadArgs,
+                seed: Option<u64>,
+            ) -> Result<Params, String> {
+                Ok(match kind {
+                    $(WorkloadKind::$variant => Params::$variant(<$params>::from_args(args, seed)?),)*
+                })
+            }
+
+            /// One line for `concbench list`.
+            pub fn about(kind: WorkloadKind) -> &'static str {
+                match kind {
+                    $(WorkloadKind::$variant => $module::ABOUT,)*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    Io(IoParams) => io, "io", "One GET to the slow server.";
+    Sleep(SleepParams) => sleep, "sleep", "Wait the delay with no network: the model's own cost alone.";
+    Cpu(CpuParams) => cpu, "cpu", "A counting loop the compiler cannot fold.";
+    Mixed(MixedParams) => mixed, "mixed", "Wait, GET, count: the aiomultiprocess article's task.";
+    Pipeline(PipelineParams) => pipeline, "pipeline", "Items through three stages on bounded queues.";
+}
+
+impl std::fmt::Display for WorkloadKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Params {
-    /// The registry: one line per workload.
-    fn get(&self) -> &dyn Describe {
-        match self {
-            Params::Io(p) => p,
-            Params::Sleep(p) => p,
-            Params::Cpu(p) => p,
-            Params::Mixed(p) => p,
-            Params::Pipeline(p) => p,
-        }
-    }
-
-    /// A workload's parameters from the command line (`seed`: the run's, when given), or why they
-    /// cannot be.
-    pub fn from_args(
-        kind: WorkloadKind,
-        args: &WorkloadArgs,
-        seed: Option<u64>,
-    ) -> Result<Params, String> {
-        Ok(match kind {
-            WorkloadKind::Io => Params::Io(IoParams::from_args(args)?),
-            WorkloadKind::Sleep => Params::Sleep(SleepParams::from_args(args)?),
-            WorkloadKind::Cpu => Params::Cpu(CpuParams::from_args(args)?),
-            WorkloadKind::Mixed => Params::Mixed(MixedParams::from_args(args, seed)?),
-            WorkloadKind::Pipeline => Params::Pipeline(PipelineParams::from_args(args)?),
-        })
-    }
-
     /// Size a CPU part given in time into iterations at `rate` steps per second (mixed); the run does
     /// it once, before any case starts, and the result file records the iterations.
     pub fn size_cpu(&mut self, rate: f64) {
-        let (cpu_ms, cpu_iters) = match self {
-            Params::Mixed(m) => (m.cpu_ms, &mut m.cpu_iters),
-            Params::Pipeline(p) => (p.cpu_ms, &mut p.cpu_iters),
-            _ => return,
-        };
-        if *cpu_iters == 0 && cpu_ms > 0 {
-            *cpu_iters = ((cpu_ms as f64 / 1e3) * rate).round().max(1.0) as u64;
+        let ms = self.get().cpu_ms();
+        if ms > 0 && self.get().cpu_iters().is_none() {
+            let iters = ((ms as f64 / 1e3) * rate).round().max(1.0) as u64;
+            self.get_mut().set_cpu_iters(iters);
         }
     }
 
     /// The CPU part's intended time as a calibration (t₁ = that time, s = 1), for planning before
     /// anything is measured; None when the CPU part is not given in time.
     pub fn nominal_cpu(&self) -> Option<Calibration> {
-        let ms = match self {
-            Params::Mixed(m) => m.cpu_ms,
-            Params::Pipeline(p) => p.cpu_ms,
-            _ => 0,
-        };
+        let ms = self.get().cpu_ms();
         (ms > 0).then(|| Calibration {
             t1: ms as f64 / 1e3,
             scaling: 1.0,
@@ -94,17 +130,6 @@ impl Params {
     /// Whether its tasks are items of a pipeline, which only some models can run.
     pub fn pipeline(&self) -> bool {
         self.get().pipeline()
-    }
-
-    /// One line for `concbench list`.
-    pub fn about(kind: WorkloadKind) -> &'static str {
-        match kind {
-            WorkloadKind::Io => io::ABOUT,
-            WorkloadKind::Sleep => sleep::ABOUT,
-            WorkloadKind::Cpu => cpu::ABOUT,
-            WorkloadKind::Mixed => mixed::ABOUT,
-            WorkloadKind::Pipeline => pipeline::ABOUT,
-        }
     }
 
     pub fn kind(&self) -> WorkloadKind {
@@ -176,6 +201,12 @@ pub trait Describe {
     fn cpu_iters(&self) -> Option<u64> {
         None
     }
+    /// The CPU part's intended time per task, milliseconds, when it is given in time (0: it is not).
+    fn cpu_ms(&self) -> u64 {
+        0
+    }
+    /// Record the iterations a CPU part given in time was sized to.
+    fn set_cpu_iters(&mut self, _iters: u64) {}
     fn sockets(&self, _shape: &Shape) -> u64 {
         0
     }

@@ -9,8 +9,9 @@
 //! tᵢ), plus the other stages' time for the last item to get through (fill and drain).
 
 use super::cpu::{check_iters, count_to};
+use super::WorkloadKind;
 use super::{Calibration, Describe, IoParams, Params, ServerPlan, Shape, TaskFuture, TaskResult};
-use crate::names::{Bottleneck, WorkloadKind};
+use crate::names::Bottleneck;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -65,8 +66,11 @@ impl PipelineParams {
         }
     }
 
-    pub fn from_args(args: &super::WorkloadArgs) -> Result<PipelineParams, String> {
-        let mut io = IoParams::from_args(args)?;
+    pub fn from_args(
+        args: &super::WorkloadArgs,
+        seed: Option<u64>,
+    ) -> Result<PipelineParams, String> {
+        let mut io = IoParams::from_args(args, seed)?;
         io.server_workers = Some(args.io.server_workers.unwrap_or(0));
         let mut p = PipelineParams {
             io,
@@ -178,6 +182,14 @@ impl Describe for PipelineParams {
 
     fn cpu_iters(&self) -> Option<u64> {
         (self.cpu_iters > 0).then_some(self.cpu_iters)
+    }
+
+    fn cpu_ms(&self) -> u64 {
+        self.cpu_ms
+    }
+
+    fn set_cpu_iters(&mut self, iters: u64) {
+        self.cpu_iters = iters;
     }
 
     fn sockets(&self, _shape: &Shape) -> u64 {

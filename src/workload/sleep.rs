@@ -1,8 +1,9 @@
 //! `sleep`: wait, with no network. Whatever a model adds above the wait is its own cost (thread start,
 //! scheduling, memory), which the `memory` suite measures. Ideal: ⌈N / k⌉ × the wait.
 
+use super::WorkloadKind;
 use super::{Calibration, Describe, Params, Shape, TaskFuture, TaskResult, Workload};
-use crate::names::{Bottleneck, WorkloadKind};
+use crate::names::Bottleneck;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -24,7 +25,10 @@ impl SleepParams {
         }
     }
 
-    pub fn from_args(args: &super::WorkloadArgs) -> Result<SleepParams, String> {
+    pub fn from_args(
+        args: &super::WorkloadArgs,
+        _seed: Option<u64>,
+    ) -> Result<SleepParams, String> {
         if args.delay > super::MAX_DELAY {
             return Err(format!(
                 "--delay {} is above the maximum of 60s",
