@@ -4,10 +4,10 @@
 //! machine-independent figure) and the median makespan — ending in the geometric mean of the
 //! efficiencies over the cases every machine ran.
 
-use super::export::html::{anchor, escape, page_start, table};
-use super::fmt::{pct, secs};
-use super::table::Table;
 use crate::compare::input::{load_all, machine_ids, Input};
+use crate::render::fmt::{pct, secs};
+use crate::render::html::{anchor, escape, page_start, table};
+use crate::render::table::Table;
 use crate::results::CaseResult;
 use anyhow::Context;
 use std::path::Path;

@@ -10,13 +10,11 @@ pub mod clients;
 pub mod data;
 pub mod export;
 pub mod flags;
-pub mod fmt;
 pub mod interval;
 mod load;
 pub mod machines;
 pub mod noise;
 pub mod per_task;
-pub mod style;
 pub mod table;
 pub mod takeaway;
 pub mod talk;
@@ -73,7 +71,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
     let default_dir = || {
         let id = match &args.machine_id {
             Some(id) => slug(id),
-            None => crate::run::this_machine(None).machine_id,
+            None => crate::measure::machine::describe(None).machine_id,
         };
         args.store.join(id)
     };

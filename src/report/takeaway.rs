@@ -11,8 +11,8 @@ use super::charts::seed::SeedBar;
 use super::charts::sweep::{Panel, Point};
 use super::charts::timeline::Lane;
 use super::flags::{Flags, Namer};
-use super::fmt::{count, kib, pct, secs, times};
 use super::per_task::Basis;
+use crate::render::fmt::{count, kib, pct, secs, times};
 
 /// How far a measurement is from its ideal, either way (0 = on it).
 fn distance(efficiency: f64) -> f64 {

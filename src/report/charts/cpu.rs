@@ -6,15 +6,15 @@
 //! 100 % efficiency in the table. Files without t₁ fall back to the sequential case as the baseline;
 //! files without s (before schema version 2) use s = 1, and the caption says so.
 
-use super::{
-    by_model, dashed, font, frame, model_lines, point_note, whisker, ChartInfo, DrawResult, Mark,
-    Plot, Series,
-};
+use crate::render::axis;
+use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::series::{by_model, dashed, model_lines, point_note, whisker, Series};
+use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
 use crate::report::interval::{self, Interval};
-use crate::report::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
-use crate::report::{fmt, takeaway};
+use crate::report::takeaway;
 use crate::results::CaseResult;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -107,8 +107,8 @@ pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
     })
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
-    cpu_chart(data).map(|c| Box::new(c) as Box<dyn super::Chart>)
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
+    cpu_chart(data).map(|c| Box::new(c) as Box<dyn Chart>)
 }
 
 /// A figure every case shares, or its range when they differ (each case calibrates at its own task
@@ -193,8 +193,8 @@ impl CpuChart {
         )
     }
 
-    fn legend(&self) -> Vec<super::Entry> {
-        let mut l: Vec<super::Entry> = self.series().iter().map(Series::entry).collect();
+    fn legend(&self) -> Vec<Entry> {
+        let mut l: Vec<Entry> = self.series().iter().map(Series::entry).collect();
         if let Some(w) = interval::whisker_legend(self.points.iter().filter_map(|p| p.ci)) {
             l.push((Mark::Tick(style::TEXT), w));
         }
@@ -238,8 +238,8 @@ impl Plot for CpuChart {
         ks.push(self.cores as f64);
         ks.sort_by(f64::total_cmp);
         ks.dedup();
-        let x_range = super::log_range(ks.iter().copied());
-        let top = super::linear_top(
+        let x_range = axis::log_range(ks.iter().copied());
+        let top = axis::linear_top(
             self.points
                 .iter()
                 .flat_map(|p| [p.speedup, p.ci.map_or(0.0, |i| i.high)]),

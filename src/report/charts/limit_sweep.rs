@@ -3,9 +3,9 @@
 //! how it scales show in one picture.
 
 use super::sweep::{self, Panel, Point};
-use super::{frame, ChartInfo, DrawResult, Plot};
+use crate::render::chart::{frame, Chart, ChartInfo, DrawResult, Plot};
+use crate::render::style;
 use crate::report::data::{self, ReportData};
-use crate::report::style;
 use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -14,7 +14,7 @@ pub struct LimitSweepChart {
     pub panel: Panel,
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let cases = data.group(crate::names::Group::LimitSweep);
     let points: Vec<Point> = cases
         .iter()
@@ -37,7 +37,7 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
                 title: format!("{server}, {title}"),
                 points,
             },
-        }) as Box<dyn super::Chart>
+        }) as Box<dyn Chart>
     })
 }
 

@@ -4,13 +4,15 @@
 //! clients. A case without an ideal gets no grey bar and one whose tasks failed no efficiency; its
 //! value label says which.
 
-use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
+use crate::render::axis;
+use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, VALUE_SIZE, X_LABEL_AREA};
 use crate::report::data::{self, ReportData};
 use crate::report::flags::{self, Flags};
 use crate::report::interval::{self, Interval};
-use crate::report::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, VALUE_SIZE, X_LABEL_AREA};
+use crate::report::takeaway;
 use crate::report::talk::{talk_time, TalkTime};
-use crate::report::{fmt, takeaway};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -66,13 +68,13 @@ pub fn bars(data: &ReportData) -> Vec<SeedBar> {
         .collect()
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let bars = bars(data);
-    (!bars.is_empty()).then(|| Box::new(SeedChart { bars }) as Box<dyn super::Chart>)
+    (!bars.is_empty()).then(|| Box::new(SeedChart { bars }) as Box<dyn Chart>)
 }
 
 impl SeedChart {
-    fn legend(&self) -> Vec<super::Entry> {
+    fn legend(&self) -> Vec<Entry> {
         let mut l = vec![(Mark::Bar(MEASURED_COLOUR), MEASURED.to_string())];
         if let Some(w) = interval::whisker_legend(self.bars.iter().filter_map(|b| b.ci)) {
             l.push((Mark::Tick(style::TEXT), w));
@@ -139,7 +141,7 @@ impl Plot for SeedChart {
                     b.talk.map_or(0.0, |t| t.seconds),
                 ]
             })
-            .filter_map(super::on_axis)
+            .filter_map(axis::on_axis)
             .fold(0.0f64, f64::max)
             .max(1e-3);
         // Room on the right for the value labels.
@@ -164,7 +166,7 @@ impl Plot for SeedChart {
             .y_labels(n)
             .x_desc("makespan, seconds")
             .x_label_formatter(&|v| fmt::tick(*v))
-            .y_label_formatter(&|v| super::row_label(&labels, *v))
+            .y_label_formatter(&|v| axis::row_label(&labels, *v))
             .label_style(font(TICK_SIZE))
             .axis_desc_style(font(style::AXIS_DESC_SIZE))
             .draw()?;

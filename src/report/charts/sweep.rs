@@ -4,14 +4,14 @@
 //! axis whose ticks are exactly the swept values. Unstable points carry the `!` mark, points whose
 //! tasks failed their failure count.
 
-use super::{
-    by_model, dashed, font, model_lines, point_note, whisker, DrawResult, Entry, Mark, Series,
-};
 use crate::client::ClientKind;
+use crate::render::axis;
+use crate::render::chart::{font, DrawResult, Entry, Mark};
+use crate::render::fmt;
+use crate::render::series::{by_model, dashed, model_lines, point_note, whisker, Series};
+use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::report::flags::{self, Flags};
-use crate::report::fmt;
 use crate::report::interval::{self, Interval};
-use crate::report::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::results::CaseResult;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -165,7 +165,7 @@ pub fn draw_panel<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     let xs = panel.xs();
     let dodged = panel.points.iter().map(|p| p.drawn_x());
-    let x_range = super::log_range(xs.iter().copied().chain(dodged));
+    let x_range = axis::log_range(xs.iter().copied().chain(dodged));
     let ys = panel.points.iter().flat_map(|p| {
         let ci = p.ci.map_or([None, None], |i| [Some(i.low), Some(i.high)]);
         [Some(p.median), p.ideal, ci[0], ci[1]]
@@ -180,8 +180,8 @@ pub fn draw_panel<DB: DrawingBackend>(
         .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(Y_LABEL_AREA);
     let x = x_range.log_scale().with_key_points(xs.clone());
-    let y_range = super::log_range(ys);
-    let y_ticks = super::log_ticks(&y_range);
+    let y_range = axis::log_range(ys);
+    let y_ticks = axis::log_ticks(&y_range);
     let mut chart = builder.build_cartesian_2d(x, y_range.log_scale().with_key_points(y_ticks))?;
     chart
         .configure_mesh()

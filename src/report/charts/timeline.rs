@@ -3,11 +3,13 @@
 //! moment, min(in flight, W). Where the line rises above the area, requests wait in the server's
 //! listen backlog: queueing seen at a glance.
 
-use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
+use crate::render::axis;
+use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::style::{self, MARGIN, PANEL_COLUMNS, PANEL_HEIGHT, TICK_SIZE};
 use crate::report::data::{self, ReportData};
 use crate::report::flags::{self, Flags};
-use crate::report::style::{self, MARGIN, PANEL_COLUMNS, PANEL_HEIGHT, TICK_SIZE};
-use crate::report::{fmt, takeaway};
+use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -96,7 +98,7 @@ pub struct TimelineChart {
 pub const CLIENT: &str = "tasks in flight, client side (line in the model's colour)";
 pub const SERVER: &str = "what the server could serve: min(in flight, W)";
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let lanes: Vec<Lane> = data
         .group(crate::names::Group::Seed)
         .into_iter()
@@ -114,11 +116,11 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
             })
         })
         .collect();
-    (!lanes.is_empty()).then(|| Box::new(TimelineChart { lanes }) as Box<dyn super::Chart>)
+    (!lanes.is_empty()).then(|| Box::new(TimelineChart { lanes }) as Box<dyn Chart>)
 }
 
 impl TimelineChart {
-    fn legend(&self) -> Vec<super::Entry> {
+    fn legend(&self) -> Vec<Entry> {
         let mut l = vec![
             (Mark::Line(style::TEXT), CLIENT.to_string()),
             (Mark::Bar(style::SERVER_AREA), SERVER.to_string()),
@@ -153,7 +155,7 @@ impl Plot for TimelineChart {
 
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
-        let x_max = super::linear_top(self.lanes.iter().map(|l| l.makespan), 0.0, 1.05);
+        let x_max = axis::linear_top(self.lanes.iter().map(|l| l.makespan), 0.0, 1.05);
         let y_max = self.lanes.iter().map(|l| l.peak).max().unwrap_or(1) as f64 + 1.0;
         let panels = area.split_evenly((self.rows(), PANEL_COLUMNS));
         for (lane, panel) in self.lanes.iter().zip(panels.iter()) {
