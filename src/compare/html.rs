@@ -1,7 +1,7 @@
 //! `concbench compare --html [DIR]`: the comparison as one self-contained page, built on the skeleton,
-//! style sheet and escaping every page shares (`render::html`) — the machines side by side, the ratio chart, then per group
-//! its grouped-bar chart and its table (the same cells as the terminal table), unmatched cases and
-//! notes. Charts are inline SVG; no scripts, no network.
+//! style sheet and escaping every page shares (`render::html`) — the machines side by side, the ratio
+//! chart, then per group its grouped-bar chart and its table (the same cells as the terminal table),
+//! unmatched cases and notes. Charts are inline SVG; no scripts, no network.
 
 use super::charts::{bars, ratios};
 use super::comparison::Comparison;

@@ -6,6 +6,7 @@
 use crate::client::ClientKind;
 use crate::names::Group;
 use crate::results::{CaseResult, Machine, ResultFile, Sample};
+use crate::store::files::Skipped;
 use crate::workload::{IoParams, Params};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -25,13 +26,6 @@ pub struct Source {
     pub order: Option<String>,
     /// The seed of the round shuffles, so the order can be replayed.
     pub seed: Option<u64>,
-}
-
-/// A file left out of the report, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Skipped {
-    pub path: PathBuf,
-    pub why: String,
 }
 
 /// Everything a report shows, read from result files only.

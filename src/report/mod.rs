@@ -1,7 +1,7 @@
 //! `concbench report`: renders saved result files — never anything held in memory from a run, so a
 //! file from another machine renders the same — into reports/<machine-id>/: index.html (charts inline
 //! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
-//! SVG and PNG under charts/. Inputs are loaded in `load`, merged in `data`; charts, takeaways, tables,
+//! SVG and PNG under charts/. Inputs are loaded by `store::files`, merged in `data`; charts, takeaways, tables,
 //! the caveats every figure carries (`flags`, `interval`), memory per task, the client pair, the
 //! machine noise and the exporters each live in their own module.
 
@@ -11,7 +11,6 @@ pub mod data;
 pub mod export;
 pub mod flags;
 pub mod interval;
-mod load;
 pub mod machines;
 pub mod noise;
 pub mod per_task;
@@ -20,8 +19,9 @@ pub mod takeaway;
 pub mod talk;
 
 use crate::measure::machine::slug;
+use crate::store::files::{self, Skipped};
 use anyhow::Context;
-use data::{ReportData, Skipped};
+use data::ReportData;
 use export::{Exporter, RenderedChart};
 use std::path::{Path, PathBuf};
 
@@ -75,7 +75,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
         };
         args.store.join(id)
     };
-    let (files, skipped) = load::inputs(&args.inputs, default_dir)?;
+    let (files, skipped) = files::load(&args.inputs, default_dir)?;
     let mut data = ReportData::merge(files, skipped);
     if let Some(dir) = &args.criterion {
         let benches = crate::store::criterion::cases(dir, &args.baseline)
