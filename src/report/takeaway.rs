@@ -4,12 +4,12 @@
 //! (unstable)`), and one whose tasks failed is never compared with its ideal: its failures are said
 //! instead.
 
-use super::charts::cpu::CpuPoint;
-use super::charts::latency::LatencyRow;
-use super::charts::memory::MemoryPoint;
-use super::charts::seed::SeedBar;
-use super::charts::sweep::{Panel, Point};
-use super::charts::timeline::Lane;
+use super::data::cpu::CpuPoint;
+use super::data::latency::LatencyRow;
+use super::data::memory::MemoryPoint;
+use super::data::seed::SeedBar;
+use super::data::sweep::{Panel, Point};
+use super::data::timeline::Lane;
 use super::flags::{Flags, Namer};
 use super::per_task::Basis;
 use crate::render::fmt::{count, kib, pct, secs, times};

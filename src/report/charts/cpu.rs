@@ -11,6 +11,7 @@ use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mar
 use crate::render::fmt;
 use crate::render::series::{by_model, dashed, model_lines, point_note, whisker, Series};
 use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
+use crate::report::data::cpu::{ideal_speedup, CpuPoint};
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
 use crate::report::interval::{self, Interval};
@@ -20,22 +21,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// One cpu case: its model, k, speedup and ideal speedup.
-#[derive(Debug, Clone)]
-pub struct CpuPoint {
-    pub model: String,
-    pub label: String,
-    pub k: usize,
-    pub speedup: f64,
-    /// The speedup's interval, from the makespan's; None for one sample.
-    pub ci: Option<Interval>,
-    /// min(k, cores) × s for more than one lane, 1 for one.
-    pub ideal: f64,
-    /// The scaling s its ideal used; None when the file has none (then 1 is used).
-    pub scaling: Option<f64>,
-    pub flags: Flags,
-}
-
 pub struct CpuChart {
     pub cores: usize,
     /// What the speedups are relative to: N × t₁, or the sequential case without t₁.
@@ -43,16 +28,6 @@ pub struct CpuChart {
     pub points: Vec<CpuPoint>,
     /// Caption lines: t₁ and s as used.
     pub constants: Vec<String>,
-}
-
-/// The ideal speedup of a case with `k` lanes: what the table's ideal implies over N × t₁.
-pub fn ideal_speedup(k: f64, cores: usize, scaling: f64) -> f64 {
-    let lanes = k.min(cores as f64);
-    if lanes >= 2.0 {
-        lanes * scaling
-    } else {
-        1.0
-    }
 }
 
 /// The cpu cases as the chart draws them, or None when no baseline can be had.

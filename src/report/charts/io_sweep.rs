@@ -3,9 +3,10 @@
 //! its ideal as N grows is read off directly. Cases measured with the library client are never mixed
 //! into a model's direct line: they form a second line of the same colour, in short dashes.
 
-use super::sweep::{self, Panel, Point};
+use super::sweep;
 use crate::render::chart::{frame, Chart, ChartInfo, DrawResult, Plot};
 use crate::render::style::{self, SWEEP_PANEL_HEIGHT};
+use crate::report::data::sweep::{Panel, Point};
 use crate::report::data::{self, ReportData};
 use crate::report::takeaway;
 use plotters::coord::Shift;

@@ -8,20 +8,12 @@ use crate::render::fmt;
 use crate::render::style::{
     self, CASE_LABEL_AREA, MARGIN, PERCENTILE_COLOURS, TICK_SIZE, X_LABEL_AREA,
 };
+use crate::report::data::latency::LatencyRow;
 use crate::report::data::{self, ReportData};
 use crate::report::flags::{self, Flags};
 use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// One seed case's latency percentiles, seconds.
-#[derive(Debug, Clone)]
-pub struct LatencyRow {
-    pub label: String,
-    /// p50, p90, p99, max.
-    pub values: [f64; 4],
-    pub flags: Flags,
-}
 
 pub struct LatencyChart {
     pub rows: Vec<LatencyRow>,

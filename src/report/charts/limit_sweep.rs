@@ -2,9 +2,10 @@
 //! ideal ⌈N / k⌉ × delay dashed, against the unbounded server, so the cost of each model's bound and
 //! how it scales show in one picture.
 
-use super::sweep::{self, Panel, Point};
+use super::sweep;
 use crate::render::chart::{frame, Chart, ChartInfo, DrawResult, Plot};
 use crate::render::style;
+use crate::report::data::sweep::{Panel, Point};
 use crate::report::data::{self, ReportData};
 use crate::report::takeaway;
 use plotters::coord::Shift;

@@ -9,26 +9,13 @@ use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mar
 use crate::render::fmt;
 use crate::render::series::{by_model, model_lines, point_note, Series};
 use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
+use crate::report::data::memory::MemoryPoint;
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
 use crate::report::per_task::{self, Basis, ModelCost};
 use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// One memory figure as the chart draws it.
-#[derive(Debug, Clone)]
-pub struct MemoryPoint {
-    pub model: String,
-    /// Tasks in flight (a process pool: its workers).
-    pub in_flight: usize,
-    /// KiB per task in flight, base excluded (a process pool: per worker).
-    pub per_task_kib: f64,
-    /// The case process's own peak, KiB.
-    pub peak_kib: f64,
-    pub basis: Basis,
-    pub flags: Flags,
-}
 
 pub struct MemoryChart {
     /// Figures above zero: the ones a log axis can show.

@@ -8,29 +8,17 @@ use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
 use crate::render::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, VALUE_SIZE, X_LABEL_AREA};
+use crate::report::data::seed::SeedBar;
 use crate::report::data::{self, ReportData};
 use crate::report::flags::{self, Flags};
 use crate::report::interval::{self, Interval};
 use crate::report::takeaway;
-use crate::report::talk::{talk_time, TalkTime};
+use crate::report::talk::talk_time;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// One seed case as the chart draws it.
-#[derive(Debug, Clone)]
-pub struct SeedBar {
-    pub label: String,
-    pub median: f64,
-    /// The interval of the median; None for one sample, drawn without a whisker.
-    pub ci: Option<Interval>,
-    pub ideal: Option<f64>,
-    /// None without an ideal or when tasks failed.
-    pub efficiency: Option<f64>,
-    pub talk: Option<&'static TalkTime>,
-    pub flags: Flags,
-}
-
+// How a bar is labelled lives here, beside the drawing; what it holds lives in `data::seed`.
 impl SeedBar {
     /// What follows the median on its row: the efficiency, or why there is none.
     fn verdict(&self) -> String {

@@ -1,7 +1,16 @@
 //! What a report is drawn from: the cases of one machine's result files merged into one list (a case
 //! measured again in a newer file replaces the older measurement), with where each came from and which
 //! files were skipped. Also the small readings every chart and table shares: a case's label, its k, W,
-//! the sample nearest its median, its peak memory.
+//! the sample nearest its median, its peak memory. And, one file per chart, the values each chart
+//! draws and its takeaway reads (bars, points, panels, lanes, rows): the chart files build and draw
+//! them, `takeaway` puts them in words, and neither needs the other's code to do so.
+
+pub mod cpu;
+pub mod latency;
+pub mod memory;
+pub mod seed;
+pub mod sweep;
+pub mod timeline;
 
 use crate::client::ClientKind;
 use crate::names::Group;
