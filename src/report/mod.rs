@@ -1,9 +1,10 @@
 //! `concbench report`: renders saved result files — never anything held in memory from a run, so a
 //! file from another machine renders the same — into reports/<machine-id>/: index.html (charts inline
 //! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
-//! SVG and PNG under charts/. Inputs are loaded by `store::files`, merged in `data`; charts, takeaways, tables,
-//! the caveats every figure carries (`flags`, `interval`), memory per task, the client pair, the
-//! machine noise and the exporters each live in their own module.
+//! SVG and PNG under charts/. Inputs are loaded by `store::files`, merged in `data`; charts, takeaways,
+//! tables, the caveats every figure carries (`flags`, `interval`), memory per task, the client pair,
+//! the machine noise and the exporters each live in their own module, drawn and spelled with
+//! `render`.
 
 pub mod charts;
 pub mod clients;
