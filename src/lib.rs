@@ -10,6 +10,7 @@ pub mod measure;
 pub mod model;
 pub mod names;
 pub mod plan;
+pub mod render;
 pub mod report;
 pub mod results;
 pub mod rng;

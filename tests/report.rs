@@ -5,6 +5,7 @@
 
 use concbench::client::ClientKind;
 use concbench::names::{Bottleneck, Group, ModelKind};
+use concbench::render::table::Table;
 use concbench::report::charts::{self, ALL_STEMS};
 use concbench::report::data;
 use concbench::report::data::ReportData;
@@ -475,7 +476,7 @@ fn section<'a>(sections: &'a [table::Section], group: &str) -> &'a table::Sectio
 }
 
 /// The cell of a table's row (found by its first cell's start) under a header.
-fn cell<'a>(t: &'a table::Table, row_starts: &str, header: &str) -> &'a str {
+fn cell<'a>(t: &'a Table, row_starts: &str, header: &str) -> &'a str {
     let col = t
         .header
         .iter()

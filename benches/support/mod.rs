@@ -40,7 +40,7 @@ impl Bench {
     pub fn from_env() -> anyhow::Result<Bench> {
         // criterion draws its charts with the same plotters as the report, whose ab_glyph feature has
         // no fallback to system fonts: without the shipped font registered, its first chart panics.
-        concbench::report::style::ensure_font();
+        concbench::render::style::ensure_font();
         let delay = match std::env::var(DELAY_VAR) {
             Err(std::env::VarError::NotPresent) => DEFAULT_DELAY,
             value => {

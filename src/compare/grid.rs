@@ -1,7 +1,8 @@
 //! A table of text cells that prints either aligned for a terminal or as a Markdown pipe table, so the
 //! two formats never drift apart: the same rows, two spellings.
 
-use crate::report::export::markdown::escape;
+use crate::render::markdown::escape;
+use crate::render::table::Table;
 use std::fmt::Write;
 
 pub struct Grid {
@@ -69,8 +70,8 @@ impl Grid {
     }
 
     /// The same cells as a report table, for the HTML page (which escapes them).
-    pub fn table(&self, name: &str, note: &str) -> crate::report::table::Table {
-        crate::report::table::Table {
+    pub fn table(&self, name: &str, note: &str) -> Table {
+        Table {
             group: name.to_string(),
             header: self.header.clone(),
             rows: self.rows.clone(),

@@ -1,14 +1,14 @@
-//! `concbench compare --html [DIR]`: the comparison as one self-contained page, built on the report's
-//! skeleton, style sheet and escaping — the machines side by side, the ratio chart, then per group
-//! its grouped-bar chart and its table (the same cells as the terminal table), unmatched cases and
-//! notes. Charts are inline SVG; no scripts, no network.
+//! `concbench compare --html [DIR]`: the comparison as one self-contained page, built on the skeleton,
+//! style sheet and escaping every page shares (`render::html`) — the machines side by side, the ratio
+//! chart, then per group its grouped-bar chart and its table (the same cells as the terminal table),
+//! unmatched cases and notes. Charts are inline SVG; no scripts, no network.
 
 use super::charts::{bars, ratios};
 use super::comparison::Comparison;
 use super::text;
 use crate::measure::machine::slug;
-use crate::report::charts::Chart;
-use crate::report::export::html::{anchor, escape, inline_svg, page_start, table};
+use crate::render::chart::Chart;
+use crate::render::html::{anchor, escape, inline_svg, page_start, table};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 
 use super::comparison::InputInfo;
 use super::input::Input;
-use crate::run::affinity::cpu_list;
+use crate::measure::machine::cpu_list;
 
 /// Rows of `(what, one value per input)`.
 pub fn metadata_rows(inputs: &[InputInfo]) -> Vec<(&'static str, Vec<String>)> {

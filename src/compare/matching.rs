@@ -1,56 +1,12 @@
-//! Which cases of different runs are the same case. A case is identified by its group, model, N and k,
-//! by its workload's client-side parameters (sleep delay, cpu iterations, keep-alive, timeout, client)
-//! and by the server it ran against (W, delay, path), as the workload describes them. What a machine derives from its own core count (a model's
-//! concurrency and CPU lanes) is left out: that is what differs between machines, not the case.
+//! The sides' cases matched into rows: a case is in a row when every side holds it, the same case as
+//! [`crate::store::identity`] defines it (group, model, N, k, client-side parameters and server).
 //! Two runs that hold the same case against different servers are refused, not silently unmatched:
 //! their makespans measure different servers, so no ratio between them means anything.
 
 use super::input::Input;
 use crate::error::UsageError;
-use crate::names::{Group, ModelKind};
 use crate::results::CaseResult;
-use crate::workload::Params;
-
-/// What the case is, as a reader names it, plus its client-side workload parameters (everything but the
-/// server's workers, delay and path).
-#[derive(Debug, Clone, PartialEq)]
-struct Identity {
-    group: Group,
-    model: ModelKind,
-    tasks: usize,
-    limit: Option<usize>,
-    workload: Params,
-}
-
-/// The server side of a case, in words (W, its delay, the path requested); None without a server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ServerConfig(Option<String>);
-
-impl ServerConfig {
-    fn describe(&self) -> String {
-        self.0.clone().unwrap_or_else(|| "no server".into())
-    }
-}
-
-fn identity(c: &CaseResult) -> Identity {
-    let p = &c.params;
-    Identity {
-        group: c.group,
-        model: p.model,
-        tasks: p.tasks,
-        limit: p.limit,
-        workload: p.workload.client_side(),
-    }
-}
-
-fn server(c: &CaseResult) -> ServerConfig {
-    ServerConfig(c.params.workload.server_side())
-}
-
-/// Whether two case results measure the same case.
-pub fn same_case(a: &CaseResult, b: &CaseResult) -> bool {
-    identity(a) == identity(b) && server(a) == server(b)
-}
+use crate::store::identity::{identity, same_case, server, Identity, ServerConfig};
 
 /// The outcome of matching: rows of cases present in every input (in the baseline's order, one case
 /// per input), and the cases some input lacks, with the labels of the inputs that have them.

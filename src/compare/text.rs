@@ -5,8 +5,8 @@
 use super::comparison::{Comparison, Group, Rule, Side, Verdict, Versus, MARK_POWERLESS};
 use super::grid::Grid;
 use super::machines::metadata_rows;
-use crate::report::export::markdown::escape;
-use crate::run::table::secs;
+use crate::render::fmt::secs_short;
+use crate::render::markdown::escape;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -122,7 +122,7 @@ pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
     let mut grid = Grid::new(header);
     for r in &g.rows {
         let mut row = vec![short_case(&r.case, &g.name)];
-        row.extend(r.sides.iter().map(|s| secs(s.median_s)));
+        row.extend(r.sides.iter().map(|s| secs_short(s.median_s)));
         for v in &r.versus {
             row.extend(versus_cells(v));
         }
@@ -130,7 +130,7 @@ pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
         grid.push(row);
     }
     let mut row = vec!["geomean".to_string()];
-    row.extend(g.geomean.medians_s.iter().map(|&m| secs(m)));
+    row.extend(g.geomean.medians_s.iter().map(|&m| secs_short(m)));
     for &ratio in &g.geomean.ratios {
         row.extend([
             format!("{ratio:.3}"),

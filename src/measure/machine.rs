@@ -1,6 +1,6 @@
 //! Machine metadata for result files, read from /proc and uname: what a reader on another machine needs
 //! to judge a comparison (CPU, cores, allowed CPU set, memory, OS, kernel, rustc, governor), and the
-//! stable machine id that files are stored under.
+//! stable machine id that files are stored under; CPU sets written the way taskset and /proc write them.
 
 use crate::results::Machine;
 
@@ -67,6 +67,25 @@ pub fn allowed_cpus() -> Vec<usize> {
             .filter(|&c| libc::CPU_ISSET(c, &set))
             .collect()
     }
+}
+
+/// `0-3,6`: ranges of consecutive CPU ids, as taskset and /proc print them.
+pub fn cpu_list(cpus: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cpus.len() {
+        let mut j = i;
+        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
+            j += 1;
+        }
+        parts.push(if i == j {
+            cpus[i].to_string()
+        } else {
+            format!("{}-{}", cpus[i], cpus[j])
+        });
+        i = j + 1;
+    }
+    parts.join(",")
 }
 
 /// A name safe as one path component: lowercase letters, digits and `-` only (no `/`, no `..`).
@@ -160,6 +179,13 @@ fn uname_field(pick: impl Fn(&libc::utsname) -> &[libc::c_char; 65]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_lists_compress_ranges() {
+        assert_eq!(cpu_list(&[0, 1, 2, 3, 6, 8, 9]), "0-3,6,8-9");
+        assert_eq!(cpu_list(&[4]), "4");
+        assert_eq!(cpu_list(&[]), "");
+    }
 
     #[test]
     fn slugs_cannot_escape_a_directory() {

@@ -4,9 +4,9 @@
 
 use super::data;
 use super::flags::Flags;
-use super::fmt::{kib, secs, times};
-use super::table::Table;
 use crate::client::ClientKind;
+use crate::render::fmt::{kib, secs, times};
+use crate::render::table::Table;
 use crate::results::{CaseParams, CaseResult};
 
 /// One case measured with both clients.

@@ -2,7 +2,7 @@
 //! disagree, or the machine was busy while it ran) and that some of its tasks failed. Tables, chart
 //! labels and takeaways all take these marks from here, so a figure never travels without its caveat.
 
-use super::fmt::count;
+use crate::render::fmt::count;
 use crate::results::CaseResult;
 
 /// The mark beside an unstable case's label. Short, so long labels stay readable in a chart; its

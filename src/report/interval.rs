@@ -3,7 +3,7 @@
 //! give [min, max], 75 %; 6 give at least 95 %). One sample has no interval at all, so it is drawn as
 //! a bare point, never as a whisker of zero width that would pass for certainty.
 
-use super::fmt::pct;
+use crate::render::fmt::pct;
 use crate::results::CaseResult;
 
 /// A case's interval of the median makespan, seconds, and its coverage.

@@ -1,14 +1,14 @@
 //! The machines page of a report (`machines.html`), written when the store holds runs of more than one
-//! machine: each machine's newest complete run (as `concbench compare` loads a machine id) in one
-//! table per suite group — one row per case, one column per machine, each cell the efficiency (the
-//! machine-independent figure) and the median makespan — ending in the geometric mean of the
-//! efficiencies over the cases every machine ran.
+//! machine: each machine's newest complete run (loaded by `store::machines`, as `concbench compare`
+//! loads a machine id) in one table per suite group — one row per case, one column per machine, each
+//! cell the efficiency (the machine-independent figure) and the median makespan — ending in the
+//! geometric mean of the efficiencies over the cases every machine ran.
 
-use super::export::html::{anchor, escape, page_start, table};
-use super::fmt::{pct, secs};
-use super::table::Table;
-use crate::compare::input::{load_all, machine_ids, Input};
+use crate::render::fmt::{pct, secs};
+use crate::render::html::{anchor, escape, page_start, table};
+use crate::render::table::Table;
 use crate::results::CaseResult;
+use crate::store::machines::{self, machine_ids, Loaded};
 use anyhow::Context;
 use std::path::Path;
 
@@ -28,8 +28,8 @@ pub fn write(store: &Path, dir: &Path) -> anyhow::Result<bool> {
     for id in &ids {
         // The store's directory itself, not the bare id, which a same-named local path would shadow.
         let dir = store.join(id).display().to_string();
-        match load_all(&[dir], store) {
-            Ok(mut inputs) => loaded.push(inputs.remove(0)),
+        match machines::load(&dir, store) {
+            Ok(machine) => loaded.push(machine),
             Err(e) => skipped.push(format!("{id}: {e:#}")),
         }
     }
@@ -45,7 +45,7 @@ pub fn write(store: &Path, dir: &Path) -> anyhow::Result<bool> {
 }
 
 /// The machine id as the store names it: its directory.
-fn id(i: &Input) -> String {
+fn id(i: &Loaded) -> String {
     Path::new(&i.source)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -53,7 +53,7 @@ fn id(i: &Input) -> String {
 }
 
 /// Who ran what: one row per machine.
-fn summary(machines: &[Input]) -> Table {
+fn summary(machines: &[Loaded]) -> Table {
     let header = [
         "machine id",
         "CPU",
@@ -87,7 +87,7 @@ fn summary(machines: &[Input]) -> Table {
 }
 
 /// Groups and their case ids in first-seen order over the machines.
-fn layout(machines: &[Input]) -> Vec<(String, Vec<String>)> {
+fn layout(machines: &[Loaded]) -> Vec<(String, Vec<String>)> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for c in machines.iter().flat_map(|m| &m.cases) {
         let i = match groups.iter().position(|(g, _)| *g == c.group.name()) {
@@ -104,12 +104,12 @@ fn layout(machines: &[Input]) -> Vec<(String, Vec<String>)> {
     groups
 }
 
-fn find<'a>(m: &'a Input, case: &str) -> Option<&'a CaseResult> {
+fn find<'a>(m: &'a Loaded, case: &str) -> Option<&'a CaseResult> {
     m.cases.iter().find(|c| c.id == case)
 }
 
 /// One group: a row per case, a column per machine, then the geometric-mean efficiency.
-pub fn group_table(machines: &[Input], group: &str, cases: &[String]) -> Table {
+pub fn group_table(machines: &[Loaded], group: &str, cases: &[String]) -> Table {
     let mut header = vec!["case".to_string()];
     header.extend(machines.iter().map(id));
     let mut rows: Vec<Vec<String>> = cases
@@ -156,7 +156,7 @@ pub fn group_table(machines: &[Input], group: &str, cases: &[String]) -> Table {
     }
 }
 
-fn render(store: &Path, machines: &[Input], skipped: &[String]) -> String {
+fn render(store: &Path, machines: &[Loaded], skipped: &[String]) -> String {
     let mut out = page_start("concbench: every machine in the store");
     out += &format!(
         "<p class=\"how\">Each machine's newest complete run in {}, side by side. For the \

@@ -1,29 +1,28 @@
 //! `concbench report`: renders saved result files — never anything held in memory from a run, so a
 //! file from another machine renders the same — into reports/<machine-id>/: index.html (charts inline
 //! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
-//! SVG and PNG under charts/. Inputs are loaded in `load`, merged in `data`; charts, takeaways, tables,
-//! the caveats every figure carries (`flags`, `interval`), memory per task, the client pair, the
-//! machine noise and the exporters each live in their own module.
+//! SVG and PNG under charts/. Inputs are loaded by `store::files`, merged in `data`; charts, takeaways,
+//! tables, the caveats every figure carries (`flags`, `interval`), memory per task, the client pair,
+//! the machine noise and the exporters each live in their own module, drawn and spelled with
+//! `render`.
 
 pub mod charts;
 pub mod clients;
 pub mod data;
 pub mod export;
 pub mod flags;
-pub mod fmt;
 pub mod interval;
-mod load;
 pub mod machines;
 pub mod noise;
 pub mod per_task;
-pub mod style;
 pub mod table;
 pub mod takeaway;
 pub mod talk;
 
 use crate::measure::machine::slug;
+use crate::store::files::{self, Skipped};
 use anyhow::Context;
-use data::{ReportData, Skipped};
+use data::ReportData;
 use export::{Exporter, RenderedChart};
 use std::path::{Path, PathBuf};
 
@@ -73,11 +72,11 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<ReportOutcome> {
     let default_dir = || {
         let id = match &args.machine_id {
             Some(id) => slug(id),
-            None => crate::run::this_machine(None).machine_id,
+            None => crate::measure::machine::describe(None).machine_id,
         };
         args.store.join(id)
     };
-    let (files, skipped) = load::inputs(&args.inputs, default_dir)?;
+    let (files, skipped) = files::load(&args.inputs, default_dir)?;
     let mut data = ReportData::merge(files, skipped);
     if let Some(dir) = &args.criterion {
         let benches = crate::store::criterion::cases(dir, &args.baseline)

@@ -5,8 +5,8 @@
 //! measured while something else took a third of the machine says less than one measured alone.
 
 use super::data::ReportData;
-use super::fmt::{count, pct};
-use super::table::Table;
+use crate::render::fmt::{count, pct};
+use crate::render::table::Table;
 use crate::results::Noise;
 
 /// One TcpExt counter: its kernel name and how to read it off a sample's noise.

@@ -9,7 +9,7 @@
 
 use super::data;
 use super::flags::Flags;
-use super::fmt::count;
+use crate::render::fmt::count;
 use crate::results::CaseResult;
 
 /// How a figure was obtained.

@@ -6,22 +6,12 @@
 
 use super::data::{self, ReportData};
 use super::flags::{self, Flags};
-use super::fmt::{count, kib, pct, secs};
 use super::interval::{self, Interval};
 use super::per_task;
 use crate::names::Group;
+use crate::render::fmt::{count, kib, pct, secs};
+use crate::render::table::Table;
 use crate::results::CaseResult;
-
-/// One table: a title, its header and rows, and the paragraph that says what its figures mean. The
-/// compare page builds these too.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub group: String,
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-    /// What the interval means for these cases (coverage depends on the sample count).
-    pub note: String,
-}
 
 /// One suite group's section of the report.
 #[derive(Debug, Clone, PartialEq)]

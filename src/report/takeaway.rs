@@ -4,15 +4,15 @@
 //! (unstable)`), and one whose tasks failed is never compared with its ideal: its failures are said
 //! instead.
 
-use super::charts::cpu::CpuPoint;
-use super::charts::latency::LatencyRow;
-use super::charts::memory::MemoryPoint;
-use super::charts::seed::SeedBar;
-use super::charts::sweep::{Panel, Point};
-use super::charts::timeline::Lane;
+use super::data::cpu::CpuPoint;
+use super::data::latency::LatencyRow;
+use super::data::memory::MemoryPoint;
+use super::data::seed::SeedBar;
+use super::data::sweep::{Panel, Point};
+use super::data::timeline::Lane;
 use super::flags::{Flags, Namer};
-use super::fmt::{count, kib, pct, secs, times};
 use super::per_task::Basis;
+use crate::render::fmt::{count, kib, pct, secs, times};
 
 /// How far a measurement is from its ideal, either way (0 = on it).
 fn distance(efficiency: f64) -> f64 {

@@ -2,12 +2,13 @@
 //! were measured against `gunicorn -w 3` and a 1 s app, so they are matched only to seed cases run the
 //! same way: same model shape, same N, W = 3, 1 s.
 
+use crate::names::ModelKind;
 use crate::results::CaseResult;
 
 /// One client of the talk: the model that has its shape, its N, and its measured time.
 #[derive(Debug)]
 pub struct TalkTime {
-    pub model: &'static str,
+    pub model: ModelKind,
     pub tasks: usize,
     pub python: &'static str,
     pub seconds: f64,
@@ -15,31 +16,31 @@ pub struct TalkTime {
 
 pub const TALK_TIMES: [TalkTime; 5] = [
     TalkTime {
-        model: "sequential",
+        model: ModelKind::Sequential,
         tasks: 3,
         python: "sequential loop",
         seconds: 3.240,
     },
     TalkTime {
-        model: "threads",
+        model: ModelKind::Threads,
         tasks: 3,
         python: "one thread per request",
         seconds: 1.199,
     },
     TalkTime {
-        model: "async",
+        model: ModelKind::Async,
         tasks: 3,
         python: "asyncio + aiohttp, gather",
         seconds: 1.415,
     },
     TalkTime {
-        model: "async-semaphore",
+        model: ModelKind::AsyncSemaphore,
         tasks: 9,
         python: "asyncio + Semaphore(3)",
         seconds: 3.375,
     },
     TalkTime {
-        model: "process-pool",
+        model: ModelKind::ProcessPool,
         tasks: 3,
         python: "multiprocessing.Pool(3).map",
         seconds: 1.347,
@@ -58,5 +59,5 @@ pub fn talk_time(c: &CaseResult) -> Option<&'static TalkTime> {
     }
     TALK_TIMES
         .iter()
-        .find(|t| t.model == c.params.model.name() && t.tasks == c.params.tasks)
+        .find(|t| t.model == c.params.model && t.tasks == c.params.tasks)
 }

@@ -5,7 +5,7 @@
 //! "machine". The allowed set then reaches the result file through the machine metadata.
 
 use crate::error::UsageError;
-use crate::measure::machine::allowed_cpus;
+use crate::measure::machine::{allowed_cpus, cpu_list};
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
@@ -77,25 +77,6 @@ fn cpu_set(cpus: &[usize]) -> libc::cpu_set_t {
     set
 }
 
-/// `0-3,6`: ranges of consecutive CPU ids, as taskset and /proc print them.
-pub fn cpu_list(cpus: &[usize]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < cpus.len() {
-        let mut j = i;
-        while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
-            j += 1;
-        }
-        parts.push(if i == j {
-            cpus[i].to_string()
-        } else {
-            format!("{}-{}", cpus[i], cpus[j])
-        });
-        i = j + 1;
-    }
-    parts.join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,12 +111,5 @@ mod tests {
             line.split_whitespace().nth(1),
             Some(last.to_string().as_str())
         );
-    }
-
-    #[test]
-    fn cpu_lists_compress_ranges() {
-        assert_eq!(cpu_list(&[0, 1, 2, 3, 6, 8, 9]), "0-3,6,8-9");
-        assert_eq!(cpu_list(&[4]), "4");
-        assert_eq!(cpu_list(&[]), "");
     }
 }

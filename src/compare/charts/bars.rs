@@ -4,9 +4,10 @@
 
 use super::{case_rows, height, row_y};
 use crate::compare::comparison::{Comparison, Group};
-use crate::report::charts::{font, frame, log_range, ChartInfo, DrawResult, Entry, Mark, Plot};
-use crate::report::fmt;
-use crate::report::style::{self, VALUE_SIZE};
+use crate::render::axis::log_range;
+use crate::render::chart::{font, frame, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::style::{self, VALUE_SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

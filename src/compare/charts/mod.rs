@@ -1,12 +1,13 @@
 //! The compare page's charts: a grouped-bar chart per suite group ([`bars`]) and one ratio chart
 //! ([`ratios`]). Both are horizontal, one row per case on a log x axis; this module holds that shared
-//! layout, while the frame, fonts, legend and SVG drawing come from the report's charts unchanged.
+//! layout, while the frame, fonts, legend and SVG drawing come from [`crate::render`], as the report's do.
 
 pub mod bars;
 pub mod ratios;
 
-use crate::report::charts::{font, log_ticks, row_label, DrawResult};
-use crate::report::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, X_LABEL_AREA};
+use crate::render::axis::{log_ticks, row_label};
+use crate::render::chart::{font, DrawResult};
+use crate::render::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, X_LABEL_AREA};
 use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -61,7 +62,7 @@ pub fn case_rows<'a, DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(n)
         .x_desc(x_desc)
-        .x_label_formatter(&|v| crate::report::fmt::tick(*v))
+        .x_label_formatter(&|v| crate::render::fmt::tick(*v))
         .y_label_formatter(&|v| row_label(labels, *v))
         .label_style(font(TICK_SIZE))
         .axis_desc_style(font(style::AXIS_DESC_SIZE))

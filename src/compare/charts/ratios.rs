@@ -5,8 +5,9 @@
 
 use super::{case_rows, height, row_y, NOISY, NOT_TESTED};
 use crate::compare::comparison::{Comparison, Verdict};
-use crate::report::charts::{font, frame, log_range, ChartInfo, DrawResult, Entry, Mark, Plot};
-use crate::report::style::{self, MARKER_SIZE, VALUE_SIZE};
+use crate::render::axis::log_range;
+use crate::render::chart::{font, frame, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::style::{self, MARKER_SIZE, VALUE_SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -6,35 +6,20 @@
 //! 100 % efficiency in the table. Files without t₁ fall back to the sequential case as the baseline;
 //! files without s (before schema version 2) use s = 1, and the caption says so.
 
-use super::{
-    by_model, dashed, font, frame, model_lines, point_note, whisker, ChartInfo, DrawResult, Mark,
-    Plot, Series,
-};
+use crate::render::axis;
+use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::series::{by_model, dashed, model_lines, point_note, whisker, Series};
+use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
+use crate::report::data::cpu::{ideal_speedup, CpuPoint};
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
 use crate::report::interval::{self, Interval};
-use crate::report::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
-use crate::report::{fmt, takeaway};
+use crate::report::takeaway;
 use crate::results::CaseResult;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-/// One cpu case: its model, k, speedup and ideal speedup.
-#[derive(Debug, Clone)]
-pub struct CpuPoint {
-    pub model: String,
-    pub label: String,
-    pub k: usize,
-    pub speedup: f64,
-    /// The speedup's interval, from the makespan's; None for one sample.
-    pub ci: Option<Interval>,
-    /// min(k, cores) × s for more than one lane, 1 for one.
-    pub ideal: f64,
-    /// The scaling s its ideal used; None when the file has none (then 1 is used).
-    pub scaling: Option<f64>,
-    pub flags: Flags,
-}
 
 pub struct CpuChart {
     pub cores: usize,
@@ -43,16 +28,6 @@ pub struct CpuChart {
     pub points: Vec<CpuPoint>,
     /// Caption lines: t₁ and s as used.
     pub constants: Vec<String>,
-}
-
-/// The ideal speedup of a case with `k` lanes: what the table's ideal implies over N × t₁.
-pub fn ideal_speedup(k: f64, cores: usize, scaling: f64) -> f64 {
-    let lanes = k.min(cores as f64);
-    if lanes >= 2.0 {
-        lanes * scaling
-    } else {
-        1.0
-    }
 }
 
 /// The cpu cases as the chart draws them, or None when no baseline can be had.
@@ -107,8 +82,8 @@ pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
     })
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
-    cpu_chart(data).map(|c| Box::new(c) as Box<dyn super::Chart>)
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
+    cpu_chart(data).map(|c| Box::new(c) as Box<dyn Chart>)
 }
 
 /// A figure every case shares, or its range when they differ (each case calibrates at its own task
@@ -193,8 +168,8 @@ impl CpuChart {
         )
     }
 
-    fn legend(&self) -> Vec<super::Entry> {
-        let mut l: Vec<super::Entry> = self.series().iter().map(Series::entry).collect();
+    fn legend(&self) -> Vec<Entry> {
+        let mut l: Vec<Entry> = self.series().iter().map(Series::entry).collect();
         if let Some(w) = interval::whisker_legend(self.points.iter().filter_map(|p| p.ci)) {
             l.push((Mark::Tick(style::TEXT), w));
         }
@@ -238,8 +213,8 @@ impl Plot for CpuChart {
         ks.push(self.cores as f64);
         ks.sort_by(f64::total_cmp);
         ks.dedup();
-        let x_range = super::log_range(ks.iter().copied());
-        let top = super::linear_top(
+        let x_range = axis::log_range(ks.iter().copied());
+        let top = axis::linear_top(
             self.points
                 .iter()
                 .flat_map(|p| [p.speedup, p.ci.map_or(0.0, |i| i.high)]),

@@ -3,10 +3,11 @@
 //! its ideal as N grows is read off directly. Cases measured with the library client are never mixed
 //! into a model's direct line: they form a second line of the same colour, in short dashes.
 
-use super::sweep::{self, Panel, Point};
-use super::{frame, ChartInfo, DrawResult, Plot};
+use super::sweep;
+use crate::render::chart::{frame, Chart, ChartInfo, DrawResult, Plot};
+use crate::render::style::{self, SWEEP_PANEL_HEIGHT};
+use crate::report::data::sweep::{Panel, Point};
 use crate::report::data::{self, ReportData};
-use crate::report::style::{self, SWEEP_PANEL_HEIGHT};
 use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -48,9 +49,9 @@ pub fn panels(data: &ReportData) -> Vec<Panel> {
         .collect()
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let panels = panels(data);
-    (!panels.is_empty()).then(|| Box::new(IoSweepChart { panels }) as Box<dyn super::Chart>)
+    (!panels.is_empty()).then(|| Box::new(IoSweepChart { panels }) as Box<dyn Chart>)
 }
 
 impl Plot for IoSweepChart {

@@ -2,24 +2,18 @@
 //! case, as four bars in one row per case. Task latency runs from submission to completion, so time a
 //! task spent queued — in the client or at the server — counts.
 
-use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
-use crate::report::data::{self, ReportData};
-use crate::report::flags::{self, Flags};
-use crate::report::style::{
+use crate::render::axis;
+use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::style::{
     self, CASE_LABEL_AREA, MARGIN, PERCENTILE_COLOURS, TICK_SIZE, X_LABEL_AREA,
 };
-use crate::report::{fmt, takeaway};
+use crate::report::data::latency::LatencyRow;
+use crate::report::data::{self, ReportData};
+use crate::report::flags::{self, Flags};
+use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// One seed case's latency percentiles, seconds.
-#[derive(Debug, Clone)]
-pub struct LatencyRow {
-    pub label: String,
-    /// p50, p90, p99, max.
-    pub values: [f64; 4],
-    pub flags: Flags,
-}
 
 pub struct LatencyChart {
     pub rows: Vec<LatencyRow>,
@@ -27,7 +21,7 @@ pub struct LatencyChart {
 
 pub const PERCENTILES: [&str; 4] = ["p50", "p90", "p99", "max"];
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let rows: Vec<LatencyRow> = data
         .group(crate::names::Group::Seed)
         .into_iter()
@@ -43,12 +37,12 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
             flags: Flags::of(c),
         })
         .collect();
-    (!rows.is_empty()).then(|| Box::new(LatencyChart { rows }) as Box<dyn super::Chart>)
+    (!rows.is_empty()).then(|| Box::new(LatencyChart { rows }) as Box<dyn Chart>)
 }
 
 impl LatencyChart {
-    fn legend(&self) -> Vec<super::Entry> {
-        let mut l: Vec<super::Entry> = PERCENTILES
+    fn legend(&self) -> Vec<Entry> {
+        let mut l: Vec<Entry> = PERCENTILES
             .iter()
             .zip(PERCENTILE_COLOURS)
             .map(|(p, c)| (Mark::Bar(c), p.to_string()))
@@ -79,7 +73,7 @@ impl Plot for LatencyChart {
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let n = self.rows.len();
-        let x_max = super::linear_top(self.rows.iter().flat_map(|r| r.values), 0.0, 1.08);
+        let x_max = axis::linear_top(self.rows.iter().flat_map(|r| r.values), 0.0, 1.08);
         let labels: Vec<String> = self.rows.iter().map(|r| r.flags.label(&r.label)).collect();
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)

@@ -2,10 +2,11 @@
 //! ideal ⌈N / k⌉ × delay dashed, against the unbounded server, so the cost of each model's bound and
 //! how it scales show in one picture.
 
-use super::sweep::{self, Panel, Point};
-use super::{frame, ChartInfo, DrawResult, Plot};
+use super::sweep;
+use crate::render::chart::{frame, Chart, ChartInfo, DrawResult, Plot};
+use crate::render::style;
+use crate::report::data::sweep::{Panel, Point};
 use crate::report::data::{self, ReportData};
-use crate::report::style;
 use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -14,7 +15,7 @@ pub struct LimitSweepChart {
     pub panel: Panel,
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let cases = data.group(crate::names::Group::LimitSweep);
     let points: Vec<Point> = cases
         .iter()
@@ -37,7 +38,7 @@ pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
                 title: format!("{server}, {title}"),
                 points,
             },
-        }) as Box<dyn super::Chart>
+        }) as Box<dyn Chart>
     })
 }
 

@@ -4,28 +4,18 @@
 //! against the tasks in flight, log-log, one line per model. The caption says which figure each model
 //! got and what it includes.
 
-use super::{by_model, font, frame, model_lines, point_note, ChartInfo, DrawResult, Plot, Series};
+use crate::render::axis;
+use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::series::{by_model, model_lines, point_note, Series};
+use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
+use crate::report::data::memory::MemoryPoint;
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
 use crate::report::per_task::{self, Basis, ModelCost};
-use crate::report::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
-use crate::report::{fmt, takeaway};
+use crate::report::takeaway;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// One memory figure as the chart draws it.
-#[derive(Debug, Clone)]
-pub struct MemoryPoint {
-    pub model: String,
-    /// Tasks in flight (a process pool: its workers).
-    pub in_flight: usize,
-    /// KiB per task in flight, base excluded (a process pool: per worker).
-    pub per_task_kib: f64,
-    /// The case process's own peak, KiB.
-    pub peak_kib: f64,
-    pub basis: Basis,
-    pub flags: Flags,
-}
 
 pub struct MemoryChart {
     /// Figures above zero: the ones a log axis can show.
@@ -49,13 +39,13 @@ pub fn points(costs: &[ModelCost]) -> Vec<MemoryPoint> {
         .collect()
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let costs = per_task::costs(&data.group(crate::names::Group::Memory));
     let points: Vec<MemoryPoint> = points(&costs)
         .into_iter()
         .filter(|p| p.per_task_kib > 0.0 && p.per_task_kib.is_finite())
         .collect();
-    (!points.is_empty()).then(|| Box::new(MemoryChart { points, costs }) as Box<dyn super::Chart>)
+    (!points.is_empty()).then(|| Box::new(MemoryChart { points, costs }) as Box<dyn Chart>)
 }
 
 impl MemoryChart {
@@ -68,8 +58,8 @@ impl MemoryChart {
     }
 
     /// One entry per model, a pool's saying its figure is per worker process, then the marks.
-    fn legend(&self) -> Vec<super::Entry> {
-        let mut legend: Vec<super::Entry> = self
+    fn legend(&self) -> Vec<Entry> {
+        let mut legend: Vec<Entry> = self
             .series()
             .iter()
             .map(|s| {
@@ -86,7 +76,7 @@ impl MemoryChart {
             .collect();
         let flags: Vec<&Flags> = self.points.iter().map(|p| &p.flags).collect();
         if let Some(f) = flags::legend(&flags) {
-            legend.push((super::Mark::Tick(style::TEXT), f));
+            legend.push((Mark::Tick(style::TEXT), f));
         }
         legend
     }
@@ -153,11 +143,11 @@ impl Plot for MemoryChart {
         let mut xs: Vec<f64> = self.points.iter().map(|p| p.in_flight as f64).collect();
         xs.sort_by(f64::total_cmp);
         xs.dedup();
-        let x = super::log_range(xs.iter().copied())
+        let x = axis::log_range(xs.iter().copied())
             .log_scale()
             .with_key_points(xs.clone());
-        let y_range = super::log_range(self.points.iter().map(|p| p.per_task_kib));
-        let y_ticks = super::log_ticks(&y_range);
+        let y_range = axis::log_range(self.points.iter().map(|p| p.per_task_kib));
+        let y_ticks = axis::log_ticks(&y_range);
         let y = y_range.log_scale().with_key_points(y_ticks);
         let mut chart = ChartBuilder::on(&area)
             .margin(MARGIN)

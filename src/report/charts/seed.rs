@@ -4,31 +4,21 @@
 //! clients. A case without an ideal gets no grey bar and one whose tasks failed no efficiency; its
 //! value label says which.
 
-use super::{font, frame, ChartInfo, DrawResult, Mark, Plot};
+use crate::render::axis;
+use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::fmt;
+use crate::render::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, VALUE_SIZE, X_LABEL_AREA};
+use crate::report::data::seed::SeedBar;
 use crate::report::data::{self, ReportData};
 use crate::report::flags::{self, Flags};
 use crate::report::interval::{self, Interval};
-use crate::report::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, VALUE_SIZE, X_LABEL_AREA};
-use crate::report::talk::{talk_time, TalkTime};
-use crate::report::{fmt, takeaway};
+use crate::report::takeaway;
+use crate::report::talk::talk_time;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// One seed case as the chart draws it.
-#[derive(Debug, Clone)]
-pub struct SeedBar {
-    pub label: String,
-    pub median: f64,
-    /// The interval of the median; None for one sample, drawn without a whisker.
-    pub ci: Option<Interval>,
-    pub ideal: Option<f64>,
-    /// None without an ideal or when tasks failed.
-    pub efficiency: Option<f64>,
-    pub talk: Option<&'static TalkTime>,
-    pub flags: Flags,
-}
-
+// How a bar is labelled lives here, beside the drawing; what it holds lives in `data::seed`.
 impl SeedBar {
     /// What follows the median on its row: the efficiency, or why there is none.
     fn verdict(&self) -> String {
@@ -66,13 +56,13 @@ pub fn bars(data: &ReportData) -> Vec<SeedBar> {
         .collect()
 }
 
-pub fn chart(data: &ReportData) -> Option<Box<dyn super::Chart>> {
+pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
     let bars = bars(data);
-    (!bars.is_empty()).then(|| Box::new(SeedChart { bars }) as Box<dyn super::Chart>)
+    (!bars.is_empty()).then(|| Box::new(SeedChart { bars }) as Box<dyn Chart>)
 }
 
 impl SeedChart {
-    fn legend(&self) -> Vec<super::Entry> {
+    fn legend(&self) -> Vec<Entry> {
         let mut l = vec![(Mark::Bar(MEASURED_COLOUR), MEASURED.to_string())];
         if let Some(w) = interval::whisker_legend(self.bars.iter().filter_map(|b| b.ci)) {
             l.push((Mark::Tick(style::TEXT), w));
@@ -139,7 +129,7 @@ impl Plot for SeedChart {
                     b.talk.map_or(0.0, |t| t.seconds),
                 ]
             })
-            .filter_map(super::on_axis)
+            .filter_map(axis::on_axis)
             .fold(0.0f64, f64::max)
             .max(1e-3);
         // Room on the right for the value labels.
@@ -164,7 +154,7 @@ impl Plot for SeedChart {
             .y_labels(n)
             .x_desc("makespan, seconds")
             .x_label_formatter(&|v| fmt::tick(*v))
-            .y_label_formatter(&|v| super::row_label(&labels, *v))
+            .y_label_formatter(&|v| axis::row_label(&labels, *v))
             .label_style(font(TICK_SIZE))
             .axis_desc_style(font(style::AXIS_DESC_SIZE))
             .draw()?;

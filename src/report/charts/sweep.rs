@@ -4,37 +4,23 @@
 //! axis whose ticks are exactly the swept values. Unstable points carry the `!` mark, points whose
 //! tasks failed their failure count.
 
-use super::{
-    by_model, dashed, font, model_lines, point_note, whisker, DrawResult, Entry, Mark, Series,
-};
-use crate::client::ClientKind;
+use crate::render::axis;
+use crate::render::chart::{font, DrawResult, Entry, Mark};
+use crate::render::fmt;
+use crate::render::series::{by_model, dashed, model_lines, point_note, whisker, Series};
+use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
+use crate::report::data::sweep::{Panel, Point};
 use crate::report::flags::{self, Flags};
-use crate::report::fmt;
-use crate::report::interval::{self, Interval};
-use crate::report::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
-use crate::results::CaseResult;
+use crate::report::interval;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// One measured point of a sweep.
-#[derive(Debug, Clone)]
-pub struct Point {
-    pub model: String,
-    pub label: String,
-    /// The swept value (N or k).
-    pub x: f64,
-    pub median: f64,
-    /// The interval of the median; None for one sample.
-    pub ci: Option<Interval>,
-    /// None when the case has no ideal.
-    pub ideal: Option<f64>,
-    /// None without an ideal or when tasks failed.
-    pub efficiency: Option<f64>,
-    /// Made with the library client (ureq / reqwest): drawn as its model's second, dashed line.
-    pub library: bool,
-    pub flags: Flags,
-}
+pub const IDEAL: &str = "ideal (dashed grey; one line per distinct bound)";
+pub const LIBRARY_LINE: &str =
+    "short dashes, hollow points (a little to the right): library client (ureq / reqwest)";
 
+// How a point and a panel are drawn lives here, beside the drawing; what they hold lives in
+// `data::sweep`, where the takeaways read it.
 impl Point {
     /// Where the point is drawn on the x axis: the library's a little to the right of its twin.
     pub fn drawn_x(&self) -> f64 {
@@ -43,32 +29,7 @@ impl Point {
             false => self.x,
         }
     }
-
-    pub fn of(c: &CaseResult, x: usize) -> Point {
-        Point {
-            model: c.params.model.to_string(),
-            label: crate::report::data::label(c),
-            x: x as f64,
-            median: c.summary.makespan.median,
-            ci: Interval::of(c),
-            ideal: c.ideal_s,
-            efficiency: c.summary.efficiency,
-            library: crate::report::data::client(c) == Some(ClientKind::Library),
-            flags: Flags::of(c),
-        }
-    }
 }
-
-/// One panel: the points measured against one server.
-#[derive(Debug, Clone)]
-pub struct Panel {
-    pub title: String,
-    pub points: Vec<Point>,
-}
-
-pub const IDEAL: &str = "ideal (dashed grey; one line per distinct bound)";
-pub const LIBRARY_LINE: &str =
-    "short dashes, hollow points (a little to the right): library client (ureq / reqwest)";
 
 impl Panel {
     /// One line per model and client: the direct client's solid, the library's dashed.
@@ -165,7 +126,7 @@ pub fn draw_panel<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     let xs = panel.xs();
     let dodged = panel.points.iter().map(|p| p.drawn_x());
-    let x_range = super::log_range(xs.iter().copied().chain(dodged));
+    let x_range = axis::log_range(xs.iter().copied().chain(dodged));
     let ys = panel.points.iter().flat_map(|p| {
         let ci = p.ci.map_or([None, None], |i| [Some(i.low), Some(i.high)]);
         [Some(p.median), p.ideal, ci[0], ci[1]]
@@ -180,8 +141,8 @@ pub fn draw_panel<DB: DrawingBackend>(
         .x_label_area_size(X_LABEL_AREA)
         .y_label_area_size(Y_LABEL_AREA);
     let x = x_range.log_scale().with_key_points(xs.clone());
-    let y_range = super::log_range(ys);
-    let y_ticks = super::log_ticks(&y_range);
+    let y_range = axis::log_range(ys);
+    let y_ticks = axis::log_ticks(&y_range);
     let mut chart = builder.build_cartesian_2d(x, y_range.log_scale().with_key_points(y_ticks))?;
     chart
         .configure_mesh()

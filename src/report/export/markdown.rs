@@ -3,57 +3,11 @@
 //! result file is escaped, so a name cannot inject markup.
 
 use super::{chart_file, machine_summary, Exporter, Rendered, HOW_TO_READ};
+use crate::render::markdown::{escape, table};
 use crate::report::noise;
-use crate::report::table::{Section, Table};
+use crate::report::table::Section;
 
 pub struct Markdown;
-
-/// Text safe in a Markdown paragraph or table cell: HTML-significant characters as entities, Markdown
-/// punctuation backslash-escaped, line breaks flattened.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn table(t: &Table) -> String {
-    let row = |cells: &[String]| {
-        format!(
-            "| {} |\n",
-            cells
-                .iter()
-                .map(|c| escape(c))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        )
-    };
-    let mut out = row(&t.header);
-    out += &format!(
-        "|{}|\n",
-        t.header
-            .iter()
-            .enumerate()
-            .map(|(i, _)| if i == 0 { " --- " } else { " ---: " })
-            .collect::<Vec<_>>()
-            .join("|")
-    );
-    for r in &t.rows {
-        out += &row(r);
-    }
-    out
-}
 
 /// Lines as a bullet list (with the blank line before that Markdown wants), or nothing.
 fn notes(lines: &[String]) -> String {

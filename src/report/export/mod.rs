@@ -9,10 +9,10 @@ pub use self::csv::Csv;
 pub use self::html::Html;
 pub use self::markdown::Markdown;
 
-use super::charts::ChartInfo;
 use super::data::ReportData;
 use super::noise::GroupNoise;
 use super::table::Section;
+use crate::render::chart::ChartInfo;
 
 /// A chart as the exporters see it: what it says, and its SVG for inlining.
 #[derive(Debug, Clone)]
@@ -82,7 +82,10 @@ pub fn machine_summary(data: &ReportData) -> Vec<(&'static str, String)> {
                 data.cores()
             ),
         ),
-        ("memory", super::fmt::kib(m.memory_bytes as f64 / 1024.0)),
+        (
+            "memory",
+            crate::render::fmt::kib(m.memory_bytes as f64 / 1024.0),
+        ),
         ("OS", format!("{} ({})", m.os, m.kernel)),
         ("rustc", m.rustc.clone()),
     ];

@@ -18,6 +18,16 @@ pub fn secs(s: f64) -> String {
     }
 }
 
+/// Seconds in the fixed short form of the compare tables: three decimals in s from one second up,
+/// one decimal in ms below, so a column of makespans lines up by unit.
+pub fn secs_short(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.3} s")
+    } else {
+        format!("{:.1} ms", s * 1e3)
+    }
+}
+
 /// A fraction as a percentage: `0.5` → `50 %`; one decimal below 10 % so small gaps stay visible.
 pub fn pct(f: f64) -> String {
     if !f.is_finite() {
@@ -104,6 +114,8 @@ mod tests {
     fn figures_read_as_people_write_them() {
         assert_eq!(secs(3.0123), "3.012 s");
         assert_eq!(secs(0.0213), "21.3 ms");
+        assert_eq!(secs_short(1.0), "1.000 s");
+        assert_eq!(secs_short(0.5), "500.0 ms");
         assert_eq!(pct(0.5), "50 %");
         assert_eq!(pct(0.993), "99 %");
         assert_eq!(pct(0.012), "1.2 %");

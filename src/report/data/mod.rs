@@ -1,11 +1,21 @@
 //! What a report is drawn from: the cases of one machine's result files merged into one list (a case
 //! measured again in a newer file replaces the older measurement), with where each came from and which
 //! files were skipped. Also the small readings every chart and table shares: a case's label, its k, W,
-//! the sample nearest its median, its peak memory.
+//! the sample nearest its median, its peak memory. And, one file per chart, the values each chart
+//! draws and its takeaway reads (bars, points, panels, lanes, rows): the chart files build and draw
+//! them, `takeaway` puts them in words, and neither needs the other's code to do so.
+
+pub mod cpu;
+pub mod latency;
+pub mod memory;
+pub mod seed;
+pub mod sweep;
+pub mod timeline;
 
 use crate::client::ClientKind;
 use crate::names::Group;
 use crate::results::{CaseResult, Machine, ResultFile, Sample};
+use crate::store::files::Skipped;
 use crate::workload::{IoParams, Params};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -25,13 +35,6 @@ pub struct Source {
     pub order: Option<String>,
     /// The seed of the round shuffles, so the order can be replayed.
     pub seed: Option<u64>,
-}
-
-/// A file left out of the report, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Skipped {
-    pub path: PathBuf,
-    pub why: String,
 }
 
 /// Everything a report shows, read from result files only.

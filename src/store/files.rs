@@ -1,12 +1,18 @@
-//! The report's inputs: named result files, directories of them, or by default the newest complete
-//! result of this machine. A bad named file, a missing path or an empty directory stops the report
-//! with one line naming it (exit 2); inside a directory, bad files are skipped and listed, as long as
-//! one good file remains.
+//! Result files as a report takes them: named files, directories of them, or by default the newest
+//! complete result of one machine. A bad named file, a missing path or an empty directory stops with
+//! one line naming it (exit 2); inside a directory, bad files are skipped and listed, as long as one
+//! good file remains. Also what every reader of the store calls a directory's result files.
 
-use super::data::Skipped;
 use crate::error::UsageError;
 use crate::results::ResultFile;
 use std::path::{Path, PathBuf};
+
+/// A file left out, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub why: String,
+}
 
 type Loaded = Vec<(PathBuf, ResultFile)>;
 
@@ -14,32 +20,36 @@ fn usage(msg: String) -> anyhow::Error {
     UsageError(msg).into()
 }
 
-/// The `*.json` files directly inside `dir`, sorted; hidden files (half-written temp files) left out.
-fn json_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        usage(format!(
-            "{}: cannot list the directory ({e})",
-            dir.display()
-        ))
-    })?;
-    let mut files: Vec<PathBuf> = entries
+/// The `*.json` files directly inside `dir`, sorted; hidden files (the in-flight temp files of a
+/// running `concbench run`) left out.
+pub fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.is_file()
                 && p.extension().is_some_and(|x| x == "json")
                 && !p
                     .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with('.'))
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
         })
         .collect();
     files.sort();
     Ok(files)
 }
 
+/// [`json_files`], or the one line that says the directory cannot be listed.
+fn listed(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    json_files(dir).map_err(|e| {
+        usage(format!(
+            "{}: cannot list the directory ({e})",
+            dir.display()
+        ))
+    })
+}
+
 /// Every good file of a directory; the bad ones skipped with why.
 fn load_dir(dir: &Path, loaded: &mut Loaded, skipped: &mut Vec<Skipped>) -> anyhow::Result<()> {
-    let files = json_files(dir)?;
+    let files = listed(dir)?;
     if files.is_empty() {
         return Err(usage(format!(
             "{}: no result files (*.json) in this directory; run `concbench run` first or name a file",
@@ -71,8 +81,9 @@ fn load_dir(dir: &Path, loaded: &mut Loaded, skipped: &mut Vec<Skipped>) -> anyh
     Ok(())
 }
 
-/// Load the named inputs, or the newest complete result under `default_dir()` when none is named.
-pub fn inputs(
+/// Load the named files and directories, or the newest complete result under `default_dir()` when
+/// none is named; all from one machine, each file once.
+pub fn load(
     paths: &[PathBuf],
     default_dir: impl FnOnce() -> PathBuf,
 ) -> anyhow::Result<(Loaded, Vec<Skipped>)> {
@@ -124,7 +135,7 @@ fn newest_complete(dir: &Path) -> anyhow::Result<(PathBuf, ResultFile)> {
             dir.display()
         )));
     }
-    json_files(dir)?
+    listed(dir)?
         .into_iter()
         .filter_map(|f| ResultFile::load(&f).ok().map(|r| (f, r)))
         .filter(|(_, r)| r.complete)

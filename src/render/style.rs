@@ -1,6 +1,7 @@
 //! The look of every chart in one place: sizes, font sizes, colours per model and per role, and the font
 //! shipped in the repo. Charts take their constants from here only, so changing the look is one edit.
 
+use crate::names::ModelKind;
 use plotters::style::{FontStyle, RGBColor};
 use std::sync::Once;
 
@@ -72,26 +73,27 @@ pub const GRID_LIGHT: RGBColor = RGBColor(0xf4, 0xf4, 0xf4);
 /// What the server could serve, under the client's in-flight line.
 pub const SERVER_AREA: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
 
-/// One colour per model, the same in every chart, so a model is recognised at a glance.
+/// One colour per model, the same in every chart, so a model is recognised at a glance. Charts name
+/// a series by the model's name; the name is looked up among the models, never spelled here.
 pub fn model_colour(model: &str) -> RGBColor {
-    match model {
-        "sequential" => RGBColor(0x30, 0x30, 0x30),
-        "threads" => RGBColor(0x1f, 0x77, 0xb4),
-        "thread-pool" => RGBColor(0x17, 0xbe, 0xcf),
-        "async" => RGBColor(0x2c, 0xa0, 0x2c),
-        "async-single" => RGBColor(0xbc, 0xbd, 0x22),
-        "async-semaphore" => RGBColor(0x94, 0x67, 0xbd),
-        "process-pool" => RGBColor(0xff, 0x7f, 0x0e),
-        "rayon" => RGBColor(0x8c, 0x56, 0x4b),
+    match ModelKind::ALL.into_iter().find(|m| m.name() == model) {
+        Some(ModelKind::Sequential) => RGBColor(0x30, 0x30, 0x30),
+        Some(ModelKind::Threads) => RGBColor(0x1f, 0x77, 0xb4),
+        Some(ModelKind::ThreadPool) => RGBColor(0x17, 0xbe, 0xcf),
+        Some(ModelKind::Async) => RGBColor(0x2c, 0xa0, 0x2c),
+        Some(ModelKind::AsyncSingle) => RGBColor(0xbc, 0xbd, 0x22),
+        Some(ModelKind::AsyncSemaphore) => RGBColor(0x94, 0x67, 0xbd),
+        Some(ModelKind::ProcessPool) => RGBColor(0xff, 0x7f, 0x0e),
+        Some(ModelKind::Rayon) => RGBColor(0x8c, 0x56, 0x4b),
         // Models added later, or from a newer file, still get a stable colour of their own.
-        other => {
+        _ => {
             const SPARE: [RGBColor; 4] = [
                 RGBColor(0xe3, 0x77, 0xc2),
                 RGBColor(0x39, 0x3b, 0x79),
                 RGBColor(0x63, 0x79, 0x39),
                 RGBColor(0x84, 0x3c, 0x39),
             ];
-            let h = other
+            let h = model
                 .bytes()
                 .fold(0usize, |h, b| h.wrapping_mul(31) + b as usize);
             SPARE[h % SPARE.len()]

@@ -1,0 +1,159 @@
+//! What a line chart draws per model in data coordinates: one [`Series`] of points per model, in the
+//! model's colour (a second, dashed line with hollow markers for a model's library-client cases),
+//! dashed reference lines such as an ideal, whiskers for intervals, and the short notes (`!`, failure
+//! counts) beside points. Dashes, caps and offsets are laid out in pixels, so log and linear axes look
+//! the same.
+
+use super::chart::{font, DrawResult, Entry, Mark};
+use super::style::{self, LINE_WIDTH};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// A dashed line in data coordinates (dashes laid out in pixels, so log axes look the same).
+pub fn dashed<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: &[(f64, f64)],
+    colour: RGBColor,
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    chart.draw_series(DashedLineSeries::new(
+        points.iter().copied(),
+        style::IDEAL_DASH.0,
+        style::IDEAL_DASH.1,
+        colour.stroke_width(LINE_WIDTH),
+    ))?;
+    Ok(())
+}
+
+/// Draw one line with point markers per named series, in the model's colour.
+pub fn model_lines<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    series: &[Series],
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for s in series {
+        let colour = style::model_colour(&s.model);
+        if s.dashed {
+            chart.draw_series(DashedLineSeries::new(
+                s.points.iter().copied(),
+                style::SECOND_DASH.0,
+                style::SECOND_DASH.1,
+                colour.stroke_width(LINE_WIDTH),
+            ))?;
+            // Hollow markers: the second line of a model reads apart from its first in grey print.
+            chart.draw_series(
+                s.points
+                    .iter()
+                    .map(|&p| Circle::new(p, style::MARKER_SIZE, colour.stroke_width(LINE_WIDTH))),
+            )?;
+        } else {
+            chart.draw_series(LineSeries::new(
+                s.points.iter().copied(),
+                colour.stroke_width(LINE_WIDTH),
+            ))?;
+            chart.draw_series(
+                s.points
+                    .iter()
+                    .map(|&p| Circle::new(p, style::MARKER_SIZE, colour.filled())),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A point's interval as a vertical whisker with caps, in the model's colour. Only points with an
+/// interval get one: a single sample is drawn as a bare point.
+pub fn whisker<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    model: &str,
+    x: f64,
+    (low, high): (f64, f64),
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let colour = style::model_colour(model).stroke_width(style::WHISKER_WIDTH);
+    let cap = style::WHISKER_CAP as i32;
+    chart.draw_series([PathElement::new(vec![(x, low), (x, high)], colour)])?;
+    // Caps in pixels, so they look the same on log and linear axes.
+    chart.draw_series(
+        [low, high].map(|y| {
+            EmptyElement::at((x, y)) + PathElement::new(vec![(-cap, 0), (cap, 0)], colour)
+        }),
+    )?;
+    Ok(())
+}
+
+/// A short text beside a point (the unstable mark, a failure count), in the model's colour.
+pub fn point_note<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    model: &str,
+    at: (f64, f64),
+    label: &str,
+) -> DrawResult<(), DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let offset = (
+        style::MARKER_SIZE as i32 + 3,
+        -(style::MARKER_SIZE as i32) - 2,
+    );
+    let colour = style::model_colour(model);
+    let text = font(style::VALUE_SIZE)
+        .color(&colour)
+        .pos(Pos::new(HPos::Left, VPos::Bottom));
+    chart.draw_series([EmptyElement::at(at) + Text::new(label.to_string(), offset, text)])?;
+    Ok(())
+}
+
+/// One model's points in a line chart.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub model: String,
+    pub points: Vec<(f64, f64)>,
+    /// Drawn dashed with hollow markers: a second line of the same model (the library client).
+    pub dashed: bool,
+}
+
+impl Series {
+    pub fn entry(&self) -> Entry {
+        (
+            Mark::Line(style::model_colour(&self.model)),
+            self.model.clone(),
+        )
+    }
+}
+
+/// Group (model, x, y) triples into one series per model, in first-seen order, points sorted by x.
+pub fn by_model(points: impl IntoIterator<Item = (String, f64, f64)>) -> Vec<Series> {
+    let mut out: Vec<Series> = Vec::new();
+    for (model, x, y) in points {
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        match out.iter_mut().find(|s| s.model == model) {
+            Some(s) => s.points.push((x, y)),
+            None => out.push(Series {
+                model,
+                points: vec![(x, y)],
+                dashed: false,
+            }),
+        }
+    }
+    for s in &mut out {
+        s.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    out
+}
