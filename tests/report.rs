@@ -1192,3 +1192,31 @@ fn files_without_mixed_or_pipeline_cases_render_without_those_sections() {
         }
     }
 }
+
+#[test]
+fn results_csv_carries_the_parameters_of_mixed_and_pipeline_cases() {
+    let csv = read(&rendered().join("results.csv"));
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    // No field of these rows needs quoting but the unstable reasons, which come last.
+    let row = |id_starts: &str| -> Vec<String> {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(id_starts))
+            .unwrap_or_else(|| panic!("no row {id_starts}"));
+        line.split(',').map(String::from).collect()
+    };
+    let at = |row: &[String], column: &str| -> String {
+        let i = header.iter().position(|h| *h == column).unwrap();
+        row[i].clone()
+    };
+    let pool = row("mixed/mixed/async-process-pool/");
+    assert_eq!(at(&pool, "child_concurrency"), "16");
+    assert_eq!(at(&pool, "limit"), "2");
+    assert_eq!(at(&pool, "server_workers"), "0", "the unbounded server");
+    assert_eq!(at(&pool, "path"), "/delay/0");
+    assert_eq!(at(&pool, "client"), "direct");
+    let pipe = row("pipeline/pipeline/threads/");
+    assert_eq!(at(&pipe, "child_concurrency"), "");
+    assert_eq!(at(&pipe, "path"), "", "each stage has its own path");
+    assert_eq!(at(&pipe, "client"), "direct");
+}
