@@ -74,7 +74,7 @@ fn constants(cases: &[&CaseResult], bars: &[MixedBar]) -> Vec<String> {
             "t₁ was not recorded, so no ideal, no computing tick and no split of the time.".into(),
         ),
         (false, Some(i)) => out.push(format!(
-            "t₁ = {}, the calibrated time of one CPU part alone (sized to {} on this machine).",
+            "t₁ = {}, the calibrated time of one CPU part alone (the run sized each part to {}).",
             range(&t1, &fmt::secs),
             fmt::secs(i)
         )),

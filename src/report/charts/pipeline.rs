@@ -116,6 +116,24 @@ impl PipelineChart {
     }
 }
 
+/// Points a line keeps: a panel is a few hundred pixels wide, so a run of 10,000 items drawn point by
+/// point would only make the SVG heavy. Every k-th step is kept, and the last, so the line still ends
+/// at N.
+const MAX_POINTS: usize = 1_500;
+
+fn thin(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    if points.len() <= MAX_POINTS {
+        return points;
+    }
+    let step = points.len().div_ceil(MAX_POINTS);
+    let last = *points.last().expect("more than MAX_POINTS points");
+    let mut out: Vec<(f64, f64)> = points.into_iter().step_by(step).collect();
+    if out.last() != Some(&last) {
+        out.push(last);
+    }
+    out
+}
+
 fn stage_colour(i: usize) -> RGBColor {
     STAGE_COLOURS[i % STAGE_COLOURS.len()]
 }
@@ -199,7 +217,7 @@ impl Plot for PipelineChart {
             }
             for stage in 0..flow.exits.len() {
                 chart.draw_series(LineSeries::new(
-                    flow.counts(stage),
+                    thin(flow.counts(stage)),
                     stage_colour(stage).stroke_width(style::LINE_WIDTH),
                 ))?;
             }
@@ -216,5 +234,21 @@ impl Plot for PipelineChart {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_thinned_and_still_ends_at_n() {
+        let points: Vec<(f64, f64)> = (0..=10_000).map(|i| (i as f64, i as f64)).collect();
+        let kept = thin(points);
+        assert!(kept.len() <= MAX_POINTS + 1, "{}", kept.len());
+        assert_eq!(kept.first(), Some(&(0.0, 0.0)));
+        assert_eq!(kept.last(), Some(&(10_000.0, 10_000.0)));
+        let short = vec![(0.0, 0.0), (1.0, 1.0)];
+        assert_eq!(thin(short.clone()), short);
     }
 }
