@@ -8,6 +8,8 @@ pub mod io_sweep;
 pub mod latency;
 pub mod limit_sweep;
 pub mod memory;
+pub mod mixed;
+pub mod pipeline;
 pub mod seed;
 pub mod sweep;
 pub mod timeline;
@@ -25,6 +27,8 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
         limit_sweep::chart(data),
         cpu::chart(data),
         memory::chart(data),
+        mixed::chart(data),
+        pipeline::chart(data),
     ]
     .into_iter()
     .flatten()
@@ -32,7 +36,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
 }
 
 /// Every chart file stem there is, drawn or not: stale files of an earlier report are removed by it.
-pub const ALL_STEMS: [&str; 7] = [
+pub const ALL_STEMS: [&str; 9] = [
     "seed",
     "timeline",
     "latency",
@@ -40,4 +44,6 @@ pub const ALL_STEMS: [&str; 7] = [
     "limit-sweep",
     "cpu",
     "memory",
+    "mixed",
+    "pipeline",
 ];
