@@ -30,29 +30,24 @@ pub fn spawn_all(
     let (records, aggregate, spawning) = rt.block_on(async {
         let gate = permits.map(|k| Arc::new(Semaphore::new(k)));
         let sleep = job.workload.sleep_only();
+        let sleeping = sleep.map(|wait| {
+            Arc::new(Sleeping {
+                t0,
+                wait,
+                gate: gate.clone(),
+            })
+        });
         let handles: Vec<_> = (0..job.tasks as u64)
             .map(|task| {
-                let (workload, gate) = (job.workload.clone(), gate.clone());
-                if let Some(wait) = sleep {
+                if let Some(s) = &sleeping {
                     // A bare wait, not the workload's boxed future: the per-task memory measured is
                     // the model's (tokio's task and timer), not the harness's indirection.
-                    return tokio::spawn(async move {
-                        let _permit = match &gate {
-                            Some(g) => {
-                                Some(g.acquire().await.expect("the semaphore is never closed"))
-                            }
-                            None => None,
-                        };
-                        let start = t0.elapsed();
-                        tokio::time::sleep(wait).await;
-                        TaskRecord {
-                            start,
-                            end: t0.elapsed(),
-                            result: TaskResult::ok(0),
-                            attempts: 1,
-                        }
-                    });
+                    return match s.gate {
+                        None => tokio::spawn(sleeper(s.clone())),
+                        Some(_) => tokio::spawn(gated_sleeper(s.clone())),
+                    };
                 }
+                let (workload, gate) = (job.workload.clone(), gate.clone());
                 tokio::spawn(async move {
                     let _permit = match &gate {
                         Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
@@ -106,6 +101,40 @@ pub fn spawn_all(
     }
 }
 
+/// What every sleeping task shares, behind one pointer. Captured one by one (the clock's start, the
+/// wait, the gate) they made a task's future 192 bytes where tokio's own `Sleep` is 112, and tokio
+/// allocates a task in 128-byte steps: 585 bytes per task against the bare program's 457 (measured at
+/// 100k). Behind one `Arc` the future is 144 bytes and the task is the bare program's size.
+struct Sleeping {
+    t0: Instant,
+    wait: Duration,
+    gate: Option<Arc<Semaphore>>,
+}
+
+/// One sleeping task: nothing lives across its wait but the shared pointer and its start.
+/// (An `async move` block, not an `async fn`: the latter keeps its argument twice, 8 bytes that
+/// were enough to cross tokio's 128-byte step; the size test below fails if that comes back.)
+#[allow(clippy::manual_async_fn)]
+fn sleeper(s: Arc<Sleeping>) -> impl std::future::Future<Output = TaskRecord> {
+    async move {
+        let start = s.t0.elapsed();
+        tokio::time::sleep(s.wait).await;
+        TaskRecord {
+            start,
+            end: s.t0.elapsed(),
+            result: TaskResult::ok(0),
+            attempts: 1,
+        }
+    }
+}
+
+/// A sleeping task that waits for a permit first; the permit is held across the wait.
+async fn gated_sleeper(s: Arc<Sleeping>) -> TaskRecord {
+    let gate = s.gate.clone().expect("a gated sleeper has a gate");
+    let _permit = gate.acquire().await.expect("the semaphore is never closed");
+    sleeper(s).await
+}
+
 /// A multi-thread runtime with tokio's default worker count (one per allowed CPU).
 pub fn multi_thread() -> anyhow::Result<(tokio::runtime::Runtime, Duration)> {
     let t = Instant::now();
@@ -118,4 +147,26 @@ pub fn multi_thread() -> anyhow::Result<(tokio::runtime::Runtime, Duration)> {
 /// Worker threads of a default multi-thread runtime on this machine.
 pub fn runtime_threads(cores: usize) -> usize {
     cores.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_sleeping_task_fits_the_allocation_of_a_bare_sleep() {
+        // tokio rounds a task up to 128 bytes; a bare `spawn(sleep(d))` with up to 32 bytes more
+        // future still fits its allocation (measured: 457 B per task at 100k either way, 585 beyond).
+        let s = Arc::new(Sleeping {
+            t0: Instant::now(),
+            wait: Duration::ZERO,
+            gate: None,
+        });
+        let bare = std::mem::size_of_val(&tokio::time::sleep(Duration::ZERO));
+        let ours = std::mem::size_of_val(&sleeper(s));
+        assert!(
+            ours <= bare + 32,
+            "sleeper {ours} B vs tokio's Sleep {bare} B"
+        );
+    }
 }
