@@ -85,13 +85,15 @@ pub fn model_colour(model: &str) -> RGBColor {
         Some(ModelKind::AsyncSemaphore) => RGBColor(0x94, 0x67, 0xbd),
         Some(ModelKind::ProcessPool) => RGBColor(0xff, 0x7f, 0x0e),
         Some(ModelKind::Rayon) => RGBColor(0x8c, 0x56, 0x4b),
-        // Models added later, or from a newer file, still get a stable colour of their own.
+        Some(ModelKind::AsyncBlockingPool) => RGBColor(0x63, 0x79, 0x39),
+        Some(ModelKind::AsyncProcessPool) => RGBColor(0xd6, 0x27, 0x28),
+        Some(ModelKind::AsyncJoinAll) => RGBColor(0x39, 0x3b, 0x79),
+        // Models from a newer file, or from a newer file, still get a stable colour of their own.
         _ => {
-            const SPARE: [RGBColor; 4] = [
+            const SPARE: [RGBColor; 3] = [
                 RGBColor(0xe3, 0x77, 0xc2),
-                RGBColor(0x39, 0x3b, 0x79),
-                RGBColor(0x63, 0x79, 0x39),
                 RGBColor(0x84, 0x3c, 0x39),
+                RGBColor(0x7f, 0x7f, 0x7f),
             ];
             let h = model
                 .bytes()
@@ -135,3 +137,23 @@ pub fn run_colour(i: usize) -> RGBColor {
 pub const FASTER: RGBColor = RGBColor(0x1a, 0x7f, 0x37);
 pub const SLOWER: RGBColor = RGBColor(0xc6, 0x28, 0x28);
 pub const UNCHANGED: RGBColor = RGBColor(0x88, 0x88, 0x88);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_model_has_a_colour_of_its_own() {
+        let colours: Vec<_> = ModelKind::ALL
+            .iter()
+            .map(|m| {
+                let c = model_colour(m.name());
+                (c.0, c.1, c.2)
+            })
+            .collect();
+        let mut distinct = colours.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), colours.len(), "{colours:?}");
+    }
+}
