@@ -87,6 +87,7 @@ pub enum Group {
     Memory,
     Mixed,
     Pipeline,
+    Db,
     AdHoc,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
@@ -103,6 +104,7 @@ impl Group {
             Group::Memory => "memory",
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
+            Group::Db => "db",
             Group::AdHoc => "ad-hoc",
             Group::Bench => "cargo bench",
         }
@@ -131,6 +133,9 @@ pub enum FailureKind {
     WorkerLost,
     /// The task panicked.
     Panic,
+    /// The database refused or lost the task's write: SQLITE_BUSY after every retry, an SQL error, or
+    /// a row the count after the run did not find.
+    Db,
 }
 
 impl FailureKind {
@@ -142,6 +147,7 @@ impl FailureKind {
             FailureKind::Io => "io",
             FailureKind::WorkerLost => "worker-lost",
             FailureKind::Panic => "panic",
+            FailureKind::Db => "db",
         }
     }
 }
@@ -162,6 +168,8 @@ pub enum Bottleneck {
     Cpu,
     /// A pipeline's slowest stage.
     Stage,
+    /// A database's writes: SQLite's one writer at a time, or PostgreSQL's commits over the cores.
+    Database,
 }
 
 impl Bottleneck {
@@ -172,6 +180,7 @@ impl Bottleneck {
             Bottleneck::Balanced => "balanced",
             Bottleneck::Cpu => "cpu",
             Bottleneck::Stage => "stage",
+            Bottleneck::Database => "database",
         }
     }
 }

@@ -238,8 +238,8 @@ impl Case {
     }
 
     /// What limits the case.
-    pub fn bottleneck(&self, cores: usize) -> Bottleneck {
-        self.workload.bottleneck(&self.shape(cores))
+    pub fn bottleneck(&self, cores: usize, cpu: Option<Calibration>) -> Bottleneck {
+        self.workload.bottleneck(&self.shape(cores), cpu)
     }
 }
 
@@ -426,18 +426,18 @@ mod tests {
         assert_eq!(seq.ideal(2, None), Some(3.0));
         let threads9 = Case::io(g, Threads, 9, None, s3());
         assert_eq!(
-            (threads9.ideal(2, None), threads9.bottleneck(2)),
+            (threads9.ideal(2, None), threads9.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Server)
         );
         let sem = Case::io(g, AsyncSemaphore, 9, Some(3), s3());
         assert_eq!(
-            (sem.ideal(2, None), sem.bottleneck(2)),
+            (sem.ideal(2, None), sem.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Balanced)
         );
         let unbounded = ServerPlan { workers: 0, ..s3() };
         let pool = Case::io(g, ThreadPool, 10, Some(4), unbounded);
         assert_eq!(
-            (pool.ideal(2, None), pool.bottleneck(2)),
+            (pool.ideal(2, None), pool.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Client)
         );
         let cpu = |model, k| {
@@ -452,6 +452,7 @@ mod tests {
         let cal = Calibration {
             t1: 0.1,
             scaling: 0.8,
+            write: None,
         };
         assert_eq!(
             cpu(Rayon, 8).ideal(2, Some(cal)),
@@ -529,7 +530,11 @@ mod budget {
             .cases()
             .iter()
             .map(|c| {
-                let cal = Calibration { t1, scaling: 1.0 };
+                let cal = Calibration {
+                    t1,
+                    scaling: 1.0,
+                    write: None,
+                };
                 c.ideal(2, Some(cal)).unwrap_or(0.0) * (c.warmup + c.repeat) as f64
             })
             .sum()

@@ -92,6 +92,7 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
         samples,
         t1_s: Some(0.1),
         scaling: Some(1.0),
+        t_write_s: None,
         ideal_s: Some(ideal),
     }
 }

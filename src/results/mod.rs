@@ -205,6 +205,10 @@ pub struct CaseResult {
     /// `cores` processes computing at once, over `cores` × one alone).
     #[serde(default)]
     pub scaling: Option<f64>,
+    /// For `db`: one write's time t_write (BEGIN → COMMIT), the median write of probe processes writing
+    /// alone on one connection, seconds.
+    #[serde(default)]
+    pub t_write_s: Option<f64>,
     /// The makespan physics allows, seconds; absent when it is unknown (an external target of unknown
     /// workers or delay, a calibration that failed).
     pub ideal_s: Option<f64>,
@@ -493,6 +497,9 @@ impl ResultFile {
             }
             if let Some(v) = c.t1_s {
                 positive(v, &at("t1_s"))?;
+            }
+            if let Some(v) = c.t_write_s {
+                positive(v, &at("t_write_s"))?;
             }
             for (j, s) in c.samples.iter().enumerate() {
                 let at = |f: &str| at(&format!("samples[{j}].{f}"));

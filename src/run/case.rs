@@ -6,7 +6,7 @@
 use crate::measure::{latency, rusage, threads::ThreadSampler};
 use crate::model::{Job, ModelKind};
 use crate::results::{Percentiles, WorkerUsage};
-use crate::workload::Params;
+use crate::workload::{Params, TaskResult};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,6 +62,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let sampler = ThreadSampler::start();
     let built = std::time::Instant::now();
     let workload = spec.workload.build(&spec.url)?;
+    // What this repetition starts from (db: its table, empty), before the first submission.
+    workload.prepare()?;
     let build = built.elapsed();
     let job = Job {
         workload: workload.clone(),
@@ -73,8 +75,12 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         retries: spec.retries,
         per_worker: spec.per_worker,
     };
-    let exec = spec.model.model().run(&job)?;
+    let mut exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();
+    // After the clock: what the tasks left behind, checked against what they said (db counts rows).
+    let mut results: Vec<&mut TaskResult> =
+        exec.records.iter_mut().map(|r| &mut r.result).collect();
+    workload.audit(&mut results)?;
     let mut failures = BTreeMap::new();
     let mut ok = 0;
     for r in &exec.records {
