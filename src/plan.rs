@@ -6,8 +6,8 @@
 use crate::model::{Lanes, ModelKind};
 use crate::names::{Bottleneck, Group};
 use crate::workload::{
-    Calibration, CpuParams, IoParams, MixedParams, Params, PipelineParams, ServerPlan, Shape,
-    SleepParams,
+    Calibration, Connect, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
+    PipelineParams, ServerPlan, Shape, SleepParams,
 };
 use std::time::Duration;
 
@@ -28,12 +28,15 @@ pub enum Suite {
     Mixed,
     /// Effective Python's pipeline: 1,000 items through download → resize → upload.
     Pipeline,
+    /// The process pool writing to a database: a score and an INSERT per task, per model and
+    /// connection policy, on SQLite and PostgreSQL.
+    Db,
     /// All of the above, with repetitions sized for `make report`.
     Default,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 8] = [
+    pub const ALL: [Suite; 9] = [
         Suite::Seed,
         Suite::IoSweep,
         Suite::LimitSweep,
@@ -41,6 +44,7 @@ impl Suite {
         Suite::Memory,
         Suite::Mixed,
         Suite::Pipeline,
+        Suite::Db,
         Suite::Default,
     ];
 
@@ -53,6 +57,7 @@ impl Suite {
             Suite::Memory => "memory",
             Suite::Mixed => "mixed",
             Suite::Pipeline => "pipeline",
+            Suite::Db => "db",
             Suite::Default => "default",
         }
     }
@@ -72,7 +77,12 @@ impl Suite {
             Suite::Pipeline => {
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async"
             }
-            Suite::Default => "everything above, sized for `make report` (6 minutes here)",
+            Suite::Db => {
+                "a score and an INSERT per task: models × connection per task / per worker, SQLite and PostgreSQL"
+            }
+            Suite::Default => {
+                "everything above (db on SQLite only), sized for `make report` (6 minutes here)"
+            }
         }
     }
 
@@ -86,6 +96,7 @@ impl Suite {
             Suite::Memory => memory(3),
             Suite::Mixed => mixed(3),
             Suite::Pipeline => pipeline(3),
+            Suite::Db => db(&[DbKind::Sqlite, DbKind::Postgres], 3),
             // Repetitions sized by cost, so a comparison can reach a verdict where samples are cheap:
             // the seed gets the 6 a 95 % interval of the median needs; sweep points get as many as fit
             // in 0.3 s of waiting (1 to 3); cpu cases, a fraction of a second each, get 10.
@@ -102,6 +113,8 @@ impl Suite {
                 // The plain process pool's 7 s for 30 mixed tasks is its point; once is enough.
                 mixed(1).into_iter().map(|c| c.sized(4.0, 3)).collect(),
                 pipeline(3),
+                // SQLite only: it needs no install step, so every machine's report has it.
+                db(&[DbKind::Sqlite], 3),
             ]
             .concat()
             .into_iter()
@@ -388,6 +401,33 @@ fn pipeline(repeat: usize) -> Vec<Case> {
         .map(|m| Case::new(Group::Pipeline, m, 1_000, None, work.clone()).reps(repeat, 0))
         .collect()
 }
+
+/// The article of a process pool writing to a database: every model with a connection per task and
+/// one per worker, on each database. The pools have 4 workers, more than this machine's cores, so
+/// writers contend for SQLite's one write lock as the article's `Pool(cpu_count)` would on a larger
+/// machine.
+fn db(dbs: &[DbKind], repeat: usize) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for &db in dbs {
+        for connect in [Connect::PerTask, Connect::PerWorker] {
+            let work = Params::Db(DbParams::new(db, connect));
+            for (model, k) in [
+                (Sequential, None),
+                (Threads, None),
+                (ThreadPool, Some(4)),
+                (ProcessPool, Some(4)),
+                (Async, None),
+            ] {
+                let case = Case::new(Group::Db, model, DB_TASKS, k, work.clone());
+                cases.push(case.reps(repeat, 0));
+            }
+        }
+    }
+    cases
+}
+
+/// Tasks of a db case.
+pub const DB_TASKS: usize = 100;
 
 fn memory(repeat: usize) -> Vec<Case> {
     let sleep = Params::Sleep(SleepParams::new(Duration::from_secs(1)));

@@ -9,7 +9,8 @@
 //!
 //! PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user that Debian's
 //! package creates (credentials changed before the parent-death signal is set: a change of
-//! credentials clears it). The binaries are found on PATH or in Debian's /usr/lib/postgresql/<v>/bin;
+//! credentials clears it). The binaries are found in `CONCBENCH_POSTGRES_BIN` when it is set, else on
+//! PATH or in Debian's /usr/lib/postgresql/<v>/bin;
 //! when there are none, or no user to run them as, the cluster is [`NotInstalled`] — a reason to skip
 //! PostgreSQL cases, never to fail. The parent-death signal is tied to the thread that starts the
 //! cluster: start it from a thread that lives as long as the cluster is used.
@@ -43,14 +44,24 @@ pub struct Binaries {
     pub user: Option<(libc::uid_t, libc::gid_t)>,
 }
 
+/// Where to look for PostgreSQL's programs instead of PATH and Debian's directories: one directory.
+pub const BIN_ENV: &str = "CONCBENCH_POSTGRES_BIN";
+
 /// Find initdb and postgres (beside each other), and whom to run them as.
 pub fn find() -> Result<Binaries, NotInstalled> {
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default();
-    let mut debian: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|d| d.flatten().map(|e| e.path().join("bin")).collect())
-        .unwrap_or_default();
+    let chosen = std::env::var_os(BIN_ENV).map(PathBuf::from);
+    let on_path = match &chosen {
+        Some(dir) => vec![dir.clone()],
+        None => std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    };
+    let mut debian: Vec<PathBuf> = match chosen {
+        Some(_) => Vec::new(),
+        None => std::fs::read_dir("/usr/lib/postgresql")
+            .map(|d| d.flatten().map(|e| e.path().join("bin")).collect())
+            .unwrap_or_default(),
+    };
     // The newest version first: 16 before 15 before 9.6.
     debian.sort_by_key(|p| {
         let v = p
@@ -66,11 +77,13 @@ pub fn find() -> Result<Binaries, NotInstalled> {
         postgres.is_file().then_some((initdb, postgres))
     });
     let Some((initdb, postgres)) = found else {
-        return Err(NotInstalled(
-            "PostgreSQL is not installed (no initdb and postgres on PATH or in /usr/lib/postgresql/*/bin); \
-             `make postgres-env` installs it"
-                .into(),
-        ));
+        return Err(NotInstalled(format!(
+            "PostgreSQL is not installed (no initdb and postgres {}); `make postgres-env` installs it",
+            match std::env::var_os(BIN_ENV) {
+                Some(dir) => format!("in {BIN_ENV}={}", PathBuf::from(dir).display()),
+                None => "on PATH or in /usr/lib/postgresql/*/bin".into(),
+            }
+        )));
     };
     // SAFETY: getuid cannot fail.
     let user = match unsafe { libc::getuid() } {
