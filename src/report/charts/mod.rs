@@ -4,6 +4,7 @@
 //! caption notes that depend on its data.
 
 pub mod cpu;
+pub mod db;
 pub mod io_sweep;
 pub mod latency;
 pub mod limit_sweep;
@@ -25,6 +26,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
         limit_sweep::chart(data),
         cpu::chart(data),
         memory::chart(data),
+        db::chart(data),
     ]
     .into_iter()
     .flatten()
@@ -32,7 +34,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
 }
 
 /// Every chart file stem there is, drawn or not: stale files of an earlier report are removed by it.
-pub const ALL_STEMS: [&str; 7] = [
+pub const ALL_STEMS: [&str; 8] = [
     "seed",
     "timeline",
     "latency",
@@ -40,4 +42,5 @@ pub const ALL_STEMS: [&str; 7] = [
     "limit-sweep",
     "cpu",
     "memory",
+    "db",
 ];
