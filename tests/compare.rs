@@ -93,6 +93,7 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
         t1_s: Some(0.1),
         scaling: Some(1.0),
         t_write_s: None,
+        t_write_together_s: None,
         ideal_s: Some(ideal),
     }
 }

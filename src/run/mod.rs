@@ -374,7 +374,7 @@ impl Runner<'_> {
     fn calibration(&self, case: &Case) -> Option<Calibration> {
         let cpu = self.probes_of(case)?.calibration()?;
         Some(Calibration {
-            write: self.writes_of(case).and_then(WriteProbes::t_write),
+            write: self.writes_of(case).and_then(WriteProbes::times),
             ..cpu
         })
     }
@@ -583,7 +583,8 @@ impl Runner<'_> {
                     warmup: case.warmup,
                     t1_s: calibration.map(|c| c.t1),
                     scaling: calibration.map(|c| c.scaling),
-                    t_write_s: calibration.and_then(|c| c.write),
+                    t_write_s: calibration.and_then(|c| c.write).map(|w| w.alone),
+                    t_write_together_s: calibration.and_then(|c| c.write).map(|w| w.together),
                     ideal_s: ideal,
                     summary,
                     samples: state.samples.clone(),

@@ -16,7 +16,10 @@ fn estimate(case: &Case, cores: usize) -> u64 {
     let guess = crate::workload::Calibration {
         t1: 0.01,
         scaling: 1.0,
-        write: Some(0.001),
+        write: Some(crate::workload::WriteTimes {
+            alone: 0.001,
+            together: 0.001,
+        }),
     };
     let ideal = case.ideal(cores, Some(guess)).unwrap_or(1.0);
     ((ideal + 0.02) * 1000.0) as u64

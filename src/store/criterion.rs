@@ -132,6 +132,7 @@ pub fn to_case(bench: &Bench) -> Option<CaseResult> {
         t1_s: None,
         scaling: None,
         t_write_s: None,
+        t_write_together_s: None,
         ideal_s: case.ideal_s,
         summary,
     })

@@ -284,13 +284,22 @@ pub struct ServerPlan {
 
 /// What a cpu ideal needs from the machine, measured at the case's own task size: t₁, the median time
 /// of one task alone, and s ≤ 1, the parallel scaling (one task's time alone over its time when every
-/// core computes at once). A database's ideal needs its write time too: t_write, the median write of a
-/// probe writing alone on one connection.
+/// core computes at once). A database's ideal needs its write times too.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Calibration {
     pub t1: f64,
     pub scaling: f64,
-    pub write: Option<f64>,
+    pub write: Option<WriteTimes>,
+}
+
+/// A database's write times as write probes measure them, seconds: `alone`, the median write (BEGIN →
+/// COMMIT) of one writer on one kept connection; `together`, the time per write the database sustained
+/// with [`db::WRITERS_TOGETHER`] writers at once — shorter than `alone` where concurrent commits share a
+/// disk flush (PostgreSQL's group commit) or overlap what is not under the write lock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WriteTimes {
+    pub alone: f64,
+    pub together: f64,
 }
 
 /// How much a model can overlap: tasks in flight at once, and threads running CPU work at once.

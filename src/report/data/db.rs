@@ -21,8 +21,10 @@ pub struct DbBar {
     /// None without an ideal or when tasks failed.
     pub efficiency: Option<f64>,
     pub bottleneck: Bottleneck,
-    /// One write alone (t_write) and the score's computing (t_cpu), seconds, as calibrated.
+    /// One write alone (t_write), the time per write the database sustained with 4 writers at once,
+    /// and the score's computing (t_cpu), seconds, as calibrated.
     pub t_write: Option<f64>,
+    pub t_write_together: Option<f64>,
     pub t_cpu: Option<f64>,
     pub flags: Flags,
 }
