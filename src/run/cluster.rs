@@ -194,6 +194,10 @@ impl Cluster {
             if crate::workload::db::postgres::ping(&config).is_ok() {
                 return Ok(());
             }
+            // A run interrupted while the cluster starts stops now, not once it is ready.
+            if super::children::interrupted().is_some() {
+                bail!("interrupted while PostgreSQL started");
+            }
             if since.elapsed() > READY_TIMEOUT {
                 bail!(
                     "PostgreSQL did not accept connections within {READY_TIMEOUT:?}: {}",
