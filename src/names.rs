@@ -35,10 +35,11 @@ pub enum ModelKind {
     Rayon,
     AsyncBlockingPool,
     AsyncProcessPool,
+    AsyncJoinAll,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 10] = [
+    pub const ALL: [ModelKind; 11] = [
         ModelKind::Sequential,
         ModelKind::Threads,
         ModelKind::ThreadPool,
@@ -49,6 +50,7 @@ impl ModelKind {
         ModelKind::Rayon,
         ModelKind::AsyncBlockingPool,
         ModelKind::AsyncProcessPool,
+        ModelKind::AsyncJoinAll,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +65,7 @@ impl ModelKind {
             ModelKind::Rayon => "rayon",
             ModelKind::AsyncBlockingPool => "async-blocking-pool",
             ModelKind::AsyncProcessPool => "async-process-pool",
+            ModelKind::AsyncJoinAll => "async-join-all",
         }
     }
 }
@@ -133,6 +136,8 @@ pub enum FailureKind {
     WorkerLost,
     /// The task panicked.
     Panic,
+    /// The task's thread could not be started (the OS refused it, or `--max-threads`).
+    Spawn,
     /// The database refused or lost the task's write: SQLITE_BUSY after every retry, an SQL error, or
     /// a row the count after the run did not find.
     Db,
@@ -147,6 +152,7 @@ impl FailureKind {
             FailureKind::Io => "io",
             FailureKind::WorkerLost => "worker-lost",
             FailureKind::Panic => "panic",
+            FailureKind::Spawn => "spawn",
             FailureKind::Db => "db",
         }
     }

@@ -140,6 +140,11 @@ pub struct Case {
     pub retries: usize,
     /// Tasks each worker process runs at once on its event loop (async-process-pool only).
     pub child_concurrency: Option<usize>,
+    /// `threads`: start no more than this many, as an OS limit would (to test refusals).
+    pub max_threads: Option<usize>,
+    /// Run the bare reference of its shape after each repetition (sleeps on async, async-join-all,
+    /// threads: `run::reference`).
+    pub reference: bool,
 }
 
 impl Case {
@@ -162,6 +167,8 @@ impl Case {
             retries: 0,
             child_concurrency: (model == ModelKind::AsyncProcessPool)
                 .then_some(DEFAULT_CHILD_CONCURRENCY),
+            max_threads: None,
+            reference: false,
         }
     }
 

@@ -50,6 +50,7 @@ fn spec(model: ModelKind, limit: usize, workload: Params, url: &str, tasks: usiz
         limit,
         retries: 0,
         per_worker: 1,
+        max_threads: None,
     }
 }
 
@@ -100,6 +101,7 @@ fn meddled(model: ModelKind, k: usize, file: &str, n: usize, meddle: &str) -> Ve
         exe: PathBuf::from(EXE),
         retries: 0,
         per_worker: 1,
+        max_threads: None,
     };
     let mut exec = model.model().run(&job).unwrap();
     let mut results: Vec<&mut TaskResult> =

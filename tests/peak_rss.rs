@@ -24,6 +24,7 @@ fn a_case_reports_its_own_peak_not_its_parents() {
         limit: 2,
         retries: 0,
         per_worker: 1,
+        max_threads: None,
     };
     let (out, usage) = run_isolated(Path::new(EXE), &spec, Duration::from_secs(30)).unwrap();
     let own = out.peak_rss_kib.expect("VmHWM is readable");

@@ -40,12 +40,31 @@ fn tmpdir(name: &str) -> PathBuf {
     dir
 }
 
-/// The fixture rendered once for every test that only reads the output.
+const MIXED_FIXTURE: &str = "tests/fixtures/mixed.json";
+const PIPELINE_FIXTURE: &str = "tests/fixtures/pipeline.json";
+
+fn load(path: &str) -> ResultFile {
+    ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
+}
+
+fn data_from(path: &str) -> ReportData {
+    ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
+}
+
+/// The v1 fixture with the mixed and pipeline runs beside it: every chart there is.
+fn every_fixture() -> ReportData {
+    let files = [FIXTURE, MIXED_FIXTURE, PIPELINE_FIXTURE]
+        .map(|p| (PathBuf::from(p), load(p)))
+        .to_vec();
+    ReportData::merge(files, Vec::new())
+}
+
+/// Every fixture rendered once for every test that only reads the output.
 fn rendered() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tmpdir("fixture");
-        write(&data_of(fixture()), &dir).expect("the fixture renders");
+        write(&every_fixture(), &dir).expect("the fixtures render");
         dir
     })
 }
@@ -101,6 +120,21 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "2 cores",
         ],
         "memory" => &["async", "threads", "process-pool (per worker process)"],
+        "mixed" => &[
+            "measured median (bar in the model's colour)",
+            "whisker: CI of the median [CI 75 %]",
+            "ideal",
+            "computing alone: N × t₁ over the lanes that can count at once",
+            "async-single N=30 !",
+            "async-process-pool k=2 N=30 !",
+            "process-pool k=2 N=30 !",
+        ],
+        "pipeline" => &[
+            "items done: download",
+            "items done: resize",
+            "items done: upload",
+            "ideal: the slowest stage's rate, ending at the ideal makespan",
+        ],
         other => panic!("no expectation for chart {other}"),
     }
 }
@@ -108,10 +142,10 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
 #[test]
 fn every_chart_is_drawn_as_svg_and_png() {
     let dir = rendered();
-    let data = data_of(fixture());
+    let data = every_fixture();
     let charts = charts::all(&data);
     let stems: Vec<&str> = charts.iter().map(|c| c.info().stem).collect();
-    assert_eq!(stems, ALL_STEMS, "the fixture has data for every chart");
+    assert_eq!(stems, ALL_STEMS, "the fixtures have data for every chart");
     for chart in &charts {
         let info = chart.info();
         let texts = svg_texts(&read(&dir.join(format!("charts/{}.svg", info.stem))));
@@ -186,7 +220,15 @@ fn index_html_parses_and_references_every_chart_without_scripts_or_network() {
         .filter(|h| h.contains("://"))
         .collect();
     assert!(external.is_empty(), "{external:?}");
-    for group in ["seed", "io-sweep", "limit-sweep", "cpu", "memory"] {
+    for group in [
+        "seed",
+        "io-sweep",
+        "limit-sweep",
+        "cpu",
+        "memory",
+        "mixed",
+        "pipeline",
+    ] {
         assert!(
             doc.descendants()
                 .any(|n| n.attribute("id") == Some(&format!("table-{group}"))),
@@ -201,7 +243,7 @@ fn index_html_parses_and_references_every_chart_without_scripts_or_network() {
         );
     }
     let csv = read(&dir.join("results.csv"));
-    assert_eq!(csv.lines().count(), 1 + fixture().cases.len());
+    assert_eq!(csv.lines().count(), 1 + every_fixture().cases.len());
 }
 
 #[test]
@@ -519,7 +561,12 @@ fn a_point_of_one_sample_has_no_whisker() {
 
 #[test]
 fn every_table_shows_n_the_samples_behind_each_row() {
-    for data in [data_of(fixture()), data_of(v2_fixture())] {
+    for data in [
+        data_of(fixture()),
+        data_of(v2_fixture()),
+        data_from(MIXED_FIXTURE),
+        data_from(PIPELINE_FIXTURE),
+    ] {
         for s in table::tables(&data) {
             let t = &s.table;
             assert_eq!(t.header[1], "n", "{}: {:?}", t.group, t.header);
@@ -825,4 +872,352 @@ fn a_v2_file_renders_and_its_tables_match_the_snapshot() {
         );
     }
     insta::assert_snapshot!(Markdown::tables(&table::tables(&data)));
+}
+
+// ---- The mixed and pipeline suites (issue 12 §2 and §3) ----
+
+use concbench::render::fmt;
+use concbench::report::data::pipeline::Flow;
+use concbench::workload::pipeline::STAGES;
+use concbench::workload::{Calibration, Lanes, Shape};
+
+/// The median of some figures, computed here rather than by the crate under test.
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    match n % 2 {
+        1 => xs[n / 2],
+        _ => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
+}
+
+fn case_of(data: &ReportData, group: Group, model: ModelKind) -> &CaseResult {
+    data.group(group)
+        .into_iter()
+        .find(|c| c.params.model == model)
+        .unwrap_or_else(|| panic!("no {model} case in {group}"))
+}
+
+fn takeaway_of(data: &ReportData, stem: &str) -> String {
+    charts::all(data)
+        .into_iter()
+        .find(|c| c.info().stem == stem)
+        .unwrap_or_else(|| panic!("no {stem} chart"))
+        .info()
+        .takeaway
+}
+
+#[test]
+fn the_mixed_table_splits_cpu_time_from_waiting() {
+    let data = data_from(MIXED_FIXTURE);
+    let tables = table::tables(&data);
+    let mixed = section(&tables, "mixed");
+    let split = mixed
+        .more
+        .iter()
+        .find(|t| t.group == "mixed: computing and waiting")
+        .expect("a computing and waiting table");
+    let cases = data.group(Group::Mixed);
+    assert_eq!(split.rows.len(), cases.len());
+    assert!(split
+        .note
+        .contains("Waiting overlapped = waiting − (makespan − N × t₁ / (CPU lanes × s))"));
+    let mut shares = Vec::new();
+    for c in cases {
+        let label = data::label(c);
+        let cpu = median(c.samples.iter().map(|s| s.user_s + s.sys_s).collect());
+        assert_eq!(cell(split, &label, "CPU time (user+sys)"), fmt::secs(cpu));
+        let n = c.params.tasks as f64;
+        let t1 = c.t1_s.expect("mixed cases carry t₁");
+        assert_eq!(cell(split, &label, "CPU part (N × t₁)"), fmt::secs(n * t1));
+        let Params::Mixed(p) = &c.params.workload else {
+            panic!("{} is not mixed", c.id)
+        };
+        // The article's GET answers at once: the waiting is the seeded waits alone.
+        assert_eq!(p.io.path, "/delay/0");
+        let waiting: f64 = (0..c.params.tasks as u64)
+            .map(|i| p.wait(i).as_secs_f64())
+            .sum();
+        assert_eq!(cell(split, &label, "waiting (Σ waits)"), fmt::secs(waiting));
+        let lanes = c.params.cpu_lanes.min(data.cores()).max(1);
+        let s = if lanes > 1 {
+            c.scaling.unwrap_or(1.0)
+        } else {
+            1.0
+        };
+        assert_eq!(cell(split, &label, "CPU lanes"), lanes.to_string());
+        let computing = n * t1 / (lanes as f64 * s);
+        let makespan = c.summary.makespan.median;
+        let overlapped = (waiting - (makespan - computing).max(0.0)).clamp(0.0, waiting);
+        let shown = cell(split, &label, "waiting overlapped");
+        assert_eq!(
+            shown,
+            format!(
+                "{} ({})",
+                fmt::secs(overlapped),
+                fmt::pct(overlapped / waiting)
+            ),
+            "{}",
+            c.id
+        );
+        shares.push((c.params.model, overlapped / waiting));
+    }
+    // Two workers, each waiting through its tasks one by one, hide the least of the waiting.
+    let least = shares.iter().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    assert_eq!(least.0, ModelKind::ProcessPool, "{shares:?}");
+}
+
+#[test]
+fn the_pipeline_lines_end_at_the_item_count_of_every_stage() {
+    let data = data_from(PIPELINE_FIXTURE);
+    let flows: Vec<Flow> = charts::pipeline::flows(&data);
+    let cases = data.group(Group::Pipeline);
+    assert_eq!(flows.len(), cases.len());
+    for (f, c) in flows.iter().zip(cases) {
+        let n = c.params.tasks;
+        assert_eq!(f.exits.len(), STAGES.len(), "{}", c.id);
+        for (stage, name) in STAGES.iter().enumerate() {
+            assert_eq!(f.done(stage), n, "{} {name}", c.id);
+            let counts = f.counts(stage);
+            assert_eq!(counts.last().unwrap().1, n as f64);
+            assert!(counts
+                .windows(2)
+                .all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+        }
+        // The drawn repetition is the typical one: the fixture keeps stage times for it alone.
+        assert_eq!(f.makespan, data::typical_sample(c).unwrap().makespan_s);
+        // The dashed line ends at the recorded ideal, at the rate of the workload's slowest stage.
+        let b = f.bound.expect("a calibrated pipeline has a bounding stage");
+        let ideal = c.ideal_s.unwrap();
+        assert!(
+            (b.through + n as f64 / b.rate - ideal).abs() < 1e-9,
+            "{b:?} against {ideal}"
+        );
+        let Params::Pipeline(p) = &c.params.workload else {
+            panic!("{} is not a pipeline", c.id)
+        };
+        let shape = Shape {
+            tasks: n,
+            lanes: Lanes {
+                in_flight: c.params.concurrency,
+                cpu: c.params.cpu_lanes,
+            },
+            cores: data.cores(),
+        };
+        let cal = Calibration {
+            t1: c.t1_s.unwrap(),
+            scaling: c.scaling.unwrap_or(1.0),
+            write: None,
+        };
+        assert_eq!(b.stage, p.slowest_stage(&shape, cal));
+    }
+}
+
+#[test]
+fn the_mixed_and_pipeline_takeaways_follow_their_data() {
+    let data = data_from(MIXED_FIXTURE);
+    let t = takeaway_of(&data, "mixed");
+    let one = case_of(&data, Group::Mixed, ModelKind::AsyncSingle);
+    let many = case_of(&data, Group::Mixed, ModelKind::AsyncProcessPool);
+    let (a, b) = (one.summary.makespan.median, many.summary.makespan.median);
+    assert!(a > b * 1.05, "the fixture's single loop fell behind");
+    assert!(
+        t.contains(&format!(
+            "{} took {}, {} {}'s {}: its 30 CPU parts ({} of counting) ran one after another on \
+             its one loop",
+            data::label(one),
+            fmt::secs(a),
+            fmt::times(a / b),
+            data::label(many),
+            fmt::secs(b),
+            fmt::secs(30.0 * one.t1_s.unwrap())
+        )),
+        "{t}"
+    );
+    let by_median = |x: &&CaseResult, y: &&CaseResult| {
+        x.summary
+            .makespan
+            .median
+            .total_cmp(&y.summary.makespan.median)
+    };
+    let cases = data.group(Group::Mixed);
+    let fastest = cases.iter().copied().min_by(by_median).unwrap();
+    let slowest = cases.iter().copied().max_by(by_median).unwrap();
+    for (c, says) in [
+        (fastest, "the fastest was {} at {}"),
+        (slowest, "{} took longest, {}"),
+    ] {
+        if c.id != one.id && c.id != many.id {
+            let expected = says.replacen("{}", &data::label(c), 1).replacen(
+                "{}",
+                &fmt::secs(c.summary.makespan.median),
+                1,
+            );
+            assert!(t.contains(&expected), "{expected:?} not in {t}");
+        }
+    }
+    // Every mixed case of the fixture is unstable: said once, up front.
+    assert!(cases.iter().all(|c| !c.summary.unstable.is_empty()));
+    assert!(t.starts_with("All 6 cases here are unstable"), "{t}");
+    // With one of them stable, the others carry their caveat by name.
+    let mut file = load(MIXED_FIXTURE);
+    for c in &mut file.cases {
+        if c.params.model == ModelKind::AsyncProcessPool {
+            c.summary.unstable.clear();
+        }
+    }
+    let t = takeaway_of(
+        &ReportData::merge(vec![(MIXED_FIXTURE.into(), file)], Vec::new()),
+        "mixed",
+    );
+    assert!(t.starts_with("async-single N=30 (unstable) took"), "{t}");
+    assert!(t.contains("async-process-pool k=2 N=30's"), "{t}");
+
+    let data = data_from(PIPELINE_FIXTURE);
+    let t = takeaway_of(&data, "pipeline");
+    let flows = charts::pipeline::flows(&data);
+    let bound = flows[0].bound.unwrap();
+    assert!(
+        t.starts_with(&format!(
+            "The {} stage bounded the ideal at {} items/s",
+            STAGES[bound.stage],
+            fmt::count(bound.rate.round() as u64)
+        )),
+        "{t}"
+    );
+    for (f, c) in flows.iter().zip(data.group(Group::Pipeline)) {
+        let exits = &data::typical_sample(c).unwrap().stages.as_ref().unwrap()[bound.stage];
+        let pace = (exits.len() - 1) as f64 / (exits.last().unwrap() - exits.first().unwrap());
+        assert!(
+            t.contains(&format!(
+                "{} moved {} items/s through it ({} of that)",
+                f.label,
+                fmt::count(pace.round() as u64),
+                fmt::pct(pace / bound.rate)
+            )),
+            "{t}"
+        );
+    }
+    // An unstable pipeline case says so by name.
+    let mut file = load(PIPELINE_FIXTURE);
+    file.cases[0].summary.unstable = vec![Instability {
+        kind: InstabilityKind::Busy,
+        why: "machine busy".into(),
+    }];
+    let label = data::label(&file.cases[0]);
+    let t = takeaway_of(
+        &ReportData::merge(vec![(PIPELINE_FIXTURE.into(), file)], Vec::new()),
+        "pipeline",
+    );
+    assert!(t.contains(&format!("{label} (unstable) moved")), "{t}");
+}
+
+#[test]
+fn a_mixed_case_of_one_sample_has_no_whisker_and_one_whose_tasks_failed_is_left_out() {
+    let mut file = load(MIXED_FIXTURE);
+    for c in &mut file.cases {
+        match c.params.model {
+            ModelKind::AsyncSingle => c.samples.truncate(1),
+            ModelKind::ProcessPool => {
+                for s in &mut c.samples {
+                    s.failures.insert("timeout".into(), 1);
+                    s.ok -= 1;
+                }
+            }
+            _ => continue,
+        }
+        resummarise(c);
+    }
+    let data = ReportData::merge(vec![(MIXED_FIXTURE.into(), file)], Vec::new());
+    let bars = charts::mixed::bars(&data);
+    for b in &bars {
+        assert_eq!(
+            b.ci.is_none(),
+            b.model == ModelKind::AsyncSingle,
+            "{}",
+            b.label
+        );
+    }
+    let failed = bars
+        .iter()
+        .find(|b| b.model == ModelKind::ProcessPool)
+        .unwrap();
+    assert_eq!(failed.efficiency, None);
+    let t = takeaway_of(&data, "mixed");
+    assert!(
+        t.contains("process-pool k=2 N=30 (") && t.contains("3 tasks failed) is left out"),
+        "{t}"
+    );
+    assert!(!t.contains("process-pool k=2 N=30 took"), "{t}");
+    let svg = svg_texts(&charts::mixed::chart(&data).unwrap().svg().unwrap());
+    assert!(svg
+        .iter()
+        .any(|s| s.contains("no efficiency: tasks failed")));
+    assert!(!svg.iter().any(|s| s.contains("NaN") || s.contains("inf")));
+}
+
+#[test]
+fn files_without_mixed_or_pipeline_cases_render_without_those_sections() {
+    // A report with every chart first, then a v1 file alone into the same directory: no stale
+    // mixed or pipeline chart survives, and no such section or table appears.
+    let dir = tmpdir("no-mixed");
+    write(&every_fixture(), &dir).unwrap();
+    assert!(dir.join("charts/mixed.svg").is_file());
+    for data in [data_of(fixture()), data_of(v2_fixture())] {
+        let outcome = write(&data, &dir).expect("renders");
+        for stem in ["mixed", "pipeline"] {
+            assert!(!outcome.charts.contains(&stem), "{:?}", outcome.charts);
+            for ext in ["svg", "png"] {
+                assert!(
+                    !dir.join(format!("charts/{stem}.{ext}")).exists(),
+                    "{stem}.{ext}"
+                );
+            }
+        }
+        let tables = table::tables(&data);
+        assert!(tables
+            .iter()
+            .all(|s| s.table.group != "mixed" && s.table.group != "pipeline"));
+        assert!(tables
+            .iter()
+            .flat_map(|s| &s.more)
+            .all(|t| !t.group.contains("computing and waiting")));
+        let html = read(&dir.join("index.html"));
+        for id in [
+            "chart-mixed",
+            "chart-pipeline",
+            "table-mixed",
+            "table-pipeline",
+        ] {
+            assert!(!html.contains(id), "{id}");
+        }
+    }
+}
+
+#[test]
+fn results_csv_carries_the_parameters_of_mixed_and_pipeline_cases() {
+    let csv = read(&rendered().join("results.csv"));
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    // No field of these rows needs quoting but the unstable reasons, which come last.
+    let row = |id_starts: &str| -> Vec<String> {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(id_starts))
+            .unwrap_or_else(|| panic!("no row {id_starts}"));
+        line.split(',').map(String::from).collect()
+    };
+    let at = |row: &[String], column: &str| -> String {
+        let i = header.iter().position(|h| *h == column).unwrap();
+        row[i].clone()
+    };
+    let pool = row("mixed/mixed/async-process-pool/");
+    assert_eq!(at(&pool, "child_concurrency"), "16");
+    assert_eq!(at(&pool, "limit"), "2");
+    assert_eq!(at(&pool, "server_workers"), "0", "the unbounded server");
+    assert_eq!(at(&pool, "path"), "/delay/0");
+    assert_eq!(at(&pool, "client"), "direct");
+    let pipe = row("pipeline/pipeline/threads/");
+    assert_eq!(at(&pipe, "child_concurrency"), "");
+    assert_eq!(at(&pipe, "path"), "", "each stage has its own path");
+    assert_eq!(at(&pipe, "client"), "direct");
 }

@@ -260,9 +260,9 @@ fn a_disk_that_fills_keeps_the_last_good_file_and_names_what_was_lost() {
     let _t = timing_lock();
     let dir = tmp("disk-full");
     let file = dir.join("run.json");
-    // 40 KiB: the first rounds fit, a 2,000-task timeline per sample soon does not.
+    // 40 KiB: the first rounds fit, a 300-task timeline per sample soon does not.
     let script = format!(
-        "'{EXE}' run --workload sleep --model threads,async --tasks 2000 --delay 1ms --repeat 8 \
+        "'{EXE}' run --workload sleep --model threads,async --tasks 300 --delay 1ms --repeat 8 \
          --warmup 0 --quiet --out '{f}'; echo \"exit=$?\"; ls -a '{d}'; \
          cat '{f}' > '{d}/../disk-full-copy.json' 2>/dev/null || true",
         f = file.display(),

@@ -117,6 +117,7 @@ fn bench_case(
         exe: EXE.into(),
         retries: 0,
         per_worker: case.per_worker(),
+        max_threads: None,
     };
     group.measurement_time(measurement_time(case));
     write_sidecar(case)?;

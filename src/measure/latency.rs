@@ -5,6 +5,20 @@ use crate::results::Percentiles;
 use hdrhistogram::Histogram;
 use std::time::Duration;
 
+/// p50, p90, p99 and max of a histogram of microseconds, in seconds; None when it is empty.
+pub fn of(h: &Histogram<u64>) -> Option<Percentiles> {
+    if h.is_empty() {
+        return None;
+    }
+    let s = |us: u64| us as f64 / 1e6;
+    Some(Percentiles {
+        p50: s(h.value_at_quantile(0.50)),
+        p90: s(h.value_at_quantile(0.90)),
+        p99: s(h.value_at_quantile(0.99)),
+        max: s(h.max()),
+    })
+}
+
 /// p50, p90, p99 and max of `values`, in seconds; None when there are none.
 pub fn percentiles(values: impl IntoIterator<Item = Duration>) -> Option<Percentiles> {
     let mut h = Histogram::<u64>::new(3).expect("3 significant digits is valid");

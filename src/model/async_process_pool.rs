@@ -74,6 +74,9 @@ impl Model for AsyncProcessPool {
             workers: Some(usage),
             pool: Some(job.limit),
             stages: None,
+            aggregate: None,
+            spawned: None,
+            spawn_error: None,
         })
     }
 }

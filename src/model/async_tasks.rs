@@ -2,6 +2,7 @@
 //! a semaphore, and join them all. The async models differ only in the runtime, the permits and where
 //! CPU work runs, so the difference measured is that and nothing else.
 
+use super::aggregate::{keeps_each, Aggregate};
 use super::{Execution, Job, TaskRecord};
 use crate::workload::{FailureKind, TaskResult};
 use std::sync::Arc;
@@ -15,7 +16,9 @@ pub enum Cpu {
     Offloaded,
 }
 
-/// Run every task of `job` on `rt`; `permits` bounds how many are past their permit at once.
+/// Run every task of `job` on `rt`; `permits` bounds how many are past their permit at once. Up to
+/// `KEEP_EACH` tasks (and for a workload that audits) a record of each is kept; beyond, each is folded
+/// in as it is joined.
 pub fn spawn_all(
     rt: tokio::runtime::Runtime,
     setup: Duration,
@@ -24,11 +27,33 @@ pub fn spawn_all(
     cpu: Cpu,
 ) -> Execution {
     let t0 = Instant::now();
-    let records = rt.block_on(async {
+    let keep = keeps_each(job);
+    let (records, aggregate, spawning) = rt.block_on(async {
         let gate = permits.map(|k| Arc::new(Semaphore::new(k)));
+        let sleep = job.workload.sleep_only();
         let handles: Vec<_> = (0..job.tasks as u64)
             .map(|task| {
                 let (workload, gate) = (job.workload.clone(), gate.clone());
+                if let Some(wait) = sleep {
+                    // A bare wait, not the workload's boxed future: the per-task memory measured is
+                    // the model's (tokio's task and timer), not the harness's indirection.
+                    return tokio::spawn(async move {
+                        let _permit = match &gate {
+                            Some(g) => {
+                                Some(g.acquire().await.expect("the semaphore is never closed"))
+                            }
+                            None => None,
+                        };
+                        let start = t0.elapsed();
+                        tokio::time::sleep(wait).await;
+                        TaskRecord {
+                            start,
+                            end: t0.elapsed(),
+                            result: TaskResult::ok(0),
+                            attempts: 1,
+                        }
+                    });
+                }
                 tokio::spawn(async move {
                     let _permit = match &gate {
                         Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
@@ -48,10 +73,12 @@ pub fn spawn_all(
                 })
             })
             .collect();
-        let mut records = Vec::with_capacity(handles.len());
+        let spawning = t0.elapsed();
+        let mut records = Vec::with_capacity(if keep { handles.len() } else { 0 });
+        let mut aggregate = Aggregate::default();
         for handle in handles {
             // A panicking task fails alone; its start is unknown, so it is recorded as ending there.
-            records.push(handle.await.unwrap_or_else(|_| {
+            let record = handle.await.unwrap_or_else(|_| {
                 let at = t0.elapsed();
                 TaskRecord {
                     start: at,
@@ -62,18 +89,21 @@ pub fn spawn_all(
                     },
                     attempts: 1,
                 }
-            }));
+            });
+            if keep {
+                records.push(record);
+            } else {
+                aggregate.add(&record, |v| job.workload.verify(v));
+            }
         }
-        records
+        (records, (!keep).then_some(aggregate), spawning)
     });
     // Tear-down (joining runtime threads) is after the clock and not the model's makespan.
     drop(rt);
     Execution {
-        setup,
-        records,
-        workers: None,
-        pool: None,
-        stages: None,
+        aggregate,
+        spawned: Some((job.tasks, spawning)),
+        ..Execution::of(setup, records)
     }
 }
 

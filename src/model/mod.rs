@@ -3,7 +3,9 @@
 //! spawn) apart from the makespan, and records every task's start and end from the instant all tasks
 //! were submitted, so queueing inside the client shows in task latency.
 
+pub mod aggregate;
 mod async_blocking_pool;
+mod async_join_all;
 mod async_multi;
 mod async_process_pool;
 mod async_semaphore;
@@ -43,6 +45,7 @@ impl ModelKind {
             ModelKind::Rayon => &rayon_pool::RayonPool,
             ModelKind::AsyncBlockingPool => &async_blocking_pool::AsyncBlockingPool,
             ModelKind::AsyncProcessPool => &async_process_pool::AsyncProcessPool,
+            ModelKind::AsyncJoinAll => &async_join_all::AsyncJoinAll,
         }
     }
 }
@@ -83,6 +86,8 @@ pub struct Job {
     pub retries: usize,
     /// Tasks each worker runs at once (the async process pool's event loops).
     pub per_worker: usize,
+    /// `threads`: start no more than this many (a stand-in for an OS limit, to test refusals).
+    pub max_threads: Option<usize>,
 }
 
 /// One task as the model saw it, times from the instant every task was submitted.
@@ -108,12 +113,36 @@ pub struct Execution {
     pub pool: Option<usize>,
     /// Pipelines: per stage, when each item left it.
     pub stages: Option<Vec<Vec<Duration>>>,
+    /// Runs of more than `aggregate::KEEP_EACH` tasks (unless their workload audits, see
+    /// `aggregate::keeps_each`): every task folded, `records` left empty.
+    pub aggregate: Option<aggregate::Aggregate>,
+    /// Units the model started (threads, tasks, processes) and how long starting them took.
+    pub spawned: Option<(usize, Duration)>,
+    /// Why it started fewer units than asked (the OS refused a thread), when it did.
+    pub spawn_error: Option<String>,
 }
 
 impl Execution {
     /// First submission → last task done.
     pub fn makespan(&self) -> Duration {
-        self.records.iter().map(|r| r.end).max().unwrap_or_default()
+        match &self.aggregate {
+            Some(a) => a.makespan,
+            None => self.records.iter().map(|r| r.end).max().unwrap_or_default(),
+        }
+    }
+
+    /// A run with a record per task, as most models make it.
+    pub fn of(setup: Duration, records: Vec<TaskRecord>) -> Execution {
+        Execution {
+            setup,
+            records,
+            workers: None,
+            pool: None,
+            stages: None,
+            aggregate: None,
+            spawned: None,
+            spawn_error: None,
+        }
     }
 }
 

@@ -78,6 +78,9 @@ impl Log {
             workers: None,
             pool: None,
             stages: Some(stages),
+            aggregate: None,
+            spawned: None,
+            spawn_error: None,
         }
     }
 }

@@ -55,6 +55,9 @@ impl Model for ProcessPool {
             workers: Some(usage),
             pool: Some(job.limit),
             stages: None,
+            aggregate: None,
+            spawned: None,
+            spawn_error: None,
         })
     }
 }

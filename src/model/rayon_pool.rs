@@ -38,6 +38,9 @@ impl Model for RayonPool {
             workers: None,
             pool: Some(job.limit),
             stages: None,
+            aggregate: None,
+            spawned: None,
+            spawn_error: None,
         })
     }
 }

@@ -30,6 +30,9 @@ impl Model for Sequential {
             workers: None,
             pool: None,
             stages: None,
+            aggregate: None,
+            spawned: None,
+            spawn_error: None,
         })
     }
 }

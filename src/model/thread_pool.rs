@@ -51,6 +51,9 @@ impl Model for ThreadPool {
                 workers: None,
                 pool: Some(job.limit),
                 stages: None,
+                aggregate: None,
+                spawned: None,
+                spawn_error: None,
             })
         })
     }

@@ -1,8 +1,9 @@
 //! `threads`: one OS thread per task, all started, then all joined — the talk's second client. Thread
 //! start-up is part of the makespan because a thread per task is started per task.
 
-use super::{timed, Execution, Job, Lanes, Model};
-use anyhow::Context;
+use super::{timed, Execution, Job, Lanes, Model, TaskRecord};
+use crate::names::FailureKind;
+use crate::workload::TaskResult;
 use std::time::{Duration, Instant};
 
 pub struct Threads;
@@ -28,33 +29,54 @@ impl Model for Threads {
             return Ok(super::pipeline::on_threads(stages, job));
         }
         let t0 = Instant::now();
-        let records = std::thread::scope(|s| {
+        let mut refused: Option<(usize, String)> = None;
+        let (mut records, spawning) = std::thread::scope(|s| {
             let mut handles = Vec::with_capacity(job.tasks);
             for i in 0..job.tasks {
-                let handle = std::thread::Builder::new()
-                    .spawn_scoped(s, move || timed(t0, || job.workload.blocking(i as u64)))
-                    .with_context(|| {
-                        format!(
-                            "cannot start thread {} of {}; lower --tasks or use thread-pool",
-                            i + 1,
-                            job.tasks
-                        )
-                    })?;
-                handles.push(handle);
+                if job.max_threads.is_some_and(|cap| i >= cap) {
+                    let cap = job.max_threads.unwrap_or(i);
+                    refused = Some((
+                        i,
+                        format!("the thread cap of {cap} was reached (--max-threads)"),
+                    ));
+                    break;
+                }
+                let spawned = std::thread::Builder::new()
+                    .spawn_scoped(s, move || timed(t0, || job.workload.blocking(i as u64)));
+                match spawned {
+                    Ok(handle) => handles.push(handle),
+                    // The OS's limit (threads, memory, pids) is a result, not a crash: the threads
+                    // started run to the end, the rest count as failures of kind `spawn`.
+                    Err(e) => {
+                        refused = Some((i, format!("the OS refused thread {}: {e}", i + 1)));
+                        break;
+                    }
+                }
             }
-            anyhow::Ok(
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("timed() catches panics"))
-                    .collect(),
-            )
-        })?;
+            let spawning = t0.elapsed();
+            let records: Vec<_> = handles
+                .into_iter()
+                .map(|h| h.join().expect("timed() catches panics"))
+                .collect();
+            (records, spawning)
+        });
+        if let Some((started, _)) = &refused {
+            let at = spawning;
+            records.extend((*started..job.tasks).map(|_| TaskRecord {
+                start: at,
+                end: at,
+                result: TaskResult {
+                    outcome: Err(FailureKind::Spawn),
+                    service: None,
+                },
+                attempts: 1,
+            }));
+        }
+        let started = refused.as_ref().map_or(job.tasks, |(n, _)| *n);
         Ok(Execution {
-            setup: Duration::ZERO,
-            records,
-            workers: None,
-            pool: None,
-            stages: None,
+            spawned: Some((started, spawning)),
+            spawn_error: refused.map(|(_, why)| why),
+            ..Execution::of(Duration::ZERO, records)
         })
     }
 }

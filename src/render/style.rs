@@ -109,6 +109,14 @@ pub const PERCENTILE_COLOURS: [RGBColor; 4] = [
     RGBColor(0x08, 0x30, 0x6b),
 ];
 
+/// The pipeline's stages (download, resize, upload), in their order: a palette of its own, so a stage's
+/// line is never read as a model's.
+pub const STAGE_COLOURS: [RGBColor; 3] = [
+    RGBColor(0x1b, 0x9e, 0x77),
+    RGBColor(0xd9, 0x5f, 0x02),
+    RGBColor(0x75, 0x70, 0xb3),
+];
+
 /// One colour per run of a comparison (the baseline first), distinct from the model colours' meaning.
 pub const RUN_COLOURS: [RGBColor; 6] = [
     RGBColor(0x4e, 0x79, 0xa7),

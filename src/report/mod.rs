@@ -3,8 +3,8 @@
 //! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
 //! SVG and PNG under charts/. Inputs are loaded by `store::files`, merged in `data`; charts, takeaways,
 //! tables, the caveats every figure carries (`flags`, `interval`), memory per task, the client pair,
-//! the machine noise and the exporters each live in their own module, drawn and spelled with
-//! `render`.
+//! the mixed suite's split of computing and waiting (`overlap`), the machine noise and the exporters
+//! each live in their own module, drawn and spelled with `render`.
 
 pub mod charts;
 pub mod clients;
@@ -14,6 +14,7 @@ pub mod flags;
 pub mod interval;
 pub mod machines;
 pub mod noise;
+pub mod overlap;
 pub mod per_task;
 pub mod table;
 pub mod takeaway;

@@ -1,8 +1,8 @@
 //! The report's tables, one section per suite group, as plain strings: what every human-readable
 //! exporter (Markdown, HTML) shows, built once so they cannot disagree. Each section holds the group's
 //! table, the footnotes its cases need (why one is unstable, which tasks failed, how a figure was
-//! made) and any further table of the group (the client pair of the io sweep). Cells hold raw text
-//! from result files; escaping is each exporter's job.
+//! made) and any further table of the group (the client pair of the io sweep, the mixed suite's
+//! computing and waiting). Cells hold raw text from result files; escaping is each exporter's job.
 
 use super::data::{self, ReportData};
 use super::flags::{self, Flags};
@@ -27,7 +27,11 @@ pub struct Section {
 pub fn tables(data: &ReportData) -> Vec<Section> {
     data.groups()
         .into_iter()
-        .map(|g| section(g, &data.group(g)))
+        .map(|g| {
+            let mut s = section(g, &data.group(g));
+            s.more.extend(super::overlap::table(data, g));
+            s
+        })
         .collect()
 }
 

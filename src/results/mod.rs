@@ -292,6 +292,36 @@ pub struct Sample {
     /// first submission (runs of ≤ 10,000 items).
     #[serde(default)]
     pub stages: Option<Vec<Vec<f64>>>,
+    /// Threads, tasks or processes the model started, and the seconds starting them took (the spawn
+    /// cost: spawn_s / spawn_units per unit).
+    #[serde(default)]
+    pub spawn_units: Option<usize>,
+    #[serde(default)]
+    pub spawn_s: Option<f64>,
+    /// Why the model started fewer than asked (the OS refused a thread), when it did: a result, with
+    /// the unstarted tasks counted as `spawn` failures.
+    #[serde(default)]
+    pub spawn_error: Option<String>,
+    /// The same shape with no harness at all, run right after this repetition (scale suite).
+    #[serde(default)]
+    pub reference: Option<Reference>,
+}
+
+/// A bare reference run: the case's shape (N sleeps spawned, joined or on threads) by a program with
+/// no harness, measured the same way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// `concbench-bare spawn`, `… join-all`, `… threads`.
+    pub program: String,
+    pub makespan_s: f64,
+    /// Its own peak RSS (VmHWM), KiB.
+    pub peak_rss_kib: u64,
+    /// user + sys, seconds.
+    pub cpu_s: f64,
+    /// Units it started; fewer than N when the OS refused one.
+    pub started: usize,
+    pub refused: Option<String>,
 }
 
 /// The machine around one repetition: deltas of /proc/stat and /proc/net/netstat from its start to its

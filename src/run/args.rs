@@ -54,6 +54,14 @@ pub struct RunArgs {
     /// async-process-pool: tasks each worker runs at once on its event loop (default 16).
     #[arg(long, value_name = "C")]
     pub child_concurrency: Option<usize>,
+    /// threads: start at most N threads, as an OS limit would; the rest fail as `spawn` (to see how
+    /// a refusal is recorded without exhausting the machine).
+    #[arg(long, value_name = "N")]
+    pub max_threads: Option<usize>,
+    /// sleep on async, async-join-all or threads: after each repetition, run the same shape with no
+    /// harness at all (`concbench-bare`), to show what the harness adds.
+    #[arg(long)]
+    pub bare: bool,
     /// Result file to write (default reports/results/<machine-id>/<UTC time>-<pid>.json).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -220,6 +228,8 @@ impl RunArgs {
             child_concurrency: case
                 .child_concurrency
                 .map(|c| self.child_concurrency.unwrap_or(c)),
+            max_threads: self.max_threads.filter(|_| model == ModelKind::Threads),
+            reference: self.bare,
             ..case
         })
     }

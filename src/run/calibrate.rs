@@ -61,6 +61,7 @@ impl Probes {
             limit: 1,
             retries: 0,
             per_worker: 1,
+            max_threads: None,
         };
         let before = Snapshot::take(None);
         let (out, usage) = run_isolated(exe, &alone, DEADLINE)?;

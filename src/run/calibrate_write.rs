@@ -49,6 +49,7 @@ impl WriteProbes {
             limit: 1,
             retries: 0,
             per_worker: 1,
+            max_threads: None,
         };
         let out = self.probe(exe, &alone)?;
         let median = out

@@ -4,6 +4,7 @@
 //! repetition alone — the way `/usr/bin/time` and hyperfine measure.
 
 use crate::measure::{latency, rusage, threads::ThreadSampler};
+use crate::model::aggregate::Aggregate;
 use crate::model::{Job, ModelKind};
 use crate::results::{Percentiles, WorkerUsage};
 use crate::workload::{Params, TaskResult};
@@ -17,7 +18,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// Per-task start/end times are kept for runs up to this size (the report's timeline).
-pub const TIMELINE_MAX_TASKS: usize = 10_000;
+pub const TIMELINE_MAX_TASKS: usize = crate::model::aggregate::KEEP_EACH;
 
 /// What a case child is asked to run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +33,9 @@ pub struct CaseSpec {
     pub retries: usize,
     /// Tasks each worker runs at once (async-process-pool's child concurrency; 1 elsewhere).
     pub per_worker: usize,
+    /// `threads`: start no more than this many.
+    #[serde(default)]
+    pub max_threads: Option<usize>,
 }
 
 /// What a case child measured from inside.
@@ -55,6 +59,10 @@ pub struct CaseOutput {
     pub peak_rss_kib: Option<u64>,
     /// Pipelines: per stage, when each item left it, seconds (runs of ≤ 10,000 items).
     pub stages: Option<Vec<Vec<f64>>>,
+    /// Units the model started (threads, tasks, processes) and the seconds starting them took.
+    pub spawned: Option<(usize, f64)>,
+    /// Why it started fewer units than asked, when it did.
+    pub spawn_error: Option<String>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -74,29 +82,31 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         exe: exe.to_path_buf(),
         retries: spec.retries,
         per_worker: spec.per_worker,
+        max_threads: spec.max_threads,
     };
     let mut exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();
     // After the clock: what the tasks left behind, checked against what they said (db counts rows).
+    // A workload that audits is never folded (`aggregate::keeps_each`), so every task is here.
     let mut results: Vec<&mut TaskResult> =
         exec.records.iter_mut().map(|r| &mut r.result).collect();
     workload.audit(&mut results)?;
-    let mut failures = BTreeMap::new();
-    let mut ok = 0;
-    for r in &exec.records {
-        match r.result.outcome {
-            Ok(v) => {
-                workload.verify(v).map_err(anyhow::Error::msg)?;
-                ok += 1;
-            }
-            Err(kind) => *failures.entry(kind.name().to_string()).or_insert(0) += 1,
-        }
+    // Every task folded, whether the model kept a record of each or folded them as they ended.
+    let all = match &exec.aggregate {
+        Some(a) => a.clone(),
+        None => Aggregate::of(&exec.records, |v| workload.verify(v)),
+    };
+    if let Some(wrong) = &all.wrong {
+        bail!("{wrong}");
     }
-    let task_latency =
-        latency::percentiles(exec.records.iter().map(|r| r.end)).context("a case has tasks")?;
-    let service_latency =
-        latency::percentiles(exec.records.iter().filter_map(|r| r.result.service));
-    let timeline = (spec.tasks <= TIMELINE_MAX_TASKS).then(|| {
+    let failures: BTreeMap<String, u64> = all
+        .failures
+        .iter()
+        .map(|(k, n)| (k.name().to_string(), *n))
+        .collect();
+    let task_latency = latency::of(&all.task_latency).context("a case has tasks")?;
+    let service_latency = latency::of(&all.service_latency);
+    let timeline = (!exec.records.is_empty() && spec.tasks <= TIMELINE_MAX_TASKS).then(|| {
         exec.records
             .iter()
             .map(|r| [r.start.as_secs_f64(), r.end.as_secs_f64()])
@@ -106,14 +116,16 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         // Client construction is setup too: the makespan starts at the first submission.
         setup_s: (build + exec.setup).as_secs_f64(),
         makespan_s: exec.makespan().as_secs_f64(),
-        ok,
+        ok: all.ok,
         failures,
         task_latency,
         service_latency,
         threads_peak,
         workers: exec.workers,
         timeline,
-        attempts: exec.records.iter().map(|r| r.attempts as u64).sum(),
+        attempts: all.attempts,
+        spawned: exec.spawned.map(|(n, t)| (n, t.as_secs_f64())),
+        spawn_error: exec.spawn_error.clone(),
         pool_started: exec.pool,
         peak_rss_kib: rusage::own_peak_rss_kib(),
         stages: exec

@@ -15,6 +15,7 @@ pub mod database;
 pub mod order;
 pub mod preflight;
 mod progress;
+pub mod reference;
 pub mod server;
 pub mod table;
 
@@ -485,6 +486,7 @@ impl Runner<'_> {
             limit: case.k(),
             retries: case.retries,
             per_worker: case.per_worker(),
+            max_threads: case.max_threads,
         };
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
         if let (Some(iters), None) = (case.workload.cpu_iters(), self.probes_of(case)) {
@@ -547,11 +549,19 @@ impl Runner<'_> {
             _ => (None, None),
         };
         let cpu_s = (usage.user + usage.sys).as_secs_f64();
+        let noise = before.until(&after, cpu_s);
+        // Right after, in the same conditions: the shape with no harness, when the case asks for it.
+        let case = &self.opts.cases[case];
+        let reference = match case.reference {
+            true => reference::measure(&self.opts.exe, case)?,
+            false => None,
+        };
         Ok(Some(Sample {
             start_s: Some(start_s),
             round: Some(round),
-            noise: Some(before.until(&after, cpu_s)),
+            noise: Some(noise),
             server_error,
+            reference,
             ..sample(out, usage, observed)
         }))
     }
@@ -633,6 +643,9 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         attempts: out.attempts,
         pool_started: out.pool_started,
         stages: out.stages,
+        spawn_units: out.spawned.map(|(n, _)| n),
+        spawn_s: out.spawned.map(|(_, s)| s),
+        spawn_error: out.spawn_error,
         ..Sample::default()
     }
 }

@@ -84,4 +84,8 @@ impl Workload for Sleep {
             TaskResult::ok(0)
         })
     }
+
+    fn sleep_only(&self) -> Option<Duration> {
+        Some(self.0)
+    }
 }

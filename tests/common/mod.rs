@@ -144,6 +144,7 @@ pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
         exe: PathBuf::from(EXE),
         retries: 0,
         per_worker: 4,
+        max_threads: None,
     }
 }
 

@@ -9,6 +9,8 @@ pub mod io_sweep;
 pub mod latency;
 pub mod limit_sweep;
 pub mod memory;
+pub mod mixed;
+pub mod pipeline;
 pub mod seed;
 pub mod sweep;
 pub mod timeline;
@@ -26,6 +28,8 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
         limit_sweep::chart(data),
         cpu::chart(data),
         memory::chart(data),
+        mixed::chart(data),
+        pipeline::chart(data),
         db::chart(data),
     ]
     .into_iter()
@@ -34,7 +38,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
 }
 
 /// Every chart file stem there is, drawn or not: stale files of an earlier report are removed by it.
-pub const ALL_STEMS: [&str; 8] = [
+pub const ALL_STEMS: [&str; 10] = [
     "seed",
     "timeline",
     "latency",
@@ -42,5 +46,7 @@ pub const ALL_STEMS: [&str; 8] = [
     "limit-sweep",
     "cpu",
     "memory",
+    "mixed",
+    "pipeline",
     "db",
 ];

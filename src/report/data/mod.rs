@@ -9,6 +9,8 @@ pub mod cpu;
 pub mod db;
 pub mod latency;
 pub mod memory;
+pub mod mixed;
+pub mod pipeline;
 pub mod seed;
 pub mod sweep;
 pub mod timeline;

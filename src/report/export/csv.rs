@@ -4,6 +4,7 @@
 use super::{Exporter, Rendered};
 use crate::report::{data, per_task};
 use crate::results::CaseResult;
+use crate::workload::{IoParams, Params};
 
 pub struct Csv;
 
@@ -12,6 +13,27 @@ type Column = (&'static str, fn(&CaseResult) -> String);
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The requests a case makes, whichever workload makes them: io's GET, mixed's GET after its wait,
+/// the pipeline's downloads and uploads. (`data::io` is io's alone: the client pair and the talk's
+/// times match io cases only.)
+fn requests(c: &CaseResult) -> Option<&IoParams> {
+    match &c.params.workload {
+        Params::Io(io) => Some(io),
+        Params::Mixed(m) => Some(&m.io),
+        Params::Pipeline(p) => Some(&p.io),
+        _ => None,
+    }
+}
+
+/// The path requested, where one path serves every task (a pipeline's stages each have their own,
+/// named in its id).
+fn path(c: &CaseResult) -> Option<&str> {
+    match &c.params.workload {
+        Params::Pipeline(_) => None,
+        _ => requests(c).map(|io| io.path.as_str()),
+    }
 }
 
 const COLUMNS: &[Column] = &[
@@ -23,19 +45,20 @@ const COLUMNS: &[Column] = &[
     ("limit", |c| opt(c.params.limit)),
     ("concurrency", |c| c.params.concurrency.to_string()),
     ("cpu_lanes", |c| c.params.cpu_lanes.to_string()),
+    ("child_concurrency", |c| opt(c.params.child_concurrency)),
     ("server_workers", |c| {
-        opt(data::io(c).and_then(|io| io.server_workers))
+        opt(requests(c).and_then(|io| io.server_workers))
     }),
     ("server_delay_ms", |c| {
-        opt(data::io(c).and_then(|io| io.server_delay_ms))
+        opt(requests(c).and_then(|io| io.server_delay_ms))
     }),
     ("delay_ms", |c| opt(data::sleep_ms(c))),
     ("cpu_iters", |c| opt(c.params.workload.cpu_iters())),
-    ("path", |c| opt(data::io(c).map(|io| io.path.clone()))),
+    ("path", |c| opt(path(c))),
     ("keep_alive", |c| {
-        data::io(c).is_some_and(|io| io.keep_alive).to_string()
+        requests(c).is_some_and(|io| io.keep_alive).to_string()
     }),
-    ("client", |c| opt(data::client(c).map(|k| k.name()))),
+    ("client", |c| opt(requests(c).map(|io| io.client.name()))),
     ("samples", |c| c.samples.len().to_string()),
     ("warmup", |c| c.warmup.to_string()),
     ("t1_s", |c| opt(c.t1_s)),

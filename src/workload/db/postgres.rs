@@ -225,4 +225,8 @@ impl Workload for PgDb {
     fn audit(&self, results: &mut [&mut TaskResult]) -> anyhow::Result<()> {
         audit(rows(&self.config)?, results, self.params.cpu_iters)
     }
+
+    fn audits(&self) -> bool {
+        true
+    }
 }

@@ -212,6 +212,10 @@ impl Workload for SqliteDb {
             self.shared.params.cpu_iters,
         )
     }
+
+    fn audits(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,83 @@
+//! `concbench-bare`: the measured shapes with no harness at all — no records, no sampler, no client,
+//! no concbench code — so the scale suite can show what the harness adds to a model and what tokio or
+//! the OS costs by itself on this machine. One program, three shapes:
+//!
+//! - `spawn N MS`: N tokio tasks each sleeping MS, spawned on a multi-thread runtime, handles joined;
+//! - `join-all N MS`: N sleeps joined with `join_all` on a current-thread runtime, nothing spawned;
+//! - `threads N MS`: N OS threads each sleeping MS, joined.
+//!
+//! It prints one JSON line: its makespan (first spawn → last join), its own peak RSS (VmHWM: its
+//! parent's memory is no part of it) and how many units it started before the OS refused one, if any.
+
+use std::time::{Duration, Instant};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let usage = || -> ! {
+        eprintln!("usage: concbench-bare spawn|join-all|threads N MS");
+        std::process::exit(2)
+    };
+    if args.len() != 4 {
+        usage();
+    }
+    let n: usize = args[2].parse().unwrap_or_else(|_| usage());
+    let wait = Duration::from_millis(args[3].parse().unwrap_or_else(|_| usage()));
+    let t0 = Instant::now();
+    let (started, refused) = match args[1].as_str() {
+        "spawn" => {
+            let rt = tokio::runtime::Runtime::new().expect("a runtime");
+            rt.block_on(async {
+                let handles: Vec<_> = (0..n)
+                    .map(|_| tokio::spawn(tokio::time::sleep(wait)))
+                    .collect();
+                for h in handles {
+                    h.await.expect("a sleep does not panic");
+                }
+            });
+            (n, None)
+        }
+        "join-all" => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            // The sleeps are made inside the runtime: a tokio timer needs one to exist.
+            rt.block_on(async {
+                futures_util::future::join_all((0..n).map(|_| tokio::time::sleep(wait))).await
+            });
+            (n, None)
+        }
+        "threads" => {
+            let mut handles = Vec::with_capacity(n);
+            let mut refused = None;
+            for _ in 0..n {
+                match std::thread::Builder::new().spawn(move || std::thread::sleep(wait)) {
+                    Ok(h) => handles.push(h),
+                    Err(e) => {
+                        refused = Some(e.to_string());
+                        break;
+                    }
+                }
+            }
+            let started = handles.len();
+            for h in handles {
+                h.join().expect("a sleep does not panic");
+            }
+            (started, refused)
+        }
+        _ => usage(),
+    };
+    let makespan = t0.elapsed().as_secs_f64();
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        });
+    let refused = refused.map_or("null".to_string(), |e| format!("{e:?}"));
+    println!(
+        "{{\"makespan_s\":{makespan},\"peak_rss_kib\":{},\"started\":{started},\"refused\":{refused}}}",
+        peak.map_or("null".to_string(), |p| p.to_string())
+    );
+}

@@ -1,0 +1,157 @@
+//! What a model keeps of its tasks when there are too many to keep each one. Up to
+//! [`KEEP_EACH`] tasks a model records every task (start, end, outcome: the report's timelines); beyond,
+//! it folds each finished task into an [`Aggregate`] — counts by outcome, latency histograms, the
+//! makespan — so that a million tasks cost the harness a few kilobytes, not the 80 MB of a record each,
+//! and the memory measured is the model's.
+
+use super::{Job, TaskRecord};
+use crate::names::FailureKind;
+use hdrhistogram::Histogram;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Runs of up to this many tasks keep a record per task (the report draws timelines of at most 243).
+pub const KEEP_EACH: usize = 1_000;
+
+/// Whether a run keeps a record of every task: up to [`KEEP_EACH`] tasks, and always for a workload
+/// whose audit needs each task's result (db: which rows must be in the table), whatever their number.
+pub fn keeps_each(job: &Job) -> bool {
+    job.tasks <= KEEP_EACH || job.workload.audits()
+}
+
+/// Every task of a run, folded.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub ok: u64,
+    pub failures: BTreeMap<FailureKind, u64>,
+    /// Task latency (submitted → done), microseconds.
+    pub task_latency: Histogram<u64>,
+    /// Service latency (request sent → response read), microseconds.
+    pub service_latency: Histogram<u64>,
+    /// The last task's end, from the first submission.
+    pub makespan: Duration,
+    /// Submissions over all tasks.
+    pub attempts: u64,
+    /// The first successful task whose value was wrong (a miscompiled count), if any.
+    pub wrong: Option<String>,
+}
+
+impl Default for Aggregate {
+    fn default() -> Self {
+        let histogram = || Histogram::new(3).expect("3 significant digits is valid");
+        Aggregate {
+            ok: 0,
+            failures: BTreeMap::new(),
+            task_latency: histogram(),
+            service_latency: histogram(),
+            makespan: Duration::ZERO,
+            attempts: 0,
+            wrong: None,
+        }
+    }
+}
+
+impl Aggregate {
+    /// Fold one finished task in; `verify` checks a successful task's value.
+    pub fn add(&mut self, r: &TaskRecord, verify: impl Fn(u64) -> Result<(), String>) {
+        let us = |d: Duration| d.as_micros().max(1) as u64;
+        self.task_latency
+            .record(us(r.end))
+            .expect("auto-resizing histogram");
+        if let Some(s) = r.result.service {
+            self.service_latency
+                .record(us(s))
+                .expect("auto-resizing histogram");
+        }
+        self.makespan = self.makespan.max(r.end);
+        self.attempts += r.attempts as u64;
+        match r.result.outcome {
+            Ok(v) => {
+                if let (Err(e), None) = (verify(v), &self.wrong) {
+                    self.wrong = Some(e);
+                }
+                self.ok += 1;
+            }
+            Err(kind) => *self.failures.entry(kind).or_insert(0) += 1,
+        }
+    }
+
+    /// Every record of a run that kept them.
+    pub fn of(records: &[TaskRecord], verify: impl Fn(u64) -> Result<(), String>) -> Aggregate {
+        let mut a = Aggregate::default();
+        for r in records {
+            a.add(r, &verify);
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::{Connect, DbKind, DbParams, Params, SleepParams, TaskResult};
+
+    fn job(params: Params, tasks: usize) -> Job {
+        Job {
+            workload: params.build("/nonexistent/never-opened.sqlite").unwrap(),
+            params,
+            url: String::new(),
+            tasks,
+            limit: 1,
+            exe: "concbench".into(),
+            retries: 0,
+            per_worker: 1,
+            max_threads: None,
+        }
+    }
+
+    #[test]
+    fn a_workload_that_audits_keeps_every_task_however_many() {
+        let sleep = Params::Sleep(SleepParams::new(Duration::from_millis(1)));
+        let db = Params::Db(DbParams::new(DbKind::Sqlite, Connect::PerWorker));
+        assert!(keeps_each(&job(sleep.clone(), KEEP_EACH)));
+        assert!(!keeps_each(&job(sleep, KEEP_EACH + 1)), "folded beyond");
+        assert!(
+            keeps_each(&job(db, 100 * KEEP_EACH)),
+            "the count needs each"
+        );
+    }
+
+    fn record(end_ms: u64, outcome: Result<u64, FailureKind>) -> TaskRecord {
+        TaskRecord {
+            start: Duration::ZERO,
+            end: Duration::from_millis(end_ms),
+            result: TaskResult {
+                outcome,
+                service: Some(Duration::from_millis(end_ms / 2)),
+            },
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn folding_counts_what_keeping_would_have_shown() {
+        let records: Vec<TaskRecord> = (1..=100)
+            .map(|i| {
+                record(
+                    i,
+                    if i % 10 == 0 {
+                        Err(FailureKind::Io)
+                    } else {
+                        Ok(7)
+                    },
+                )
+            })
+            .collect();
+        let a = Aggregate::of(&records, |v| if v == 7 { Ok(()) } else { Err("no".into()) });
+        assert_eq!(
+            (a.ok, a.failures[&FailureKind::Io], a.attempts),
+            (90, 10, 100)
+        );
+        assert_eq!(a.makespan, Duration::from_millis(100));
+        assert!((a.task_latency.value_at_quantile(0.5) as i64 - 50_000).abs() < 100);
+        assert_eq!(a.wrong, None);
+        let bad = Aggregate::of(&records[..1], |_| Err("a count of 6".into()));
+        assert_eq!(bad.wrong.as_deref(), Some("a count of 6"));
+    }
+}
