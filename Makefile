@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report compare
+.PHONY: build test server clean report compare report-db postgres-env
 
 CARGO ?= cargo
 
@@ -17,6 +17,25 @@ test:
 report: build
 	./target/release/concbench run --suite default
 	./target/release/concbench report
+
+# The db suite with PostgreSQL beside SQLite (the default suite has SQLite only), rendered with the newest
+# default run of this machine when there is one (the newer measurement of a case wins). PostgreSQL cases
+# are skipped, with one line, where PostgreSQL is not installed: see postgres-env.
+report-db: build
+	./target/release/concbench run --suite db
+	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
+	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
+		"$$(ls -t $$dir/*.json | head -1)"
+
+# PostgreSQL for `--db postgres` (initdb, postgres and the postgres user: Debian's package), unless it
+# is there already; the harness starts and removes its own throwaway cluster, so no service is needed.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+postgres-env:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "PostgreSQL is installed"; \
+	else \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends postgresql; \
+	fi
 
 # The talk's setup: 3 sync workers, 1 s per request, on 127.0.0.1:8000. Override: make server ARGS="--workers 9".
 server:

@@ -90,6 +90,7 @@ pub enum Group {
     Memory,
     Mixed,
     Pipeline,
+    Db,
     AdHoc,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
@@ -106,6 +107,7 @@ impl Group {
             Group::Memory => "memory",
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
+            Group::Db => "db",
             Group::AdHoc => "ad-hoc",
             Group::Bench => "cargo bench",
         }
@@ -136,6 +138,9 @@ pub enum FailureKind {
     Panic,
     /// The task's thread could not be started (the OS refused it, or `--max-threads`).
     Spawn,
+    /// The database refused or lost the task's write: SQLITE_BUSY after every retry, an SQL error, or
+    /// a row the count after the run did not find.
+    Db,
 }
 
 impl FailureKind {
@@ -148,6 +153,7 @@ impl FailureKind {
             FailureKind::WorkerLost => "worker-lost",
             FailureKind::Panic => "panic",
             FailureKind::Spawn => "spawn",
+            FailureKind::Db => "db",
         }
     }
 }
@@ -168,6 +174,8 @@ pub enum Bottleneck {
     Cpu,
     /// A pipeline's slowest stage.
     Stage,
+    /// A database's writes: SQLite's one writer at a time, or PostgreSQL's commits over the cores.
+    Database,
 }
 
 impl Bottleneck {
@@ -178,6 +186,7 @@ impl Bottleneck {
             Bottleneck::Balanced => "balanced",
             Bottleneck::Cpu => "cpu",
             Bottleneck::Stage => "stage",
+            Bottleneck::Database => "database",
         }
     }
 }

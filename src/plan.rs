@@ -6,8 +6,8 @@
 use crate::model::{Lanes, ModelKind};
 use crate::names::{Bottleneck, Group};
 use crate::workload::{
-    Calibration, CpuParams, IoParams, MixedParams, Params, PipelineParams, ServerPlan, Shape,
-    SleepParams,
+    Calibration, Connect, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
+    PipelineParams, ServerPlan, Shape, SleepParams,
 };
 use std::time::Duration;
 
@@ -28,12 +28,15 @@ pub enum Suite {
     Mixed,
     /// Effective Python's pipeline: 1,000 items through download → resize → upload.
     Pipeline,
+    /// The process pool writing to a database: a score and an INSERT per task, per model and
+    /// connection policy, on SQLite and PostgreSQL.
+    Db,
     /// All of the above, with repetitions sized for `make report`.
     Default,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 8] = [
+    pub const ALL: [Suite; 9] = [
         Suite::Seed,
         Suite::IoSweep,
         Suite::LimitSweep,
@@ -41,6 +44,7 @@ impl Suite {
         Suite::Memory,
         Suite::Mixed,
         Suite::Pipeline,
+        Suite::Db,
         Suite::Default,
     ];
 
@@ -53,6 +57,7 @@ impl Suite {
             Suite::Memory => "memory",
             Suite::Mixed => "mixed",
             Suite::Pipeline => "pipeline",
+            Suite::Db => "db",
             Suite::Default => "default",
         }
     }
@@ -72,7 +77,12 @@ impl Suite {
             Suite::Pipeline => {
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async"
             }
-            Suite::Default => "everything above, sized for `make report` (6 minutes here)",
+            Suite::Db => {
+                "a score and an INSERT per task: models × connection per task / per worker, SQLite and PostgreSQL"
+            }
+            Suite::Default => {
+                "everything above (db on SQLite only), sized for `make report` (6 minutes here)"
+            }
         }
     }
 
@@ -86,6 +96,7 @@ impl Suite {
             Suite::Memory => memory(3),
             Suite::Mixed => mixed(3),
             Suite::Pipeline => pipeline(3),
+            Suite::Db => db(&[DbKind::Sqlite, DbKind::Postgres], 3),
             // Repetitions sized by cost, so a comparison can reach a verdict where samples are cheap:
             // the seed gets the 6 a 95 % interval of the median needs; sweep points get as many as fit
             // in 0.3 s of waiting (1 to 3); cpu cases, a fraction of a second each, get 10.
@@ -102,6 +113,9 @@ impl Suite {
                 // The plain process pool's 7 s for 30 mixed tasks is its point; once is enough.
                 mixed(1).into_iter().map(|c| c.sized(4.0, 3)).collect(),
                 pipeline(3),
+                // SQLite only: it needs no install step, so every machine's report has it. Twice: its
+                // threads and async cases with a connection per task take 1-2 s each here.
+                db(&[DbKind::Sqlite], 2),
             ]
             .concat()
             .into_iter()
@@ -245,8 +259,8 @@ impl Case {
     }
 
     /// What limits the case.
-    pub fn bottleneck(&self, cores: usize) -> Bottleneck {
-        self.workload.bottleneck(&self.shape(cores))
+    pub fn bottleneck(&self, cores: usize, cpu: Option<Calibration>) -> Bottleneck {
+        self.workload.bottleneck(&self.shape(cores), cpu)
     }
 }
 
@@ -396,6 +410,34 @@ fn pipeline(repeat: usize) -> Vec<Case> {
         .collect()
 }
 
+/// The article of a process pool writing to a database: every model with a connection per task and
+/// one per worker, on each database. The pools have 4 workers, more than this machine's cores, so
+/// writers contend for SQLite's one write lock as the article's `Pool(cpu_count)` would on a larger
+/// machine.
+fn db(dbs: &[DbKind], repeat: usize) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for &db in dbs {
+        for connect in [Connect::PerTask, Connect::PerWorker] {
+            let work = Params::Db(DbParams::new(db, connect));
+            for (model, k) in [
+                (Sequential, None),
+                (Threads, None),
+                (ThreadPool, Some(4)),
+                (ProcessPool, Some(4)),
+                (Async, None),
+            ] {
+                let case = Case::new(Group::Db, model, DB_TASKS, k, work.clone());
+                cases.push(case.reps(repeat, 0));
+            }
+        }
+    }
+    cases
+}
+
+/// Tasks of a db case: 40 writes of 0.4-4 ms each (a commit waits for this shared disk) keep the
+/// slowest case — 40 threads contending for SQLite's write lock — near a second.
+pub const DB_TASKS: usize = 40;
+
 fn memory(repeat: usize) -> Vec<Case> {
     let sleep = Params::Sleep(SleepParams::new(Duration::from_secs(1)));
     let case =
@@ -433,18 +475,18 @@ mod tests {
         assert_eq!(seq.ideal(2, None), Some(3.0));
         let threads9 = Case::io(g, Threads, 9, None, s3());
         assert_eq!(
-            (threads9.ideal(2, None), threads9.bottleneck(2)),
+            (threads9.ideal(2, None), threads9.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Server)
         );
         let sem = Case::io(g, AsyncSemaphore, 9, Some(3), s3());
         assert_eq!(
-            (sem.ideal(2, None), sem.bottleneck(2)),
+            (sem.ideal(2, None), sem.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Balanced)
         );
         let unbounded = ServerPlan { workers: 0, ..s3() };
         let pool = Case::io(g, ThreadPool, 10, Some(4), unbounded);
         assert_eq!(
-            (pool.ideal(2, None), pool.bottleneck(2)),
+            (pool.ideal(2, None), pool.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Client)
         );
         let cpu = |model, k| {
@@ -459,6 +501,7 @@ mod tests {
         let cal = Calibration {
             t1: 0.1,
             scaling: 0.8,
+            write: None,
         };
         assert_eq!(
             cpu(Rayon, 8).ideal(2, Some(cal)),
@@ -536,7 +579,11 @@ mod budget {
             .cases()
             .iter()
             .map(|c| {
-                let cal = Calibration { t1, scaling: 1.0 };
+                let cal = Calibration {
+                    t1,
+                    scaling: 1.0,
+                    write: None,
+                };
                 c.ideal(2, Some(cal)).unwrap_or(0.0) * (c.warmup + c.repeat) as f64
             })
             .sum()
@@ -560,6 +607,25 @@ mod budget {
             waiting(Suite::Seed, 0.009) < 60.0,
             "the seed suite finishes in under 90 s"
         );
+    }
+
+    #[test]
+    fn the_db_group_keeps_within_fifteen_seconds_of_the_default_suite() {
+        // Its ideals are no guide (a connection per task is most of the time), so its cost is counted
+        // in writes: 0.4-4 ms each with the commit's fsync here, up to 30 ms when 40 threads contend for
+        // SQLite's lock. 800 writes measured 6-10 s here, plus ~75 ms per case process.
+        let db: Vec<Case> = Suite::Default
+            .cases()
+            .into_iter()
+            .filter(|c| c.group == Group::Db)
+            .collect();
+        let writes: usize = db.iter().map(|c| c.tasks * (c.warmup + c.repeat)).sum();
+        let processes: usize = db.iter().map(|c| c.warmup + c.repeat).sum();
+        assert!(writes <= 800, "{writes} writes");
+        assert!(processes <= 20, "{processes} case processes");
+        assert!(db
+            .iter()
+            .all(|c| c.workload.database() == Some(DbKind::Sqlite)));
     }
 
     #[test]

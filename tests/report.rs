@@ -1007,6 +1007,7 @@ fn the_pipeline_lines_end_at_the_item_count_of_every_stage() {
         let cal = Calibration {
             t1: c.t1_s.unwrap(),
             scaling: c.scaling.unwrap_or(1.0),
+            write: None,
         };
         assert_eq!(b.stage, p.slowest_stage(&shape, cal));
     }

@@ -7,7 +7,7 @@ use crate::measure::{latency, rusage, threads::ThreadSampler};
 use crate::model::aggregate::Aggregate;
 use crate::model::{Job, ModelKind};
 use crate::results::{Percentiles, WorkerUsage};
-use crate::workload::Params;
+use crate::workload::{Params, TaskResult};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -70,6 +70,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let sampler = ThreadSampler::start();
     let built = std::time::Instant::now();
     let workload = spec.workload.build(&spec.url)?;
+    // What this repetition starts from (db: its table, empty), before the first submission.
+    workload.prepare()?;
     let build = built.elapsed();
     let job = Job {
         workload: workload.clone(),
@@ -82,8 +84,13 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         per_worker: spec.per_worker,
         max_threads: spec.max_threads,
     };
-    let exec = spec.model.model().run(&job)?;
+    let mut exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();
+    // After the clock: what the tasks left behind, checked against what they said (db counts rows).
+    // A workload that audits is never folded (`aggregate::keeps_each`), so every task is here.
+    let mut results: Vec<&mut TaskResult> =
+        exec.records.iter_mut().map(|r| &mut r.result).collect();
+    workload.audit(&mut results)?;
     // Every task folded, whether the model kept a record of each or folded them as they ended.
     let all = match &exec.aggregate {
         Some(a) => a.clone(),

@@ -1,12 +1,17 @@
-//! The orchestrator: for each case of a plan, start (or reuse) the slow server it needs, run warm-ups
-//! and repetitions each in a fresh process, read the server's counters around each, summarise, and
-//! write the result file atomically after every case, so an interrupted run keeps what finished.
+//! The orchestrator: for each case of a plan, start (or reuse) the slow server or the database it
+//! needs, run warm-ups and repetitions each in a fresh process, read the server's counters around each,
+//! summarise, and write the result file atomically after every case, so an interrupted run keeps what
+//! finished. Calibration probes (cpu task times, database write times) run in the rounds beside the
+//! cases they serve.
 
 pub mod affinity;
 pub mod args;
 mod calibrate;
+mod calibrate_write;
 pub mod case;
 pub mod children;
+pub mod cluster;
+pub mod database;
 pub mod order;
 pub mod preflight;
 mod progress;
@@ -17,8 +22,10 @@ pub mod table;
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
-use crate::workload::ServerPlan;
+use crate::workload::{Calibration, DbKind, Params, ServerPlan};
+use calibrate_write::WriteProbes;
 use case::{CaseOutput, CaseSpec};
+use database::Database;
 use server::ServerChild;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -119,6 +126,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
             c.workload.size_cpu(rate);
         }
     }
+    skip_missing_postgres(&mut opts.cases);
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
     let path = opts
@@ -154,14 +162,16 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         cores,
         clock,
         servers: HashMap::new(),
+        databases: HashMap::new(),
         probes: HashMap::new(),
+        writes: Vec::new(),
         states: opts.cases.iter().map(|_| None).collect(),
         failed: vec![false; opts.cases.len()],
         errors: Vec::new(),
     };
-    // Calibrations of cpu task sizes come first in the list (so blocked order runs them before the
-    // cases) and get as many rounds as the most repeated case of their size.
-    let sizes = calibrated_sizes(&opts.cases);
+    // Calibrations (of cpu task sizes, of database writes) come first in the list (so blocked order
+    // runs them before the cases) and get as many rounds as the most repeated case they serve.
+    let sizes = probes(&opts.cases);
     let repeats: Vec<usize> = sizes
         .iter()
         .map(|(_, reps)| *reps)
@@ -174,7 +184,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
             }
             match slot.case.checked_sub(sizes.len()) {
                 Some(case) => run.slot(order::Slot { case, ..slot }, &mut progress),
-                None => run.probe(sizes[slot.case].0, &mut progress),
+                None => run.probe(&sizes[slot.case].0, &mut progress),
             }
         }
         file.cases = run.results();
@@ -201,6 +211,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         ));
     }
     drop(std::mem::take(&mut run.servers));
+    drop(std::mem::take(&mut run.databases));
     progress.finish();
     let interrupted = children::interrupted();
     let errors = std::mem::take(&mut run.errors);
@@ -254,28 +265,60 @@ struct CaseState {
     samples: Vec<Sample>,
 }
 
-/// The cpu task sizes (iterations) of a plan, each with the most repetitions a case of that size has.
-fn calibrated_sizes(cases: &[Case]) -> Vec<(u64, usize)> {
-    let mut sizes: Vec<(u64, usize)> = Vec::new();
-    for c in cases {
-        let Some(size) = c.workload.cpu_iters() else {
-            continue;
-        };
-        match sizes.iter_mut().find(|(iters, _)| *iters == size) {
-            Some((_, reps)) => *reps = (*reps).max(c.repeat),
-            None => sizes.push((size, c.repeat)),
-        }
-    }
-    sizes
+/// What a calibration probe measures: cpu tasks of so many iterations, or one database workload's
+/// writes.
+#[derive(Debug, Clone, PartialEq)]
+enum Probe {
+    Cpu(u64),
+    Write(Params),
 }
 
-/// The run's state across rounds: servers kept per configuration, cpu probes per task size.
+/// The probes a plan needs, each with the most repetitions a case it serves has: cpu task sizes first,
+/// then database writes.
+fn probes(cases: &[Case]) -> Vec<(Probe, usize)> {
+    let mut probes: Vec<(Probe, usize)> = Vec::new();
+    let mut need = |probe: Probe, repeat: usize| match probes.iter_mut().find(|(p, _)| *p == probe)
+    {
+        Some((_, reps)) => *reps = (*reps).max(repeat),
+        None => probes.push((probe, repeat)),
+    };
+    for c in cases {
+        if let Some(size) = c.workload.cpu_iters() {
+            need(Probe::Cpu(size), c.repeat);
+        }
+    }
+    for c in cases {
+        if let Some(write) = c.workload.write_probe() {
+            need(Probe::Write(write), c.repeat);
+        }
+    }
+    probes
+}
+
+/// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
+/// not a failed run.
+fn skip_missing_postgres(cases: &mut Vec<Case>) {
+    let postgres = |c: &Case| c.workload.database() == Some(DbKind::Postgres);
+    if !cases.iter().any(postgres) {
+        return;
+    }
+    if let Err(why) = cluster::find() {
+        let skipped = cases.iter().filter(|c| postgres(c)).count();
+        eprintln!("concbench: {why} — skipping {skipped} PostgreSQL case(s)");
+        cases.retain(|c| !postgres(c));
+    }
+}
+
+/// The run's state across rounds: servers kept per configuration, databases per kind, cpu probes per
+/// task size, write probes per database workload.
 struct Runner<'a> {
     opts: &'a RunOptions,
     cores: usize,
     clock: std::time::Instant,
     servers: HashMap<ServerPlan, ServerChild>,
+    databases: HashMap<DbKind, Database>,
     probes: HashMap<u64, calibrate::Probes>,
+    writes: Vec<(Params, WriteProbes)>,
     /// Per case of the plan: None until its first slot.
     states: Vec<Option<CaseState>>,
     /// Per case: it could not be measured (further); its remaining slots are skipped.
@@ -329,16 +372,77 @@ impl Runner<'_> {
         case.ideal(self.cores, calibration)
     }
 
-    fn calibration(&self, case: &Case) -> Option<crate::workload::Calibration> {
-        self.probes_of(case)?.calibration()
+    fn calibration(&self, case: &Case) -> Option<Calibration> {
+        let cpu = self.probes_of(case)?.calibration()?;
+        Some(Calibration {
+            write: self.writes_of(case).and_then(WriteProbes::times),
+            ..cpu
+        })
     }
 
     fn probes_of(&self, case: &Case) -> Option<&calibrate::Probes> {
         self.probes.get(&case.workload.cpu_iters()?)
     }
 
+    fn writes_of(&self, case: &Case) -> Option<&WriteProbes> {
+        let probe = case.workload.write_probe()?;
+        self.writes
+            .iter()
+            .find(|(p, _)| *p == probe)
+            .map(|(_, w)| w)
+    }
+
+    /// One calibration probe of either kind.
+    fn probe(&mut self, probe: &Probe, progress: &mut progress::Progress) {
+        match probe {
+            Probe::Cpu(iters) => self.cpu_probe(*iters, progress),
+            Probe::Write(params) => {
+                progress.set_message(&format!("calibrating {} writes", params.id_suffix()));
+                if let Err(e) = self.write_probe(params) {
+                    if children::interrupted().is_none() {
+                        let what = format!("calibration of {} writes", params.id_suffix());
+                        progress.println(&format!("{what}: a probe failed: {e:#}"));
+                        self.errors.push((what, format!("{e:#}")));
+                    }
+                }
+            }
+        }
+    }
+
+    /// One write probe for the db workload `probe`, sized like the first case it serves, against the
+    /// database (started now if no case started it yet).
+    fn write_probe(&mut self, probe: &Params) -> anyhow::Result<()> {
+        let tasks = self
+            .opts
+            .cases
+            .iter()
+            .find(|c| c.workload.write_probe().as_ref() == Some(probe))
+            .map_or(1, |c| c.tasks);
+        let url = self.database_url(probe)?;
+        let at = match self.writes.iter().position(|(p, _)| p == probe) {
+            Some(at) => at,
+            None => {
+                self.writes.push((probe.clone(), WriteProbes::default()));
+                self.writes.len() - 1
+            }
+        };
+        self.writes[at].1.run(&self.opts.exe, probe, &url, tasks)
+    }
+
+    /// Where a workload's database is, started on first use; empty for workloads without one (and for
+    /// a database given by URL, which the workload's parameters carry).
+    fn database_url(&mut self, workload: &Params) -> anyhow::Result<String> {
+        let Some(kind) = workload.database() else {
+            return Ok(String::new());
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.databases.entry(kind) {
+            slot.insert(Database::start(kind)?);
+        }
+        Ok(self.databases[&kind].url())
+    }
+
     /// One calibration probe for cpu tasks of `iters` iterations, sized like the first case of that size.
-    fn probe(&mut self, iters: u64, progress: &mut progress::Progress) {
+    fn cpu_probe(&mut self, iters: u64, progress: &mut progress::Progress) {
         let case = self
             .opts
             .cases
@@ -372,7 +476,7 @@ impl Runner<'_> {
                 }
                 (self.servers[&plan].ready.url.clone(), Some(plan))
             }
-            _ => (String::new(), None),
+            _ => (self.database_url(&case.workload)?, None),
         };
         let spec = CaseSpec {
             model: case.model,
@@ -385,9 +489,13 @@ impl Runner<'_> {
             max_threads: case.max_threads,
         };
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
-        if let (Some(iters), None) = (case.workload.cpu_iters(), self.calibration(case)) {
+        if let (Some(iters), None) = (case.workload.cpu_iters(), self.probes_of(case)) {
             let probes = self.probes.entry(iters).or_default();
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
+        }
+        // A db case's too, before its write probe came up.
+        if let (Some(probe), None) = (case.workload.write_probe(), self.writes_of(case)) {
+            self.write_probe(&probe)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
         // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
@@ -468,10 +576,14 @@ impl Runner<'_> {
                 let state = state.as_ref().filter(|s| !s.samples.is_empty())?;
                 let calibration = self.calibration(case);
                 let ideal = case.ideal(self.cores, calibration);
-                let mut summary = summarise(&state.samples, ideal, case.bottleneck(self.cores));
+                let bottleneck = case.bottleneck(self.cores, calibration);
+                let mut summary = summarise(&state.samples, ideal, bottleneck);
                 // An ideal measured on a busy machine is as suspect as a busy sample.
                 if let Some(probes) = self.probes_of(case) {
                     summary.unstable.extend(probes.unstable());
+                }
+                if let Some(writes) = self.writes_of(case) {
+                    summary.unstable.extend(writes.unstable());
                 }
                 Some(CaseResult {
                     id: case.id(),
@@ -481,6 +593,8 @@ impl Runner<'_> {
                     warmup: case.warmup,
                     t1_s: calibration.map(|c| c.t1),
                     scaling: calibration.map(|c| c.scaling),
+                    t_write_s: calibration.and_then(|c| c.write).map(|w| w.alone),
+                    t_write_together_s: calibration.and_then(|c| c.write).map(|w| w.together),
                     ideal_s: ideal,
                     summary,
                     samples: state.samples.clone(),

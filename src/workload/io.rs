@@ -181,7 +181,7 @@ impl Describe for IoParams {
         Some(shape.waves(shape.lanes.in_flight.min(w)) * self.request_delay()?.as_secs_f64())
     }
 
-    fn bottleneck(&self, shape: &Shape) -> Bottleneck {
+    fn bottleneck(&self, shape: &Shape, _cpu: Option<Calibration>) -> Bottleneck {
         let k = shape.lanes.in_flight;
         match self.server_workers {
             Some(w) if w > 0 && w < k => Bottleneck::Server,
@@ -280,8 +280,8 @@ mod tests {
             delay: Duration::from_secs(1),
         });
         assert_eq!(s3.ideal(&shape(9, 9), None), Some(3.0));
-        assert_eq!(s3.bottleneck(&shape(9, 9)), Bottleneck::Server);
-        assert_eq!(s3.bottleneck(&shape(9, 3)), Bottleneck::Balanced);
+        assert_eq!(s3.bottleneck(&shape(9, 9), None), Bottleneck::Server);
+        assert_eq!(s3.bottleneck(&shape(9, 3), None), Bottleneck::Balanced);
         let delayed = IoParams {
             path: "/delay/250".into(),
             ..s3.clone()

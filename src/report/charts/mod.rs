@@ -4,6 +4,7 @@
 //! caption notes that depend on its data.
 
 pub mod cpu;
+pub mod db;
 pub mod io_sweep;
 pub mod latency;
 pub mod limit_sweep;
@@ -29,6 +30,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
         memory::chart(data),
         mixed::chart(data),
         pipeline::chart(data),
+        db::chart(data),
     ]
     .into_iter()
     .flatten()
@@ -36,7 +38,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
 }
 
 /// Every chart file stem there is, drawn or not: stale files of an earlier report are removed by it.
-pub const ALL_STEMS: [&str; 9] = [
+pub const ALL_STEMS: [&str; 10] = [
     "seed",
     "timeline",
     "latency",
@@ -46,4 +48,5 @@ pub const ALL_STEMS: [&str; 9] = [
     "memory",
     "mixed",
     "pipeline",
+    "db",
 ];

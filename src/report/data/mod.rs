@@ -6,6 +6,7 @@
 //! them, `takeaway` puts them in words, and neither needs the other's code to do so.
 
 pub mod cpu;
+pub mod db;
 pub mod latency;
 pub mod memory;
 pub mod mixed;
