@@ -58,9 +58,7 @@ impl SlowServer {
     /// Bind both listeners and start serving. Must be called inside a tokio runtime.
     pub async fn start(config: Config) -> Result<SlowServer, StartError> {
         config.validate()?;
-        if config.workers == 0 {
-            crate::limits::prepare_unbounded();
-        }
+        crate::limits::prepare(config.workers == 0);
         let data = listen(SocketAddr::new(config.bind, config.port), config.backlog)?;
         let control = listen(SocketAddr::new(config.bind, config.control_port), 128)?;
         let (data_addr, control_addr) = (local(&data), local(&control));
