@@ -108,6 +108,70 @@ fn an_io_run_writes_a_valid_complete_file_that_round_trips() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Started with an open-file limit of 256, the harness raises it before anything starts: an async io
+/// case of 400 connections, which the pre-flight check refuses below 464 descriptors, runs with no
+/// failure, and each sample records what the unbounded server spent, shown per request in the table.
+#[test]
+fn the_run_raises_the_open_file_limit_and_records_the_server_s_cpu() {
+    use std::os::unix::process::CommandExt;
+    let _t = timing_lock();
+    let dir = tmpdir("nofile");
+    let out_file = dir.join("run.json");
+    let mut cmd = Command::new(EXE);
+    cmd.args([
+        "run",
+        "--workload",
+        "io",
+        "--model",
+        "async",
+        "--tasks",
+        "400",
+        "--server-workers",
+        "0",
+        "--delay",
+        "100ms",
+        "--repeat",
+        "2",
+        "--warmup",
+        "0",
+        "--quiet",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    // SAFETY: only setrlimit, async-signal-safe, between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut lim = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+            lim.rlim_cur = 256;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = ResultFile::load(&out_file).unwrap();
+    let case = &file.cases[0];
+    for s in &case.samples {
+        assert_eq!((s.ok, s.failures.len()), (400, 0), "{s:?}");
+        let cpu = s.server_cpu_s.expect("the run started the server");
+        assert!(cpu > 0.0, "{cpu}");
+    }
+    let table = String::from_utf8(out.stdout).unwrap();
+    let row = table.lines().nth(1).unwrap();
+    let us = concbench::run::table::server_us_per_request(case).expect("unbounded");
+    assert!(row.contains(&format!(" {us:.1} ")), "{table}");
+    validate(&out_file);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn an_interrupted_run_leaves_a_readable_incomplete_file() {
     let dir = tmpdir("interrupt");

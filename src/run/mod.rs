@@ -455,6 +455,7 @@ impl Runner<'_> {
             start_s: Some(start_s),
             round: Some(round),
             noise: Some(noise),
+            server_cpu_s: noise.server_cpu_s,
             server_error,
             reference,
             ..sample(out, usage, observed)
