@@ -212,17 +212,20 @@ async fn worker(listener: Arc<TcpListener>, shared: Arc<Shared>, mut stop: watch
     }
 }
 
-/// Unbounded mode: every connection gets its own task, keep-alive allowed, every request its own timer.
+/// Unbounded mode: every connection gets its own task on the lean handler (see `lean`), keep-alive
+/// allowed, every request its own timer.
 async fn unbounded(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
-    let http = builder(true, shared.config.head_timeout);
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
             _ = stop.changed() => return,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    let (http, shared) = (http.clone(), shared.clone());
-                    conns.spawn(async move { serve_data(&http, stream, shared, false).await });
+                    let shared = shared.clone();
+                    conns.spawn(async move {
+                        let c = &shared.config;
+                        crate::lean::serve(stream, &shared.stats, c.delay, c.head_timeout).await
+                    });
                 }
                 Err(e) => accept_failed(e).await,
             },

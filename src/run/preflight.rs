@@ -67,8 +67,9 @@ pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> 
         let want = need + SPARE_FDS;
         return Err(UsageError(format!(
             "{}: {need} concurrent connections need about {want} open files, but the limit is {} (hard {}); \
-             raise it with `ulimit -n {want}` before the run (above the hard limit that needs root: \
-             run as root and concbench raises both itself, up to fs.nr_open)",
+             raise it with `ulimit -n {want}` before the run (above the hard limit that needs root with \
+             CAP_SYS_RESOURCE, which a container may withhold; so privileged, concbench raises both \
+             itself, up to fs.nr_open)",
             worst.id(),
             limit.soft,
             limit.hard,
