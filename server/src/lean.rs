@@ -53,11 +53,13 @@ pub async fn serve(mut stream: TcpStream, stats: &Stats, delay: Duration, head_t
         pending.drain(..head.len);
         let (status, body) = routes::answer(head.route, stats).await;
         let close = !head.keep_alive || head.unframed;
-        if stream
-            .write_all(&response(status, &body, close))
-            .await
-            .is_err()
-        {
+        let answer = response(status, &body, close);
+        let sent = if close {
+            send_last(&stream, &answer)
+        } else {
+            0
+        };
+        if stream.write_all(&answer[sent..]).await.is_err() {
             return;
         }
         if close {
@@ -71,6 +73,34 @@ pub async fn serve(mut stream: TcpStream, stats: &Stats, delay: Duration, head_t
             return;
         }
     }
+}
+
+/// Send as much of a connection's last answer as the socket takes now, with MSG_MORE: the data waits in
+/// the send queue, and the close that follows tacks the FIN onto the same segment, which spares the
+/// kernel one segment per connection to send, and the client one to receive and acknowledge (on
+/// loopback the sender pays for both). Returns the bytes sent; the caller writes the rest, if any.
+fn send_last(stream: &TcpStream, bytes: &[u8]) -> usize {
+    use std::os::fd::AsRawFd;
+    let fd = stream.as_raw_fd();
+    stream
+        .try_io(tokio::io::Interest::WRITABLE, || {
+            // SAFETY: send reads `bytes` for its length from a slice we hold; the descriptor is the
+            // stream's, open for as long as `stream` lives.
+            let n = unsafe {
+                libc::send(
+                    fd,
+                    bytes.as_ptr().cast(),
+                    bytes.len(),
+                    libc::MSG_MORE | libc::MSG_NOSIGNAL,
+                )
+            };
+            if n < 0 {
+                Err(std::io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
+            }
+        })
+        .unwrap_or(0)
 }
 
 /// Read until `pending` holds a whole head; Ok(None) when the client closed between requests, Err with
