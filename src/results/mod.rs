@@ -305,6 +305,11 @@ pub struct Sample {
     /// The same shape with no harness at all, run right after this repetition (scale suite).
     #[serde(default)]
     pub reference: Option<Reference>,
+    /// CPU time (user + sys) the slow server child spent over the repetition, seconds, from its
+    /// process CPU clock: the server's own cost, which shares the machine's cores with the case's.
+    /// Absent without a server the run started (an external --target) and in older files.
+    #[serde(default)]
+    pub server_cpu_s: Option<f64>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads) by a program with

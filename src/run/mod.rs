@@ -134,7 +134,10 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         .clone()
         .unwrap_or_else(|| default_out(&opts.machine, started));
     let cores = opts.machine.allowed_cpus.len().max(1);
-    preflight::check(&opts.cases, cores)?;
+    // Raised before any child starts, so the server and every case process inherit it.
+    let limit = concbench_server::limits::raise_nofile();
+    preflight::spread_sources(&mut opts.cases, cores);
+    preflight::check(&opts.cases, cores, limit)?;
     probe_writable(&path)?;
     children::catch_interrupts();
     let now = || humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
@@ -560,6 +563,7 @@ impl Runner<'_> {
             start_s: Some(start_s),
             round: Some(round),
             noise: Some(noise),
+            server_cpu_s: noise.server_cpu_s,
             server_error,
             reference,
             ..sample(out, usage, observed)

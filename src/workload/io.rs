@@ -37,6 +37,11 @@ pub struct IoParams {
     pub timeout_ms: u64,
     /// `direct` (the project's own client) or `library` (ureq / reqwest).
     pub client: ClientKind,
+    /// Loopback source addresses the direct client spreads its connections over, when more than one:
+    /// set by the run from the case's concurrency (one per 20,000 connections), because one address
+    /// has only ~28k ephemeral ports towards the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_addrs: Option<usize>,
 }
 
 /// io's flags.
@@ -70,6 +75,7 @@ impl IoParams {
             keep_alive: false,
             timeout_ms: DEFAULT_TIMEOUT.as_millis() as u64,
             client: ClientKind::Direct,
+            source_addrs: None,
         }
     }
 
@@ -122,6 +128,7 @@ impl IoParams {
             url: format!("{url}{}", self.path),
             keep_alive: self.keep_alive,
             timeout: self.timeout(),
+            sources: self.source_addrs.unwrap_or(1),
         };
         Ok(Io {
             client: client::build(self.client, &opts)?,
@@ -192,6 +199,15 @@ impl Describe for IoParams {
 
     fn sockets(&self, shape: &Shape) -> u64 {
         shape.lanes.in_flight as u64
+    }
+
+    fn set_sources(&mut self, count: usize) {
+        // Only the direct client binds before it connects.
+        self.source_addrs = (count > 1 && self.client == ClientKind::Direct).then_some(count);
+    }
+
+    fn sources(&self) -> usize {
+        self.source_addrs.unwrap_or(1)
     }
 
     fn client_side(&self) -> Params {

@@ -165,6 +165,14 @@ impl Describe for MixedParams {
         self.io.sockets(shape)
     }
 
+    fn set_sources(&mut self, count: usize) {
+        self.io.set_sources(count);
+    }
+
+    fn sources(&self) -> usize {
+        self.io.sources()
+    }
+
     fn client_side(&self) -> Params {
         let io = match self.io.client_side() {
             Params::Io(io) => io,

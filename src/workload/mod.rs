@@ -182,6 +182,16 @@ impl Params {
         self.get().sockets(shape)
     }
 
+    /// Spread the case's connections over `count` loopback source addresses, where its client can.
+    pub fn set_sources(&mut self, count: usize) {
+        self.get_mut().set_sources(count);
+    }
+
+    /// Source addresses the case's connections come from (1: the kernel's choice).
+    pub fn sources(&self) -> usize {
+        self.get().sources()
+    }
+
     /// The same parameters without what describes the server (workers, its delay, the path): what a
     /// client-side case is, whichever server it ran against.
     pub fn client_side(&self) -> Params {
@@ -230,6 +240,11 @@ pub trait Describe {
     fn set_cpu_iters(&mut self, _iters: u64) {}
     fn sockets(&self, _shape: &Shape) -> u64 {
         0
+    }
+    /// Record how many source addresses the workload's client connects from (see `client::sources`).
+    fn set_sources(&mut self, _count: usize) {}
+    fn sources(&self) -> usize {
+        1
     }
     fn client_side(&self) -> Params;
     fn server_side(&self) -> Option<String> {

@@ -196,6 +196,14 @@ impl Describe for PipelineParams {
         (self.workers[0] + self.workers[2]) as u64
     }
 
+    fn set_sources(&mut self, count: usize) {
+        self.io.set_sources(count);
+    }
+
+    fn sources(&self) -> usize {
+        self.io.sources()
+    }
+
     fn client_side(&self) -> Params {
         let io = match self.io.client_side() {
             Params::Io(io) => io,
