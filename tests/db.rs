@@ -1,9 +1,9 @@
 //! The article of a process pool writing to a database: every task's row is there exactly once after a
 //! repetition, or the task counts as failed — also a task that fails inside its transaction, and one
 //! whose row vanished after it said it wrote; SQLITE_BUSY is a `db` failure once its retries are spent;
-//! a connection per task costs more than one per worker; and the PostgreSQL cluster the harness starts
-//! never outlives it, however the harness ends. The PostgreSQL tests say so in one line and pass when
-//! PostgreSQL is not installed.
+//! a connection per task costs more than one per worker; `--db-url` writes to the server it names; and
+//! the PostgreSQL cluster the harness starts never outlives it, however the harness ends. The
+//! PostgreSQL tests say so in one line and pass when PostgreSQL is not installed.
 
 mod common;
 
@@ -251,6 +251,53 @@ fn every_models_tasks_write_their_rows_exactly_once_on_postgres() {
         Err(FailureKind::Db),
         "said done, no row"
     );
+}
+
+#[test]
+fn db_url_writes_to_the_server_it_names() {
+    let Some(cluster) = cluster_or_skip("--db-url") else {
+        return;
+    };
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("run.json");
+    let n = 12;
+    let run = Command::new(EXE)
+        .args(["run", "--workload", "db", "--db-url", cluster.url()])
+        .args([
+            "--connect",
+            "per-task",
+            "--model",
+            "thread-pool",
+            "--limit",
+            "2",
+        ])
+        .args([
+            "--tasks",
+            &n.to_string(),
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    let file = concbench::results::ResultFile::load(&out).unwrap();
+    let case = &file.cases[0];
+    assert!(
+        case.id.ends_with("postgres-url-per-task-i10000"),
+        "{}",
+        case.id
+    );
+    let sample = &case.samples[0];
+    assert_eq!((sample.ok, sample.failures.len()), (n, 0), "{stderr}");
+    // The rows are in the server named (the last of the repetition and the write probes, n each).
+    let config = postgres::config(cluster.url()).unwrap();
+    assert_eq!(postgres::rows(&config).unwrap().len(), n as usize);
 }
 
 /// Whether a process runs (a zombie does not).

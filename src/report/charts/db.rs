@@ -252,8 +252,11 @@ impl Plot for DbChart {
                 .collect::<Vec<_>>()
         });
         let range = axis::log_range(values);
-        // Room on the right for the value labels: the axis spans four times the largest value.
-        let range = range.start..range.end * 4.0;
+        // Room on the right for the value labels, a fixed share of the plot's width whatever the span:
+        // a label needs about two-fifths of it, so the axis goes on for 0.65 of the data's decades
+        // (a fixed factor of 4 cut the longest label off when the bars spanned two decades).
+        let decades = (range.end / range.start).log10();
+        let range = range.start..range.end * 10f64.powf((decades * 0.65).max(0.6));
         let ticks = axis::log_ticks(&range);
         let row = |i: usize| (n - 1 - i) as f64;
         let labels: Vec<String> = self
