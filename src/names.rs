@@ -90,6 +90,9 @@ pub enum Group {
     Memory,
     Mixed,
     Pipeline,
+    /// Thousands to a million tasks and connections: memory and spawn cost per unit beside the bare
+    /// programs and the published figures, io up to 100,000 connections.
+    Scale,
     AdHoc,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
@@ -106,6 +109,7 @@ impl Group {
             Group::Memory => "memory",
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
+            Group::Scale => "scale",
             Group::AdHoc => "ad-hoc",
             Group::Bench => "cargo bench",
         }
@@ -201,7 +205,13 @@ mod tests {
             let clap = clap::ValueEnum::to_possible_value(&m).unwrap();
             assert_eq!(clap.get_name(), m.name());
         }
-        for g in [Group::Seed, Group::IoSweep, Group::AdHoc, Group::Bench] {
+        for g in [
+            Group::Seed,
+            Group::IoSweep,
+            Group::Scale,
+            Group::AdHoc,
+            Group::Bench,
+        ] {
             assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());
         }
         for b in [Bottleneck::Server, Bottleneck::Balanced, Bottleneck::Cpu] {
