@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report compare
+.PHONY: build test server clean report report-scale compare
 
 CARGO ?= cargo
 
@@ -17,6 +17,13 @@ test:
 report: build
 	./target/release/concbench run --suite default
 	./target/release/concbench report
+
+# The scale suite (about 9 minutes here: 1k to 1M sleeping tasks beside their bare programs, threads
+# until the OS refuses one, io up to 100k connections) and its report, reports/scale/index.html.
+# Not part of `make report`: it holds every free pid of the machine for a few seconds.
+report-scale: build
+	./target/release/concbench run --suite scale
+	./target/release/concbench report --out reports/scale
 
 # The talk's setup: 3 sync workers, 1 s per request, on 127.0.0.1:8000. Override: make server ARGS="--workers 9".
 server:
