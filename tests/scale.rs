@@ -272,7 +272,7 @@ fn the_scale_suite_leaves_room_in_its_ten_minutes() {
     // The shapes the issue asks for are all there, and the refusal step asks past pid_max here.
     let has = |m: ModelKind, n: usize| cases.iter().any(|c| c.model == m && c.tasks == n);
     assert!(has(ModelKind::Async, 1_000_000) && has(ModelKind::AsyncJoinAll, 100_000));
-    assert!(has(ModelKind::Threads, 40_000) && has(ModelKind::ProcessPool, 10_000));
+    assert!(has(ModelKind::Threads, 30_000) && has(ModelKind::ProcessPool, 10_000));
     assert!(cases
         .iter()
         .filter(|c| matches!(c.workload, concbench::workload::Params::Sleep(_)))
