@@ -44,6 +44,18 @@ fn drawn(p: &RssPoint) -> bool {
     p.per_task_kib.is_some_and(|k| k > 0.0 && k.is_finite())
 }
 
+/// A series' drawable points, one per number of units started: two steps the OS cut at the same
+/// count (20,000 and 30,000 threads, both stopped at the kernel's limit) are one point, the first.
+fn drawable(s: &RssSeries) -> Vec<&RssPoint> {
+    let mut out: Vec<&RssPoint> = Vec::new();
+    for p in s.points.iter().filter(|p| drawn(p)) {
+        if !out.iter().any(|q| q.units == p.units) {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// The model whose colour a series takes.
 fn colour_model(s: &RssSeries) -> String {
     match s.origin {
@@ -63,10 +75,8 @@ impl ScaleMemoryChart {
             .filter(|s| !matches!(s.origin, Origin::Published(_)))
             .map(|s| Series {
                 model: colour_model(s),
-                points: s
-                    .points
-                    .iter()
-                    .filter(|p| drawn(p))
+                points: drawable(s)
+                    .into_iter()
                     .map(|p| (p.units as f64, p.per_task_kib.unwrap_or(0.0)))
                     .collect(),
                 dashed: matches!(s.origin, Origin::Bare(_)),
@@ -232,7 +242,7 @@ impl Plot for ScaleMemoryChart {
                     }
                 }
                 _ => {
-                    for pt in s.points.iter().filter(|p| drawn(p)) {
+                    for pt in drawable(s) {
                         let mark = pt.flags.mark();
                         if !mark.is_empty() {
                             let at = (pt.units as f64, pt.per_task_kib.unwrap_or(0.0));
