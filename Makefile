@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report compare report-db postgres-env
+.PHONY: build test server clean report report-scale compare report-db postgres-env
 
 CARGO ?= cargo
 
@@ -36,6 +36,14 @@ postgres-env:
 	else \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends postgresql; \
 	fi
+
+# The scale suite (about 9 minutes here: 1k to 1M sleeping tasks beside their bare programs, threads
+# until the OS refuses one, io up to 100k connections) and its report, reports/scale/index.html, from
+# the run's own file (the newest in the store) even when some case could not be measured (exit 1: the
+# report says which); a refused run (exit 2) stops here.
+report-scale: build
+	./target/release/concbench run --suite scale; rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	./target/release/concbench report "$$(ls -t reports/results/*/*.json | head -1)" --out reports/scale
 
 # The talk's setup: 3 sync workers, 1 s per request, on 127.0.0.1:8000. Override: make server ARGS="--workers 9".
 server:

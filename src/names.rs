@@ -91,6 +91,9 @@ pub enum Group {
     Mixed,
     Pipeline,
     Db,
+    /// Thousands to a million tasks and connections: memory and spawn cost per unit beside the bare
+    /// programs and the published figures, io up to 100,000 connections.
+    Scale,
     AdHoc,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
@@ -108,6 +111,7 @@ impl Group {
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
             Group::Db => "db",
+            Group::Scale => "scale",
             Group::AdHoc => "ad-hoc",
             Group::Bench => "cargo bench",
         }
@@ -210,7 +214,14 @@ mod tests {
             let clap = clap::ValueEnum::to_possible_value(&m).unwrap();
             assert_eq!(clap.get_name(), m.name());
         }
-        for g in [Group::Seed, Group::IoSweep, Group::AdHoc, Group::Bench] {
+        for g in [
+            Group::Seed,
+            Group::IoSweep,
+            Group::Db,
+            Group::Scale,
+            Group::AdHoc,
+            Group::Bench,
+        ] {
             assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());
         }
         for b in [Bottleneck::Server, Bottleneck::Balanced, Bottleneck::Cpu] {

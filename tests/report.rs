@@ -44,6 +44,7 @@ const MIXED_FIXTURE: &str = "tests/fixtures/mixed.json";
 const PIPELINE_FIXTURE: &str = "tests/fixtures/pipeline.json";
 /// The db suite on SQLite and PostgreSQL (tests/fixtures/make-db.sh).
 const DB_FIXTURE: &str = "tests/fixtures/db.json";
+const SCALE_FIXTURE: &str = "tests/fixtures/scale.json";
 
 fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -53,11 +54,17 @@ fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed, pipeline and db runs beside it: every chart there is.
+/// The v1 fixture with the mixed, pipeline, db and scale runs beside it: every chart there is.
 fn every_fixture() -> ReportData {
-    let files = [FIXTURE, MIXED_FIXTURE, PIPELINE_FIXTURE, DB_FIXTURE]
-        .map(|p| (PathBuf::from(p), load(p)))
-        .to_vec();
+    let files = [
+        FIXTURE,
+        MIXED_FIXTURE,
+        PIPELINE_FIXTURE,
+        DB_FIXTURE,
+        SCALE_FIXTURE,
+    ]
+    .map(|p| (PathBuf::from(p), load(p)))
+    .to_vec();
     ReportData::merge(files, Vec::new())
 }
 
@@ -143,6 +150,22 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "ideal",
             "SQLite · thread-pool k=4",
             "PostgreSQL · async",
+        ],
+        "scale-memory" => &[
+            "async",
+            "async-join-all",
+            "threads",
+            "dashed, hollow points: the bare program of the model's shape",
+            "published, other machines (≤: one point, base included)",
+            "pkolaczk 2023",
+            "hez2010 2024",
+            "≤ pkolaczk 2023",
+        ],
+        "scale-io" => &[
+            "async",
+            "async-semaphore",
+            "threads",
+            "against the unbounded server",
         ],
         other => panic!("no expectation for chart {other}"),
     }

@@ -184,9 +184,9 @@ pub fn run_isolated(
         .spawn()
         .with_context(|| format!("cannot start a case process ({})", exe.display()))?;
     super::children::set_current(child.id());
-    let input = serde_json::to_vec(spec).expect("spec serialises");
-    let mut stdin = child.stdin.take().expect("piped");
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    // Every helper thread is started before the child is given its spec: a case that starts threads
+    // until the OS refuses takes every free pid of the machine, and a thread started after that
+    // could not be.
     let mut stderr = child.stderr.take().expect("piped");
     let err_reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -194,6 +194,9 @@ pub fn run_isolated(
         s
     });
     let (done, watchdog) = watch(child.id(), deadline);
+    let input = serde_json::to_vec(spec).expect("spec serialises");
+    let mut stdin = child.stdin.take().expect("piped");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let mut out = String::new();
     let _ = child.stdout.take().expect("piped").read_to_string(&mut out);
     let _ = writer.join();

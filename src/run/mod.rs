@@ -137,7 +137,16 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
     // Raised before any child starts, so the server and every case process inherit it.
     let limit = concbench_server::limits::raise_nofile();
     preflight::spread_sources(&mut opts.cases, cores);
-    preflight::check(&opts.cases, cores, limit)?;
+    // Cases past the machine's limits on purpose are checked alone, and warned of instead of refused:
+    // what the OS refuses them is what they measure.
+    let (past, within): (Vec<Case>, Vec<Case>) =
+        opts.cases.iter().cloned().partition(|c| c.past_limits);
+    preflight::check(&within, cores, limit)?;
+    for c in &past {
+        if let Err(e) = preflight::check(std::slice::from_ref(c), cores, limit) {
+            eprintln!("warning: {e:#}; run anyway, what the OS refuses counted as failures");
+        }
+    }
     probe_writable(&path)?;
     children::catch_interrupts();
     let now = || humantime::format_rfc3339_seconds(SystemTime::now()).to_string();

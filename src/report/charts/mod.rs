@@ -11,6 +11,8 @@ pub mod limit_sweep;
 pub mod memory;
 pub mod mixed;
 pub mod pipeline;
+pub mod scale_io;
+pub mod scale_memory;
 pub mod seed;
 pub mod sweep;
 pub mod timeline;
@@ -31,6 +33,8 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
         mixed::chart(data),
         pipeline::chart(data),
         db::chart(data),
+        scale_memory::chart(data),
+        scale_io::chart(data),
     ]
     .into_iter()
     .flatten()
@@ -38,7 +42,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
 }
 
 /// Every chart file stem there is, drawn or not: stale files of an earlier report are removed by it.
-pub const ALL_STEMS: [&str; 10] = [
+pub const ALL_STEMS: [&str; 12] = [
     "seed",
     "timeline",
     "latency",
@@ -49,4 +53,6 @@ pub const ALL_STEMS: [&str; 10] = [
     "mixed",
     "pipeline",
     "db",
+    "scale-memory",
+    "scale-io",
 ];

@@ -11,6 +11,7 @@ pub mod latency;
 pub mod memory;
 pub mod mixed;
 pub mod pipeline;
+pub mod scale;
 pub mod seed;
 pub mod sweep;
 pub mod timeline;
