@@ -28,7 +28,7 @@ pub fn tables(data: &ReportData, group: Group) -> Vec<Table> {
     if !spawn.is_empty() {
         out.push(spawn_table(&spawn));
     }
-    let io = scale::io_rows(&cases);
+    let io = scale::io_rows(&cases, data.cores());
     if !io.is_empty() {
         out.push(io_table(&io));
     }
@@ -234,6 +234,7 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
         "TCPSynRetrans",
         "client CPU per request",
         "server CPU per request",
+        "set-up CPU / (makespan − ideal)",
     ];
     let rows = rows
         .iter()
@@ -257,6 +258,7 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                 count(r.syn_retrans),
                 r.client_cpu_per_request.map_or("–".into(), secs),
                 r.server_cpu_per_request.map_or("–".into(), secs),
+                r.setup_share.map_or("–".into(), pct),
             ]
         })
         .collect();
@@ -270,7 +272,11 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                samples (connections the listen queue had no room for, and SYNs sent again): non-zero \
                means connection set-up, not the model, held tasks back. CPU per request is user + \
                sys over the requests served, median over samples; the server's is read from its \
-               process around each repetition (– when not recorded)."
+               process around each repetition (– when not recorded). The last column is how much of the \
+               time beyond the ideal both processes' CPU fills when spread over the cores they share, \
+               (client CPU + server CPU) / cores / (makespan − ideal), at most 100 %: with one request \
+               per connection and a server that only waits, that CPU is connection set-up, request and \
+               tear-down, so near 100 % the excess is the cores busy connecting, not the model waiting."
             .into(),
     }
 }

@@ -20,7 +20,7 @@ pub struct ScaleIoChart {
 }
 
 pub fn chart(data: &ReportData) -> Option<Box<dyn Chart>> {
-    let rows = scale::io_rows(&data.group(crate::names::Group::Scale));
+    let rows = scale::io_rows(&data.group(crate::names::Group::Scale), data.cores());
     let panel = Panel {
         title: "against the unbounded server".into(),
         points: rows.iter().map(|r| r.point.clone()).collect(),

@@ -404,6 +404,20 @@ pub struct IoRow {
     pub client_cpu_per_request: Option<f64>,
     /// The server's, when recorded.
     pub server_cpu_per_request: Option<f64>,
+    /// How much of makespan − ideal the two processes' CPU fills on the shared cores (median over
+    /// samples, at most 1): see [`setup_share`].
+    pub setup_share: Option<f64>,
+}
+
+/// The share of a sample's makespan − ideal that the client's and the server's CPU time fill when
+/// spread over the cores they share: (client CPU + server CPU) / cores / (makespan − ideal), at most 1.
+/// With one request per connection and a server that only waits, that CPU is connection set-up,
+/// request and tear-down: a share near 1 says the excess over the ideal is the cores busy connecting,
+/// not the model waiting. None without the server's CPU, an ideal or an excess.
+pub fn setup_share(s: &Sample, ideal: Option<f64>, cores: usize) -> Option<f64> {
+    let excess = s.makespan_s - ideal?;
+    let cpu = s.user_s + s.sys_s + server_cpu_s(s)?;
+    (excess > 0.0).then(|| (cpu / cores.max(1) as f64 / excess).min(1.0))
 }
 
 /// A median over the samples that have the figure; None when none has.
@@ -413,7 +427,7 @@ fn median_some(c: &CaseResult, f: impl Fn(&Sample) -> Option<f64>) -> Option<f64
 }
 
 /// Every io case of the group, in run order.
-pub fn io_rows(cases: &[&CaseResult]) -> Vec<IoRow> {
+pub fn io_rows(cases: &[&CaseResult], cores: usize) -> Vec<IoRow> {
     cases
         .iter()
         .filter(|c| super::io(c).is_some() && !c.samples.is_empty())
@@ -436,6 +450,7 @@ pub fn io_rows(cases: &[&CaseResult]) -> Vec<IoRow> {
                 syn_retrans: sum(|n| n.syn_retrans),
                 client_cpu_per_request: median_some(c, |s| per_ok(s, s.user_s + s.sys_s)),
                 server_cpu_per_request: median_some(c, |s| per_ok(s, server_cpu_s(s)?)),
+                setup_share: median_some(c, |s| setup_share(s, c.ideal_s, cores)),
             }
         })
         .collect()
@@ -458,6 +473,31 @@ mod tests {
         assert!(only.upper_bound, "one point: peak / N, an upper bound");
         assert!((only.per_task_kib.unwrap() * 1024.0 - 48.3e6 / 10_000.0).abs() < 1e-6);
         assert_eq!(threads.failed_at, Some(100_000));
+    }
+
+    #[test]
+    fn setup_share_is_both_sides_cpu_over_the_cores_and_the_excess() {
+        let s = Sample {
+            makespan_s: 1.5,
+            user_s: 0.3,
+            sys_s: 0.1,
+            server_cpu_s: Some(0.2),
+            ..Sample::default()
+        };
+        // 0.6 s of CPU over 2 cores is 0.3 s of the 0.5 s excess.
+        assert!((setup_share(&s, Some(1.0), 2).unwrap() - 0.6).abs() < 1e-9);
+        assert_eq!(
+            setup_share(&s, Some(1.0), 1),
+            Some(1.0),
+            "at most the excess"
+        );
+        assert_eq!(setup_share(&s, None, 2), None, "no ideal, no excess");
+        assert_eq!(setup_share(&s, Some(2.0), 2), None, "no excess");
+        let no_server = Sample {
+            server_cpu_s: None,
+            ..s
+        };
+        assert_eq!(setup_share(&no_server, Some(1.0), 2), None);
     }
 
     #[test]
