@@ -31,7 +31,7 @@ fn sockets(case: &Case, cores: usize) -> u64 {
     case.workload.sockets(&case.shape(cores))
 }
 
-/// Give every case's client the source addresses its concurrency needs (one below 20,000 connections).
+/// Give every case's client the source addresses its concurrency needs (one up to `sources::PER_SOURCE` connections).
 pub fn spread_sources(cases: &mut [Case], cores: usize) {
     let ports = port_count();
     for case in cases {
