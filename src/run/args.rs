@@ -130,6 +130,10 @@ impl RunArgs {
             if let (Params::Io(io), Some(client)) = (&mut c.workload, self.work.io.client) {
                 io.client = client;
             }
+            if target.is_some() {
+                c.workload
+                    .declare_target(self.work.io.server_workers, self.work.delay);
+            }
         }
         Ok(Validated {
             suite,

@@ -360,8 +360,9 @@ impl Runner<'_> {
     /// The server (started or reused), the calibration and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
+        let requests = case.workload.makes_requests();
         let (url, server) = match (case.workload.server(), &opts.target) {
-            (Some(_), Some(target)) => (target.trim_end_matches('/').to_string(), None),
+            (_, Some(target)) if requests => (target.trim_end_matches('/').to_string(), None),
             (Some(plan), None) => {
                 if let std::collections::hash_map::Entry::Vacant(slot) = self.servers.entry(plan) {
                     slot.insert(ServerChild::start(
@@ -477,7 +478,7 @@ impl Runner<'_> {
                     id: case.id(),
                     group: case.group,
                     params: case_params(case, self.cores),
-                    external: opts.target.is_some() && case.workload.server().is_some(),
+                    external: opts.target.is_some() && case.workload.makes_requests(),
                     warmup: case.warmup,
                     t1_s: calibration.map(|c| c.t1),
                     scaling: calibration.map(|c| c.scaling),

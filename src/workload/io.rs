@@ -81,10 +81,10 @@ impl IoParams {
                 "--server-workers {workers} is above the maximum of {MAX_WORKERS}"
             ));
         }
-        if args.delay > super::MAX_DELAY {
+        if args.delay() > super::MAX_DELAY {
             return Err(format!(
                 "--delay {} is above the maximum of 60s",
-                humantime::format_duration(args.delay)
+                humantime::format_duration(args.delay())
             ));
         }
         if io.timeout.is_zero() || io.timeout > MAX_TIMEOUT {
@@ -107,7 +107,7 @@ impl IoParams {
             client: io.client.unwrap_or_default(),
             ..IoParams::new(ServerPlan {
                 workers,
-                delay: args.delay,
+                delay: args.delay(),
             })
         })
     }
@@ -167,6 +167,14 @@ impl Describe for IoParams {
             parts.push("library".into());
         }
         parts.join("-")
+    }
+
+    fn io(&self) -> Option<&IoParams> {
+        Some(self)
+    }
+
+    fn io_mut(&mut self) -> Option<&mut IoParams> {
+        Some(self)
     }
 
     fn server(&self) -> Option<ServerPlan> {
