@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report compare
+.PHONY: build test server clean report compare calibrate
 
 CARGO ?= cargo
 
@@ -17,6 +17,11 @@ test:
 report: build
 	./target/release/concbench run --suite default
 	./target/release/concbench report
+
+# How much of a model's cost is the harness's: async-semaphore and thread-pool beside wrk, hey and oha
+# (each when installed) at c = 1, 10, 100 for 5 s each, into a result file of suite `calibrate`.
+calibrate: build
+	./target/release/concbench calibrate $(ARGS)
 
 # The talk's setup: 3 sync workers, 1 s per request, on 127.0.0.1:8000. Override: make server ARGS="--workers 9".
 server:

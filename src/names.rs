@@ -91,6 +91,8 @@ pub enum Group {
     Mixed,
     Pipeline,
     AdHoc,
+    /// `concbench calibrate`: the models' requests/s beside the load generators'.
+    Calibrate,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
     Bench,
@@ -107,12 +109,64 @@ impl Group {
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
             Group::AdHoc => "ad-hoc",
+            Group::Calibrate => "calibrate",
             Group::Bench => "cargo bench",
         }
     }
 }
 
 impl std::fmt::Display for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The load generators `concbench calibrate` sets beside the models, each run when installed.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadGenerator {
+    Wrk,
+    Hey,
+    Oha,
+}
+
+impl LoadGenerator {
+    pub const ALL: [LoadGenerator; 3] =
+        [LoadGenerator::Wrk, LoadGenerator::Hey, LoadGenerator::Oha];
+
+    /// Its name, which is also its command.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoadGenerator::Wrk => "wrk",
+            LoadGenerator::Hey => "hey",
+            LoadGenerator::Oha => "oha",
+        }
+    }
+
+    /// How to install it, for the line that says it was skipped.
+    pub fn install(self) -> &'static str {
+        match self {
+            LoadGenerator::Wrk => "apt-get install wrk",
+            LoadGenerator::Hey => "apt-get install hey",
+            LoadGenerator::Oha => "cargo install oha",
+        }
+    }
+}
+
+impl std::fmt::Display for LoadGenerator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
@@ -201,8 +255,17 @@ mod tests {
             let clap = clap::ValueEnum::to_possible_value(&m).unwrap();
             assert_eq!(clap.get_name(), m.name());
         }
-        for g in [Group::Seed, Group::IoSweep, Group::AdHoc, Group::Bench] {
+        for g in [
+            Group::Seed,
+            Group::IoSweep,
+            Group::AdHoc,
+            Group::Calibrate,
+            Group::Bench,
+        ] {
             assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());
+        }
+        for t in LoadGenerator::ALL {
+            assert_eq!(serde_name(serde_json::to_value(t).unwrap()), t.name());
         }
         for b in [Bottleneck::Server, Bottleneck::Balanced, Bottleneck::Cpu] {
             assert_eq!(serde_name(serde_json::to_value(b).unwrap()), b.name());

@@ -6,6 +6,7 @@
 //! the mixed suite's split of computing and waiting (`overlap`), the machine noise and the exporters
 //! each live in their own module, drawn and spelled with `render`.
 
+pub mod calibration;
 pub mod charts;
 pub mod clients;
 pub mod data;

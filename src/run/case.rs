@@ -218,7 +218,7 @@ pub fn run_isolated(
 
 /// A thread that kills `pid` unless the returned sender is dropped within `deadline`; it returns whether
 /// it had to.
-fn watch(pid: u32, deadline: Duration) -> (mpsc::Sender<()>, std::thread::JoinHandle<bool>) {
+pub fn watch(pid: u32, deadline: Duration) -> (mpsc::Sender<()>, std::thread::JoinHandle<bool>) {
     let (done, wait) = mpsc::channel::<()>();
     let handle = std::thread::spawn(move || match wait.recv_timeout(deadline) {
         Err(mpsc::RecvTimeoutError::Timeout) => {

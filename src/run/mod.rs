@@ -144,6 +144,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         order: Some(opts.order.name().to_string()),
         seed: Some(opts.seed),
         cases: Vec::new(),
+        load_generators: None,
     };
     file.save(&path)?;
     // What the last good file holds: case id → samples, to say what a failed save lost.
