@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report compare calibrate
+.PHONY: build test server clean report compare calibrate python-env
 
 CARGO ?= cargo
 
@@ -22,6 +22,13 @@ report: build
 # (each when installed) at c = 1, 10, 100 for 5 s each, into a result file of suite `calibrate`.
 calibrate: build
 	./target/release/concbench calibrate $(ARGS)
+
+# The Python reference models' environment: python/.venv with the pinned requests, aiohttp,
+# aiomultiprocess and gunicorn of python/requirements.txt. Without it the py-* models are skipped.
+PYTHON ?= python3
+python-env:
+	$(PYTHON) -m venv python/.venv
+	python/.venv/bin/pip install --quiet --disable-pip-version-check -r python/requirements.txt
 
 # The talk's setup: 3 sync workers, 1 s per request, on 127.0.0.1:8000. Override: make server ARGS="--workers 9".
 server:

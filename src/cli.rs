@@ -47,7 +47,7 @@ pub enum Command {
 /// `concbench list`: one line per model, workload and suite.
 pub fn list() -> String {
     let mut out = String::from("models:\n");
-    for k in ModelKind::ALL {
+    for k in ModelKind::ALL.into_iter().chain(ModelKind::PYTHON) {
         let m = k.model();
         let limit = match (m.takes_limit(), m.runs_pipelines()) {
             (true, _) => " (takes --limit)",

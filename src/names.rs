@@ -36,9 +36,45 @@ pub enum ModelKind {
     AsyncBlockingPool,
     AsyncProcessPool,
     AsyncJoinAll,
+    /// The Python reference models (python/concbench_py), run as an external program.
+    PySequential,
+    PyThreads,
+    PyThreadPool,
+    PyAsyncio,
+    PyAsyncioSemaphore,
+    PyProcessPool,
 }
 
 impl ModelKind {
+    /// The Python reference models: not in [`Self::ALL`], which holds the models that run inside a
+    /// case process (every test and bench that runs "every model" runs those).
+    pub const PYTHON: [ModelKind; 6] = [
+        ModelKind::PySequential,
+        ModelKind::PyThreads,
+        ModelKind::PyThreadPool,
+        ModelKind::PyAsyncio,
+        ModelKind::PyAsyncioSemaphore,
+        ModelKind::PyProcessPool,
+    ];
+
+    /// Whether it is one of the Python reference models.
+    pub fn is_python(self) -> bool {
+        Self::PYTHON.contains(&self)
+    }
+
+    /// The Rust model of the same shape as a Python one (py-asyncio is `async`: the seed's gather).
+    pub fn rust_twin(self) -> Option<ModelKind> {
+        Some(match self {
+            ModelKind::PySequential => ModelKind::Sequential,
+            ModelKind::PyThreads => ModelKind::Threads,
+            ModelKind::PyThreadPool => ModelKind::ThreadPool,
+            ModelKind::PyAsyncio => ModelKind::Async,
+            ModelKind::PyAsyncioSemaphore => ModelKind::AsyncSemaphore,
+            ModelKind::PyProcessPool => ModelKind::ProcessPool,
+            _ => return None,
+        })
+    }
+
     pub const ALL: [ModelKind; 11] = [
         ModelKind::Sequential,
         ModelKind::Threads,
@@ -66,6 +102,12 @@ impl ModelKind {
             ModelKind::AsyncBlockingPool => "async-blocking-pool",
             ModelKind::AsyncProcessPool => "async-process-pool",
             ModelKind::AsyncJoinAll => "async-join-all",
+            ModelKind::PySequential => "py-sequential",
+            ModelKind::PyThreads => "py-threads",
+            ModelKind::PyThreadPool => "py-thread-pool",
+            ModelKind::PyAsyncio => "py-asyncio",
+            ModelKind::PyAsyncioSemaphore => "py-asyncio-semaphore",
+            ModelKind::PyProcessPool => "py-process-pool",
         }
     }
 }
@@ -250,7 +292,7 @@ mod tests {
     #[test]
     fn names_match_their_serde_spelling() {
         let serde_name = |v: serde_json::Value| v.as_str().unwrap().to_string();
-        for m in ModelKind::ALL {
+        for m in ModelKind::ALL.into_iter().chain(ModelKind::PYTHON) {
             assert_eq!(serde_name(serde_json::to_value(m).unwrap()), m.name());
             let clap = clap::ValueEnum::to_possible_value(&m).unwrap();
             assert_eq!(clap.get_name(), m.name());

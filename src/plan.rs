@@ -72,7 +72,7 @@ impl Suite {
             Suite::Pipeline => {
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async"
             }
-            Suite::Default => "everything above, sized for `make report` (6 minutes here)",
+            Suite::Default => "everything above, sized for `make report` (6.5 minutes here)",
         }
     }
 
@@ -241,6 +241,9 @@ impl Case {
 
     /// The makespan physics allows, seconds (see each workload's file); None when it cannot be known.
     pub fn ideal(&self, cores: usize, cpu: Option<Calibration>) -> Option<f64> {
+        // t₁ is measured with Rust's loop: it says nothing of Python's (~100× slower), so a Python
+        // model's CPU work has no ideal rather than a wrong one.
+        let cpu = cpu.filter(|_| !self.model.is_python());
         self.workload.ideal(&self.shape(cores), cpu)
     }
 
@@ -271,9 +274,22 @@ fn seed(repeat: usize) -> Vec<Case> {
         Case::io(g, ThreadPool, 3, Some(3), s),
         // Nine unbounded threads against three workers: six requests queue at the server.
         Case::io(g, Threads, 9, None, s),
+        // The same clients in Python on this machine (skipped with one line without `make
+        // python-env`): the seed chart's second source, between Rust here and the talk's figures.
+        Case::io(g, PySequential, 3, None, s),
+        Case::io(g, PyThreads, 3, None, s),
+        Case::io(g, PyAsyncio, 3, None, s),
+        Case::io(g, PyAsyncioSemaphore, 9, Some(3), s),
+        Case::io(g, PyProcessPool, 3, Some(3), s),
+        Case::io(g, PyThreadPool, 3, Some(3), s),
     ]
     .into_iter()
-    .map(|c| c.reps(repeat, 1))
+    // Python's cases at most 3 times: each is a second or three of waiting, and the seed chart
+    // shows them as a mark beside the Rust bar, not with an interval of their own.
+    .map(|c| match c.model.is_python() {
+        true => c.reps(repeat.min(3), 1),
+        false => c.reps(repeat, 1),
+    })
     .collect()
 }
 
@@ -550,15 +566,18 @@ mod budget {
     #[test]
     fn the_default_suite_leaves_room_in_six_minutes() {
         // t₁ of 20 M iterations is ~7 ms here; a case process costs ~75 ms beyond its ideal (start,
-        // runtime, reaping). What is left of 360 s is for the calibration probes (~15 s) and noise.
+        // runtime, reaping). What is left of 360 s is for the calibration probes (~15 s) and noise;
+        // Python's six seed clients, when its env exists, add 30 s of waiting on top (and ~0.3 s of
+        // interpreter start each), so the floor with them is 360 s, the run about 6.5 minutes.
         let floor = waiting(Suite::Default, 0.009) + 0.075 * processes(Suite::Default) as f64;
         assert!(
-            floor < 330.0,
+            floor < 360.0,
             "the default suite needs {floor:.1} s before calibration"
         );
+        // Rust's seven clients within a minute of waiting; Python's six add 40 s (3 + 1 warm-up each).
         assert!(
-            waiting(Suite::Seed, 0.009) < 60.0,
-            "the seed suite finishes in under 90 s"
+            waiting(Suite::Seed, 0.009) < 100.0,
+            "the seed suite finishes in under 2 minutes"
         );
     }
 

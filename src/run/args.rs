@@ -174,6 +174,17 @@ impl RunArgs {
                 can.join(", ")
             )));
         }
+        if model.is_python()
+            && !matches!(
+                workload.kind(),
+                WorkloadKind::Io | WorkloadKind::Cpu | WorkloadKind::Sleep
+            )
+        {
+            return Err(usage(format!(
+                "model {model} runs io, cpu and sleep, not {}",
+                workload.kind()
+            )));
+        }
         if self.tasks == 0 || self.tasks > MAX_TASKS {
             return Err(usage(format!(
                 "--tasks {} is out of range 1..={MAX_TASKS}",

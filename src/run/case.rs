@@ -167,6 +167,9 @@ pub fn run_isolated(
     spec: &CaseSpec,
     deadline: Duration,
 ) -> anyhow::Result<(CaseOutput, rusage::Usage)> {
+    if spec.model.is_python() {
+        return super::external::run_isolated(spec, deadline);
+    }
     let mut cmd = Command::new(exe);
     cmd.arg("__case")
         .stdin(Stdio::piped())

@@ -7,6 +7,7 @@ pub mod args;
 mod calibrate;
 pub mod case;
 pub mod children;
+pub mod external;
 pub mod order;
 pub mod preflight;
 mod progress;
@@ -107,6 +108,14 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
 }
 
 pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
+    // The Python models need their environment; without it they are skipped, never a failure.
+    let python = opts.cases.iter().filter(|c| c.model.is_python()).count();
+    if python > 0 {
+        if let Err(why) = external::python_env() {
+            eprintln!("skipped {python} Python case(s): {why}");
+            opts.cases.retain(|c| !c.model.is_python());
+        }
+    }
     // CPU parts given in time become iterations on this machine, once, before anything is measured.
     let needs_sizing = opts.cases.iter().any(|c| {
         let mut sized = c.workload.clone();
