@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import List
 
+from .lifetime import die_with_parent
 from .tasks import Async, Blocking, Record
 
 
@@ -93,22 +94,6 @@ def asyncio_semaphore(spec, started):
 
 
 _worker_task = None
-
-
-def die_with_parent(parent):
-    """Ask the kernel to SIGKILL this process when its parent dies, as the harness does for every child
-    it starts: a pool worker (or a gunicorn worker) must not outlive a model the deadline killed."""
-    import ctypes
-    import signal
-
-    PR_SET_PDEATHSIG = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return  # not Linux: the pool's own shutdown is all there is
-    # The parent may have died before prctl took effect: then nobody would signal us.
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _init_worker(spec, parent):
