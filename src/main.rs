@@ -78,6 +78,10 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
     };
     let outcome = run::run(opts)?;
     print!("{}", run::summary_table(&outcome.file));
+    if let Some(table) = concbench::report::fidelity::of_file(&outcome.file) {
+        print!("\n{}", concbench::render::markdown::table(&table));
+        println!("{}", table.note);
+    }
     eprintln!("results: {}", outcome.path.display());
     let samples = || outcome.file.cases.iter().flat_map(|c| &c.samples);
     let all_failed = samples().next().is_some() && samples().all(|s| s.ok == 0);

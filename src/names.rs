@@ -135,6 +135,8 @@ pub enum Group {
     AdHoc,
     /// `concbench calibrate`: the models' requests/s beside the load generators'.
     Calibrate,
+    /// The seed cases against concbench's server and against gunicorn (`--suite fidelity`).
+    Fidelity,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
     Bench,
@@ -152,12 +154,57 @@ impl Group {
             Group::Pipeline => "pipeline",
             Group::AdHoc => "ad-hoc",
             Group::Calibrate => "calibrate",
+            Group::Fidelity => "fidelity",
             Group::Bench => "cargo bench",
         }
     }
 }
 
 impl std::fmt::Display for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The server program io cases are sent to: concbench's own slow server, or gunicorn's sync workers
+/// serving python/concbench_py/slow_app.py (`--server gunicorn`) — the server the talk used.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerKind {
+    #[default]
+    Concbench,
+    Gunicorn,
+}
+
+impl ServerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ServerKind::Concbench => "concbench",
+            ServerKind::Gunicorn => "gunicorn",
+        }
+    }
+
+    /// The default, left out of ids and result files so they read as before.
+    pub fn is_concbench(&self) -> bool {
+        *self == ServerKind::Concbench
+    }
+}
+
+impl std::fmt::Display for ServerKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
@@ -302,9 +349,15 @@ mod tests {
             Group::IoSweep,
             Group::AdHoc,
             Group::Calibrate,
+            Group::Fidelity,
             Group::Bench,
         ] {
             assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());
+        }
+        for k in [ServerKind::Concbench, ServerKind::Gunicorn] {
+            assert_eq!(serde_name(serde_json::to_value(k).unwrap()), k.name());
+            let clap = clap::ValueEnum::to_possible_value(&k).unwrap();
+            assert_eq!(clap.get_name(), k.name());
         }
         for t in LoadGenerator::ALL {
             assert_eq!(serde_name(serde_json::to_value(t).unwrap()), t.name());

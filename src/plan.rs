@@ -4,7 +4,7 @@
 //! bottleneck, server) is asked of the workload's own file.
 
 use crate::model::{Lanes, ModelKind};
-use crate::names::{Bottleneck, Group};
+use crate::names::{Bottleneck, Group, ServerKind};
 use crate::workload::{
     Calibration, CpuParams, IoParams, MixedParams, Params, PipelineParams, ServerPlan, Shape,
     SleepParams,
@@ -30,10 +30,12 @@ pub enum Suite {
     Pipeline,
     /// All of the above, with repetitions sized for `make report`.
     Default,
+    /// The seed's Rust clients against concbench's server and against gunicorn: the ratio per case.
+    Fidelity,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 8] = [
+    pub const ALL: [Suite; 9] = [
         Suite::Seed,
         Suite::IoSweep,
         Suite::LimitSweep,
@@ -42,6 +44,7 @@ impl Suite {
         Suite::Mixed,
         Suite::Pipeline,
         Suite::Default,
+        Suite::Fidelity,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +57,7 @@ impl Suite {
             Suite::Mixed => "mixed",
             Suite::Pipeline => "pipeline",
             Suite::Default => "default",
+            Suite::Fidelity => "fidelity",
         }
     }
 
@@ -73,6 +77,9 @@ impl Suite {
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async"
             }
             Suite::Default => "everything above, sized for `make report` (6.5 minutes here)",
+            Suite::Fidelity => {
+                "the seed's Rust clients vs concbench's server and gunicorn -w 3 (needs make python-env)"
+            }
         }
     }
 
@@ -86,6 +93,7 @@ impl Suite {
             Suite::Memory => memory(3),
             Suite::Mixed => mixed(3),
             Suite::Pipeline => pipeline(3),
+            Suite::Fidelity => fidelity(3),
             // Repetitions sized by cost, so a comparison can reach a verdict where samples are cheap:
             // the seed gets the 6 a 95 % interval of the median needs; sweep points get as many as fit
             // in 0.3 s of waiting (1 to 3); cpu cases, a fraction of a second each, get 10.
@@ -239,6 +247,11 @@ impl Case {
         }
     }
 
+    /// Whether it needs the Python env: a Python model, or gunicorn as its server.
+    pub fn needs_python(&self) -> bool {
+        self.model.is_python() || self.workload.server_kind() == ServerKind::Gunicorn
+    }
+
     /// The makespan physics allows, seconds (see each workload's file); None when it cannot be known.
     pub fn ideal(&self, cores: usize, cpu: Option<Calibration>) -> Option<f64> {
         // t₁ is measured with Rust's loop: it says nothing of Python's (~100× slower), so a Python
@@ -289,6 +302,27 @@ fn seed(repeat: usize) -> Vec<Case> {
     .map(|c| match c.model.is_python() {
         true => c.reps(repeat.min(3), 1),
         false => c.reps(repeat, 1),
+    })
+    .collect()
+}
+
+/// The seed's Rust clients twice: against concbench's server and against gunicorn with the same W
+/// and delay. Their ratio per case is the evidence that concbench's server has gunicorn's sync-worker
+/// semantics (report::fidelity); Python's clients would only add Python's own noise to both sides.
+fn fidelity(repeat: usize) -> Vec<Case> {
+    let ours = seed(repeat)
+        .into_iter()
+        .filter(|c| !c.model.is_python())
+        .map(|c| Case {
+            group: Group::Fidelity,
+            ..c
+        });
+    ours.flat_map(|c| {
+        let mut theirs = c.clone();
+        if let Params::Io(io) = &mut theirs.workload {
+            io.server = ServerKind::Gunicorn;
+        }
+        [c, theirs]
     })
     .collect()
 }

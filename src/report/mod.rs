@@ -11,6 +11,7 @@ pub mod charts;
 pub mod clients;
 pub mod data;
 pub mod export;
+pub mod fidelity;
 pub mod flags;
 pub mod interval;
 pub mod machines;

@@ -31,6 +31,7 @@ pub fn tables(data: &ReportData) -> Vec<Section> {
             let mut s = section(g, &data.group(g));
             s.more.extend(super::overlap::table(data, g));
             s.more.extend(super::calibration::table(data, g));
+            s.more.extend(super::fidelity::table(data, g));
             s
         })
         .collect()

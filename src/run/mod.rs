@@ -8,6 +8,7 @@ mod calibrate;
 pub mod case;
 pub mod children;
 pub mod external;
+pub mod gunicorn;
 pub mod order;
 pub mod preflight;
 mod progress;
@@ -16,6 +17,7 @@ pub mod server;
 pub mod table;
 
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
+use crate::names::ServerKind;
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
 use crate::workload::ServerPlan;
@@ -108,12 +110,13 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
 }
 
 pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
-    // The Python models need their environment; without it they are skipped, never a failure.
-    let python = opts.cases.iter().filter(|c| c.model.is_python()).count();
+    // The Python models and gunicorn need their environment; without it they are skipped, never a
+    // failure.
+    let python = opts.cases.iter().filter(|c| c.needs_python()).count();
     if python > 0 {
         if let Err(why) = external::python_env() {
-            eprintln!("skipped {python} Python case(s): {why}");
-            opts.cases.retain(|c| !c.model.is_python());
+            eprintln!("skipped {python} Python case(s) (py-* models, --server gunicorn): {why}");
+            opts.cases.retain(|c| !c.needs_python());
         }
     }
     // CPU parts given in time become iterations on this machine, once, before anything is measured.
@@ -164,6 +167,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         cores,
         clock,
         servers: HashMap::new(),
+        gunicorns: HashMap::new(),
         probes: HashMap::new(),
         states: opts.cases.iter().map(|_| None).collect(),
         failed: vec![false; opts.cases.len()],
@@ -210,7 +214,19 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
             format!("the slow server (pid {pid}) died during the run"),
         ));
     }
+    let dead: Vec<_> = run
+        .gunicorns
+        .iter_mut()
+        .filter_map(|(plan, g)| (!g.alive()).then(|| (plan.workers, g.pid())))
+        .collect();
+    for (w, pid) in dead {
+        run.errors.push((
+            format!("gunicorn w{w}"),
+            format!("gunicorn (pid {pid}) died during the run"),
+        ));
+    }
     drop(std::mem::take(&mut run.servers));
+    drop(std::mem::take(&mut run.gunicorns));
     progress.finish();
     let interrupted = children::interrupted();
     let errors = std::mem::take(&mut run.errors);
@@ -259,7 +275,10 @@ fn unsaved(cases: &[Case], saved: &HashMap<String, usize>, path: &Path) -> Strin
 /// A case once its first slot came: what it runs against, its ideal, and its samples so far.
 struct CaseState {
     spec: CaseSpec,
+    /// concbench's server of the case, whose counters are read around each repetition.
     server: Option<ServerPlan>,
+    /// gunicorn's, which has no counters: only checked to be alive.
+    gunicorn: Option<ServerPlan>,
     deadline: Duration,
     samples: Vec<Sample>,
 }
@@ -285,6 +304,7 @@ struct Runner<'a> {
     cores: usize,
     clock: std::time::Instant,
     servers: HashMap<ServerPlan, ServerChild>,
+    gunicorns: HashMap<ServerPlan, gunicorn::GunicornChild>,
     probes: HashMap<u64, calibrate::Probes>,
     /// Per case of the plan: None until its first slot.
     states: Vec<Option<CaseState>>,
@@ -371,8 +391,17 @@ impl Runner<'_> {
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
         let requests = case.workload.makes_requests();
+        let gunicorn = case.workload.server_kind() == ServerKind::Gunicorn;
         let (url, server) = match (case.workload.server(), &opts.target) {
             (_, Some(target)) if requests => (target.trim_end_matches('/').to_string(), None),
+            (Some(plan), None) if gunicorn => {
+                if let std::collections::hash_map::Entry::Vacant(slot) = self.gunicorns.entry(plan)
+                {
+                    let env = external::python_env().map_err(anyhow::Error::msg)?;
+                    slot.insert(gunicorn::GunicornChild::start(&env, plan)?);
+                }
+                (self.gunicorns[&plan].url.clone(), None)
+            }
             (Some(plan), None) => {
                 if let std::collections::hash_map::Entry::Vacant(slot) = self.servers.entry(plan) {
                     slot.insert(ServerChild::start(
@@ -409,6 +438,7 @@ impl Runner<'_> {
         Ok(CaseState {
             spec,
             server,
+            gunicorn: gunicorn.then(|| case.workload.server()).flatten(),
             deadline,
             samples: Vec::new(),
         })
@@ -418,6 +448,10 @@ impl Runner<'_> {
     /// it; `round` None is a warm-up, whose sample is discarded.
     fn repetition(&mut self, case: usize, round: Option<usize>) -> anyhow::Result<Option<Sample>> {
         let state = self.states[case].as_ref().expect("prepared");
+        if let Some(plan) = state.gunicorn {
+            let g = self.gunicorns.get_mut(&plan).expect("started in prepare");
+            anyhow::ensure!(g.alive(), "gunicorn (pid {}) is gone", g.pid());
+        }
         let server = match state.server {
             Some(plan) => {
                 let s = self.servers.get_mut(&plan).expect("started in prepare");

@@ -7,7 +7,7 @@
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, ServerPlan, Shape, TaskFuture, TaskResult, Workload};
 use crate::client::{self, ClientKind, HttpClient};
-use crate::names::Bottleneck;
+use crate::names::{Bottleneck, ServerKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -37,6 +37,9 @@ pub struct IoParams {
     pub timeout_ms: u64,
     /// `direct` (the project's own client) or `library` (ureq / reqwest).
     pub client: ClientKind,
+    /// The server program: concbench's slow server (the default, not written) or gunicorn.
+    #[serde(default, skip_serializing_if = "ServerKind::is_concbench")]
+    pub server: ServerKind,
 }
 
 /// io's flags.
@@ -58,6 +61,11 @@ pub struct IoArgs {
     /// `library` (ureq when blocking, reqwest when async). With --suite, applies to every io case.
     #[arg(long)]
     pub client: Option<ClientKind>,
+    /// io: the server to start — `concbench` (its own slow server; default) or `gunicorn` (`-w W`
+    /// sync workers serving python/concbench_py/slow_app.py; needs `make python-env`). With --suite,
+    /// applies to every io case.
+    #[arg(long)]
+    pub server: Option<ServerKind>,
 }
 
 impl IoParams {
@@ -70,6 +78,7 @@ impl IoParams {
             keep_alive: false,
             timeout_ms: DEFAULT_TIMEOUT.as_millis() as u64,
             client: ClientKind::Direct,
+            server: ServerKind::Concbench,
         }
     }
 
@@ -105,6 +114,7 @@ impl IoParams {
             keep_alive: io.keep_alive,
             timeout_ms: io.timeout.as_millis() as u64,
             client: io.client.unwrap_or_default(),
+            server: io.server.unwrap_or_default(),
             ..IoParams::new(ServerPlan {
                 workers,
                 delay: args.delay(),
@@ -166,6 +176,9 @@ impl Describe for IoParams {
         if self.client == ClientKind::Library {
             parts.push("library".into());
         }
+        if self.server == ServerKind::Gunicorn {
+            parts.push("gunicorn".into());
+        }
         parts.join("-")
     }
 
@@ -207,6 +220,7 @@ impl Describe for IoParams {
             server_workers: None,
             server_delay_ms: None,
             path: String::new(),
+            server: ServerKind::Concbench,
             ..self.clone()
         })
     }
@@ -220,7 +234,11 @@ impl Describe for IoParams {
         let d = self
             .server_delay_ms
             .map_or(String::new(), |d| format!(", delay {d} ms"));
-        Some(format!("{w}{d}, path {}", self.path))
+        let program = match self.server {
+            ServerKind::Concbench => String::new(),
+            other => format!(", {other}"),
+        };
+        Some(format!("{w}{d}, path {}{program}", self.path))
     }
 
     fn timeout(&self) -> Option<Duration> {

@@ -146,6 +146,13 @@ impl Params {
         self.get().server()
     }
 
+    /// The server program its requests go to (concbench's own when it makes none).
+    pub fn server_kind(&self) -> crate::names::ServerKind {
+        self.get()
+            .io()
+            .map_or_else(Default::default, |io| io.server)
+    }
+
     /// Whether its tasks make requests: to the server it needs, or to a `--target`.
     pub fn makes_requests(&self) -> bool {
         self.get().io().is_some()
