@@ -129,6 +129,8 @@ pub enum Group {
     IoSweep,
     LimitSweep,
     Cpu,
+    /// The GIL, measured: Python's threads against its process pool on the same counting tasks.
+    PyCpu,
     Memory,
     Mixed,
     Pipeline,
@@ -149,6 +151,7 @@ impl Group {
             Group::IoSweep => "io-sweep",
             Group::LimitSweep => "limit-sweep",
             Group::Cpu => "cpu",
+            Group::PyCpu => "py-cpu",
             Group::Memory => "memory",
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
@@ -350,6 +353,7 @@ mod tests {
             Group::AdHoc,
             Group::Calibrate,
             Group::Fidelity,
+            Group::PyCpu,
             Group::Bench,
         ] {
             assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());

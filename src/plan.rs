@@ -68,7 +68,9 @@ impl Suite {
             }
             Suite::IoSweep => "makespan vs N (1..243) for every model, W = 9 and unbounded, 100 ms",
             Suite::LimitSweep => "makespan vs k (1..32) for the bounded models, 32 tasks, 100 ms",
-            Suite::Cpu => "32 counting tasks, speedup vs k (1..8) per model",
+            Suite::Cpu => {
+                "32 counting tasks, speedup vs k (1..8) per model; Python's threads vs processes"
+            }
             Suite::Memory => "peak RSS per concurrent task, sleep 1 s, up to 10,000 tasks",
             Suite::Mixed => {
                 "30 tasks that wait 0.2-0.7 s, GET and count 45 ms: one loop vs pools of loops"
@@ -89,7 +91,7 @@ impl Suite {
             Suite::Seed => seed(3),
             Suite::IoSweep => io_sweep(3),
             Suite::LimitSweep => limit_sweep(3),
-            Suite::Cpu => cpu(5),
+            Suite::Cpu => [cpu(5), py_cpu(3)].concat(),
             Suite::Memory => memory(3),
             Suite::Mixed => mixed(3),
             Suite::Pipeline => pipeline(3),
@@ -106,6 +108,7 @@ impl Suite {
                     .map(|c| c.sized(0.3, 3))
                     .collect(),
                 cpu(10),
+                py_cpu(3),
                 memory(2),
                 // The plain process pool's 7 s for 30 mixed tasks is its point; once is enough.
                 mixed(1).into_iter().map(|c| c.sized(4.0, 3)).collect(),
@@ -412,6 +415,23 @@ fn cpu(repeat: usize) -> Vec<Case> {
     cases
 }
 
+/// Python's answer to the GIL (article 004, Effective Python item 64): the same counting loop on one
+/// thread, a thread per task and a process pool, in a group of its own — the cpu chart's speedups are
+/// over Rust's t₁, which says nothing of Python's loop (~100× slower). 2 M iterations (~0.1 s in
+/// CPython) and 8 tasks keep each case near a second; k = 4 shows where two cores stop helping.
+fn py_cpu(repeat: usize) -> Vec<Case> {
+    let work = Params::Cpu(CpuParams {
+        cpu_iters: 2_000_000,
+    });
+    let case = |model, k| Case::new(Group::PyCpu, model, 8, k, work.clone()).reps(repeat, 0);
+    vec![
+        case(PySequential, None),
+        case(PyThreads, None),
+        case(PyProcessPool, Some(2)),
+        case(PyProcessPool, Some(4)),
+    ]
+}
+
 /// The aiomultiprocess article: one event loop whose CPU work blocks it, against loops that share it
 /// (a blocking pool), threads, processes, and processes each with a loop of their own.
 fn mixed(repeat: usize) -> Vec<Case> {
@@ -602,7 +622,8 @@ mod budget {
         // t₁ of 20 M iterations is ~7 ms here; a case process costs ~75 ms beyond its ideal (start,
         // runtime, reaping). What is left of 360 s is for the calibration probes (~15 s) and noise;
         // Python's six seed clients, when its env exists, add 30 s of waiting on top (and ~0.3 s of
-        // interpreter start each), so the floor with them is 360 s, the run about 6.5 minutes.
+        // interpreter start each) and its four py-cpu cases ~12 s, so the floor with them is 360 s, the
+        // run about 6.5 minutes.
         let floor = waiting(Suite::Default, 0.009) + 0.075 * processes(Suite::Default) as f64;
         assert!(
             floor < 360.0,

@@ -287,7 +287,8 @@ struct CaseState {
 fn calibrated_sizes(cases: &[Case]) -> Vec<(u64, usize)> {
     let mut sizes: Vec<(u64, usize)> = Vec::new();
     for c in cases {
-        let Some(size) = c.workload.cpu_iters() else {
+        // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to calibrate for it.
+        let Some(size) = c.workload.cpu_iters().filter(|_| !c.model.is_python()) else {
             continue;
         };
         match sizes.iter_mut().find(|(iters, _)| *iters == size) {
@@ -425,7 +426,11 @@ impl Runner<'_> {
             max_threads: case.max_threads,
         };
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
-        if let (Some(iters), None) = (case.workload.cpu_iters(), self.calibration(case)) {
+        let rust_cpu = case
+            .workload
+            .cpu_iters()
+            .filter(|_| !case.model.is_python());
+        if let (Some(iters), None) = (rust_cpu, self.calibration(case)) {
             let probes = self.probes.entry(iters).or_default();
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
         }
