@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report compare calibrate python-env
+.PHONY: build test server clean report report-scale compare report-db postgres-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -25,10 +25,40 @@ calibrate: build
 
 # The Python reference models' environment: python/.venv with the pinned requests, aiohttp,
 # aiomultiprocess and gunicorn of python/requirements.txt. Without it the py-* models are skipped.
+# Debian's python3 has no venv without python3-venv: installed first when missing (as postgres-env).
 PYTHON ?= python3
 python-env:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { $(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends python3-venv; }
 	$(PYTHON) -m venv python/.venv
 	python/.venv/bin/pip install --quiet --disable-pip-version-check -r python/requirements.txt
+
+# The db suite with PostgreSQL beside SQLite (the default suite has SQLite only), rendered with the newest
+# default run of this machine when there is one (the newer measurement of a case wins). PostgreSQL cases
+# are skipped, with one line, where PostgreSQL is not installed: see postgres-env.
+report-db: build
+	./target/release/concbench run --suite db
+	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
+	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
+		"$$(ls -t $$dir/*.json | head -1)"
+
+# PostgreSQL for `--db postgres` (initdb, postgres and the postgres user: Debian's package), unless it
+# is there already; the harness starts and removes its own throwaway cluster, so no service is needed.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+postgres-env:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "PostgreSQL is installed"; \
+	else \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends postgresql; \
+	fi
+
+# The scale suite (about 9 minutes here: 1k to 1M sleeping tasks beside their bare programs, threads
+# until the OS refuses one, io up to 100k connections) and its report, reports/scale/index.html, from
+# the run's own file (the newest in the store) even when some case could not be measured (exit 1: the
+# report says which); a refused run (exit 2) stops here.
+report-scale: build
+	./target/release/concbench run --suite scale; rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+	./target/release/concbench report "$$(ls -t reports/results/*/*.json | head -1)" --out reports/scale
 
 # The talk's setup: 3 sync workers, 1 s per request, on 127.0.0.1:8000. Override: make server ARGS="--workers 9".
 server:

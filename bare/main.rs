@@ -1,6 +1,6 @@
 //! `concbench-bare`: the measured shapes with no harness at all — no records, no sampler, no client,
-//! no concbench code — so the scale suite can show what the harness adds to a model and what tokio or
-//! the OS costs by itself on this machine. One program, three shapes:
+//! no concbench code but `thread_room`'s check before each thread — so the scale suite can show what
+//! the harness adds to a model and what tokio or the OS costs by itself on this machine. One program, three shapes:
 //!
 //! - `spawn N MS`: N tokio tasks each sleeping MS, spawned on a multi-thread runtime, handles joined;
 //! - `join-all N MS`: N sleeps joined with `join_all` on a current-thread runtime, nothing spawned;
@@ -50,7 +50,14 @@ fn main() {
         "threads" => {
             let mut handles = Vec::with_capacity(n);
             let mut refused = None;
-            for _ in 0..n {
+            // The one piece of concbench here: where the kernel's mapping limit would refuse a
+            // thread, which std would turn into an abort instead of an error (see thread_room).
+            let room = concbench::thread_room::Room::now();
+            for i in 0..n {
+                if let Some(room) = room.filter(|r| i >= r.threads()) {
+                    refused = Some(room.refusal(i + 1));
+                    break;
+                }
                 match std::thread::Builder::new().spawn(move || std::thread::sleep(wait)) {
                     Ok(h) => handles.push(h),
                     Err(e) => {

@@ -19,4 +19,5 @@ pub mod run;
 pub mod spawn;
 pub mod stats;
 pub mod store;
+pub mod thread_room;
 pub mod workload;

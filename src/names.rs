@@ -134,6 +134,10 @@ pub enum Group {
     Memory,
     Mixed,
     Pipeline,
+    Db,
+    /// Thousands to a million tasks and connections: memory and spawn cost per unit beside the bare
+    /// programs and the published figures, io up to 100,000 connections.
+    Scale,
     AdHoc,
     /// `concbench calibrate`: the models' requests/s beside the load generators'.
     Calibrate,
@@ -155,6 +159,8 @@ impl Group {
             Group::Memory => "memory",
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
+            Group::Db => "db",
+            Group::Scale => "scale",
             Group::AdHoc => "ad-hoc",
             Group::Calibrate => "calibrate",
             Group::Fidelity => "fidelity",
@@ -282,6 +288,9 @@ pub enum FailureKind {
     Panic,
     /// The task's thread could not be started (the OS refused it, or `--max-threads`).
     Spawn,
+    /// The database refused or lost the task's write: SQLITE_BUSY after every retry, an SQL error, or
+    /// a row the count after the run did not find.
+    Db,
 }
 
 impl FailureKind {
@@ -294,6 +303,7 @@ impl FailureKind {
             FailureKind::WorkerLost => "worker-lost",
             FailureKind::Panic => "panic",
             FailureKind::Spawn => "spawn",
+            FailureKind::Db => "db",
         }
     }
 }
@@ -314,6 +324,8 @@ pub enum Bottleneck {
     Cpu,
     /// A pipeline's slowest stage.
     Stage,
+    /// A database's writes: SQLite's one writer at a time, or PostgreSQL's commits over the cores.
+    Database,
 }
 
 impl Bottleneck {
@@ -324,6 +336,7 @@ impl Bottleneck {
             Bottleneck::Balanced => "balanced",
             Bottleneck::Cpu => "cpu",
             Bottleneck::Stage => "stage",
+            Bottleneck::Database => "database",
         }
     }
 }
@@ -350,6 +363,8 @@ mod tests {
         for g in [
             Group::Seed,
             Group::IoSweep,
+            Group::Db,
+            Group::Scale,
             Group::AdHoc,
             Group::Calibrate,
             Group::Fidelity,

@@ -6,8 +6,8 @@
 use crate::model::{Lanes, ModelKind};
 use crate::names::{Bottleneck, Group, ServerKind};
 use crate::workload::{
-    Calibration, CpuParams, IoParams, MixedParams, Params, PipelineParams, ServerPlan, Shape,
-    SleepParams,
+    Calibration, Connect, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
+    PipelineParams, ServerPlan, Shape, SleepParams,
 };
 use std::time::Duration;
 
@@ -28,14 +28,20 @@ pub enum Suite {
     Mixed,
     /// Effective Python's pipeline: 1,000 items through download → resize → upload.
     Pipeline,
+    /// The process pool writing to a database: a score and an INSERT per task, per model and
+    /// connection policy, on SQLite and PostgreSQL.
+    Db,
     /// All of the above, with repetitions sized for `make report`.
     Default,
+    /// A thousand to a million tasks, threads up to the OS's refusal, io up to 100,000 connections,
+    /// each sleep case beside its bare program (`make report-scale`; not part of `default`).
+    Scale,
     /// The seed's Rust clients against concbench's server and against gunicorn: the ratio per case.
     Fidelity,
 }
 
 impl Suite {
-    pub const ALL: [Suite; 9] = [
+    pub const ALL: [Suite; 11] = [
         Suite::Seed,
         Suite::IoSweep,
         Suite::LimitSweep,
@@ -43,7 +49,9 @@ impl Suite {
         Suite::Memory,
         Suite::Mixed,
         Suite::Pipeline,
+        Suite::Db,
         Suite::Default,
+        Suite::Scale,
         Suite::Fidelity,
     ];
 
@@ -56,7 +64,9 @@ impl Suite {
             Suite::Memory => "memory",
             Suite::Mixed => "mixed",
             Suite::Pipeline => "pipeline",
+            Suite::Db => "db",
             Suite::Default => "default",
+            Suite::Scale => "scale",
             Suite::Fidelity => "fidelity",
         }
     }
@@ -78,7 +88,15 @@ impl Suite {
             Suite::Pipeline => {
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async"
             }
-            Suite::Default => "everything above, sized for `make report` (6.5 minutes here)",
+            Suite::Db => {
+                "a score and an INSERT per task: models × connection per task / per worker, SQLite and PostgreSQL"
+            }
+            Suite::Default => {
+                "everything above (db on SQLite only; not scale or fidelity), sized for `make report` (6.5 min)"
+            }
+            Suite::Scale => {
+                "1k-1M sleeping tasks beside bare programs, threads to the OS's refusal, io to 100k (~9 min)"
+            }
             Suite::Fidelity => {
                 "the seed's Rust clients vs concbench's server and gunicorn -w 3 (needs make python-env)"
             }
@@ -95,6 +113,8 @@ impl Suite {
             Suite::Memory => memory(3),
             Suite::Mixed => mixed(3),
             Suite::Pipeline => pipeline(3),
+            Suite::Db => db(&[DbKind::Sqlite, DbKind::Postgres], 3),
+            Suite::Scale => scale(),
             Suite::Fidelity => fidelity(3),
             // Repetitions sized by cost, so a comparison can reach a verdict where samples are cheap:
             // the seed gets the 6 a 95 % interval of the median needs; sweep points get as many as fit
@@ -113,6 +133,9 @@ impl Suite {
                 // The plain process pool's 7 s for 30 mixed tasks is its point; once is enough.
                 mixed(1).into_iter().map(|c| c.sized(4.0, 3)).collect(),
                 pipeline(3),
+                // SQLite only: it needs no install step, so every machine's report has it. Twice: its
+                // threads and async cases with a connection per task take 1-2 s each here.
+                db(&[DbKind::Sqlite], 2),
             ]
             .concat()
             .into_iter()
@@ -142,6 +165,10 @@ pub struct Case {
     /// Run the bare reference of its shape after each repetition (sleeps on async, async-join-all,
     /// threads: `run::reference`).
     pub reference: bool,
+    /// The case asks for more than this machine may give, on purpose (the scale suite's largest io
+    /// cases): the pre-flight check warns instead of refusing the run, and what the OS refuses is
+    /// recorded as the tasks' failures.
+    pub past_limits: bool,
 }
 
 impl Case {
@@ -166,6 +193,7 @@ impl Case {
                 .then_some(DEFAULT_CHILD_CONCURRENCY),
             max_threads: None,
             reference: false,
+            past_limits: false,
         }
     }
 
@@ -264,8 +292,8 @@ impl Case {
     }
 
     /// What limits the case.
-    pub fn bottleneck(&self, cores: usize) -> Bottleneck {
-        self.workload.bottleneck(&self.shape(cores))
+    pub fn bottleneck(&self, cores: usize, cpu: Option<Calibration>) -> Bottleneck {
+        self.workload.bottleneck(&self.shape(cores), cpu)
     }
 }
 
@@ -466,6 +494,120 @@ fn pipeline(repeat: usize) -> Vec<Case> {
         .collect()
 }
 
+/// The article of a process pool writing to a database: every model with a connection per task and
+/// one per worker, on each database. The pools have 4 workers, more than this machine's cores, so
+/// writers contend for SQLite's one write lock as the article's `Pool(cpu_count)` would on a larger
+/// machine.
+fn db(dbs: &[DbKind], repeat: usize) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for &db in dbs {
+        for connect in [Connect::PerTask, Connect::PerWorker] {
+            let work = Params::Db(DbParams::new(db, connect));
+            for (model, k) in [
+                (Sequential, None),
+                (Threads, None),
+                (ThreadPool, Some(4)),
+                (ProcessPool, Some(4)),
+                (Async, None),
+            ] {
+                let case = Case::new(Group::Db, model, DB_TASKS, k, work.clone());
+                cases.push(case.reps(repeat, 0));
+            }
+        }
+    }
+    cases
+}
+
+/// The wait of the scale suite's sleep cases: the published memory figures' 10 s (the scale report sets
+/// them beside these), long enough that every task is in flight at once even at a million.
+pub const SCALE_SLEEP: Duration = Duration::from_secs(10);
+
+/// Sleep task counts of `async` in the scale suite: the published figures' N.
+pub const SCALE_TASKS: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+/// Sleep task counts of `async-join-all`: not a million. On one loop, join_all's first poll of each
+/// sleep registers it in tokio's timer, and those polls grow faster than N (100,000 sleeps take
+/// 2.8 s beyond their wait; the bare program took 618 s for a million here, on a busy machine, and
+/// 195 s on a quiet one): the bare program alone would take a third of the suite's 10 minutes or
+/// more, the model as long again, and a case process running past 30 s + 10 × its ideal is killed as
+/// hung.
+pub const SCALE_JOIN_ALL_TASKS: [usize; 3] = [1_000, 10_000, 100_000];
+
+/// Thread counts of `threads` in the scale suite, the last two past where this machine's kernel refuses
+/// a thread (vm.max_map_count 65,530 and four mappings a thread: near 16,000, see `thread_room`); a
+/// machine that starts them all says so.
+pub const SCALE_THREADS: [usize; 4] = [1_000, 10_000, 20_000, 30_000];
+
+/// The scale suite. Repetitions are few because every sleep case costs 10 s twice (the case, then its
+/// bare program) and the whole suite must fit `make report-scale` in 10 minutes on two cores: the
+/// sleep cases run once (what they measure, peak memory and spawn time, varies by a few per cent
+/// between runs, far less than the factors the report compares), io past the machine's limits once,
+/// the cheap ones (bases, pools, io up to 10,000) 3 times. tests/scale.rs holds the sum.
+fn scale() -> Vec<Case> {
+    let g = Group::Scale;
+    let sleep = |d: Duration| Params::Sleep(SleepParams::new(d));
+    let mut cases = Vec::new();
+    for model in [Async, AsyncJoinAll, Threads] {
+        // N = 1, the base the memory per task is taken above (as in the memory suite). A sleeping
+        // task's memory does not depend on its wait, so the base waits 100 ms, not 10 s.
+        let base = Case::new(g, model, 1, None, sleep(Duration::from_millis(100)));
+        cases.push(Case {
+            reference: true,
+            ..base.reps(3, 0)
+        });
+        let ns: &[usize] = match model {
+            Threads => &SCALE_THREADS,
+            AsyncJoinAll => &SCALE_JOIN_ALL_TASKS,
+            _ => &SCALE_TASKS,
+        };
+        for &n in ns {
+            cases.push(Case {
+                reference: true,
+                ..Case::new(g, model, n, None, sleep(SCALE_SLEEP)).reps(1, 0)
+            });
+        }
+    }
+    // Pools of a few workers at 10,000 tasks: what starting a worker costs them (thread or process),
+    // with 1 ms tasks so the 1,250 waves stay near a second.
+    for model in [ThreadPool, ProcessPool] {
+        let case = Case::new(g, model, 10_000, Some(8), sleep(Duration::from_millis(1)));
+        cases.push(case.reps(3, 0));
+    }
+    // io against the unbounded server, 1 s: every connection open at once. Beyond the ~28,000
+    // ephemeral ports of one address (and the open-file limit) the case runs anyway: what the OS
+    // refuses is its result, counted as failures.
+    let server = ServerPlan {
+        workers: 0,
+        delay: Duration::from_secs(1),
+    };
+    let io = Params::Io(IoParams {
+        // A request stuck behind the machine's limits (SYNs retried at 1 s and 3 s) fails after 5 s
+        // rather than a minute.
+        timeout_ms: 5_000,
+        ..IoParams::new(server)
+    });
+    for (model, ns) in [
+        (Async, &[1_000, 10_000, 50_000, 100_000][..]),
+        (AsyncSemaphore, &[1_000, 10_000, 50_000, 100_000][..]),
+        (Threads, &[1_000, 10_000][..]),
+    ] {
+        for &n in ns {
+            let case = Case::new(g, model, n, Some(n), io.clone());
+            // Past the limits a case is its failures, and costs 30-45 s of two busy cores: once.
+            let past_limits = n > 28_000;
+            cases.push(Case {
+                past_limits,
+                ..case.reps(if past_limits { 1 } else { 3 }, 0)
+            });
+        }
+    }
+    cases
+}
+
+/// Tasks of a db case: 40 writes of 0.4-4 ms each (a commit waits for this shared disk) keep the
+/// slowest case — 40 threads contending for SQLite's write lock — near a second.
+pub const DB_TASKS: usize = 40;
+
 fn memory(repeat: usize) -> Vec<Case> {
     let sleep = Params::Sleep(SleepParams::new(Duration::from_secs(1)));
     let case =
@@ -503,18 +645,18 @@ mod tests {
         assert_eq!(seq.ideal(2, None), Some(3.0));
         let threads9 = Case::io(g, Threads, 9, None, s3());
         assert_eq!(
-            (threads9.ideal(2, None), threads9.bottleneck(2)),
+            (threads9.ideal(2, None), threads9.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Server)
         );
         let sem = Case::io(g, AsyncSemaphore, 9, Some(3), s3());
         assert_eq!(
-            (sem.ideal(2, None), sem.bottleneck(2)),
+            (sem.ideal(2, None), sem.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Balanced)
         );
         let unbounded = ServerPlan { workers: 0, ..s3() };
         let pool = Case::io(g, ThreadPool, 10, Some(4), unbounded);
         assert_eq!(
-            (pool.ideal(2, None), pool.bottleneck(2)),
+            (pool.ideal(2, None), pool.bottleneck(2, None)),
             (Some(3.0), Bottleneck::Client)
         );
         let cpu = |model, k| {
@@ -529,6 +671,7 @@ mod tests {
         let cal = Calibration {
             t1: 0.1,
             scaling: 0.8,
+            write: None,
         };
         assert_eq!(
             cpu(Rayon, 8).ideal(2, Some(cal)),
@@ -606,7 +749,11 @@ mod budget {
             .cases()
             .iter()
             .map(|c| {
-                let cal = Calibration { t1, scaling: 1.0 };
+                let cal = Calibration {
+                    t1,
+                    scaling: 1.0,
+                    write: None,
+                };
                 c.ideal(2, Some(cal)).unwrap_or(0.0) * (c.warmup + c.repeat) as f64
             })
             .sum()
@@ -634,6 +781,25 @@ mod budget {
             waiting(Suite::Seed, 0.009) < 100.0,
             "the seed suite finishes in under 2 minutes"
         );
+    }
+
+    #[test]
+    fn the_db_group_keeps_within_fifteen_seconds_of_the_default_suite() {
+        // Its ideals are no guide (a connection per task is most of the time), so its cost is counted
+        // in writes: 0.4-4 ms each with the commit's fsync here, up to 30 ms when 40 threads contend for
+        // SQLite's lock. 800 writes measured 6-10 s here, plus ~75 ms per case process.
+        let db: Vec<Case> = Suite::Default
+            .cases()
+            .into_iter()
+            .filter(|c| c.group == Group::Db)
+            .collect();
+        let writes: usize = db.iter().map(|c| c.tasks * (c.warmup + c.repeat)).sum();
+        let processes: usize = db.iter().map(|c| c.warmup + c.repeat).sum();
+        assert!(writes <= 800, "{writes} writes");
+        assert!(processes <= 20, "{processes} case processes");
+        assert!(db
+            .iter()
+            .all(|c| c.workload.database() == Some(DbKind::Sqlite)));
     }
 
     #[test]

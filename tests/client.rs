@@ -33,6 +33,7 @@ fn client(kind: ClientKind, url: &str, keep_alive: bool, timeout: Duration) -> B
             url: url.to_string(),
             keep_alive,
             timeout,
+            sources: 1,
         },
     )
     .unwrap()
@@ -372,4 +373,56 @@ fn a_stale_kept_connection_is_retried_once_on_a_fresh_one() {
     }
     server.join().unwrap();
     assert_eq!(conns.load(Ordering::SeqCst), per_face * FACES.len());
+}
+
+/// Beyond ~28k connections one source address runs out of ports, so the direct client spreads over
+/// 127.0.0.x: with three sources asked for, the server sees each of the three as a peer, through both
+/// faces, and the real slow server (several accept loops in unbounded mode) answers every one of them.
+#[test]
+fn connections_spread_over_three_loopback_source_addresses() {
+    const PER_FACE: usize = 6;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut peers = std::collections::BTreeSet::new();
+        for _ in 0..PER_FACE * FACES.len() {
+            let (stream, peer) = listener.accept().unwrap();
+            peers.insert(peer.ip().to_string());
+            let mut stream = BufReader::new(stream);
+            read_request(&mut stream);
+            stream.get_mut().write_all(OK).unwrap();
+            hold_until_closed(stream);
+        }
+        peers
+    });
+    let spread = |url: &str| {
+        client::build(
+            ClientKind::Direct,
+            &Options {
+                url: url.to_string(),
+                keep_alive: false,
+                timeout: Duration::from_secs(10),
+                sources: 3,
+            },
+        )
+        .unwrap()
+    };
+    let c = spread(&url);
+    for face in FACES {
+        for _ in 0..PER_FACE {
+            assert_eq!(get(&*c, face), Ok(22), "{face:?}");
+        }
+    }
+    let peers: Vec<String> = server.join().unwrap().into_iter().collect();
+    assert_eq!(peers, ["127.0.0.1", "127.0.0.2", "127.0.0.3"]);
+
+    let slow = TestServer::start(0, Duration::ZERO);
+    let c = spread(&format!("{}/", slow.url()));
+    let answered = runtime().block_on(async {
+        let gets: Vec<_> = (0..PER_FACE).map(|_| c.get_async()).collect();
+        futures_util::future::join_all(gets).await
+    });
+    assert!(answered.iter().all(|r| *r == Ok(22)), "{answered:?}");
+    assert_eq!(get(&*c, Face::Blocking), Ok(22));
+    assert_eq!(slow.stats().served, PER_FACE as u64 + 1);
 }

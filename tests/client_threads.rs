@@ -85,10 +85,14 @@ fn threads_model_with_the_direct_client_adds_only_its_own_threads() {
     let exec = ModelKind::Threads.model().run(&job).unwrap();
     let peak = sampler.finish();
     assert!(exec.records.iter().all(|r| r.result.outcome == Ok(22)));
-    let added = peak.saturating_sub(before);
+    // The process's own threads: the fewer of before and after, because a thread of the other test
+    // (ureq's detached resolver threads) can still be exiting when `before` is counted — it was
+    // counted in, gone by the peak, and the model seemed to add one thread too few (1 run in 5).
+    let base = before.min(current());
+    let added = peak.saturating_sub(base);
     // At least n, or the sampler missed the peak and the upper bound proves nothing.
     assert!(
         (n as u64..=n as u64 + 3).contains(&added),
-        "{n} tasks added {added} threads (peak {peak}, {before} before)"
+        "{n} tasks added {added} threads (peak {peak}, {before} before, {base} at the least)"
     );
 }

@@ -92,6 +92,8 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
         samples,
         t1_s: Some(0.1),
         scaling: Some(1.0),
+        t_write_s: None,
+        t_write_together_s: None,
         ideal_s: Some(ideal),
     }
 }

@@ -147,7 +147,7 @@ fn without_a_python_env_the_python_cases_are_skipped_with_one_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("skipped 1 Python case(s): no python env (/nonexistent/python is missing: run `make python-env`)"),
+        stderr.contains("skipped 1 Python case(s) (py-* models, --server gunicorn): no python env (/nonexistent/python is missing: run `make python-env`)"),
         "{stderr}"
     );
     let table = String::from_utf8_lossy(&out.stdout);

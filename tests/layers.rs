@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["error"],
     &["stats"],
     &["rng"],
-    &["spawn"],
+    &["spawn", "thread_room"],
     &["client"],
     &["workload"],
     &["results"],

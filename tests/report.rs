@@ -14,7 +14,7 @@ use concbench::report::{table, write};
 use concbench::results::CaseParams;
 use concbench::results::{CaseResult, Instability, InstabilityKind, ResultFile};
 use concbench::store::criterion::{Sidecar, SIDECAR};
-use concbench::workload::{IoParams, Params, ServerPlan};
+use concbench::workload::{Connect, DbKind, IoParams, Params, ServerPlan};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -42,6 +42,9 @@ fn tmpdir(name: &str) -> PathBuf {
 
 const MIXED_FIXTURE: &str = "tests/fixtures/mixed.json";
 const PIPELINE_FIXTURE: &str = "tests/fixtures/pipeline.json";
+/// The db suite on SQLite and PostgreSQL (tests/fixtures/make-db.sh).
+const DB_FIXTURE: &str = "tests/fixtures/db.json";
+const SCALE_FIXTURE: &str = "tests/fixtures/scale.json";
 
 fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -51,11 +54,17 @@ fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed and pipeline runs beside it: every chart there is.
+/// The v1 fixture with the mixed, pipeline, db and scale runs beside it: every chart there is.
 fn every_fixture() -> ReportData {
-    let files = [FIXTURE, MIXED_FIXTURE, PIPELINE_FIXTURE]
-        .map(|p| (PathBuf::from(p), load(p)))
-        .to_vec();
+    let files = [
+        FIXTURE,
+        MIXED_FIXTURE,
+        PIPELINE_FIXTURE,
+        DB_FIXTURE,
+        SCALE_FIXTURE,
+    ]
+    .map(|p| (PathBuf::from(p), load(p)))
+    .to_vec();
     ReportData::merge(files, Vec::new())
 }
 
@@ -134,6 +143,29 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "items done: resize",
             "items done: upload",
             "ideal: the slowest stage's rate, ending at the ideal makespan",
+        ],
+        "db" => &[
+            "a connection per task",
+            "a connection per worker",
+            "ideal",
+            "SQLite · thread-pool k=4",
+            "PostgreSQL · async",
+        ],
+        "scale-memory" => &[
+            "async",
+            "async-join-all",
+            "threads",
+            "dashed, hollow points: the bare program of the model's shape",
+            "published, other machines (≤: one point, base included)",
+            "pkolaczk 2023",
+            "hez2010 2024",
+            "≤ pkolaczk 2023",
+        ],
+        "scale-io" => &[
+            "async",
+            "async-semaphore",
+            "threads",
+            "against the unbounded server",
         ],
         other => panic!("no expectation for chart {other}"),
     }
@@ -1007,6 +1039,7 @@ fn the_pipeline_lines_end_at_the_item_count_of_every_stage() {
         let cal = Calibration {
             t1: c.t1_s.unwrap(),
             scaling: c.scaling.unwrap_or(1.0),
+            write: None,
         };
         assert_eq!(b.stage, p.slowest_stage(&shape, cal));
     }
@@ -1219,4 +1252,72 @@ fn results_csv_carries_the_parameters_of_mixed_and_pipeline_cases() {
     assert_eq!(at(&pipe, "child_concurrency"), "");
     assert_eq!(at(&pipe, "path"), "", "each stage has its own path");
     assert_eq!(at(&pipe, "client"), "direct");
+}
+
+#[test]
+fn the_db_takeaway_says_what_a_connection_per_task_costs_on_each_database() {
+    let data = data_from(DB_FIXTURE);
+    let takeaway = takeaway_of(&data, "db");
+    let cases = data.group(Group::Db);
+    assert_eq!(cases.len(), 20, "5 models × 2 policies × 2 databases");
+    for (db, name) in [(DbKind::Sqlite, "SQLite"), (DbKind::Postgres, "PostgreSQL")] {
+        let of = |connect: Connect| -> Vec<&CaseResult> {
+            cases
+                .iter()
+                .copied()
+                .filter(|c| {
+                    matches!(&c.params.workload, Params::Db(p) if p.db == db && p.connect == connect)
+                })
+                .collect()
+        };
+        let (per_task, per_worker) = (of(Connect::PerTask), of(Connect::PerWorker));
+        assert_eq!((per_task.len(), per_worker.len()), (5, 5), "{name}");
+        // Per model, the per-task median over the per-worker one; their geometric mean, recomputed.
+        let logs: Vec<f64> = per_task
+            .iter()
+            .map(|t| {
+                let w = per_worker
+                    .iter()
+                    .find(|w| w.params.model == t.params.model)
+                    .expect("both policies per model");
+                (t.summary.makespan.median / w.summary.makespan.median).ln()
+            })
+            .collect();
+        let geomean = (logs.iter().sum::<f64>() / logs.len() as f64).exp();
+        let said = format!(
+            "On {name}, a connection per task took {} as long as one per worker (geometric mean of 5 \
+             models)",
+            fmt::times(geomean)
+        );
+        assert!(takeaway.contains(&said), "{said:?} not in {takeaway:?}");
+        // The nearest its ideal: the highest efficiency of the database's cases.
+        let best = per_task
+            .iter()
+            .chain(&per_worker)
+            .filter(|c| c.summary.efficiency.is_some())
+            .max_by(|a, b| {
+                a.summary
+                    .efficiency
+                    .unwrap()
+                    .total_cmp(&b.summary.efficiency.unwrap())
+            })
+            .expect("cases with an ideal");
+        let eff = fmt::pct(best.summary.efficiency.unwrap());
+        assert!(
+            takeaway.contains(&format!("at {eff} of it")),
+            "{name}: {eff} not in {takeaway:?}"
+        );
+        // Every case carries the write times its ideal rests on, and a write bound is its ideal
+        // wherever more than one task is in flight (the score is microseconds, the writes ms).
+        for c in per_task.iter().chain(&per_worker) {
+            assert!(
+                c.t_write_s.is_some() && c.t_write_together_s.is_some(),
+                "{}",
+                c.id
+            );
+            if c.params.model != ModelKind::Sequential {
+                assert_eq!(c.summary.bottleneck, Bottleneck::Database, "{}", c.id);
+            }
+        }
+    }
 }

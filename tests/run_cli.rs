@@ -108,6 +108,52 @@ fn an_io_run_writes_a_valid_complete_file_that_round_trips() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Each sample records what the unbounded server spent, and the table shows it per request.
+#[test]
+fn an_io_run_records_the_server_s_cpu() {
+    let _t = timing_lock();
+    let dir = tmpdir("server-cpu");
+    let out_file = dir.join("run.json");
+    let out = concbench(&[
+        "run",
+        "--workload",
+        "io",
+        "--model",
+        "async",
+        "--tasks",
+        "200",
+        "--server-workers",
+        "0",
+        "--delay",
+        "50ms",
+        "--repeat",
+        "2",
+        "--warmup",
+        "0",
+        "--quiet",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = ResultFile::load(&out_file).unwrap();
+    let case = &file.cases[0];
+    for s in &case.samples {
+        assert_eq!((s.ok, s.failures.len()), (200, 0), "{s:?}");
+        let cpu = s.server_cpu_s.expect("the run started the server");
+        assert!(cpu > 0.0, "{cpu}");
+    }
+    let table = String::from_utf8(out.stdout).unwrap();
+    let row = table.lines().nth(1).unwrap();
+    let us = concbench::run::table::server_us_per_request(case).expect("unbounded");
+    assert!(row.contains(&format!(" {us:.1} ")), "{table}");
+    validate(&out_file);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn an_interrupted_run_leaves_a_readable_incomplete_file() {
     let dir = tmpdir("interrupt");

@@ -180,7 +180,7 @@ fn write_sidecar(case: &Case) -> anyhow::Result<()> {
         params: concbench::run::case_params(case, cores),
         // criterion measures no t₁: a cpu case claims no ideal.
         ideal_s: case.ideal(cores, None),
-        bottleneck: case.bottleneck(cores),
+        bottleneck: case.bottleneck(cores, None),
     };
     let json = serde_json::to_string_pretty(&side).expect("a sidecar serialises");
     std::fs::write(dir.join(SIDECAR), json)

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+mod lean;
 pub mod limits;
 mod routes;
 mod serve;

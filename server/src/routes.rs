@@ -1,5 +1,6 @@
 //! What each path answers: the data endpoints (held for the delay) and the control endpoints (at once).
-//! Kept apart from the connection handling so both modes route the same way.
+//! Kept apart from the connection handling so both modes (hyper in worker mode, the lean handler in
+//! unbounded mode) route the same way.
 
 use crate::config::MAX_DELAY;
 use crate::stats::Stats;
@@ -11,12 +12,12 @@ use std::time::Duration;
 
 /// The body of `/`, as in the talk.
 pub const BODY: &str = "This is a slow web api";
-const TEXT: &str = "text/plain; charset=utf-8";
+pub const TEXT: &str = "text/plain; charset=utf-8";
 
 pub type Body = Full<Bytes>;
 
 /// What a data request asks for, decided before any waiting.
-enum Route {
+pub enum Route {
     /// Hold for this long, then answer with this status.
     Slow(Duration, StatusCode),
     /// Answer at once (errors: bad path, bad method, bad parameter).
@@ -24,13 +25,17 @@ enum Route {
 }
 
 fn route<B>(req: &Request<B>, delay: Duration) -> Route {
-    if req.method() != Method::GET {
+    route_parts(req.method().as_str(), req.uri().path(), delay)
+}
+
+/// Route a request by its method and path (the query left out).
+pub fn route_parts(method: &str, path: &str, delay: Duration) -> Route {
+    if method != "GET" {
         return Route::Now(
             StatusCode::METHOD_NOT_ALLOWED,
-            format!("method {} not allowed; use GET", req.method()),
+            format!("method {method} not allowed; use GET"),
         );
     }
-    let path = req.uri().path();
     if path == "/" {
         return Route::Slow(delay, StatusCode::OK);
     }
@@ -67,7 +72,14 @@ pub async fn data(
     delay: Duration,
     close: bool,
 ) -> Response<Body> {
-    let (status, body) = match route(&req, delay) {
+    let (status, body) = answer(route(&req, delay), stats).await;
+    text(status, body, close)
+}
+
+/// Hold the request as its route says (counted in flight meanwhile), count the answer, and return its
+/// status and body.
+pub async fn answer(route: Route, stats: &Stats) -> (StatusCode, String) {
+    let (status, body) = match route {
         Route::Slow(hold, status) => {
             let _in_flight = stats.enter();
             tokio::time::sleep(hold).await;
@@ -81,7 +93,7 @@ pub async fn data(
         Route::Now(status, reason) => (status, reason + "\n"),
     };
     stats.record(status.as_u16());
-    text(status, body, close)
+    (status, body)
 }
 
 /// Serve one control request: `/health`, `/stats`, `POST /stats/reset`.

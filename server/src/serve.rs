@@ -1,6 +1,8 @@
 //! Listening and serving: worker mode (W tasks, each owning one connection from accept to close, the
-//! others left in the kernel backlog) and unbounded mode (a task per connection), plus the control
-//! listener, which never shares anything with the data workers but the counters.
+//! others left in the kernel backlog of the one listener) and unbounded mode (a task per connection,
+//! accepted by one loop per runtime thread, each on its own SO_REUSEPORT listener of the same port so
+//! that accepting is not one queue drained by one thread), plus the control listener, which never
+//! shares anything with the data workers but the counters.
 
 use crate::config::{Config, ConfigError, MAX_HEAD_BYTES};
 use crate::routes;
@@ -58,22 +60,30 @@ impl SlowServer {
     /// Bind both listeners and start serving. Must be called inside a tokio runtime.
     pub async fn start(config: Config) -> Result<SlowServer, StartError> {
         config.validate()?;
-        if config.workers == 0 {
-            crate::limits::prepare_unbounded();
-        }
-        let data = listen(SocketAddr::new(config.bind, config.port), config.backlog)?;
-        let control = listen(SocketAddr::new(config.bind, config.control_port), 128)?;
-        let (data_addr, control_addr) = (local(&data), local(&control));
+        crate::limits::prepare(config.workers == 0);
+        let at = SocketAddr::new(config.bind, config.port);
+        let data = match config.workers {
+            0 => listen_group(at, config.backlog, accept_loops())?,
+            _ => vec![listen(at, config.backlog, false)?],
+        };
+        let control = listen(
+            SocketAddr::new(config.bind, config.control_port),
+            128,
+            false,
+        )?;
+        let (data_addr, control_addr) = (local(&data[0]), local(&control));
         let shared = Arc::new(Shared {
             config,
             stats: Stats::default(),
         });
         let (stop, stopped) = watch::channel(false);
         let mut tasks = JoinSet::new();
-        let data = Arc::new(data);
         if shared.config.workers == 0 {
-            tasks.spawn(unbounded(data, shared.clone(), stopped.clone()));
+            for listener in data {
+                tasks.spawn(unbounded(listener, shared.clone(), stopped.clone()));
+            }
         } else {
+            let data = Arc::new(data.into_iter().next().expect("one listener"));
             for _ in 0..shared.config.workers {
                 tasks.spawn(worker(data.clone(), shared.clone(), stopped.clone()));
             }
@@ -138,7 +148,28 @@ fn snapshot(shared: &Shared) -> StatsSnapshot {
         .snapshot(c.mode(), c.workers, c.delay.as_millis() as u64)
 }
 
-fn listen(addr: SocketAddr, backlog: u32) -> Result<TcpListener, StartError> {
+/// Accept loops in unbounded mode: one per thread the runtime runs on (tokio's default), at most 8.
+fn accept_loops() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// `count` listeners sharing one port through SO_REUSEPORT: the kernel spreads incoming connections over
+/// their queues, so each accept loop drains its own. The first picks the port when `addr` says 0.
+fn listen_group(
+    addr: SocketAddr,
+    backlog: u32,
+    count: usize,
+) -> Result<Vec<TcpListener>, StartError> {
+    let first = listen(addr, backlog, true)?;
+    let port = local(&first).port();
+    let mut group = vec![first];
+    for _ in 1..count {
+        group.push(listen(SocketAddr::new(addr.ip(), port), backlog, true)?);
+    }
+    Ok(group)
+}
+
+fn listen(addr: SocketAddr, backlog: u32, reuse_port: bool) -> Result<TcpListener, StartError> {
     let bind_err = |source| StartError::Bind { addr, source };
     let socket = if addr.is_ipv4() {
         TcpSocket::new_v4()
@@ -148,6 +179,7 @@ fn listen(addr: SocketAddr, backlog: u32) -> Result<TcpListener, StartError> {
     .map_err(bind_err)?;
     // Without SO_REUSEADDR a restarted server would fail on a port still in TIME_WAIT.
     socket.set_reuseaddr(true).map_err(bind_err)?;
+    socket.set_reuseport(reuse_port).map_err(bind_err)?;
     socket.bind(addr).map_err(bind_err)?;
     socket.listen(backlog).map_err(bind_err)
 }
@@ -180,21 +212,20 @@ async fn worker(listener: Arc<TcpListener>, shared: Arc<Shared>, mut stop: watch
     }
 }
 
-/// Unbounded mode: every connection gets its own task, keep-alive allowed, every request its own timer.
-async fn unbounded(
-    listener: Arc<TcpListener>,
-    shared: Arc<Shared>,
-    mut stop: watch::Receiver<bool>,
-) {
-    let http = builder(true, shared.config.head_timeout);
+/// Unbounded mode: every connection gets its own task on the lean handler (see `lean`), keep-alive
+/// allowed, every request its own timer.
+async fn unbounded(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
             _ = stop.changed() => return,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    let (http, shared) = (http.clone(), shared.clone());
-                    conns.spawn(async move { serve_data(&http, stream, shared, false).await });
+                    let shared = shared.clone();
+                    conns.spawn(async move {
+                        let c = &shared.config;
+                        crate::lean::serve(stream, &shared.stats, c.delay, c.head_timeout).await
+                    });
                 }
                 Err(e) => accept_failed(e).await,
             },

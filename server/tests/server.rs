@@ -181,7 +181,14 @@ async fn worker_mode_answers_exactly_like_the_talk() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_requests_get_the_right_status() {
-    let server = start(3).await;
+    // Worker mode (hyper) and unbounded mode (the lean handler) answer alike.
+    for workers in [3, 0] {
+        bad_requests_get_the_right_status_in(workers).await;
+    }
+}
+
+async fn bad_requests_get_the_right_status_in(workers: usize) {
+    let server = start(workers).await;
     let addr = server.data_addr();
     assert_eq!(get(addr, "/delay/70000").await.status, 400);
     assert_eq!(get(addr, "/delay/abc").await.status, 400);
@@ -292,7 +299,13 @@ fn config_refuses_what_it_cannot_honour() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn malformed_requests_get_400_and_the_workers_keep_serving() {
-    let server = start(1).await;
+    for workers in [1, 0] {
+        malformed_requests_get_400_in(workers).await;
+    }
+}
+
+async fn malformed_requests_get_400_in(workers: usize) {
+    let server = start(workers).await;
     let addr = server.data_addr();
     for garbage in [
         "NOT HTTP AT ALL\r\n\r\n",
@@ -312,5 +325,57 @@ async fn malformed_requests_get_400_and_the_workers_keep_serving() {
     }
     // The one worker is free again.
     assert_eq!(get(addr, "/").await.status, 200);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unbounded_mode_keeps_connections_alive_and_answers_like_worker_mode() {
+    let server = start(0).await;
+    let mut s = TcpStream::connect(server.data_addr()).await.unwrap();
+    // Two requests on one connection, the first with a body to skip, then one asking to close.
+    s.write_all(
+        b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhelloGET /delay/0 HTTP/1.1\r\nHost: t\r\n\r\n\
+          GET /delay/0 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+    assert!(
+        read.is_ok(),
+        "the connection was not closed after `Connection: close`"
+    );
+    let text = String::from_utf8_lossy(&buf);
+    let statuses: Vec<&str> = text
+        .match_indices("HTTP/1.1 ")
+        .map(|(i, _)| &text[i + 9..i + 12])
+        .collect();
+    assert_eq!(statuses, ["405", "200", "200"], "{text}");
+    assert_eq!(text.matches("connection: close").count(), 1, "{text}");
+    assert!(text.ends_with("This is a slow web api"), "{text}");
+    let r = get(server.data_addr(), "/").await;
+    assert_eq!(
+        r.header("content-type").as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
+    assert!(r.header("date").is_some(), "{}", r.head);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unbounded_mode_cuts_off_a_stalled_head() {
+    let config = Config {
+        head_timeout: Duration::from_millis(200),
+        ..Config::ephemeral(0, DELAY)
+    };
+    let server = SlowServer::start(config).await.unwrap();
+    let mut slow = TcpStream::connect(server.data_addr()).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n")
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let cut = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut buf)).await;
+    assert!(cut.is_ok(), "stalled connection was never closed");
+    assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
     server.shutdown().await;
 }

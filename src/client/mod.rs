@@ -7,6 +7,7 @@
 mod direct;
 mod library;
 mod response;
+pub mod sources;
 
 pub use direct::Direct;
 pub use library::Library;
@@ -88,6 +89,9 @@ pub struct Options {
     pub keep_alive: bool,
     /// A request with no complete answer after this long fails as `timeout`.
     pub timeout: std::time::Duration,
+    /// Loopback source addresses the direct client spreads its connections over (see [`sources`]);
+    /// 1 = the kernel's choice. The library clients always let the kernel choose.
+    pub sources: usize,
 }
 
 /// Build the client `kind` for these options; this is case setup, timed apart from the makespan.

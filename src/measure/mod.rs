@@ -4,5 +4,6 @@
 pub mod latency;
 pub mod machine;
 pub mod noise;
+pub mod process_cpu;
 pub mod rusage;
 pub mod threads;

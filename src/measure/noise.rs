@@ -3,19 +3,9 @@
 //! and the load average at the start. The difference, minus the case's own CPU and the server's, is the
 //! busy time of every other process — the noise a shared machine adds, put on the record per sample.
 
+use super::process_cpu::{self, ticks_per_s};
 use crate::results::Noise;
 use std::time::Instant;
-
-/// Kernel clock ticks per second for /proc CPU times (USER_HZ, 100 on every Linux ABI in use).
-fn ticks_per_s() -> f64 {
-    // SAFETY: sysconf only reads a constant of the system.
-    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if t > 0 {
-        t as f64
-    } else {
-        100.0
-    }
-}
 
 /// The counters at one instant.
 #[derive(Debug, Clone)]
@@ -24,8 +14,8 @@ pub struct Snapshot {
     load_1m: f64,
     cpu: CpuTimes,
     tcp: TcpExt,
-    /// utime + stime of the server child, ticks.
-    server_ticks: Option<u64>,
+    /// CPU time of the server child so far, seconds.
+    server_cpu_s: Option<f64>,
 }
 
 /// The aggregate `cpu` line of /proc/stat, in ticks.
@@ -56,8 +46,7 @@ impl Snapshot {
             load_1m: parse_loadavg(&read("/proc/loadavg")),
             cpu: parse_stat(&read("/proc/stat")),
             tcp: parse_netstat(&read("/proc/net/netstat")),
-            server_ticks: server
-                .and_then(|pid| parse_pid_stat(&read(&format!("/proc/{pid}/stat")))),
+            server_cpu_s: server.and_then(process_cpu::of).map(|d| d.as_secs_f64()),
         }
     }
 
@@ -67,8 +56,8 @@ impl Snapshot {
         let hz = ticks_per_s();
         let secs = |a: u64, b: u64| b.saturating_sub(a) as f64 / hz;
         let busy_s = secs(self.cpu.busy, after.cpu.busy);
-        let server_cpu_s = match (self.server_ticks, after.server_ticks) {
-            (Some(a), Some(b)) => Some(secs(a, b)),
+        let server_cpu_s = match (self.server_cpu_s, after.server_cpu_s) {
+            (Some(a), Some(b)) => Some((b - a).max(0.0)),
             _ => None,
         };
         Noise {
@@ -146,17 +135,6 @@ fn parse_netstat(text: &str) -> TcpExt {
     t
 }
 
-/// utime + stime (fields 14 and 15) of /proc/<pid>/stat; the command name may hold spaces and
-/// parentheses, so fields are counted after the last `)`.
-fn parse_pid_stat(text: &str) -> Option<u64> {
-    let rest = &text[text.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12 here.
-    let utime: u64 = fields.get(11)?.parse().ok()?;
-    let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some(utime + stime)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,13 +165,6 @@ mod tests {
     }
 
     #[test]
-    fn reads_cpu_ticks_of_a_process_whose_name_has_spaces() {
-        let stat = "42 (slow (server) x) S 1 42 42 0 -1 4194560 100 0 0 0 30 12 0 0 20 0 3 0";
-        assert_eq!(parse_pid_stat(stat), Some(42));
-        assert_eq!(parse_pid_stat("garbage"), None);
-    }
-
-    #[test]
     fn other_busy_is_what_is_left_after_the_case_and_the_server() {
         let hz = ticks_per_s();
         let snap = |busy: f64, server: f64| Snapshot {
@@ -205,7 +176,7 @@ mod tests {
                 ..Default::default()
             },
             tcp: TcpExt::default(),
-            server_ticks: Some((server * hz) as u64),
+            server_cpu_s: Some(server),
         };
         let noise = snap(10.0, 1.0).until(&snap(13.0, 1.5), 1.0);
         assert!((noise.busy_s - 3.0).abs() < 1e-9);

@@ -4,7 +4,7 @@
 //! makespan — so that a million tasks cost the harness a few kilobytes, not the 80 MB of a record each,
 //! and the memory measured is the model's.
 
-use super::TaskRecord;
+use super::{Job, TaskRecord};
 use crate::names::FailureKind;
 use hdrhistogram::Histogram;
 use std::collections::BTreeMap;
@@ -12,6 +12,12 @@ use std::time::Duration;
 
 /// Runs of up to this many tasks keep a record per task (the report draws timelines of at most 243).
 pub const KEEP_EACH: usize = 1_000;
+
+/// Whether a run keeps a record of every task: up to [`KEEP_EACH`] tasks, and always for a workload
+/// whose audit needs each task's result (db: which rows must be in the table), whatever their number.
+pub fn keeps_each(job: &Job) -> bool {
+    job.tasks <= KEEP_EACH || job.workload.audits()
+}
 
 /// Every task of a run, folded.
 #[derive(Debug, Clone)]
@@ -83,7 +89,33 @@ impl Aggregate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::TaskResult;
+    use crate::workload::{Connect, DbKind, DbParams, Params, SleepParams, TaskResult};
+
+    fn job(params: Params, tasks: usize) -> Job {
+        Job {
+            workload: params.build("/nonexistent/never-opened.sqlite").unwrap(),
+            params,
+            url: String::new(),
+            tasks,
+            limit: 1,
+            exe: "concbench".into(),
+            retries: 0,
+            per_worker: 1,
+            max_threads: None,
+        }
+    }
+
+    #[test]
+    fn a_workload_that_audits_keeps_every_task_however_many() {
+        let sleep = Params::Sleep(SleepParams::new(Duration::from_millis(1)));
+        let db = Params::Db(DbParams::new(DbKind::Sqlite, Connect::PerWorker));
+        assert!(keeps_each(&job(sleep.clone(), KEEP_EACH)));
+        assert!(!keeps_each(&job(sleep, KEEP_EACH + 1)), "folded beyond");
+        assert!(
+            keeps_each(&job(db, 100 * KEEP_EACH)),
+            "the count needs each"
+        );
+    }
 
     fn record(end_ms: u64, outcome: Result<u64, FailureKind>) -> TaskRecord {
         TaskRecord {

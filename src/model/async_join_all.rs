@@ -3,7 +3,7 @@
 //! smallest an async task can be, and the shape the published memory anchors call "join_all". The
 //! futures are polled by the one task that joins them, on one thread.
 
-use super::aggregate::{Aggregate, KEEP_EACH};
+use super::aggregate::{keeps_each, Aggregate};
 use super::{Execution, Job, Lanes, Model, TaskRecord};
 use crate::workload::{FailureKind, TaskResult};
 use futures_util::FutureExt;
@@ -94,7 +94,7 @@ impl Model for AsyncJoinAll {
             .enable_all()
             .build()?;
         let setup = built.elapsed();
-        let keep = job.tasks <= KEEP_EACH;
+        let keep = keeps_each(job);
         let shared = Shared {
             t0: Instant::now(),
             job,

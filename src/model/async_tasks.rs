@@ -2,7 +2,7 @@
 //! a semaphore, and join them all. The async models differ only in the runtime, the permits and where
 //! CPU work runs, so the difference measured is that and nothing else.
 
-use super::aggregate::{Aggregate, KEEP_EACH};
+use super::aggregate::{keeps_each, Aggregate};
 use super::{Execution, Job, TaskRecord};
 use crate::workload::{FailureKind, TaskResult};
 use std::sync::Arc;
@@ -17,7 +17,8 @@ pub enum Cpu {
 }
 
 /// Run every task of `job` on `rt`; `permits` bounds how many are past their permit at once. Up to
-/// `KEEP_EACH` tasks a record of each is kept; beyond, each is folded in as it is joined.
+/// `KEEP_EACH` tasks (and for a workload that audits) a record of each is kept; beyond, each is folded
+/// in as it is joined.
 pub fn spawn_all(
     rt: tokio::runtime::Runtime,
     setup: Duration,
@@ -26,7 +27,7 @@ pub fn spawn_all(
     cpu: Cpu,
 ) -> Execution {
     let t0 = Instant::now();
-    let keep = job.tasks <= KEEP_EACH;
+    let keep = keeps_each(job);
     let (records, aggregate, spawning) = rt.block_on(async {
         let gate = permits.map(|k| Arc::new(Semaphore::new(k)));
         let sleep = job.workload.sleep_only();

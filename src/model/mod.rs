@@ -120,7 +120,8 @@ pub struct Execution {
     pub pool: Option<usize>,
     /// Pipelines: per stage, when each item left it.
     pub stages: Option<Vec<Vec<Duration>>>,
-    /// Runs of more than `aggregate::KEEP_EACH` tasks: every task folded, `records` left empty.
+    /// Runs of more than `aggregate::KEEP_EACH` tasks (unless their workload audits, see
+    /// `aggregate::keeps_each`): every task folded, `records` left empty.
     pub aggregate: Option<aggregate::Aggregate>,
     /// Units the model started (threads, tasks, processes) and how long starting them took.
     pub spawned: Option<(usize, Duration)>,

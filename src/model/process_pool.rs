@@ -28,6 +28,8 @@ impl Model for ProcessPool {
         let workers = (0..job.limit)
             .map(|_| Worker::spawn(job, false))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        // k processes started and ready to take a task: the pool's setup, and its spawn cost per
+        // process (exec of this binary included, as a fresh `multiprocessing` worker pays it too).
         let setup = setup_start.elapsed();
         let t0 = Instant::now();
         let queue = Mutex::new((0..job.tasks).map(|i| (i, 1u32)).collect::<VecDeque<_>>());
@@ -56,7 +58,7 @@ impl Model for ProcessPool {
             pool: Some(job.limit),
             stages: None,
             aggregate: None,
-            spawned: None,
+            spawned: Some((job.limit, setup)),
             spawn_error: None,
         })
     }

@@ -37,6 +37,7 @@ impl Model for ThreadPool {
                 });
             }
             drop(done_tx);
+            // The pool's start, k threads: its setup, and its spawn cost per thread.
             let setup = setup_start.elapsed();
             t0_cell.set(Instant::now()).expect("set once");
             for i in 0..job.tasks {
@@ -52,7 +53,7 @@ impl Model for ThreadPool {
                 pool: Some(job.limit),
                 stages: None,
                 aggregate: None,
-                spawned: None,
+                spawned: Some((job.limit, setup)),
                 spawn_error: None,
             })
         })

@@ -28,6 +28,8 @@ impl Model for Threads {
         if let Some(stages) = job.workload.stages() {
             return Ok(super::pipeline::on_threads(stages, job));
         }
+        // Read before the clock: how many threads the kernel's mapping limit leaves room for.
+        let room = crate::thread_room::Room::now();
         let t0 = Instant::now();
         let mut refused: Option<(usize, String)> = None;
         let (mut records, spawning) = std::thread::scope(|s| {
@@ -39,6 +41,10 @@ impl Model for Threads {
                         i,
                         format!("the thread cap of {cap} was reached (--max-threads)"),
                     ));
+                    break;
+                }
+                if let Some(room) = room.filter(|r| i >= r.threads()) {
+                    refused = Some((i, room.refusal(i + 1)));
                     break;
                 }
                 let spawned = std::thread::Builder::new()

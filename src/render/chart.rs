@@ -95,6 +95,8 @@ pub enum Mark {
     Dashed(RGBColor),
     /// A short vertical stroke: a reference value on a bar.
     Tick(RGBColor),
+    /// An ×: a published figure, drawn as a mark and not a line.
+    Cross(RGBColor),
 }
 
 /// A legend entry: its mark and its name.
@@ -174,6 +176,11 @@ fn draw_mark<DB: DrawingBackend>(
         Mark::Tick(c) => area.draw(&PathElement::new(
             vec![(x + SWATCH / 2, y - 8), (x + SWATCH / 2, y + 8)],
             c.stroke_width(3),
+        )),
+        Mark::Cross(c) => area.draw(&Cross::new(
+            (x + SWATCH / 2, y),
+            style::CROSS_SIZE,
+            c.stroke_width(LINE_WIDTH),
         )),
     }
 }

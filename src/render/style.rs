@@ -48,6 +48,8 @@ pub const CASE_LABEL_AREA: u32 = 250;
 
 pub const LINE_WIDTH: u32 = 2;
 pub const MARKER_SIZE: u32 = 4;
+/// Half the width of the × of a published figure: larger than a point, so it reads apart from one.
+pub const CROSS_SIZE: u32 = 6;
 /// A point's interval of the median: a thin vertical stroke with caps this many pixels either side.
 pub const WHISKER_WIDTH: u32 = 1;
 pub const WHISKER_CAP: u32 = 4;

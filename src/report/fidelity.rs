@@ -132,6 +132,8 @@ mod tests {
                     samples,
                     t1_s: None,
                     scaling: None,
+                    t_write_s: None,
+                    t_write_together_s: None,
                     ideal_s: None,
                 }
             })

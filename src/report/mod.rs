@@ -3,9 +3,11 @@
 //! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
 //! SVG and PNG under charts/. Inputs are loaded by `store::files`, merged in `data`; charts, takeaways,
 //! tables, the caveats every figure carries (`flags`, `interval`), memory per task, the client pair,
-//! the mixed suite's split of computing and waiting (`overlap`), the machine noise and the exporters
+//! the mixed suite's split of computing and waiting (`overlap`), the scale section's tables (`scale`)
+//! and the published figures they are set beside (`anchors`), the machine noise and the exporters
 //! each live in their own module, drawn and spelled with `render`.
 
+pub mod anchors;
 pub mod calibration;
 pub mod charts;
 pub mod clients;
@@ -18,6 +20,7 @@ pub mod machines;
 pub mod noise;
 pub mod overlap;
 pub mod per_task;
+pub mod scale;
 pub mod table;
 pub mod takeaway;
 pub mod talk;

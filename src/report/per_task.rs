@@ -152,10 +152,9 @@ fn model_cost(model: &str, cases: &[&CaseResult]) -> ModelCost {
     let figures: Vec<PerTask> = cases
         .iter()
         .filter(|c| in_flight(c) > n0)
-        .map(|c| {
-            let n = in_flight(c);
-            let kib = (data::peak_rss_kib(c) - base_kib) / (n - n0) as f64;
-            figure(c, kib, basis)
+        .filter_map(|c| {
+            let kib = growth_kib(data::peak_rss_kib(c), base_kib, in_flight(c), n0)?;
+            Some(figure(c, kib, basis))
         })
         .collect();
     ModelCost {
@@ -164,6 +163,14 @@ fn model_cost(model: &str, cases: &[&CaseResult]) -> ModelCost {
         base_n: Some(n0),
         figures,
     }
+}
+
+/// What one more unit in flight adds to peak memory, KiB: (peak at n − peak at n₀) / (n − n₀), the
+/// growth from a base of n₀ units; None when n ≤ n₀, which has no growth to take. The memory suite's
+/// figures and the scale section's (this machine's, its bare programs' and the published ones) are
+/// all this.
+pub fn growth_kib(peak_kib: f64, base_kib: f64, n: usize, n0: usize) -> Option<f64> {
+    (n > n0).then(|| (peak_kib - base_kib) / (n - n0) as f64)
 }
 
 /// The figure of one case, when it has one.
@@ -177,3 +184,25 @@ pub const INCLUDES: &str =
     pages a thread touched, the task's state (an async task's future, a pool's queue entry), its \
     buffers, and the allocator's slack; not the runtime, binary or libraries, which the base case \
     already holds.";
+
+#[cfg(test)]
+mod tests {
+    use super::growth_kib;
+
+    #[test]
+    fn growth_is_taken_above_the_base_not_spread_over_it() {
+        // 10,000 tasks at 50 MiB over a base of 3 MiB at one task: 4.8 KiB each, not 5.1 (50 MiB / N).
+        let kib = growth_kib(51_200.0, 3_072.0, 10_000, 1).unwrap();
+        assert!((kib - 48_128.0 / 9_999.0).abs() < 1e-9, "{kib}");
+        // From a base of 1,000 (the published series start at 10,000): the slope between the two.
+        assert_eq!(growth_kib(2_000.0, 1_000.0, 11_000, 1_000), Some(0.1));
+        assert_eq!(
+            growth_kib(5.0, 5.0, 1, 1),
+            None,
+            "the base has no figure of its own"
+        );
+        assert_eq!(growth_kib(5.0, 9.0, 1, 3), None);
+        // Less than the base: a negative figure, shown as measured, never clamped into a claim.
+        assert_eq!(growth_kib(90.0, 100.0, 11, 1), Some(-1.0));
+    }
+}

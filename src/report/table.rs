@@ -32,6 +32,7 @@ pub fn tables(data: &ReportData) -> Vec<Section> {
             s.more.extend(super::overlap::table(data, g));
             s.more.extend(super::calibration::table(data, g));
             s.more.extend(super::fidelity::table(data, g));
+            s.more.extend(super::scale::tables(data, g));
             s
         })
         .collect()
@@ -176,6 +177,20 @@ fn case_footnotes(cases: &[&CaseResult]) -> Vec<String> {
                 flags::UNSTABLE,
                 c.id,
                 f.unstable.join("; ")
+            ));
+        }
+        // A model that could not start every unit says where it stopped and why: the refusal is
+        // its result, as much as its makespan.
+        if let Some((started, why)) = c
+            .samples
+            .iter()
+            .find_map(|s| Some((s.spawn_units?, s.spawn_error.as_deref()?)))
+        {
+            out.push(format!(
+                "{}: started {} of {} before {why}.",
+                c.id,
+                count(started as u64),
+                count(c.params.tasks as u64)
             ));
         }
         if f.failures > 0 {

@@ -211,6 +211,14 @@ pub struct CaseResult {
     /// `cores` processes computing at once, over `cores` × one alone).
     #[serde(default)]
     pub scaling: Option<f64>,
+    /// For `db`: one write's time t_write (BEGIN → COMMIT), the median write of probe processes writing
+    /// alone on one connection, seconds.
+    #[serde(default)]
+    pub t_write_s: Option<f64>,
+    /// For `db`: the time per write the database sustained with 4 writers at once (steady state of a
+    /// probe's thread pool), seconds.
+    #[serde(default)]
+    pub t_write_together_s: Option<f64>,
     /// The makespan physics allows, seconds; absent when it is unknown (an external target of unknown
     /// workers or delay, a calibration that failed).
     pub ideal_s: Option<f64>,
@@ -303,6 +311,11 @@ pub struct Sample {
     /// The same shape with no harness at all, run right after this repetition (scale suite).
     #[serde(default)]
     pub reference: Option<Reference>,
+    /// CPU time (user + sys) the slow server child spent over the repetition, seconds, from its
+    /// process CPU clock: the server's own cost, which shares the machine's cores with the case's.
+    /// Absent without a server the run started (an external --target) and in older files.
+    #[serde(default)]
+    pub server_cpu_s: Option<f64>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads) by a program with
@@ -529,6 +542,12 @@ impl ResultFile {
             }
             if let Some(v) = c.t1_s {
                 positive(v, &at("t1_s"))?;
+            }
+            if let Some(v) = c.t_write_s {
+                positive(v, &at("t_write_s"))?;
+            }
+            if let Some(v) = c.t_write_together_s {
+                positive(v, &at("t_write_together_s"))?;
             }
             for (j, s) in c.samples.iter().enumerate() {
                 let at = |f: &str| at(&format!("samples[{j}].{f}"));

@@ -100,38 +100,46 @@ impl Probes {
     /// Why the ideals of this task size are suspect: the machine was busy while they were measured, or
     /// the probes of different rounds disagree (pyperf's rules over each probe's median).
     pub fn unstable(&self) -> Vec<Instability> {
-        let samples: Vec<Sample> = self
-            .noise
-            .iter()
-            .map(|&n| Sample {
-                noise: Some(n),
-                ..Sample::default()
-            })
-            .collect();
-        let busy = crate::results::stability::busy(&samples)
-            .into_iter()
-            .map(|why| (InstabilityKind::Busy, why));
         let medians = |probes: &[Vec<f64>]| -> Vec<f64> {
             probes.iter().map(|t| crate::stats::median(t)).collect()
         };
-        let spread = [("alone", &self.alone), ("together", &self.together)]
-            .into_iter()
-            .flat_map(|(what, probes)| {
-                crate::results::stability::dispersion(&medians(probes))
-                    .into_iter()
-                    .map(move |why| {
-                        let why =
-                            why.replace("samples disagree", &format!("probes {what} disagree"));
-                        (InstabilityKind::Dispersion, why)
-                    })
-            });
-        busy.chain(spread)
-            .map(|(kind, why)| Instability {
-                kind,
-                why: format!("calibration: {why}"),
-            })
-            .collect()
+        suspect(
+            &self.noise,
+            &[
+                ("alone", medians(&self.alone)),
+                ("together", medians(&self.together)),
+            ],
+        )
     }
+}
+
+/// Why a calibration is suspect: the machine was busy during its probes (`noise`, one per probe), or
+/// the probes' medians of different rounds disagree (per named kind of probe).
+pub fn suspect(noise: &[Noise], medians: &[(&str, Vec<f64>)]) -> Vec<Instability> {
+    let samples: Vec<Sample> = noise
+        .iter()
+        .map(|&n| Sample {
+            noise: Some(n),
+            ..Sample::default()
+        })
+        .collect();
+    let busy = crate::results::stability::busy(&samples)
+        .into_iter()
+        .map(|why| (InstabilityKind::Busy, why));
+    let spread = medians.iter().flat_map(|(what, medians)| {
+        crate::results::stability::dispersion(medians)
+            .into_iter()
+            .map(move |why| {
+                let why = why.replace("samples disagree", &format!("probes {what} disagree"));
+                (InstabilityKind::Dispersion, why)
+            })
+    });
+    busy.chain(spread)
+        .map(|(kind, why)| Instability {
+            kind,
+            why: format!("calibration: {why}"),
+        })
+        .collect()
 }
 
 /// t₁ = the median task alone; s = t₁ / the median task together, at most 1 (a machine is not believed
@@ -144,11 +152,14 @@ fn calibration(alone: &[Vec<f64>], together: &[Vec<f64>]) -> Option<Calibration>
     } else {
         (t1 / crate::stats::median(&all(together))).min(1.0)
     };
-    (t1.is_finite() && t1 > 0.0 && scaling.is_finite() && scaling > 0.0)
-        .then_some(Calibration { t1, scaling })
+    (t1.is_finite() && t1 > 0.0 && scaling.is_finite() && scaling > 0.0).then_some(Calibration {
+        t1,
+        scaling,
+        write: None,
+    })
 }
 
-fn cpu_s(u: &Usage) -> f64 {
+pub fn cpu_s(u: &Usage) -> f64 {
     (u.user + u.sys).as_secs_f64()
 }
 

@@ -7,7 +7,7 @@ use crate::measure::{latency, rusage, threads::ThreadSampler};
 use crate::model::aggregate::Aggregate;
 use crate::model::{Job, ModelKind};
 use crate::results::{Percentiles, WorkerUsage};
-use crate::workload::Params;
+use crate::workload::{Params, TaskResult};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -70,6 +70,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let sampler = ThreadSampler::start();
     let built = std::time::Instant::now();
     let workload = spec.workload.build(&spec.url)?;
+    // What this repetition starts from (db: its table, empty), before the first submission.
+    workload.prepare()?;
     let build = built.elapsed();
     let job = Job {
         workload: workload.clone(),
@@ -82,8 +84,13 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         per_worker: spec.per_worker,
         max_threads: spec.max_threads,
     };
-    let exec = spec.model.model().run(&job)?;
+    let mut exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();
+    // After the clock: what the tasks left behind, checked against what they said (db counts rows).
+    // A workload that audits is never folded (`aggregate::keeps_each`), so every task is here.
+    let mut results: Vec<&mut TaskResult> =
+        exec.records.iter_mut().map(|r| &mut r.result).collect();
+    workload.audit(&mut results)?;
     // Every task folded, whether the model kept a record of each or folded them as they ended.
     let all = match &exec.aggregate {
         Some(a) => a.clone(),
@@ -180,9 +187,9 @@ pub fn run_isolated(
         .spawn()
         .with_context(|| format!("cannot start a case process ({})", exe.display()))?;
     super::children::set_current(child.id());
-    let input = serde_json::to_vec(spec).expect("spec serialises");
-    let mut stdin = child.stdin.take().expect("piped");
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    // Every helper thread is started before the child is given its spec: a case that starts threads
+    // until the OS refuses takes every free pid of the machine, and a thread started after that
+    // could not be.
     let mut stderr = child.stderr.take().expect("piped");
     let err_reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -190,6 +197,9 @@ pub fn run_isolated(
         s
     });
     let (done, watchdog) = watch(child.id(), deadline);
+    let input = serde_json::to_vec(spec).expect("spec serialises");
+    let mut stdin = child.stdin.take().expect("piped");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let mut out = String::new();
     let _ = child.stdout.take().expect("piped").read_to_string(&mut out);
     let _ = writer.join();

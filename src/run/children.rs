@@ -35,7 +35,14 @@ pub fn interrupted() -> Option<i32> {
     }
 }
 
-/// Record the case child running now (0 when none), for the signal handler.
+/// Record the case child running now (0 when none), for the signal handler. A child recorded after
+/// the run was interrupted is killed here: the handler ran before it existed (e.g. while a database
+/// started) and found nothing to end, and the child must not run its whole case on.
 pub fn set_current(pid: u32) {
     CURRENT_CHILD.store(pid as i32, Ordering::SeqCst);
+    // Both sides store, then load (SeqCst): the handler sees this child, or this sees the signal.
+    if pid > 0 && interrupted().is_some() {
+        // SAFETY: the pid is our own child's, not reaped yet.
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    }
 }

@@ -1,12 +1,17 @@
-//! The orchestrator: for each case of a plan, start (or reuse) the slow server it needs, run warm-ups
-//! and repetitions each in a fresh process, read the server's counters around each, summarise, and
-//! write the result file atomically after every case, so an interrupted run keeps what finished.
+//! The orchestrator: for each case of a plan, start (or reuse) the slow server or the database it
+//! needs, run warm-ups and repetitions each in a fresh process, read the server's counters around each,
+//! summarise, and write the result file atomically after every case, so an interrupted run keeps what
+//! finished. Calibration probes (cpu task times, database write times) run in the rounds beside the
+//! cases they serve.
 
 pub mod affinity;
 pub mod args;
 mod calibrate;
+mod calibrate_write;
 pub mod case;
 pub mod children;
+pub mod cluster;
+pub mod database;
 pub mod external;
 pub mod gunicorn;
 pub mod order;
@@ -20,8 +25,10 @@ use crate::measure::{machine, noise::Snapshot, rusage::Usage};
 use crate::names::ServerKind;
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
-use crate::workload::ServerPlan;
+use crate::workload::{Calibration, DbKind, Params, ServerPlan};
+use calibrate_write::WriteProbes;
 use case::{CaseOutput, CaseSpec};
+use database::Database;
 use server::ServerChild;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -110,15 +117,6 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
 }
 
 pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
-    // The Python models and gunicorn need their environment; without it they are skipped, never a
-    // failure.
-    let python = opts.cases.iter().filter(|c| c.needs_python()).count();
-    if python > 0 {
-        if let Err(why) = external::python_env() {
-            eprintln!("skipped {python} Python case(s) (py-* models, --server gunicorn): {why}");
-            opts.cases.retain(|c| !c.needs_python());
-        }
-    }
     // CPU parts given in time become iterations on this machine, once, before anything is measured.
     let needs_sizing = opts.cases.iter().any(|c| {
         let mut sized = c.workload.clone();
@@ -131,6 +129,8 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
             c.workload.size_cpu(rate);
         }
     }
+    skip_missing_postgres(&mut opts.cases);
+    skip_missing_python(&mut opts.cases);
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
     let path = opts
@@ -138,7 +138,19 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         .clone()
         .unwrap_or_else(|| default_out(&opts.machine, started));
     let cores = opts.machine.allowed_cpus.len().max(1);
-    preflight::check(&opts.cases, cores)?;
+    // Raised before any child starts, so the server and every case process inherit it.
+    let limit = concbench_server::limits::raise_nofile();
+    preflight::spread_sources(&mut opts.cases, cores);
+    // Cases past the machine's limits on purpose are checked alone, and warned of instead of refused:
+    // what the OS refuses them is what they measure.
+    let (past, within): (Vec<Case>, Vec<Case>) =
+        opts.cases.iter().cloned().partition(|c| c.past_limits);
+    preflight::check(&within, cores, limit)?;
+    for c in &past {
+        if let Err(e) = preflight::check(std::slice::from_ref(c), cores, limit) {
+            eprintln!("warning: {e:#}; run anyway, what the OS refuses counted as failures");
+        }
+    }
     probe_writable(&path)?;
     children::catch_interrupts();
     let now = || humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
@@ -167,15 +179,17 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         cores,
         clock,
         servers: HashMap::new(),
+        databases: HashMap::new(),
         gunicorns: HashMap::new(),
         probes: HashMap::new(),
+        writes: Vec::new(),
         states: opts.cases.iter().map(|_| None).collect(),
         failed: vec![false; opts.cases.len()],
         errors: Vec::new(),
     };
-    // Calibrations of cpu task sizes come first in the list (so blocked order runs them before the
-    // cases) and get as many rounds as the most repeated case of their size.
-    let sizes = calibrated_sizes(&opts.cases);
+    // Calibrations (of cpu task sizes, of database writes) come first in the list (so blocked order
+    // runs them before the cases) and get as many rounds as the most repeated case they serve.
+    let sizes = probes(&opts.cases);
     let repeats: Vec<usize> = sizes
         .iter()
         .map(|(_, reps)| *reps)
@@ -188,7 +202,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
             }
             match slot.case.checked_sub(sizes.len()) {
                 Some(case) => run.slot(order::Slot { case, ..slot }, &mut progress),
-                None => run.probe(sizes[slot.case].0, &mut progress),
+                None => run.probe(&sizes[slot.case].0, &mut progress),
             }
         }
         file.cases = run.results();
@@ -226,6 +240,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         ));
     }
     drop(std::mem::take(&mut run.servers));
+    drop(std::mem::take(&mut run.databases));
     drop(std::mem::take(&mut run.gunicorns));
     progress.finish();
     let interrupted = children::interrupted();
@@ -283,30 +298,75 @@ struct CaseState {
     samples: Vec<Sample>,
 }
 
-/// The cpu task sizes (iterations) of a plan, each with the most repetitions a case of that size has.
-fn calibrated_sizes(cases: &[Case]) -> Vec<(u64, usize)> {
-    let mut sizes: Vec<(u64, usize)> = Vec::new();
-    for c in cases {
-        // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to calibrate for it.
-        let Some(size) = c.workload.cpu_iters().filter(|_| !c.model.is_python()) else {
-            continue;
-        };
-        match sizes.iter_mut().find(|(iters, _)| *iters == size) {
-            Some((_, reps)) => *reps = (*reps).max(c.repeat),
-            None => sizes.push((size, c.repeat)),
-        }
-    }
-    sizes
+/// What a calibration probe measures: cpu tasks of so many iterations, or one database workload's
+/// writes.
+#[derive(Debug, Clone, PartialEq)]
+enum Probe {
+    Cpu(u64),
+    Write(Params),
 }
 
-/// The run's state across rounds: servers kept per configuration, cpu probes per task size.
+/// The probes a plan needs, each with the most repetitions a case it serves has: cpu task sizes first,
+/// then database writes.
+fn probes(cases: &[Case]) -> Vec<(Probe, usize)> {
+    let mut probes: Vec<(Probe, usize)> = Vec::new();
+    let mut need = |probe: Probe, repeat: usize| match probes.iter_mut().find(|(p, _)| *p == probe)
+    {
+        Some((_, reps)) => *reps = (*reps).max(repeat),
+        None => probes.push((probe, repeat)),
+    };
+    for c in cases {
+        // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to calibrate for it.
+        if let Some(size) = c.workload.cpu_iters().filter(|_| !c.model.is_python()) {
+            need(Probe::Cpu(size), c.repeat);
+        }
+    }
+    for c in cases {
+        if let Some(write) = c.workload.write_probe() {
+            need(Probe::Write(write), c.repeat);
+        }
+    }
+    probes
+}
+
+/// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
+/// not a failed run.
+fn skip_missing_postgres(cases: &mut Vec<Case>) {
+    let postgres = |c: &Case| c.workload.database() == Some(DbKind::Postgres);
+    if !cases.iter().any(postgres) {
+        return;
+    }
+    if let Err(why) = cluster::find() {
+        let skipped = cases.iter().filter(|c| postgres(c)).count();
+        eprintln!("concbench: {why} — skipping {skipped} PostgreSQL case(s)");
+        cases.retain(|c| !postgres(c));
+    }
+}
+
+/// The Python models and gunicorn need the python env (`make python-env`); without it their cases are
+/// left out with one line saying so, never a failure.
+fn skip_missing_python(cases: &mut Vec<Case>) {
+    let python = cases.iter().filter(|c| c.needs_python()).count();
+    if python == 0 {
+        return;
+    }
+    if let Err(why) = external::python_env() {
+        eprintln!("skipped {python} Python case(s) (py-* models, --server gunicorn): {why}");
+        cases.retain(|c| !c.needs_python());
+    }
+}
+
+/// The run's state across rounds: servers kept per configuration, databases per kind, cpu probes per
+/// task size, write probes per database workload.
 struct Runner<'a> {
     opts: &'a RunOptions,
     cores: usize,
     clock: std::time::Instant,
     servers: HashMap<ServerPlan, ServerChild>,
+    databases: HashMap<DbKind, Database>,
     gunicorns: HashMap<ServerPlan, gunicorn::GunicornChild>,
     probes: HashMap<u64, calibrate::Probes>,
+    writes: Vec<(Params, WriteProbes)>,
     /// Per case of the plan: None until its first slot.
     states: Vec<Option<CaseState>>,
     /// Per case: it could not be measured (further); its remaining slots are skipped.
@@ -360,16 +420,77 @@ impl Runner<'_> {
         case.ideal(self.cores, calibration)
     }
 
-    fn calibration(&self, case: &Case) -> Option<crate::workload::Calibration> {
-        self.probes_of(case)?.calibration()
+    fn calibration(&self, case: &Case) -> Option<Calibration> {
+        let cpu = self.probes_of(case)?.calibration()?;
+        Some(Calibration {
+            write: self.writes_of(case).and_then(WriteProbes::times),
+            ..cpu
+        })
     }
 
     fn probes_of(&self, case: &Case) -> Option<&calibrate::Probes> {
         self.probes.get(&case.workload.cpu_iters()?)
     }
 
+    fn writes_of(&self, case: &Case) -> Option<&WriteProbes> {
+        let probe = case.workload.write_probe()?;
+        self.writes
+            .iter()
+            .find(|(p, _)| *p == probe)
+            .map(|(_, w)| w)
+    }
+
+    /// One calibration probe of either kind.
+    fn probe(&mut self, probe: &Probe, progress: &mut progress::Progress) {
+        match probe {
+            Probe::Cpu(iters) => self.cpu_probe(*iters, progress),
+            Probe::Write(params) => {
+                progress.set_message(&format!("calibrating {} writes", params.id_suffix()));
+                if let Err(e) = self.write_probe(params) {
+                    if children::interrupted().is_none() {
+                        let what = format!("calibration of {} writes", params.id_suffix());
+                        progress.println(&format!("{what}: a probe failed: {e:#}"));
+                        self.errors.push((what, format!("{e:#}")));
+                    }
+                }
+            }
+        }
+    }
+
+    /// One write probe for the db workload `probe`, sized like the first case it serves, against the
+    /// database (started now if no case started it yet).
+    fn write_probe(&mut self, probe: &Params) -> anyhow::Result<()> {
+        let tasks = self
+            .opts
+            .cases
+            .iter()
+            .find(|c| c.workload.write_probe().as_ref() == Some(probe))
+            .map_or(1, |c| c.tasks);
+        let url = self.database_url(probe)?;
+        let at = match self.writes.iter().position(|(p, _)| p == probe) {
+            Some(at) => at,
+            None => {
+                self.writes.push((probe.clone(), WriteProbes::default()));
+                self.writes.len() - 1
+            }
+        };
+        self.writes[at].1.run(&self.opts.exe, probe, &url, tasks)
+    }
+
+    /// Where a workload's database is, started on first use; empty for workloads without one (and for
+    /// a database given by URL, which the workload's parameters carry).
+    fn database_url(&mut self, workload: &Params) -> anyhow::Result<String> {
+        let Some(kind) = workload.database() else {
+            return Ok(String::new());
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.databases.entry(kind) {
+            slot.insert(Database::start(kind)?);
+        }
+        Ok(self.databases[&kind].url())
+    }
+
     /// One calibration probe for cpu tasks of `iters` iterations, sized like the first case of that size.
-    fn probe(&mut self, iters: u64, progress: &mut progress::Progress) {
+    fn cpu_probe(&mut self, iters: u64, progress: &mut progress::Progress) {
         let case = self
             .opts
             .cases
@@ -413,7 +534,7 @@ impl Runner<'_> {
                 }
                 (self.servers[&plan].ready.url.clone(), Some(plan))
             }
-            _ => (String::new(), None),
+            _ => (self.database_url(&case.workload)?, None),
         };
         let spec = CaseSpec {
             model: case.model,
@@ -430,9 +551,13 @@ impl Runner<'_> {
             .workload
             .cpu_iters()
             .filter(|_| !case.model.is_python());
-        if let (Some(iters), None) = (rust_cpu, self.calibration(case)) {
+        if let (Some(iters), None) = (rust_cpu, self.probes_of(case)) {
             let probes = self.probes.entry(iters).or_default();
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
+        }
+        // A db case's too, before its write probe came up.
+        if let (Some(probe), None) = (case.workload.write_probe(), self.writes_of(case)) {
+            self.write_probe(&probe)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
         // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
@@ -502,6 +627,7 @@ impl Runner<'_> {
             start_s: Some(start_s),
             round: Some(round),
             noise: Some(noise),
+            server_cpu_s: noise.server_cpu_s,
             server_error,
             reference,
             ..sample(out, usage, observed)
@@ -518,10 +644,14 @@ impl Runner<'_> {
                 let state = state.as_ref().filter(|s| !s.samples.is_empty())?;
                 let calibration = self.calibration(case);
                 let ideal = case.ideal(self.cores, calibration);
-                let mut summary = summarise(&state.samples, ideal, case.bottleneck(self.cores));
+                let bottleneck = case.bottleneck(self.cores, calibration);
+                let mut summary = summarise(&state.samples, ideal, bottleneck);
                 // An ideal measured on a busy machine is as suspect as a busy sample.
                 if let Some(probes) = self.probes_of(case) {
                     summary.unstable.extend(probes.unstable());
+                }
+                if let Some(writes) = self.writes_of(case) {
+                    summary.unstable.extend(writes.unstable());
                 }
                 Some(CaseResult {
                     id: case.id(),
@@ -531,6 +661,8 @@ impl Runner<'_> {
                     warmup: case.warmup,
                     t1_s: calibration.map(|c| c.t1),
                     scaling: calibration.map(|c| c.scaling),
+                    t_write_s: calibration.and_then(|c| c.write).map(|w| w.alone),
+                    t_write_together_s: calibration.and_then(|c| c.write).map(|w| w.together),
                     ideal_s: ideal,
                     summary,
                     samples: state.samples.clone(),

@@ -10,11 +10,16 @@ pub struct Progress {
     estimate_ms: u64,
 }
 
-/// Expected milliseconds of one repetition before it ran: its ideal, or a guess for cpu (10 ms a task).
+/// Expected milliseconds of one repetition before it ran: its ideal, or a guess for cpu (10 ms a task)
+/// and for a database (1 ms a write).
 fn estimate(case: &Case, cores: usize) -> u64 {
     let guess = crate::workload::Calibration {
         t1: 0.01,
         scaling: 1.0,
+        write: Some(crate::workload::WriteTimes {
+            alone: 0.001,
+            together: 0.001,
+        }),
     };
     let ideal = case.ideal(cores, Some(guess)).unwrap_or(1.0);
     ((ideal + 0.02) * 1000.0) as u64

@@ -93,16 +93,15 @@ impl WaitRusage for std::process::Child {
         pid: u32,
     ) -> anyhow::Result<(Vec<u8>, Vec<u8>, crate::measure::rusage::Usage)> {
         use std::io::Read;
-        let mut err = self.stderr.take().expect("piped");
-        let reader = std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = err.read_to_end(&mut s);
-            s
-        });
+        // One pipe after the other on this thread, no reader thread: the bare `threads` shape starts
+        // threads until the OS refuses, taking every free pid of the machine, so a thread started
+        // here after it could not be. The program writes one line to stdout and to stderr at most
+        // a usage line or a panic's, far below the pipe's 64 KiB, so it never blocks on stderr.
         let mut out = Vec::new();
         self.stdout.take().expect("piped").read_to_end(&mut out)?;
+        let mut err = Vec::new();
+        let _ = self.stderr.take().expect("piped").read_to_end(&mut err);
         let (status, usage) = crate::measure::rusage::wait(pid)?;
-        let err = reader.join().unwrap_or_default();
         anyhow::ensure!(
             crate::measure::rusage::exit_code(status) == 0,
             "the bare reference failed: {}",

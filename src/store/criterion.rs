@@ -131,6 +131,8 @@ pub fn to_case(bench: &Bench) -> Option<CaseResult> {
         samples,
         t1_s: None,
         scaling: None,
+        t_write_s: None,
+        t_write_together_s: None,
         ideal_s: case.ideal_s,
         summary,
     })

@@ -62,7 +62,7 @@ impl Describe for CpuParams {
         Some(compute_bound(shape, cpu?))
     }
 
-    fn bottleneck(&self, _shape: &Shape) -> Bottleneck {
+    fn bottleneck(&self, _shape: &Shape, _cpu: Option<Calibration>) -> Bottleneck {
         Bottleneck::Cpu
     }
 

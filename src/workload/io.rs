@@ -40,6 +40,11 @@ pub struct IoParams {
     /// The server program: concbench's slow server (the default, not written) or gunicorn.
     #[serde(default, skip_serializing_if = "ServerKind::is_concbench")]
     pub server: ServerKind,
+    /// Loopback source addresses the direct client spreads its connections over, when more than one:
+    /// set by the run from the case's concurrency (one per 20,000 connections), because one address
+    /// has only ~28k ephemeral ports towards the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_addrs: Option<usize>,
 }
 
 /// io's flags.
@@ -79,6 +84,7 @@ impl IoParams {
             timeout_ms: DEFAULT_TIMEOUT.as_millis() as u64,
             client: ClientKind::Direct,
             server: ServerKind::Concbench,
+            source_addrs: None,
         }
     }
 
@@ -132,6 +138,7 @@ impl IoParams {
             url: format!("{url}{}", self.path),
             keep_alive: self.keep_alive,
             timeout: self.timeout(),
+            sources: self.source_addrs.unwrap_or(1),
         };
         Ok(Io {
             client: client::build(self.client, &opts)?,
@@ -202,7 +209,7 @@ impl Describe for IoParams {
         Some(shape.waves(shape.lanes.in_flight.min(w)) * self.request_delay()?.as_secs_f64())
     }
 
-    fn bottleneck(&self, shape: &Shape) -> Bottleneck {
+    fn bottleneck(&self, shape: &Shape, _cpu: Option<Calibration>) -> Bottleneck {
         let k = shape.lanes.in_flight;
         match self.server_workers {
             Some(w) if w > 0 && w < k => Bottleneck::Server,
@@ -213,6 +220,15 @@ impl Describe for IoParams {
 
     fn sockets(&self, shape: &Shape) -> u64 {
         shape.lanes.in_flight as u64
+    }
+
+    fn set_sources(&mut self, count: usize) {
+        // Only the direct client binds before it connects.
+        self.source_addrs = (count > 1 && self.client == ClientKind::Direct).then_some(count);
+    }
+
+    fn sources(&self) -> usize {
+        self.source_addrs.unwrap_or(1)
     }
 
     fn client_side(&self) -> Params {
@@ -306,8 +322,8 @@ mod tests {
             delay: Duration::from_secs(1),
         });
         assert_eq!(s3.ideal(&shape(9, 9), None), Some(3.0));
-        assert_eq!(s3.bottleneck(&shape(9, 9)), Bottleneck::Server);
-        assert_eq!(s3.bottleneck(&shape(9, 3)), Bottleneck::Balanced);
+        assert_eq!(s3.bottleneck(&shape(9, 9), None), Bottleneck::Server);
+        assert_eq!(s3.bottleneck(&shape(9, 3), None), Bottleneck::Balanced);
         let delayed = IoParams {
             path: "/delay/250".into(),
             ..s3.clone()

@@ -141,12 +141,13 @@ impl Describe for MixedParams {
         Some(waiting.max(compute_bound(shape, cpu)))
     }
 
-    fn bottleneck(&self, shape: &Shape) -> Bottleneck {
+    fn bottleneck(&self, shape: &Shape, cpu: Option<Calibration>) -> Bottleneck {
         // Without a calibration the CPU part's time is its intended one.
-        let cpu = Calibration {
+        let cpu = cpu.unwrap_or(Calibration {
             t1: self.cpu_ms as f64 / 1e3,
             scaling: 1.0,
-        };
+            write: None,
+        });
         let computing = compute_bound(shape, cpu);
         let waiting = self.ideal(shape, Some(cpu)).unwrap_or(0.0);
         if computing >= waiting {
@@ -170,6 +171,14 @@ impl Describe for MixedParams {
 
     fn sockets(&self, shape: &Shape) -> u64 {
         self.io.sockets(shape)
+    }
+
+    fn set_sources(&mut self, count: usize) {
+        self.io.set_sources(count);
+    }
+
+    fn sources(&self) -> usize {
+        self.io.sources()
     }
 
     fn client_side(&self) -> Params {
@@ -300,6 +309,7 @@ mod tests {
         let cal = Calibration {
             t1: 0.045,
             scaling: 1.0,
+            write: None,
         };
         let shape = |in_flight, cpu| Shape {
             tasks: 30,
@@ -314,7 +324,7 @@ mod tests {
         let pool = p.ideal(&shape(30, 2), Some(cal)).unwrap();
         assert!((pool - (longest + 0.045)).abs() < 1e-9, "{pool}");
         assert!(single > pool);
-        assert_eq!(p.bottleneck(&shape(30, 1)), Bottleneck::Cpu);
-        assert_eq!(p.bottleneck(&shape(30, 2)), Bottleneck::Client);
+        assert_eq!(p.bottleneck(&shape(30, 1), None), Bottleneck::Cpu);
+        assert_eq!(p.bottleneck(&shape(30, 2), None), Bottleneck::Client);
     }
 }

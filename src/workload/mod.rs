@@ -6,6 +6,7 @@
 //! `#[command(flatten)]` line in [`WorkloadArgs`] if it has flags of its own).
 
 mod cpu;
+pub mod db;
 mod io;
 mod mixed;
 pub mod pipeline;
@@ -13,6 +14,7 @@ mod sleep;
 
 pub use crate::names::FailureKind;
 pub use cpu::{count_to, rate as cpu_rate, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
+pub use db::{Connect, DbKind, DbParams};
 pub use io::IoParams;
 pub use mixed::MixedParams;
 pub use pipeline::{PipelineParams, Stages};
@@ -98,6 +100,7 @@ registry! {
     Cpu(CpuParams) => cpu, "cpu", "A counting loop the compiler cannot fold.";
     Mixed(MixedParams) => mixed, "mixed", "Wait, GET, count: the aiomultiprocess article's task.";
     Pipeline(PipelineParams) => pipeline, "pipeline", "Items through three stages on bounded queues.";
+    Db(DbParams) => db, "db", "Compute a score, write one row: the process pool and database article.";
 }
 
 impl std::fmt::Display for WorkloadKind {
@@ -124,6 +127,7 @@ impl Params {
         (ms > 0).then(|| Calibration {
             t1: ms as f64 / 1e3,
             scaling: 1.0,
+            write: None,
         })
     }
 
@@ -167,6 +171,16 @@ impl Params {
         }
     }
 
+    /// The database the case needs started, when it needs one.
+    pub fn database(&self) -> Option<DbKind> {
+        self.get().database()
+    }
+
+    /// The workload a write probe runs to measure t_write for this case's ideal, when it needs one.
+    pub fn write_probe(&self) -> Option<Params> {
+        self.get().write_probe()
+    }
+
     /// The makespan physics allows, seconds; None when it cannot be known (never zero or non-finite).
     pub fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
         self.get()
@@ -174,8 +188,9 @@ impl Params {
             .filter(|i| i.is_finite() && *i > 0.0)
     }
 
-    pub fn bottleneck(&self, shape: &Shape) -> Bottleneck {
-        self.get().bottleneck(shape)
+    /// What limits the case; `cpu`: what the probes measured so far, when anything.
+    pub fn bottleneck(&self, shape: &Shape, cpu: Option<Calibration>) -> Bottleneck {
+        self.get().bottleneck(shape, cpu)
     }
 
     /// The task size a cpu calibration must measure for this case's ideal, when it needs one.
@@ -186,6 +201,16 @@ impl Params {
     /// Connections one case process may hold open at once.
     pub fn sockets(&self, shape: &Shape) -> u64 {
         self.get().sockets(shape)
+    }
+
+    /// Spread the case's connections over `count` loopback source addresses, where its client can.
+    pub fn set_sources(&mut self, count: usize) {
+        self.get_mut().set_sources(count);
+    }
+
+    /// Source addresses the case's connections come from (1: the kernel's choice).
+    pub fn sources(&self) -> usize {
+        self.get().sources()
     }
 
     /// The same parameters without what describes the server (workers, its delay, the path): what a
@@ -224,9 +249,15 @@ pub trait Describe {
     fn io_mut(&mut self) -> Option<&mut IoParams> {
         None
     }
+    fn database(&self) -> Option<DbKind> {
+        None
+    }
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64>;
-    fn bottleneck(&self, shape: &Shape) -> Bottleneck;
+    fn bottleneck(&self, shape: &Shape, cpu: Option<Calibration>) -> Bottleneck;
     fn cpu_iters(&self) -> Option<u64> {
+        None
+    }
+    fn write_probe(&self) -> Option<Params> {
         None
     }
     /// The CPU part's intended time per task, milliseconds, when it is given in time (0: it is not).
@@ -237,6 +268,11 @@ pub trait Describe {
     fn set_cpu_iters(&mut self, _iters: u64) {}
     fn sockets(&self, _shape: &Shape) -> u64 {
         0
+    }
+    /// Record how many source addresses the workload's client connects from (see `client::sources`).
+    fn set_sources(&mut self, _count: usize) {}
+    fn sources(&self) -> usize {
+        1
     }
     fn client_side(&self) -> Params;
     fn server_side(&self) -> Option<String> {
@@ -268,6 +304,8 @@ pub struct WorkloadArgs {
     pub mixed: mixed::MixedArgs,
     #[command(flatten)]
     pub pipeline: pipeline::PipelineArgs,
+    #[command(flatten)]
+    pub db: db::DbArgs,
 }
 
 impl WorkloadArgs {
@@ -300,11 +338,22 @@ pub struct ServerPlan {
 
 /// What a cpu ideal needs from the machine, measured at the case's own task size: t₁, the median time
 /// of one task alone, and s ≤ 1, the parallel scaling (one task's time alone over its time when every
-/// core computes at once).
+/// core computes at once). A database's ideal needs its write times too.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Calibration {
     pub t1: f64,
     pub scaling: f64,
+    pub write: Option<WriteTimes>,
+}
+
+/// A database's write times as write probes measure them, seconds: `alone`, the median write (BEGIN →
+/// COMMIT) of one writer on one kept connection; `together`, the time per write the database sustained
+/// with [`db::WRITERS_TOGETHER`] writers at once — shorter than `alone` where concurrent commits share a
+/// disk flush (PostgreSQL's group commit) or overlap what is not under the write lock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WriteTimes {
+    pub alone: f64,
+    pub together: f64,
 }
 
 /// How much a model can overlap: tasks in flight at once, and threads running CPU work at once.
@@ -375,6 +424,22 @@ pub trait Workload: Send + Sync {
     /// Check a successful task's value; a wrong one means the task did not do its work.
     fn verify(&self, _value: u64) -> Result<(), String> {
         Ok(())
+    }
+    /// Set up what one repetition starts from, in the case process before the model runs (timed as
+    /// setup): db creates its table empty. Not in `build`, which every pool worker process runs too.
+    fn prepare(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
+    /// After the model ran, check what the tasks left behind against what they said, given every
+    /// task's result in task order: db reads its rows back and turns a task whose row is missing into
+    /// a failure. An error fails the repetition.
+    fn audit(&self, _results: &mut [&mut TaskResult]) -> anyhow::Result<()> {
+        Ok(())
+    }
+    /// Whether [`Self::audit`] checks anything: then it needs every task's result, and models keep a
+    /// record of each however many tasks there are, instead of folding them as they end.
+    fn audits(&self) -> bool {
+        false
     }
     /// A pipeline's stages, for the models that run pipelines.
     fn stages(&self) -> Option<&dyn Stages> {

@@ -184,7 +184,7 @@ impl Describe for PipelineParams {
         Some(shape.tasks as f64 / rates[slowest] + through)
     }
 
-    fn bottleneck(&self, _shape: &Shape) -> Bottleneck {
+    fn bottleneck(&self, _shape: &Shape, _cpu: Option<Calibration>) -> Bottleneck {
         Bottleneck::Stage
     }
 
@@ -202,6 +202,14 @@ impl Describe for PipelineParams {
 
     fn sockets(&self, _shape: &Shape) -> u64 {
         (self.workers[0] + self.workers[2]) as u64
+    }
+
+    fn set_sources(&mut self, count: usize) {
+        self.io.set_sources(count);
+    }
+
+    fn sources(&self) -> usize {
+        self.io.sources()
     }
 
     fn client_side(&self) -> Params {
@@ -349,6 +357,7 @@ mod tests {
         let cal = Calibration {
             t1: 0.004,
             scaling: 1.0,
+            write: None,
         };
         // 3 / 5 ms = 600 items/s; 2 / 4 ms = 500; 5 / 6 ms = 833: resizing on 2 cores bounds it.
         assert_eq!(p.slowest_stage(&shape, cal), 1);
@@ -366,7 +375,7 @@ mod tests {
         // A slow resize (20 ms on 2 cores = 100 items/s) takes over.
         let slow = Calibration { t1: 0.020, ..cal };
         assert_eq!(p.slowest_stage(&shape, slow), 1);
-        assert_eq!(p.bottleneck(&shape), Bottleneck::Stage);
+        assert_eq!(p.bottleneck(&shape, None), Bottleneck::Stage);
         assert_eq!(p.id_suffix(), "winf-0s-s3.4.5-q8-5ms-c2ms-6ms");
     }
 }

@@ -56,7 +56,7 @@ impl Describe for SleepParams {
         Some(shape.waves(shape.lanes.in_flight) * self.delay().as_secs_f64())
     }
 
-    fn bottleneck(&self, _shape: &Shape) -> Bottleneck {
+    fn bottleneck(&self, _shape: &Shape, _cpu: Option<Calibration>) -> Bottleneck {
         Bottleneck::Client
     }
 

@@ -3,7 +3,8 @@
 
 use concbench::model::Job;
 use concbench::workload::{
-    CpuParams, IoParams, MixedParams, Params, PipelineParams, ServerPlan, SleepParams, WorkloadKind,
+    Connect, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params, PipelineParams,
+    ServerPlan, SleepParams, WorkloadKind,
 };
 use concbench_server::{Config, SlowServer, StatsSnapshot};
 use std::path::PathBuf;
@@ -86,7 +87,8 @@ impl Spec {
     }
 }
 
-/// GETs of `/` with a 10 s timeout, sleeps of 50 ms, or counts to 2,000,000.
+/// GETs of `/` with a 10 s timeout, sleeps of 50 ms, counts to 2,000,000, …; db: scores of 1,000 steps
+/// into the SQLite file at `url`, on a kept connection.
 pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
     let params = match kind {
         WorkloadKind::Io => Params::Io(IoParams {
@@ -120,6 +122,10 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
                 workers: 0,
                 delay: Duration::ZERO,
             })
+        }),
+        WorkloadKind::Db => Params::Db(DbParams {
+            cpu_iters: 1_000,
+            ..DbParams::new(DbKind::Sqlite, Connect::PerWorker)
         }),
     };
     Spec {

@@ -4,12 +4,15 @@
 //! caption notes that depend on its data.
 
 pub mod cpu;
+pub mod db;
 pub mod io_sweep;
 pub mod latency;
 pub mod limit_sweep;
 pub mod memory;
 pub mod mixed;
 pub mod pipeline;
+pub mod scale_io;
+pub mod scale_memory;
 pub mod seed;
 pub mod sweep;
 pub mod timeline;
@@ -29,6 +32,9 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
         memory::chart(data),
         mixed::chart(data),
         pipeline::chart(data),
+        db::chart(data),
+        scale_memory::chart(data),
+        scale_io::chart(data),
     ]
     .into_iter()
     .flatten()
@@ -36,7 +42,7 @@ pub fn all(data: &ReportData) -> Vec<Box<dyn Chart>> {
 }
 
 /// Every chart file stem there is, drawn or not: stale files of an earlier report are removed by it.
-pub const ALL_STEMS: [&str; 9] = [
+pub const ALL_STEMS: [&str; 12] = [
     "seed",
     "timeline",
     "latency",
@@ -46,4 +52,7 @@ pub const ALL_STEMS: [&str; 9] = [
     "memory",
     "mixed",
     "pipeline",
+    "db",
+    "scale-memory",
+    "scale-io",
 ];

@@ -6,10 +6,12 @@
 //! them, `takeaway` puts them in words, and neither needs the other's code to do so.
 
 pub mod cpu;
+pub mod db;
 pub mod latency;
 pub mod memory;
 pub mod mixed;
 pub mod pipeline;
+pub mod scale;
 pub mod seed;
 pub mod sweep;
 pub mod timeline;

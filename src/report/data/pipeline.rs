@@ -57,6 +57,7 @@ impl Bound {
         let cal = Calibration {
             t1: c.t1_s?,
             scaling: c.scaling.unwrap_or(1.0),
+            write: None,
         };
         let shape = |tasks| Shape {
             tasks,

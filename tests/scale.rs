@@ -1,0 +1,288 @@
+//! The scale section from a real tiny run (tests/fixtures/scale.json, made by make-scale.sh): its
+//! charts and tables drawn, every memory figure recomputed from the raw samples (growth above the
+//! N = 1 base, ours beside the bare program's), spawn cost per unit started, the published figures
+//! converted the same way; and a thread refusal (`--max-threads`) recorded end to end by
+//! `concbench run` in the result file and shown by `concbench report`.
+
+mod common;
+
+use common::EXE;
+use concbench::render::table::Table;
+use concbench::report::data::ReportData;
+use concbench::report::scale::{micros, per_task};
+use concbench::report::{table, write};
+use concbench::results::{CaseResult, ResultFile};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const FIXTURE: &str = "tests/fixtures/scale.json";
+
+fn data() -> ReportData {
+    let file = ResultFile::load(Path::new(FIXTURE)).expect("the scale fixture loads");
+    ReportData::merge(vec![(PathBuf::from(FIXTURE), file)], Vec::new())
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "concbench-scale-test-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn case<'a>(data: &'a ReportData, id: &str) -> &'a CaseResult {
+    data.cases
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} is in the fixture"))
+}
+
+/// The case's own peak and its bare program's, KiB (one sample each in the fixture).
+fn peaks(c: &CaseResult) -> (f64, f64) {
+    let s = &c.samples[0];
+    (
+        s.max_rss_kib as f64,
+        s.reference.as_ref().expect("run with --bare").peak_rss_kib as f64,
+    )
+}
+
+fn more<'a>(sections: &'a [table::Section], title: &str) -> &'a Table {
+    sections
+        .iter()
+        .flat_map(|s| &s.more)
+        .find(|t| t.group == title)
+        .unwrap_or_else(|| panic!("no table {title:?}"))
+}
+
+/// The row whose first cells are `starts`.
+fn row<'a>(t: &'a Table, starts: &[&str]) -> &'a [String] {
+    t.rows
+        .iter()
+        .find(|r| r.iter().zip(starts).all(|(a, b)| a == b))
+        .unwrap_or_else(|| panic!("no row {starts:?} in {}", t.group))
+}
+
+fn cell<'a>(t: &'a Table, r: &'a [String], header: &str) -> &'a str {
+    let i = t.header.iter().position(|h| h == header).unwrap();
+    &r[i]
+}
+
+#[test]
+fn memory_per_task_is_the_growth_above_n1_for_ours_and_the_bare_program_alike() {
+    let data = data();
+    let sections = table::tables(&data);
+    let t = more(&sections, "scale: memory per task beside the bare program");
+    for (model, id) in [
+        ("async", "scale/sleep/async"),
+        ("threads", "scale/sleep/threads"),
+    ] {
+        let (base, bare_base) = peaks(case(&data, &format!("{id}/n1-200ms")));
+        let (peak, bare_peak) = peaks(case(&data, &format!("{id}/n2000-200ms")));
+        let ours = (peak - base) / 1999.0;
+        let bare = (bare_peak - bare_base) / 1999.0;
+        let r = row(t, &[model, "2,000"]);
+        assert_eq!(cell(t, r, "per task"), per_task(ours), "{model}");
+        assert_eq!(cell(t, r, "bare per task"), per_task(bare), "{model}");
+        let added = (ours / bare - 1.0) * 100.0;
+        assert!(
+            cell(t, r, "harness adds per task (goal)").starts_with(&format!("{added:+.1} %")),
+            "{model}: {r:?}"
+        );
+        // Not peak / N, which would spread the base over the tasks.
+        assert_ne!(per_task(ours), per_task(peak / 2000.0));
+        assert_eq!(cell(t, row(t, &[model, "1"]), "per task"), "base");
+    }
+    // Growth within the base's noise has no ratio: a figure of noise is not compared with a goal.
+    let r = row(t, &["async-join-all", "1,000"]);
+    assert_eq!(cell(t, r, "harness adds per task (goal)"), "–");
+}
+
+#[test]
+fn a_refused_thread_counts_the_units_started_not_the_units_asked() {
+    let data = data();
+    let sections = table::tables(&data);
+    let t = more(&sections, "scale: memory per task beside the bare program");
+    let (base, _) = peaks(case(&data, "scale/sleep/threads/n1-200ms"));
+    let (peak, _) = peaks(case(&data, "scale/sleep/threads/n3000-200ms"));
+    let r = row(t, &["threads (500 failed)", "3,000"]);
+    assert_eq!(cell(t, r, "started"), "2,500");
+    assert_eq!(cell(t, r, "per task"), per_task((peak - base) / 2499.0));
+    let spawn = more(&sections, "scale: spawn cost per unit");
+    let r = row(spawn, &["scale/sleep/threads/n3000-200ms (500 failed)"]);
+    assert_eq!(cell(spawn, r, "started of N"), "2,500 of 3,000");
+    assert!(cell(spawn, r, "refused").contains("--max-threads"), "{r:?}");
+    let s = &case(&data, "scale/sleep/threads/n3000-200ms").samples[0];
+    assert_eq!(
+        cell(spawn, r, "per unit"),
+        micros(s.spawn_s.unwrap() / 2500.0 * 1e6)
+    );
+    // The one spawn of an N = 1 base is first-use cost, not a unit's: no row.
+    assert!(spawn.rows.iter().all(|r| !r[0].contains("/n1-")));
+    // Pools start k units for N tasks.
+    let r = row(spawn, &["scale/sleep/thread-pool/n2000-k4-1ms !"]);
+    assert_eq!(cell(spawn, r, "started of N"), "4 of 2,000");
+    assert!(cell(spawn, r, "published per unit").contains("17 µs per kernel thread"));
+}
+
+#[test]
+fn the_section_renders_with_its_charts_published_marks_and_takeaways() {
+    let data = data();
+    let dir = tmpdir("render");
+    let outcome = write(&data, &dir).expect("the scale fixture renders");
+    assert!(
+        outcome.charts.contains(&"scale-memory"),
+        "{:?}",
+        outcome.charts
+    );
+    assert!(outcome.charts.contains(&"scale-io"), "{:?}", outcome.charts);
+    for f in ["charts/scale-memory.svg", "charts/scale-io.png"] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    for title in [
+        "scale: memory per task beside the bare program",
+        "scale: spawn cost per unit",
+        "scale: io at scale",
+    ] {
+        assert!(md.contains(title), "{title}");
+    }
+    // The published figures converted like ours: (213.6 − 4.6) MB over 990,000 tasks.
+    let pkolaczk = per_task(209e6 / 990_000.0 / 1024.0);
+    assert_eq!(pkolaczk, "211 B");
+    let takeaway = md
+        .lines()
+        .find(|l| l.starts_with("**Memory per task above each series' base"))
+        .expect("the memory takeaway");
+    let (base, bare_base) = peaks(case(&data, "scale/sleep/async/n1-200ms"));
+    let (peak, bare_peak) = peaks(case(&data, "scale/sleep/async/n2000-200ms"));
+    assert!(
+        takeaway.contains(&format!(
+            "async at 2,000 added {} (its bare spawn program {}",
+            per_task((peak - base) / 1999.0),
+            per_task((bare_peak - bare_base) / 1999.0)
+        )),
+        "{takeaway}"
+    );
+    assert!(
+        takeaway.contains("published: pkolaczk 2023 211 B at 1,000,000"),
+        "{takeaway}"
+    );
+    assert!(
+        takeaway.contains("at 3,000 it started 2,500 before the thread cap of 2500"),
+        "{takeaway}"
+    );
+    assert!(md.contains(concbench::report::scale::INCLUDES));
+    let io = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## I/O at scale"))
+        .find(|l| l.starts_with("**"))
+        .expect("the io takeaway");
+    assert!(io.contains("At N = 1,000, the most requests"), "{io}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_thread_cap_is_recorded_by_run_and_shown_by_report() {
+    let dir = tmpdir("cap");
+    let out = dir.join("run.json");
+    let run = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "sleep",
+            "--model",
+            "threads",
+            "--tasks",
+            "300",
+            "--max-threads",
+            "200",
+            "--delay",
+            "100ms",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let file = ResultFile::load(&out).unwrap();
+    let s = &file.cases[0].samples[0];
+    assert_eq!((s.ok, s.failures.get("spawn").copied()), (200, Some(100)));
+    assert_eq!(s.spawn_units, Some(200));
+    assert!(s.spawn_s.is_some_and(|t| t > 0.0));
+    assert_eq!(
+        s.spawn_error.as_deref(),
+        Some("the thread cap of 200 was reached (--max-threads)")
+    );
+    let report = Command::new(EXE)
+        .arg("report")
+        .arg(&out)
+        .arg("--out")
+        .arg(dir.join("report"))
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+    let md = std::fs::read_to_string(dir.join("report/report.md")).unwrap();
+    assert!(
+        md.contains(
+            "ad-hoc/sleep/threads/n300-100ms: started 200 of 300 before the thread cap of 200 \
+             was reached (--max-threads)."
+        ),
+        "{md}"
+    );
+    assert!(md.contains("(spawn 100)"), "{md}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_scale_suite_leaves_room_in_its_ten_minutes() {
+    use concbench::names::ModelKind;
+    use concbench::plan::Suite;
+    let cases = Suite::Scale.cases();
+    // Waiting alone: every repetition's ideal, twice for a case run beside its bare program.
+    let waiting: f64 = cases
+        .iter()
+        .map(|c| {
+            let runs = (c.warmup + c.repeat) as f64 * if c.reference { 2.0 } else { 1.0 };
+            c.ideal(2, None).unwrap_or(0.0) * runs
+        })
+        .sum();
+    let processes: usize = cases
+        .iter()
+        .map(|c| (c.warmup + c.repeat) * if c.reference { 2 } else { 1 })
+        .sum();
+    // Measured here beyond the ideals: ~1 s for a million async tasks (and their bare twin), 2.8 s
+    // for join_all's 100,000 (twice), ~1 s per io repetition of 10,000 connections and more, ~0.1 s
+    // per process; what is left of 600 s is for the server, the report and a busy machine.
+    let floor = waiting + 2.0 + 5.6 + 0.1 * processes as f64 + 1.0 * 18.0;
+    assert!(
+        floor < 420.0,
+        "the scale suite needs {floor:.0} s at the least"
+    );
+    // The shapes the issue asks for are all there, and the refusal step asks past pid_max here.
+    let has = |m: ModelKind, n: usize| cases.iter().any(|c| c.model == m && c.tasks == n);
+    assert!(has(ModelKind::Async, 1_000_000) && has(ModelKind::AsyncJoinAll, 100_000));
+    assert!(has(ModelKind::Threads, 30_000) && has(ModelKind::ProcessPool, 10_000));
+    assert!(cases
+        .iter()
+        .filter(|c| matches!(c.workload, concbench::workload::Params::Sleep(_)))
+        .filter(|c| matches!(
+            c.model,
+            ModelKind::Async | ModelKind::AsyncJoinAll | ModelKind::Threads
+        ))
+        .all(|c| c.reference));
+    assert!(cases
+        .iter()
+        .filter(|c| c.tasks > 28_000 && c.workload.server().is_some())
+        .all(|c| c.past_limits));
+}
