@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report report-scale compare report-db postgres-env
+.PHONY: build test server clean report report-scale compare report-db postgres-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -17,6 +17,21 @@ test:
 report: build
 	./target/release/concbench run --suite default
 	./target/release/concbench report
+
+# How much of a model's cost is the harness's: async-semaphore and thread-pool beside wrk, hey and oha
+# (each when installed) at c = 1, 10, 100 for 5 s each, into a result file of suite `calibrate`.
+calibrate: build
+	./target/release/concbench calibrate $(ARGS)
+
+# The Python reference models' environment: python/.venv with the pinned requests, aiohttp,
+# aiomultiprocess and gunicorn of python/requirements.txt. Without it the py-* models are skipped.
+# Debian's python3 has no venv without python3-venv: installed first when missing (as postgres-env).
+PYTHON ?= python3
+python-env:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { $(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends python3-venv; }
+	$(PYTHON) -m venv python/.venv
+	python/.venv/bin/pip install --quiet --disable-pip-version-check -r python/requirements.txt
 
 # The db suite with PostgreSQL beside SQLite (the default suite has SQLite only), rendered with the newest
 # default run of this machine when there is one (the newer measurement of a case wins). PostgreSQL cases

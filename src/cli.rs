@@ -28,6 +28,9 @@ pub enum Command {
     Schema,
     /// Render saved result files into reports/<machine-id>/: HTML, Markdown, CSV, charts.
     Report(crate::report::ReportArgs),
+    /// How much of a model's cost is the harness's: requests/s of async-semaphore and thread-pool
+    /// beside wrk, hey and oha (when installed) on the unbounded server's zero-delay endpoint.
+    Calibrate(crate::calibrate::CalibrateArgs),
     /// Compare runs across machines: each RUN is a result file, a directory or a machine id.
     Compare(CompareArgs),
     /// Run the slow server (what `concbench run` starts as its child).
@@ -44,7 +47,7 @@ pub enum Command {
 /// `concbench list`: one line per model, workload and suite.
 pub fn list() -> String {
     let mut out = String::from("models:\n");
-    for k in ModelKind::ALL {
+    for k in ModelKind::ALL.into_iter().chain(ModelKind::PYTHON) {
         let m = k.model();
         let limit = match (m.takes_limit(), m.runs_pipelines()) {
             (true, _) => " (takes --limit)",

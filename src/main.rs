@@ -40,6 +40,7 @@ fn real_main() -> i32 {
             Ok(0)
         }
         Command::Report(args) => report_command(&args),
+        Command::Calibrate(args) => calibrate_command(&args),
         Command::Compare(args) => concbench::compare::compare_main(&args),
         Command::Serve(args) => Ok(concbench_server::run_cli(&args)),
         Command::Case => Ok(run::case::case_main()),
@@ -77,6 +78,10 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
     };
     let outcome = run::run(opts)?;
     print!("{}", run::summary_table(&outcome.file));
+    if let Some(table) = concbench::report::fidelity::of_file(&outcome.file) {
+        print!("\n{}", concbench::render::markdown::table(&table));
+        println!("{}", table.note);
+    }
     eprintln!("results: {}", outcome.path.display());
     let samples = || outcome.file.cases.iter().flat_map(|c| &c.samples);
     let all_failed = samples().next().is_some() && samples().all(|s| s.ok == 0);
@@ -90,6 +95,19 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
         );
         return Ok(1);
     }
+    Ok(match outcome.interrupted {
+        Some(sig) => 128 + sig,
+        None if !outcome.errors.is_empty() => 1,
+        None => 0,
+    })
+}
+
+fn calibrate_command(args: &concbench::calibrate::CalibrateArgs) -> anyhow::Result<i32> {
+    let outcome = concbench::calibrate::calibrate(args, std::env::args().collect())?;
+    let table = concbench::report::calibration::of_file(&outcome.file);
+    print!("{}", concbench::render::markdown::table(&table));
+    println!("{}", table.note);
+    eprintln!("results: {}", outcome.path.display());
     Ok(match outcome.interrupted {
         Some(sig) => 128 + sig,
         None if !outcome.errors.is_empty() => 1,

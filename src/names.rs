@@ -36,9 +36,45 @@ pub enum ModelKind {
     AsyncBlockingPool,
     AsyncProcessPool,
     AsyncJoinAll,
+    /// The Python reference models (python/concbench_py), run as an external program.
+    PySequential,
+    PyThreads,
+    PyThreadPool,
+    PyAsyncio,
+    PyAsyncioSemaphore,
+    PyProcessPool,
 }
 
 impl ModelKind {
+    /// The Python reference models: not in [`Self::ALL`], which holds the models that run inside a
+    /// case process (every test and bench that runs "every model" runs those).
+    pub const PYTHON: [ModelKind; 6] = [
+        ModelKind::PySequential,
+        ModelKind::PyThreads,
+        ModelKind::PyThreadPool,
+        ModelKind::PyAsyncio,
+        ModelKind::PyAsyncioSemaphore,
+        ModelKind::PyProcessPool,
+    ];
+
+    /// Whether it is one of the Python reference models.
+    pub fn is_python(self) -> bool {
+        Self::PYTHON.contains(&self)
+    }
+
+    /// The Rust model of the same shape as a Python one (py-asyncio is `async`: the seed's gather).
+    pub fn rust_twin(self) -> Option<ModelKind> {
+        Some(match self {
+            ModelKind::PySequential => ModelKind::Sequential,
+            ModelKind::PyThreads => ModelKind::Threads,
+            ModelKind::PyThreadPool => ModelKind::ThreadPool,
+            ModelKind::PyAsyncio => ModelKind::Async,
+            ModelKind::PyAsyncioSemaphore => ModelKind::AsyncSemaphore,
+            ModelKind::PyProcessPool => ModelKind::ProcessPool,
+            _ => return None,
+        })
+    }
+
     pub const ALL: [ModelKind; 11] = [
         ModelKind::Sequential,
         ModelKind::Threads,
@@ -66,6 +102,12 @@ impl ModelKind {
             ModelKind::AsyncBlockingPool => "async-blocking-pool",
             ModelKind::AsyncProcessPool => "async-process-pool",
             ModelKind::AsyncJoinAll => "async-join-all",
+            ModelKind::PySequential => "py-sequential",
+            ModelKind::PyThreads => "py-threads",
+            ModelKind::PyThreadPool => "py-thread-pool",
+            ModelKind::PyAsyncio => "py-asyncio",
+            ModelKind::PyAsyncioSemaphore => "py-asyncio-semaphore",
+            ModelKind::PyProcessPool => "py-process-pool",
         }
     }
 }
@@ -87,6 +129,8 @@ pub enum Group {
     IoSweep,
     LimitSweep,
     Cpu,
+    /// The GIL, measured: Python's threads against its process pool on the same counting tasks.
+    PyCpu,
     Memory,
     Mixed,
     Pipeline,
@@ -95,6 +139,10 @@ pub enum Group {
     /// programs and the published figures, io up to 100,000 connections.
     Scale,
     AdHoc,
+    /// `concbench calibrate`: the models' requests/s beside the load generators'.
+    Calibrate,
+    /// The seed cases against concbench's server and against gunicorn (`--suite fidelity`).
+    Fidelity,
     /// criterion's saved baselines.
     #[serde(rename = "cargo bench")]
     Bench,
@@ -107,18 +155,116 @@ impl Group {
             Group::IoSweep => "io-sweep",
             Group::LimitSweep => "limit-sweep",
             Group::Cpu => "cpu",
+            Group::PyCpu => "py-cpu",
             Group::Memory => "memory",
             Group::Mixed => "mixed",
             Group::Pipeline => "pipeline",
             Group::Db => "db",
             Group::Scale => "scale",
             Group::AdHoc => "ad-hoc",
+            Group::Calibrate => "calibrate",
+            Group::Fidelity => "fidelity",
             Group::Bench => "cargo bench",
         }
     }
 }
 
 impl std::fmt::Display for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The server program io cases are sent to: concbench's own slow server, or gunicorn's sync workers
+/// serving python/concbench_py/slow_app.py (`--server gunicorn`) — the server the talk used.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerKind {
+    #[default]
+    Concbench,
+    Gunicorn,
+}
+
+impl ServerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ServerKind::Concbench => "concbench",
+            ServerKind::Gunicorn => "gunicorn",
+        }
+    }
+
+    /// The default, left out of ids and result files so they read as before.
+    pub fn is_concbench(&self) -> bool {
+        *self == ServerKind::Concbench
+    }
+}
+
+impl std::fmt::Display for ServerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The load generators `concbench calibrate` sets beside the models, each run when installed.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadGenerator {
+    Wrk,
+    Hey,
+    Oha,
+}
+
+impl LoadGenerator {
+    pub const ALL: [LoadGenerator; 3] =
+        [LoadGenerator::Wrk, LoadGenerator::Hey, LoadGenerator::Oha];
+
+    /// Its name, which is also its command.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoadGenerator::Wrk => "wrk",
+            LoadGenerator::Hey => "hey",
+            LoadGenerator::Oha => "oha",
+        }
+    }
+
+    /// How to install it, for the line that says it was skipped.
+    pub fn install(self) -> &'static str {
+        match self {
+            LoadGenerator::Wrk => "apt-get install wrk",
+            LoadGenerator::Hey => "apt-get install hey",
+            LoadGenerator::Oha => "cargo install oha",
+        }
+    }
+}
+
+impl std::fmt::Display for LoadGenerator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
@@ -209,7 +355,7 @@ mod tests {
     #[test]
     fn names_match_their_serde_spelling() {
         let serde_name = |v: serde_json::Value| v.as_str().unwrap().to_string();
-        for m in ModelKind::ALL {
+        for m in ModelKind::ALL.into_iter().chain(ModelKind::PYTHON) {
             assert_eq!(serde_name(serde_json::to_value(m).unwrap()), m.name());
             let clap = clap::ValueEnum::to_possible_value(&m).unwrap();
             assert_eq!(clap.get_name(), m.name());
@@ -220,9 +366,20 @@ mod tests {
             Group::Db,
             Group::Scale,
             Group::AdHoc,
+            Group::Calibrate,
+            Group::Fidelity,
+            Group::PyCpu,
             Group::Bench,
         ] {
             assert_eq!(serde_name(serde_json::to_value(g).unwrap()), g.name());
+        }
+        for k in [ServerKind::Concbench, ServerKind::Gunicorn] {
+            assert_eq!(serde_name(serde_json::to_value(k).unwrap()), k.name());
+            let clap = clap::ValueEnum::to_possible_value(&k).unwrap();
+            assert_eq!(clap.get_name(), k.name());
+        }
+        for t in LoadGenerator::ALL {
+            assert_eq!(serde_name(serde_json::to_value(t).unwrap()), t.name());
         }
         for b in [Bottleneck::Server, Bottleneck::Balanced, Bottleneck::Cpu] {
             assert_eq!(serde_name(serde_json::to_value(b).unwrap()), b.name());

@@ -113,6 +113,7 @@ fn file(id: &str, cases: Vec<CaseResult>) -> ResultFile {
         order: None,
         seed: None,
         cases,
+        load_generators: None,
     }
 }
 

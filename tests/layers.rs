@@ -22,6 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["plan"],
     &["run"],
+    &["calibrate"],
     &["store"],
     &["render"],
     &["report", "compare"],

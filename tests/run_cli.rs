@@ -250,3 +250,81 @@ fn bad_input_is_refused_before_anything_starts() {
     );
     refused(&["run"], "--suite");
 }
+
+/// A case against `--target` carries only what the user declared about it: nothing → no workers, no
+/// delay, no ideal, no efficiency (never one computed from the default W = 3 and 1 s); declared →
+/// its id and ideal say so. A zero-delay target has no ideal in time even when fully declared.
+#[test]
+fn a_target_case_claims_only_what_was_declared() {
+    let _t = timing_lock();
+    let server = TestServer::start(0, std::time::Duration::from_millis(20));
+    let dir = tmpdir("target");
+    let url = server.url();
+    let case = |name: &str, extra: &[&str]| {
+        let out_file = dir.join(format!("{name}.json"));
+        let args = [
+            &[
+                "run",
+                "--workload",
+                "io",
+                "--model",
+                "thread-pool",
+                "--tasks",
+                "4",
+                "--limit",
+                "2",
+                "--repeat",
+                "1",
+                "--warmup",
+                "0",
+                "--quiet",
+                "--target",
+                &url,
+                "--out",
+                out_file.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat();
+        let out = concbench(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        validate(&out_file);
+        ResultFile::load(&out_file).unwrap().cases.remove(0)
+    };
+    let unknown = case("unknown", &[]);
+    assert_eq!(unknown.id, "ad-hoc/io/thread-pool/n4-k2-target");
+    assert!(unknown.external);
+    assert_eq!(unknown.ideal_s, None, "W and delay unknown: no ideal");
+    assert_eq!(unknown.summary.efficiency, None);
+    assert_eq!(unknown.samples[0].ok, 4);
+
+    let declared = case("declared", &["--server-workers", "0", "--delay", "20ms"]);
+    assert_eq!(declared.id, "ad-hoc/io/thread-pool/n4-k2-winf-20ms");
+    assert_eq!(declared.ideal_s, Some(0.04), "⌈4 / 2⌉ × 20 ms");
+    assert!(declared.summary.efficiency.is_some_and(|e| e > 0.0));
+
+    let only_delay = case("delay", &["--delay", "20ms"]);
+    assert_eq!(only_delay.id, "ad-hoc/io/thread-pool/n4-k2-20ms");
+    assert_eq!(only_delay.ideal_s, None, "W unknown: no ideal");
+
+    let zero = case(
+        "zero",
+        &[
+            "--server-workers",
+            "0",
+            "--path",
+            "/delay/0",
+            "--keep-alive",
+        ],
+    );
+    assert_eq!(
+        zero.ideal_s, None,
+        "a zero-delay request has no ideal in time"
+    );
+    assert_eq!(zero.summary.efficiency, None);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -14,6 +14,7 @@ mod async_tasks;
 mod pipeline;
 mod pool_worker;
 mod process_pool;
+mod python;
 mod rayon_pool;
 mod sequential;
 mod thread_pool;
@@ -46,6 +47,12 @@ impl ModelKind {
             ModelKind::AsyncBlockingPool => &async_blocking_pool::AsyncBlockingPool,
             ModelKind::AsyncProcessPool => &async_process_pool::AsyncProcessPool,
             ModelKind::AsyncJoinAll => &async_join_all::AsyncJoinAll,
+            ModelKind::PySequential => &python::SEQUENTIAL,
+            ModelKind::PyThreads => &python::THREADS,
+            ModelKind::PyThreadPool => &python::THREAD_POOL,
+            ModelKind::PyAsyncio => &python::ASYNCIO,
+            ModelKind::PyAsyncioSemaphore => &python::ASYNCIO_SEMAPHORE,
+            ModelKind::PyProcessPool => &python::PROCESS_POOL,
         }
     }
 }

@@ -67,6 +67,8 @@ pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const IDEAL: RGBColor = RGBColor(0x70, 0x70, 0x70);
 /// The talk's published Python times.
 pub const PYTHON: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+/// Python's times on this machine (the `py-*` models), beside the talk's.
+pub const PYTHON_HERE: RGBColor = RGBColor(0xff, 0x9f, 0x1c);
 /// Reference lines such as the core count.
 pub const REFERENCE: RGBColor = RGBColor(0x99, 0x99, 0x99);
 /// Grid lines at labelled ticks, and the finer ones between.
@@ -78,7 +80,11 @@ pub const SERVER_AREA: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
 /// One colour per model, the same in every chart, so a model is recognised at a glance. Charts name
 /// a series by the model's name; the name is looked up among the models, never spelled here.
 pub fn model_colour(model: &str) -> RGBColor {
-    match ModelKind::ALL.into_iter().find(|m| m.name() == model) {
+    match ModelKind::ALL
+        .into_iter()
+        .chain(ModelKind::PYTHON)
+        .find(|m| m.name() == model)
+    {
         Some(ModelKind::Sequential) => RGBColor(0x30, 0x30, 0x30),
         Some(ModelKind::Threads) => RGBColor(0x1f, 0x77, 0xb4),
         Some(ModelKind::ThreadPool) => RGBColor(0x17, 0xbe, 0xcf),
@@ -90,6 +96,13 @@ pub fn model_colour(model: &str) -> RGBColor {
         Some(ModelKind::AsyncBlockingPool) => RGBColor(0x63, 0x79, 0x39),
         Some(ModelKind::AsyncProcessPool) => RGBColor(0xd6, 0x27, 0x28),
         Some(ModelKind::AsyncJoinAll) => RGBColor(0x39, 0x3b, 0x79),
+        // Python's models in lighter tones of their Rust twins' hues.
+        Some(ModelKind::PySequential) => RGBColor(0x8a, 0x8a, 0x8a),
+        Some(ModelKind::PyThreads) => RGBColor(0x9e, 0xc5, 0xe8),
+        Some(ModelKind::PyThreadPool) => RGBColor(0x9e, 0xda, 0xe5),
+        Some(ModelKind::PyAsyncio) => RGBColor(0x98, 0xdf, 0x8a),
+        Some(ModelKind::PyAsyncioSemaphore) => RGBColor(0xc5, 0xb0, 0xd5),
+        Some(ModelKind::PyProcessPool) => RGBColor(0xff, 0xbb, 0x78),
         // Models from a newer file, or from a newer file, still get a stable colour of their own.
         _ => {
             const SPARE: [RGBColor; 3] = [
@@ -148,6 +161,7 @@ mod tests {
     fn every_model_has_a_colour_of_its_own() {
         let colours: Vec<_> = ModelKind::ALL
             .iter()
+            .chain(&ModelKind::PYTHON)
             .map(|m| {
                 let c = model_colour(m.name());
                 (c.0, c.1, c.2)

@@ -8,10 +8,12 @@
 //! each live in their own module, drawn and spelled with `render`.
 
 pub mod anchors;
+pub mod calibration;
 pub mod charts;
 pub mod clients;
 pub mod data;
 pub mod export;
+pub mod fidelity;
 pub mod flags;
 pub mod interval;
 pub mod machines;

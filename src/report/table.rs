@@ -30,6 +30,8 @@ pub fn tables(data: &ReportData) -> Vec<Section> {
         .map(|g| {
             let mut s = section(g, &data.group(g));
             s.more.extend(super::overlap::table(data, g));
+            s.more.extend(super::calibration::table(data, g));
+            s.more.extend(super::fidelity::table(data, g));
             s.more.extend(super::scale::tables(data, g));
             s
         })

@@ -195,12 +195,29 @@ pub fn seed(bars: &[SeedBar]) -> String {
             )
         }
     };
+    let here: Vec<f64> = bars
+        .iter()
+        .filter_map(|b| Some(b.python_here? / b.median))
+        .collect();
+    let python_here = match here.as_slice() {
+        [] => String::new(),
+        [r] => format!(
+            "; in Python on this machine the same client took {}",
+            times(*r)
+        ),
+        _ => format!(
+            "; in Python on this machine the same {} clients took {} to {} as long",
+            here.len(),
+            times(here.iter().copied().fold(f64::INFINITY, f64::min)),
+            times(here.iter().copied().fold(0.0, f64::max))
+        ),
+    };
     let rest = unstable_rest(
         &namer,
         bars.iter().map(|b| (b.label.as_str(), &b.flags)),
         &named,
     );
-    namer.sentence(&format!("{core}{failed}{python}{rest}."))
+    namer.sentence(&format!("{core}{failed}{python}{python_here}{rest}."))
 }
 
 pub fn timeline(lanes: &[Lane]) -> String {
@@ -999,6 +1016,7 @@ mod tests {
             ideal: Some(ideal),
             efficiency: Some(ideal / median),
             talk: None,
+            python_here: None,
             flags: Flags::default(),
         }
     }

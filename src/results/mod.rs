@@ -3,8 +3,11 @@
 //! file from another machine renders and compares exactly like one made here. Its JSON Schema is derived
 //! from these types (`concbench schema`).
 
+pub mod load_generators;
 pub mod stability;
 pub mod summary;
+
+pub use load_generators::{GeneratorRun, LoadGenerators, SkippedGenerator};
 
 use crate::names::{Bottleneck, Group, ModelKind};
 use crate::workload::Params;
@@ -159,6 +162,9 @@ pub struct ResultFile {
     pub seed: Option<u64>,
     /// Cases with at least one measured sample, in plan order.
     pub cases: Vec<CaseResult>,
+    /// `concbench calibrate`: the load generators measured beside the cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_generators: Option<LoadGenerators>,
 }
 
 /// What the run was measured on.

@@ -4,7 +4,7 @@
 
 use crate::error::usage;
 use crate::model::ModelKind;
-use crate::names::Group;
+use crate::names::{Group, ServerKind};
 use crate::plan::{Case, Suite};
 use crate::run::order::Order;
 use crate::workload::{Params, WorkloadKind};
@@ -108,6 +108,18 @@ impl RunArgs {
         if let Some(w) = self.warmup.filter(|&w| w > 100) {
             return Err(usage(format!("--warmup {w} is above the maximum of 100")));
         }
+        if let Some(server) = self.work.io.server {
+            if self.target.is_some() {
+                return Err(usage(format!(
+                    "--server {server} starts a server; --target uses one already running: give one"
+                )));
+            }
+            if self.suite == Some(Suite::Fidelity) {
+                return Err(usage(
+                    "the fidelity suite runs every case on both servers: drop --server",
+                ));
+            }
+        }
         let target = self.target.as_deref().map(check_target).transpose()?;
         let (suite, mut cases) = match (self.suite, self.workload, self.model.is_empty()) {
             (Some(suite), _, _) => {
@@ -130,6 +142,23 @@ impl RunArgs {
             if let (Params::Io(io), Some(client)) = (&mut c.workload, self.work.io.client) {
                 io.client = client;
             }
+            if let (Params::Io(io), Some(server)) = (&mut c.workload, self.work.io.server) {
+                io.server = server;
+            }
+            if target.is_some() {
+                c.workload
+                    .declare_target(self.work.io.server_workers, self.work.delay);
+            }
+        }
+        // gunicorn has no unbounded mode: a W=0 case cannot be sent to it.
+        if let Some(c) = cases.iter().find(|c| {
+            c.workload.server_kind() == ServerKind::Gunicorn
+                && c.workload.server().is_some_and(|p| p.workers == 0)
+        }) {
+            return Err(usage(format!(
+                "{}: gunicorn's sync workers are bounded; give --server-workers 1 or more",
+                c.id()
+            )));
         }
         Ok(Validated {
             suite,
@@ -168,6 +197,17 @@ impl RunArgs {
             return Err(usage(format!(
                 "model {model} cannot run a pipeline (stages of workers on queues); models that can: {}",
                 can.join(", ")
+            )));
+        }
+        if model.is_python()
+            && !matches!(
+                workload.kind(),
+                WorkloadKind::Io | WorkloadKind::Cpu | WorkloadKind::Sleep
+            )
+        {
+            return Err(usage(format!(
+                "model {model} runs io, cpu and sleep, not {}",
+                workload.kind()
             )));
         }
         if self.tasks == 0 || self.tasks > MAX_TASKS {

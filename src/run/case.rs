@@ -174,6 +174,9 @@ pub fn run_isolated(
     spec: &CaseSpec,
     deadline: Duration,
 ) -> anyhow::Result<(CaseOutput, rusage::Usage)> {
+    if spec.model.is_python() {
+        return super::external::run_isolated(spec, deadline);
+    }
     let mut cmd = Command::new(exe);
     cmd.arg("__case")
         .stdin(Stdio::piped())
@@ -228,7 +231,7 @@ pub fn run_isolated(
 
 /// A thread that kills `pid` unless the returned sender is dropped within `deadline`; it returns whether
 /// it had to.
-fn watch(pid: u32, deadline: Duration) -> (mpsc::Sender<()>, std::thread::JoinHandle<bool>) {
+pub fn watch(pid: u32, deadline: Duration) -> (mpsc::Sender<()>, std::thread::JoinHandle<bool>) {
     let (done, wait) = mpsc::channel::<()>();
     let handle = std::thread::spawn(move || match wait.recv_timeout(deadline) {
         Err(mpsc::RecvTimeoutError::Timeout) => {

@@ -12,6 +12,8 @@ pub mod case;
 pub mod children;
 pub mod cluster;
 pub mod database;
+pub mod external;
+pub mod gunicorn;
 pub mod order;
 pub mod preflight;
 mod progress;
@@ -20,6 +22,7 @@ pub mod server;
 pub mod table;
 
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
+use crate::names::ServerKind;
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
 use crate::workload::{Calibration, DbKind, Params, ServerPlan};
@@ -127,6 +130,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         }
     }
     skip_missing_postgres(&mut opts.cases);
+    skip_missing_python(&mut opts.cases);
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
     let path = opts
@@ -164,6 +168,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         order: Some(opts.order.name().to_string()),
         seed: Some(opts.seed),
         cases: Vec::new(),
+        load_generators: None,
     };
     file.save(&path)?;
     // What the last good file holds: case id → samples, to say what a failed save lost.
@@ -175,6 +180,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         clock,
         servers: HashMap::new(),
         databases: HashMap::new(),
+        gunicorns: HashMap::new(),
         probes: HashMap::new(),
         writes: Vec::new(),
         states: opts.cases.iter().map(|_| None).collect(),
@@ -222,8 +228,20 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
             format!("the slow server (pid {pid}) died during the run"),
         ));
     }
+    let dead: Vec<_> = run
+        .gunicorns
+        .iter_mut()
+        .filter_map(|(plan, g)| (!g.alive()).then(|| (plan.workers, g.pid())))
+        .collect();
+    for (w, pid) in dead {
+        run.errors.push((
+            format!("gunicorn w{w}"),
+            format!("gunicorn (pid {pid}) died during the run"),
+        ));
+    }
     drop(std::mem::take(&mut run.servers));
     drop(std::mem::take(&mut run.databases));
+    drop(std::mem::take(&mut run.gunicorns));
     progress.finish();
     let interrupted = children::interrupted();
     let errors = std::mem::take(&mut run.errors);
@@ -272,7 +290,10 @@ fn unsaved(cases: &[Case], saved: &HashMap<String, usize>, path: &Path) -> Strin
 /// A case once its first slot came: what it runs against, its ideal, and its samples so far.
 struct CaseState {
     spec: CaseSpec,
+    /// concbench's server of the case, whose counters are read around each repetition.
     server: Option<ServerPlan>,
+    /// gunicorn's, which has no counters: only checked to be alive.
+    gunicorn: Option<ServerPlan>,
     deadline: Duration,
     samples: Vec<Sample>,
 }
@@ -295,7 +316,8 @@ fn probes(cases: &[Case]) -> Vec<(Probe, usize)> {
         None => probes.push((probe, repeat)),
     };
     for c in cases {
-        if let Some(size) = c.workload.cpu_iters() {
+        // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to calibrate for it.
+        if let Some(size) = c.workload.cpu_iters().filter(|_| !c.model.is_python()) {
             need(Probe::Cpu(size), c.repeat);
         }
     }
@@ -321,6 +343,19 @@ fn skip_missing_postgres(cases: &mut Vec<Case>) {
     }
 }
 
+/// The Python models and gunicorn need the python env (`make python-env`); without it their cases are
+/// left out with one line saying so, never a failure.
+fn skip_missing_python(cases: &mut Vec<Case>) {
+    let python = cases.iter().filter(|c| c.needs_python()).count();
+    if python == 0 {
+        return;
+    }
+    if let Err(why) = external::python_env() {
+        eprintln!("skipped {python} Python case(s) (py-* models, --server gunicorn): {why}");
+        cases.retain(|c| !c.needs_python());
+    }
+}
+
 /// The run's state across rounds: servers kept per configuration, databases per kind, cpu probes per
 /// task size, write probes per database workload.
 struct Runner<'a> {
@@ -329,6 +364,7 @@ struct Runner<'a> {
     clock: std::time::Instant,
     servers: HashMap<ServerPlan, ServerChild>,
     databases: HashMap<DbKind, Database>,
+    gunicorns: HashMap<ServerPlan, gunicorn::GunicornChild>,
     probes: HashMap<u64, calibrate::Probes>,
     writes: Vec<(Params, WriteProbes)>,
     /// Per case of the plan: None until its first slot.
@@ -476,8 +512,18 @@ impl Runner<'_> {
     /// The server (started or reused), the calibration and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
+        let requests = case.workload.makes_requests();
+        let gunicorn = case.workload.server_kind() == ServerKind::Gunicorn;
         let (url, server) = match (case.workload.server(), &opts.target) {
-            (Some(_), Some(target)) => (target.trim_end_matches('/').to_string(), None),
+            (_, Some(target)) if requests => (target.trim_end_matches('/').to_string(), None),
+            (Some(plan), None) if gunicorn => {
+                if let std::collections::hash_map::Entry::Vacant(slot) = self.gunicorns.entry(plan)
+                {
+                    let env = external::python_env().map_err(anyhow::Error::msg)?;
+                    slot.insert(gunicorn::GunicornChild::start(&env, plan)?);
+                }
+                (self.gunicorns[&plan].url.clone(), None)
+            }
             (Some(plan), None) => {
                 if let std::collections::hash_map::Entry::Vacant(slot) = self.servers.entry(plan) {
                     slot.insert(ServerChild::start(
@@ -501,7 +547,11 @@ impl Runner<'_> {
             max_threads: case.max_threads,
         };
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
-        if let (Some(iters), None) = (case.workload.cpu_iters(), self.probes_of(case)) {
+        let rust_cpu = case
+            .workload
+            .cpu_iters()
+            .filter(|_| !case.model.is_python());
+        if let (Some(iters), None) = (rust_cpu, self.probes_of(case)) {
             let probes = self.probes.entry(iters).or_default();
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
         }
@@ -518,6 +568,7 @@ impl Runner<'_> {
         Ok(CaseState {
             spec,
             server,
+            gunicorn: gunicorn.then(|| case.workload.server()).flatten(),
             deadline,
             samples: Vec::new(),
         })
@@ -527,6 +578,10 @@ impl Runner<'_> {
     /// it; `round` None is a warm-up, whose sample is discarded.
     fn repetition(&mut self, case: usize, round: Option<usize>) -> anyhow::Result<Option<Sample>> {
         let state = self.states[case].as_ref().expect("prepared");
+        if let Some(plan) = state.gunicorn {
+            let g = self.gunicorns.get_mut(&plan).expect("started in prepare");
+            anyhow::ensure!(g.alive(), "gunicorn (pid {}) is gone", g.pid());
+        }
         let server = match state.server {
             Some(plan) => {
                 let s = self.servers.get_mut(&plan).expect("started in prepare");
@@ -602,7 +657,7 @@ impl Runner<'_> {
                     id: case.id(),
                     group: case.group,
                     params: case_params(case, self.cores),
-                    external: opts.target.is_some() && case.workload.server().is_some(),
+                    external: opts.target.is_some() && case.workload.makes_requests(),
                     warmup: case.warmup,
                     t1_s: calibration.map(|c| c.t1),
                     scaling: calibration.map(|c| c.scaling),

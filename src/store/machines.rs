@@ -85,6 +85,7 @@ fn criterion_run(spec: &str) -> anyhow::Result<ResultFile> {
         order: None,
         seed: None,
         cases,
+        load_generators: None,
     })
 }
 

@@ -7,7 +7,7 @@
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, ServerPlan, Shape, TaskFuture, TaskResult, Workload};
 use crate::client::{self, ClientKind, HttpClient};
-use crate::names::Bottleneck;
+use crate::names::{Bottleneck, ServerKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -37,6 +37,9 @@ pub struct IoParams {
     pub timeout_ms: u64,
     /// `direct` (the project's own client) or `library` (ureq / reqwest).
     pub client: ClientKind,
+    /// The server program: concbench's slow server (the default, not written) or gunicorn.
+    #[serde(default, skip_serializing_if = "ServerKind::is_concbench")]
+    pub server: ServerKind,
     /// Loopback source addresses the direct client spreads its connections over, when more than one:
     /// set by the run from the case's concurrency (one per 20,000 connections), because one address
     /// has only ~28k ephemeral ports towards the server.
@@ -63,6 +66,11 @@ pub struct IoArgs {
     /// `library` (ureq when blocking, reqwest when async). With --suite, applies to every io case.
     #[arg(long)]
     pub client: Option<ClientKind>,
+    /// io: the server to start — `concbench` (its own slow server; default) or `gunicorn` (`-w W`
+    /// sync workers serving python/concbench_py/slow_app.py; needs `make python-env`). With --suite,
+    /// applies to every io case.
+    #[arg(long)]
+    pub server: Option<ServerKind>,
 }
 
 impl IoParams {
@@ -75,6 +83,7 @@ impl IoParams {
             keep_alive: false,
             timeout_ms: DEFAULT_TIMEOUT.as_millis() as u64,
             client: ClientKind::Direct,
+            server: ServerKind::Concbench,
             source_addrs: None,
         }
     }
@@ -87,10 +96,10 @@ impl IoParams {
                 "--server-workers {workers} is above the maximum of {MAX_WORKERS}"
             ));
         }
-        if args.delay > super::MAX_DELAY {
+        if args.delay() > super::MAX_DELAY {
             return Err(format!(
                 "--delay {} is above the maximum of 60s",
-                humantime::format_duration(args.delay)
+                humantime::format_duration(args.delay())
             ));
         }
         if io.timeout.is_zero() || io.timeout > MAX_TIMEOUT {
@@ -111,9 +120,10 @@ impl IoParams {
             keep_alive: io.keep_alive,
             timeout_ms: io.timeout.as_millis() as u64,
             client: io.client.unwrap_or_default(),
+            server: io.server.unwrap_or_default(),
             ..IoParams::new(ServerPlan {
                 workers,
-                delay: args.delay,
+                delay: args.delay(),
             })
         })
     }
@@ -173,7 +183,18 @@ impl Describe for IoParams {
         if self.client == ClientKind::Library {
             parts.push("library".into());
         }
+        if self.server == ServerKind::Gunicorn {
+            parts.push("gunicorn".into());
+        }
         parts.join("-")
+    }
+
+    fn io(&self) -> Option<&IoParams> {
+        Some(self)
+    }
+
+    fn io_mut(&mut self) -> Option<&mut IoParams> {
+        Some(self)
     }
 
     fn server(&self) -> Option<ServerPlan> {
@@ -215,6 +236,7 @@ impl Describe for IoParams {
             server_workers: None,
             server_delay_ms: None,
             path: String::new(),
+            server: ServerKind::Concbench,
             ..self.clone()
         })
     }
@@ -228,7 +250,11 @@ impl Describe for IoParams {
         let d = self
             .server_delay_ms
             .map_or(String::new(), |d| format!(", delay {d} ms"));
-        Some(format!("{w}{d}, path {}", self.path))
+        let program = match self.server {
+            ServerKind::Concbench => String::new(),
+            other => format!(", {other}"),
+        };
+        Some(format!("{w}{d}, path {}{program}", self.path))
     }
 
     fn timeout(&self) -> Option<Duration> {

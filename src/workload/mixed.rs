@@ -122,6 +122,14 @@ impl Describe for MixedParams {
         self.io.server()
     }
 
+    fn io(&self) -> Option<&IoParams> {
+        Some(&self.io)
+    }
+
+    fn io_mut(&mut self) -> Option<&mut IoParams> {
+        Some(&mut self.io)
+    }
+
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
         let cpu = cpu?;
         let request = self.io.request_delay().unwrap_or_default().as_secs_f64();

@@ -150,6 +150,27 @@ impl Params {
         self.get().server()
     }
 
+    /// The server program its requests go to (concbench's own when it makes none).
+    pub fn server_kind(&self) -> crate::names::ServerKind {
+        self.get()
+            .io()
+            .map_or_else(Default::default, |io| io.server)
+    }
+
+    /// Whether its tasks make requests: to the server it needs, or to a `--target`.
+    pub fn makes_requests(&self) -> bool {
+        self.get().io().is_some()
+    }
+
+    /// Against a `--target`, the server is what the user declared and nothing else: its workers and
+    /// delay when given, unknown otherwise, so no id or ideal claims the slow server's defaults.
+    pub fn declare_target(&mut self, workers: Option<usize>, delay: Option<Duration>) {
+        if let Some(io) = self.get_mut().io_mut() {
+            io.server_workers = workers;
+            io.server_delay_ms = delay.map(|d| d.as_millis() as u64);
+        }
+    }
+
     /// The database the case needs started, when it needs one.
     pub fn database(&self) -> Option<DbKind> {
         self.get().database()
@@ -221,6 +242,13 @@ pub trait Describe {
     fn server(&self) -> Option<ServerPlan> {
         None
     }
+    /// The requests its tasks make, when they make any.
+    fn io(&self) -> Option<&IoParams> {
+        None
+    }
+    fn io_mut(&mut self) -> Option<&mut IoParams> {
+        None
+    }
     fn database(&self) -> Option<DbKind> {
         None
     }
@@ -263,9 +291,10 @@ pub trait Describe {
 /// `--cpu-iters` are shared (the io server's delay and sleep's wait; cpu's and later workloads' loops).
 #[derive(Debug, Clone, clap::Args)]
 pub struct WorkloadArgs {
-    /// The server's delay per request (io) or the wait per task (sleep).
-    #[arg(long, default_value = "1s", value_parser = parse_duration, allow_hyphen_values = true)]
-    pub delay: Duration,
+    /// The server's delay per request (io) or the wait per task (sleep); default 1s. Against a
+    /// `--target` it describes the target, and is unknown unless given.
+    #[arg(long, value_parser = parse_duration, allow_hyphen_values = true)]
+    pub delay: Option<Duration>,
     /// cpu: iterations of the counting loop per task.
     #[arg(long, default_value_t = cpu::DEFAULT_ITERS)]
     pub cpu_iters: u64,
@@ -278,6 +307,16 @@ pub struct WorkloadArgs {
     #[command(flatten)]
     pub db: db::DbArgs,
 }
+
+impl WorkloadArgs {
+    /// `--delay`, or the talk's 1 s.
+    pub fn delay(&self) -> Duration {
+        self.delay.unwrap_or(DEFAULT_DELAY)
+    }
+}
+
+/// The talk's delay: what `--delay` is when not given.
+pub const DEFAULT_DELAY: Duration = Duration::from_secs(1);
 
 /// A humantime duration (`250ms`, `1s`) that says plainly when it is negative.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {

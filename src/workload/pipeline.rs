@@ -167,6 +167,14 @@ impl Describe for PipelineParams {
         self.io.server()
     }
 
+    fn io(&self) -> Option<&IoParams> {
+        Some(&self.io)
+    }
+
+    fn io_mut(&mut self) -> Option<&mut IoParams> {
+        Some(&mut self.io)
+    }
+
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
         let cpu = cpu?;
         let rates = self.throughputs(shape, cpu);

@@ -29,13 +29,13 @@ impl SleepParams {
         args: &super::WorkloadArgs,
         _seed: Option<u64>,
     ) -> Result<SleepParams, String> {
-        if args.delay > super::MAX_DELAY {
+        if args.delay() > super::MAX_DELAY {
             return Err(format!(
                 "--delay {} is above the maximum of 60s",
-                humantime::format_duration(args.delay)
+                humantime::format_duration(args.delay())
             ));
         }
-        Ok(SleepParams::new(args.delay))
+        Ok(SleepParams::new(args.delay()))
     }
 
     pub fn delay(&self) -> Duration {

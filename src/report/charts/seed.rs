@@ -1,8 +1,9 @@
 //! The seed chart: the talk's clients as one horizontal bar per seed case — the measured median with the
 //! interval of the median as a whisker when there are samples enough for one — beside a grey bar for
-//! its ideal, and the talk's published Python time as a red tick on the cases that reproduce one of its
-//! clients. A case without an ideal gets no grey bar and one whose tasks failed no efficiency; its
-//! value label says which.
+//! its ideal, the talk's published Python time as a red tick on the cases that reproduce one of its
+//! clients, and the same client measured in Python on this machine (its `py-*` twin, folded into the
+//! Rust row) as an orange tick: three sources per client. A case without an ideal gets no grey bar
+//! and one whose tasks failed no efficiency; its value label says which.
 
 use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
@@ -14,6 +15,7 @@ use crate::report::flags::{self, Flags};
 use crate::report::interval::{self, Interval};
 use crate::report::takeaway;
 use crate::report::talk::talk_time;
+use crate::results::CaseResult;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -38,12 +40,31 @@ pub struct SeedChart {
 pub const MEASURED: &str = "measured median";
 pub const IDEAL: &str = "ideal";
 pub const PYTHON: &str = "Python, as published in the talk";
+pub const PYTHON_HERE: &str = "Python on this machine";
 
-/// The seed cases as the chart draws them, in run order.
+/// The median of `rust`'s Python twin among `cases`: the `py-*` model of its shape, with its N, k and
+/// workload, measured with no failure.
+fn python_here(cases: &[&CaseResult], rust: &CaseResult) -> Option<f64> {
+    cases
+        .iter()
+        .find(|c| {
+            c.params.model.rust_twin() == Some(rust.params.model)
+                && c.params.tasks == rust.params.tasks
+                && c.params.limit == rust.params.limit
+                && c.params.workload == rust.params.workload
+                && !c.samples.is_empty()
+                && c.summary.failures == 0
+        })
+        .map(|c| c.summary.makespan.median)
+}
+
+/// The seed cases as the chart draws them, in run order; a Python case is a mark on its Rust twin's
+/// row, not a row of its own.
 pub fn bars(data: &ReportData) -> Vec<SeedBar> {
-    data.group(crate::names::Group::Seed)
-        .into_iter()
-        .filter(|c| !c.samples.is_empty())
+    let cases = data.group(crate::names::Group::Seed);
+    cases
+        .iter()
+        .filter(|c| !c.samples.is_empty() && !c.params.model.is_python())
         .map(|c| SeedBar {
             label: data::label(c),
             median: c.summary.makespan.median,
@@ -51,6 +72,7 @@ pub fn bars(data: &ReportData) -> Vec<SeedBar> {
             ideal: c.ideal_s,
             efficiency: c.summary.efficiency,
             talk: talk_time(c),
+            python_here: python_here(&cases, c),
             flags: Flags::of(c),
         })
         .collect()
@@ -70,6 +92,9 @@ impl SeedChart {
         l.push((Mark::Bar(IDEAL_COLOUR), IDEAL.to_string()));
         if self.bars.iter().any(|b| b.talk.is_some()) {
             l.push((Mark::Tick(style::PYTHON), PYTHON.to_string()));
+        }
+        if self.bars.iter().any(|b| b.python_here.is_some()) {
+            l.push((Mark::Tick(style::PYTHON_HERE), PYTHON_HERE.to_string()));
         }
         let flags: Vec<&Flags> = self.bars.iter().map(|b| &b.flags).collect();
         if let Some(f) = flags::legend(&flags) {
@@ -91,7 +116,8 @@ impl Plot for SeedChart {
                 is the median makespan with the confidence interval of the median as a whisker (its \
                 coverage in the legend; none for a single sample); the grey bar below it is the \
                 ideal, what physics allows. A red tick marks the time the talk \
-                published for the same client in Python. Shorter is better; a blue bar as long as its \
+                published for the same client in Python, an orange tick the same client in Python measured \
+                here (python/concbench_py, the talk's libraries). Shorter is better; a blue bar as long as its \
                 grey one is a model that wastes nothing.",
             takeaway: takeaway::seed(&self.bars),
             series: self.legend().into_iter().map(|e| e.1).collect(),
@@ -100,19 +126,27 @@ impl Plot for SeedChart {
     }
 
     fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.bars.iter().all(|b| b.python_here.is_none()) {
+            notes.push(
+                "Python on this machine: not measured (no python env when the seed ran: `make \
+                 python-env`, then run the seed suite again)."
+                    .to_string(),
+            );
+        }
         let missing: Vec<String> = self
             .bars
             .iter()
             .filter(|b| b.ideal.is_none())
             .map(|b| b.flags.label(&b.label))
             .collect();
-        match missing.is_empty() {
-            true => Vec::new(),
-            false => vec![format!(
+        if !missing.is_empty() {
+            notes.push(format!(
                 "No ideal is known for {}, so it has no grey bar and no efficiency.",
                 missing.join(", ")
-            )],
+            ));
         }
+        notes
     }
 
     fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
@@ -127,6 +161,7 @@ impl Plot for SeedChart {
                     b.ci.map_or(0.0, |i| i.high),
                     b.ideal.unwrap_or(0.0),
                     b.talk.map_or(0.0, |t| t.seconds),
+                    b.python_here.unwrap_or(0.0),
                 ]
             })
             .filter_map(axis::on_axis)
@@ -187,21 +222,23 @@ impl Plot for SeedChart {
                 )])?;
                 right = right.max(t.seconds);
             }
+            if let Some(here) = b.python_here {
+                chart.draw_series([PathElement::new(
+                    vec![(here, y - 0.02), (here, y + 0.46)],
+                    style::PYTHON_HERE.stroke_width(4),
+                )])?;
+                right = right.max(here);
+            }
             let value = font(VALUE_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
             let gap = x_max * 0.01;
-            chart.draw_series([Text::new(
-                match b.talk {
-                    Some(t) => format!(
-                        "{} · {} · Python {}",
-                        fmt::secs(b.median),
-                        b.verdict(),
-                        fmt::secs(t.seconds)
-                    ),
-                    None => format!("{} · {}", fmt::secs(b.median), b.verdict()),
-                },
-                (right + gap, mid),
-                value.clone(),
-            )])?;
+            let mut label = format!("{} · {}", fmt::secs(b.median), b.verdict());
+            if let Some(here) = b.python_here {
+                label += &format!(" · Python here {}", fmt::secs(here));
+            }
+            if let Some(t) = b.talk {
+                label += &format!(" · talk {}", fmt::secs(t.seconds));
+            }
+            chart.draw_series([Text::new(label, (right + gap, mid), value.clone())])?;
             chart.draw_series([match b.ideal {
                 Some(ideal) => Text::new(
                     format!("ideal {}", fmt::secs(ideal)),

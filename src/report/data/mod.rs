@@ -18,7 +18,7 @@ pub mod timeline;
 
 use crate::client::ClientKind;
 use crate::names::Group;
-use crate::results::{CaseResult, Machine, ResultFile, Sample};
+use crate::results::{CaseResult, LoadGenerators, Machine, ResultFile, Sample};
 use crate::store::files::Skipped;
 use crate::workload::{IoParams, Params};
 use std::collections::HashMap;
@@ -51,6 +51,8 @@ pub struct ReportData {
     pub skipped: Vec<Skipped>,
     /// Merged cases, in the order they first ran.
     pub cases: Vec<CaseResult>,
+    /// The load generators of the newest calibration among the files.
+    pub load_generators: Option<LoadGenerators>,
 }
 
 impl ReportData {
@@ -64,7 +66,12 @@ impl ReportData {
         let mut cases: Vec<CaseResult> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut sources = Vec::new();
+        let mut load_generators = None;
         for (path, file) in files {
+            // Oldest first: a newer calibration replaces an older one, like a case measured again.
+            if file.load_generators.is_some() {
+                load_generators = file.load_generators.clone();
+            }
             sources.push(Source {
                 path,
                 suite: file.suite.clone(),
@@ -92,6 +99,7 @@ impl ReportData {
             sources,
             skipped,
             cases,
+            load_generators,
         }
     }
 

@@ -305,7 +305,9 @@ impl Unit {
             AsyncJoinAll => Some(Unit::Future),
             Threads | ThreadPool | Rayon => Some(Unit::Thread),
             ProcessPool | AsyncProcessPool => Some(Unit::Process),
-            Sequential => None,
+            // Python's units (interpreter threads, coroutines) are not Rust's: no spawn cost compared.
+            Sequential | PySequential | PyThreads | PyThreadPool | PyAsyncio
+            | PyAsyncioSemaphore | PyProcessPool => None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! What the seed chart shows of each seed case, and its takeaway reads: the median with its interval,
 //! the ideal and efficiency, the talk's published Python time when the case reproduces one of its
-//! clients, and the case's caveats.
+//! clients, the same client's time in Python on this machine, and the case's caveats.
 
 use crate::report::flags::Flags;
 use crate::report::interval::Interval;
@@ -17,5 +17,8 @@ pub struct SeedBar {
     /// None without an ideal or when tasks failed.
     pub efficiency: Option<f64>,
     pub talk: Option<&'static TalkTime>,
+    /// The median of the same client in Python on this machine (its `py-*` twin), when measured
+    /// without failures.
+    pub python_here: Option<f64>,
     pub flags: Flags,
 }

@@ -1,0 +1,64 @@
+"""The one task protocol between the harness and an external model.
+
+In (stdin, one JSON object):
+    {"protocol": 1, "model": "py-threads", "workload": "io" | "cpu" | "sleep",
+     "url": "http://127.0.0.1:PORT/PATH", "tasks": N, "limit": k, "keep_alive": bool,
+     "timeout_s": float, "cpu_iters": int, "delay_s": float}
+Out (the last line of stdout, one JSON object):
+    {"protocol": 1, "setup_s": float, "peak_rss_kib": int, "threads_peak": int,
+     "tasks": [{"start": s, "end": s, "failure": null | "connect" | "timeout" | "status" | "io"
+                | "worker-lost" | "panic", "service": s | null}, ...]}
+Times are seconds from the instant every task was submitted (after setup: interpreter, imports,
+sessions, pools), in task order, so the harness computes makespan, latencies and efficiency the same
+way for both languages.
+"""
+
+import json
+import sys
+import time
+
+from . import models
+
+PROTOCOL = 1
+
+
+def peak_rss_kib():
+    """This process's own high-water mark (VmHWM), or its largest reaped child's (a pool worker's)."""
+    import resource
+
+    own = 0
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    own = int(line.split()[1])
+    except OSError:
+        pass
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children)
+
+
+def main():
+    started = time.monotonic()
+    try:
+        spec = json.loads(sys.stdin.read())
+        if spec.get("protocol") != PROTOCOL:
+            raise ValueError(f"protocol {spec.get('protocol')!r}, this program speaks {PROTOCOL}")
+        run = models.MODELS[spec["model"]]
+    except (ValueError, KeyError) as e:
+        print(f"concbench_py: bad spec: {e!r}", file=sys.stderr)
+        return 1
+    result = run(spec, started)
+    out = {
+        "protocol": PROTOCOL,
+        "setup_s": result.setup_s,
+        "peak_rss_kib": peak_rss_kib(),
+        "threads_peak": result.threads_peak,
+        "tasks": [
+            {"start": t.start, "end": t.end, "failure": t.failure, "service": t.service}
+            for t in result.tasks
+        ],
+    }
+    sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,141 @@
+"""What one task does, blocking (requests) or as a coroutine (aiohttp), and how a failure is named:
+the harness's kinds — connect, timeout, status, io — so both languages count failures alike."""
+
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass
+class Record:
+    """One task: start and end from the submission instant, why it failed, its service time."""
+
+    start: float
+    end: float
+    failure: Optional[str]
+    service: Optional[float]
+
+
+def count(iters):
+    """The cpu task: a counting loop, the seeds' `for i in range(n): r += 1`."""
+    r = 0
+    for _ in range(iters):
+        r += 1
+    return r
+
+
+def blocking_failure(exc):
+    import requests
+
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timeout"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        # A refused connect, or one reset before any answer: requests does not tell them apart
+        # beyond this, so a ConnectionError whose cause mentions the connect is `connect`.
+        text = repr(exc).lower()
+        if "refused" in text or "newconnectionerror" in text:
+            return "connect"
+        return "io"
+    return "io"
+
+
+def async_failure(exc):
+    import asyncio
+
+    import aiohttp
+
+    if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
+        return "timeout"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "connect"
+    return "io"
+
+
+class Blocking:
+    """The task as a blocking call, for threads, pools and processes. Without keep-alive each GET is
+    `requests.get` (a fresh connection, as in the talk); with it, one Session per thread."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.local = None
+        if spec["workload"] == "io":
+            import requests  # noqa: F401 -- imported here, in setup, not in the first task
+
+        if spec.get("keep_alive"):
+            import threading
+
+            self.local = threading.local()
+
+    def session(self):
+        import requests
+
+        if self.local is None:
+            return requests
+        s = getattr(self.local, "session", None)
+        if s is None:
+            s = self.local.session = requests.Session()
+        return s
+
+    def __call__(self, t0):
+        """Do one task; returns (start, end, failure, service) as absolute monotonic times."""
+        start = time.monotonic()
+        kind = self.spec["workload"]
+        failure, service = None, None
+        if kind == "io":
+            sent = time.monotonic()
+            try:
+                r = self.session().get(self.spec["url"], timeout=self.spec["timeout_s"])
+                r.content
+                if not 200 <= r.status_code < 300:
+                    failure = "status"
+            except Exception as e:  # every failure is data, never the end of the run
+                failure = blocking_failure(e)
+            service = time.monotonic() - sent
+        elif kind == "cpu":
+            count(self.spec["cpu_iters"])
+        elif kind == "sleep":
+            time.sleep(self.spec["delay_s"])
+        return Record(start - t0, time.monotonic() - t0, failure, service)
+
+
+class Async:
+    """The task as a coroutine on one event loop: aiohttp with one shared session (no connection cap:
+    aiohttp's default of 100 would bound the model silently); CPU work runs on the loop and blocks it."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.session = None
+
+    async def open(self):
+        import aiohttp
+
+        if self.spec["workload"] == "io":
+            connector = aiohttp.TCPConnector(limit=0, force_close=not self.spec.get("keep_alive"))
+            timeout = aiohttp.ClientTimeout(total=self.spec["timeout_s"])
+            self.session = aiohttp.ClientSession(connector=connector, timeout=timeout)
+
+    async def close(self):
+        if self.session is not None:
+            await self.session.close()
+
+    async def __call__(self, t0):
+        import asyncio
+
+        start = time.monotonic()
+        kind = self.spec["workload"]
+        failure, service = None, None
+        if kind == "io":
+            sent = time.monotonic()
+            try:
+                async with self.session.get(self.spec["url"]) as r:
+                    await r.read()
+                    if not 200 <= r.status < 300:
+                        failure = "status"
+            except Exception as e:
+                failure = async_failure(e)
+            service = time.monotonic() - sent
+        elif kind == "cpu":
+            count(self.spec["cpu_iters"])
+        elif kind == "sleep":
+            await asyncio.sleep(self.spec["delay_s"])
+        return Record(start - t0, time.monotonic() - t0, failure, service)

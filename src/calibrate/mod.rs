@@ -1,0 +1,281 @@
+//! `concbench calibrate`: how much of a model's cost is the harness's. Against the unbounded slow
+//! server's zero-delay endpoint with keep-alive, at c ∈ {1, 10, 100} connections for 5 s each, it
+//! measures the requests/s of concbench's `async-semaphore` and `thread-pool` (k = c, the direct
+//! client) as ordinary cases of group `calibrate` — each repetition a fresh process measured with
+//! wait4, sized by a short pilot to last about the duration — and beside them the load generators wrk,
+//! hey and oha when installed (one line for each that is not). Everything goes into one result file:
+//! the cases as in any run, the tools' runs in its `load_generators`.
+
+pub mod hey;
+pub mod oha;
+pub mod tool;
+pub mod wrk;
+
+use crate::client::ClientKind;
+use crate::error::usage;
+use crate::measure::noise::Snapshot;
+use crate::model::ModelKind;
+use crate::names::{Group, LoadGenerator};
+use crate::plan::Case;
+use crate::results::{GeneratorRun, LoadGenerators, ResultFile, SkippedGenerator};
+use crate::run::{case::CaseSpec, server::ServerChild, RunOptions};
+use crate::workload::{IoParams, Params, ServerPlan};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The models calibrated: the async and the blocking face of the direct client at their best shapes.
+pub const MODELS: [ModelKind; 2] = [ModelKind::AsyncSemaphore, ModelKind::ThreadPool];
+/// The endpoint: answered at once, so every microsecond is the client's or the server's.
+pub const PATH: &str = "/delay/0";
+/// Bounds of a calibration case's N: at least one task per connection, and at most what fits in
+/// memory comfortably (a task's record is folded beyond 1,000 tasks, its future is not).
+const MAX_TASKS: usize = 2_000_000;
+/// The longest a tool may run beyond its duration before it is killed.
+const GRACE: Duration = Duration::from_secs(30);
+
+/// `concbench calibrate`'s arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CalibrateArgs {
+    /// c: connections held open at once, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 10, 100])]
+    pub connections: Vec<usize>,
+    /// How long each tool runs, and about how long each model case lasts.
+    #[arg(long, default_value = "5s", value_parser = crate::workload::parse_duration)]
+    pub duration: Duration,
+    /// Measured repetitions of each model case and runs of each tool per connection count.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
+    /// The load generators to run when installed.
+    #[arg(long, value_delimiter = ',', default_values_t = LoadGenerator::ALL)]
+    pub tools: Vec<LoadGenerator>,
+    /// Result file to write (default reports/results/<machine-id>/<UTC time>-<pid>.json).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override the derived machine id.
+    #[arg(long)]
+    pub machine_id: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl CalibrateArgs {
+    fn validate(&self) -> anyhow::Result<()> {
+        if let Some(&c) = self.connections.iter().find(|&&c| c == 0 || c > 10_000) {
+            return Err(usage(format!(
+                "--connections {c} is out of range 1..=10000"
+            )));
+        }
+        if self.duration < Duration::from_millis(100) || self.duration > Duration::from_secs(60) {
+            return Err(usage("--duration must be between 100ms and 60s"));
+        }
+        if self.repeat == 0 || self.repeat > 100 {
+            return Err(usage(format!(
+                "--repeat {} is out of range 1..=100",
+                self.repeat
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What a calibration wrote.
+pub struct Outcome {
+    pub file: ResultFile,
+    pub path: PathBuf,
+    /// The run's own errors (a case that could not be measured).
+    pub errors: Vec<(String, String)>,
+    pub interrupted: Option<i32>,
+}
+
+/// The io parameters every calibration request uses: keep-alive GETs of `/delay/0` on the unbounded
+/// server, the direct client.
+pub fn params() -> IoParams {
+    IoParams {
+        path: PATH.into(),
+        keep_alive: true,
+        client: ClientKind::Direct,
+        ..IoParams::new(ServerPlan {
+            workers: 0,
+            delay: Duration::ZERO,
+        })
+    }
+}
+
+/// Measure: the tools first, round by round, then the model cases (interleaved by the run), all
+/// against one server started here.
+pub fn calibrate(args: &CalibrateArgs, command: Vec<String>) -> anyhow::Result<Outcome> {
+    args.validate()?;
+    let exe = std::env::current_exe()?;
+    let machine = crate::run::this_machine(args.machine_id.as_deref());
+    let cores = machine.allowed_cpus.len().max(1);
+    let server = ServerChild::start(
+        &exe,
+        ServerPlan {
+            workers: 0,
+            delay: Duration::ZERO,
+        },
+        None,
+    )?;
+    let base = server.ready.url.clone();
+    let url = format!("{base}{PATH}");
+    let say = |line: &str| eprintln!("{line}");
+
+    let mut generators = LoadGenerators {
+        path: PATH.into(),
+        ..LoadGenerators::default()
+    };
+    let mut ready = Vec::new();
+    for &kind in &args.tools {
+        match tool::find(kind.name()) {
+            Some(program) => ready.push((kind, program.clone(), version(kind, &program))),
+            None => {
+                let why = format!("not installed ({} to add it)", kind.install());
+                say(&format!("skipped {kind}: {why}"));
+                generators
+                    .skipped
+                    .push(SkippedGenerator { tool: kind, why });
+            }
+        }
+    }
+    crate::run::children::catch_interrupts();
+    for round in 0..args.repeat {
+        for &c in &args.connections {
+            for (kind, program, version) in &ready {
+                if crate::run::children::interrupted().is_some() {
+                    break;
+                }
+                match one_tool(*kind, program, c, args.duration, cores, &url) {
+                    Ok((counted, cpu_s, command, load_1m)) => {
+                        if !args.quiet {
+                            say(&format!(
+                                "{kind} c={c}: {:.0} requests/s ({} failed)",
+                                counted.rate(),
+                                counted.failed
+                            ));
+                        }
+                        generators.runs.push(GeneratorRun {
+                            tool: *kind,
+                            version: version.clone(),
+                            connections: c,
+                            command,
+                            round,
+                            duration_s: counted.duration_s,
+                            ok: counted.ok,
+                            failed: counted.failed,
+                            requests_per_s: counted.rate(),
+                            cpu_s,
+                            load_1m,
+                        })
+                    }
+                    // A tool that fails is a line, not the end of the calibration.
+                    Err(e) => say(&format!("{kind} c={c}: not measured: {e:#}")),
+                }
+            }
+        }
+    }
+
+    let cases = sized_cases(&exe, &base, &args.connections, args.duration, args.repeat)?;
+    let outcome = crate::run::run(RunOptions {
+        cases,
+        suite: Group::Calibrate.name().into(),
+        exe,
+        target: Some(base),
+        out: args.out.clone(),
+        machine,
+        quiet: args.quiet,
+        command,
+        server_cpus: None,
+        order: crate::run::order::Order::Interleaved,
+        seed: crate::rng::Rng::fresh_seed(),
+    })?;
+    drop(server);
+    let mut file = outcome.file;
+    file.load_generators = Some(generators);
+    file.save(&outcome.path)?;
+    Ok(Outcome {
+        file,
+        path: outcome.path,
+        errors: outcome.errors,
+        interrupted: outcome.interrupted,
+    })
+}
+
+/// One run of one tool: what it counted, its CPU time, its command line, the load when it started.
+fn one_tool(
+    kind: LoadGenerator,
+    program: &std::path::Path,
+    connections: usize,
+    duration: Duration,
+    cores: usize,
+    url: &str,
+) -> anyhow::Result<(tool::Counted, f64, Vec<String>, f64)> {
+    let t = tool::tool(kind);
+    let args = t.args(connections, duration, cores, url);
+    let load_1m = Snapshot::take(None)
+        .until(&Snapshot::take(None), 0.0)
+        .load_1m;
+    let ran = tool::run(program, &args, duration + GRACE)?;
+    let counted = t.parse(&ran.stdout).map_err(|why| {
+        let said = tool::gist(&ran.stderr);
+        anyhow::anyhow!("{why} (exit {}; stderr: {said})", ran.code)
+    })?;
+    let command = std::iter::once(kind.name().to_string())
+        .chain(args)
+        .collect();
+    Ok((counted, ran.cpu_s, command, load_1m))
+}
+
+/// The first line a tool prints for its version, when it has a way to print one.
+fn version(kind: LoadGenerator, program: &std::path::Path) -> Option<String> {
+    let args: Vec<String> = tool::tool(kind)
+        .version_args()?
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let ran = tool::run(program, &args, Duration::from_secs(5)).ok()?;
+    // wrk -v prints its version on stdout and exits 1; others on stdout with 0.
+    [ran.stdout, ran.stderr]
+        .iter()
+        .flat_map(|s| s.lines())
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
+}
+
+/// One case per model and connection count, N sized so that it lasts about `duration`: a pilot of
+/// the same shape measures the rate first (each pilot a fresh process, like the cases).
+fn sized_cases(
+    exe: &std::path::Path,
+    base: &str,
+    connections: &[usize],
+    duration: Duration,
+    repeat: usize,
+) -> anyhow::Result<Vec<Case>> {
+    let mut cases = Vec::new();
+    for &c in connections {
+        for model in MODELS {
+            let pilot_n = (c * 200).max(2_000);
+            let spec = CaseSpec {
+                model,
+                workload: Params::Io(params()),
+                url: base.to_string(),
+                tasks: pilot_n,
+                limit: c,
+                retries: 0,
+                per_worker: 1,
+                max_threads: None,
+            };
+            let (out, _) = crate::run::case::run_isolated(exe, &spec, Duration::from_secs(120))?;
+            let rate = out.ok as f64 / out.makespan_s.max(1e-6);
+            let n = ((rate * duration.as_secs_f64()) as usize).clamp(c, MAX_TASKS);
+            let case = Case::new(Group::Calibrate, model, n, Some(c), Params::Io(params()));
+            cases.push(Case {
+                repeat,
+                warmup: 0,
+                ..case
+            });
+        }
+    }
+    Ok(cases)
+}

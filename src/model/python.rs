@@ -1,0 +1,88 @@
+//! The Python reference models (`py-*`): the talk's clients written in Python (python/concbench_py),
+//! run by the harness as an external program speaking the task protocol (`run::external`) instead of
+//! in a case process. Here they have what plans and ideals need of any model — whether they take a
+//! limit, how much they overlap — and no run of their own: Python, not this process, runs them.
+//! Under the GIL only processes compute in parallel, so every other Python model has one CPU lane.
+
+use super::{Execution, Job, Lanes, Model};
+
+/// How a Python model overlaps its tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Overlap {
+    /// One task at a time.
+    None,
+    /// Every task at once (a thread or a coroutine each).
+    All,
+    /// k at once (a thread pool, a semaphore).
+    Bounded,
+    /// k at once in k processes: the only parallel CPU work Python has.
+    Processes,
+}
+
+pub struct Python {
+    about: &'static str,
+    overlap: Overlap,
+}
+
+pub static SEQUENTIAL: Python = Python {
+    about: "Python: a loop of requests.get (the talk's sequential client)",
+    overlap: Overlap::None,
+};
+pub static THREADS: Python = Python {
+    about: "Python: a threading.Thread per task, requests.get in each",
+    overlap: Overlap::All,
+};
+pub static THREAD_POOL: Python = Python {
+    about: "Python: ThreadPoolExecutor(k), requests.get per task",
+    overlap: Overlap::Bounded,
+};
+pub static ASYNCIO: Python = Python {
+    about: "Python: asyncio + aiohttp, gather of every task on one loop",
+    overlap: Overlap::All,
+};
+pub static ASYNCIO_SEMAPHORE: Python = Python {
+    about: "Python: asyncio + aiohttp under asyncio.Semaphore(k)",
+    overlap: Overlap::Bounded,
+};
+pub static PROCESS_POOL: Python = Python {
+    about: "Python: multiprocessing.Pool(k).map, a requests session per worker",
+    overlap: Overlap::Processes,
+};
+
+impl Model for Python {
+    fn about(&self) -> &'static str {
+        self.about
+    }
+
+    fn takes_limit(&self) -> bool {
+        matches!(self.overlap, Overlap::Bounded | Overlap::Processes)
+    }
+
+    fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, cores: usize) -> Lanes {
+        let k = limit.min(tasks).max(1);
+        match self.overlap {
+            Overlap::None => Lanes {
+                in_flight: 1,
+                cpu: 1,
+            },
+            Overlap::All => Lanes {
+                in_flight: tasks,
+                cpu: 1,
+            },
+            Overlap::Bounded => Lanes {
+                in_flight: k,
+                cpu: 1,
+            },
+            Overlap::Processes => Lanes {
+                in_flight: k,
+                cpu: k.min(cores),
+            },
+        }
+    }
+
+    fn run(&self, _job: &Job) -> anyhow::Result<Execution> {
+        anyhow::bail!(
+            "a Python model runs as a Python program (run::external), not in a case process"
+        )
+    }
+}

@@ -1,0 +1,91 @@
+//! `concbench calibrate` end to end, with stand-ins for the load generators so it runs the same with
+//! or without wrk, hey and oha installed: a `wrk` on PATH that prints a captured wrk output, a `hey`
+//! that prints garbage, and no `oha` at all. The models' cases, the tools' runs and the skipped tool
+//! all land in one valid result file, and the printed table says what each did.
+
+mod common;
+
+use common::*;
+use concbench::names::LoadGenerator;
+use concbench::results::ResultFile;
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+fn script(dir: &std::path::Path, name: &str, body: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn models_and_stand_in_tools_land_in_one_file() {
+    let _t = timing_lock();
+    let dir = std::env::temp_dir().join(format!("concbench-calibrate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let capture = std::fs::canonicalize("tests/fixtures/loadgen/wrk-c10.txt").unwrap();
+    script(&bin, "wrk", &format!("/bin/cat '{}'", capture.display()));
+    script(&bin, "hey", "echo 'flag provided but not defined: -z'");
+    let out_file = dir.join("cal.json");
+    let out = Command::new(EXE)
+        .args([
+            "calibrate",
+            "--duration",
+            "200ms",
+            "--connections",
+            "2",
+            "--repeat",
+            "1",
+            "--quiet",
+            "--out",
+            out_file.to_str().unwrap(),
+        ])
+        // Only the stand-ins (which name /bin/cat themselves): no real load generator is found.
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("skipped oha: not installed (cargo install oha to add it)"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("skipped").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("hey c=2: not measured: no 'Total: … secs' line; hey said: flag provided"),
+        "{stderr}"
+    );
+    let file = ResultFile::load(&out_file).unwrap();
+    assert_eq!(file.suite, "calibrate");
+    assert!(file.complete);
+    let ids: Vec<&str> = file.cases.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    for c in &file.cases {
+        assert!(c.id.starts_with("calibrate/io/"), "{}", c.id);
+        assert_eq!(c.params.limit, Some(2));
+        assert_eq!(c.ideal_s, None, "a zero-delay request has no ideal in time");
+        assert!(c.samples.iter().all(|s| s.ok as usize == c.params.tasks));
+    }
+    let g = file.load_generators.expect("the tools' part");
+    assert_eq!(g.runs.len(), 1, "wrk once; hey's garbage is no run");
+    let wrk = &g.runs[0];
+    assert_eq!(
+        (wrk.tool, wrk.connections, wrk.ok, wrk.duration_s),
+        (LoadGenerator::Wrk, 2, 13410, 2.0)
+    );
+    assert_eq!(wrk.command[..3], ["wrk", "-t2", "-c2"]);
+    assert_eq!(g.skipped.len(), 1);
+    assert_eq!(g.skipped[0].tool, LoadGenerator::Oha);
+    // The table: both models measured, wrk's 6.7k/s, oha not installed, the share of the best.
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| 2 |"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        row.contains("6.7k/s") && row.contains("not installed") && row.contains("| wrk |"),
+        "{row}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

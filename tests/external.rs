@@ -1,0 +1,226 @@
+//! External models through the task protocol, always: stand-in programs (tiny shell scripts) in place
+//! of Python — one that answers, one that crashes, one that prints garbage and one that hangs until
+//! the deadline kills it — and what a run does when the Python env is missing (skips with one line).
+//! The real Python models run when `make python-env` has built their env; otherwise that test says
+//! "skipped: no python env".
+
+mod common;
+
+use common::*;
+use concbench::model::ModelKind;
+use concbench::run::case::CaseSpec;
+use concbench::run::external::{python_env, run_program};
+use concbench::workload::{IoParams, Params, ServerPlan, SleepParams};
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("concbench-ext-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A stand-in model: a shell script with `body`, which may read the spec from stdin.
+fn stand_in(dir: &std::path::Path, body: &str) -> Command {
+    let path = dir.join("model.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    Command::new(path)
+}
+
+fn spec(tasks: usize) -> CaseSpec {
+    CaseSpec {
+        model: ModelKind::PyThreads,
+        workload: Params::Sleep(SleepParams::new(Duration::from_millis(10))),
+        url: String::new(),
+        tasks,
+        limit: tasks,
+        retries: 0,
+        per_worker: 1,
+        max_threads: None,
+    }
+}
+
+const ANSWER: &str = r#"{"protocol":1,"setup_s":0.25,"peak_rss_kib":9000,"threads_peak":3,"tasks":[{"start":0.0,"end":0.5,"failure":null,"service":null},{"start":0.1,"end":0.7,"failure":"timeout","service":null}]}"#;
+
+#[test]
+fn an_answer_becomes_a_case_output_and_the_spec_is_the_protocols() {
+    let d = dir("answer");
+    let seen = d.join("spec.json");
+    let cmd = stand_in(
+        &d,
+        &format!(
+            "/bin/cat > '{}'\necho 'a log line first'\necho '{ANSWER}'",
+            seen.display()
+        ),
+    );
+    let (out, usage) = run_program(cmd, &spec(2), Duration::from_secs(10)).unwrap();
+    assert_eq!((out.ok, out.makespan_s, out.setup_s), (1, 0.7, 0.25));
+    assert_eq!(out.failures.get("timeout"), Some(&1));
+    assert_eq!(out.peak_rss_kib, Some(9000));
+    assert!(
+        (out.task_latency.max - 0.7).abs() < 1e-3,
+        "{:?}",
+        out.task_latency
+    );
+    assert!(usage.user + usage.sys < Duration::from_secs(5));
+    let sent: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&seen).unwrap()).unwrap();
+    assert_eq!(sent["protocol"], 1);
+    assert_eq!(sent["model"], "py-threads");
+    assert_eq!(sent["workload"], "sleep");
+    assert_eq!(sent["tasks"], 2);
+    assert_eq!(sent["delay_s"], 0.01);
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn a_crash_garbage_and_a_hang_each_fail_with_one_line() {
+    let d = dir("faults");
+    let crash = stand_in(&d, "echo 'Traceback: boom' >&2\nexit 3");
+    let err = format!(
+        "{:#}",
+        run_program(crash, &spec(2), Duration::from_secs(10)).unwrap_err()
+    );
+    assert!(
+        err.contains("exited with 3") && err.contains("Traceback: boom"),
+        "{err}"
+    );
+
+    let garbage = stand_in(&d, "echo 'hello, I am not JSON'");
+    let err = format!(
+        "{:#}",
+        run_program(garbage, &spec(2), Duration::from_secs(10)).unwrap_err()
+    );
+    assert!(
+        err.contains("not the task protocol") && err.contains("hello, I am not JSON"),
+        "{err}"
+    );
+
+    // The wrong number of tasks is garbage too.
+    let short = stand_in(&d, &format!("echo '{ANSWER}'"));
+    let err = format!(
+        "{:#}",
+        run_program(short, &spec(3), Duration::from_secs(10)).unwrap_err()
+    );
+    assert!(err.contains("2 tasks answered, 3 asked"), "{err}");
+
+    // `exec`: the sleep is the process the harness started, so killing it ends the program.
+    let hang = stand_in(&d, "exec sleep 30");
+    let t0 = Instant::now();
+    let err = format!(
+        "{:#}",
+        run_program(hang, &spec(2), Duration::from_millis(500)).unwrap_err()
+    );
+    assert!(err.contains("still running after 500ms: killed"), "{err}");
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn without_a_python_env_the_python_cases_are_skipped_with_one_line() {
+    let out = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "sleep",
+            "--model",
+            "py-threads,threads",
+            "--tasks",
+            "2",
+            "--delay",
+            "10ms",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir("skip").join("run.json"))
+        .env("CONCBENCH_PYTHON", "/nonexistent/python")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("skipped 1 Python case(s) (py-* models, --server gunicorn): no python env (/nonexistent/python is missing: run `make python-env`)"),
+        "{stderr}"
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("ad-hoc/sleep/threads/n2-10ms"), "{table}");
+    assert!(!table.contains("py-threads"), "{table}");
+}
+
+/// The real Python models against the slow server: every client answers every task, none beats its
+/// ideal. Needs `make python-env`.
+#[test]
+fn the_python_models_run_like_the_rust_ones() {
+    if let Err(why) = python_env() {
+        println!("skipped: no python env ({why})");
+        return;
+    }
+    let _t = timing_lock();
+    let delay = Duration::from_millis(200);
+    let server = TestServer::start(3, delay);
+    let plan = ServerPlan { workers: 3, delay };
+    for model in ModelKind::PYTHON {
+        let k = if model.model().takes_limit() { 3 } else { 6 };
+        let spec = CaseSpec {
+            model,
+            workload: Params::Io(IoParams::new(plan)),
+            url: server.url(),
+            tasks: 6,
+            limit: k,
+            retries: 0,
+            per_worker: 1,
+            max_threads: None,
+        };
+        let (out, _) = concbench::run::case::run_isolated(
+            std::path::Path::new(EXE),
+            &spec,
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(out.ok, 6, "{model}: {:?}", out.failures);
+        let ideal = if model == ModelKind::PySequential {
+            1.2
+        } else {
+            0.4
+        };
+        assert!(
+            out.makespan_s >= ideal * 0.999,
+            "{model} beat physics: {}",
+            out.makespan_s
+        );
+        assert!(
+            out.makespan_s < ideal * 2.0 + 1.0,
+            "{model}: {}",
+            out.makespan_s
+        );
+    }
+    // The GIL, run (not asserted: a shared VM's vCPUs decide the ratio): counting on threads and on
+    // processes both count right.
+    for model in [ModelKind::PyThreads, ModelKind::PyProcessPool] {
+        let spec = CaseSpec {
+            model,
+            workload: Params::Cpu(concbench::workload::CpuParams { cpu_iters: 200_000 }),
+            url: String::new(),
+            tasks: 2,
+            limit: 2,
+            retries: 0,
+            per_worker: 1,
+            max_threads: None,
+        };
+        let (out, _) = concbench::run::case::run_isolated(
+            std::path::Path::new(EXE),
+            &spec,
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(out.ok, 2, "{model}");
+    }
+}
