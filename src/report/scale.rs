@@ -234,7 +234,8 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
         "TCPSynRetrans",
         "client CPU per request",
         "server CPU per request",
-        "set-up CPU / (makespan − ideal)",
+        "both CPU / cores",
+        "of makespan − ideal",
     ];
     let rows = rows
         .iter()
@@ -258,6 +259,7 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                 count(r.syn_retrans),
                 r.client_cpu_per_request.map_or("–".into(), secs),
                 r.server_cpu_per_request.map_or("–".into(), secs),
+                r.cpu_per_core.map_or("–".into(), secs),
                 r.setup_share.map_or("–".into(), pct),
             ]
         })
@@ -272,11 +274,12 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                samples (connections the listen queue had no room for, and SYNs sent again): non-zero \
                means connection set-up, not the model, held tasks back. CPU per request is user + \
                sys over the requests served, median over samples; the server's is read from its \
-               process around each repetition (– when not recorded). The last column is how much of the \
-               time beyond the ideal both processes' CPU fills when spread over the cores they share, \
-               (client CPU + server CPU) / cores / (makespan − ideal), at most 100 %: with one request \
-               per connection and a server that only waits, that CPU is connection set-up, request and \
-               tear-down, so near 100 % the excess is the cores busy connecting, not the model waiting."
+               process around each repetition (– when not recorded). Both CPU / cores is the client's and \
+               the server's CPU spread over the cores they share, (client + server CPU) / cores: the \
+               least wall time that work needs. With one request per connection and a server that only \
+               waits, that CPU is connection set-up, request and tear-down. The last column is how much \
+               of the time beyond the ideal it fills, at most 100 %: at 100 % the whole excess is the \
+               cores busy connecting (part of that CPU ran during the wait itself), not the model."
             .into(),
     }
 }

@@ -406,6 +406,9 @@ pub struct IoRow {
     pub client_cpu_per_request: Option<f64>,
     /// The server's, when recorded.
     pub server_cpu_per_request: Option<f64>,
+    /// The client's and the server's CPU over the cores they share, seconds (median over samples):
+    /// the least wall time that CPU needs.
+    pub cpu_per_core: Option<f64>,
     /// How much of makespan − ideal the two processes' CPU fills on the shared cores (median over
     /// samples, at most 1): see [`setup_share`].
     pub setup_share: Option<f64>,
@@ -418,8 +421,12 @@ pub struct IoRow {
 /// not the model waiting. None without the server's CPU, an ideal or an excess.
 pub fn setup_share(s: &Sample, ideal: Option<f64>, cores: usize) -> Option<f64> {
     let excess = s.makespan_s - ideal?;
-    let cpu = s.user_s + s.sys_s + server_cpu_s(s)?;
-    (excess > 0.0).then(|| (cpu / cores.max(1) as f64 / excess).min(1.0))
+    (excess > 0.0).then(|| Some((cpu_per_core(s, cores)? / excess).min(1.0)))?
+}
+
+/// Client + server CPU of a sample over `cores`, seconds; None without the server's.
+pub fn cpu_per_core(s: &Sample, cores: usize) -> Option<f64> {
+    Some((s.user_s + s.sys_s + server_cpu_s(s)?) / cores.max(1) as f64)
 }
 
 /// A median over the samples that have the figure; None when none has.
@@ -452,6 +459,7 @@ pub fn io_rows(cases: &[&CaseResult], cores: usize) -> Vec<IoRow> {
                 syn_retrans: sum(|n| n.syn_retrans),
                 client_cpu_per_request: median_some(c, |s| per_ok(s, s.user_s + s.sys_s)),
                 server_cpu_per_request: median_some(c, |s| per_ok(s, server_cpu_s(s)?)),
+                cpu_per_core: median_some(c, |s| cpu_per_core(s, cores)),
                 setup_share: median_some(c, |s| setup_share(s, c.ideal_s, cores)),
             }
         })
