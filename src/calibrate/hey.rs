@@ -79,10 +79,7 @@ impl Tool for Hey {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("tests/fixtures/loadgen/{name}")).unwrap()
-    }
+    use crate::calibrate::tool::fixture;
 
     #[test]
     fn reads_a_clean_run() {

@@ -76,10 +76,7 @@ impl Tool for Oha {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("tests/fixtures/loadgen/{name}")).unwrap()
-    }
+    use crate::calibrate::tool::fixture;
 
     #[test]
     fn reads_a_clean_run_and_ignores_what_the_deadline_cut() {

@@ -136,3 +136,9 @@ pub fn gist(text: &str) -> String {
         None => line,
     }
 }
+
+/// A captured output of a load generator (tests/fixtures/loadgen/), for the parsers' tests.
+#[cfg(test)]
+pub fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("tests/fixtures/loadgen/{name}")).unwrap()
+}
