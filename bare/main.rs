@@ -1,10 +1,13 @@
 //! `concbench-bare`: the measured shapes with no harness at all — no records, no sampler, no client,
 //! no concbench code but `thread_room`'s check before each thread — so the scale suite can show what
-//! the harness adds to a model and what tokio or the OS costs by itself on this machine. One program, three shapes:
+//! the harness adds to a model and what tokio or the OS costs by itself on this machine. One program, four shapes:
 //!
 //! - `spawn N MS`: N tokio tasks each sleeping MS, spawned on a multi-thread runtime, handles joined;
 //! - `join-all N MS`: N sleeps joined with `join_all` on a current-thread runtime, nothing spawned;
-//! - `threads N MS`: N OS threads each sleeping MS, joined.
+//! - `threads N MS`: N OS threads each sleeping MS, joined;
+//! - `get N URL`: N tokio tasks on a multi-thread runtime, each connecting to `http://ADDR/PATH`,
+//!   writing one `Connection: close` GET and reading to the server's close — no HTTP parsing, no
+//!   timeout, no source addresses: the io shape's floor (it counts the answers that began `HTTP/1.1 2`).
 //!
 //! It prints one JSON line: its makespan (first spawn → last join), its own peak RSS (VmHWM: its
 //! parent's memory is no part of it) and how many units it started before the OS refused one, if any.
@@ -14,21 +17,21 @@ use std::time::{Duration, Instant};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let usage = || -> ! {
-        eprintln!("usage: concbench-bare spawn|join-all|threads N MS");
+        eprintln!("usage: concbench-bare spawn|join-all|threads N MS, or concbench-bare get N URL");
         std::process::exit(2)
     };
     if args.len() != 4 {
         usage();
     }
     let n: usize = args[2].parse().unwrap_or_else(|_| usage());
-    let wait = Duration::from_millis(args[3].parse().unwrap_or_else(|_| usage()));
+    let wait = || Duration::from_millis(args[3].parse().unwrap_or_else(|_| usage()));
     let t0 = Instant::now();
     let (started, refused) = match args[1].as_str() {
         "spawn" => {
             let rt = tokio::runtime::Runtime::new().expect("a runtime");
             rt.block_on(async {
                 let handles: Vec<_> = (0..n)
-                    .map(|_| tokio::spawn(tokio::time::sleep(wait)))
+                    .map(|_| tokio::spawn(tokio::time::sleep(wait())))
                     .collect();
                 for h in handles {
                     h.await.expect("a sleep does not panic");
@@ -42,12 +45,14 @@ fn main() {
                 .build()
                 .expect("a runtime");
             // The sleeps are made inside the runtime: a tokio timer needs one to exist.
+            let wait = wait();
             rt.block_on(async {
                 futures_util::future::join_all((0..n).map(|_| tokio::time::sleep(wait))).await
             });
             (n, None)
         }
         "threads" => {
+            let wait = wait();
             let mut handles = Vec::with_capacity(n);
             let mut refused = None;
             // The one piece of concbench here: where the kernel's mapping limit would refuse a
@@ -72,6 +77,21 @@ fn main() {
             }
             (started, refused)
         }
+        "get" => {
+            let Some((addr, path)) = args[3]
+                .strip_prefix("http://")
+                .map(|rest| rest.split_once('/').unwrap_or((rest, "")))
+            else {
+                usage()
+            };
+            let request =
+                format!("GET /{path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            let addr: std::net::SocketAddr = addr.parse().unwrap_or_else(|_| usage());
+            let ok = tokio::runtime::Runtime::new()
+                .expect("a runtime")
+                .block_on(get_all(n, addr, request.into_bytes()));
+            (ok, None)
+        }
         _ => usage(),
     };
     let makespan = t0.elapsed().as_secs_f64();
@@ -87,4 +107,26 @@ fn main() {
         "{{\"makespan_s\":{makespan},\"peak_rss_kib\":{},\"started\":{started},\"refused\":{refused}}}",
         peak.map_or("null".to_string(), |p| p.to_string())
     );
+}
+
+/// N GETs at once, each on its own connection read to the close; how many were answered 2xx.
+async fn get_all(n: usize, addr: std::net::SocketAddr, request: Vec<u8>) -> usize {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let request: &'static [u8] = request.leak();
+    let handles: Vec<_> = (0..n)
+        .map(|_| {
+            tokio::spawn(async move {
+                let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+                stream.write_all(request).await.ok()?;
+                let mut answer = Vec::with_capacity(256);
+                stream.read_to_end(&mut answer).await.ok()?;
+                answer.starts_with(b"HTTP/1.1 2").then_some(())
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for h in handles {
+        ok += usize::from(matches!(h.await, Ok(Some(()))));
+    }
+    ok
 }

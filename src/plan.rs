@@ -173,7 +173,7 @@ pub struct Case {
     /// `threads`: start no more than this many, as an OS limit would (to test refusals).
     pub max_threads: Option<usize>,
     /// Run the bare reference of its shape after each repetition (sleeps on async, async-join-all,
-    /// threads: `run::reference`).
+    /// threads; GETs on async: `run::reference`).
     pub reference: bool,
     /// The case asks for more than this machine may give, on purpose (the scale suite's largest io
     /// cases): the pre-flight check warns instead of refusing the run, and what the OS refuses is
@@ -607,6 +607,8 @@ fn scale() -> Vec<Case> {
             let past_limits = n > 28_000;
             cases.push(Case {
                 past_limits,
+                // Beside async, the same GETs with no HTTP client: the io shape's floor that day.
+                reference: model == Async && n <= crate::run::reference::BARE_GET_MAX,
                 ..case.reps(if past_limits { 1 } else { 3 }, 0)
             });
         }

@@ -286,3 +286,79 @@ fn the_scale_suite_leaves_room_in_its_ten_minutes() {
         .filter(|c| c.tasks > 28_000 && c.workload.server().is_some())
         .all(|c| c.past_limits));
 }
+
+#[test]
+fn an_async_io_case_run_bare_sets_the_same_gets_with_no_client_beside_it() {
+    let dir = tmpdir("bare-get");
+    let out = dir.join("run.json");
+    let run = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "io",
+            "--model",
+            "async",
+            "--tasks",
+            "100",
+            "--server-workers",
+            "0",
+            "--delay",
+            "100ms",
+            "--bare",
+            "--repeat",
+            "2",
+            "--warmup",
+            "0",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let file = ResultFile::load(&out).unwrap();
+    let c = &file.cases[0];
+    for s in &c.samples {
+        let r = s.reference.as_ref().expect("--bare ran the bare program");
+        assert_eq!(r.program, "concbench-bare get");
+        // Every GET answered by the case's own server, none sooner than its delay.
+        assert_eq!(r.started, 100, "{r:?}");
+        assert!(r.makespan_s >= 0.1 && r.cpu_s > 0.0, "{r:?}");
+    }
+    let rows = concbench::report::data::scale::io_rows(&[c], 2);
+    let bare = rows[0].bare_cpu_per_request.expect("a CPU per request");
+    assert!(bare > 0.0 && rows[0].bare_makespan.is_some_and(|m| m >= 0.1));
+    // A shape with no bare twin runs none: the same GETs through the library client.
+    let lib = dir.join("lib.json");
+    let run = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "io",
+            "--model",
+            "async",
+            "--client",
+            "library",
+        ])
+        .args([
+            "--tasks",
+            "10",
+            "--server-workers",
+            "0",
+            "--delay",
+            "10ms",
+            "--bare",
+        ])
+        .args(["--repeat", "1", "--warmup", "0", "--quiet", "--out"])
+        .arg(&lib)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let file = ResultFile::load(&lib).unwrap();
+    assert!(file.cases[0].samples[0].reference.is_none());
+    let _ = std::fs::remove_dir_all(dir);
+}

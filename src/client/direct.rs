@@ -3,7 +3,7 @@
 //! future (tokio sockets, the whole request under one `tokio::time::timeout`). Both faces write the
 //! same prebuilt request, read through the same 1 KiB buffer into the same [`ResponseReader`], and map
 //! failures the same way, so a difference between a blocking and an async model is the models'. Both
-//! connect from the case's [`Sources`]: one loopback address up to 20,000 connections, more beyond.
+//! connect from the case's [`Sources`]: one loopback address up to 5,000 connections, more beyond.
 //!
 //! One connection per request by default (`Connection: close`). With keep-alive each face keeps the
 //! connections the server left open in its own idle list; a request that fails on a reused connection

@@ -233,6 +233,7 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
         "ListenOverflows",
         "TCPSynRetrans",
         "client CPU per request",
+        "bare: median / CPU per request",
         "server CPU per request",
         "both CPU / cores",
         "of makespan − ideal",
@@ -258,6 +259,10 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                 count(r.listen_overflows),
                 count(r.syn_retrans),
                 r.client_cpu_per_request.map_or("–".into(), secs),
+                match (r.bare_makespan, r.bare_cpu_per_request) {
+                    (Some(m), Some(c)) => format!("{} / {}", secs(m), secs(c)),
+                    _ => "–".into(),
+                },
                 r.server_cpu_per_request.map_or("–".into(), secs),
                 r.cpu_per_core.map_or("–".into(), secs),
                 r.setup_share.map_or("–".into(), pct),
@@ -274,7 +279,11 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                samples (connections the listen queue had no room for, and SYNs sent again): non-zero \
                means connection set-up, not the model, held tasks back. CPU per request is user + \
                sys over the requests served, median over samples; the server's is read from its \
-               process around each repetition (– when not recorded). Both CPU / cores is the client's and \
+               process around each repetition (– when not recorded). The bare program (concbench-bare \
+               get: tokio tasks that connect, write the GET and read to the close, no HTTP parsing, \
+               no timeout, one source address) runs after each repetition of an async case up to \
+               20,000 connections against the same server: its makespan and CPU per request are the \
+               floor of the io shape on this machine that day, beside which the model's are read. Both CPU / cores is the client's and \
                the server's CPU spread over the cores they share, (client + server CPU) / cores: the \
                least wall time that work needs. With one request per connection and a server that only \
                waits, that CPU is connection set-up, request and tear-down. The last column is how much \

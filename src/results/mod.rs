@@ -318,19 +318,19 @@ pub struct Sample {
     pub server_cpu_s: Option<f64>,
 }
 
-/// A bare reference run: the case's shape (N sleeps spawned, joined or on threads) by a program with
-/// no harness, measured the same way.
+/// A bare reference run: the case's shape (N sleeps spawned, joined or on threads; N GETs on tokio
+/// tasks) by a program with no harness, measured the same way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
-    /// `concbench-bare spawn`, `… join-all`, `… threads`.
+    /// `concbench-bare spawn`, `… join-all`, `… threads`, `… get`.
     pub program: String,
     pub makespan_s: f64,
     /// Its own peak RSS (VmHWM), KiB.
     pub peak_rss_kib: u64,
     /// user + sys, seconds.
     pub cpu_s: f64,
-    /// Units it started; fewer than N when the OS refused one.
+    /// Units it started; fewer than N when the OS refused one (`get`: GETs answered 2xx).
     pub started: usize,
     pub refused: Option<String>,
 }

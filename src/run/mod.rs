@@ -620,7 +620,7 @@ impl Runner<'_> {
         // Right after, in the same conditions: the shape with no harness, when the case asks for it.
         let case = &self.opts.cases[case];
         let reference = match case.reference {
-            true => reference::measure(&self.opts.exe, case)?,
+            true => reference::measure(&self.opts.exe, case, &state.spec.url)?,
             false => None,
         };
         Ok(Some(Sample {

@@ -1,8 +1,10 @@
 //! The bare references: after each repetition of a case that has one, the same shape run by
 //! `concbench-bare` — a program with no harness at all — in a fresh child measured the same way, so the
 //! report can show what the harness itself adds per task (its records, sampler and protocol) and what
-//! tokio or the OS costs by itself on this machine.
+//! tokio or the OS costs by itself on this machine. For io it is the GET with no HTTP client at all
+//! (connect, write, read to the close), against the case's own server.
 
+use crate::client::ClientKind;
 use crate::model::ModelKind;
 use crate::plan::Case;
 use crate::results::Reference;
@@ -17,19 +19,35 @@ pub fn program(exe: &Path) -> PathBuf {
     exe.with_file_name("concbench-bare")
 }
 
-/// The bare shape matching a case: sleeps spawned as tokio tasks, joined without spawning, or on
-/// threads; None for anything else.
-pub fn shape(case: &Case) -> Option<(&'static str, u64)> {
-    let Params::Sleep(sleep) = &case.workload else {
-        return None;
-    };
-    let shape = match case.model {
-        ModelKind::Async => "spawn",
-        ModelKind::AsyncJoinAll => "join-all",
-        ModelKind::Threads => "threads",
-        _ => return None,
-    };
-    Some((shape, sleep.delay_ms))
+/// Most connections the bare `get` opens: it connects from one source address, whose ~28k ephemeral
+/// ports towards the server would run out beyond this (the harness's client spreads over several).
+pub const BARE_GET_MAX: usize = 20_000;
+
+/// The bare shape matching a case and its last argument: sleeps spawned as tokio tasks, joined
+/// without spawning, or on threads (the wait in ms); for `async` io with the direct client, a fresh
+/// connection per GET and concbench's server, the GETs as tokio tasks (the URL, from the case's server
+/// `url`); None for anything else.
+pub fn shape(case: &Case, url: &str) -> Option<(&'static str, String)> {
+    match (&case.workload, case.model) {
+        (Params::Sleep(sleep), model) => {
+            let shape = match model {
+                ModelKind::Async => "spawn",
+                ModelKind::AsyncJoinAll => "join-all",
+                ModelKind::Threads => "threads",
+                _ => return None,
+            };
+            Some((shape, sleep.delay_ms.to_string()))
+        }
+        (Params::Io(io), ModelKind::Async)
+            if io.client == ClientKind::Direct
+                && !io.keep_alive
+                && io.server.is_concbench()
+                && case.tasks <= BARE_GET_MAX =>
+        {
+            Some(("get", format!("{url}{}", io.path)))
+        }
+        _ => None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -40,9 +58,9 @@ struct Line {
     refused: Option<String>,
 }
 
-/// Run the bare shape of `case` once.
-pub fn measure(exe: &Path, case: &Case) -> anyhow::Result<Option<Reference>> {
-    let Some((shape, ms)) = shape(case) else {
+/// Run the bare shape of `case` once (`url`: the server the case's repetition used).
+pub fn measure(exe: &Path, case: &Case, url: &str) -> anyhow::Result<Option<Reference>> {
+    let Some((shape, last)) = shape(case, url) else {
         return Ok(None);
     };
     let bare = program(exe);
@@ -52,7 +70,7 @@ pub fn measure(exe: &Path, case: &Case) -> anyhow::Result<Option<Reference>> {
         bare.display()
     );
     let mut cmd = Command::new(&bare);
-    cmd.args([shape, &case.tasks.to_string(), &ms.to_string()])
+    cmd.args([shape, &case.tasks.to_string(), &last])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

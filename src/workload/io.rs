@@ -41,7 +41,7 @@ pub struct IoParams {
     #[serde(default, skip_serializing_if = "ServerKind::is_concbench")]
     pub server: ServerKind,
     /// Loopback source addresses the direct client spreads its connections over, when more than one:
-    /// set by the run from the case's concurrency (one per 20,000 connections), because one address
+    /// set by the run from the case's concurrency (one per 5,000 connections), because one address
     /// has only ~28k ephemeral ports towards the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_addrs: Option<usize>,

@@ -412,6 +412,10 @@ pub struct IoRow {
     /// How much of makespan − ideal the two processes' CPU fills on the shared cores (median over
     /// samples, at most 1): see [`setup_share`].
     pub setup_share: Option<f64>,
+    /// The bare GET program's makespan and CPU per answered request, run after each repetition
+    /// (medians over samples), when the case had one.
+    pub bare_makespan: Option<f64>,
+    pub bare_cpu_per_request: Option<f64>,
 }
 
 /// The share of a sample's makespan − ideal that the client's and the server's CPU time fill when
@@ -461,6 +465,11 @@ pub fn io_rows(cases: &[&CaseResult], cores: usize) -> Vec<IoRow> {
                 server_cpu_per_request: median_some(c, |s| per_ok(s, server_cpu_s(s)?)),
                 cpu_per_core: median_some(c, |s| cpu_per_core(s, cores)),
                 setup_share: median_some(c, |s| setup_share(s, c.ideal_s, cores)),
+                bare_makespan: median_some(c, |s| Some(s.reference.as_ref()?.makespan_s)),
+                bare_cpu_per_request: median_some(c, |s| {
+                    let r = s.reference.as_ref()?;
+                    (r.started > 0).then(|| r.cpu_s / r.started as f64)
+                }),
             }
         })
         .collect()
