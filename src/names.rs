@@ -43,18 +43,20 @@ pub enum ModelKind {
     PyAsyncio,
     PyAsyncioSemaphore,
     PyProcessPool,
+    PyAsyncProcessPool,
 }
 
 impl ModelKind {
     /// The Python reference models: not in [`Self::ALL`], which holds the models that run inside a
     /// case process (every test and bench that runs "every model" runs those).
-    pub const PYTHON: [ModelKind; 6] = [
+    pub const PYTHON: [ModelKind; 7] = [
         ModelKind::PySequential,
         ModelKind::PyThreads,
         ModelKind::PyThreadPool,
         ModelKind::PyAsyncio,
         ModelKind::PyAsyncioSemaphore,
         ModelKind::PyProcessPool,
+        ModelKind::PyAsyncProcessPool,
     ];
 
     /// Whether it is one of the Python reference models.
@@ -71,6 +73,7 @@ impl ModelKind {
             ModelKind::PyAsyncio => ModelKind::Async,
             ModelKind::PyAsyncioSemaphore => ModelKind::AsyncSemaphore,
             ModelKind::PyProcessPool => ModelKind::ProcessPool,
+            ModelKind::PyAsyncProcessPool => ModelKind::AsyncProcessPool,
             _ => return None,
         })
     }
@@ -108,6 +111,7 @@ impl ModelKind {
             ModelKind::PyAsyncio => "py-asyncio",
             ModelKind::PyAsyncioSemaphore => "py-asyncio-semaphore",
             ModelKind::PyProcessPool => "py-process-pool",
+            ModelKind::PyAsyncProcessPool => "py-async-process-pool",
         }
     }
 }

@@ -11,7 +11,6 @@ use concbench::model::ModelKind;
 use concbench::run::case::CaseSpec;
 use concbench::run::external::{python_env, run_program};
 use concbench::workload::{IoParams, Params, ServerPlan, SleepParams};
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -23,12 +22,15 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
-/// A stand-in model: a shell script with `body`, which may read the spec from stdin.
+/// A stand-in model: a shell script with `body`, which may read the spec from stdin. Run by `sh`, not
+/// executed itself: a child forked meanwhile by another test's thread may still hold the just-written
+/// file open for writing, and exec of a file open for writing fails (ETXTBSY).
 fn stand_in(dir: &std::path::Path, body: &str) -> Command {
     let path = dir.join("model.sh");
     std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    Command::new(path)
+    let mut sh = Command::new("sh");
+    sh.arg(path);
+    sh
 }
 
 fn spec(tasks: usize) -> CaseSpec {
@@ -222,5 +224,82 @@ fn the_python_models_run_like_the_rust_ones() {
         )
         .unwrap();
         assert_eq!(out.ok, 2, "{model}");
+    }
+}
+
+/// Mixed work in the protocol: every task's own seeded wait, the same the Rust models wait, the GET's
+/// URL, and the CPU part as a time for Python to size on its own loop.
+#[test]
+fn a_mixed_spec_carries_the_rust_models_waits_and_the_cpu_part_as_a_time() {
+    let plan = ServerPlan {
+        workers: 0,
+        delay: Duration::ZERO,
+    };
+    let mixed = concbench::workload::MixedParams::new(plan);
+    let spec = CaseSpec {
+        model: ModelKind::PyAsyncProcessPool,
+        workload: Params::Mixed(mixed.clone()),
+        url: "http://127.0.0.1:9".into(),
+        tasks: 5,
+        limit: 2,
+        retries: 0,
+        per_worker: 16,
+        max_threads: None,
+    };
+    let doc = concbench::run::external::protocol_spec(&spec).unwrap();
+    let waits: Vec<f64> = (0..5).map(|i| mixed.wait(i).as_secs_f64()).collect();
+    assert_eq!(doc["waits_s"], serde_json::json!(waits));
+    assert!(waits.iter().all(|w| (0.2..0.7).contains(w)), "{waits:?}");
+    assert_eq!(doc["workload"], "mixed");
+    assert_eq!(doc["url"], "http://127.0.0.1:9/delay/0");
+    assert_eq!(doc["cpu_s"], 0.045);
+    assert_eq!(doc["per_worker"], 16);
+}
+
+/// The article's pair in Python: one asyncio loop doing every task's counting, and aiomultiprocess's
+/// pool of loops. Every task answered, none sooner than its own wait. Needs `make python-env`.
+#[test]
+fn python_mixed_work_runs_on_one_loop_and_on_a_pool_of_loops() {
+    if let Err(why) = python_env() {
+        println!("skipped: no python env ({why})");
+        return;
+    }
+    let _t = timing_lock();
+    let server = TestServer::start(0, Duration::ZERO);
+    let plan = ServerPlan {
+        workers: 0,
+        delay: Duration::ZERO,
+    };
+    let mut mixed = concbench::workload::MixedParams::new(plan);
+    mixed.cpu_ms = 5;
+    let longest = (0..8)
+        .map(|i| mixed.wait(i).as_secs_f64())
+        .fold(0.0, f64::max);
+    for (model, k, c) in [
+        (ModelKind::PyAsyncio, 8, 1),
+        (ModelKind::PyAsyncProcessPool, 2, 4),
+    ] {
+        let spec = CaseSpec {
+            model,
+            workload: Params::Mixed(mixed.clone()),
+            url: server.url(),
+            tasks: 8,
+            limit: k,
+            retries: 0,
+            per_worker: c,
+            max_threads: None,
+        };
+        let (out, _) = concbench::run::case::run_isolated(
+            std::path::Path::new(EXE),
+            &spec,
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        assert_eq!(out.ok, 8, "{model}: {:?}", out.failures);
+        assert!(
+            out.makespan_s >= longest,
+            "{model} beat its longest wait: {} < {longest}",
+            out.makespan_s
+        );
     }
 }

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import List
 
 from .lifetime import die_with_parent
-from .tasks import Async, Blocking, Record
+from .tasks import Async, Blocking, Record, sized
 
 
 @dataclass
@@ -26,7 +26,7 @@ def _threads():
 def sequential(spec, started):
     task = Blocking(spec)
     t0 = time.monotonic()
-    records = [task(t0) for _ in range(spec["tasks"])]
+    records = [task(t0, i) for i in range(spec["tasks"])]
     return Result(t0 - started, 1, records)
 
 
@@ -37,7 +37,7 @@ def threads(spec, started):
     records = [None] * n
 
     def one(i):
-        records[i] = task(t0)
+        records[i] = task(t0, i)
 
     workers = [threading.Thread(target=one, args=(i,)) for i in range(n)]
     t0 = time.monotonic()
@@ -57,7 +57,7 @@ def thread_pool(spec, started):
         # Start the k workers before t0, as the Rust pool does: a pool is set up once.
         list(pool.map(lambda _: None, range(spec["limit"])))
         t0 = time.monotonic()
-        futures = [pool.submit(task, t0) for _ in range(spec["tasks"])]
+        futures = [pool.submit(task, t0, i) for i in range(spec["tasks"])]
         peak = _threads()
         records = [f.result() for f in futures]
     return Result(t0 - started, peak, records)
@@ -71,14 +71,14 @@ def _run_async(spec, started, limit):
         await task.open()
         gate = asyncio.Semaphore(limit) if limit else None
 
-        async def one():
+        async def one(i):
             if gate is None:
-                return await task(t0)
+                return await task(t0, i)
             async with gate:
-                return await task(t0)
+                return await task(t0, i)
 
         t0 = time.monotonic()
-        records = await asyncio.gather(*(one() for _ in range(spec["tasks"])))
+        records = await asyncio.gather(*(one(i) for i in range(spec["tasks"])))
         await task.close()
         return Result(t0 - started, _threads(), list(records))
 
@@ -103,8 +103,8 @@ def _init_worker(spec, parent):
     _worker_task = Blocking(spec)
 
 
-def _in_worker(t0):
-    return _worker_task(t0)
+def _in_worker(t0, i):
+    return _worker_task(t0, i)
 
 
 def process_pool(spec, started):
@@ -116,10 +116,69 @@ def process_pool(spec, started):
     pool.starmap(time.sleep, [(0,)] * k, chunksize=1)
     t0 = time.monotonic()
     # chunksize 1: each task goes to the next free worker, like the Rust pool's queue.
-    records = pool.map(_in_worker, [t0] * spec["tasks"], chunksize=1)
+    records = pool.starmap(_in_worker, [(t0, i) for i in range(spec["tasks"])], chunksize=1)
     pool.close()
     pool.join()
     return Result(t0 - started, _threads(), records)
+
+
+_worker_async = None
+_opening = None
+
+
+def _init_async_worker(spec, parent):
+    """An aiomultiprocess worker's initializer: its own task; the aiohttp session is opened on the
+    worker's loop by its first task (a session belongs to the loop that made it). Sessions are never
+    closed — the pool gives no per-worker exit hook — so asyncio's complaint about it is silenced."""
+    import logging
+
+    global _worker_async
+    die_with_parent(parent)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    _worker_async = Async(spec)
+
+
+async def _in_async_worker(job):
+    import asyncio
+
+    global _opening
+    if _worker_async.session is None and _worker_async.spec["workload"] in ("io", "mixed"):
+        # The worker's first tasks arrive together: one opens the session, the others wait for it.
+        if _opening is None:
+            _opening = asyncio.ensure_future(_worker_async.open())
+        await _opening
+    t0, i = job
+    return await _worker_async(t0, i)
+
+
+
+async def _async_pool(spec, started):
+    import aiomultiprocess
+
+    k, c = spec["limit"], spec.get("per_worker", 16)
+    async with aiomultiprocess.Pool(
+        processes=k,
+        childconcurrency=c,
+        initializer=_init_async_worker,
+        initargs=(spec, os.getpid()),
+    ) as pool:
+        # The k workers start with the pool; a round of empty tasks waits until they answer.
+        await pool.map(_noop, range(k * c))
+        t0 = time.monotonic()
+        records = await pool.map(_in_async_worker, [(t0, i) for i in range(spec["tasks"])])
+    return Result(t0 - started, _threads(), records)
+
+
+async def _noop(_):
+    return None
+
+
+def async_process_pool(spec, started):
+    """aiomultiprocess.Pool(k, childconcurrency=c): k processes, each an event loop running up to c
+    tasks at once — the article's shape, and the Rust async-process-pool's."""
+    import asyncio
+
+    return asyncio.run(_async_pool(spec, started))
 
 
 MODELS = {
@@ -129,4 +188,5 @@ MODELS = {
     "py-asyncio": asyncio_gather,
     "py-asyncio-semaphore": asyncio_semaphore,
     "py-process-pool": process_pool,
+    "py-async-process-pool": async_process_pool,
 }

@@ -1,9 +1,12 @@
 """The one task protocol between the harness and an external model.
 
 In (stdin, one JSON object):
-    {"protocol": 1, "model": "py-threads", "workload": "io" | "cpu" | "sleep",
-     "url": "http://127.0.0.1:PORT/PATH", "tasks": N, "limit": k, "keep_alive": bool,
-     "timeout_s": float, "cpu_iters": int, "delay_s": float}
+    {"protocol": 1, "model": "py-threads", "workload": "io" | "cpu" | "sleep" | "mixed",
+     "url": "http://127.0.0.1:PORT/PATH", "tasks": N, "limit": k, "per_worker": c,
+     "keep_alive": bool, "timeout_s": float, "cpu_iters": int, "delay_s": float,
+     "cpu_s": float, "waits_s": [float, ...]}
+mixed: task i waits waits_s[i], GETs url, then counts cpu_iters, or for cpu_s when cpu_iters is 0
+(sized here, at setup). per_worker: tasks at once in each worker of py-async-process-pool.
 Out (the last line of stdout, one JSON object):
     {"protocol": 1, "setup_s": float, "peak_rss_kib": int, "threads_peak": int,
      "tasks": [{"start": s, "end": s, "failure": null | "connect" | "timeout" | "status" | "io"
@@ -48,7 +51,7 @@ def main():
     except (ValueError, KeyError) as e:
         print(f"concbench_py: bad spec: {e!r}", file=sys.stderr)
         return 1
-    result = run(spec, started)
+    result = run(models.sized(spec), started)
     out = {
         "protocol": PROTOCOL,
         "setup_s": result.setup_s,

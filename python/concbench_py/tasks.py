@@ -1,5 +1,7 @@
 """What one task does, blocking (requests) or as a coroutine (aiohttp), and how a failure is named:
-the harness's kinds — connect, timeout, status, io — so both languages count failures alike."""
+the harness's kinds — connect, timeout, status, io — so both languages count failures alike. A mixed
+task (the aiomultiprocess article's) waits its own seeded wait, given by the harness per task number so
+both languages wait the same, GETs, then counts for the CPU part's time."""
 
 import time
 from dataclasses import dataclass
@@ -22,6 +24,26 @@ def count(iters):
     for _ in range(iters):
         r += 1
     return r
+
+
+def iters_for(seconds):
+    """Iterations of `count` that take `seconds` here, sized like the harness sizes Rust's (mixed's CPU
+    part is a time, not a count: Python's loop is ~100 times slower). The best of 5 probes of 0.1 M
+    iterations, at setup."""
+    probe = 100_000
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        count(probe)
+        best = min(best, time.perf_counter() - t)
+    return max(1, round(probe * seconds / best))
+
+
+def sized(spec):
+    """The spec with mixed's CPU part sized in iterations on this interpreter (when given as a time)."""
+    if spec["workload"] == "mixed" and spec.get("cpu_s", 0) > 0 and not spec.get("cpu_iters"):
+        spec = dict(spec, cpu_iters=iters_for(spec["cpu_s"]))
+    return spec
 
 
 def blocking_failure(exc):
@@ -58,7 +80,7 @@ class Blocking:
     def __init__(self, spec):
         self.spec = spec
         self.local = None
-        if spec["workload"] == "io":
+        if spec["workload"] in ("io", "mixed"):
             import requests  # noqa: F401 -- imported here, in setup, not in the first task
 
         if spec.get("keep_alive"):
@@ -76,12 +98,14 @@ class Blocking:
             s = self.local.session = requests.Session()
         return s
 
-    def __call__(self, t0):
-        """Do one task; returns (start, end, failure, service) as absolute monotonic times."""
+    def __call__(self, t0, i=0):
+        """Do task number i; returns its record, times from t0."""
         start = time.monotonic()
         kind = self.spec["workload"]
         failure, service = None, None
-        if kind == "io":
+        if kind == "mixed":
+            time.sleep(self.spec["waits_s"][i])
+        if kind in ("io", "mixed"):
             sent = time.monotonic()
             try:
                 r = self.session().get(self.spec["url"], timeout=self.spec["timeout_s"])
@@ -91,6 +115,8 @@ class Blocking:
             except Exception as e:  # every failure is data, never the end of the run
                 failure = blocking_failure(e)
             service = time.monotonic() - sent
+            if kind == "mixed" and failure is None:
+                count(self.spec["cpu_iters"])
         elif kind == "cpu":
             count(self.spec["cpu_iters"])
         elif kind == "sleep":
@@ -109,7 +135,7 @@ class Async:
     async def open(self):
         import aiohttp
 
-        if self.spec["workload"] == "io":
+        if self.spec["workload"] in ("io", "mixed"):
             connector = aiohttp.TCPConnector(limit=0, force_close=not self.spec.get("keep_alive"))
             timeout = aiohttp.ClientTimeout(total=self.spec["timeout_s"])
             self.session = aiohttp.ClientSession(connector=connector, timeout=timeout)
@@ -118,13 +144,15 @@ class Async:
         if self.session is not None:
             await self.session.close()
 
-    async def __call__(self, t0):
+    async def __call__(self, t0, i=0):
         import asyncio
 
         start = time.monotonic()
         kind = self.spec["workload"]
         failure, service = None, None
-        if kind == "io":
+        if kind == "mixed":
+            await asyncio.sleep(self.spec["waits_s"][i])
+        if kind in ("io", "mixed"):
             sent = time.monotonic()
             try:
                 async with self.session.get(self.spec["url"]) as r:
@@ -134,6 +162,9 @@ class Async:
             except Exception as e:
                 failure = async_failure(e)
             service = time.monotonic() - sent
+            # Counted on the loop: while it counts, no other task of this loop advances.
+            if kind == "mixed" and failure is None:
+                count(self.spec["cpu_iters"])
         elif kind == "cpu":
             count(self.spec["cpu_iters"])
         elif kind == "sleep":

@@ -53,6 +53,7 @@ impl ModelKind {
             ModelKind::PyAsyncio => &python::ASYNCIO,
             ModelKind::PyAsyncioSemaphore => &python::ASYNCIO_SEMAPHORE,
             ModelKind::PyProcessPool => &python::PROCESS_POOL,
+            ModelKind::PyAsyncProcessPool => &python::ASYNC_PROCESS_POOL,
         }
     }
 }

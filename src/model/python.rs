@@ -17,6 +17,8 @@ enum Overlap {
     Bounded,
     /// k at once in k processes: the only parallel CPU work Python has.
     Processes,
+    /// c at once on the event loop of each of k processes (aiomultiprocess).
+    EventLoops,
 }
 
 pub struct Python {
@@ -48,6 +50,11 @@ pub static PROCESS_POOL: Python = Python {
     about: "Python: multiprocessing.Pool(k).map, a requests session per worker",
     overlap: Overlap::Processes,
 };
+pub static ASYNC_PROCESS_POOL: Python = Python {
+    about:
+        "Python: aiomultiprocess.Pool(k, childconcurrency=16).map, an aiohttp session per worker",
+    overlap: Overlap::EventLoops,
+};
 
 impl Model for Python {
     fn about(&self) -> &'static str {
@@ -55,10 +62,13 @@ impl Model for Python {
     }
 
     fn takes_limit(&self) -> bool {
-        matches!(self.overlap, Overlap::Bounded | Overlap::Processes)
+        matches!(
+            self.overlap,
+            Overlap::Bounded | Overlap::Processes | Overlap::EventLoops
+        )
     }
 
-    fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, cores: usize) -> Lanes {
+    fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, cores: usize) -> Lanes {
         let k = limit.min(tasks).max(1);
         match self.overlap {
             Overlap::None => Lanes {
@@ -75,6 +85,10 @@ impl Model for Python {
             },
             Overlap::Processes => Lanes {
                 in_flight: k,
+                cpu: k.min(cores),
+            },
+            Overlap::EventLoops => Lanes {
+                in_flight: (k * per_worker.max(1)).min(tasks),
                 cpu: k.min(cores),
             },
         }

@@ -103,6 +103,7 @@ pub fn model_colour(model: &str) -> RGBColor {
         Some(ModelKind::PyAsyncio) => RGBColor(0x98, 0xdf, 0x8a),
         Some(ModelKind::PyAsyncioSemaphore) => RGBColor(0xc5, 0xb0, 0xd5),
         Some(ModelKind::PyProcessPool) => RGBColor(0xff, 0xbb, 0x78),
+        Some(ModelKind::PyAsyncProcessPool) => RGBColor(0xff, 0x98, 0x96),
         // Models from a newer file, or from a newer file, still get a stable colour of their own.
         _ => {
             const SPARE: [RGBColor; 3] = [

@@ -203,11 +203,11 @@ impl RunArgs {
         if model.is_python()
             && !matches!(
                 workload.kind(),
-                WorkloadKind::Io | WorkloadKind::Cpu | WorkloadKind::Sleep
+                WorkloadKind::Io | WorkloadKind::Cpu | WorkloadKind::Sleep | WorkloadKind::Mixed
             )
         {
             return Err(usage(format!(
-                "model {model} runs io, cpu and sleep, not {}",
+                "model {model} runs io, cpu, sleep and mixed, not {}",
                 workload.kind()
             )));
         }
@@ -234,10 +234,15 @@ impl RunArgs {
         let cores = crate::measure::machine::allowed_cpus().len().max(1);
         let limit = limit.or_else(|| m.default_limit(cores).map(|k| k.min(self.tasks)));
         if let Some(c) = self.child_concurrency {
-            let pool = self.model.contains(&ModelKind::AsyncProcessPool);
+            let pool = self.model.iter().any(|m| {
+                matches!(
+                    m,
+                    ModelKind::AsyncProcessPool | ModelKind::PyAsyncProcessPool
+                )
+            });
             if !pool {
                 return Err(usage(format!(
-                    "--child-concurrency applies to async-process-pool, not {model}"
+                    "--child-concurrency applies to async-process-pool and py-async-process-pool, not {model}"
                 )));
             }
             if c == 0 || c > MAX_TASKS {

@@ -65,6 +65,7 @@ pub fn protocol_spec(spec: &CaseSpec) -> anyhow::Result<serde_json::Value> {
         "url": "",
         "keep_alive": false,
         "timeout_s": 60.0,
+        "per_worker": spec.per_worker,
         "cpu_iters": 0,
         "delay_s": 0.0,
     });
@@ -83,8 +84,24 @@ pub fn protocol_spec(spec: &CaseSpec) -> anyhow::Result<serde_json::Value> {
             doc["workload"] = json!("sleep");
             doc["delay_s"] = json!(sleep.delay().as_secs_f64());
         }
+        Params::Mixed(m) => {
+            doc["workload"] = json!("mixed");
+            doc["url"] = json!(format!("{}{}", spec.url, m.io.path));
+            doc["keep_alive"] = json!(m.io.keep_alive);
+            doc["timeout_s"] = json!(m.io.timeout().as_secs_f64());
+            // The same waits as the Rust models, task by task; the CPU part as a time, which Python
+            // sizes on its own loop (~100× slower than Rust's), or the iterations when they were given.
+            let waits: Vec<f64> = (0..spec.tasks as u64)
+                .map(|i| m.wait(i).as_secs_f64())
+                .collect();
+            doc["waits_s"] = json!(waits);
+            match m.cpu_ms {
+                0 => doc["cpu_iters"] = json!(m.cpu_iters),
+                ms => doc["cpu_s"] = json!(ms as f64 / 1e3),
+            }
+        }
         other => bail!(
-            "{} runs io, cpu and sleep, not {}",
+            "{} runs io, cpu, sleep and mixed, not {}",
             spec.model,
             other.kind()
         ),

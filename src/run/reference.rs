@@ -19,10 +19,6 @@ pub fn program(exe: &Path) -> PathBuf {
     exe.with_file_name("concbench-bare")
 }
 
-/// Most connections the bare `get` opens: it connects from one source address, whose ~28k ephemeral
-/// ports towards the server would run out beyond this (the harness's client spreads over several).
-pub const BARE_GET_MAX: usize = 20_000;
-
 /// The bare shape matching a case and its last argument: sleeps spawned as tokio tasks, joined
 /// without spawning, or on threads (the wait in ms); for `async` io with the direct client, a fresh
 /// connection per GET and concbench's server, the GETs as tokio tasks (the URL, from the case's server
@@ -42,7 +38,7 @@ pub fn shape(case: &Case, url: &str) -> Option<(&'static str, String)> {
             if io.client == ClientKind::Direct
                 && !io.keep_alive
                 && io.server.is_concbench()
-                && case.tasks <= BARE_GET_MAX =>
+                && case.tasks <= crate::plan::BARE_GET_MAX =>
         {
             Some(("get", format!("{url}{}", io.path)))
         }

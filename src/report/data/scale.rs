@@ -307,7 +307,7 @@ impl Unit {
             ProcessPool | AsyncProcessPool => Some(Unit::Process),
             // Python's units (interpreter threads, coroutines) are not Rust's: no spawn cost compared.
             Sequential | PySequential | PyThreads | PyThreadPool | PyAsyncio
-            | PyAsyncioSemaphore | PyProcessPool => None,
+            | PyAsyncioSemaphore | PyProcessPool | PyAsyncProcessPool => None,
         }
     }
 
