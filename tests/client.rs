@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 22\r\n\r\nThis is a slow web api";
 
 /// Which face of a client a check goes through.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Face {
     Blocking,
     Async,
@@ -326,7 +326,8 @@ fn keep_alive_reuses_connections_and_close_does_not() {
                 }
             }
             // Two runtimes, the first dropped before the second starts, as criterion does per
-            // iteration: an idle connection must survive the runtime that last used it.
+            // iteration: a connection kept past the runtime that used it (its reactor gone) is
+            // replaced by a fresh one without a failure, then reused within the second runtime.
             Face::Async => {
                 for _ in 0..2 {
                     let rt = runtime();
@@ -340,7 +341,11 @@ fn keep_alive_reuses_connections_and_close_does_not() {
         assert_eq!(server.stats().served, 20, "{what}");
         let conns = accepted.load(Ordering::SeqCst);
         if keep_alive {
-            assert_eq!(conns, 1, "{what}: one connection carries all 20 requests");
+            let runtimes = if face == Face::Async { 2 } else { 1 };
+            assert_eq!(
+                conns, runtimes,
+                "{what}: one connection carries the requests of a runtime"
+            );
         } else {
             assert_eq!(conns, 20, "{what}: a connection per request");
         }

@@ -32,10 +32,11 @@ pub struct Direct {
     timeout: Duration,
     keep_alive: bool,
     idle_blocking: Mutex<Vec<TcpStream>>,
-    /// Idle async connections are kept as std sockets, deregistered from the runtime that used them:
-    /// a tokio socket is tied to its runtime's reactor, and criterion benches build a new runtime per
-    /// iteration, so a kept tokio socket could outlive the reactor that would wake it.
-    idle_async: Mutex<Vec<TcpStream>>,
+    /// Idle async connections stay registered with the reactor that used them: moving them out and
+    /// back in (into_std / from_std) cost an epoll_ctl DEL and ADD per request. A connection kept past
+    /// its runtime (criterion builds one per iteration) fails its next write with the reactor gone,
+    /// before any answer, and the request goes again on a fresh connection, as for one the server closed.
+    idle_async: Mutex<Vec<tokio::net::TcpStream>>,
 }
 
 /// A request that failed, and whether retrying it on a fresh connection is safe.
@@ -73,14 +74,14 @@ impl Direct {
         })
     }
 
-    fn take_idle(&self, idle: &Mutex<Vec<TcpStream>>) -> Option<TcpStream> {
+    fn take_idle<S>(&self, idle: &Mutex<Vec<S>>) -> Option<S> {
         if !self.keep_alive {
             return None;
         }
         idle.lock().unwrap_or_else(|p| p.into_inner()).pop()
     }
 
-    fn put_idle(&self, idle: &Mutex<Vec<TcpStream>>, stream: TcpStream) {
+    fn put_idle<S>(&self, idle: &Mutex<Vec<S>>, stream: S) {
         idle.lock().unwrap_or_else(|p| p.into_inner()).push(stream);
     }
 
@@ -151,13 +152,9 @@ impl Direct {
 
     async fn get_async_inner(&self) -> Result<u64, FailureKind> {
         if let Some(stream) = self.take_idle(&self.idle_async) {
-            // Registering with this runtime fails only if there is none, which cannot be inside a
-            // tokio future; a socket that cannot be registered is dropped and a fresh one made.
-            if let Ok(stream) = tokio::net::TcpStream::from_std(stream) {
-                match self.exchange_async(stream).await {
-                    Err(f) if f.stale() => {}
-                    done => return done.map_err(|f| f.kind),
-                }
+            match self.exchange_async(stream).await {
+                Err(f) if f.stale() => {}
+                done => return done.map_err(|f| f.kind),
             }
         }
         let stream = self
@@ -195,9 +192,7 @@ impl Direct {
                 Ok(Progress::NeedMore) => {}
                 Ok(Progress::Done(resp)) => {
                     if self.keep(&resp) {
-                        if let Ok(stream) = stream.into_std() {
-                            self.put_idle(&self.idle_async, stream);
-                        }
+                        self.put_idle(&self.idle_async, stream);
                     }
                     return outcome(&resp).map_err(|kind| failed(kind, &reader));
                 }
