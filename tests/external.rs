@@ -157,6 +157,13 @@ fn without_a_python_env_the_python_cases_are_skipped_with_one_line() {
     assert!(!table.contains("py-threads"), "{table}");
 }
 
+/// One repetition of a real Python model, as a run makes it; the models here end within the minute.
+fn run_real(spec: &CaseSpec) -> concbench::run::case::CaseOutput {
+    concbench::run::case::run_isolated(std::path::Path::new(EXE), spec, Duration::from_secs(60))
+        .unwrap()
+        .0
+}
+
 /// The real Python models against the slow server: every client answers every task, none beats its
 /// ideal. Needs `make python-env`.
 #[test]
@@ -181,12 +188,7 @@ fn the_python_models_run_like_the_rust_ones() {
             per_worker: 1,
             max_threads: None,
         };
-        let (out, _) = concbench::run::case::run_isolated(
-            std::path::Path::new(EXE),
-            &spec,
-            Duration::from_secs(60),
-        )
-        .unwrap();
+        let out = run_real(&spec);
         assert_eq!(out.ok, 6, "{model}: {:?}", out.failures);
         let ideal = if model == ModelKind::PySequential {
             1.2
@@ -217,12 +219,7 @@ fn the_python_models_run_like_the_rust_ones() {
             per_worker: 1,
             max_threads: None,
         };
-        let (out, _) = concbench::run::case::run_isolated(
-            std::path::Path::new(EXE),
-            &spec,
-            Duration::from_secs(60),
-        )
-        .unwrap();
+        let out = run_real(&spec);
         assert_eq!(out.ok, 2, "{model}");
     }
 }
@@ -289,12 +286,7 @@ fn python_mixed_work_runs_on_one_loop_and_on_a_pool_of_loops() {
             per_worker: c,
             max_threads: None,
         };
-        let (out, _) = concbench::run::case::run_isolated(
-            std::path::Path::new(EXE),
-            &spec,
-            Duration::from_secs(60),
-        )
-        .unwrap();
+        let out = run_real(&spec);
         assert_eq!(out.ok, 8, "{model}: {:?}", out.failures);
         assert!(
             out.makespan_s >= longest,

@@ -183,31 +183,14 @@ fn the_section_renders_with_its_charts_published_marks_and_takeaways() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-#[test]
-fn a_thread_cap_is_recorded_by_run_and_shown_by_report() {
-    let dir = tmpdir("cap");
-    let out = dir.join("run.json");
+/// `concbench run ARGS --warmup 0 --quiet --out OUT` (ARGS split at spaces), which must succeed; the
+/// file it wrote.
+fn run(args: &str, out: &Path) -> ResultFile {
     let run = Command::new(EXE)
-        .args([
-            "run",
-            "--workload",
-            "sleep",
-            "--model",
-            "threads",
-            "--tasks",
-            "300",
-            "--max-threads",
-            "200",
-            "--delay",
-            "100ms",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
+        .arg("run")
+        .args(args.split_whitespace())
+        .args(["--warmup", "0", "--quiet", "--out"])
+        .arg(out)
         .output()
         .unwrap();
     assert!(
@@ -215,7 +198,17 @@ fn a_thread_cap_is_recorded_by_run_and_shown_by_report() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let file = ResultFile::load(&out).unwrap();
+    ResultFile::load(out).unwrap()
+}
+
+#[test]
+fn a_thread_cap_is_recorded_by_run_and_shown_by_report() {
+    let dir = tmpdir("cap");
+    let out = dir.join("run.json");
+    let file = run(
+        "--workload sleep --model threads --tasks 300 --max-threads 200 --delay 100ms --repeat 1",
+        &out,
+    );
     let s = &file.cases[0].samples[0];
     assert_eq!((s.ok, s.failures.get("spawn").copied()), (200, Some(100)));
     assert_eq!(s.spawn_units, Some(200));
@@ -290,37 +283,10 @@ fn the_scale_suite_leaves_room_in_its_ten_minutes() {
 #[test]
 fn an_async_io_case_run_bare_sets_the_same_gets_with_no_client_beside_it() {
     let dir = tmpdir("bare-get");
-    let out = dir.join("run.json");
-    let run = Command::new(EXE)
-        .args([
-            "run",
-            "--workload",
-            "io",
-            "--model",
-            "async",
-            "--tasks",
-            "100",
-            "--server-workers",
-            "0",
-            "--delay",
-            "100ms",
-            "--bare",
-            "--repeat",
-            "2",
-            "--warmup",
-            "0",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let file = run(
+        "--workload io --model async --tasks 100 --server-workers 0 --delay 100ms --bare --repeat 2",
+        &dir.join("run.json"),
     );
-    let file = ResultFile::load(&out).unwrap();
     let c = &file.cases[0];
     for s in &c.samples {
         let r = s.reference.as_ref().expect("--bare ran the bare program");
@@ -333,32 +299,10 @@ fn an_async_io_case_run_bare_sets_the_same_gets_with_no_client_beside_it() {
     let bare = rows[0].bare_cpu_per_request.expect("a CPU per request");
     assert!(bare > 0.0 && rows[0].bare_makespan.is_some_and(|m| m >= 0.1));
     // A shape with no bare twin runs none: the same GETs through the library client.
-    let lib = dir.join("lib.json");
-    let run = Command::new(EXE)
-        .args([
-            "run",
-            "--workload",
-            "io",
-            "--model",
-            "async",
-            "--client",
-            "library",
-        ])
-        .args([
-            "--tasks",
-            "10",
-            "--server-workers",
-            "0",
-            "--delay",
-            "10ms",
-            "--bare",
-        ])
-        .args(["--repeat", "1", "--warmup", "0", "--quiet", "--out"])
-        .arg(&lib)
-        .output()
-        .unwrap();
-    assert!(run.status.success());
-    let file = ResultFile::load(&lib).unwrap();
+    let file = run(
+        "--workload io --model async --client library --tasks 10 --server-workers 0 --delay 10ms --bare --repeat 1",
+        &dir.join("lib.json"),
+    );
     assert!(file.cases[0].samples[0].reference.is_none());
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -151,6 +151,9 @@ async def _in_async_worker(job):
     return await _worker_async(t0, i)
 
 
+async def _noop(_):
+    return None
+
 
 async def _async_pool(spec, started):
     import aiomultiprocess
@@ -167,10 +170,6 @@ async def _async_pool(spec, started):
         t0 = time.monotonic()
         records = await pool.map(_in_async_worker, [(t0, i) for i in range(spec["tasks"])])
     return Result(t0 - started, _threads(), records)
-
-
-async def _noop(_):
-    return None
 
 
 def async_process_pool(spec, started):
