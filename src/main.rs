@@ -78,7 +78,7 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
     };
     let outcome = run::run(opts)?;
     print!("{}", run::summary_table(&outcome.file));
-    if let Some(table) = concbench::report::fidelity::of_file(&outcome.file) {
+    if let Some(table) = concbench::report::sections::fidelity::of_file(&outcome.file) {
         print!("\n{}", concbench::render::markdown::table(&table));
         println!("{}", table.note);
     }
@@ -104,7 +104,7 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
 
 fn calibrate_command(args: &concbench::calibrate::CalibrateArgs) -> anyhow::Result<i32> {
     let outcome = concbench::calibrate::calibrate(args, std::env::args().collect())?;
-    let table = concbench::report::calibration::of_file(&outcome.file);
+    let table = concbench::report::sections::calibrate::of_file(&outcome.file);
     print!("{}", concbench::render::markdown::table(&table));
     println!("{}", table.note);
     eprintln!("results: {}", outcome.path.display());

@@ -352,7 +352,7 @@ fn seed(repeat: usize) -> Vec<Case> {
 
 /// The seed's Rust clients twice: against concbench's server and against gunicorn with the same W
 /// and delay. Their ratio per case is the evidence that concbench's server has gunicorn's sync-worker
-/// semantics (report::fidelity); Python's clients would only add Python's own noise to both sides.
+/// semantics (the report's fidelity section); Python's clients would only add Python's own noise to both sides.
 fn fidelity(repeat: usize) -> Vec<Case> {
     let ours = seed(repeat)
         .into_iter()

@@ -3,7 +3,8 @@
 //! the file's own module or one of an earlier layer in [`LAYERS`]. So the views (report, compare) never
 //! reach into the measuring side, report and compare never into each other, and nothing below a layer
 //! imports one above it. Comments and string literals are left out: a doc link is not a dependency.
-//! A new top-level module fails this test until it is given its place.
+//! A new top-level module fails this test until it is given its place. Within the report, no section
+//! (`src/report/sections/<name>/`) uses another: what two sections share lives beside them in report/.
 
 use std::path::{Path, PathBuf};
 
@@ -362,4 +363,158 @@ fn the_scanner_sees_code_not_comments_or_strings() {
     let mut refs = references(&code_only(src), 1);
     refs.sort();
     assert_eq!(refs, ["error", "local", "names", "results", "rng", "stats"]);
+}
+
+/// The report's sections: the folders of src/report/sections/.
+fn sections() -> Vec<String> {
+    let dir = src().join("report/sections");
+    let mut out: Vec<String> = std::fs::read_dir(&dir)
+        .expect("src/report/sections is readable")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every section a file's code names: `crate::report::sections::x`, `sections::x` after a use of
+/// `sections`, and `super::…::x` where the supers climb to the sections folder. `module` is the file's
+/// own module path below the crate root (`report/sections/mixed/chart.rs`: report, sections, mixed,
+/// chart).
+fn sections_named(code: &str, module: &[String], sections: &[String]) -> Vec<String> {
+    let code: Vec<char> = code.chars().collect();
+    let ident = |i: usize| {
+        code.get(i)
+            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+    };
+    let word = |i: usize, w: &str| {
+        w.chars()
+            .enumerate()
+            .all(|(k, ch)| code.get(i + k) == Some(&ch))
+            && (i == 0 || !ident(i - 1))
+            && !ident(i + w.len())
+    };
+    let mut out = Vec::new();
+    let mut inline: Vec<usize> = Vec::new();
+    let mut braces = 0;
+    let mut i = 0;
+    while i < code.len() {
+        match code[i] {
+            '{' => braces += 1,
+            '}' => {
+                braces -= 1;
+                if inline.last() == Some(&braces) {
+                    inline.pop();
+                }
+            }
+            _ => {}
+        }
+        if word(i, "mod") {
+            let mut j = i + 3;
+            while code.get(j).is_some_and(|c| c.is_whitespace()) {
+                j += 1;
+            }
+            while ident(j) {
+                j += 1;
+            }
+            while code.get(j).is_some_and(|c| c.is_whitespace()) {
+                j += 1;
+            }
+            if code.get(j) == Some(&'{') {
+                inline.push(braces);
+            }
+        }
+        if word(i, "sections") && code.get(i + 8) == Some(&':') && code.get(i + 9) == Some(&':') {
+            out.extend(names_at(&code, i + 10));
+            i += 10;
+            continue;
+        }
+        if word(i, "super") && (i < 2 || code[i - 2..i] != [':', ':']) {
+            let mut j = i;
+            let mut supers = 0;
+            while word(j, "super") && code.get(j + 5) == Some(&':') && code.get(j + 6) == Some(&':')
+            {
+                supers += 1;
+                j += 7;
+                while code.get(j).is_some_and(|c| c.is_whitespace()) {
+                    j += 1;
+                }
+            }
+            // Inline modules (`mod tests`) sit one level below the file's own module each.
+            let depth = module.len() + inline.len();
+            if supers > 0
+                && supers <= depth
+                && depth - supers == 2
+                && module[..2] == ["report", "sections"]
+            {
+                out.extend(names_at(&code, j));
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    out.retain(|n| sections.contains(n));
+    out
+}
+
+#[test]
+fn no_report_section_uses_another() {
+    let sections = sections();
+    assert!(sections.len() >= 5, "only {sections:?} found");
+    let root = src();
+    let mut found = Vec::new();
+    for own in &sections {
+        let mut files = Vec::new();
+        rust_files(&root.join("report/sections").join(own), &mut files);
+        for file in files {
+            let rel = file.strip_prefix(&root).expect("under src/");
+            let mut module: Vec<String> = rel
+                .components()
+                .map(|c| {
+                    c.as_os_str()
+                        .to_string_lossy()
+                        .trim_end_matches(".rs")
+                        .to_string()
+                })
+                .collect();
+            if module.last().is_some_and(|m| m == "mod") {
+                module.pop();
+            }
+            let code = code_only(&std::fs::read_to_string(&file).expect("readable"));
+            for other in sections_named(&code, &module, &sections) {
+                if other != *own {
+                    found.push(format!("src/{}: uses section {other}", rel.display()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "sections use each other; move what they share beside them in src/report/:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_section_check_sees_every_way_to_name_another_section() {
+    let sections: Vec<String> = ["db", "mixed", "seed"].map(String::from).to_vec();
+    let module: Vec<String> = ["report", "sections", "mixed", "chart"]
+        .map(String::from)
+        .to_vec();
+    let src = r#"
+        use super::data::MixedBar;
+        use crate::report::sections::seed::talk;
+        use super::super::db::data::DbRow;
+        // crate::report::sections::db in a comment
+        mod tests {
+            use super::super::super::seed::x;
+        }
+    "#;
+    let mut named = sections_named(&code_only(src), &module, &sections);
+    named.sort();
+    assert_eq!(named, ["db", "seed", "seed"]);
 }

@@ -6,10 +6,10 @@
 use concbench::client::ClientKind;
 use concbench::names::{Bottleneck, Group, ModelKind};
 use concbench::render::table::Table;
-use concbench::report::charts::{self, ALL_STEMS};
 use concbench::report::data;
 use concbench::report::data::ReportData;
 use concbench::report::export::Markdown;
+use concbench::report::sections;
 use concbench::report::{table, write};
 use concbench::results::CaseParams;
 use concbench::results::{CaseResult, Instability, InstabilityKind, ResultFile};
@@ -175,9 +175,10 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
 fn every_chart_is_drawn_as_svg_and_png() {
     let dir = rendered();
     let data = every_fixture();
-    let charts = charts::all(&data);
+    let charts = sections::charts(&data);
     let stems: Vec<&str> = charts.iter().map(|c| c.info().stem).collect();
-    assert_eq!(stems, ALL_STEMS, "the fixtures have data for every chart");
+    let all: Vec<&str> = sections::stems().collect();
+    assert_eq!(stems, all, "the fixtures have data for every chart");
     for chart in &charts {
         let info = chart.info();
         let texts = svg_texts(&read(&dir.join(format!("charts/{}.svg", info.stem))));
@@ -218,7 +219,7 @@ fn index_html_parses_and_references_every_chart_without_scripts_or_network() {
         },
     )
     .expect("index.html is well-formed");
-    for stem in ALL_STEMS {
+    for stem in sections::stems() {
         let section = doc
             .descendants()
             .find(|n| n.attribute("id") == Some(&format!("chart-{stem}")))
@@ -268,7 +269,7 @@ fn index_html_parses_and_references_every_chart_without_scripts_or_network() {
         );
     }
     let md = read(&dir.join("report.md"));
-    for stem in ALL_STEMS {
+    for stem in sections::stems() {
         assert!(
             md.contains(&format!("](charts/{stem}.png)")),
             "report.md lacks {stem}"
@@ -297,7 +298,7 @@ fn a_model_at_half_its_ideal_speed_is_reported_at_50_percent() {
     }
     case.summary = concbench::run::summarise(&case.samples, case.ideal_s, case.summary.bottleneck);
     let data = data_of(file);
-    let seed = charts::all(&data)
+    let seed = sections::charts(&data)
         .into_iter()
         .find(|c| c.info().stem == "seed")
         .unwrap();
@@ -542,7 +543,7 @@ fn resummarise(c: &mut CaseResult) {
     c.summary = concbench::run::summarise(&c.samples, c.ideal_s, c.summary.bottleneck);
 }
 
-fn section<'a>(sections: &'a [table::Section], group: &str) -> &'a table::Section {
+fn section<'a>(sections: &'a [table::GroupTables], group: &str) -> &'a table::GroupTables {
     sections
         .iter()
         .find(|s| s.table.group == group)
@@ -572,14 +573,14 @@ fn a_point_of_one_sample_has_no_whisker() {
     c.samples.truncate(1);
     resummarise(c);
     let data = data_of(file);
-    let bars = charts::seed::bars(&data);
+    let bars = sections::seed::bars::bars(&data);
     let one = bars.iter().find(|b| b.label == "threads N=3").unwrap();
     assert_eq!(one.ci, None, "one sample drew a whisker");
     let three = bars.iter().find(|b| b.label == "threads N=9").unwrap();
     let ci = three.ci.expect("three samples have an interval");
     assert_eq!(ci.level, 0.75, "3 samples cover 75 %, not 95 %");
     // The io sweep of the fixture took one sample per case: bare points throughout.
-    let panels = charts::io_sweep::panels(&data);
+    let panels = sections::sweeps::io::panels(&data);
     assert!(panels
         .iter()
         .flat_map(|p| &p.points)
@@ -658,7 +659,7 @@ fn an_unstable_case_carries_its_mark_and_its_reasons_everywhere() {
     let md = read(&dir.join("report.md"));
     assert!(md.contains(why), "the reason is under the table");
     // Whatever the takeaways say about the case, they say it is unstable.
-    for chart in charts::all(&data) {
+    for chart in sections::charts(&data) {
         let t = chart.info().takeaway;
         if t.contains("threads N=9") {
             assert!(t.contains("threads N=9 (unstable)"), "{t}");
@@ -738,7 +739,7 @@ fn memory_per_task_leaves_the_base_out() {
         .footnotes
         .iter()
         .any(|f| f.contains("threads: (peak RSS at N − peak RSS at N = 1) / (N − 1)")));
-    let chart = charts::all(&data)
+    let chart = sections::charts(&data)
         .into_iter()
         .find(|c| c.info().stem == "memory")
         .unwrap();
@@ -770,10 +771,10 @@ fn a_case_whose_tasks_failed_shows_its_failures_and_no_efficiency() {
         .footnotes
         .iter()
         .any(|f| f.starts_with(id) && f.contains("timeout 3")));
-    let bars = charts::seed::bars(&data);
+    let bars = sections::seed::bars::bars(&data);
     let bar = bars.iter().find(|b| b.label == "threads N=3").unwrap();
     assert_eq!(bar.efficiency, None);
-    let takeaway = charts::all(&data)
+    let takeaway = sections::charts(&data)
         .into_iter()
         .find(|c| c.info().stem == "seed")
         .unwrap()
@@ -808,7 +809,7 @@ fn the_client_pair_table_appears_only_when_both_clients_exist() {
     let models: Vec<&str> = pair.rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(models, ["threads", "async"]);
     // Library cases are a second, dashed line, never part of a model's direct line.
-    let panels = charts::io_sweep::panels(&data);
+    let panels = sections::sweeps::io::panels(&data);
     for p in &panels {
         for s in p.series() {
             let library = p.points.iter().filter(|q| q.library && q.model == s.model);
@@ -865,7 +866,7 @@ fn the_noise_section_names_a_listen_overflow_and_leaves_zero_counters_out() {
 #[test]
 fn the_cpu_chart_and_the_cpu_table_share_one_baseline() {
     let data = data_of(v2_fixture());
-    let chart = charts::cpu::cpu_chart(&data).expect("a cpu chart");
+    let chart = sections::cpu::chart::cpu_chart(&data).expect("a cpu chart");
     assert_eq!(chart.baseline, "N × t₁");
     for (p, c) in chart.points.iter().zip(data.group(Group::Cpu)) {
         let efficiency = c.summary.efficiency.expect("an efficiency");
@@ -879,7 +880,7 @@ fn the_cpu_chart_and_the_cpu_table_share_one_baseline() {
         );
         assert!(c.scaling.is_some() && c.t1_s.is_some());
     }
-    let notes = charts::cpu::chart(&data).unwrap().notes();
+    let notes = sections::cpu::chart::chart(&data).unwrap().notes();
     assert!(
         notes[0].starts_with("t₁ = ") && notes[0].contains("s = 0."),
         "{notes:?}"
@@ -909,7 +910,7 @@ fn a_v2_file_renders_and_its_tables_match_the_snapshot() {
 // ---- The mixed and pipeline suites (issue 12 §2 and §3) ----
 
 use concbench::render::fmt;
-use concbench::report::data::pipeline::Flow;
+use concbench::report::sections::pipeline::data::Flow;
 use concbench::workload::pipeline::STAGES;
 use concbench::workload::{Calibration, Lanes, Shape};
 
@@ -931,7 +932,7 @@ fn case_of(data: &ReportData, group: Group, model: ModelKind) -> &CaseResult {
 }
 
 fn takeaway_of(data: &ReportData, stem: &str) -> String {
-    charts::all(data)
+    sections::charts(data)
         .into_iter()
         .find(|c| c.info().stem == stem)
         .unwrap_or_else(|| panic!("no {stem} chart"))
@@ -1002,7 +1003,7 @@ fn the_mixed_table_splits_cpu_time_from_waiting() {
 #[test]
 fn the_pipeline_lines_end_at_the_item_count_of_every_stage() {
     let data = data_from(PIPELINE_FIXTURE);
-    let flows: Vec<Flow> = charts::pipeline::flows(&data);
+    let flows: Vec<Flow> = sections::pipeline::chart::flows(&data);
     let cases = data.group(Group::Pipeline);
     assert_eq!(flows.len(), cases.len());
     for (f, c) in flows.iter().zip(cases) {
@@ -1107,7 +1108,7 @@ fn the_mixed_and_pipeline_takeaways_follow_their_data() {
 
     let data = data_from(PIPELINE_FIXTURE);
     let t = takeaway_of(&data, "pipeline");
-    let flows = charts::pipeline::flows(&data);
+    let flows = sections::pipeline::chart::flows(&data);
     let bound = flows[0].bound.unwrap();
     assert!(
         t.starts_with(&format!(
@@ -1161,7 +1162,7 @@ fn a_mixed_case_of_one_sample_has_no_whisker_and_one_whose_tasks_failed_is_left_
         resummarise(c);
     }
     let data = ReportData::merge(vec![(MIXED_FIXTURE.into(), file)], Vec::new());
-    let bars = charts::mixed::bars(&data);
+    let bars = sections::mixed::chart::bars(&data);
     for b in &bars {
         assert_eq!(
             b.ci.is_none(),
@@ -1181,7 +1182,7 @@ fn a_mixed_case_of_one_sample_has_no_whisker_and_one_whose_tasks_failed_is_left_
         "{t}"
     );
     assert!(!t.contains("process-pool k=2 N=30 took"), "{t}");
-    let svg = svg_texts(&charts::mixed::chart(&data).unwrap().svg().unwrap());
+    let svg = svg_texts(&sections::mixed::chart::chart(&data).unwrap().svg().unwrap());
     assert!(svg
         .iter()
         .any(|s| s.contains("no efficiency: tasks failed")));

@@ -9,7 +9,7 @@ mod common;
 use common::EXE;
 use concbench::render::table::Table;
 use concbench::report::data::ReportData;
-use concbench::report::scale::{micros, per_task};
+use concbench::report::sections::scale::tables::{micros, per_task};
 use concbench::report::{table, write};
 use concbench::results::{CaseResult, ResultFile};
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ fn peaks(c: &CaseResult) -> (f64, f64) {
     )
 }
 
-fn more<'a>(sections: &'a [table::Section], title: &str) -> &'a Table {
+fn more<'a>(sections: &'a [table::GroupTables], title: &str) -> &'a Table {
     sections
         .iter()
         .flat_map(|s| &s.more)
@@ -173,7 +173,7 @@ fn the_section_renders_with_its_charts_published_marks_and_takeaways() {
         takeaway.contains("at 3,000 it started 2,500 before the thread cap of 2500"),
         "{takeaway}"
     );
-    assert!(md.contains(concbench::report::scale::INCLUDES));
+    assert!(md.contains(concbench::report::sections::scale::tables::INCLUDES));
     let io = md
         .lines()
         .skip_while(|l| !l.starts_with("## I/O at scale"))
@@ -295,7 +295,7 @@ fn an_async_io_case_run_bare_sets_the_same_gets_with_no_client_beside_it() {
         assert_eq!(r.started, 100, "{r:?}");
         assert!(r.makespan_s >= 0.1 && r.cpu_s > 0.0, "{r:?}");
     }
-    let rows = concbench::report::data::scale::io_rows(&[c], 2);
+    let rows = concbench::report::sections::scale::data::io_rows(&[c], 2);
     let bare = rows[0].bare_cpu_per_request.expect("a CPU per request");
     assert!(bare > 0.0 && rows[0].bare_makespan.is_some_and(|m| m >= 0.1));
     // A shape with no bare twin runs none: the same GETs through the library client.

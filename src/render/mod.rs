@@ -8,6 +8,7 @@ pub mod chart;
 pub mod fmt;
 pub mod html;
 pub mod markdown;
+pub mod rows;
 pub mod series;
 pub mod style;
 pub mod table;

@@ -6,6 +6,7 @@
 
 use super::chart::{font, DrawResult, Entry, Mark};
 use super::style::{self, LINE_WIDTH};
+use crate::names::ModelKind;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -40,7 +41,7 @@ where
     Y: Ranged<ValueType = f64>,
 {
     for s in series {
-        let colour = style::model_colour(&s.model);
+        let colour = style::model_colour(s.model);
         if s.dashed {
             chart.draw_series(DashedLineSeries::new(
                 s.points.iter().copied(),
@@ -73,7 +74,7 @@ where
 /// interval get one: a single sample is drawn as a bare point.
 pub fn whisker<DB, X, Y>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
-    model: &str,
+    model: ModelKind,
     x: f64,
     (low, high): (f64, f64),
 ) -> DrawResult<(), DB>
@@ -97,7 +98,7 @@ where
 /// A short text beside a point (the unstable mark, a failure count), in the model's colour.
 pub fn point_note<DB, X, Y>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
-    model: &str,
+    model: ModelKind,
     at: (f64, f64),
     label: &str,
 ) -> DrawResult<(), DB>
@@ -121,7 +122,7 @@ where
 /// One model's points in a line chart.
 #[derive(Debug, Clone)]
 pub struct Series {
-    pub model: String,
+    pub model: ModelKind,
     pub points: Vec<(f64, f64)>,
     /// Drawn dashed with hollow markers: a second line of the same model (the library client).
     pub dashed: bool,
@@ -130,14 +131,14 @@ pub struct Series {
 impl Series {
     pub fn entry(&self) -> Entry {
         (
-            Mark::Line(style::model_colour(&self.model)),
-            self.model.clone(),
+            Mark::Line(style::model_colour(self.model)),
+            self.model.to_string(),
         )
     }
 }
 
 /// Group (model, x, y) triples into one series per model, in first-seen order, points sorted by x.
-pub fn by_model(points: impl IntoIterator<Item = (String, f64, f64)>) -> Vec<Series> {
+pub fn by_model(points: impl IntoIterator<Item = (ModelKind, f64, f64)>) -> Vec<Series> {
     let mut out: Vec<Series> = Vec::new();
     for (model, x, y) in points {
         if !(x.is_finite() && y.is_finite()) {

@@ -77,44 +77,51 @@ pub const GRID_LIGHT: RGBColor = RGBColor(0xf4, 0xf4, 0xf4);
 /// What the server could serve, under the client's in-flight line.
 pub const SERVER_AREA: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
 
-/// One colour per model, the same in every chart, so a model is recognised at a glance. Charts name
-/// a series by the model's name; the name is looked up among the models, never spelled here.
-pub fn model_colour(model: &str) -> RGBColor {
-    match ModelKind::ALL
-        .into_iter()
-        .chain(ModelKind::PYTHON)
-        .find(|m| m.name() == model)
-    {
-        Some(ModelKind::Sequential) => RGBColor(0x30, 0x30, 0x30),
-        Some(ModelKind::Threads) => RGBColor(0x1f, 0x77, 0xb4),
-        Some(ModelKind::ThreadPool) => RGBColor(0x17, 0xbe, 0xcf),
-        Some(ModelKind::Async) => RGBColor(0x2c, 0xa0, 0x2c),
-        Some(ModelKind::AsyncSingle) => RGBColor(0xbc, 0xbd, 0x22),
-        Some(ModelKind::AsyncSemaphore) => RGBColor(0x94, 0x67, 0xbd),
-        Some(ModelKind::ProcessPool) => RGBColor(0xff, 0x7f, 0x0e),
-        Some(ModelKind::Rayon) => RGBColor(0x8c, 0x56, 0x4b),
-        Some(ModelKind::AsyncBlockingPool) => RGBColor(0x63, 0x79, 0x39),
-        Some(ModelKind::AsyncProcessPool) => RGBColor(0xd6, 0x27, 0x28),
-        Some(ModelKind::AsyncJoinAll) => RGBColor(0x39, 0x3b, 0x79),
-        // Python's models in lighter tones of their Rust twins' hues.
-        Some(ModelKind::PySequential) => RGBColor(0x8a, 0x8a, 0x8a),
-        Some(ModelKind::PyThreads) => RGBColor(0x9e, 0xc5, 0xe8),
-        Some(ModelKind::PyThreadPool) => RGBColor(0x9e, 0xda, 0xe5),
-        Some(ModelKind::PyAsyncio) => RGBColor(0x98, 0xdf, 0x8a),
-        Some(ModelKind::PyAsyncioSemaphore) => RGBColor(0xc5, 0xb0, 0xd5),
-        Some(ModelKind::PyProcessPool) => RGBColor(0xff, 0xbb, 0x78),
-        Some(ModelKind::PyAsyncProcessPool) => RGBColor(0xff, 0x98, 0x96),
-        // Models from a newer file, or from a newer file, still get a stable colour of their own.
-        _ => {
-            const SPARE: [RGBColor; 3] = [
-                RGBColor(0xe3, 0x77, 0xc2),
-                RGBColor(0x84, 0x3c, 0x39),
-                RGBColor(0x7f, 0x7f, 0x7f),
-            ];
-            let h = model
-                .bytes()
-                .fold(0usize, |h, b| h.wrapping_mul(31) + b as usize);
-            SPARE[h % SPARE.len()]
+/// The models whose colour is pinned: one each, the same in every chart, so a model is recognised at
+/// a glance and the charts of earlier reports keep their colours. Python's models are lighter tones of
+/// their Rust twins' hues.
+const PINNED: [(ModelKind, RGBColor); 18] = [
+    (ModelKind::Sequential, RGBColor(0x30, 0x30, 0x30)),
+    (ModelKind::Threads, RGBColor(0x1f, 0x77, 0xb4)),
+    (ModelKind::ThreadPool, RGBColor(0x17, 0xbe, 0xcf)),
+    (ModelKind::Async, RGBColor(0x2c, 0xa0, 0x2c)),
+    (ModelKind::AsyncSingle, RGBColor(0xbc, 0xbd, 0x22)),
+    (ModelKind::AsyncSemaphore, RGBColor(0x94, 0x67, 0xbd)),
+    (ModelKind::ProcessPool, RGBColor(0xff, 0x7f, 0x0e)),
+    (ModelKind::Rayon, RGBColor(0x8c, 0x56, 0x4b)),
+    (ModelKind::AsyncBlockingPool, RGBColor(0x63, 0x79, 0x39)),
+    (ModelKind::AsyncProcessPool, RGBColor(0xd6, 0x27, 0x28)),
+    (ModelKind::AsyncJoinAll, RGBColor(0x39, 0x3b, 0x79)),
+    (ModelKind::PySequential, RGBColor(0x8a, 0x8a, 0x8a)),
+    (ModelKind::PyThreads, RGBColor(0x9e, 0xc5, 0xe8)),
+    (ModelKind::PyThreadPool, RGBColor(0x9e, 0xda, 0xe5)),
+    (ModelKind::PyAsyncio, RGBColor(0x98, 0xdf, 0x8a)),
+    (ModelKind::PyAsyncioSemaphore, RGBColor(0xc5, 0xb0, 0xd5)),
+    (ModelKind::PyProcessPool, RGBColor(0xff, 0xbb, 0x78)),
+    (ModelKind::PyAsyncProcessPool, RGBColor(0xff, 0x98, 0x96)),
+];
+
+/// Colours for models without a pinned one, taken by the model's position among all models: a new
+/// model has a colour without an edit here, and pins one when it needs to stand apart.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x84, 0x3c, 0x39),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0x17, 0x45, 0x6e),
+    RGBColor(0xa5, 0x51, 0x94),
+    RGBColor(0x6b, 0x6e, 0xcf),
+];
+
+/// The colour of a model in every chart: its pinned one, or the palette's at its position.
+pub fn model_colour(model: ModelKind) -> RGBColor {
+    match PINNED.iter().find(|(m, _)| *m == model) {
+        Some(&(_, colour)) => colour,
+        None => {
+            let at = ModelKind::ALL
+                .iter()
+                .chain(&ModelKind::PYTHON)
+                .position(|m| *m == model);
+            PALETTE[at.unwrap_or(0) % PALETTE.len()]
         }
     }
 }
@@ -164,7 +171,7 @@ mod tests {
             .iter()
             .chain(&ModelKind::PYTHON)
             .map(|m| {
-                let c = model_colour(m.name());
+                let c = model_colour(*m);
                 (c.0, c.1, c.2)
             })
             .collect();

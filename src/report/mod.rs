@@ -1,29 +1,25 @@
 //! `concbench report`: renders saved result files — never anything held in memory from a run, so a
 //! file from another machine renders the same — into reports/<machine-id>/: index.html (charts inline
 //! as SVG, no scripts, no network), report.md (tables and PNG links), results.csv, and every chart as
-//! SVG and PNG under charts/. Inputs are loaded by `store::files`, merged in `data`; charts, takeaways,
-//! tables, the caveats every figure carries (`flags`, `interval`), memory per task, the client pair,
-//! the mixed suite's split of computing and waiting (`overlap`), the scale section's tables (`scale`)
-//! and the published figures they are set beside (`anchors`), the machine noise and the exporters
-//! each live in their own module, drawn and spelled with `render`.
+//! SVG and PNG under charts/. Inputs are loaded by `store::files` and merged in `data`. Each part of
+//! the report is a section (`sections/<name>/`: its groups, data, charts, tables and sentences); what
+//! sections share lives here beside them — the generic per-case table (`table`) and the client pair
+//! (`clients`), the caveats every figure carries (`flags`, `interval`), memory per task (`per_task`),
+//! the sweep panel (`sweep`), sentence helpers (`sentence`), the machine noise (`noise`), the machines
+//! page (`machines`) — and the exporters (`export`), all drawn and spelled with `render`.
 
-pub mod anchors;
-pub mod calibration;
-pub mod charts;
 pub mod clients;
 pub mod data;
 pub mod export;
-pub mod fidelity;
 pub mod flags;
 pub mod interval;
 pub mod machines;
 pub mod noise;
-pub mod overlap;
 pub mod per_task;
-pub mod scale;
+pub mod sections;
+pub mod sentence;
+pub mod sweep;
 pub mod table;
-pub mod takeaway;
-pub mod talk;
 
 use crate::measure::machine::slug;
 use crate::store::files::{self, Skipped};
@@ -116,13 +112,13 @@ pub fn write_linked(
         )
     })?;
     // A chart absent from this report must not survive from an earlier one and be taken for current.
-    for stem in charts::ALL_STEMS {
+    for stem in sections::stems() {
         for ext in ["svg", "png"] {
             let _ = std::fs::remove_file(dir.join(export::chart_file(stem, ext)));
         }
     }
     let mut rendered = Vec::new();
-    for chart in charts::all(data) {
+    for chart in sections::charts(data) {
         let info = chart.info();
         let svg = chart.svg()?;
         let svg_path = dir.join(export::chart_file(info.stem, "svg"));

@@ -9,6 +9,7 @@
 
 use super::data;
 use super::flags::Flags;
+use crate::names::ModelKind;
 use crate::render::fmt::count;
 use crate::results::CaseResult;
 
@@ -44,7 +45,7 @@ impl Basis {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PerTask {
     pub id: String,
-    pub model: String,
+    pub model: ModelKind,
     /// Tasks in flight (for a process pool: its worker processes).
     pub in_flight: usize,
     /// KiB per task (or per worker); may be ≤ 0 when the case grew less than the noise of its base.
@@ -58,7 +59,7 @@ pub struct PerTask {
 /// One model's figures and how they were made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelCost {
-    pub model: String,
+    pub model: ModelKind,
     /// None when the model has no figure (one N only, and not a pool).
     pub basis: Option<Basis>,
     /// The base case the others are measured from (its N), when there is one.
@@ -90,7 +91,7 @@ pub fn costs(cases: &[&CaseResult]) -> Vec<ModelCost> {
         .copied()
         .filter(|c| !c.samples.is_empty())
         .collect();
-    let mut models: Vec<crate::names::ModelKind> = Vec::new();
+    let mut models: Vec<ModelKind> = Vec::new();
     for c in &measured {
         if !models.contains(&c.params.model) {
             models.push(c.params.model);
@@ -104,15 +105,15 @@ pub fn costs(cases: &[&CaseResult]) -> Vec<ModelCost> {
                 .copied()
                 .filter(|c| c.params.model == model)
                 .collect();
-            model_cost(model.name(), &mine)
+            model_cost(model, &mine)
         })
         .collect()
 }
 
-fn model_cost(model: &str, cases: &[&CaseResult]) -> ModelCost {
+fn model_cost(model: ModelKind, cases: &[&CaseResult]) -> ModelCost {
     let figure = |c: &CaseResult, kib: f64, basis: Basis| PerTask {
         id: c.id.clone(),
-        model: model.to_string(),
+        model,
         in_flight: in_flight(c),
         kib,
         basis,
@@ -126,7 +127,7 @@ fn model_cost(model: &str, cases: &[&CaseResult]) -> ModelCost {
         .collect();
     if !workers.is_empty() {
         return ModelCost {
-            model: model.to_string(),
+            model,
             basis: Some(Basis::PerWorker),
             base_n: None,
             figures: workers
@@ -137,7 +138,7 @@ fn model_cost(model: &str, cases: &[&CaseResult]) -> ModelCost {
     }
     let Some(base) = cases.iter().min_by_key(|c| in_flight(c)) else {
         return ModelCost {
-            model: model.to_string(),
+            model,
             basis: None,
             base_n: None,
             figures: Vec::new(),
@@ -158,7 +159,7 @@ fn model_cost(model: &str, cases: &[&CaseResult]) -> ModelCost {
         })
         .collect();
     ModelCost {
-        model: model.to_string(),
+        model,
         basis: (!figures.is_empty()).then_some(basis),
         base_n: Some(n0),
         figures,

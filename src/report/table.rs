@@ -1,21 +1,23 @@
-//! The report's tables, one section per suite group, as plain strings: what every human-readable
-//! exporter (Markdown, HTML) shows, built once so they cannot disagree. Each section holds the group's
-//! table, the footnotes its cases need (why one is unstable, which tasks failed, how a figure was
-//! made) and any further table of the group (the client pair of the io sweep, the mixed suite's
-//! computing and waiting). Cells hold raw text from result files; escaping is each exporter's job.
+//! The report's tables, one part per suite group, as plain strings: what every human-readable exporter
+//! (Markdown, HTML) shows, built once so they cannot disagree. Each part holds the group's table —
+//! the generic per-case table, with the columns and footnotes the group's section adds, or the
+//! section's own table — the footnotes its cases need (why one is unstable, which tasks failed, how a
+//! figure was made) and further tables: the client pair of any group with both clients, then the
+//! section's. Cells hold raw text from result files; escaping is each exporter's job.
 
+use super::clients;
 use super::data::{self, ReportData};
 use super::flags::{self, Flags};
 use super::interval::{self, Interval};
-use super::per_task;
+use super::sections::{self, Section};
 use crate::names::Group;
 use crate::render::fmt::{count, kib, pct, secs};
 use crate::render::table::Table;
 use crate::results::CaseResult;
 
-/// One suite group's section of the report.
+/// One suite group's part of the report's tables.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Section {
+pub struct GroupTables {
     pub table: Table,
     /// One line per case that needs a word beside its figure, and per figure that needs its basis.
     pub footnotes: Vec<String>,
@@ -23,39 +25,42 @@ pub struct Section {
     pub more: Vec<Table>,
 }
 
-/// Every section, in the order the groups first ran.
-pub fn tables(data: &ReportData) -> Vec<Section> {
+/// Every group's tables, in the order the groups first ran.
+pub fn tables(data: &ReportData) -> Vec<GroupTables> {
     data.groups()
         .into_iter()
         .map(|g| {
-            let mut s = section(g, &data.group(g));
-            s.more.extend(super::overlap::table(data, g));
-            s.more.extend(super::calibration::table(data, g));
-            s.more.extend(super::fidelity::table(data, g));
-            s.more.extend(super::scale::tables(data, g));
-            s
+            let cases = data.group(g);
+            let owner = sections::owner(g);
+            if let Some(table) = owner.and_then(|s| s.table(&cases)) {
+                return GroupTables {
+                    table,
+                    footnotes: Vec::new(),
+                    more: Vec::new(),
+                };
+            }
+            let mut t = generic(g, &cases, owner);
+            t.more
+                .extend(owner.map_or_else(Vec::new, |s| s.tables(data, g)));
+            t
         })
         .collect()
 }
 
-/// One column: its header, and its cell for a case.
-type Cell<'a> = Box<dyn Fn(&CaseResult) -> String + 'a>;
+/// A cell of a column: the text it shows for a case.
+pub type Cell<'a> = Box<dyn Fn(&CaseResult) -> String + 'a>;
 
-fn section(group: Group, cases: &[&CaseResult]) -> Section {
-    if group == Group::Bench {
-        return Section {
-            table: bench_table(cases),
-            footnotes: Vec::new(),
-            more: Vec::new(),
-        };
-    }
-    let costs = per_task::costs(cases);
+/// One column: its header, and its cell for a case.
+pub type Column<'a> = (String, Cell<'a>);
+
+/// The generic per-case table of a group, with what its section adds.
+fn generic<'a>(group: Group, cases: &[&'a CaseResult], owner: Option<&dyn Section>) -> GroupTables {
     let level = interval::level_label(
         cases
             .iter()
             .filter_map(|c| Interval::of(c).map(|i| i.level)),
     );
-    let mut columns: Vec<(String, Cell)> = vec![
+    let mut columns: Vec<Column<'a>> = vec![
         ("case".into(), Box::new(|c| Flags::of(c).label(&c.id))),
         ("n".into(), Box::new(|c| c.samples.len().to_string())),
     ];
@@ -85,10 +90,9 @@ fn section(group: Group, cases: &[&CaseResult]) -> Section {
         "ideal".into(),
         Box::new(|c| c.ideal_s.map_or("–".into(), secs)),
     ));
-    if group == Group::Cpu
-        || cases
-            .iter()
-            .any(|c| c.params.workload.cpu_iters().is_some())
+    if cases
+        .iter()
+        .any(|c| c.params.workload.cpu_iters().is_some())
     {
         columns.push(("t₁".into(), Box::new(|c| c.t1_s.map_or("–".into(), secs))));
         columns.push((
@@ -107,17 +111,8 @@ fn section(group: Group, cases: &[&CaseResult]) -> Section {
         ("CPU user+sys".into(), Box::new(|c| secs(c.summary.cpu_s))),
         ("peak RSS".into(), Box::new(|c| kib(data::peak_rss_kib(c)))),
     ]);
-    if group == Group::Memory {
-        let costs = &costs;
-        columns.push((
-            "RSS per task".into(),
-            Box::new(move |c| {
-                per_task::of_case(costs, &c.id).map_or("–".into(), |f| match f.basis {
-                    per_task::Basis::PerWorker => format!("{} per worker", kib(f.kib)),
-                    _ => kib(f.kib),
-                })
-            }),
-        ));
+    if let Some(owner) = owner {
+        columns.extend(owner.columns(cases));
     }
     columns.extend([
         (
@@ -139,10 +134,10 @@ fn section(group: Group, cases: &[&CaseResult]) -> Section {
         .map(|c| columns.iter().map(|(_, cell)| cell(c)).collect())
         .collect();
     let mut footnotes = case_footnotes(cases);
-    if group == Group::Memory {
-        footnotes.extend(memory_footnotes(&costs));
+    if let Some(owner) = owner {
+        footnotes.extend(owner.footnotes(cases));
     }
-    Section {
+    GroupTables {
         table: Table {
             group: group.to_string(),
             header: columns.iter().map(|(h, _)| h.clone()).collect(),
@@ -150,9 +145,7 @@ fn section(group: Group, cases: &[&CaseResult]) -> Section {
             note: ci_note(cases),
         },
         footnotes,
-        more: super::clients::table(group.name(), cases)
-            .into_iter()
-            .collect(),
+        more: clients::table(group.name(), cases).into_iter().collect(),
     }
 }
 
@@ -211,69 +204,6 @@ fn case_footnotes(cases: &[&CaseResult]) -> Vec<String> {
         }
     }
     out
-}
-
-/// How each model's memory per task was obtained.
-fn memory_footnotes(costs: &[per_task::ModelCost]) -> Vec<String> {
-    let mut out: Vec<String> = costs
-        .iter()
-        .map(|m| match (m.basis, m.base_n) {
-            (Some(b), _) => format!("RSS per task, {}: {}.", m.model, b.describe()),
-            (None, Some(n)) => format!(
-                "RSS per task, {}: only N = {} was measured, so no figure without the base.",
-                m.model,
-                count(n as u64)
-            ),
-            (None, None) => format!("RSS per task, {}: not measured.", m.model),
-        })
-        .collect();
-    out.push(per_task::INCLUDES.to_string());
-    out
-}
-
-/// `cargo bench` results hold only makespans: the table shows what criterion measured and nothing it
-/// did not (no CPU, memory or latency figures).
-fn bench_table(cases: &[&CaseResult]) -> Table {
-    let level = interval::level_label(
-        cases
-            .iter()
-            .filter_map(|c| Interval::of(c).map(|i| i.level)),
-    );
-    let header = [
-        "benchmark".to_string(),
-        "n".into(),
-        match level {
-            Some(l) => format!("median [{l}]"),
-            None => "median [CI]".into(),
-        },
-        "ideal".into(),
-        "efficiency".into(),
-    ];
-    let rows = cases
-        .iter()
-        .map(|c| {
-            let m = &c.summary.makespan;
-            vec![
-                c.id.clone(),
-                c.samples.len().to_string(),
-                match Interval::of(c) {
-                    Some(i) => format!("{} [{}, {}]", secs(m.median), secs(i.low), secs(i.high)),
-                    None => secs(m.median),
-                },
-                c.ideal_s.map_or("–".into(), secs),
-                c.summary.efficiency.map_or("–".into(), pct),
-            ]
-        })
-        .collect();
-    Table {
-        group: Group::Bench.to_string(),
-        header: header.to_vec(),
-        rows,
-        note: "From criterion's saved baseline: n samples, each the mean makespan of its iterations; \
-               the bracket is the order-statistic confidence interval of the median, at the coverage \
-               its header gives. cpu benchmarks have no calibrated t₁, so no ideal."
-            .into(),
-    }
 }
 
 /// What the bracketed interval covers, from the sample counts actually present.

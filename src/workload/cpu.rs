@@ -45,8 +45,19 @@ pub fn check_iters(iters: u64) -> Result<(), String> {
 /// cores busy (s), a conservative figure when 1 < k < cores.
 pub fn compute_bound(shape: &Shape, cpu: Calibration) -> f64 {
     let lanes = shape.lanes.cpu.min(shape.cores).max(1);
-    let s = if lanes > 1 { cpu.scaling } else { 1.0 };
-    shape.tasks as f64 * cpu.t1 / (lanes as f64 * s)
+    shape.tasks as f64 * cpu.t1 / ideal_speedup(lanes as f64, shape.cores, cpu.scaling)
+}
+
+/// The speedup over one lane that the ideal allows `lanes` lanes computing at once on `cores` cores:
+/// min(lanes, cores) × s from two lanes on, 1 for one. Fractional lanes are allowed, so a chart can
+/// draw the bound as a curve.
+pub fn ideal_speedup(lanes: f64, cores: usize, scaling: f64) -> f64 {
+    let lanes = lanes.min(cores as f64);
+    if lanes >= 2.0 {
+        lanes * scaling
+    } else {
+        1.0
+    }
 }
 
 impl Describe for CpuParams {

@@ -13,7 +13,9 @@ pub mod pipeline;
 mod sleep;
 
 pub use crate::names::FailureKind;
-pub use cpu::{count_to, rate as cpu_rate, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
+pub use cpu::{
+    count_to, ideal_speedup, rate as cpu_rate, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS,
+};
 pub use db::{Connect, DbKind, DbParams};
 pub use io::IoParams;
 pub use mixed::MixedParams;

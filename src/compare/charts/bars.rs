@@ -2,11 +2,12 @@
 //! (one bar per run, the baseline on top), on a log axis because a group's cases span orders of
 //! magnitude.
 
-use super::{case_rows, height, row_y};
+use super::{case_rows, height};
 use crate::compare::comparison::{Comparison, Group};
 use crate::render::axis::log_range;
 use crate::render::chart::{font, frame, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
+use crate::render::rows::row_y;
 use crate::render::style::{self, VALUE_SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -5,11 +5,11 @@
 pub mod bars;
 pub mod ratios;
 
-use crate::render::axis::{log_ticks, row_label};
-use crate::render::chart::{font, DrawResult};
-use crate::render::style::{self, CASE_LABEL_AREA, MARGIN, TICK_SIZE, X_LABEL_AREA};
+use crate::render::axis::log_ticks;
+use crate::render::chart::DrawResult;
+use crate::render::rows;
+use crate::render::style::{CASE_LABEL_AREA, TICK_SIZE, X_LABEL_AREA};
 use plotters::coord::combinators::{LogCoord, WithKeyPoints};
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -33,8 +33,7 @@ fn label_area(labels: &[String]) -> u32 {
     (longest * TICK_SIZE * 55 / 100 + 16).clamp(CASE_LABEL_AREA / 2, 2 * CASE_LABEL_AREA)
 }
 
-pub type RowChart<'a, DB> =
-    ChartContext<'a, DB, Cartesian2d<WithKeyPoints<LogCoord<f64>>, RangedCoordf64>>;
+pub type RowChart<'a, DB> = rows::RowChart<'a, DB, WithKeyPoints<LogCoord<f64>>>;
 
 /// A chart with one labelled row per case, the first at the top (row i at y = n-1-i), over a log x
 /// axis from `x` with extra `ticks` labelled beside the 1-2-5 ones.
@@ -45,32 +44,10 @@ pub fn case_rows<'a, DB: DrawingBackend>(
     ticks: &[f64],
     x_desc: &str,
 ) -> DrawResult<RowChart<'a, DB>, DB> {
-    let n = labels.len();
     let mut keys = log_ticks(&x);
     keys.extend(ticks.iter().copied().filter(|t| x.contains(t)));
     keys.sort_by(f64::total_cmp);
     keys.dedup();
-    let mut chart = ChartBuilder::on(area)
-        .margin(MARGIN)
-        .x_label_area_size(X_LABEL_AREA)
-        .y_label_area_size(label_area(labels))
-        .build_cartesian_2d(x.log_scale().with_key_points(keys), -0.5..n as f64 - 0.5)?;
-    chart
-        .configure_mesh()
-        .bold_line_style(style::GRID)
-        .light_line_style(style::GRID_LIGHT)
-        .disable_y_mesh()
-        .y_labels(n)
-        .x_desc(x_desc)
-        .x_label_formatter(&|v| crate::render::fmt::tick(*v))
-        .y_label_formatter(&|v| row_label(labels, *v))
-        .label_style(font(TICK_SIZE))
-        .axis_desc_style(font(style::AXIS_DESC_SIZE))
-        .draw()?;
-    Ok(chart)
-}
-
-/// The y of row `i` of `n`, counted from the top.
-pub fn row_y(i: usize, n: usize) -> f64 {
-    (n - 1 - i) as f64
+    let x = x.log_scale().with_key_points(keys);
+    rows::case_rows(area, x, labels, label_area(labels), x_desc)
 }

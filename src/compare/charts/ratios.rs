@@ -3,10 +3,11 @@
 //! and each point coloured and labelled by its verdict: faster, slower, `~`, `noisy` (a side is
 //! unstable), or `n/a` (too few samples: a hollow dot, since there is no verdict to colour).
 
-use super::{case_rows, height, row_y, NOISY, NOT_TESTED};
+use super::{case_rows, height, NOISY, NOT_TESTED};
 use crate::compare::comparison::{Comparison, Verdict};
 use crate::render::axis::log_range;
 use crate::render::chart::{font, frame, ChartInfo, DrawResult, Entry, Mark, Plot};
+use crate::render::rows::row_y;
 use crate::render::style::{self, MARKER_SIZE, VALUE_SIZE};
 use plotters::coord::Shift;
 use plotters::prelude::*;

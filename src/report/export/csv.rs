@@ -2,7 +2,8 @@
 //! spreadsheets and scripts; fields are quoted per RFC 4180 when they need it.
 
 use super::{Exporter, Rendered};
-use crate::report::{data, per_task};
+use crate::report::data;
+use crate::report::sections::SECTIONS;
 use crate::results::CaseResult;
 use crate::workload::{IoParams, Params};
 
@@ -106,9 +107,6 @@ const COLUMNS: &[Column] = &[
     }),
 ];
 
-/// Columns that need the case's group: memory per task is measured from the same model's base case.
-const PER_TASK_COLUMNS: [&str; 2] = ["rss_per_task_kib", "rss_per_task_basis"];
-
 /// A field as RFC 4180 wants it: quoted, quotes doubled, when it holds a separator, quote or break.
 pub fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -125,25 +123,24 @@ impl Exporter for Csv {
 
     fn render(&self, r: &Rendered) -> String {
         let line = |cells: Vec<String>| cells.join(",") + "\n";
-        let header = COLUMNS.iter().map(|(h, _)| h.to_string());
-        let mut out = line(header.chain(PER_TASK_COLUMNS.map(String::from)).collect());
-        let costs: Vec<(crate::names::Group, Vec<per_task::ModelCost>)> = r
-            .data
-            .groups()
-            .into_iter()
-            .map(|g| (g, per_task::costs(&r.data.group(g))))
-            .collect();
+        // Then each section's own columns, filled in the rows of its groups' cases.
+        let sections = SECTIONS.iter().filter(|s| !s.csv_headers().is_empty());
+        let header = COLUMNS.iter().map(|(h, _)| h.to_string()).chain(
+            sections
+                .clone()
+                .flat_map(|s| s.csv_headers().iter().map(|h| h.to_string())),
+        );
+        let mut out = line(header.collect());
+        let cells: Vec<_> = sections.map(|s| (s, s.csv_cells(r.data))).collect();
         for c in &r.data.cases {
-            let mut cells: Vec<String> = COLUMNS.iter().map(|(_, f)| field(&f(c))).collect();
-            // Only the memory group measures memory against a base case; elsewhere the columns
-            // stay empty rather than hold a figure nobody designed the cases for.
-            let figure = costs
-                .iter()
-                .filter(|(g, _)| *g == c.group && c.group == crate::names::Group::Memory)
-                .find_map(|(_, m)| per_task::of_case(m, &c.id));
-            cells.push(figure.map_or(String::new(), |f| f.kib.to_string()));
-            cells.push(figure.map_or(String::new(), |f| field(&f.basis.describe())));
-            out += &line(cells);
+            let mut row: Vec<String> = COLUMNS.iter().map(|(_, f)| field(&f(c))).collect();
+            for (section, cells) in &cells {
+                match section.groups().contains(&c.group) {
+                    true => row.extend(cells(c).iter().map(|v| field(v))),
+                    false => row.extend(section.csv_headers().iter().map(|_| String::new())),
+                }
+            }
+            out += &line(row);
         }
         out
     }

@@ -7,7 +7,7 @@
 use super::{chart_file, machine_summary, Exporter, Rendered, HOW_TO_READ};
 use crate::render::html::{anchor, escape, inline_svg, page_start, table};
 use crate::report::noise;
-use crate::report::table::Section;
+use crate::report::table::GroupTables;
 
 pub struct Html;
 
@@ -24,7 +24,7 @@ fn notes(lines: &[String]) -> String {
 }
 
 /// A group's section: its table, what the figures mean, why a case is flagged, further tables.
-fn section(s: &Section) -> String {
+fn section(s: &GroupTables) -> String {
     let t = &s.table;
     let mut out = format!(
         "<section id=\"{}\">\n<h3>{}</h3>\n{}<p class=\"note\">{}</p>\n{}",

@@ -5,7 +5,7 @@
 use super::{chart_file, machine_summary, Exporter, Rendered, HOW_TO_READ};
 use crate::render::markdown::{escape, table};
 use crate::report::noise;
-use crate::report::table::Section;
+use crate::report::table::GroupTables;
 
 pub struct Markdown;
 
@@ -20,7 +20,7 @@ fn notes(lines: &[String]) -> String {
 
 impl Markdown {
     /// The tables alone, one section per group: what the snapshot test pins.
-    pub fn tables(sections: &[Section]) -> String {
+    pub fn tables(sections: &[GroupTables]) -> String {
         sections
             .iter()
             .map(|s| {

@@ -11,7 +11,7 @@ pub use self::markdown::Markdown;
 
 use super::data::ReportData;
 use super::noise::GroupNoise;
-use super::table::Section;
+use super::table::GroupTables;
 use crate::render::chart::ChartInfo;
 
 /// A chart as the exporters see it: what it says, and its SVG for inlining.
@@ -27,7 +27,7 @@ pub struct RenderedChart {
 pub struct Rendered<'a> {
     pub data: &'a ReportData,
     pub charts: Vec<RenderedChart>,
-    pub tables: Vec<Section>,
+    pub tables: Vec<GroupTables>,
     /// The machine noise per suite group.
     pub noise: Vec<GroupNoise>,
     /// machines.html was written beside the report (the store holds several machines).
