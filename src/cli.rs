@@ -47,7 +47,7 @@ pub enum Command {
 /// `concbench list`: one line per model, workload and suite.
 pub fn list() -> String {
     let mut out = String::from("models:\n");
-    for k in ModelKind::ALL.into_iter().chain(ModelKind::PYTHON) {
+    for k in ModelKind::ALL {
         let m = k.model();
         let limit = match (m.takes_limit(), m.runs_pipelines()) {
             (true, _) => " (takes --limit)",
@@ -57,7 +57,7 @@ pub fn list() -> String {
         out += &format!("  {:<20} {}{limit}\n", k.name(), m.about());
     }
     out += "workloads:\n";
-    for &w in WorkloadKind::ALL {
+    for w in WorkloadKind::ALL {
         out += &format!("  {:<20} {}\n", w.name(), Params::about(w));
     }
     out += "suites:\n";

@@ -11,66 +11,39 @@ use crate::workload::{
 };
 use std::time::Duration;
 
-/// The named suites.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Suite {
-    /// The talk's clients against 3 workers and 1 s.
-    Seed,
-    /// N from 1 to 243 for every model, against W = 9 and an unbounded server, 100 ms.
-    IoSweep,
-    /// N = 32, k from 1 to 32 for the bounded models, unbounded server, 100 ms.
-    LimitSweep,
-    /// 32 CPU tasks, k from 1 to 8.
-    Cpu,
-    /// Peak RSS per concurrent task: sleep 1 s at up to 10,000 tasks.
-    Memory,
-    /// The aiomultiprocess article: 30 tasks that wait, GET and count, per model.
-    Mixed,
-    /// Effective Python's pipeline: 1,000 items through download → resize → upload.
-    Pipeline,
-    /// The process pool writing to a database: a score and an INSERT per task, per model and
-    /// connection policy, on SQLite and PostgreSQL.
-    Db,
-    /// All of the above, with repetitions sized for `make report`.
-    Default,
-    /// A thousand to a million tasks, threads up to the OS's refusal, io up to 100,000 connections,
-    /// each sleep case beside its bare program (`make report-scale`; not part of `default`).
-    Scale,
-    /// The seed's Rust clients against concbench's server and against gunicorn: the ratio per case.
-    Fidelity,
+crate::names::name_enum! {
+    /// The named suites.
+    pub enum Suite {
+        /// The talk's clients against 3 workers and 1 s.
+        Seed = "seed",
+        /// N from 1 to 243 for every model, against W = 9 and an unbounded server, 100 ms.
+        IoSweep = "io-sweep",
+        /// N = 32, k from 1 to 32 for the bounded models, unbounded server, 100 ms.
+        LimitSweep = "limit-sweep",
+        /// 32 CPU tasks, k from 1 to 8.
+        Cpu = "cpu",
+        /// Peak RSS per concurrent task: sleep 1 s at up to 10,000 tasks.
+        Memory = "memory",
+        /// The aiomultiprocess article: 30 tasks that wait, GET and count, per model.
+        Mixed = "mixed",
+        /// Effective Python's pipeline: 1,000 items through download → resize → upload.
+        Pipeline = "pipeline",
+        /// The process pool writing to a database: a score and an INSERT per task, per model and
+        /// connection policy, on SQLite and PostgreSQL.
+        Db = "db",
+        /// All of the above, with repetitions sized for `make report`.
+        Default = "default",
+        /// A thousand to a million tasks, threads up to the OS's refusal, io up to 100,000
+        /// connections, each sleep case beside its bare program (`make report-scale`; not part of
+        /// `default`).
+        Scale = "scale",
+        /// The seed's Rust clients against concbench's server and against gunicorn: the ratio per
+        /// case.
+        Fidelity = "fidelity",
+    }
 }
 
 impl Suite {
-    pub const ALL: [Suite; 11] = [
-        Suite::Seed,
-        Suite::IoSweep,
-        Suite::LimitSweep,
-        Suite::Cpu,
-        Suite::Memory,
-        Suite::Mixed,
-        Suite::Pipeline,
-        Suite::Db,
-        Suite::Default,
-        Suite::Scale,
-        Suite::Fidelity,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Suite::Seed => "seed",
-            Suite::IoSweep => "io-sweep",
-            Suite::LimitSweep => "limit-sweep",
-            Suite::Cpu => "cpu",
-            Suite::Memory => "memory",
-            Suite::Mixed => "mixed",
-            Suite::Pipeline => "pipeline",
-            Suite::Db => "db",
-            Suite::Default => "default",
-            Suite::Scale => "scale",
-            Suite::Fidelity => "fidelity",
-        }
-    }
-
     pub fn about(self) -> &'static str {
         match self {
             Suite::Seed => {

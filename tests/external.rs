@@ -176,7 +176,7 @@ fn the_python_models_run_like_the_rust_ones() {
     let delay = Duration::from_millis(200);
     let server = TestServer::start(3, delay);
     let plan = ServerPlan { workers: 3, delay };
-    for model in ModelKind::PYTHON {
+    for model in ModelKind::python() {
         let k = if model.model().takes_limit() { 3 } else { 6 };
         let spec = CaseSpec {
             model,

@@ -29,7 +29,7 @@ fn every_model_completes_io_within_physics() {
         workers: 3,
         delay: DELAY,
     };
-    for model in ModelKind::ALL {
+    for model in ModelKind::rust() {
         let (n, k) = (6, 3);
         let io = Params::Io(IoParams::new(plan));
         let case = Case::new(Group::AdHoc, model, n, limit_for(model, k), io);
@@ -175,10 +175,10 @@ fn cpu_counts_exactly_and_two_lanes_beat_one() {
         cpu_iters: 20_000_000,
     });
     let iters = cpu.params.cpu_iters().unwrap();
-    let mut times = vec![f64::INFINITY; ModelKind::ALL.len()];
+    let mut times = vec![f64::INFINITY; ModelKind::rust().count()];
     // Best of three, interleaved, so a burst of load elsewhere does not decide the ratio.
     for _ in 0..3 {
-        for (i, model) in ModelKind::ALL.into_iter().enumerate() {
+        for (i, model) in ModelKind::rust().enumerate() {
             let exec = model.model().run(&job(cpu.clone(), 8, 2)).unwrap();
             assert!(
                 exec.records.iter().all(|r| r.result.outcome == Ok(iters)),
@@ -188,7 +188,7 @@ fn cpu_counts_exactly_and_two_lanes_beat_one() {
             times[i] = times[i].min(exec.makespan().as_secs_f64());
         }
     }
-    let time = |m| times[ModelKind::ALL.iter().position(|k| *k == m).unwrap()];
+    let time = |m| times[ModelKind::rust().position(|k| k == m).unwrap()];
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -220,8 +220,7 @@ fn a_panicking_task_fails_alone() {
     }
     // Process pools rebuild the workload from its parameters in their workers: no Boom there (their
     // own panics are caught in the worker, tested with the pool).
-    for model in ModelKind::ALL
-        .into_iter()
+    for model in ModelKind::rust()
         .filter(|m| !matches!(m, ModelKind::ProcessPool | ModelKind::AsyncProcessPool))
     {
         let job = Job {

@@ -68,8 +68,7 @@ impl Bench {
         tasks: usize,
         limit: usize,
     ) -> impl Iterator<Item = Case> + '_ {
-        ModelKind::ALL
-            .into_iter()
+        ModelKind::rust()
             .map(move |model| Case::new(Group::Bench, model, tasks, Some(limit), workload.clone()))
     }
 

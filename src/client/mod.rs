@@ -15,46 +15,24 @@ pub use response::{BadResponse, Progress, Response, ResponseReader, MAX_HEAD};
 
 use crate::names::FailureKind;
 use anyhow::{bail, Context};
-use serde::{Deserialize, Serialize};
+
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::pin::Pin;
 
-/// The clients by name, as the CLI and result files spell them.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClientKind {
-    /// The project's own HTTP/1.1 client: the same code path for every model.
-    #[default]
-    Direct,
-    /// ureq when blocking, reqwest when async.
-    Library,
+crate::names::name_enum! {
+    /// The clients by name, as the CLI and result files spell them.
+    #[derive(Default, schemars::JsonSchema)]
+    pub enum ClientKind {
+        /// The project's own HTTP/1.1 client: the same code path for every model.
+        #[default]
+        Direct = "direct",
+        /// ureq when blocking, reqwest when async.
+        Library = "library",
+    }
 }
 
 impl ClientKind {
-    pub const ALL: [ClientKind; 2] = [ClientKind::Direct, ClientKind::Library];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ClientKind::Direct => "direct",
-            ClientKind::Library => "library",
-        }
-    }
-
     pub fn about(self) -> &'static str {
         match self {
             ClientKind::Direct => {

@@ -149,57 +149,30 @@ pub struct Versus {
     pub can_be_significant: bool,
 }
 
-/// The rule that decides a test, fixed by the sample sizes alone, before any makespan is looked at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Rule {
-    /// Mann-Whitney, Holm within the group.
-    #[serde(rename = "rank")]
-    Rank,
-    /// Separated [min, max] ranges.
-    #[serde(rename = "range")]
-    Range,
-    /// Too few samples for either.
-    #[serde(rename = "none")]
-    None,
-}
-
-impl Rule {
-    /// As JSON and CSV spell it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::Rank => "rank",
-            Rule::Range => "range",
-            Rule::None => "none",
-        }
+crate::names::name_enum! {
+    /// The rule that decides a test, fixed by the sample sizes alone, before any makespan is looked
+    /// at; spelled as JSON and CSV spell it.
+    pub enum Rule {
+        /// Mann-Whitney, Holm within the group.
+        Rank = "rank",
+        /// Separated [min, max] ranges.
+        Range = "range",
+        /// Too few samples for either.
+        None = "none",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Verdict {
-    #[serde(rename = "faster")]
-    Faster,
-    #[serde(rename = "slower")]
-    Slower,
-    /// No change beyond the threshold that the rule could establish.
-    #[serde(rename = "~")]
-    Same,
-    /// A side is unstable: no claim either way.
-    #[serde(rename = "noisy")]
-    Noisy,
-    /// Too few samples to test.
-    #[serde(rename = "n/a")]
-    NotTested,
-}
-
-impl Verdict {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Verdict::Faster => "faster",
-            Verdict::Slower => "slower",
-            Verdict::Same => "~",
-            Verdict::Noisy => "noisy",
-            Verdict::NotTested => "n/a",
-        }
+crate::names::name_enum! {
+    /// What a comparison says of a case or a group, as every format spells it.
+    pub enum Verdict {
+        Faster = "faster",
+        Slower = "slower",
+        /// No change beyond the threshold that the rule could establish.
+        Same = "~",
+        /// A side is unstable: no claim either way.
+        Noisy = "noisy",
+        /// Too few samples to test.
+        NotTested = "n/a",
     }
 }
 

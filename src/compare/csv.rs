@@ -21,7 +21,7 @@ pub fn render(c: &Comparison) -> String {
                         v.p,
                         v.p_adjusted.map_or(String::new(), |p| p.to_string()),
                         v.rule.name(),
-                        v.verdict.symbol()
+                        v.verdict.name()
                     ),
                     None => ",,,,,,".to_string(),
                 };

@@ -18,16 +18,17 @@ pub(crate) mod text;
 use args::CompareArgs;
 pub use comparison::{Comparison, Rule, Verdict};
 
-/// Output formats of `concbench compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Aligned columns for a terminal.
-    Table,
-    Markdown,
-    /// The whole comparison, every figure, as one JSON document.
-    Json,
-    /// One line per case and input.
-    Csv,
+crate::names::name_enum! {
+    /// Output formats of `concbench compare`.
+    pub enum Format {
+        /// Aligned columns for a terminal.
+        Table = "table",
+        Markdown = "markdown",
+        /// The whole comparison, every figure, as one JSON document.
+        Json = "json",
+        /// One line per case and input.
+        Csv = "csv",
+    }
 }
 
 /// Load, match and compare the runs the arguments name.

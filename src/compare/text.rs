@@ -161,7 +161,7 @@ fn versus_cells(v: &Versus) -> [String; 4] {
         format!("{:.3}", v.ratio),
         format!("[{:.3}, {:.3}]", v.ci_low, v.ci_high),
         p,
-        format!("{}{mark}", v.verdict.symbol()),
+        format!("{}{mark}", v.verdict.name()),
     ]
 }
 

@@ -1,5 +1,5 @@
 //! Concurrency models: how N tasks run. Each model is one file implementing [`Model`]; the registry
-//! ([`ModelKind::model`]) holds one line per model. A model times its own setup (runtime build, pool
+//! ([`ModelKind::model`]) is made of one line per model in names.rs (`every_model!`). A model times its own setup (runtime build, pool
 //! spawn) apart from the makespan, and records every task's start and end from the instant all tasks
 //! were submitted, so queueing inside the client shows in task latency.
 
@@ -32,31 +32,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The registry: one line per model.
-impl ModelKind {
-    pub fn model(self) -> &'static dyn Model {
-        match self {
-            ModelKind::Sequential => &sequential::Sequential,
-            ModelKind::Threads => &threads::Threads,
-            ModelKind::ThreadPool => &thread_pool::ThreadPool,
-            ModelKind::Async => &async_multi::AsyncMulti,
-            ModelKind::AsyncSingle => &async_single::AsyncSingle,
-            ModelKind::AsyncSemaphore => &async_semaphore::AsyncSemaphore,
-            ModelKind::ProcessPool => &process_pool::ProcessPool,
-            ModelKind::Rayon => &rayon_pool::RayonPool,
-            ModelKind::AsyncBlockingPool => &async_blocking_pool::AsyncBlockingPool,
-            ModelKind::AsyncProcessPool => &async_process_pool::AsyncProcessPool,
-            ModelKind::AsyncJoinAll => &async_join_all::AsyncJoinAll,
-            ModelKind::PySequential => &python::SEQUENTIAL,
-            ModelKind::PyThreads => &python::THREADS,
-            ModelKind::PyThreadPool => &python::THREAD_POOL,
-            ModelKind::PyAsyncio => &python::ASYNCIO,
-            ModelKind::PyAsyncioSemaphore => &python::ASYNCIO_SEMAPHORE,
-            ModelKind::PyProcessPool => &python::PROCESS_POOL,
-            ModelKind::PyAsyncProcessPool => &python::ASYNC_PROCESS_POOL,
+/// The registry: `every_model!`'s line per model (in names.rs) made into the model that runs it.
+macro_rules! registry {
+    ($( $(#[$doc:meta])* $variant:ident = $spelling:literal => $run:path $(, twin $twin:ident)? ;)+) => {
+        impl ModelKind {
+            pub fn model(self) -> &'static dyn Model {
+                match self {
+                    $( ModelKind::$variant => &$run, )+
+                }
+            }
         }
-    }
+    };
 }
+crate::names::every_model!(registry);
 
 /// One concurrency model.
 pub trait Model: Sync {

@@ -117,10 +117,7 @@ pub fn model_colour(model: ModelKind) -> RGBColor {
     match PINNED.iter().find(|(m, _)| *m == model) {
         Some(&(_, colour)) => colour,
         None => {
-            let at = ModelKind::ALL
-                .iter()
-                .chain(&ModelKind::PYTHON)
-                .position(|m| *m == model);
+            let at = ModelKind::ALL.iter().position(|m| *m == model);
             PALETTE[at.unwrap_or(0) % PALETTE.len()]
         }
     }
@@ -169,7 +166,6 @@ mod tests {
     fn every_model_has_a_colour_of_its_own() {
         let colours: Vec<_> = ModelKind::ALL
             .iter()
-            .chain(&ModelKind::PYTHON)
             .map(|m| {
                 let c = model_colour(*m);
                 (c.0, c.1, c.2)

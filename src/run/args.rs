@@ -190,8 +190,7 @@ impl RunArgs {
     ) -> anyhow::Result<Case> {
         let m = model.model();
         if workload.pipeline() && !m.runs_pipelines() {
-            let can: Vec<_> = ModelKind::ALL
-                .iter()
+            let can: Vec<_> = ModelKind::rust()
                 .filter(|k| k.model().runs_pipelines())
                 .map(|k| k.name())
                 .collect();
@@ -224,10 +223,8 @@ impl RunArgs {
             )));
         }
         let takers = || {
-            let takers: Vec<_> = ModelKind::ALL
-                .iter()
+            let takers: Vec<_> = ModelKind::rust()
                 .filter(|k| k.model().takes_limit())
-                .copied()
                 .collect();
             names(&takers, ModelKind::name)
         };

@@ -34,23 +34,11 @@ use std::time::Duration;
 /// names (`WorkloadKind`), the tagged parameters (`Params`), and the few places that dispatch on them.
 macro_rules! registry {
     ($($variant:ident($params:ty) => $module:ident, $name:literal, $doc:literal;)*) => {
-        /// The workloads by name, as the CLI and result files spell them.
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            JsonSchema, clap::ValueEnum,
-        )]
-        #[serde(rename_all = "kebab-case")]
-        pub enum WorkloadKind {
-            $(#[doc = $doc] $variant,)*
-        }
-
-        impl WorkloadKind {
-            pub const ALL: &'static [WorkloadKind] = &[$(WorkloadKind::$variant,)*];
-
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(WorkloadKind::$variant => $name,)*
-                }
+        crate::names::name_enum! {
+            /// The workloads by name, as the CLI and result files spell them.
+            #[derive(JsonSchema)]
+            pub enum WorkloadKind {
+                $(#[doc = $doc] $variant = $name,)*
             }
         }
 
@@ -103,12 +91,6 @@ registry! {
     Mixed(MixedParams) => mixed, "mixed", "Wait, GET, count: the aiomultiprocess article's task.";
     Pipeline(PipelineParams) => pipeline, "pipeline", "Items through three stages on bounded queues.";
     Db(DbParams) => db, "db", "Compute a score, write one row: the process pool and database article.";
-}
-
-impl std::fmt::Display for WorkloadKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 impl Params {

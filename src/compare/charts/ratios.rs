@@ -172,8 +172,8 @@ impl Plot for RatioChart {
                 let text = match p.verdict {
                     Verdict::Same if points.len() == 1 => format!("{:.2}×", p.ratio),
                     Verdict::Same => format!("{}: {:.2}×", p.run, p.ratio),
-                    v if points.len() == 1 => format!("{} {:.2}×", v.symbol(), p.ratio),
-                    v => format!("{} {} {:.2}×", p.run, v.symbol(), p.ratio),
+                    v if points.len() == 1 => format!("{} {:.2}×", v.name(), p.ratio),
+                    v => format!("{} {} {:.2}×", p.run, v.name(), p.ratio),
                 };
                 chart.draw_series([Text::new(
                     text,

@@ -51,80 +51,27 @@ pub const WRITERS_TOGETHER: usize = 4;
 /// database and is dropped before each repetition.
 pub const TABLE: &str = "concbench_scores";
 
-/// Which database the rows go to.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum DbKind {
-    /// Embedded (rusqlite, bundled): a file in a temporary directory, WAL mode.
-    Sqlite,
-    /// A server: a throwaway cluster on a Unix socket, or `--db-url`.
-    Postgres,
-}
-
-impl DbKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            DbKind::Sqlite => "sqlite",
-            DbKind::Postgres => "postgres",
-        }
+crate::names::name_enum! {
+    /// Which database the rows go to.
+    #[derive(JsonSchema)]
+    pub enum DbKind {
+        /// Embedded (rusqlite, bundled): a file in a temporary directory, WAL mode.
+        Sqlite = "sqlite",
+        /// A server: a throwaway cluster on a Unix socket, or `--db-url`.
+        Postgres = "postgres",
     }
 }
 
-impl std::fmt::Display for DbKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// When a task's connection is opened.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Connect {
-    /// Opened for the task, closed after it.
-    PerTask,
-    /// Opened by a worker at its first task and kept for the next ones: one per thread (sequential,
-    /// threads, thread-pool, rayon), per pool process, or per event-loop thread (async models).
-    PerWorker,
-}
-
-impl Connect {
-    pub fn name(self) -> &'static str {
-        match self {
-            Connect::PerTask => "per-task",
-            Connect::PerWorker => "per-worker",
-        }
-    }
-}
-
-impl std::fmt::Display for Connect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+crate::names::name_enum! {
+    /// When a task's connection is opened.
+    #[derive(JsonSchema)]
+    pub enum Connect {
+        /// Opened for the task, closed after it.
+        PerTask = "per-task",
+        /// Opened by a worker at its first task and kept for the next ones: one per thread
+        /// (sequential, threads, thread-pool, rayon), per pool process, or per event-loop thread
+        /// (async models).
+        PerWorker = "per-worker",
     }
 }
 

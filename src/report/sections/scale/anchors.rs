@@ -27,25 +27,17 @@ pub const CONTEXT_SWITCH: Source = Source {
     url: "https://github.com/jimblandy/context-switch",
 };
 
-/// What a published program ran, as the shape of this machine's bare programs it matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// N `tokio::spawn`ed sleeps, handles awaited (pkolaczk's tokio program; `concbench-bare spawn`).
-    Spawn,
-    /// N sleeps joined with `join_all` under `#[tokio::main]`, nothing spawned (hez2010's program;
-    /// `concbench-bare join-all`, which runs them on a current-thread loop).
-    JoinAll,
-    /// N `std::thread`s sleeping (pkolaczk's threads program; `concbench-bare threads`).
-    Threads,
-}
-
-impl Shape {
-    pub fn name(self) -> &'static str {
-        match self {
-            Shape::Spawn => "tokio spawn",
-            Shape::JoinAll => "tokio join_all",
-            Shape::Threads => "threads",
-        }
+crate::names::name_enum! {
+    /// What a published program ran, as the shape of this machine's bare programs it matches.
+    pub enum Shape {
+        /// N `tokio::spawn`ed sleeps, handles awaited (pkolaczk's tokio program; `concbench-bare
+        /// spawn`).
+        Spawn = "tokio spawn",
+        /// N sleeps joined with `join_all` under `#[tokio::main]`, nothing spawned (hez2010's
+        /// program; `concbench-bare join-all`, which runs them on a current-thread loop).
+        JoinAll = "tokio join_all",
+        /// N `std::thread`s sleeping (pkolaczk's threads program; `concbench-bare threads`).
+        Threads = "threads",
     }
 }
 

@@ -295,15 +295,16 @@ pub fn overheads(series: &[RssSeries], data: &ReportData) -> Vec<Overhead> {
     out
 }
 
-/// What a model starts per task, for its spawn cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// A tokio task (`tokio::spawn`).
-    Task,
-    /// A future made and joined, nothing spawned.
-    Future,
-    Thread,
-    Process,
+crate::names::name_enum! {
+    /// What a model starts per task, for its spawn cost.
+    pub enum Unit {
+        /// A tokio task (`tokio::spawn`).
+        Task = "task",
+        /// A future made and joined, nothing spawned.
+        Future = "future (not spawned)",
+        Thread = "thread",
+        Process = "process",
+    }
 }
 
 impl Unit {
@@ -314,18 +315,9 @@ impl Unit {
             AsyncJoinAll => Some(Unit::Future),
             Threads | ThreadPool | Rayon => Some(Unit::Thread),
             ProcessPool | AsyncProcessPool => Some(Unit::Process),
-            // Python's units (interpreter threads, coroutines) are not Rust's: no spawn cost compared.
-            Sequential | PySequential | PyThreads | PyThreadPool | PyAsyncio
-            | PyAsyncioSemaphore | PyProcessPool | PyAsyncProcessPool => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Unit::Task => "task",
-            Unit::Future => "future (not spawned)",
-            Unit::Thread => "thread",
-            Unit::Process => "process",
+            // Sequential starts nothing; Python's units (interpreter threads, coroutines) are not
+            // Rust's, so no spawn cost is compared; a new model says what it starts here.
+            _ => None,
         }
     }
 
