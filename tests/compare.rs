@@ -15,19 +15,7 @@ use concbench::results::{
 use concbench::workload::{CpuParams, IoParams, Params, ServerPlan};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::Duration;
-
-fn concbench(args: &[&str]) -> Output {
-    Command::new(EXE).args(args).output().unwrap()
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("concbench-cmp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn machine(id: &str) -> Machine {
     Machine {
@@ -539,15 +527,6 @@ fn io_case(workers: usize) -> CaseResult {
     c
 }
 
-/// Exit 2 with one line that contains `expect`.
-fn refused(args: &[&str], expect: &str) {
-    let out = concbench(args);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    assert!(err.contains(expect), "{args:?}: {err}");
-}
-
 #[test]
 fn a_different_server_is_refused() {
     let dir = tmpdir("server");
@@ -636,26 +615,12 @@ fn cpus_out_of_range_is_refused_with_the_bound() {
 fn cpu_run(cpus: usize, model: &[&str], out: &Path) -> ResultFile {
     let cpus = cpus.to_string();
     let args = [
-        &["run", "--cpus", &cpus, "--workload", "cpu", "--model"],
+        &["--cpus", &cpus, "--workload", "cpu", "--model"],
         model,
-        &[
-            "--tasks",
-            "4",
-            "--cpu-iters",
-            "2000000",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &["--tasks", "4", "--cpu-iters", "2000000", "--repeat", "1"],
     ]
     .concat();
-    let o = concbench(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    ResultFile::load(out).unwrap()
+    run_ok(&args, out)
 }
 
 /// The samples of several one-repetition runs of the same case, as one file.

@@ -1,6 +1,9 @@
 //! `concbench compare` of two `cargo bench` baselines (`criterion:DIR:NAME`): the same matching and
 //! statistics as result files, so a 30 % slower baseline is flagged and an equal one is `~`.
 
+mod common;
+
+use common::*;
 use concbench::names::{Bottleneck, ModelKind};
 use concbench::results::CaseParams;
 use concbench::store::criterion::{Sidecar, SIDECAR};
@@ -8,8 +11,6 @@ use concbench::workload::{IoParams, Params, ServerPlan};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-
-const EXE: &str = env!("CARGO_BIN_EXE_concbench");
 
 /// What the io bench writes beside criterion's files for this benchmark.
 fn sidecar(bench: &Path) {
@@ -71,8 +72,7 @@ fn compare(dir: &Path, a: &str, b: &str) -> String {
 
 #[test]
 fn criterion_baselines_compare_like_result_files() {
-    let dir = std::env::temp_dir().join(format!("concbench-crit-cmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tmpdir("baselines");
     baseline(&dir, "before", 20.0);
     baseline(&dir, "same", 20.0);
     baseline(&dir, "after", 26.0);

@@ -300,55 +300,10 @@ fn db_url_writes_to_the_server_it_names() {
     assert_eq!(postgres::rows(&config).unwrap().len(), n as usize);
 }
 
-/// Whether a process runs (a zombie does not).
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit(')')
-                .next()
-                .map(|r| r.split_whitespace().next() != Some("Z"))
-        })
-        .unwrap_or(false)
-}
-
-/// The processes whose parent is `pid`.
-fn children(pid: u32) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/stat"))
-                .ok()
-                .and_then(|s| {
-                    s.rsplit(')')
-                        .next()?
-                        .split_whitespace()
-                        .nth(1)?
-                        .parse()
-                        .ok()
-                })
-                == Some(pid)
-        })
-        .collect()
-}
-
-fn until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
-    let t0 = Instant::now();
-    while !cond() {
-        assert!(t0.elapsed() < limit, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Start a harness measuring a long PostgreSQL case with its temporary directory in `tmp`; wait until
 /// its cluster runs, send it `signal`, and check that the cluster and its backends are gone.
 fn the_cluster_dies_with_its_harness(signal: i32) {
-    let tmp =
-        std::env::temp_dir().join(format!("concbench-dbtest-{}-{signal}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = tmpdir(&signal.to_string());
     // The cluster's user must reach its directory through this one.
     std::fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let mut harness = Command::new(EXE)
@@ -407,18 +362,7 @@ fn the_cluster_dies_with_its_harness(signal: i32) {
         .to_path_buf();
     // SAFETY: our own child.
     unsafe { libc::kill(harness.id() as i32, signal) };
-    let t0 = Instant::now();
-    loop {
-        if harness.try_wait().unwrap().is_some() {
-            break;
-        }
-        if t0.elapsed() > Duration::from_secs(30) {
-            let _ = harness.kill();
-            let _ = harness.wait();
-            panic!("the harness did not end within 30 s of signal {signal}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for(&mut harness, Duration::from_secs(30));
     until(Duration::from_secs(15), "the cluster to stop", || {
         !alive(postmaster) && backends.iter().all(|&b| !alive(b))
     });

@@ -11,16 +11,8 @@ use concbench::model::ModelKind;
 use concbench::run::case::CaseSpec;
 use concbench::run::external::{python_env, run_program};
 use concbench::workload::{IoParams, Params, ServerPlan, SleepParams};
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("concbench-ext-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// A stand-in model: a shell script with `body`, which may read the spec from stdin. Run by `sh`, not
 /// executed itself: a child forked meanwhile by another test's thread may still hold the just-written
@@ -50,7 +42,7 @@ const ANSWER: &str = r#"{"protocol":1,"setup_s":0.25,"peak_rss_kib":9000,"thread
 
 #[test]
 fn an_answer_becomes_a_case_output_and_the_spec_is_the_protocols() {
-    let d = dir("answer");
+    let d = tmpdir("answer");
     let seen = d.join("spec.json");
     let cmd = stand_in(
         &d,
@@ -81,7 +73,7 @@ fn an_answer_becomes_a_case_output_and_the_spec_is_the_protocols() {
 
 #[test]
 fn a_crash_garbage_and_a_hang_each_fail_with_one_line() {
-    let d = dir("faults");
+    let d = tmpdir("faults");
     let crash = stand_in(&d, "echo 'Traceback: boom' >&2\nexit 3");
     let err = format!(
         "{:#}",
@@ -142,7 +134,7 @@ fn without_a_python_env_the_python_cases_are_skipped_with_one_line() {
             "--quiet",
             "--out",
         ])
-        .arg(dir("skip").join("run.json"))
+        .arg(tmpdir("skip").join("run.json"))
         .env("CONCBENCH_PYTHON", "/nonexistent/python")
         .output()
         .unwrap();

@@ -26,16 +26,6 @@ fn get(url: &str, path: &str) -> (String, String) {
     (head.lines().next().unwrap().to_string(), body.to_string())
 }
 
-/// Whether the process is gone: no /proc entry, or a zombie waiting for init to reap it.
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-    }
-}
-
 #[test]
 fn gunicorn_answers_like_the_slow_server_and_leaves_nothing_behind() {
     let env = match python_env() {
@@ -71,10 +61,10 @@ fn gunicorn_answers_like_the_slow_server_and_leaves_nothing_behind() {
     drop(g);
     // SIGKILL reaches the workers through PDEATHSIG as the master dies; the kernel needs a moment.
     let until = Instant::now() + Duration::from_secs(10);
-    while !pids.iter().all(|&p| gone(p)) && Instant::now() < until {
+    while pids.iter().any(|&p| alive(p)) && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let left: Vec<_> = pids.iter().filter(|&&p| !gone(p)).collect();
+    let left: Vec<_> = pids.iter().filter(|&&p| alive(p)).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
@@ -84,7 +74,8 @@ fn a_run_against_gunicorn_is_marked_and_bounded_by_physics() {
         return println!("skipped: no python env ({why})");
     }
     let _t = timing_lock();
-    let out = std::env::temp_dir().join(format!("concbench-gunicorn-{}.json", std::process::id()));
+    let dir = tmpdir("run");
+    let out = dir.join("run.json");
     let run = Command::new(EXE)
         .args([
             "run",
@@ -114,7 +105,7 @@ fn a_run_against_gunicorn_is_marked_and_bounded_by_physics() {
     assert!(run.status.success(), "{stderr}");
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let _ = std::fs::remove_file(&out);
+    let _ = std::fs::remove_dir_all(&dir);
     let case = &file["cases"][0];
     assert_eq!(case["id"], "ad-hoc/io/threads/n4-w2-100ms-gunicorn");
     assert_eq!(case["params"]["workload"]["server"], "gunicorn");

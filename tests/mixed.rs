@@ -147,26 +147,6 @@ fn rchar(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn workers_of(me: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let ppid = stat
-            .rsplit(')')
-            .next()
-            .and_then(|r| r.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        if ppid == Some(me) && cmd.contains("__worker") {
-            out.push(pid);
-        }
-    }
-    out
-}
-
 /// How long each task of `kill_a_loaded_worker` sleeps: a kill that lands sooner after the pool
 /// started is certain to find its victim holding every task it was given.
 const HELD: Duration = Duration::from_millis(1500);
@@ -188,7 +168,7 @@ fn kill_a_loaded_worker(retries: usize) -> Option<concbench::model::Execution> {
     // reads after that are task numbers.
     let (victim, read) = loop {
         assert!(Instant::now() < deadline, "no worker came up");
-        if let Some(&p) = workers_of(me).iter().find(|&&p| threads_of(p) >= 2) {
+        if let Some(&p) = pool_workers(me).iter().find(|&&p| threads_of(p) >= 2) {
             break (p, rchar(p));
         }
         std::thread::yield_now();

@@ -126,25 +126,6 @@ fn rayon_uses_exactly_k_threads_and_async_single_one() {
     assert_eq!(threads_used(ModelKind::Threads, 5, 5), 5);
 }
 
-/// Worker processes of this test process, seen from outside through /proc.
-fn worker_children() -> HashSet<u32> {
-    let mut pids = HashSet::new();
-    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
-        let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-        for pid in children
-            .split_whitespace()
-            .filter_map(|p| p.parse::<u32>().ok())
-        {
-            let cmdline =
-                std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            if cmdline.contains("__worker") {
-                pids.insert(pid);
-            }
-        }
-    }
-    pids
-}
-
 #[test]
 fn process_pool_really_uses_k_worker_processes() {
     let _t = timing_lock();
@@ -154,7 +135,7 @@ fn process_pool_really_uses_k_worker_processes() {
     let mut seen = HashSet::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while !handle.is_finished() && Instant::now() < deadline {
-        seen.extend(worker_children());
+        seen.extend(pool_workers(std::process::id()));
         std::thread::sleep(Duration::from_millis(5));
     }
     let exec = handle.join().unwrap();
@@ -162,7 +143,10 @@ fn process_pool_really_uses_k_worker_processes() {
     let usage = exec.workers.expect("a pool reports its workers");
     assert_eq!(usage.processes, 3);
     assert!(usage.rss_sum_kib > 0);
-    assert!(worker_children().is_empty(), "workers reaped at the end");
+    assert!(
+        pool_workers(std::process::id()).is_empty(),
+        "workers reaped at the end"
+    );
 }
 
 #[test]

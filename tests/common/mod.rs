@@ -1,15 +1,18 @@
-//! What the integration tests share: the binary, a slow server in this process, and the workloads and
-//! jobs the models run. Each test file takes it with `mod common;`.
+//! What the integration tests share, so that a helper is written once: the binary and how to run it, a
+//! slow server in this process, the workloads and jobs the models run, and process and file helpers.
+//! Each test file takes it with `mod common;`.
 // Every test binary compiles all of it and uses a part.
 #![allow(dead_code)]
 
 mod builders;
+mod process;
 mod server;
 
 // Not every test binary uses each part.
 #[allow(unused_imports)]
-pub use {builders::*, server::*};
+pub use {builders::*, process::*, server::*};
 
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -20,6 +23,19 @@ pub const EXE: &str = env!("CARGO_BIN_EXE_concbench");
 pub fn timing_lock() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// An empty directory of this test's own under the system's temporary directory. The test binary's
+/// name and its pid are in the path, so binaries and runs side by side never share one.
+pub fn tmpdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "concbench-{}-{}-{name}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Most tasks in flight at one instant, from the recorded start/end times.
