@@ -10,9 +10,9 @@ use concbench::cli::CompareArgs;
 use concbench::compare::{self, Comparison, Format, Rule, Verdict};
 use concbench::names::{Bottleneck, Group, ModelKind};
 use concbench::results::{
-    CaseParams, CaseResult, Instability, InstabilityKind, Machine, Percentiles, ResultFile, Sample,
+    CaseResult, Instability, InstabilityKind, Machine, Percentiles, ResultFile, Sample,
 };
-use concbench::workload::{CpuParams, IoParams, Params, ServerPlan};
+use concbench::workload::{CpuParams, IoParams, Params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -65,15 +65,12 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
     CaseResult {
         id: format!("cpu/cpu/thread-pool/n8-k{k}-i1000"),
         group: Group::Cpu,
-        params: CaseParams {
-            model: ModelKind::ThreadPool,
-            tasks: 8,
-            limit: Some(k),
-            concurrency: k,
-            cpu_lanes: k,
-            child_concurrency: None,
-            workload: Params::Cpu(CpuParams { cpu_iters: 1000 }),
-        },
+        params: case_params(
+            ModelKind::ThreadPool,
+            8,
+            Some(k),
+            Params::Cpu(CpuParams { cpu_iters: 1000 }),
+        ),
         external: false,
         warmup: 1,
         summary: concbench::run::summarise(&samples, Some(ideal), Bottleneck::Cpu),
@@ -321,10 +318,7 @@ fn io(k: usize, makespans: &[f64]) -> CaseResult {
     let mut c = case(k, makespans);
     c.id = format!("seed/io/thread-pool/n8-k{k}-w3-1s");
     c.group = Group::Seed;
-    c.params.workload = Params::Io(IoParams::new(ServerPlan {
-        workers: 3,
-        delay: Duration::from_secs(1),
-    }));
+    c.params.workload = Params::Io(IoParams::new(plan(3, Duration::from_secs(1))));
     c
 }
 
@@ -520,10 +514,7 @@ fn io_case(workers: usize) -> CaseResult {
     let mut c = case(3, &noisy(1.0, &NOISE_A));
     c.id = format!("seed/io/thread-pool/n8-k3-w{workers}-1s");
     c.group = Group::Seed;
-    c.params.workload = Params::Io(IoParams::new(ServerPlan {
-        workers,
-        delay: Duration::from_secs(1),
-    }));
+    c.params.workload = Params::Io(IoParams::new(plan(workers, Duration::from_secs(1))));
     c
 }
 

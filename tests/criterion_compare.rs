@@ -7,7 +7,7 @@ use common::*;
 use concbench::names::{Bottleneck, ModelKind};
 use concbench::results::CaseParams;
 use concbench::store::criterion::{Sidecar, SIDECAR};
-use concbench::workload::{IoParams, Params, ServerPlan};
+use concbench::workload::{IoParams, Params};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -17,16 +17,13 @@ fn sidecar(bench: &Path) {
     let side = Sidecar {
         id: "io/async/n9-w9-20ms".into(),
         params: CaseParams {
-            model: ModelKind::Async,
-            tasks: 9,
-            limit: None,
-            concurrency: 9,
             cpu_lanes: 2,
-            child_concurrency: None,
-            workload: Params::Io(IoParams::new(ServerPlan {
-                workers: 9,
-                delay: Duration::from_millis(20),
-            })),
+            ..case_params(
+                ModelKind::Async,
+                9,
+                None,
+                Params::Io(IoParams::new(plan(9, Duration::from_millis(20)))),
+            )
         },
         ideal_s: Some(0.02),
         bottleneck: Bottleneck::Balanced,

@@ -41,19 +41,6 @@ fn sqlite_file() -> (TempDir, String) {
     (dir, file)
 }
 
-fn spec(model: ModelKind, limit: usize, workload: Params, url: &str, tasks: usize) -> CaseSpec {
-    CaseSpec {
-        model,
-        workload,
-        url: url.to_string(),
-        tasks,
-        limit,
-        retries: 0,
-        per_worker: 1,
-        max_threads: None,
-    }
-}
-
 /// One repetition as a case process runs it: prepare, the model, the count.
 fn repetition(spec: &CaseSpec) -> CaseOutput {
     execute(spec, Path::new(EXE)).unwrap_or_else(|e| panic!("{spec:?}: {e:#}"))
@@ -65,7 +52,13 @@ fn every_models_tasks_write_their_rows_exactly_once_on_sqlite() {
     let n = 40;
     for connect in [Connect::PerTask, Connect::PerWorker] {
         for (model, k) in MODELS {
-            let out = repetition(&spec(model, k, params(DbKind::Sqlite, connect), &file, n));
+            let out = repetition(&case_spec(
+                model,
+                params(DbKind::Sqlite, connect),
+                &file,
+                n,
+                k,
+            ));
             assert_eq!(
                 (out.ok, out.failures.len()),
                 (n as u64, 0),
@@ -94,14 +87,14 @@ fn meddled(model: ModelKind, k: usize, file: &str, n: usize, meddle: &str) -> Ve
         .unwrap();
     let job = concbench::model::Job {
         workload: built.clone(),
-        params: workload,
-        url: file.to_string(),
-        tasks: n,
-        limit: k,
-        exe: PathBuf::from(EXE),
-        retries: 0,
-        per_worker: 1,
-        max_threads: None,
+        ..job(
+            Spec {
+                params: workload,
+                url: file.to_string(),
+            },
+            n,
+            k,
+        )
     };
     let mut exec = model.model().run(&job).unwrap();
     let mut results: Vec<&mut TaskResult> =
@@ -178,12 +171,12 @@ fn a_connection_per_task_is_slower_than_one_per_worker_on_sqlite() {
     let best = |connect| {
         (0..3)
             .map(|_| {
-                let s = spec(
+                let s = case_spec(
                     ModelKind::Sequential,
-                    1,
                     params(DbKind::Sqlite, connect),
                     &file,
                     n,
+                    1,
                 );
                 let out = repetition(&s);
                 assert_eq!(out.ok, n as u64);
@@ -221,12 +214,12 @@ fn every_models_tasks_write_their_rows_exactly_once_on_postgres() {
     let n = 30;
     for connect in [Connect::PerTask, Connect::PerWorker] {
         for (model, k) in MODELS {
-            let s = spec(
+            let s = case_spec(
                 model,
-                k,
                 params(DbKind::Postgres, connect),
                 cluster.url(),
                 n,
+                k,
             );
             let out = repetition(&s);
             assert_eq!(

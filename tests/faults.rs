@@ -523,11 +523,8 @@ fn more_connections_than_ephemeral_ports_are_refused_with_the_numbers() {
 #[test]
 fn a_server_that_exits_at_start_says_so_with_its_message() {
     let t = Instant::now();
-    let plan = concbench::workload::ServerPlan {
-        workers: 3,
-        // Above the server's own bound: it refuses and exits at once.
-        delay: Duration::from_secs(61),
-    };
+    // Above the server's own bound: it refuses and exits at once.
+    let plan = plan(3, Duration::from_secs(61));
     let err = concbench::run::server::ServerChild::start(Path::new(EXE), plan, None)
         .err()
         .expect("the server cannot start");

@@ -8,7 +8,6 @@ mod common;
 use common::*;
 use concbench::run::external::python_env;
 use concbench::run::gunicorn::GunicornChild;
-use concbench::workload::ServerPlan;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -34,7 +33,7 @@ fn gunicorn_answers_like_the_slow_server_and_leaves_nothing_behind() {
     };
     let _t = timing_lock();
     let delay = Duration::from_millis(150);
-    let g = GunicornChild::start(&env, ServerPlan { workers: 2, delay }).unwrap();
+    let g = GunicornChild::start(&env, plan(2, delay)).unwrap();
     assert!(g.url.starts_with("http://127.0.0.1:"), "{}", g.url);
     assert_eq!(g.workers.len(), 2);
     let (status, body) = get(&g.url, "/delay/0");

@@ -8,7 +8,7 @@ use concbench::model::{Job, ModelKind};
 use concbench::names::Group;
 use concbench::plan::Case;
 use concbench::workload::{
-    CpuParams, IoParams, Params, ServerPlan, TaskFuture, TaskResult, Workload, WorkloadKind,
+    CpuParams, IoParams, Params, TaskFuture, TaskResult, Workload, WorkloadKind,
 };
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -25,10 +25,7 @@ fn limit_for(model: ModelKind, k: usize) -> Option<usize> {
 fn every_model_completes_io_within_physics() {
     let _t = timing_lock();
     let server = TestServer::start(3, DELAY);
-    let plan = ServerPlan {
-        workers: 3,
-        delay: DELAY,
-    };
+    let plan = plan(3, DELAY);
     for model in ModelKind::ALL {
         let (n, k) = (6, 3);
         let io = Params::Io(IoParams::new(plan));

@@ -1,6 +1,6 @@
-//! What the integration tests share, so that a helper is written once: the binary and how to run it, a
-//! slow server in this process, the workloads and jobs the models run, and process and file helpers.
-//! Each test file takes it with `mod common;`.
+//! What the integration tests share, so that a helper or a new field of a struct the tests build is
+//! written once: the binary and how to run it, a slow server in this process, builders that default the
+//! fields a test rarely sets, and process and file helpers. Each test file takes it with `mod common;`.
 // Every test binary compiles all of it and uses a part.
 #![allow(dead_code)]
 
