@@ -664,10 +664,10 @@ fn busy(sides: &[Vec<Vec<ResultFile>>]) -> Option<String> {
 #[test]
 fn one_cpu_against_two_for_real() {
     if concbench::measure::machine::allowed_cpus().len() < 2 {
-        eprintln!(
-            "skipped: this machine lets the tests use fewer than 2 CPUs, nothing to restrict"
+        return skip(
+            Why::OneCpu,
+            "this machine lets the tests use fewer than 2 CPUs, nothing to restrict",
         );
-        return;
     }
     let _t = timing_lock();
     let dir = tmpdir("cpus");
@@ -697,7 +697,11 @@ fn one_cpu_against_two_for_real() {
         );
     }
     if let Some(why) = busy(&sides) {
-        eprintln!("skipped the verdict checks: {why}; rerun on an idle machine");
+        skip_check(
+            "the verdict checks",
+            Why::Busy,
+            format!("{why}; rerun on an idle machine"),
+        );
         let _ = std::fs::remove_dir_all(dir);
         return;
     }
@@ -741,9 +745,13 @@ fn one_cpu_against_two_for_real() {
                 "noisy without an unstable side: {r}"
             );
         }
-        eprintln!(
-            "skipped the verdict checks: compare found unstable cases ({}); rerun on an idle machine",
-            c["notes"]
+        skip_check(
+            "the verdict checks",
+            Why::Busy,
+            format!(
+                "compare found unstable cases ({}); rerun on an idle machine",
+                c["notes"]
+            ),
         );
         let _ = std::fs::remove_dir_all(dir);
         return;

@@ -196,10 +196,10 @@ fn a_connection_per_task_is_slower_than_one_per_worker_on_sqlite() {
     );
 }
 
-/// A cluster to test against, or None with one line saying why there is none.
-fn cluster_or_skip(test: &str) -> Option<Cluster> {
+/// A cluster to test against, or None once the skip is said and recorded.
+fn cluster_or_skip() -> Option<Cluster> {
     if let Err(why) = cluster::find() {
-        eprintln!("{test}: skipped: {why}");
+        skip(Why::NoPostgres, why);
         return None;
     }
     Some(Cluster::start().unwrap())
@@ -207,7 +207,7 @@ fn cluster_or_skip(test: &str) -> Option<Cluster> {
 
 #[test]
 fn every_models_tasks_write_their_rows_exactly_once_on_postgres() {
-    let Some(cluster) = cluster_or_skip("postgres rows") else {
+    let Some(cluster) = cluster_or_skip() else {
         return;
     };
     let config = postgres::config(cluster.url()).unwrap();
@@ -248,7 +248,7 @@ fn every_models_tasks_write_their_rows_exactly_once_on_postgres() {
 
 #[test]
 fn db_url_writes_to_the_server_it_names() {
-    let Some(cluster) = cluster_or_skip("--db-url") else {
+    let Some(cluster) = cluster_or_skip() else {
         return;
     };
     let dir = TempDir::new().unwrap();
@@ -371,8 +371,7 @@ fn the_cluster_dies_with_its_harness(signal: i32) {
 #[test]
 fn the_cluster_never_outlives_the_harness() {
     if let Err(why) = cluster::find() {
-        eprintln!("cluster lifetime: skipped: {why}");
-        return;
+        return skip(Why::NoPostgres, why);
     }
     the_cluster_dies_with_its_harness(libc::SIGINT);
     the_cluster_dies_with_its_harness(libc::SIGKILL);

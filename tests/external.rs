@@ -1,8 +1,8 @@
 //! External models through the task protocol, always: stand-in programs (tiny shell scripts) in place
 //! of Python — one that answers, one that crashes, one that prints garbage and one that hangs until
 //! the deadline kills it — and what a run does when the Python env is missing (skips with one line).
-//! The real Python models run when `make python-env` has built their env; otherwise that test says
-//! "skipped: no python env".
+//! The real Python models run when `make python-env` has built their env; otherwise those tests say
+//! why they skipped, and `make test` lists them.
 
 mod common;
 
@@ -153,8 +153,7 @@ fn run_real(spec: &CaseSpec) -> concbench::run::case::CaseOutput {
 #[test]
 fn the_python_models_run_like_the_rust_ones() {
     if let Err(why) = python_env() {
-        println!("skipped: no python env ({why})");
-        return;
+        return skip(Why::NoPythonEnv, why);
     }
     let _t = timing_lock();
     let delay = Duration::from_millis(200);
@@ -221,8 +220,7 @@ fn a_mixed_spec_carries_the_rust_models_waits_and_the_cpu_part_as_a_time() {
 #[test]
 fn python_mixed_work_runs_on_one_loop_and_on_a_pool_of_loops() {
     if let Err(why) = python_env() {
-        println!("skipped: no python env ({why})");
-        return;
+        return skip(Why::NoPythonEnv, why);
     }
     let _t = timing_lock();
     let server = TestServer::start(0, Duration::ZERO);

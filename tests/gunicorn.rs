@@ -1,7 +1,8 @@
 //! `--server gunicorn`: gunicorn started by the harness on a loopback port it bound itself, answering
 //! like concbench's server with sync-worker semantics (W requests at a time, the rest waiting), and
 //! leaving no process behind when dropped; a short run against it. Needs `make python-env`: without
-//! it each test says "skipped: no python env". Delays are short and tasks few: these run in CI.
+//! it each test says why it skipped, and `make test` lists them. Delays are short and tasks few: these
+//! run in CI.
 
 mod common;
 
@@ -29,7 +30,7 @@ fn get(url: &str, path: &str) -> (String, String) {
 fn gunicorn_answers_like_the_slow_server_and_leaves_nothing_behind() {
     let env = match python_env() {
         Ok(env) => env,
-        Err(why) => return println!("skipped: no python env ({why})"),
+        Err(why) => return skip(Why::NoPythonEnv, why),
     };
     let _t = timing_lock();
     let delay = Duration::from_millis(150);
@@ -70,7 +71,7 @@ fn gunicorn_answers_like_the_slow_server_and_leaves_nothing_behind() {
 #[test]
 fn a_run_against_gunicorn_is_marked_and_bounded_by_physics() {
     if let Err(why) = python_env() {
-        return println!("skipped: no python env ({why})");
+        return skip(Why::NoPythonEnv, why);
     }
     let _t = timing_lock();
     let dir = tmpdir("run");

@@ -80,16 +80,19 @@ fn one_event_loop_falls_behind_a_pool_of_loops() {
     let noise = before.until(&Snapshot::take(None), 0.0);
     let others = (noise.busy_s - (own_cpu() - own_before)) / (noise.wall_s * noise.cpus as f64);
     if others > 0.25 {
-        eprintln!(
-            "skipped the ratio: other processes took {:.0} % of the CPU",
-            others * 100.0
+        return skip_check(
+            "the ratio",
+            Why::Busy,
+            format!("other processes took {:.0} % of the CPU", others * 100.0),
         );
-        return;
     }
     // A host that takes a vCPU away leaves one core for two processes; the ratio needs two.
     if scaling < 0.75 {
-        eprintln!("skipped the ratio: two threads counted at {scaling:.2} of one's speed each");
-        return;
+        return skip_check(
+            "the ratio",
+            Why::Busy,
+            format!("two threads counted at {scaling:.2} of one's speed each"),
+        );
     }
     if cores >= 2 {
         assert!(

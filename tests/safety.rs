@@ -225,11 +225,17 @@ fn in_small_tmpfs(dir: &Path, size: &str, script: &str) -> Option<Output> {
             "mount -t tmpfs -o size={size} tmpfs '{}' && {script}",
             dir.display()
         ))
-        .output()
-        .ok()?;
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            skip(Why::NoMountNamespace, format!("no unshare: {e}"));
+            return None;
+        }
+    };
     let err = stderr(&out);
     if err.contains("unshare:") || err.contains("mount:") {
-        eprintln!("skipped: no private mount namespace here ({})", err.trim());
+        skip(Why::NoMountNamespace, err.trim());
         return None;
     }
     Some(out)
