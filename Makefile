@@ -6,11 +6,17 @@ CARGO ?= cargo
 build:
 	$(CARGO) build --release --workspace
 
+# A test that cannot run here (no PostgreSQL, no python env, ...) passes and leaves one file in
+# TEST_SKIPS (tests/common/skip.rs); the last line sums them up: what was not checked, and why.
+TEST_SKIPS := target/test-skips
+
 test:
+	rm -rf $(TEST_SKIPS)
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --benches   # each benchmark once, so the benches never rot
-	$(CARGO) test --workspace --lib --bins --tests
+	CONCBENCH_TEST_SKIPS=$(CURDIR)/$(TEST_SKIPS) $(CARGO) test --workspace --lib --bins --tests
+	@tests/skipped.sh $(TEST_SKIPS)
 
 # Measure this machine (the default suite) and render reports/<machine-id>/index.html from the result file.
 # The build is incremental: a second `make report` only measures and renders again.

@@ -20,8 +20,7 @@ fn script(dir: &std::path::Path, name: &str, body: &str) {
 #[test]
 fn models_and_stand_in_tools_land_in_one_file() {
     let _t = timing_lock();
-    let dir = std::env::temp_dir().join(format!("concbench-calibrate-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tmpdir("stand-ins");
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     let capture = std::fs::canonicalize("tests/fixtures/loadgen/wrk-c10.txt").unwrap();

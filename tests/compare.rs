@@ -10,24 +10,12 @@ use concbench::cli::CompareArgs;
 use concbench::compare::{self, Comparison, Format, Rule, Verdict};
 use concbench::names::{Bottleneck, Group, ModelKind};
 use concbench::results::{
-    CaseParams, CaseResult, Instability, InstabilityKind, Machine, Percentiles, ResultFile, Sample,
+    CaseResult, Instability, InstabilityKind, Machine, Percentiles, ResultFile, Sample,
 };
-use concbench::workload::{CpuParams, IoParams, Params, ServerPlan};
+use concbench::workload::{CpuParams, IoParams, Params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::Duration;
-
-fn concbench(args: &[&str]) -> Output {
-    Command::new(EXE).args(args).output().unwrap()
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("concbench-cmp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn machine(id: &str) -> Machine {
     Machine {
@@ -77,15 +65,12 @@ fn case(k: usize, makespans: &[f64]) -> CaseResult {
     CaseResult {
         id: format!("cpu/cpu/thread-pool/n8-k{k}-i1000"),
         group: Group::Cpu,
-        params: CaseParams {
-            model: ModelKind::ThreadPool,
-            tasks: 8,
-            limit: Some(k),
-            concurrency: k,
-            cpu_lanes: k,
-            child_concurrency: None,
-            workload: Params::Cpu(CpuParams { cpu_iters: 1000 }),
-        },
+        params: case_params(
+            ModelKind::ThreadPool,
+            8,
+            Some(k),
+            Params::Cpu(CpuParams { cpu_iters: 1000 }),
+        ),
         external: false,
         warmup: 1,
         summary: concbench::run::summarise(&samples, Some(ideal), Bottleneck::Cpu),
@@ -333,10 +318,7 @@ fn io(k: usize, makespans: &[f64]) -> CaseResult {
     let mut c = case(k, makespans);
     c.id = format!("seed/io/thread-pool/n8-k{k}-w3-1s");
     c.group = Group::Seed;
-    c.params.workload = Params::Io(IoParams::new(ServerPlan {
-        workers: 3,
-        delay: Duration::from_secs(1),
-    }));
+    c.params.workload = Params::Io(IoParams::new(plan(3, Duration::from_secs(1))));
     c
 }
 
@@ -532,20 +514,8 @@ fn io_case(workers: usize) -> CaseResult {
     let mut c = case(3, &noisy(1.0, &NOISE_A));
     c.id = format!("seed/io/thread-pool/n8-k3-w{workers}-1s");
     c.group = Group::Seed;
-    c.params.workload = Params::Io(IoParams::new(ServerPlan {
-        workers,
-        delay: Duration::from_secs(1),
-    }));
+    c.params.workload = Params::Io(IoParams::new(plan(workers, Duration::from_secs(1))));
     c
-}
-
-/// Exit 2 with one line that contains `expect`.
-fn refused(args: &[&str], expect: &str) {
-    let out = concbench(args);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    assert!(err.contains(expect), "{args:?}: {err}");
 }
 
 #[test]
@@ -636,26 +606,12 @@ fn cpus_out_of_range_is_refused_with_the_bound() {
 fn cpu_run(cpus: usize, model: &[&str], out: &Path) -> ResultFile {
     let cpus = cpus.to_string();
     let args = [
-        &["run", "--cpus", &cpus, "--workload", "cpu", "--model"],
+        &["--cpus", &cpus, "--workload", "cpu", "--model"],
         model,
-        &[
-            "--tasks",
-            "4",
-            "--cpu-iters",
-            "2000000",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &["--tasks", "4", "--cpu-iters", "2000000", "--repeat", "1"],
     ]
     .concat();
-    let o = concbench(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    ResultFile::load(out).unwrap()
+    run_ok(&args, out)
 }
 
 /// The samples of several one-repetition runs of the same case, as one file.
@@ -708,10 +664,10 @@ fn busy(sides: &[Vec<Vec<ResultFile>>]) -> Option<String> {
 #[test]
 fn one_cpu_against_two_for_real() {
     if concbench::measure::machine::allowed_cpus().len() < 2 {
-        eprintln!(
-            "skipped: this machine lets the tests use fewer than 2 CPUs, nothing to restrict"
+        return skip(
+            Why::OneCpu,
+            "this machine lets the tests use fewer than 2 CPUs, nothing to restrict",
         );
-        return;
     }
     let _t = timing_lock();
     let dir = tmpdir("cpus");
@@ -741,7 +697,11 @@ fn one_cpu_against_two_for_real() {
         );
     }
     if let Some(why) = busy(&sides) {
-        eprintln!("skipped the verdict checks: {why}; rerun on an idle machine");
+        skip_check(
+            "the verdict checks",
+            Why::Busy,
+            format!("{why}; rerun on an idle machine"),
+        );
         let _ = std::fs::remove_dir_all(dir);
         return;
     }
@@ -785,9 +745,13 @@ fn one_cpu_against_two_for_real() {
                 "noisy without an unstable side: {r}"
             );
         }
-        eprintln!(
-            "skipped the verdict checks: compare found unstable cases ({}); rerun on an idle machine",
-            c["notes"]
+        skip_check(
+            "the verdict checks",
+            Why::Busy,
+            format!(
+                "compare found unstable cases ({}); rerun on an idle machine",
+                c["notes"]
+            ),
         );
         let _ = std::fs::remove_dir_all(dir);
         return;

@@ -1,31 +1,29 @@
 //! `concbench compare` of two `cargo bench` baselines (`criterion:DIR:NAME`): the same matching and
 //! statistics as result files, so a 30 % slower baseline is flagged and an equal one is `~`.
 
+mod common;
+
+use common::*;
 use concbench::names::{Bottleneck, ModelKind};
 use concbench::results::CaseParams;
 use concbench::store::criterion::{Sidecar, SIDECAR};
-use concbench::workload::{IoParams, Params, ServerPlan};
+use concbench::workload::{IoParams, Params};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-
-const EXE: &str = env!("CARGO_BIN_EXE_concbench");
 
 /// What the io bench writes beside criterion's files for this benchmark.
 fn sidecar(bench: &Path) {
     let side = Sidecar {
         id: "io/async/n9-w9-20ms".into(),
         params: CaseParams {
-            model: ModelKind::Async,
-            tasks: 9,
-            limit: None,
-            concurrency: 9,
             cpu_lanes: 2,
-            child_concurrency: None,
-            workload: Params::Io(IoParams::new(ServerPlan {
-                workers: 9,
-                delay: Duration::from_millis(20),
-            })),
+            ..case_params(
+                ModelKind::Async,
+                9,
+                None,
+                Params::Io(IoParams::new(plan(9, Duration::from_millis(20)))),
+            )
         },
         ideal_s: Some(0.02),
         bottleneck: Bottleneck::Balanced,
@@ -71,8 +69,7 @@ fn compare(dir: &Path, a: &str, b: &str) -> String {
 
 #[test]
 fn criterion_baselines_compare_like_result_files() {
-    let dir = std::env::temp_dir().join(format!("concbench-crit-cmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tmpdir("baselines");
     baseline(&dir, "before", 20.0);
     baseline(&dir, "same", 20.0);
     baseline(&dir, "after", 26.0);

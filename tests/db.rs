@@ -41,19 +41,6 @@ fn sqlite_file() -> (TempDir, String) {
     (dir, file)
 }
 
-fn spec(model: ModelKind, limit: usize, workload: Params, url: &str, tasks: usize) -> CaseSpec {
-    CaseSpec {
-        model,
-        workload,
-        url: url.to_string(),
-        tasks,
-        limit,
-        retries: 0,
-        per_worker: 1,
-        max_threads: None,
-    }
-}
-
 /// One repetition as a case process runs it: prepare, the model, the count.
 fn repetition(spec: &CaseSpec) -> CaseOutput {
     execute(spec, Path::new(EXE)).unwrap_or_else(|e| panic!("{spec:?}: {e:#}"))
@@ -65,7 +52,13 @@ fn every_models_tasks_write_their_rows_exactly_once_on_sqlite() {
     let n = 40;
     for connect in [Connect::PerTask, Connect::PerWorker] {
         for (model, k) in MODELS {
-            let out = repetition(&spec(model, k, params(DbKind::Sqlite, connect), &file, n));
+            let out = repetition(&case_spec(
+                model,
+                params(DbKind::Sqlite, connect),
+                &file,
+                n,
+                k,
+            ));
             assert_eq!(
                 (out.ok, out.failures.len()),
                 (n as u64, 0),
@@ -94,14 +87,14 @@ fn meddled(model: ModelKind, k: usize, file: &str, n: usize, meddle: &str) -> Ve
         .unwrap();
     let job = concbench::model::Job {
         workload: built.clone(),
-        params: workload,
-        url: file.to_string(),
-        tasks: n,
-        limit: k,
-        exe: PathBuf::from(EXE),
-        retries: 0,
-        per_worker: 1,
-        max_threads: None,
+        ..job(
+            Spec {
+                params: workload,
+                url: file.to_string(),
+            },
+            n,
+            k,
+        )
     };
     let mut exec = model.model().run(&job).unwrap();
     let mut results: Vec<&mut TaskResult> =
@@ -178,12 +171,12 @@ fn a_connection_per_task_is_slower_than_one_per_worker_on_sqlite() {
     let best = |connect| {
         (0..3)
             .map(|_| {
-                let s = spec(
+                let s = case_spec(
                     ModelKind::Sequential,
-                    1,
                     params(DbKind::Sqlite, connect),
                     &file,
                     n,
+                    1,
                 );
                 let out = repetition(&s);
                 assert_eq!(out.ok, n as u64);
@@ -203,10 +196,10 @@ fn a_connection_per_task_is_slower_than_one_per_worker_on_sqlite() {
     );
 }
 
-/// A cluster to test against, or None with one line saying why there is none.
-fn cluster_or_skip(test: &str) -> Option<Cluster> {
+/// A cluster to test against, or None once the skip is said and recorded.
+fn cluster_or_skip() -> Option<Cluster> {
     if let Err(why) = cluster::find() {
-        eprintln!("{test}: skipped: {why}");
+        skip(Why::NoPostgres, why);
         return None;
     }
     Some(Cluster::start().unwrap())
@@ -214,19 +207,19 @@ fn cluster_or_skip(test: &str) -> Option<Cluster> {
 
 #[test]
 fn every_models_tasks_write_their_rows_exactly_once_on_postgres() {
-    let Some(cluster) = cluster_or_skip("postgres rows") else {
+    let Some(cluster) = cluster_or_skip() else {
         return;
     };
     let config = postgres::config(cluster.url()).unwrap();
     let n = 30;
     for connect in [Connect::PerTask, Connect::PerWorker] {
         for (model, k) in MODELS {
-            let s = spec(
+            let s = case_spec(
                 model,
-                k,
                 params(DbKind::Postgres, connect),
                 cluster.url(),
                 n,
+                k,
             );
             let out = repetition(&s);
             assert_eq!(
@@ -255,7 +248,7 @@ fn every_models_tasks_write_their_rows_exactly_once_on_postgres() {
 
 #[test]
 fn db_url_writes_to_the_server_it_names() {
-    let Some(cluster) = cluster_or_skip("--db-url") else {
+    let Some(cluster) = cluster_or_skip() else {
         return;
     };
     let dir = TempDir::new().unwrap();
@@ -300,55 +293,10 @@ fn db_url_writes_to_the_server_it_names() {
     assert_eq!(postgres::rows(&config).unwrap().len(), n as usize);
 }
 
-/// Whether a process runs (a zombie does not).
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit(')')
-                .next()
-                .map(|r| r.split_whitespace().next() != Some("Z"))
-        })
-        .unwrap_or(false)
-}
-
-/// The processes whose parent is `pid`.
-fn children(pid: u32) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/stat"))
-                .ok()
-                .and_then(|s| {
-                    s.rsplit(')')
-                        .next()?
-                        .split_whitespace()
-                        .nth(1)?
-                        .parse()
-                        .ok()
-                })
-                == Some(pid)
-        })
-        .collect()
-}
-
-fn until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
-    let t0 = Instant::now();
-    while !cond() {
-        assert!(t0.elapsed() < limit, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Start a harness measuring a long PostgreSQL case with its temporary directory in `tmp`; wait until
 /// its cluster runs, send it `signal`, and check that the cluster and its backends are gone.
 fn the_cluster_dies_with_its_harness(signal: i32) {
-    let tmp =
-        std::env::temp_dir().join(format!("concbench-dbtest-{}-{signal}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = tmpdir(&signal.to_string());
     // The cluster's user must reach its directory through this one.
     std::fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let mut harness = Command::new(EXE)
@@ -407,18 +355,7 @@ fn the_cluster_dies_with_its_harness(signal: i32) {
         .to_path_buf();
     // SAFETY: our own child.
     unsafe { libc::kill(harness.id() as i32, signal) };
-    let t0 = Instant::now();
-    loop {
-        if harness.try_wait().unwrap().is_some() {
-            break;
-        }
-        if t0.elapsed() > Duration::from_secs(30) {
-            let _ = harness.kill();
-            let _ = harness.wait();
-            panic!("the harness did not end within 30 s of signal {signal}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for(&mut harness, Duration::from_secs(30));
     until(Duration::from_secs(15), "the cluster to stop", || {
         !alive(postmaster) && backends.iter().all(|&b| !alive(b))
     });
@@ -434,8 +371,7 @@ fn the_cluster_dies_with_its_harness(signal: i32) {
 #[test]
 fn the_cluster_never_outlives_the_harness() {
     if let Err(why) = cluster::find() {
-        eprintln!("cluster lifetime: skipped: {why}");
-        return;
+        return skip(Why::NoPostgres, why);
     }
     the_cluster_dies_with_its_harness(libc::SIGINT);
     the_cluster_dies_with_its_harness(libc::SIGKILL);

@@ -1,8 +1,8 @@
 //! External models through the task protocol, always: stand-in programs (tiny shell scripts) in place
 //! of Python — one that answers, one that crashes, one that prints garbage and one that hangs until
 //! the deadline kills it — and what a run does when the Python env is missing (skips with one line).
-//! The real Python models run when `make python-env` has built their env; otherwise that test says
-//! "skipped: no python env".
+//! The real Python models run when `make python-env` has built their env; otherwise those tests say
+//! why they skipped, and `make test` lists them.
 
 mod common;
 
@@ -10,17 +10,9 @@ use common::*;
 use concbench::model::ModelKind;
 use concbench::run::case::CaseSpec;
 use concbench::run::external::{python_env, run_program};
-use concbench::workload::{IoParams, Params, ServerPlan, SleepParams};
-use std::path::PathBuf;
+use concbench::workload::{IoParams, Params, SleepParams};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("concbench-ext-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// A stand-in model: a shell script with `body`, which may read the spec from stdin. Run by `sh`, not
 /// executed itself: a child forked meanwhile by another test's thread may still hold the just-written
@@ -34,23 +26,15 @@ fn stand_in(dir: &std::path::Path, body: &str) -> Command {
 }
 
 fn spec(tasks: usize) -> CaseSpec {
-    CaseSpec {
-        model: ModelKind::PyThreads,
-        workload: Params::Sleep(SleepParams::new(Duration::from_millis(10))),
-        url: String::new(),
-        tasks,
-        limit: tasks,
-        retries: 0,
-        per_worker: 1,
-        max_threads: None,
-    }
+    let sleep = Params::Sleep(SleepParams::new(Duration::from_millis(10)));
+    case_spec(ModelKind::PyThreads, sleep, "", tasks, tasks)
 }
 
 const ANSWER: &str = r#"{"protocol":1,"setup_s":0.25,"peak_rss_kib":9000,"threads_peak":3,"tasks":[{"start":0.0,"end":0.5,"failure":null,"service":null},{"start":0.1,"end":0.7,"failure":"timeout","service":null}]}"#;
 
 #[test]
 fn an_answer_becomes_a_case_output_and_the_spec_is_the_protocols() {
-    let d = dir("answer");
+    let d = tmpdir("answer");
     let seen = d.join("spec.json");
     let cmd = stand_in(
         &d,
@@ -81,7 +65,7 @@ fn an_answer_becomes_a_case_output_and_the_spec_is_the_protocols() {
 
 #[test]
 fn a_crash_garbage_and_a_hang_each_fail_with_one_line() {
-    let d = dir("faults");
+    let d = tmpdir("faults");
     let crash = stand_in(&d, "echo 'Traceback: boom' >&2\nexit 3");
     let err = format!(
         "{:#}",
@@ -142,7 +126,7 @@ fn without_a_python_env_the_python_cases_are_skipped_with_one_line() {
             "--quiet",
             "--out",
         ])
-        .arg(dir("skip").join("run.json"))
+        .arg(tmpdir("skip").join("run.json"))
         .env("CONCBENCH_PYTHON", "/nonexistent/python")
         .output()
         .unwrap();
@@ -169,25 +153,15 @@ fn run_real(spec: &CaseSpec) -> concbench::run::case::CaseOutput {
 #[test]
 fn the_python_models_run_like_the_rust_ones() {
     if let Err(why) = python_env() {
-        println!("skipped: no python env ({why})");
-        return;
+        return skip(Why::NoPythonEnv, why);
     }
     let _t = timing_lock();
     let delay = Duration::from_millis(200);
     let server = TestServer::start(3, delay);
-    let plan = ServerPlan { workers: 3, delay };
+    let plan = plan(3, delay);
     for model in ModelKind::python() {
         let k = if model.model().takes_limit() { 3 } else { 6 };
-        let spec = CaseSpec {
-            model,
-            workload: Params::Io(IoParams::new(plan)),
-            url: server.url(),
-            tasks: 6,
-            limit: k,
-            retries: 0,
-            per_worker: 1,
-            max_threads: None,
-        };
+        let spec = case_spec(model, Params::Io(IoParams::new(plan)), &server.url(), 6, k);
         let out = run_real(&spec);
         assert_eq!(out.ok, 6, "{model}: {:?}", out.failures);
         let ideal = if model == ModelKind::PySequential {
@@ -209,16 +183,8 @@ fn the_python_models_run_like_the_rust_ones() {
     // The GIL, run (not asserted: a shared VM's vCPUs decide the ratio): counting on threads and on
     // processes both count right.
     for model in [ModelKind::PyThreads, ModelKind::PyProcessPool] {
-        let spec = CaseSpec {
-            model,
-            workload: Params::Cpu(concbench::workload::CpuParams { cpu_iters: 200_000 }),
-            url: String::new(),
-            tasks: 2,
-            limit: 2,
-            retries: 0,
-            per_worker: 1,
-            max_threads: None,
-        };
+        let count = Params::Cpu(concbench::workload::CpuParams { cpu_iters: 200_000 });
+        let spec = case_spec(model, count, "", 2, 2);
         let out = run_real(&spec);
         assert_eq!(out.ok, 2, "{model}");
     }
@@ -228,20 +194,16 @@ fn the_python_models_run_like_the_rust_ones() {
 /// URL, and the CPU part as a time for Python to size on its own loop.
 #[test]
 fn a_mixed_spec_carries_the_rust_models_waits_and_the_cpu_part_as_a_time() {
-    let plan = ServerPlan {
-        workers: 0,
-        delay: Duration::ZERO,
-    };
-    let mixed = concbench::workload::MixedParams::new(plan);
+    let mixed = concbench::workload::MixedParams::new(plan(0, Duration::ZERO));
     let spec = CaseSpec {
-        model: ModelKind::PyAsyncProcessPool,
-        workload: Params::Mixed(mixed.clone()),
-        url: "http://127.0.0.1:9".into(),
-        tasks: 5,
-        limit: 2,
-        retries: 0,
         per_worker: 16,
-        max_threads: None,
+        ..case_spec(
+            ModelKind::PyAsyncProcessPool,
+            Params::Mixed(mixed.clone()),
+            "http://127.0.0.1:9",
+            5,
+            2,
+        )
     };
     let doc = concbench::run::external::protocol_spec(&spec).unwrap();
     let waits: Vec<f64> = (0..5).map(|i| mixed.wait(i).as_secs_f64()).collect();
@@ -258,16 +220,11 @@ fn a_mixed_spec_carries_the_rust_models_waits_and_the_cpu_part_as_a_time() {
 #[test]
 fn python_mixed_work_runs_on_one_loop_and_on_a_pool_of_loops() {
     if let Err(why) = python_env() {
-        println!("skipped: no python env ({why})");
-        return;
+        return skip(Why::NoPythonEnv, why);
     }
     let _t = timing_lock();
     let server = TestServer::start(0, Duration::ZERO);
-    let plan = ServerPlan {
-        workers: 0,
-        delay: Duration::ZERO,
-    };
-    let mut mixed = concbench::workload::MixedParams::new(plan);
+    let mut mixed = concbench::workload::MixedParams::new(plan(0, Duration::ZERO));
     mixed.cpu_ms = 5;
     let longest = (0..8)
         .map(|i| mixed.wait(i).as_secs_f64())
@@ -277,14 +234,8 @@ fn python_mixed_work_runs_on_one_loop_and_on_a_pool_of_loops() {
         (ModelKind::PyAsyncProcessPool, 2, 4),
     ] {
         let spec = CaseSpec {
-            model,
-            workload: Params::Mixed(mixed.clone()),
-            url: server.url(),
-            tasks: 8,
-            limit: k,
-            retries: 0,
             per_worker: c,
-            max_threads: None,
+            ..case_spec(model, Params::Mixed(mixed.clone()), &server.url(), 8, k)
         };
         let out = run_real(&spec);
         assert_eq!(out.ok, 8, "{model}: {:?}", out.failures);

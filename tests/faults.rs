@@ -9,56 +9,8 @@ use concbench::results::ResultFile;
 use concbench::workload::FailureKind;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("concbench-faults-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run(args: &[&str]) -> (Output, Duration) {
-    let t0 = Instant::now();
-    let out = Command::new(EXE).args(args).output().unwrap();
-    (out, t0.elapsed())
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Wait for a child with a deadline; a child still running then is killed and the test fails.
-fn wait_for(child: &mut Child, limit: Duration) -> ExitStatus {
-    let t0 = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if t0.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("still running after {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Poll `cond` until it holds, for at most `limit`.
-fn until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
-    let t0 = Instant::now();
-    while !cond() {
-        assert!(t0.elapsed() < limit, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn cmdline(pid: u32) -> String {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
-        .unwrap_or_default()
-}
 
 /// Every live descendant of `pid`, from /proc.
 fn descendants(pid: u32) -> Vec<u32> {
@@ -79,19 +31,6 @@ fn descendants(pid: u32) -> Vec<u32> {
     out
 }
 
-fn alive(pid: u32) -> bool {
-    // A zombie has exited; it only waits for whoever adopted it to reap it.
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit(')')
-                .next()
-                .unwrap_or("")
-                .trim_start()
-                .starts_with('Z')
-        })
-        .unwrap_or(false)
-}
-
 fn load(path: &Path) -> ResultFile {
     ResultFile::load(path).unwrap()
 }
@@ -102,7 +41,7 @@ fn unreachable_target_fails_within_two_seconds_naming_the_address() {
     let addr = closed.local_addr().unwrap();
     drop(closed);
     let target = format!("http://{addr}");
-    let (out, took) = run(&[
+    let (out, took) = timed(&[
         "run",
         "--workload",
         "io",
@@ -119,7 +58,7 @@ fn unreachable_target_fails_within_two_seconds_naming_the_address() {
 #[test]
 fn a_server_that_dies_mid_case_is_counted_and_later_cases_say_so() {
     let _t = timing_lock();
-    let dir = tmp("server-dies");
+    let dir = tmpdir("server-dies");
     let file = dir.join("run.json");
     let mut child = Command::new(EXE)
         .args([
@@ -208,7 +147,7 @@ fn one_case(args: &[&str], dir: &Path) -> (ResultFile, Output, Duration) {
     ];
     all.push(file.to_str().unwrap());
     all.extend_from_slice(args);
-    let (out, took) = run(&all);
+    let (out, took) = timed(&all);
     // Every task of these cases fails: the run still keeps its samples, and says so with exit 1.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("every task of every case failed"));
@@ -218,7 +157,7 @@ fn one_case(args: &[&str], dir: &Path) -> (ResultFile, Output, Duration) {
 #[test]
 fn five_hundreds_are_status_failures_and_the_makespan_is_still_measured() {
     let _t = timing_lock();
-    let dir = tmp("5xx");
+    let dir = tmpdir("5xx");
     let args = [
         "--model",
         "threads",
@@ -242,7 +181,7 @@ fn five_hundreds_are_status_failures_and_the_makespan_is_still_measured() {
 #[test]
 fn a_response_that_never_comes_times_out() {
     let _t = timing_lock();
-    let dir = tmp("timeout");
+    let dir = tmpdir("timeout");
     let args = [
         "--model",
         "threads",
@@ -286,7 +225,7 @@ fn a_connection_closed_without_a_response_is_an_io_failure() {
             }
         }
     });
-    let dir = tmp("rude");
+    let dir = tmpdir("rude");
     let target = format!("http://{addr}");
     let (result, _, _) = one_case(
         &["--model", "sequential", "--tasks", "3", "--target", &target],
@@ -374,7 +313,7 @@ fn a_killed_pool_worker_is_replaced_and_its_task_counted_or_retried() {
 }
 
 fn interrupt_mid_suite(signal: i32, code: i32) {
-    let dir = tmp(&format!("signal{signal}"));
+    let dir = tmpdir(&format!("signal{signal}"));
     let file = dir.join("run.json");
     let mut child = Command::new(EXE)
         .args([
@@ -450,14 +389,14 @@ fn sigterm_mid_suite_stops_everything_and_keeps_finished_cases() {
 
 #[test]
 fn an_unwritable_results_directory_is_refused_before_measuring() {
-    let dir = tmp("unwritable");
+    let dir = tmpdir("unwritable");
     let in_the_way = dir.join("not-a-dir");
     std::fs::write(&in_the_way, b"a file where a directory should be").unwrap();
     for out in [
         in_the_way.join("run.json"),
         PathBuf::from("/proc/self/concbench/run.json"),
     ] {
-        let (o, took) = run(&[
+        let (o, took) = timed(&[
             "run",
             "--workload",
             "io",
@@ -495,7 +434,7 @@ fn absurd_values_are_refused_with_the_bound() {
         (&["threads", "--tasks", "30000"], "20000 threads"),
     ];
     for (args, bound) in cases {
-        let (out, _) = run(&[&base[..], args].concat());
+        let (out, _) = timed(&[&base[..], args].concat());
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(bound), "{args:?}: {}", stderr(&out));
     }
@@ -514,7 +453,7 @@ fn with_ulimit(limit: &str, args: &str) -> Output {
 #[test]
 fn a_low_open_file_limit_is_raised_or_refused_up_front() {
     let _t = timing_lock();
-    let dir = tmp("nofile");
+    let dir = tmpdir("nofile");
     let out = dir.join("run.json");
     let args = format!(
         "run --workload io --model async --tasks 1000 --server-workers 0 --delay 100ms --repeat 1 --warmup 0 -q --out {}",
@@ -557,7 +496,7 @@ fn more_connections_than_ephemeral_ports_are_refused_with_the_numbers() {
         ]
     };
     // The library clients connect from one source address: ~28k ports.
-    let (out, took) = run(&args("library"));
+    let (out, took) = timed(&args("library"));
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("ephemeral ports"), "{}", stderr(&out));
     assert!(took < Duration::from_secs(2));
@@ -566,7 +505,7 @@ fn more_connections_than_ephemeral_ports_are_refused_with_the_numbers() {
     // command would run 99,000 connections.
     use concbench_server::limits::{may_raise_hard, nofile};
     if nofile().hard < 99_064 && !may_raise_hard() {
-        let (out, _) = run(&args("direct"));
+        let (out, _) = timed(&args("direct"));
         assert_eq!(out.status.code(), Some(2));
         assert!(
             stderr(&out).contains("99064 open files"),
@@ -584,11 +523,8 @@ fn more_connections_than_ephemeral_ports_are_refused_with_the_numbers() {
 #[test]
 fn a_server_that_exits_at_start_says_so_with_its_message() {
     let t = Instant::now();
-    let plan = concbench::workload::ServerPlan {
-        workers: 3,
-        // Above the server's own bound: it refuses and exits at once.
-        delay: Duration::from_secs(61),
-    };
+    // Above the server's own bound: it refuses and exits at once.
+    let plan = plan(3, Duration::from_secs(61));
     let err = concbench::run::server::ServerChild::start(Path::new(EXE), plan, None)
         .err()
         .expect("the server cannot start");

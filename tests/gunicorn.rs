@@ -1,14 +1,14 @@
 //! `--server gunicorn`: gunicorn started by the harness on a loopback port it bound itself, answering
 //! like concbench's server with sync-worker semantics (W requests at a time, the rest waiting), and
 //! leaving no process behind when dropped; a short run against it. Needs `make python-env`: without
-//! it each test says "skipped: no python env". Delays are short and tasks few: these run in CI.
+//! it each test says why it skipped, and `make test` lists them. Delays are short and tasks few: these
+//! run in CI.
 
 mod common;
 
 use common::*;
 use concbench::run::external::python_env;
 use concbench::run::gunicorn::GunicornChild;
-use concbench::workload::ServerPlan;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
@@ -26,25 +26,15 @@ fn get(url: &str, path: &str) -> (String, String) {
     (head.lines().next().unwrap().to_string(), body.to_string())
 }
 
-/// Whether the process is gone: no /proc entry, or a zombie waiting for init to reap it.
-fn gone(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Err(_) => true,
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
-    }
-}
-
 #[test]
 fn gunicorn_answers_like_the_slow_server_and_leaves_nothing_behind() {
     let env = match python_env() {
         Ok(env) => env,
-        Err(why) => return println!("skipped: no python env ({why})"),
+        Err(why) => return skip(Why::NoPythonEnv, why),
     };
     let _t = timing_lock();
     let delay = Duration::from_millis(150);
-    let g = GunicornChild::start(&env, ServerPlan { workers: 2, delay }).unwrap();
+    let g = GunicornChild::start(&env, plan(2, delay)).unwrap();
     assert!(g.url.starts_with("http://127.0.0.1:"), "{}", g.url);
     assert_eq!(g.workers.len(), 2);
     let (status, body) = get(&g.url, "/delay/0");
@@ -71,20 +61,21 @@ fn gunicorn_answers_like_the_slow_server_and_leaves_nothing_behind() {
     drop(g);
     // SIGKILL reaches the workers through PDEATHSIG as the master dies; the kernel needs a moment.
     let until = Instant::now() + Duration::from_secs(10);
-    while !pids.iter().all(|&p| gone(p)) && Instant::now() < until {
+    while pids.iter().any(|&p| alive(p)) && Instant::now() < until {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let left: Vec<_> = pids.iter().filter(|&&p| !gone(p)).collect();
+    let left: Vec<_> = pids.iter().filter(|&&p| alive(p)).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
 #[test]
 fn a_run_against_gunicorn_is_marked_and_bounded_by_physics() {
     if let Err(why) = python_env() {
-        return println!("skipped: no python env ({why})");
+        return skip(Why::NoPythonEnv, why);
     }
     let _t = timing_lock();
-    let out = std::env::temp_dir().join(format!("concbench-gunicorn-{}.json", std::process::id()));
+    let dir = tmpdir("run");
+    let out = dir.join("run.json");
     let run = Command::new(EXE)
         .args([
             "run",
@@ -114,7 +105,7 @@ fn a_run_against_gunicorn_is_marked_and_bounded_by_physics() {
     assert!(run.status.success(), "{stderr}");
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let _ = std::fs::remove_file(&out);
+    let _ = std::fs::remove_dir_all(&dir);
     let case = &file["cases"][0];
     assert_eq!(case["id"], "ad-hoc/io/threads/n4-w2-100ms-gunicorn");
     assert_eq!(case["params"]["workload"]["server"], "gunicorn");

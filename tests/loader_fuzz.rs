@@ -12,30 +12,23 @@ use std::sync::OnceLock;
 fn real_file() -> &'static [u8] {
     static FILE: OnceLock<Vec<u8>> = OnceLock::new();
     FILE.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("concbench-fuzz-{}.json", std::process::id()));
-        let out = std::process::Command::new(common::EXE)
-            .args([
-                "run",
-                "--workload",
-                "sleep",
-                "--model",
-                "sequential",
-                "--tasks",
-                "2",
-                "--delay",
-                "1ms",
-            ])
-            .args(["--repeat", "2", "--warmup", "0", "--quiet", "--out"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let dir = common::tmpdir("real");
+        let path = dir.join("run.json");
+        let args = [
+            "--workload",
+            "sleep",
+            "--model",
+            "sequential",
+            "--tasks",
+            "2",
+            "--delay",
+            "1ms",
+            "--repeat",
+            "2",
+        ];
+        common::run_ok(&args, &path);
         let bytes = std::fs::read(&path).unwrap();
-        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_dir_all(dir);
         bytes
     })
 }

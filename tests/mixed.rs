@@ -80,16 +80,19 @@ fn one_event_loop_falls_behind_a_pool_of_loops() {
     let noise = before.until(&Snapshot::take(None), 0.0);
     let others = (noise.busy_s - (own_cpu() - own_before)) / (noise.wall_s * noise.cpus as f64);
     if others > 0.25 {
-        eprintln!(
-            "skipped the ratio: other processes took {:.0} % of the CPU",
-            others * 100.0
+        return skip_check(
+            "the ratio",
+            Why::Busy,
+            format!("other processes took {:.0} % of the CPU", others * 100.0),
         );
-        return;
     }
     // A host that takes a vCPU away leaves one core for two processes; the ratio needs two.
     if scaling < 0.75 {
-        eprintln!("skipped the ratio: two threads counted at {scaling:.2} of one's speed each");
-        return;
+        return skip_check(
+            "the ratio",
+            Why::Busy,
+            format!("two threads counted at {scaling:.2} of one's speed each"),
+        );
     }
     if cores >= 2 {
         assert!(
@@ -147,26 +150,6 @@ fn rchar(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn workers_of(me: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let ppid = stat
-            .rsplit(')')
-            .next()
-            .and_then(|r| r.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        if ppid == Some(me) && cmd.contains("__worker") {
-            out.push(pid);
-        }
-    }
-    out
-}
-
 /// How long each task of `kill_a_loaded_worker` sleeps: a kill that lands sooner after the pool
 /// started is certain to find its victim holding every task it was given.
 const HELD: Duration = Duration::from_millis(1500);
@@ -188,7 +171,7 @@ fn kill_a_loaded_worker(retries: usize) -> Option<concbench::model::Execution> {
     // reads after that are task numbers.
     let (victim, read) = loop {
         assert!(Instant::now() < deadline, "no worker came up");
-        if let Some(&p) = workers_of(me).iter().find(|&&p| threads_of(p) >= 2) {
+        if let Some(&p) = pool_workers(me).iter().find(|&&p| threads_of(p) >= 2) {
             break (p, rchar(p));
         }
         std::thread::yield_now();

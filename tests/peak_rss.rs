@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use concbench::model::ModelKind;
-use concbench::run::case::{run_isolated, CaseSpec};
+use concbench::run::case::run_isolated;
 use concbench::workload::WorkloadKind;
 use std::path::Path;
 use std::time::Duration;
@@ -16,16 +16,8 @@ fn a_case_reports_its_own_peak_not_its_parents() {
     let ballast: Vec<u8> = vec![1; 256 << 20];
     let touched: u64 = ballast.iter().step_by(4096).map(|&b| b as u64).sum();
     assert!(touched > 0);
-    let spec = CaseSpec {
-        model: ModelKind::ProcessPool,
-        workload: spec(WorkloadKind::Sleep, "").params,
-        url: String::new(),
-        tasks: 2,
-        limit: 2,
-        retries: 0,
-        per_worker: 1,
-        max_threads: None,
-    };
+    let sleep = spec(WorkloadKind::Sleep, "").params;
+    let spec = case_spec(ModelKind::ProcessPool, sleep, "", 2, 2);
     let (out, usage) = run_isolated(Path::new(EXE), &spec, Duration::from_secs(30)).unwrap();
     let own = out.peak_rss_kib.expect("VmHWM is readable");
     let worker = out.workers.expect("a pool").rss_max_kib;

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use concbench::model::ModelKind;
-use concbench::workload::{FailureKind, Params, PipelineParams, ServerPlan};
+use concbench::workload::{FailureKind, Params, PipelineParams};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -19,10 +19,7 @@ fn pipeline(url: &str) -> Spec {
             upload_ms: 3,
             cpu_ms: 0,
             cpu_iters: 50_000,
-            ..PipelineParams::new(ServerPlan {
-                workers: 0,
-                delay: Duration::ZERO,
-            })
+            ..PipelineParams::new(plan(0, Duration::ZERO))
         }),
         url: url.to_string(),
     }

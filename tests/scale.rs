@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::EXE;
+use common::{run_ok, tmpdir, EXE};
 use concbench::render::table::Table;
 use concbench::report::data::ReportData;
 use concbench::report::sections::scale::tables::{micros, per_task};
@@ -20,16 +20,6 @@ const FIXTURE: &str = "tests/fixtures/scale.json";
 fn data() -> ReportData {
     let file = ResultFile::load(Path::new(FIXTURE)).expect("the scale fixture loads");
     ReportData::merge(vec![(PathBuf::from(FIXTURE), file)], Vec::new())
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "concbench-scale-test-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn case<'a>(data: &'a ReportData, id: &str) -> &'a CaseResult {
@@ -183,22 +173,9 @@ fn the_section_renders_with_its_charts_published_marks_and_takeaways() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// `concbench run ARGS --warmup 0 --quiet --out OUT` (ARGS split at spaces), which must succeed; the
-/// file it wrote.
+/// [`run_ok`] with ARGS written as one line, split at spaces.
 fn run(args: &str, out: &Path) -> ResultFile {
-    let run = Command::new(EXE)
-        .arg("run")
-        .args(args.split_whitespace())
-        .args(["--warmup", "0", "--quiet", "--out"])
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    ResultFile::load(out).unwrap()
+    run_ok(&args.split_whitespace().collect::<Vec<_>>(), out)
 }
 
 #[test]

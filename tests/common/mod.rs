@@ -1,12 +1,19 @@
-//! Shared test fixtures: a slow server on its own runtime in this process, and jobs for the models.
+//! What the integration tests share, so that a helper, a new field of a struct the tests build, or a
+//! new reason to skip is written once: the binary and how to run it, a slow server in this process,
+//! builders that default the fields a test rarely sets, process and file helpers, and the record of
+//! what was skipped. Each test file takes it with `mod common;`.
+// Every test binary compiles all of it and uses a part.
 #![allow(dead_code)]
 
-use concbench::model::Job;
-use concbench::workload::{
-    Connect, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params, PipelineParams,
-    ServerPlan, SleepParams, WorkloadKind,
-};
-use concbench_server::{Config, SlowServer, StatsSnapshot};
+mod builders;
+mod process;
+mod server;
+mod skip;
+
+// Not every test binary uses each part.
+#[allow(unused_imports)]
+pub use {builders::*, process::*, server::*, skip::*};
+
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -20,132 +27,17 @@ pub fn timing_lock() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-pub struct TestServer {
-    rt: tokio::runtime::Runtime,
-    server: Option<SlowServer>,
-}
-
-impl TestServer {
-    pub fn start(workers: usize, delay: Duration) -> TestServer {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt
-            .block_on(SlowServer::start(Config::ephemeral(workers, delay)))
-            .unwrap();
-        TestServer {
-            rt,
-            server: Some(server),
-        }
-    }
-
-    pub fn url(&self) -> String {
-        self.server.as_ref().unwrap().url()
-    }
-
-    pub fn stats(&self) -> StatsSnapshot {
-        self.server.as_ref().unwrap().stats()
-    }
-
-    pub fn reset(&self) {
-        self.server.as_ref().unwrap().reset_stats()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(s) = self.server.take() {
-            self.rt.block_on(s.shutdown());
-        }
-    }
-}
-
-/// A workload to run against the server at `url`.
-#[derive(Debug, Clone)]
-pub struct Spec {
-    pub params: Params,
-    pub url: String,
-}
-
-impl Spec {
-    /// The io parameters, to change the path or the client.
-    pub fn io(&mut self) -> &mut IoParams {
-        match &mut self.params {
-            Params::Io(io) => io,
-            other => panic!("not an io spec: {other:?}"),
-        }
-    }
-
-    /// A sleep of `delay` instead.
-    pub fn sleeping(delay: Duration) -> Spec {
-        Spec {
-            params: Params::Sleep(SleepParams::new(delay)),
-            url: String::new(),
-        }
-    }
-}
-
-/// GETs of `/` with a 10 s timeout, sleeps of 50 ms, counts to 2,000,000, …; db: scores of 1,000 steps
-/// into the SQLite file at `url`, on a kept connection.
-pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
-    let params = match kind {
-        WorkloadKind::Io => Params::Io(IoParams {
-            timeout_ms: 10_000,
-            ..IoParams::new(ServerPlan {
-                workers: 0,
-                delay: Duration::ZERO,
-            })
-        }),
-        WorkloadKind::Sleep => Params::Sleep(SleepParams::new(Duration::from_millis(50))),
-        WorkloadKind::Cpu => Params::Cpu(CpuParams {
-            cpu_iters: 2_000_000,
-        }),
-        WorkloadKind::Pipeline => Params::Pipeline(PipelineParams {
-            download_ms: 2,
-            upload_ms: 2,
-            cpu_ms: 0,
-            cpu_iters: 50_000,
-            ..PipelineParams::new(ServerPlan {
-                workers: 0,
-                delay: Duration::ZERO,
-            })
-        }),
-        // Short waits and a short count, against an unbounded server's /delay/0.
-        WorkloadKind::Mixed => Params::Mixed(MixedParams {
-            wait_min_ms: 20,
-            wait_max_ms: 70,
-            cpu_ms: 0,
-            cpu_iters: 200_000,
-            ..MixedParams::new(ServerPlan {
-                workers: 0,
-                delay: Duration::ZERO,
-            })
-        }),
-        WorkloadKind::Db => Params::Db(DbParams {
-            cpu_iters: 1_000,
-            ..DbParams::new(DbKind::Sqlite, Connect::PerWorker)
-        }),
-    };
-    Spec {
-        params,
-        url: url.to_string(),
-    }
-}
-
-pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
-    Job {
-        workload: spec.params.build(&spec.url).unwrap(),
-        params: spec.params,
-        url: spec.url,
-        tasks,
-        limit,
-        exe: PathBuf::from(EXE),
-        retries: 0,
-        per_worker: 4,
-        max_threads: None,
-    }
+/// An empty directory of this test's own under the system's temporary directory. The test binary's
+/// name and its pid are in the path, so binaries and runs side by side never share one.
+pub fn tmpdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "concbench-{}-{}-{name}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// Most tasks in flight at one instant, from the recorded start/end times.
