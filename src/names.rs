@@ -166,33 +166,65 @@ impl ModelKind {
     }
 }
 
-name_enum! {
-    /// The section of a report (and a comparison) a case belongs to: a suite's own cases, one-off
-    /// cases of `run --workload`, or `cargo bench` results.
-    #[derive(JsonSchema)]
-    pub enum Group {
-        Seed = "seed",
-        IoSweep = "io-sweep",
-        LimitSweep = "limit-sweep",
-        Cpu = "cpu",
-        /// The GIL, measured: Python's threads against its process pool on the same counting tasks.
-        PyCpu = "py-cpu",
-        Memory = "memory",
-        Mixed = "mixed",
-        Pipeline = "pipeline",
-        Db = "db",
-        /// Thousands to a million tasks and connections: memory and spawn cost per unit beside the
-        /// bare programs and the published figures, io up to 100,000 connections.
-        Scale = "scale",
-        AdHoc = "ad-hoc",
-        /// `concbench calibrate`: the models' requests/s beside the load generators'.
-        Calibrate = "calibrate",
-        /// The seed cases against concbench's server and against gunicorn (`--suite fidelity`).
-        Fidelity = "fidelity",
-        /// criterion's saved baselines.
-        Bench = "cargo bench",
-    }
+/// Every group of cases — the section of a report (and a comparison) a case belongs to — one line
+/// each: its variant and spelling and, for a group that is a suite of its own name, the type in its
+/// workload's folder that lists the suite's cases (`workload/<name>/suite.rs`, a path only plan
+/// resolves) and what `concbench list` and `--help` say of it. names.rs makes [`Group`] of the lines,
+/// plan the suites (`plan::Suite`), so a suite is one line.
+macro_rules! every_group {
+    ($then:ident) => {
+        $then! {
+            Seed = "seed" => io::suite::Seed,
+                "the talk: sequential, threads, async, semaphore, process pool vs 3 workers, 1 s";
+            IoSweep = "io-sweep" => io::suite::IoSweep,
+                "makespan vs N (1..243) for every model, W = 9 and unbounded, 100 ms";
+            LimitSweep = "limit-sweep" => io::suite::LimitSweep,
+                "makespan vs k (1..32) for the bounded models, 32 tasks, 100 ms";
+            Cpu = "cpu" => cpu::suite::Cpu,
+                "32 counting tasks, speedup vs k (1..8) per model; Python's threads vs processes";
+            /// The GIL, measured: Python's threads against its process pool on the same counting
+            /// tasks (in the cpu suite).
+            PyCpu = "py-cpu";
+            Memory = "memory" => sleep::suite::Memory,
+                "peak RSS per concurrent task, sleep 1 s, up to 10,000 tasks";
+            Mixed = "mixed" => mixed::suite::Mixed,
+                "30 tasks that wait 0.2-0.7 s, GET and count 45 ms: one loop vs pools of loops";
+            Pipeline = "pipeline" => pipeline::suite::Pipeline,
+                "1,000 items through download (3) → resize (4) → upload (5), threads and async";
+            Db = "db" => db::suite::Db,
+                "a score and an INSERT per task: models × connection per task / per worker, SQLite and PostgreSQL";
+            /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
+            /// the bare programs and the published figures, io up to 100,000 connections.
+            Scale = "scale" => sleep::suite::Scale,
+                "1k-1M sleeping tasks beside bare programs, threads to the OS's refusal, io to 100k (make report-scale)";
+            /// One-off cases of `run --workload`.
+            AdHoc = "ad-hoc";
+            /// `concbench calibrate`: the models' requests/s beside the load generators'.
+            Calibrate = "calibrate";
+            /// The seed cases against concbench's server and against gunicorn (`--suite fidelity`).
+            Fidelity = "fidelity" => io::suite::Fidelity,
+                "the seed's Rust clients vs concbench's server and gunicorn -w 3 (needs make python-env)";
+            /// criterion's saved baselines.
+            Bench = "cargo bench";
+        }
+    };
 }
+pub(crate) use every_group;
+
+/// [`Group`] of [`every_group!`]'s lines: the names, not the suites.
+macro_rules! group_kind {
+    ($( $(#[$doc:meta])* $variant:ident = $spelling:literal $(=> $($path:ident)::+, $about:literal)? ;)+) => {
+        name_enum! {
+            /// The section of a report (and a comparison) a case belongs to: a suite's own cases,
+            /// one-off cases of `run --workload`, or `cargo bench` results (see [`every_group!`]).
+            #[derive(JsonSchema)]
+            pub enum Group {
+                $( $(#[$doc])* $variant = $spelling, )+
+            }
+        }
+    };
+}
+every_group!(group_kind);
 
 name_enum! {
     /// The server program io cases are sent to: concbench's own slow server, or gunicorn's sync

@@ -3,7 +3,8 @@
 //! the file's own module or one of an earlier layer in [`LAYERS`]. So the views (report, compare) never
 //! reach into the measuring side, report and compare never into each other, and nothing below a layer
 //! imports one above it. Comments and string literals are left out: a doc link is not a dependency.
-//! A new top-level module fails this test until it is given its place. Within the report, no section
+//! A new top-level module fails this test until it is given its place; a workload's suite
+//! (`workload/<name>/suite.rs`) is plan's, and nothing else in workload/ may use it. Within the report, no section
 //! (`src/report/sections/<name>/`) uses another: what two sections share lives beside them in report/.
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,27 @@ const LAYERS: &[&[&str]] = &[
     &["report", "compare"],
     &["cli"],
 ];
+
+/// The layer of a file that sits in one module's folder but belongs to another: a workload's suite
+/// (`workload/<name>/suite.rs`) lists plan's cases beside the workload they run, so it is plan's.
+fn placed(rel: &Path) -> Option<String> {
+    let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+    matches!(parts.as_slice(), ["workload", _, "suite.rs"]).then(|| "plan".to_string())
+}
+
+/// Whether code names a `suite` module other than by declaring it (`pub mod suite;`).
+fn uses_a_suite(code: &str) -> bool {
+    let code: Vec<char> = code.chars().collect();
+    (0..code.len()).any(|i| {
+        let before = i == 0 || !(code[i - 1].is_alphanumeric() || code[i - 1] == '_');
+        let word: String = code[i..code.len().min(i + 5)].iter().collect();
+        let mut j = i + 5;
+        while code.get(j).is_some_and(|c| c.is_whitespace()) {
+            j += 1;
+        }
+        before && word == "suite" && code.get(j) == Some(&':') && code.get(j + 1) == Some(&':')
+    })
+}
 
 /// Crate roots: main.rs is the binary (its `crate` is not the library), lib.rs only declares modules.
 const ROOTS: [&str; 2] = ["main.rs", "lib.rs"];
@@ -284,12 +306,13 @@ fn violations() -> (Vec<String>, usize) {
         if ROOTS.contains(&name.as_ref()) {
             continue;
         }
-        let own = rel
-            .components()
-            .next()
-            .and_then(|c| c.as_os_str().to_str())
-            .map(|s| s.trim_end_matches(".rs").to_string())
-            .expect("a top-level module");
+        let own = placed(rel).unwrap_or_else(|| {
+            rel.components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str())
+                .map(|s| s.trim_end_matches(".rs").to_string())
+                .expect("a top-level module")
+        });
         let Some(own_layer) = layer(&own) else {
             found.push(format!(
                 "src/{name}: module {own} is in no layer; give it its place in LAYERS"
@@ -297,6 +320,12 @@ fn violations() -> (Vec<String>, usize) {
             continue;
         };
         let text = std::fs::read_to_string(&file).expect("a readable source file");
+        // Nothing of the workload layer may reach into a suite, which is plan's.
+        if own == "workload" && uses_a_suite(&code_only(&text)) {
+            found.push(format!(
+                "src/{name}: uses a workload's suite, which is part of plan"
+            ));
+        }
         let mut refs = references(&code_only(&text), file_depth(rel));
         refs.sort();
         refs.dedup();

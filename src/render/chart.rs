@@ -13,7 +13,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
 /// What a drawing step returns: plotters' own error, so `?` works inside `plot`.
-pub type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub type DrawResult<T, B> = Result<T, DrawingAreaErrorKind<<B as DrawingBackend>::ErrorType>>;
 
 /// What a chart says about itself, beside its picture.
 #[derive(Debug, Clone)]
@@ -33,7 +33,7 @@ pub struct ChartInfo {
 /// One chart kind, drawn on any backend.
 pub trait Plot {
     fn info(&self) -> ChartInfo;
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB>;
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B>;
     /// Caption lines that depend on the data (what a figure includes, which cases have no ideal and
     /// why, the constants an ideal used), shown under the takeaway.
     fn notes(&self) -> Vec<String> {
@@ -107,11 +107,11 @@ const LEGEND_ROW: i32 = 22;
 
 /// White background, the title, and a legend band above the plot (so no legend ever hides data);
 /// returns the area left for the plot.
-pub fn frame<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+pub fn frame<B: DrawingBackend>(
+    root: &DrawingArea<B, Shift>,
     title: &str,
     legend: &[Entry],
-) -> DrawResult<DrawingArea<DB, Shift>, DB> {
+) -> DrawResult<DrawingArea<B, Shift>, B> {
     root.fill(&WHITE)?;
     let body = root.titled(title, font(TITLE_SIZE))?;
     let (width, _) = body.dim_in_pixel();
@@ -146,12 +146,12 @@ pub fn frame<DB: DrawingBackend>(
     Ok(plot)
 }
 
-fn draw_mark<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+fn draw_mark<B: DrawingBackend>(
+    area: &DrawingArea<B, Shift>,
     mark: Mark,
     x: i32,
     y: i32,
-) -> DrawResult<(), DB> {
+) -> DrawResult<(), B> {
     match mark {
         Mark::Bar(c) => area.draw(&Rectangle::new(
             [(x, y - 6), (x + SWATCH, y + 6)],

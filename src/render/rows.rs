@@ -13,19 +13,19 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// The chart context [`case_rows`] returns: x as the chart chose, y the rows.
-pub type RowChart<'a, DB, X> = ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>;
+pub type RowChart<'a, B, X> = ChartContext<'a, B, Cartesian2d<X, RangedCoordf64>>;
 
 /// A chart of one row per label over the x axis `x`, the labels in an area `label_area` pixels wide;
 /// the mesh is drawn, the rows are the caller's.
-pub fn case_rows<'a, DB, X>(
-    area: &'a DrawingArea<DB, Shift>,
+pub fn case_rows<'a, B, X>(
+    area: &'a DrawingArea<B, Shift>,
     x: X,
     labels: &[String],
     label_area: u32,
     x_desc: &str,
-) -> DrawResult<RowChart<'a, DB, X::CoordDescType>, DB>
+) -> DrawResult<RowChart<'a, B, X::CoordDescType>, B>
 where
-    DB: DrawingBackend,
+    B: DrawingBackend,
     X: AsRangedCoord<Value = f64>,
     X::CoordDescType: ValueFormatter<f64>,
 {

@@ -11,13 +11,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// A dashed line in data coordinates (dashes laid out in pixels, so log axes look the same).
-pub fn dashed<DB, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+pub fn dashed<B, X, Y>(
+    chart: &mut ChartContext<'_, B, Cartesian2d<X, Y>>,
     points: &[(f64, f64)],
     colour: RGBColor,
-) -> DrawResult<(), DB>
+) -> DrawResult<(), B>
 where
-    DB: DrawingBackend,
+    B: DrawingBackend,
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
@@ -31,12 +31,12 @@ where
 }
 
 /// Draw one line with point markers per named series, in the model's colour.
-pub fn model_lines<DB, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+pub fn model_lines<B, X, Y>(
+    chart: &mut ChartContext<'_, B, Cartesian2d<X, Y>>,
     series: &[Series],
-) -> DrawResult<(), DB>
+) -> DrawResult<(), B>
 where
-    DB: DrawingBackend,
+    B: DrawingBackend,
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
@@ -72,14 +72,14 @@ where
 
 /// A point's interval as a vertical whisker with caps, in the model's colour. Only points with an
 /// interval get one: a single sample is drawn as a bare point.
-pub fn whisker<DB, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+pub fn whisker<B, X, Y>(
+    chart: &mut ChartContext<'_, B, Cartesian2d<X, Y>>,
     model: ModelKind,
     x: f64,
     (low, high): (f64, f64),
-) -> DrawResult<(), DB>
+) -> DrawResult<(), B>
 where
-    DB: DrawingBackend,
+    B: DrawingBackend,
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
@@ -96,14 +96,14 @@ where
 }
 
 /// A short text beside a point (the unstable mark, a failure count), in the model's colour.
-pub fn point_note<DB, X, Y>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+pub fn point_note<B, X, Y>(
+    chart: &mut ChartContext<'_, B, Cartesian2d<X, Y>>,
     model: ModelKind,
     at: (f64, f64),
     label: &str,
-) -> DrawResult<(), DB>
+) -> DrawResult<(), B>
 where
-    DB: DrawingBackend,
+    B: DrawingBackend,
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {

@@ -166,11 +166,11 @@ pub fn notes(panels: &[Panel]) -> Vec<String> {
 }
 
 /// Draw one panel, log-log: makespans span orders of magnitude across a sweep.
-pub fn draw_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn draw_panel<B: DrawingBackend>(
+    area: &DrawingArea<B, Shift>,
     panel: &Panel,
     x_desc: &str,
-) -> DrawResult<(), DB> {
+) -> DrawResult<(), B> {
     let xs = panel.xs();
     let dodged = panel.points.iter().map(|p| p.drawn_x());
     let x_range = axis::log_range(xs.iter().copied().chain(dodged));

@@ -5,12 +5,12 @@
 //! model can run every workload. Adding a workload = its file + one line in `registry!` below (+ one
 //! `#[command(flatten)]` line in [`WorkloadArgs`] if it has flags of its own).
 
-mod cpu;
+pub mod cpu;
 pub mod db;
-mod io;
-mod mixed;
+pub mod io;
+pub mod mixed;
 pub mod pipeline;
-mod sleep;
+pub mod sleep;
 
 pub use crate::names::FailureKind;
 pub use cpu::{

@@ -78,7 +78,7 @@ impl Plot for BarsChart {
         }
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let values = self.rows.iter().flat_map(|(_, m)| m.iter().copied());
         let range = log_range(values);

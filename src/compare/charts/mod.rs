@@ -33,17 +33,17 @@ fn label_area(labels: &[String]) -> u32 {
     (longest * TICK_SIZE * 55 / 100 + 16).clamp(CASE_LABEL_AREA / 2, 2 * CASE_LABEL_AREA)
 }
 
-pub type RowChart<'a, DB> = rows::RowChart<'a, DB, WithKeyPoints<LogCoord<f64>>>;
+pub type RowChart<'a, B> = rows::RowChart<'a, B, WithKeyPoints<LogCoord<f64>>>;
 
 /// A chart with one labelled row per case, the first at the top (row i at y = n-1-i), over a log x
 /// axis from `x` with extra `ticks` labelled beside the 1-2-5 ones.
-pub fn case_rows<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
+pub fn case_rows<'a, B: DrawingBackend>(
+    area: &'a DrawingArea<B, Shift>,
     labels: &[String],
     x: std::ops::Range<f64>,
     ticks: &[f64],
     x_desc: &str,
-) -> DrawResult<RowChart<'a, DB>, DB> {
+) -> DrawResult<RowChart<'a, B>, B> {
     let mut keys = log_ticks(&x);
     keys.extend(ticks.iter().copied().filter(|t| x.contains(t)));
     keys.sort_by(f64::total_cmp);

@@ -126,7 +126,7 @@ impl Plot for RatioChart {
         }
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let values = self
             .rows

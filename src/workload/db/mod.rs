@@ -24,6 +24,8 @@
 //! write probes (run/calibrate_write.rs). The ideal is what the writes themselves cost: a connection
 //! opened per task is what that policy adds, and shows as lost efficiency.
 
+pub mod suite;
+
 mod conns;
 pub mod postgres;
 pub mod sqlite;

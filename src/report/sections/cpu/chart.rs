@@ -204,7 +204,7 @@ impl Plot for CpuChart {
         }
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let mut ks: Vec<f64> = self.points.iter().map(|p| p.k as f64).collect();
         ks.push(self.cores as f64);

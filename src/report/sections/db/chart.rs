@@ -189,7 +189,7 @@ impl Plot for DbChart {
         notes
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let n = self.rows.len();
         let values = self.rows.iter().flat_map(|r| {

@@ -137,7 +137,7 @@ impl Plot for MemoryChart {
         notes
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let series = self.series();
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let mut xs: Vec<f64> = self.points.iter().map(|p| p.in_flight as f64).collect();

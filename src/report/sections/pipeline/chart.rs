@@ -161,7 +161,7 @@ impl Plot for PipelineChart {
         self.constants.clone()
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         // One time axis and one count axis for every panel, so their slopes compare by eye.
         let x_max = axis::linear_top(

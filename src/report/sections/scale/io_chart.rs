@@ -74,7 +74,7 @@ impl Plot for ScaleIoChart {
         notes
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let legend = sweep::legend(std::slice::from_ref(&self.panel));
         let area = frame(root, &Plot::info(self).title, &legend)?;
         sweep::draw_panel(&area, &self.panel, "requests at once, N (log scale)")

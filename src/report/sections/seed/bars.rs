@@ -150,7 +150,7 @@ impl Plot for SeedChart {
         notes
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let n = self.bars.len();
         let longest = self

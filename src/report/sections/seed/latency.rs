@@ -68,7 +68,7 @@ impl Plot for LatencyChart {
         }
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let n = self.rows.len();
         let x_max = axis::linear_top(self.rows.iter().flat_map(|r| r.values), 0.0, 1.08);

@@ -87,7 +87,7 @@ impl Plot for TimelineChart {
         }
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &self.legend())?;
         let x_max = axis::linear_top(self.lanes.iter().map(|l| l.makespan), 0.0, 1.05);
         let y_max = self.lanes.iter().map(|l| l.peak).max().unwrap_or(1) as f64 + 1.0;

@@ -80,7 +80,7 @@ impl Plot for IoSweepChart {
         }
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let area = frame(root, &Plot::info(self).title, &sweep::legend(&self.panels))?;
         let areas = area.split_evenly((self.panels.len(), 1));
         for (panel, a) in self.panels.iter().zip(areas.iter()) {

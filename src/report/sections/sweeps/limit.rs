@@ -60,7 +60,7 @@ impl Plot for LimitSweepChart {
         }
     }
 
-    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<(), DB> {
+    fn plot<B: DrawingBackend>(&self, root: &DrawingArea<B, Shift>) -> DrawResult<(), B> {
         let panels = std::slice::from_ref(&self.panel);
         let area = frame(root, &Plot::info(self).title, &sweep::legend(panels))?;
         sweep::draw_panel(&area, &self.panel, "bound k (log scale)")

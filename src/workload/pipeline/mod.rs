@@ -8,6 +8,8 @@
 //! on at most `cores` of its workers, at the machine's parallel scaling); N items take N / minᵢ(lanesᵢ /
 //! tᵢ), plus the other stages' time for the last item to get through (fill and drain).
 
+pub mod suite;
+
 use super::cpu::{check_iters, count_to};
 use super::WorkloadKind;
 use super::{Calibration, Describe, IoParams, Params, ServerPlan, Shape, TaskFuture, TaskResult};

@@ -1,6 +1,8 @@
 //! `sleep`: wait, with no network. Whatever a model adds above the wait is its own cost (thread start,
 //! scheduling, memory), which the `memory` suite measures. Ideal: ⌈N / k⌉ × the wait.
 
+pub mod suite;
+
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, Shape, TaskFuture, TaskResult, Workload};
 use crate::names::Bottleneck;

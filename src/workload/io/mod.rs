@@ -4,6 +4,8 @@
 //! fresh connection, as in the talk. A task succeeds only on a 2xx status with the whole body read.
 //! Ideal: ⌈N / min(k, W)⌉ × the request's delay; the bottleneck is whichever of k and W is smaller.
 
+pub mod suite;
+
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, ServerPlan, Shape, TaskFuture, TaskResult, Workload};
 use crate::client::{self, ClientKind, HttpClient};

@@ -3,6 +3,8 @@
 //! The async form runs it inline: an event loop that does CPU work is blocked by it, which is the point.
 //! Ideal: N × t₁ / (min(k, cores) × s), with t₁ and s measured on the machine at this task size.
 
+pub mod suite;
+
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, Shape, TaskFuture, TaskResult, Workload};
 use crate::names::Bottleneck;

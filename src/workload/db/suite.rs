@@ -1,0 +1,51 @@
+//! The db workload's suite: every model with a connection per task and one per worker, on SQLite and
+//! PostgreSQL. Part of the plan (tests/layers.rs places it there): cases are plan's, listed beside the
+//! workload they run.
+
+use crate::model::ModelKind::*;
+use crate::names::Group;
+use crate::plan::{Case, SuiteCases};
+use crate::workload::{Connect, DbKind, DbParams, Params};
+
+/// The process pool writing to a database, and every other model doing the same.
+pub struct Db;
+
+impl SuiteCases for Db {
+    fn cases(&self) -> Vec<Case> {
+        db(&[DbKind::Sqlite, DbKind::Postgres], 3)
+    }
+
+    /// SQLite only: it needs no install step, so every machine's report has it. Twice: its threads
+    /// and async cases with a connection per task take 1-2 s each.
+    fn in_default(&self) -> Vec<Case> {
+        db(&[DbKind::Sqlite], 2)
+    }
+}
+
+/// Tasks of a db case: 40 writes of 0.4-4 ms each (a commit waits for this shared disk) keep the
+/// slowest case — 40 threads contending for SQLite's write lock — near a second.
+pub const DB_TASKS: usize = 40;
+
+/// The article of a process pool writing to a database: every model with a connection per task and
+/// one per worker, on each database. The pools have 4 workers, more than this machine's cores, so
+/// writers contend for SQLite's one write lock as the article's `Pool(cpu_count)` would on a larger
+/// machine.
+fn db(dbs: &[DbKind], repeat: usize) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for &db in dbs {
+        for connect in [Connect::PerTask, Connect::PerWorker] {
+            let work = Params::Db(DbParams::new(db, connect));
+            for (model, k) in [
+                (Sequential, None),
+                (Threads, None),
+                (ThreadPool, Some(4)),
+                (ProcessPool, Some(4)),
+                (Async, None),
+            ] {
+                let case = Case::new(Group::Db, model, DB_TASKS, k, work.clone());
+                cases.push(case.reps(repeat, 0));
+            }
+        }
+    }
+    cases
+}
