@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use concbench::run::external::python_env;
-use concbench::run::gunicorn::GunicornChild;
+use concbench::run::service::gunicorn::GunicornChild;
 use concbench::workload::ServerPlan;
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -1,7 +1,7 @@
-//! The orchestrator: for each case of a plan, start (or reuse) the slow server or the database it
-//! needs, run warm-ups and repetitions each in a fresh process, read the server's counters around each,
-//! summarise, and write the result file atomically after every case, so an interrupted run keeps what
-//! finished. Calibration probes (cpu task times, database write times) run in the rounds beside the
+//! The orchestrator: for each case of a plan, start (or reuse) the service it needs (a server, a
+//! database: [`service`]), run warm-ups and repetitions each in a fresh process, read the service's
+//! counters around each, summarise, and write the result file atomically after every case, so an
+//! interrupted run keeps what finished. Calibration probes (cpu task times, database write times) run in the rounds beside the
 //! cases they serve.
 
 pub mod affinity;
@@ -10,26 +10,21 @@ mod calibrate;
 mod calibrate_write;
 pub mod case;
 pub mod children;
-pub mod cluster;
-pub mod database;
 pub mod external;
-pub mod gunicorn;
 pub mod order;
 pub mod preflight;
 mod progress;
 pub mod reference;
-pub mod server;
+pub mod service;
 pub mod table;
 
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
-use crate::names::ServerKind;
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
-use crate::workload::{Calibration, DbKind, Params, ServerPlan};
+use crate::workload::{Calibration, DbKind, Params};
 use calibrate_write::WriteProbes;
 use case::{CaseOutput, CaseSpec};
-use database::Database;
-use server::ServerChild;
+use service::{Need, Services};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -178,9 +173,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         opts: &opts,
         cores,
         clock,
-        servers: HashMap::new(),
-        databases: HashMap::new(),
-        gunicorns: HashMap::new(),
+        services: Services::default(),
         probes: HashMap::new(),
         writes: Vec::new(),
         states: opts.cases.iter().map(|_| None).collect(),
@@ -217,31 +210,9 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
             .map(|c| (c.id.clone(), c.samples.len()))
             .collect();
     }
-    let dead: Vec<_> = run
-        .servers
-        .iter_mut()
-        .filter_map(|(plan, s)| (!s.alive()).then(|| (plan.workers, s.pid())))
-        .collect();
-    for (w, pid) in dead {
-        run.errors.push((
-            format!("server w{w}"),
-            format!("the slow server (pid {pid}) died during the run"),
-        ));
-    }
-    let dead: Vec<_> = run
-        .gunicorns
-        .iter_mut()
-        .filter_map(|(plan, g)| (!g.alive()).then(|| (plan.workers, g.pid())))
-        .collect();
-    for (w, pid) in dead {
-        run.errors.push((
-            format!("gunicorn w{w}"),
-            format!("gunicorn (pid {pid}) died during the run"),
-        ));
-    }
-    drop(std::mem::take(&mut run.servers));
-    drop(std::mem::take(&mut run.databases));
-    drop(std::mem::take(&mut run.gunicorns));
+    let dead = run.services.dead();
+    run.errors.extend(dead);
+    run.services.stop();
     progress.finish();
     let interrupted = children::interrupted();
     let errors = std::mem::take(&mut run.errors);
@@ -290,10 +261,9 @@ fn unsaved(cases: &[Case], saved: &HashMap<String, usize>, path: &Path) -> Strin
 /// A case once its first slot came: what it runs against, its ideal, and its samples so far.
 struct CaseState {
     spec: CaseSpec,
-    /// concbench's server of the case, whose counters are read around each repetition.
-    server: Option<ServerPlan>,
-    /// gunicorn's, which has no counters: only checked to be alive.
-    gunicorn: Option<ServerPlan>,
+    /// The service the case runs against, checked alive before each repetition and its counters read
+    /// around it; None for a case that needs none, or sends its requests to a `--target`.
+    service: Option<Need>,
     deadline: Duration,
     samples: Vec<Sample>,
 }
@@ -336,7 +306,7 @@ fn skip_missing_postgres(cases: &mut Vec<Case>) {
     if !cases.iter().any(postgres) {
         return;
     }
-    if let Err(why) = cluster::find() {
+    if let Err(why) = service::cluster::find() {
         let skipped = cases.iter().filter(|c| postgres(c)).count();
         eprintln!("concbench: {why} — skipping {skipped} PostgreSQL case(s)");
         cases.retain(|c| !postgres(c));
@@ -356,15 +326,13 @@ fn skip_missing_python(cases: &mut Vec<Case>) {
     }
 }
 
-/// The run's state across rounds: servers kept per configuration, databases per kind, cpu probes per
-/// task size, write probes per database workload.
+/// The run's state across rounds: the services its cases need, cpu probes per task size, write probes
+/// per database workload.
 struct Runner<'a> {
     opts: &'a RunOptions,
     cores: usize,
     clock: std::time::Instant,
-    servers: HashMap<ServerPlan, ServerChild>,
-    databases: HashMap<DbKind, Database>,
-    gunicorns: HashMap<ServerPlan, gunicorn::GunicornChild>,
+    services: Services,
     probes: HashMap<u64, calibrate::Probes>,
     writes: Vec<(Params, WriteProbes)>,
     /// Per case of the plan: None until its first slot.
@@ -466,7 +434,7 @@ impl Runner<'_> {
             .iter()
             .find(|c| c.workload.write_probe().as_ref() == Some(probe))
             .map_or(1, |c| c.tasks);
-        let url = self.database_url(probe)?;
+        let url = self.service_url(probe)?;
         let at = match self.writes.iter().position(|(p, _)| p == probe) {
             Some(at) => at,
             None => {
@@ -477,16 +445,30 @@ impl Runner<'_> {
         self.writes[at].1.run(&self.opts.exe, probe, &url, tasks)
     }
 
-    /// Where a workload's database is, started on first use; empty for workloads without one (and for
-    /// a database given by URL, which the workload's parameters carry).
-    fn database_url(&mut self, workload: &Params) -> anyhow::Result<String> {
-        let Some(kind) = workload.database() else {
+    /// What a workload runs against, unless its requests go to a `--target`: nothing is started then.
+    fn need(&self, workload: &Params) -> Option<Need> {
+        let to_target = self.opts.target.is_some() && workload.makes_requests();
+        Need::of(workload).filter(|_| !to_target)
+    }
+
+    /// Where a workload's tasks go: the `--target`, or the service it needs, started on first use;
+    /// empty for workloads that need none (and for a database given by URL, which the workload's
+    /// parameters carry).
+    fn service_url(&mut self, workload: &Params) -> anyhow::Result<String> {
+        if let (Some(target), true) = (&self.opts.target, workload.makes_requests()) {
+            return Ok(target.trim_end_matches('/').to_string());
+        }
+        let Some(need) = self.need(workload) else {
             return Ok(String::new());
         };
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.databases.entry(kind) {
-            slot.insert(Database::start(kind)?);
-        }
-        Ok(self.databases[&kind].url())
+        let setup = service::Setup {
+            exe: &self.opts.exe,
+            server_cpus: self.opts.server_cpus.as_deref(),
+        };
+        let service = self
+            .services
+            .get_or_start(need, |need| need.start(&setup))?;
+        Ok(service.url().to_string())
     }
 
     /// One calibration probe for cpu tasks of `iters` iterations, sized like the first case of that size.
@@ -512,30 +494,7 @@ impl Runner<'_> {
     /// The server (started or reused), the calibration and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
-        let requests = case.workload.makes_requests();
-        let gunicorn = case.workload.server_kind() == ServerKind::Gunicorn;
-        let (url, server) = match (case.workload.server(), &opts.target) {
-            (_, Some(target)) if requests => (target.trim_end_matches('/').to_string(), None),
-            (Some(plan), None) if gunicorn => {
-                if let std::collections::hash_map::Entry::Vacant(slot) = self.gunicorns.entry(plan)
-                {
-                    let env = external::python_env().map_err(anyhow::Error::msg)?;
-                    slot.insert(gunicorn::GunicornChild::start(&env, plan)?);
-                }
-                (self.gunicorns[&plan].url.clone(), None)
-            }
-            (Some(plan), None) => {
-                if let std::collections::hash_map::Entry::Vacant(slot) = self.servers.entry(plan) {
-                    slot.insert(ServerChild::start(
-                        &opts.exe,
-                        plan,
-                        opts.server_cpus.as_deref(),
-                    )?);
-                }
-                (self.servers[&plan].ready.url.clone(), Some(plan))
-            }
-            _ => (self.database_url(&case.workload)?, None),
-        };
+        let url = self.service_url(&case.workload)?;
         let spec = CaseSpec {
             model: case.model,
             workload: case.workload.clone(),
@@ -567,49 +526,41 @@ impl Runner<'_> {
             + case.workload.timeout().unwrap_or_default();
         Ok(CaseState {
             spec,
-            server,
-            gunicorn: gunicorn.then(|| case.workload.server()).flatten(),
+            service: self.need(&case.workload),
             deadline,
             samples: Vec::new(),
         })
     }
 
-    /// One repetition in a fresh process, with the server's counters and the machine's noise around
+    /// One repetition in a fresh process, with the service's counters and the machine's noise around
     /// it; `round` None is a warm-up, whose sample is discarded.
     fn repetition(&mut self, case: usize, round: Option<usize>) -> anyhow::Result<Option<Sample>> {
         let state = self.states[case].as_ref().expect("prepared");
-        if let Some(plan) = state.gunicorn {
-            let g = self.gunicorns.get_mut(&plan).expect("started in prepare");
-            anyhow::ensure!(g.alive(), "gunicorn (pid {}) is gone", g.pid());
-        }
-        let server = match state.server {
-            Some(plan) => {
-                let s = self.servers.get_mut(&plan).expect("started in prepare");
-                anyhow::ensure!(s.alive(), "the slow server (pid {}) is gone", s.pid());
-                Some(&*s)
+        let service = match state.service {
+            Some(need) => {
+                let s = self.services.get_mut(need).expect("started in prepare");
+                s.check()?;
+                let cpu = s.pid().filter(|_| s.single_process());
+                Some((&*s, cpu))
             }
             None => None,
         };
-        // A server that cannot be reset cannot be read either: the repetition still runs (its tasks
+        let counters = service.and_then(|(s, _)| s.counters());
+        let cpu_pid = service.and_then(|(_, pid)| pid);
+        // Counters that cannot be reset cannot be read either: the repetition still runs (its tasks
         // fail as connect if the server is gone) and says why its counters are missing.
-        let reset = server.map(|s| s.reset());
+        let reset = counters.map(|c| c.reset());
         let start_s = self.clock.elapsed().as_secs_f64();
-        let before = Snapshot::take(server.map(|s| s.pid()));
+        let before = Snapshot::take(cpu_pid);
         let (out, usage) = case::run_isolated(&self.opts.exe, &state.spec, state.deadline)?;
-        let after = Snapshot::take(server.map(|s| s.pid()));
+        let after = Snapshot::take(cpu_pid);
         anyhow::ensure!(children::interrupted().is_none(), "interrupted");
         let Some(round) = round else {
             return Ok(None);
         };
-        let (observed, server_error) = match (server, reset) {
-            (Some(s), Some(Ok(()))) => match s.stats() {
-                Ok(st) => (
-                    Some(ServerObservation {
-                        served: st.served,
-                        max_in_flight: st.max_in_flight,
-                    }),
-                    None,
-                ),
+        let (observed, server_error) = match (counters, reset) {
+            (Some(c), Some(Ok(()))) => match c.read() {
+                Ok(observed) => (Some(observed), None),
                 Err(e) => (None, Some(format!("{e:#}"))),
             },
             (_, Some(Err(e))) => (None, Some(format!("{e:#}"))),
