@@ -62,6 +62,36 @@ pub struct RunOutcome {
     pub interrupted: Option<i32>,
 }
 
+impl RunOutcome {
+    /// Why nothing was measured, when every task of every case failed — a wrong path, target or a
+    /// server that refuses — rather than a run that measured failures among successes. None for an
+    /// interrupted run: it did not get to measure everything.
+    pub fn nothing_measured(&self) -> Option<String> {
+        let samples = || self.file.cases.iter().flat_map(|c| &c.samples);
+        let all_failed = samples().next().is_some() && samples().all(|s| s.ok == 0);
+        if !all_failed || self.interrupted.is_some() {
+            return None;
+        }
+        let kinds: std::collections::BTreeSet<&str> = samples()
+            .flat_map(|s| s.failures.keys().map(String::as_str))
+            .collect();
+        Some(format!(
+            "every task of every case failed ({}); nothing was measured — check --path, --target and the server",
+            kinds.into_iter().collect::<Vec<_>>().join(", ")
+        ))
+    }
+
+    /// The exit code of the run: 128 + the signal that stopped it, 1 when a case could not be measured
+    /// or nothing was, else 0.
+    pub fn exit_code(&self) -> i32 {
+        match self.interrupted {
+            Some(sig) => 128 + sig,
+            None if !self.errors.is_empty() || self.nothing_measured().is_some() => 1,
+            None => 0,
+        }
+    }
+}
+
 /// Where a run's file goes by default: the start time to the millisecond and the pid, so two runs
 /// started in the same second (or the same millisecond) never choose the same name.
 pub fn default_out(machine: &Machine, started: SystemTime) -> PathBuf {
@@ -111,21 +141,10 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
     written.map_err(|e| refuse("write to", e))
 }
 
+/// Run a plan: its cases made ready for this machine, checked against its limits, measured round by
+/// round into the result file, which is saved after every round and once more at the end.
 pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
-    // CPU parts given in time become iterations on this machine, once, before anything is measured.
-    let needs_sizing = opts.cases.iter().any(|c| {
-        let mut sized = c.workload.clone();
-        sized.size_cpu(1.0);
-        sized != c.workload
-    });
-    if needs_sizing {
-        let rate = crate::workload::cpu_rate();
-        for c in &mut opts.cases {
-            c.workload.size_cpu(rate);
-        }
-    }
-    skip_missing_postgres(&mut opts.cases);
-    skip_missing_python(&mut opts.cases);
+    prepare_cases(&mut opts.cases);
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
     let path = opts
@@ -133,23 +152,64 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         .clone()
         .unwrap_or_else(|| default_out(&opts.machine, started));
     let cores = opts.machine.allowed_cpus.len().max(1);
+    check_limits(&mut opts.cases, cores)?;
+    probe_writable(&path)?;
+    children::catch_interrupts();
+    let mut file = new_file(&opts);
+    file.save(&path)?;
+    let mut progress = progress::Progress::new(&opts.cases, cores, opts.quiet);
+    let mut runner = Runner::new(&opts, cores, clock);
+    if let Err(e) = runner.rounds(&mut file, &path, &mut progress) {
+        progress.finish();
+        return Err(e);
+    }
+    runner.finish(file, path, &progress)
+}
+
+/// Make the plan's cases ready for this machine: CPU parts given in time sized into iterations, and
+/// the cases this machine cannot run (no PostgreSQL, no Python env) left out with one line each.
+fn prepare_cases(cases: &mut Vec<Case>) {
+    size_cpu_parts(cases);
+    skip_missing_postgres(cases);
+    skip_missing_python(cases);
+}
+
+/// CPU parts given in time become iterations on this machine, once, before anything is measured.
+fn size_cpu_parts(cases: &mut [Case]) {
+    let needs_sizing = cases.iter().any(|c| {
+        let mut sized = c.workload.clone();
+        sized.size_cpu(1.0);
+        sized != c.workload
+    });
+    if needs_sizing {
+        let rate = crate::workload::cpu_rate();
+        for c in cases {
+            c.workload.size_cpu(rate);
+        }
+    }
+}
+
+/// Raise the open-file limit, spread the cases' connections over source addresses, and refuse a plan
+/// past the machine's limits before anything starts.
+fn check_limits(cases: &mut [Case], cores: usize) -> anyhow::Result<()> {
     // Raised before any child starts, so the server and every case process inherit it.
     let limit = concbench_server::limits::raise_nofile();
-    preflight::spread_sources(&mut opts.cases, cores);
+    preflight::spread_sources(cases, cores);
     // Cases past the machine's limits on purpose are checked alone, and warned of instead of refused:
     // what the OS refuses them is what they measure.
-    let (past, within): (Vec<Case>, Vec<Case>) =
-        opts.cases.iter().cloned().partition(|c| c.past_limits);
+    let (past, within): (Vec<Case>, Vec<Case>) = cases.iter().cloned().partition(|c| c.past_limits);
     preflight::check(&within, cores, limit)?;
     for c in &past {
         if let Err(e) = preflight::check(std::slice::from_ref(c), cores, limit) {
             eprintln!("warning: {e:#}; run anyway, what the OS refuses counted as failures");
         }
     }
-    probe_writable(&path)?;
-    children::catch_interrupts();
-    let now = || humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let mut file = ResultFile {
+    Ok(())
+}
+
+/// The result file of a run about to start: its configuration and machine, no case yet.
+fn new_file(opts: &RunOptions) -> ResultFile {
+    ResultFile {
         schema_version: crate::results::SCHEMA_VERSION,
         concbench_version: env!("CARGO_PKG_VERSION").to_string(),
         git_commit: Some(env!("CONCBENCH_GIT").to_string()).filter(|c| !c.is_empty()),
@@ -164,75 +224,12 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         seed: Some(opts.seed),
         cases: Vec::new(),
         load_generators: None,
-    };
-    file.save(&path)?;
-    // What the last good file holds: case id → samples, to say what a failed save lost.
-    let mut saved: HashMap<String, usize> = HashMap::new();
-    let mut progress = progress::Progress::new(&opts.cases, cores, opts.quiet);
-    let mut run = Runner {
-        opts: &opts,
-        cores,
-        clock,
-        services: Services::default(),
-        probes: HashMap::new(),
-        writes: Vec::new(),
-        states: opts.cases.iter().map(|_| None).collect(),
-        failed: vec![false; opts.cases.len()],
-        errors: Vec::new(),
-    };
-    // Calibrations (of cpu task sizes, of database writes) come first in the list (so blocked order
-    // runs them before the cases) and get as many rounds as the most repeated case they serve.
-    let sizes = probes(&opts.cases);
-    let repeats: Vec<usize> = sizes
-        .iter()
-        .map(|(_, reps)| *reps)
-        .chain(opts.cases.iter().map(|c| c.repeat))
-        .collect();
-    'batches: for batch in order::schedule(&repeats, opts.order, opts.seed) {
-        for slot in batch {
-            if children::interrupted().is_some() {
-                break 'batches;
-            }
-            match slot.case.checked_sub(sizes.len()) {
-                Some(case) => run.slot(order::Slot { case, ..slot }, &mut progress),
-                None => run.probe(&sizes[slot.case].0, &mut progress),
-            }
-        }
-        file.cases = run.results();
-        file.updated = now();
-        if let Err(e) = file.save(&path) {
-            progress.finish();
-            return Err(e.context(unsaved(&opts.cases, &saved, &path)));
-        }
-        saved = file
-            .cases
-            .iter()
-            .map(|c| (c.id.clone(), c.samples.len()))
-            .collect();
     }
-    let dead = run.services.dead();
-    run.errors.extend(dead);
-    run.services.stop();
-    progress.finish();
-    let interrupted = children::interrupted();
-    let errors = std::mem::take(&mut run.errors);
-    file.cases = run.results();
-    file.complete = interrupted.is_none() && errors.is_empty();
-    file.interrupted = match interrupted {
-        Some(sig) => Some(format!("stopped by signal {sig}")),
-        None if !errors.is_empty() => {
-            Some(format!("{} case(s) could not be measured", errors.len()))
-        }
-        None => None,
-    };
-    file.updated = now();
-    file.save(&path)?;
-    Ok(RunOutcome {
-        file,
-        path,
-        errors,
-        interrupted,
-    })
+}
+
+/// The time as result files record it.
+fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// Why the run stopped on a failed save: what the last good file keeps and which cases it lacks.
@@ -342,7 +339,97 @@ struct Runner<'a> {
     errors: Vec<(String, String)>,
 }
 
-impl Runner<'_> {
+impl<'a> Runner<'a> {
+    fn new(opts: &'a RunOptions, cores: usize, clock: std::time::Instant) -> Runner<'a> {
+        Runner {
+            opts,
+            cores,
+            clock,
+            services: Services::default(),
+            probes: HashMap::new(),
+            writes: Vec::new(),
+            states: opts.cases.iter().map(|_| None).collect(),
+            failed: vec![false; opts.cases.len()],
+            errors: Vec::new(),
+        }
+    }
+
+    /// The rounds: each batch of the schedule (probes and cases' repetitions), then the file saved
+    /// with what the run measured so far. A signal stops them between two slots.
+    fn rounds(
+        &mut self,
+        file: &mut ResultFile,
+        path: &Path,
+        progress: &mut progress::Progress,
+    ) -> anyhow::Result<()> {
+        let opts = self.opts;
+        // Calibrations (of cpu task sizes, of database writes) come first in the list (so blocked
+        // order runs them before the cases) and get as many rounds as the most repeated case they
+        // serve.
+        let sizes = probes(&opts.cases);
+        let repeats: Vec<usize> = sizes
+            .iter()
+            .map(|(_, reps)| *reps)
+            .chain(opts.cases.iter().map(|c| c.repeat))
+            .collect();
+        // What the last good file holds: case id → samples, to say what a failed save lost.
+        let mut saved: HashMap<String, usize> = HashMap::new();
+        for batch in order::schedule(&repeats, opts.order, opts.seed) {
+            for slot in batch {
+                if children::interrupted().is_some() {
+                    return Ok(());
+                }
+                match slot.case.checked_sub(sizes.len()) {
+                    Some(case) => self.slot(order::Slot { case, ..slot }, progress),
+                    None => self.probe(&sizes[slot.case].0, progress),
+                }
+            }
+            file.cases = self.results();
+            file.updated = now();
+            file.save(path)
+                .map_err(|e| e.context(unsaved(&opts.cases, &saved, path)))?;
+            saved = file
+                .cases
+                .iter()
+                .map(|c| (c.id.clone(), c.samples.len()))
+                .collect();
+        }
+        Ok(())
+    }
+
+    /// The end of a run: a service that died is an error of the run, every service stops, and the
+    /// file is saved a last time, complete or saying why it is not.
+    fn finish(
+        mut self,
+        mut file: ResultFile,
+        path: PathBuf,
+        progress: &progress::Progress,
+    ) -> anyhow::Result<RunOutcome> {
+        let dead = self.services.dead();
+        self.errors.extend(dead);
+        self.services.stop();
+        progress.finish();
+        let interrupted = children::interrupted();
+        let errors = std::mem::take(&mut self.errors);
+        file.cases = self.results();
+        file.complete = interrupted.is_none() && errors.is_empty();
+        file.interrupted = match interrupted {
+            Some(sig) => Some(format!("stopped by signal {sig}")),
+            None if !errors.is_empty() => {
+                Some(format!("{} case(s) could not be measured", errors.len()))
+            }
+            None => None,
+        };
+        file.updated = now();
+        file.save(&path)?;
+        Ok(RunOutcome {
+            file,
+            path,
+            errors,
+            interrupted,
+        })
+    }
+
     /// Run one measured repetition (preceded, the first time, by the case's setup and warm-ups).
     fn slot(&mut self, slot: order::Slot, progress: &mut progress::Progress) {
         if self.failed[slot.case] {
@@ -672,4 +759,42 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
 /// This machine, as result files describe it.
 pub fn this_machine(id: Option<&str>) -> Machine {
     machine::describe(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(ok: u64, interrupted: Option<i32>, errors: usize) -> RunOutcome {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.json");
+        let mut file = ResultFile::load(&fixture).unwrap();
+        for s in file.cases.iter_mut().flat_map(|c| &mut c.samples) {
+            s.ok = ok;
+            s.failures = [("status".to_string(), 3), ("connect".to_string(), 1)].into();
+        }
+        RunOutcome {
+            file,
+            path: fixture,
+            errors: vec![("a".into(), "b".into()); errors],
+            interrupted,
+        }
+    }
+
+    #[test]
+    fn a_run_whose_every_task_failed_measured_nothing() {
+        let failed = outcome(0, None, 0);
+        assert_eq!(
+            failed.nothing_measured().unwrap(),
+            "every task of every case failed (connect, status); nothing was measured — check --path, \
+             --target and the server"
+        );
+        assert_eq!(failed.exit_code(), 1);
+        let some_ok = outcome(1, None, 0);
+        assert_eq!(some_ok.nothing_measured(), None);
+        assert_eq!(some_ok.exit_code(), 0);
+        assert_eq!(outcome(1, None, 2).exit_code(), 1, "a case not measured");
+        let stopped = outcome(0, Some(2), 0);
+        assert_eq!(stopped.nothing_measured(), None, "stopped before it could");
+        assert_eq!(stopped.exit_code(), 130);
+    }
 }
