@@ -1,18 +1,17 @@
 //! The orchestrator: for each case of a plan, start (or reuse) the service it needs (a server, a
 //! database: [`service`]), run warm-ups and repetitions each in a fresh process, read the service's
 //! counters around each, summarise, and write the result file atomically after every case, so an
-//! interrupted run keeps what finished. Calibration probes (cpu task times, database write times) run in the rounds beside the
-//! cases they serve.
+//! interrupted run keeps what finished. The probes behind the ideals (cpu task times, database write
+//! times: [`probes`]) run in the rounds beside the cases they serve.
 
 pub mod affinity;
 pub mod args;
-mod calibrate;
-mod calibrate_write;
 pub mod case;
 pub mod children;
 pub mod external;
 pub mod order;
 pub mod preflight;
+mod probes;
 mod progress;
 pub mod reference;
 pub mod service;
@@ -22,8 +21,8 @@ use crate::measure::{machine, noise::Snapshot, rusage::Usage};
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
 use crate::workload::{Calibration, DbKind, Params};
-use calibrate_write::WriteProbes;
 use case::{CaseOutput, CaseSpec};
+use probes::{cpu::CpuProbes, write::WriteProbes, Probe};
 use service::{Need, Services};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -265,37 +264,6 @@ struct CaseState {
     samples: Vec<Sample>,
 }
 
-/// What a calibration probe measures: cpu tasks of so many iterations, or one database workload's
-/// writes.
-#[derive(Debug, Clone, PartialEq)]
-enum Probe {
-    Cpu(u64),
-    Write(Params),
-}
-
-/// The probes a plan needs, each with the most repetitions a case it serves has: cpu task sizes first,
-/// then database writes.
-fn probes(cases: &[Case]) -> Vec<(Probe, usize)> {
-    let mut probes: Vec<(Probe, usize)> = Vec::new();
-    let mut need = |probe: Probe, repeat: usize| match probes.iter_mut().find(|(p, _)| *p == probe)
-    {
-        Some((_, reps)) => *reps = (*reps).max(repeat),
-        None => probes.push((probe, repeat)),
-    };
-    for c in cases {
-        // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to calibrate for it.
-        if let Some(size) = c.workload.cpu_iters().filter(|_| !c.model.is_python()) {
-            need(Probe::Cpu(size), c.repeat);
-        }
-    }
-    for c in cases {
-        if let Some(write) = c.workload.write_probe() {
-            need(Probe::Write(write), c.repeat);
-        }
-    }
-    probes
-}
-
 /// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
 /// not a failed run.
 fn skip_missing_postgres(cases: &mut Vec<Case>) {
@@ -330,8 +298,8 @@ struct Runner<'a> {
     cores: usize,
     clock: std::time::Instant,
     services: Services,
-    probes: HashMap<u64, calibrate::Probes>,
-    writes: Vec<(Params, WriteProbes)>,
+    cpu_probes: HashMap<u64, CpuProbes>,
+    write_probes: Vec<(Params, WriteProbes)>,
     /// Per case of the plan: None until its first slot.
     states: Vec<Option<CaseState>>,
     /// Per case: it could not be measured (further); its remaining slots are skipped.
@@ -346,8 +314,8 @@ impl<'a> Runner<'a> {
             cores,
             clock,
             services: Services::default(),
-            probes: HashMap::new(),
-            writes: Vec::new(),
+            cpu_probes: HashMap::new(),
+            write_probes: Vec::new(),
             states: opts.cases.iter().map(|_| None).collect(),
             failed: vec![false; opts.cases.len()],
             errors: Vec::new(),
@@ -363,10 +331,10 @@ impl<'a> Runner<'a> {
         progress: &mut progress::Progress,
     ) -> anyhow::Result<()> {
         let opts = self.opts;
-        // Calibrations (of cpu task sizes, of database writes) come first in the list (so blocked
+        // Probes (of cpu task sizes, of database writes) come first in the list (so blocked
         // order runs them before the cases) and get as many rounds as the most repeated case they
         // serve.
-        let sizes = probes(&opts.cases);
+        let sizes = probes::plan(&opts.cases);
         let repeats: Vec<usize> = sizes
             .iter()
             .map(|(_, reps)| *reps)
@@ -476,26 +444,26 @@ impl<'a> Runner<'a> {
     }
 
     fn calibration(&self, case: &Case) -> Option<Calibration> {
-        let cpu = self.probes_of(case)?.calibration()?;
+        let cpu = self.cpu_probes_of(case)?.calibration()?;
         Some(Calibration {
-            write: self.writes_of(case).and_then(WriteProbes::times),
+            write: self.write_probes_of(case).and_then(WriteProbes::times),
             ..cpu
         })
     }
 
-    fn probes_of(&self, case: &Case) -> Option<&calibrate::Probes> {
-        self.probes.get(&case.workload.cpu_iters()?)
+    fn cpu_probes_of(&self, case: &Case) -> Option<&CpuProbes> {
+        self.cpu_probes.get(&case.workload.cpu_iters()?)
     }
 
-    fn writes_of(&self, case: &Case) -> Option<&WriteProbes> {
+    fn write_probes_of(&self, case: &Case) -> Option<&WriteProbes> {
         let probe = case.workload.write_probe()?;
-        self.writes
+        self.write_probes
             .iter()
             .find(|(p, _)| *p == probe)
             .map(|(_, w)| w)
     }
 
-    /// One calibration probe of either kind.
+    /// One probe of either kind.
     fn probe(&mut self, probe: &Probe, progress: &mut progress::Progress) {
         match probe {
             Probe::Cpu(iters) => self.cpu_probe(*iters, progress),
@@ -522,14 +490,17 @@ impl<'a> Runner<'a> {
             .find(|c| c.workload.write_probe().as_ref() == Some(probe))
             .map_or(1, |c| c.tasks);
         let url = self.service_url(probe)?;
-        let at = match self.writes.iter().position(|(p, _)| p == probe) {
+        let at = match self.write_probes.iter().position(|(p, _)| p == probe) {
             Some(at) => at,
             None => {
-                self.writes.push((probe.clone(), WriteProbes::default()));
-                self.writes.len() - 1
+                self.write_probes
+                    .push((probe.clone(), WriteProbes::default()));
+                self.write_probes.len() - 1
             }
         };
-        self.writes[at].1.run(&self.opts.exe, probe, &url, tasks)
+        self.write_probes[at]
+            .1
+            .run(&self.opts.exe, probe, &url, tasks)
     }
 
     /// What a workload runs against, unless its requests go to a `--target`: nothing is started then.
@@ -558,7 +529,7 @@ impl<'a> Runner<'a> {
         Ok(service.url().to_string())
     }
 
-    /// One calibration probe for cpu tasks of `iters` iterations, sized like the first case of that size.
+    /// One probe for cpu tasks of `iters` iterations, sized like the first case of that size.
     fn cpu_probe(&mut self, iters: u64, progress: &mut progress::Progress) {
         let case = self
             .opts
@@ -568,7 +539,7 @@ impl<'a> Runner<'a> {
             .expect("sizes come from the cases");
         progress.set_message(&format!("calibrating cpu tasks of {iters} iterations"));
         let tasks = case.tasks;
-        let probes = self.probes.entry(iters).or_default();
+        let probes = self.cpu_probes.entry(iters).or_default();
         if let Err(e) = probes.run(&self.opts.exe, iters, tasks, self.cores) {
             if children::interrupted().is_none() {
                 let what = format!("calibration i{iters}");
@@ -578,7 +549,7 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// The server (started or reused), the calibration and the ideal of a case about to run first.
+    /// The service (started or reused), the probes and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
         let url = self.service_url(&case.workload)?;
@@ -597,12 +568,12 @@ impl<'a> Runner<'a> {
             .workload
             .cpu_iters()
             .filter(|_| !case.model.is_python());
-        if let (Some(iters), None) = (rust_cpu, self.probes_of(case)) {
-            let probes = self.probes.entry(iters).or_default();
+        if let (Some(iters), None) = (rust_cpu, self.cpu_probes_of(case)) {
+            let probes = self.cpu_probes.entry(iters).or_default();
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
         }
         // A db case's too, before its write probe came up.
-        if let (Some(probe), None) = (case.workload.write_probe(), self.writes_of(case)) {
+        if let (Some(probe), None) = (case.workload.write_probe(), self.write_probes_of(case)) {
             self.write_probe(&probe)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
@@ -685,10 +656,10 @@ impl<'a> Runner<'a> {
                 let bottleneck = case.bottleneck(self.cores, calibration);
                 let mut summary = summarise(&state.samples, ideal, bottleneck);
                 // An ideal measured on a busy machine is as suspect as a busy sample.
-                if let Some(probes) = self.probes_of(case) {
+                if let Some(probes) = self.cpu_probes_of(case) {
                     summary.unstable.extend(probes.unstable());
                 }
-                if let Some(writes) = self.writes_of(case) {
+                if let Some(writes) = self.write_probes_of(case) {
                     summary.unstable.extend(writes.unstable());
                 }
                 Some(CaseResult {

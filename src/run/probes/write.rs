@@ -9,11 +9,11 @@
 //! beat one alone. The medians over the probes are the figures; probes that disagree mark the cases
 //! they serve.
 
-use super::calibrate::{cpu_s, suspect};
-use super::case::{run_isolated, CaseOutput, CaseSpec};
+use super::{cpu_s, suspect};
 use crate::measure::noise::Snapshot;
 use crate::model::ModelKind;
 use crate::results::{Instability, Noise};
+use crate::run::case::{run_isolated, CaseOutput, CaseSpec};
 use crate::workload::db::WRITERS_TOGETHER;
 use crate::workload::{Params, WriteTimes};
 use anyhow::Context;
