@@ -480,8 +480,8 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// One write probe for the db workload `probe`, sized like the first case it serves, against the
-    /// database (started now if no case started it yet).
+    /// One write probe for the database workload `probe`, sized like the first case it serves,
+    /// against the database (started now if no case started it yet).
     fn write_probe(&mut self, probe: &Params) -> anyhow::Result<()> {
         let tasks = self
             .opts
@@ -572,7 +572,7 @@ impl<'a> Runner<'a> {
             let probes = self.cpu_probes.entry(iters).or_default();
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
         }
-        // A db case's too, before its write probe came up.
+        // A database case's too, before its write probe came up.
         if let (Some(probe), None) = (case.workload.write_probe(), self.write_probes_of(case)) {
             self.write_probe(&probe)?;
         }

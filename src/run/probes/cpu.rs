@@ -50,8 +50,8 @@ impl CpuProbes {
         cores: usize,
     ) -> anyhow::Result<()> {
         // The CPU part alone, whatever else the case's task does (a mixed task also waits and GETs),
-        // in bursts like the case's, up to 50 tasks: a pipeline's 1,000 would make every round's probe
-        // as long as the case.
+        // in bursts like the case's, up to 50 tasks: a staged workload's 1,000 items would make every
+        // round's probe as long as the case.
         let tasks = tasks.clamp(1, MAX_PROBE_TASKS);
         let alone = CaseSpec {
             model: ModelKind::Sequential,

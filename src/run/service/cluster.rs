@@ -1,11 +1,11 @@
-//! PostgreSQL as a service of the run: a throwaway cluster, `initdb` into a private temporary directory,
-//! then the server itself in the foreground as the harness's child, listening only on a Unix socket in
-//! that directory (`listen_addresses=''`), trusting whoever can reach the socket. It is stopped (a fast
-//! shutdown, then SIGKILL) and its directory removed when dropped, and it never outlives the harness:
-//! the server runs as a direct child under `spawn::die_with_parent`, not through `pg_ctl`, which
-//! detaches the server from whoever started it, where no parent-death signal would reach it. When the
-//! server dies its backends notice at once and exit; a directory that a killed harness left behind
-//! goes with the next one's start (`temp_dir::remove_stale`).
+//! PostgreSQL as a service of the run: a throwaway cluster, `initdb` into a private temporary
+//! directory, then the server itself in the foreground as the harness's child, listening only on a
+//! Unix socket in that directory (`listen_addresses=''`), trusting whoever can reach the socket. It is
+//! stopped (a fast shutdown, then SIGKILL) and its directory removed when dropped, and it never
+//! outlives the harness: the server runs as a direct child under `spawn::die_with_parent`, not through
+//! `pg_ctl`, which detaches the server from whoever started it, where no parent-death signal would
+//! reach it. When the server dies its backends notice at once and exit; a directory that a killed
+//! harness left behind goes with the next one's start (`temp_dir::remove_stale`).
 //!
 //! PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user that Debian's
 //! package creates (credentials changed before the parent-death signal is set: a change of

@@ -1,9 +1,10 @@
 //! The services a run starts for its cases — the slow server, gunicorn, a database — behind one trait
 //! ([`Service`]), one file per kind, and one map in the runner ([`Services`]) keyed by what a case
-//! needs ([`Need`], read off its workload). Every kind is started, checked for death, read and stopped
-//! alike (DESIGN decision 15), so a new kind — a broker, a rate-limited server — is its file and its line
-//! in [`Need::start`]. A service starts before the first case or probe that needs it, never inside a
-//! measured repetition, serves every later one that needs the same, and stops when dropped.
+//! needs ([`Need`], read off its workload). Every kind is started, checked for death, read and
+//! stopped alike (DESIGN decision 15), so a new kind — a broker, a rate-limited server — is its file
+//! and its line in [`Need::start`]. A service starts before the first case or probe that needs it,
+//! never inside a measured repetition, serves every later one that needs the same, and stops when
+//! dropped.
 
 pub mod cluster;
 pub mod gunicorn;
@@ -96,7 +97,7 @@ pub struct Setup<'a> {
 
 impl Need {
     /// What a workload needs started, read off its parameters: the server its requests go to, else the
-    /// database it writes to; None when it needs neither (or brings its own, as `--db-url` does).
+    /// database it writes to; None when it needs neither (or brings its own, given by URL).
     pub fn of(workload: &Params) -> Option<Need> {
         match workload.server() {
             Some(plan) => Some(Need::Server(workload.server_kind(), plan)),

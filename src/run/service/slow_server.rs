@@ -1,7 +1,8 @@
 //! The slow server as a service of the run: the concbench binary itself under the hidden `__serve`
 //! subcommand, so no second binary has to be found. Started on port 0, it is ready when its JSON line
-//! arrives; it dies with the harness (stdin EOF and PDEATHSIG) and is stopped when dropped. It is the one
-//! service with counters (its control listener's `/stats`), and the one whose process is all of it.
+//! arrives; it dies with the harness (stdin EOF and PDEATHSIG) and is stopped when dropped. It is the
+//! one service with counters (its control listener's `/stats`), and the one whose process is all of
+//! it.
 
 use super::{Counters, Service};
 use crate::results::ServerObservation;
