@@ -513,11 +513,13 @@ impl<'a> Runner<'a> {
     /// empty for workloads that need none (and for a database given by URL, which the workload's
     /// parameters carry).
     fn service_url(&mut self, workload: &Params) -> anyhow::Result<String> {
-        if let (Some(target), true) = (&self.opts.target, workload.makes_requests()) {
-            return Ok(target.trim_end_matches('/').to_string());
-        }
         let Some(need) = self.need(workload) else {
-            return Ok(String::new());
+            return Ok(match &self.opts.target {
+                Some(target) if workload.makes_requests() => {
+                    target.trim_end_matches('/').to_string()
+                }
+                _ => String::new(),
+            });
         };
         let setup = service::Setup {
             exe: &self.opts.exe,
