@@ -10,11 +10,8 @@ mod common;
 use common::*;
 use concbench::model::ModelKind;
 use concbench::run::case::{execute, CaseOutput, CaseSpec};
-use concbench::run::service::temp_dir::TempDir;
-use concbench::run::service::{
-    cluster::{self, Cluster},
-    Service,
-};
+use concbench::run::service::cluster::{self, Cluster};
+use concbench::run::service::{temp_dir::TempDir, Service};
 use concbench::workload::db::{postgres, sqlite};
 use concbench::workload::{Connect, DbKind, DbParams, FailureKind, Params, TaskResult};
 use std::path::{Path, PathBuf};

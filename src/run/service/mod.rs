@@ -1,5 +1,5 @@
 //! The services a run starts for its cases — the slow server, gunicorn, a database — behind one trait
-//! ([`Service`]), one file per kind, and one map in the runner ([`Services`]) keyed by what a case
+//! ([`Service`]), one file per kind, and one table in the runner ([`Services`]) keyed by what a case
 //! needs ([`Need`], read off its workload). Every kind is started, checked for death, read and
 //! stopped alike (DESIGN decision 15), so a new kind — a broker, a rate-limited server — is its file
 //! and its line in [`Need::start`]. A service starts before the first case or probe that needs it,
@@ -74,7 +74,9 @@ pub trait Service {
 /// What a service counts of the requests it serves, read around each repetition (the slow server's
 /// `/stats`): what the server saw, beside what the case measured.
 pub trait Counters {
+    /// Zero them, before a repetition.
     fn reset(&self) -> anyhow::Result<()>;
+    /// What they counted since the reset.
     fn read(&self) -> anyhow::Result<ServerObservation>;
 }
 
