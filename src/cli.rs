@@ -49,9 +49,9 @@ pub fn list() -> String {
     let mut out = String::from("models:\n");
     for k in ModelKind::ALL {
         let m = k.model();
-        let limit = match (m.takes_limit(), m.runs_pipelines()) {
+        let limit = match (m.takes_limit(), m.runs_stages()) {
             (true, _) => " (takes --limit)",
-            (false, true) => " (runs pipelines too)",
+            (false, true) => " (runs staged workloads too)",
             _ => "",
         };
         out += &format!("  {:<20} {}{limit}\n", k.name(), m.about());

@@ -83,23 +83,10 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
         println!("{}", table.note);
     }
     eprintln!("results: {}", outcome.path.display());
-    let samples = || outcome.file.cases.iter().flat_map(|c| &c.samples);
-    let all_failed = samples().next().is_some() && samples().all(|s| s.ok == 0);
-    if all_failed && outcome.interrupted.is_none() {
-        let kinds: std::collections::BTreeSet<&str> = samples()
-            .flat_map(|s| s.failures.keys().map(String::as_str))
-            .collect();
-        eprintln!(
-            "concbench: every task of every case failed ({}); nothing was measured — check --path, --target and the server",
-            kinds.into_iter().collect::<Vec<_>>().join(", ")
-        );
-        return Ok(1);
+    if let Some(why) = outcome.nothing_measured() {
+        eprintln!("concbench: {why}");
     }
-    Ok(match outcome.interrupted {
-        Some(sig) => 128 + sig,
-        None if !outcome.errors.is_empty() => 1,
-        None => 0,
-    })
+    Ok(outcome.exit_code())
 }
 
 fn calibrate_command(args: &concbench::calibrate::CalibrateArgs) -> anyhow::Result<i32> {

@@ -10,8 +10,8 @@ mod common;
 use common::*;
 use concbench::model::ModelKind;
 use concbench::run::case::{execute, CaseOutput, CaseSpec};
-use concbench::run::cluster::{self, Cluster};
-use concbench::run::database::TempDir;
+use concbench::run::service::cluster::{self, Cluster};
+use concbench::run::service::{temp_dir::TempDir, Service};
 use concbench::workload::db::{postgres, sqlite};
 use concbench::workload::{Connect, DbKind, DbParams, FailureKind, Params, TaskResult};
 use std::path::{Path, PathBuf};
@@ -362,7 +362,7 @@ fn the_cluster_dies_with_its_harness(signal: i32) {
     if signal == libc::SIGKILL {
         // Nobody was left to remove its directory: the next harness does.
         assert!(dir.exists());
-        concbench::run::database::remove_stale(&tmp);
+        concbench::run::service::temp_dir::remove_stale(&tmp);
     }
     assert!(!dir.exists(), "{} is left behind", dir.display());
     let _ = std::fs::remove_dir_all(&tmp);

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use concbench::run::external::python_env;
-use concbench::run::gunicorn::GunicornChild;
+use concbench::run::service::gunicorn::GunicornChild;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;

@@ -9,7 +9,7 @@ use anyhow::Context;
 use concbench::model::{Job, ModelKind};
 use concbench::names::Group;
 use concbench::plan::Case;
-use concbench::run::server::ServerChild;
+use concbench::run::service::slow_server::ServerChild;
 use concbench::store::criterion::{Sidecar, SIDECAR};
 use concbench::workload::{Params, ServerPlan};
 use criterion::measurement::WallTime;

@@ -18,7 +18,7 @@ use crate::model::ModelKind;
 use crate::names::{Group, LoadGenerator};
 use crate::plan::Case;
 use crate::results::{GeneratorRun, LoadGenerators, ResultFile, SkippedGenerator};
-use crate::run::{case::CaseSpec, server::ServerChild, RunOptions};
+use crate::run::{case::CaseSpec, service::slow_server::ServerChild, RunOptions};
 use crate::workload::{IoParams, Params, ServerPlan};
 use std::path::PathBuf;
 use std::time::Duration;

@@ -14,7 +14,8 @@ use std::time::Duration;
 pub const KEEP_EACH: usize = 1_000;
 
 /// Whether a run keeps a record of every task: up to [`KEEP_EACH`] tasks, and always for a workload
-/// whose audit needs each task's result (db: which rows must be in the table), whatever their number.
+/// whose audit needs each task's result (a database workload's: which rows must be in the table),
+/// whatever their number.
 pub fn keeps_each(job: &Job) -> bool {
     job.tasks <= KEEP_EACH || job.workload.audits()
 }

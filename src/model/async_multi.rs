@@ -19,12 +19,12 @@ impl Model for AsyncMulti {
             cpu: runtime_threads(cores).min(tasks),
         }
     }
-    fn runs_pipelines(&self) -> bool {
+    fn runs_stages(&self) -> bool {
         true
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         if job.workload.stages().is_some() {
-            return super::pipeline::on_tasks(job);
+            return super::stages::on_tasks(job);
         }
         let (rt, setup) = multi_thread()?;
         Ok(spawn_all(rt, setup, job, None, Cpu::OnTheLoop))

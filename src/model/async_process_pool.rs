@@ -7,12 +7,11 @@
 //! resubmitted up to `retries` times; a worker that dies takes its in-flight tasks with it (each counted
 //! `worker-lost`, or resubmitted) and a fresh worker takes its place.
 
-use super::worker_process::Worker;
+use super::worker_process::{run_pool, Queue, Records, Worker};
 use super::{Execution, Job, Lanes, Model, TaskRecord};
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, TaskResult};
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 pub struct AsyncProcessPool;
@@ -37,47 +36,7 @@ impl Model for AsyncProcessPool {
         }
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
-        let setup_start = Instant::now();
-        // Spawned here, on the thread that outlives the run: a worker dies with the thread that
-        // started it (PR_SET_PDEATHSIG), and dispatcher threads end before the run does.
-        let workers = (0..job.limit)
-            .map(|_| Worker::spawn(job, true))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let setup = setup_start.elapsed();
-        let t0 = Instant::now();
-        let queue = Mutex::new(
-            (0..job.tasks as u64)
-                .map(|i| (i, 1u32))
-                .collect::<VecDeque<_>>(),
-        );
-        let records = Mutex::new(vec![None; job.tasks]);
-        let usage = std::thread::scope(|s| {
-            let handles: Vec<_> = workers
-                .into_iter()
-                .map(|w| s.spawn(|| dispatch(w, job, t0, &queue, &records)))
-                .collect();
-            let mut total = WorkerUsage::default();
-            for h in handles {
-                total.merge(&h.join().expect("dispatchers do not panic")?);
-            }
-            anyhow::Ok(total)
-        })?;
-        let records = records
-            .into_inner()
-            .expect("no dispatcher panicked")
-            .into_iter()
-            .map(|r| r.expect("every task was recorded"))
-            .collect();
-        Ok(Execution {
-            setup,
-            records,
-            workers: Some(usage),
-            pool: Some(job.limit),
-            stages: None,
-            aggregate: None,
-            spawned: None,
-            spawn_error: None,
-        })
+        run_pool(job, true, dispatch)
     }
 }
 
@@ -93,8 +52,8 @@ fn dispatch(
     mut worker: Worker,
     job: &Job,
     t0: Instant,
-    queue: &Mutex<VecDeque<(u64, u32)>>,
-    records: &Mutex<Vec<Option<TaskRecord>>>,
+    queue: &Queue,
+    records: &Records,
 ) -> anyhow::Result<WorkerUsage> {
     let mut usage = WorkerUsage::default();
     let mut in_flight: HashMap<u64, InFlight> = HashMap::new();

@@ -11,12 +11,12 @@ mod async_process_pool;
 mod async_semaphore;
 mod async_single;
 mod async_tasks;
-mod pipeline;
 mod pool_worker;
 mod process_pool;
 mod python;
 mod rayon_pool;
 mod sequential;
+mod stages;
 mod thread_pool;
 mod threads;
 mod worker_process;
@@ -56,8 +56,8 @@ pub trait Model: Sync {
     fn default_limit(&self, _cores: usize) -> Option<usize> {
         None
     }
-    /// Whether it can run a pipeline workload (stages of workers on queues).
-    fn runs_pipelines(&self) -> bool {
+    /// Whether it can run a staged workload (stages of workers on bounded queues).
+    fn runs_stages(&self) -> bool {
         false
     }
     /// Its concurrency for N tasks, limit k, `per_worker` tasks at once in each worker (the async
@@ -107,7 +107,7 @@ pub struct Execution {
     pub workers: Option<WorkerUsage>,
     /// Pools: the threads or processes started (k, also when k > N).
     pub pool: Option<usize>,
-    /// Pipelines: per stage, when each item left it.
+    /// Staged workloads: per stage, when each item left it.
     pub stages: Option<Vec<Vec<Duration>>>,
     /// Runs of more than `aggregate::KEEP_EACH` tasks (unless their workload audits, see
     /// `aggregate::keeps_each`): every task folded, `records` left empty.

@@ -3,12 +3,10 @@
 //! answer and sends the next. A worker that dies is noticed at once (its pipe ends), its task counts as
 //! `worker-lost`, and a fresh worker takes its place; `retries` resubmits failed tasks.
 
-use super::worker_process::Worker;
+use super::worker_process::{run_pool, Queue, Records, Worker};
 use super::{Execution, Job, Lanes, Model, TaskRecord};
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, TaskResult};
-use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::time::Instant;
 
 pub struct ProcessPool;
@@ -24,42 +22,12 @@ impl Model for ProcessPool {
         Lanes::bounded(tasks, limit)
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
-        let setup_start = Instant::now();
-        let workers = (0..job.limit)
-            .map(|_| Worker::spawn(job, false))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let exec = run_pool(job, false, dispatch)?;
         // k processes started and ready to take a task: the pool's setup, and its spawn cost per
         // process (exec of this binary included, as a fresh `multiprocessing` worker pays it too).
-        let setup = setup_start.elapsed();
-        let t0 = Instant::now();
-        let queue = Mutex::new((0..job.tasks).map(|i| (i, 1u32)).collect::<VecDeque<_>>());
-        let records = Mutex::new(vec![None; job.tasks]);
-        let usage = std::thread::scope(|s| {
-            let handles: Vec<_> = workers
-                .into_iter()
-                .map(|w| s.spawn(|| dispatch(w, job, t0, &queue, &records)))
-                .collect();
-            let mut total = WorkerUsage::default();
-            for h in handles {
-                total.merge(&h.join().expect("dispatchers do not panic")?);
-            }
-            anyhow::Ok(total)
-        })?;
-        let records = records
-            .into_inner()
-            .expect("no dispatcher panicked")
-            .into_iter()
-            .map(|r| r.expect("every task was recorded"))
-            .collect();
         Ok(Execution {
-            setup,
-            records,
-            workers: Some(usage),
-            pool: Some(job.limit),
-            stages: None,
-            aggregate: None,
-            spawned: Some((job.limit, setup)),
-            spawn_error: None,
+            spawned: Some((job.limit, exec.setup)),
+            ..exec
         })
     }
 }
@@ -70,8 +38,8 @@ fn dispatch(
     mut worker: Worker,
     job: &Job,
     t0: Instant,
-    queue: &Mutex<VecDeque<(usize, u32)>>,
-    records: &Mutex<Vec<Option<TaskRecord>>>,
+    queue: &Queue,
+    records: &Records,
 ) -> anyhow::Result<WorkerUsage> {
     let mut usage = WorkerUsage::default();
     loop {
@@ -79,7 +47,7 @@ fn dispatch(
             break;
         };
         let start = t0.elapsed();
-        let answer = worker.run(task as u64);
+        let answer = worker.run(task);
         let end = t0.elapsed();
         let result = match answer {
             Ok(result) => result,
@@ -97,7 +65,7 @@ fn dispatch(
             queue.lock().unwrap().push_back((task, attempt + 1));
             continue;
         }
-        records.lock().unwrap()[task] = Some(TaskRecord {
+        records.lock().unwrap()[task as usize] = Some(TaskRecord {
             start,
             end,
             result,

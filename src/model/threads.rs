@@ -21,12 +21,12 @@ impl Model for Threads {
             cpu: tasks,
         }
     }
-    fn runs_pipelines(&self) -> bool {
+    fn runs_stages(&self) -> bool {
         true
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         if let Some(stages) = job.workload.stages() {
-            return Ok(super::pipeline::on_threads(stages, job));
+            return Ok(super::stages::on_threads(stages, job));
         }
         // Read before the clock: how many threads the kernel's mapping limit leaves room for.
         let room = crate::thread_room::Room::now();

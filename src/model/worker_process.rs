@@ -1,16 +1,69 @@
 //! A pool worker process as the pool sees it: the concbench binary re-executed as `__worker`, spawned
 //! so it dies with its parent, initialised once with the job's workload (its clients are its own, as a
 //! pool initializer makes them), then fed task numbers over its stdin and answering on its stdout. Both
-//! process pools use it; the worker's side of the protocol is `pool_worker`.
+//! process pools use it, and run their dispatchers in one frame ([`run_pool`]); the worker's side of
+//! the protocol is `pool_worker`.
 
 use super::pool_worker::{send, FromWorker, ToWorker};
-use super::Job;
+use super::{Execution, Job, TaskRecord};
 use crate::measure::rusage::{self, Usage};
 use crate::results::WorkerUsage;
 use crate::workload::TaskResult;
 use anyhow::Context;
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// The tasks waiting for a worker, each with its submission number (1, then one more per retry).
+pub type Queue = Mutex<VecDeque<(u64, u32)>>;
+/// Per task, its record once it is settled.
+pub type Records = Mutex<Vec<Option<TaskRecord>>>;
+
+/// What both process pools do around their own dispatch: start k workers (the pool's setup), feed them
+/// from one queue with a dispatcher thread each, and collect every task's record and every worker's
+/// usage. `event_loop`: each worker runs the tasks it is given at once on its own loop. A dispatcher
+/// gets its worker, the job, the instant tasks were submitted, the queue and the records, and returns
+/// the usage of every process it owned (it replaces a worker that dies).
+pub fn run_pool(
+    job: &Job,
+    event_loop: bool,
+    dispatch: impl Fn(Worker, &Job, Instant, &Queue, &Records) -> anyhow::Result<WorkerUsage> + Sync,
+) -> anyhow::Result<Execution> {
+    let setup_start = Instant::now();
+    // Spawned here, on the thread that outlives the run: a worker dies with the thread that started
+    // it (PR_SET_PDEATHSIG), and dispatcher threads end before the run does.
+    let workers = (0..job.limit)
+        .map(|_| Worker::spawn(job, event_loop))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let setup = setup_start.elapsed();
+    let t0 = Instant::now();
+    let queue: Queue = Mutex::new((0..job.tasks as u64).map(|i| (i, 1u32)).collect());
+    let records: Records = Mutex::new(vec![None; job.tasks]);
+    let usage = std::thread::scope(|s| {
+        let handles: Vec<_> = workers
+            .into_iter()
+            .map(|w| s.spawn(|| dispatch(w, job, t0, &queue, &records)))
+            .collect();
+        let mut total = WorkerUsage::default();
+        for h in handles {
+            total.merge(&h.join().expect("dispatchers do not panic")?);
+        }
+        anyhow::Ok(total)
+    })?;
+    let records = records
+        .into_inner()
+        .expect("no dispatcher panicked")
+        .into_iter()
+        .map(|r| r.expect("every task was recorded"))
+        .collect();
+    Ok(Execution {
+        workers: Some(usage),
+        pool: Some(job.limit),
+        ..Execution::of(setup, records)
+    })
+}
 
 /// One worker process and its pipes.
 pub struct Worker {

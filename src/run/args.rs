@@ -189,13 +189,15 @@ impl RunArgs {
         workload: Params,
     ) -> anyhow::Result<Case> {
         let m = model.model();
-        if workload.pipeline() && !m.runs_pipelines() {
+        if workload.pipeline() && !m.runs_stages() {
             let can: Vec<_> = ModelKind::rust()
-                .filter(|k| k.model().runs_pipelines())
+                .filter(|k| k.model().runs_stages())
                 .map(|k| k.name())
                 .collect();
             return Err(usage(format!(
-                "model {model} cannot run a pipeline (stages of workers on queues); models that can: {}",
+                "model {model} cannot run a {} workload (stages of workers on bounded queues); models \
+                 that can: {}",
+                workload.kind(),
                 can.join(", ")
             )));
         }

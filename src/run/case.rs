@@ -57,7 +57,7 @@ pub struct CaseOutput {
     pub pool_started: Option<usize>,
     /// The case process's own peak RSS (VmHWM), KiB, when readable.
     pub peak_rss_kib: Option<u64>,
-    /// Pipelines: per stage, when each item left it, seconds (runs of ≤ 10,000 items).
+    /// Staged workloads: per stage, when each item left it, seconds (runs of ≤ 10,000 items).
     pub stages: Option<Vec<Vec<f64>>>,
     /// Units the model started (threads, tasks, processes) and the seconds starting them took.
     pub spawned: Option<(usize, f64)>,
@@ -70,7 +70,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let sampler = ThreadSampler::start();
     let built = std::time::Instant::now();
     let workload = spec.workload.build(&spec.url)?;
-    // What this repetition starts from (db: its table, empty), before the first submission.
+    // What this repetition starts from (a database workload: its table, empty), before the first
+    // submission.
     workload.prepare()?;
     let build = built.elapsed();
     let job = Job {
@@ -86,7 +87,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     };
     let mut exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();
-    // After the clock: what the tasks left behind, checked against what they said (db counts rows).
+    // After the clock: what the tasks left behind, checked against what they said (a database
+    // workload counts its rows).
     // A workload that audits is never folded (`aggregate::keeps_each`), so every task is here.
     let mut results: Vec<&mut TaskResult> =
         exec.records.iter_mut().map(|r| &mut r.result).collect();

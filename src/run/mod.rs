@@ -1,35 +1,29 @@
-//! The orchestrator: for each case of a plan, start (or reuse) the slow server or the database it
-//! needs, run warm-ups and repetitions each in a fresh process, read the server's counters around each,
-//! summarise, and write the result file atomically after every case, so an interrupted run keeps what
-//! finished. Calibration probes (cpu task times, database write times) run in the rounds beside the
-//! cases they serve.
+//! The orchestrator: for each case of a plan, start (or reuse) the service it needs (a server, a
+//! database: [`service`]), run warm-ups and repetitions each in a fresh process, read the service's
+//! counters around each, summarise, and write the result file atomically after every case, so an
+//! interrupted run keeps what finished. The probes behind the ideals (cpu task times, database write
+//! times: [`probes`]) run in the rounds beside the cases they serve.
 
 pub mod affinity;
 pub mod args;
-mod calibrate;
-mod calibrate_write;
 pub mod case;
 pub mod children;
-pub mod cluster;
-pub mod database;
 pub mod external;
-pub mod gunicorn;
 pub mod order;
 pub mod preflight;
+mod probes;
 mod progress;
 pub mod reference;
-pub mod server;
+pub mod service;
 pub mod table;
 
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
-use crate::names::ServerKind;
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
-use crate::workload::{Calibration, DbKind, Params, ServerPlan};
-use calibrate_write::WriteProbes;
+use crate::workload::{Calibration, DbKind, Params};
 use case::{CaseOutput, CaseSpec};
-use database::Database;
-use server::ServerChild;
+use probes::{cpu::CpuProbes, write::WriteProbes, Probe};
+use service::{Need, Services};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -65,6 +59,36 @@ pub struct RunOutcome {
     pub errors: Vec<(String, String)>,
     /// The signal that stopped the run early.
     pub interrupted: Option<i32>,
+}
+
+impl RunOutcome {
+    /// Why nothing was measured, when every task of every case failed — a wrong path, target or a
+    /// server that refuses — rather than a run that measured failures among successes. None for an
+    /// interrupted run: it did not get to measure everything.
+    pub fn nothing_measured(&self) -> Option<String> {
+        let samples = || self.file.cases.iter().flat_map(|c| &c.samples);
+        let all_failed = samples().next().is_some() && samples().all(|s| s.ok == 0);
+        if !all_failed || self.interrupted.is_some() {
+            return None;
+        }
+        let kinds: std::collections::BTreeSet<&str> = samples()
+            .flat_map(|s| s.failures.keys().map(String::as_str))
+            .collect();
+        Some(format!(
+            "every task of every case failed ({}); nothing was measured — check --path, --target and the server",
+            kinds.into_iter().collect::<Vec<_>>().join(", ")
+        ))
+    }
+
+    /// The exit code of the run: 128 + the signal that stopped it, 1 when a case could not be measured
+    /// or nothing was, else 0.
+    pub fn exit_code(&self) -> i32 {
+        match self.interrupted {
+            Some(sig) => 128 + sig,
+            None if !self.errors.is_empty() || self.nothing_measured().is_some() => 1,
+            None => 0,
+        }
+    }
 }
 
 /// Where a run's file goes by default: the start time to the millisecond and the pid, so two runs
@@ -116,21 +140,10 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
     written.map_err(|e| refuse("write to", e))
 }
 
+/// Run a plan: its cases made ready for this machine, checked against its limits, measured round by
+/// round into the result file, which is saved after every round and once more at the end.
 pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
-    // CPU parts given in time become iterations on this machine, once, before anything is measured.
-    let needs_sizing = opts.cases.iter().any(|c| {
-        let mut sized = c.workload.clone();
-        sized.size_cpu(1.0);
-        sized != c.workload
-    });
-    if needs_sizing {
-        let rate = crate::workload::cpu_rate();
-        for c in &mut opts.cases {
-            c.workload.size_cpu(rate);
-        }
-    }
-    skip_missing_postgres(&mut opts.cases);
-    skip_missing_python(&mut opts.cases);
+    prepare_cases(&mut opts.cases);
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
     let path = opts
@@ -138,23 +151,64 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         .clone()
         .unwrap_or_else(|| default_out(&opts.machine, started));
     let cores = opts.machine.allowed_cpus.len().max(1);
+    check_limits(&mut opts.cases, cores)?;
+    probe_writable(&path)?;
+    children::catch_interrupts();
+    let mut file = new_file(&opts);
+    file.save(&path)?;
+    let mut progress = progress::Progress::new(&opts.cases, cores, opts.quiet);
+    let mut runner = Runner::new(&opts, cores, clock);
+    if let Err(e) = runner.rounds(&mut file, &path, &mut progress) {
+        progress.finish();
+        return Err(e);
+    }
+    runner.finish(file, path, &progress)
+}
+
+/// Make the plan's cases ready for this machine: CPU parts given in time sized into iterations, and
+/// the cases this machine cannot run (no PostgreSQL, no Python env) left out with one line each.
+fn prepare_cases(cases: &mut Vec<Case>) {
+    size_cpu_parts(cases);
+    skip_missing_postgres(cases);
+    skip_missing_python(cases);
+}
+
+/// CPU parts given in time become iterations on this machine, once, before anything is measured.
+fn size_cpu_parts(cases: &mut [Case]) {
+    let needs_sizing = cases.iter().any(|c| {
+        let mut sized = c.workload.clone();
+        sized.size_cpu(1.0);
+        sized != c.workload
+    });
+    if needs_sizing {
+        let rate = crate::workload::cpu_rate();
+        for c in cases {
+            c.workload.size_cpu(rate);
+        }
+    }
+}
+
+/// Raise the open-file limit, spread the cases' connections over source addresses, and refuse a plan
+/// past the machine's limits before anything starts.
+fn check_limits(cases: &mut [Case], cores: usize) -> anyhow::Result<()> {
     // Raised before any child starts, so the server and every case process inherit it.
     let limit = concbench_server::limits::raise_nofile();
-    preflight::spread_sources(&mut opts.cases, cores);
+    preflight::spread_sources(cases, cores);
     // Cases past the machine's limits on purpose are checked alone, and warned of instead of refused:
     // what the OS refuses them is what they measure.
-    let (past, within): (Vec<Case>, Vec<Case>) =
-        opts.cases.iter().cloned().partition(|c| c.past_limits);
+    let (past, within): (Vec<Case>, Vec<Case>) = cases.iter().cloned().partition(|c| c.past_limits);
     preflight::check(&within, cores, limit)?;
     for c in &past {
         if let Err(e) = preflight::check(std::slice::from_ref(c), cores, limit) {
             eprintln!("warning: {e:#}; run anyway, what the OS refuses counted as failures");
         }
     }
-    probe_writable(&path)?;
-    children::catch_interrupts();
-    let now = || humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let mut file = ResultFile {
+    Ok(())
+}
+
+/// The result file of a run about to start: its configuration and machine, no case yet.
+fn new_file(opts: &RunOptions) -> ResultFile {
+    ResultFile {
         schema_version: crate::results::SCHEMA_VERSION,
         concbench_version: env!("CARGO_PKG_VERSION").to_string(),
         git_commit: Some(env!("CONCBENCH_GIT").to_string()).filter(|c| !c.is_empty()),
@@ -169,99 +223,12 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         seed: Some(opts.seed),
         cases: Vec::new(),
         load_generators: None,
-    };
-    file.save(&path)?;
-    // What the last good file holds: case id → samples, to say what a failed save lost.
-    let mut saved: HashMap<String, usize> = HashMap::new();
-    let mut progress = progress::Progress::new(&opts.cases, cores, opts.quiet);
-    let mut run = Runner {
-        opts: &opts,
-        cores,
-        clock,
-        servers: HashMap::new(),
-        databases: HashMap::new(),
-        gunicorns: HashMap::new(),
-        probes: HashMap::new(),
-        writes: Vec::new(),
-        states: opts.cases.iter().map(|_| None).collect(),
-        failed: vec![false; opts.cases.len()],
-        errors: Vec::new(),
-    };
-    // Calibrations (of cpu task sizes, of database writes) come first in the list (so blocked order
-    // runs them before the cases) and get as many rounds as the most repeated case they serve.
-    let sizes = probes(&opts.cases);
-    let repeats: Vec<usize> = sizes
-        .iter()
-        .map(|(_, reps)| *reps)
-        .chain(opts.cases.iter().map(|c| c.repeat))
-        .collect();
-    'batches: for batch in order::schedule(&repeats, opts.order, opts.seed) {
-        for slot in batch {
-            if children::interrupted().is_some() {
-                break 'batches;
-            }
-            match slot.case.checked_sub(sizes.len()) {
-                Some(case) => run.slot(order::Slot { case, ..slot }, &mut progress),
-                None => run.probe(&sizes[slot.case].0, &mut progress),
-            }
-        }
-        file.cases = run.results();
-        file.updated = now();
-        if let Err(e) = file.save(&path) {
-            progress.finish();
-            return Err(e.context(unsaved(&opts.cases, &saved, &path)));
-        }
-        saved = file
-            .cases
-            .iter()
-            .map(|c| (c.id.clone(), c.samples.len()))
-            .collect();
     }
-    let dead: Vec<_> = run
-        .servers
-        .iter_mut()
-        .filter_map(|(plan, s)| (!s.alive()).then(|| (plan.workers, s.pid())))
-        .collect();
-    for (w, pid) in dead {
-        run.errors.push((
-            format!("server w{w}"),
-            format!("the slow server (pid {pid}) died during the run"),
-        ));
-    }
-    let dead: Vec<_> = run
-        .gunicorns
-        .iter_mut()
-        .filter_map(|(plan, g)| (!g.alive()).then(|| (plan.workers, g.pid())))
-        .collect();
-    for (w, pid) in dead {
-        run.errors.push((
-            format!("gunicorn w{w}"),
-            format!("gunicorn (pid {pid}) died during the run"),
-        ));
-    }
-    drop(std::mem::take(&mut run.servers));
-    drop(std::mem::take(&mut run.databases));
-    drop(std::mem::take(&mut run.gunicorns));
-    progress.finish();
-    let interrupted = children::interrupted();
-    let errors = std::mem::take(&mut run.errors);
-    file.cases = run.results();
-    file.complete = interrupted.is_none() && errors.is_empty();
-    file.interrupted = match interrupted {
-        Some(sig) => Some(format!("stopped by signal {sig}")),
-        None if !errors.is_empty() => {
-            Some(format!("{} case(s) could not be measured", errors.len()))
-        }
-        None => None,
-    };
-    file.updated = now();
-    file.save(&path)?;
-    Ok(RunOutcome {
-        file,
-        path,
-        errors,
-        interrupted,
-    })
+}
+
+/// The time as result files record it.
+fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// Why the run stopped on a failed save: what the last good file keeps and which cases it lacks.
@@ -290,43 +257,11 @@ fn unsaved(cases: &[Case], saved: &HashMap<String, usize>, path: &Path) -> Strin
 /// A case once its first slot came: what it runs against, its ideal, and its samples so far.
 struct CaseState {
     spec: CaseSpec,
-    /// concbench's server of the case, whose counters are read around each repetition.
-    server: Option<ServerPlan>,
-    /// gunicorn's, which has no counters: only checked to be alive.
-    gunicorn: Option<ServerPlan>,
+    /// The service the case runs against, checked alive before each repetition and its counters read
+    /// around it; None for a case that needs none, or sends its requests to a `--target`.
+    service: Option<Need>,
     deadline: Duration,
     samples: Vec<Sample>,
-}
-
-/// What a calibration probe measures: cpu tasks of so many iterations, or one database workload's
-/// writes.
-#[derive(Debug, Clone, PartialEq)]
-enum Probe {
-    Cpu(u64),
-    Write(Params),
-}
-
-/// The probes a plan needs, each with the most repetitions a case it serves has: cpu task sizes first,
-/// then database writes.
-fn probes(cases: &[Case]) -> Vec<(Probe, usize)> {
-    let mut probes: Vec<(Probe, usize)> = Vec::new();
-    let mut need = |probe: Probe, repeat: usize| match probes.iter_mut().find(|(p, _)| *p == probe)
-    {
-        Some((_, reps)) => *reps = (*reps).max(repeat),
-        None => probes.push((probe, repeat)),
-    };
-    for c in cases {
-        // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to calibrate for it.
-        if let Some(size) = c.workload.cpu_iters().filter(|_| !c.model.is_python()) {
-            need(Probe::Cpu(size), c.repeat);
-        }
-    }
-    for c in cases {
-        if let Some(write) = c.workload.write_probe() {
-            need(Probe::Write(write), c.repeat);
-        }
-    }
-    probes
 }
 
 /// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
@@ -336,7 +271,7 @@ fn skip_missing_postgres(cases: &mut Vec<Case>) {
     if !cases.iter().any(postgres) {
         return;
     }
-    if let Err(why) = cluster::find() {
+    if let Err(why) = service::cluster::find() {
         let skipped = cases.iter().filter(|c| postgres(c)).count();
         eprintln!("concbench: {why} — skipping {skipped} PostgreSQL case(s)");
         cases.retain(|c| !postgres(c));
@@ -356,17 +291,15 @@ fn skip_missing_python(cases: &mut Vec<Case>) {
     }
 }
 
-/// The run's state across rounds: servers kept per configuration, databases per kind, cpu probes per
-/// task size, write probes per database workload.
+/// The run's state across rounds: the services its cases need, cpu probes per task size, write probes
+/// per database workload.
 struct Runner<'a> {
     opts: &'a RunOptions,
     cores: usize,
     clock: std::time::Instant,
-    servers: HashMap<ServerPlan, ServerChild>,
-    databases: HashMap<DbKind, Database>,
-    gunicorns: HashMap<ServerPlan, gunicorn::GunicornChild>,
-    probes: HashMap<u64, calibrate::Probes>,
-    writes: Vec<(Params, WriteProbes)>,
+    services: Services,
+    cpu_probes: HashMap<u64, CpuProbes>,
+    write_probes: Vec<(Params, WriteProbes)>,
     /// Per case of the plan: None until its first slot.
     states: Vec<Option<CaseState>>,
     /// Per case: it could not be measured (further); its remaining slots are skipped.
@@ -374,7 +307,97 @@ struct Runner<'a> {
     errors: Vec<(String, String)>,
 }
 
-impl Runner<'_> {
+impl<'a> Runner<'a> {
+    fn new(opts: &'a RunOptions, cores: usize, clock: std::time::Instant) -> Runner<'a> {
+        Runner {
+            opts,
+            cores,
+            clock,
+            services: Services::default(),
+            cpu_probes: HashMap::new(),
+            write_probes: Vec::new(),
+            states: opts.cases.iter().map(|_| None).collect(),
+            failed: vec![false; opts.cases.len()],
+            errors: Vec::new(),
+        }
+    }
+
+    /// The rounds: each batch of the schedule (probes and cases' repetitions), then the file saved
+    /// with what the run measured so far. A signal stops them between two slots.
+    fn rounds(
+        &mut self,
+        file: &mut ResultFile,
+        path: &Path,
+        progress: &mut progress::Progress,
+    ) -> anyhow::Result<()> {
+        let opts = self.opts;
+        // Probes (of cpu task sizes, of database writes) come first in the list (so blocked
+        // order runs them before the cases) and get as many rounds as the most repeated case they
+        // serve.
+        let sizes = probes::plan(&opts.cases);
+        let repeats: Vec<usize> = sizes
+            .iter()
+            .map(|(_, reps)| *reps)
+            .chain(opts.cases.iter().map(|c| c.repeat))
+            .collect();
+        // What the last good file holds: case id → samples, to say what a failed save lost.
+        let mut saved: HashMap<String, usize> = HashMap::new();
+        for batch in order::schedule(&repeats, opts.order, opts.seed) {
+            for slot in batch {
+                if children::interrupted().is_some() {
+                    return Ok(());
+                }
+                match slot.case.checked_sub(sizes.len()) {
+                    Some(case) => self.slot(order::Slot { case, ..slot }, progress),
+                    None => self.probe(&sizes[slot.case].0, progress),
+                }
+            }
+            file.cases = self.results();
+            file.updated = now();
+            file.save(path)
+                .map_err(|e| e.context(unsaved(&opts.cases, &saved, path)))?;
+            saved = file
+                .cases
+                .iter()
+                .map(|c| (c.id.clone(), c.samples.len()))
+                .collect();
+        }
+        Ok(())
+    }
+
+    /// The end of a run: a service that died is an error of the run, every service stops, and the
+    /// file is saved a last time, complete or saying why it is not.
+    fn finish(
+        mut self,
+        mut file: ResultFile,
+        path: PathBuf,
+        progress: &progress::Progress,
+    ) -> anyhow::Result<RunOutcome> {
+        let dead = self.services.dead();
+        self.errors.extend(dead);
+        self.services.stop();
+        progress.finish();
+        let interrupted = children::interrupted();
+        let errors = std::mem::take(&mut self.errors);
+        file.cases = self.results();
+        file.complete = interrupted.is_none() && errors.is_empty();
+        file.interrupted = match interrupted {
+            Some(sig) => Some(format!("stopped by signal {sig}")),
+            None if !errors.is_empty() => {
+                Some(format!("{} case(s) could not be measured", errors.len()))
+            }
+            None => None,
+        };
+        file.updated = now();
+        file.save(&path)?;
+        Ok(RunOutcome {
+            file,
+            path,
+            errors,
+            interrupted,
+        })
+    }
+
     /// Run one measured repetition (preceded, the first time, by the case's setup and warm-ups).
     fn slot(&mut self, slot: order::Slot, progress: &mut progress::Progress) {
         if self.failed[slot.case] {
@@ -421,26 +444,26 @@ impl Runner<'_> {
     }
 
     fn calibration(&self, case: &Case) -> Option<Calibration> {
-        let cpu = self.probes_of(case)?.calibration()?;
+        let cpu = self.cpu_probes_of(case)?.calibration()?;
         Some(Calibration {
-            write: self.writes_of(case).and_then(WriteProbes::times),
+            write: self.write_probes_of(case).and_then(WriteProbes::times),
             ..cpu
         })
     }
 
-    fn probes_of(&self, case: &Case) -> Option<&calibrate::Probes> {
-        self.probes.get(&case.workload.cpu_iters()?)
+    fn cpu_probes_of(&self, case: &Case) -> Option<&CpuProbes> {
+        self.cpu_probes.get(&case.workload.cpu_iters()?)
     }
 
-    fn writes_of(&self, case: &Case) -> Option<&WriteProbes> {
+    fn write_probes_of(&self, case: &Case) -> Option<&WriteProbes> {
         let probe = case.workload.write_probe()?;
-        self.writes
+        self.write_probes
             .iter()
             .find(|(p, _)| *p == probe)
             .map(|(_, w)| w)
     }
 
-    /// One calibration probe of either kind.
+    /// One probe of either kind.
     fn probe(&mut self, probe: &Probe, progress: &mut progress::Progress) {
         match probe {
             Probe::Cpu(iters) => self.cpu_probe(*iters, progress),
@@ -457,8 +480,8 @@ impl Runner<'_> {
         }
     }
 
-    /// One write probe for the db workload `probe`, sized like the first case it serves, against the
-    /// database (started now if no case started it yet).
+    /// One write probe for the database workload `probe`, sized like the first case it serves,
+    /// against the database (started now if no case started it yet).
     fn write_probe(&mut self, probe: &Params) -> anyhow::Result<()> {
         let tasks = self
             .opts
@@ -466,30 +489,49 @@ impl Runner<'_> {
             .iter()
             .find(|c| c.workload.write_probe().as_ref() == Some(probe))
             .map_or(1, |c| c.tasks);
-        let url = self.database_url(probe)?;
-        let at = match self.writes.iter().position(|(p, _)| p == probe) {
+        let url = self.service_url(probe)?;
+        let at = match self.write_probes.iter().position(|(p, _)| p == probe) {
             Some(at) => at,
             None => {
-                self.writes.push((probe.clone(), WriteProbes::default()));
-                self.writes.len() - 1
+                self.write_probes
+                    .push((probe.clone(), WriteProbes::default()));
+                self.write_probes.len() - 1
             }
         };
-        self.writes[at].1.run(&self.opts.exe, probe, &url, tasks)
+        self.write_probes[at]
+            .1
+            .run(&self.opts.exe, probe, &url, tasks)
     }
 
-    /// Where a workload's database is, started on first use; empty for workloads without one (and for
-    /// a database given by URL, which the workload's parameters carry).
-    fn database_url(&mut self, workload: &Params) -> anyhow::Result<String> {
-        let Some(kind) = workload.database() else {
-            return Ok(String::new());
+    /// What a workload runs against, unless its requests go to a `--target`: nothing is started then.
+    fn need(&self, workload: &Params) -> Option<Need> {
+        let to_target = self.opts.target.is_some() && workload.makes_requests();
+        Need::of(workload).filter(|_| !to_target)
+    }
+
+    /// Where a workload's tasks go: the `--target`, or the service it needs, started on first use;
+    /// empty for workloads that need none (and for a database given by URL, which the workload's
+    /// parameters carry).
+    fn service_url(&mut self, workload: &Params) -> anyhow::Result<String> {
+        let Some(need) = self.need(workload) else {
+            return Ok(match &self.opts.target {
+                Some(target) if workload.makes_requests() => {
+                    target.trim_end_matches('/').to_string()
+                }
+                _ => String::new(),
+            });
         };
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.databases.entry(kind) {
-            slot.insert(Database::start(kind)?);
-        }
-        Ok(self.databases[&kind].url())
+        let setup = service::Setup {
+            exe: &self.opts.exe,
+            server_cpus: self.opts.server_cpus.as_deref(),
+        };
+        let service = self
+            .services
+            .get_or_start(need, |need| need.start(&setup))?;
+        Ok(service.url().to_string())
     }
 
-    /// One calibration probe for cpu tasks of `iters` iterations, sized like the first case of that size.
+    /// One probe for cpu tasks of `iters` iterations, sized like the first case of that size.
     fn cpu_probe(&mut self, iters: u64, progress: &mut progress::Progress) {
         let case = self
             .opts
@@ -499,7 +541,7 @@ impl Runner<'_> {
             .expect("sizes come from the cases");
         progress.set_message(&format!("calibrating cpu tasks of {iters} iterations"));
         let tasks = case.tasks;
-        let probes = self.probes.entry(iters).or_default();
+        let probes = self.cpu_probes.entry(iters).or_default();
         if let Err(e) = probes.run(&self.opts.exe, iters, tasks, self.cores) {
             if children::interrupted().is_none() {
                 let what = format!("calibration i{iters}");
@@ -509,33 +551,10 @@ impl Runner<'_> {
         }
     }
 
-    /// The server (started or reused), the calibration and the ideal of a case about to run first.
+    /// The service (started or reused), the probes and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
-        let requests = case.workload.makes_requests();
-        let gunicorn = case.workload.server_kind() == ServerKind::Gunicorn;
-        let (url, server) = match (case.workload.server(), &opts.target) {
-            (_, Some(target)) if requests => (target.trim_end_matches('/').to_string(), None),
-            (Some(plan), None) if gunicorn => {
-                if let std::collections::hash_map::Entry::Vacant(slot) = self.gunicorns.entry(plan)
-                {
-                    let env = external::python_env().map_err(anyhow::Error::msg)?;
-                    slot.insert(gunicorn::GunicornChild::start(&env, plan)?);
-                }
-                (self.gunicorns[&plan].url.clone(), None)
-            }
-            (Some(plan), None) => {
-                if let std::collections::hash_map::Entry::Vacant(slot) = self.servers.entry(plan) {
-                    slot.insert(ServerChild::start(
-                        &opts.exe,
-                        plan,
-                        opts.server_cpus.as_deref(),
-                    )?);
-                }
-                (self.servers[&plan].ready.url.clone(), Some(plan))
-            }
-            _ => (self.database_url(&case.workload)?, None),
-        };
+        let url = self.service_url(&case.workload)?;
         let spec = CaseSpec {
             model: case.model,
             workload: case.workload.clone(),
@@ -551,12 +570,12 @@ impl Runner<'_> {
             .workload
             .cpu_iters()
             .filter(|_| !case.model.is_python());
-        if let (Some(iters), None) = (rust_cpu, self.probes_of(case)) {
-            let probes = self.probes.entry(iters).or_default();
+        if let (Some(iters), None) = (rust_cpu, self.cpu_probes_of(case)) {
+            let probes = self.cpu_probes.entry(iters).or_default();
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
         }
-        // A db case's too, before its write probe came up.
-        if let (Some(probe), None) = (case.workload.write_probe(), self.writes_of(case)) {
+        // A database case's too, before its write probe came up.
+        if let (Some(probe), None) = (case.workload.write_probe(), self.write_probes_of(case)) {
             self.write_probe(&probe)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
@@ -567,49 +586,41 @@ impl Runner<'_> {
             + case.workload.timeout().unwrap_or_default();
         Ok(CaseState {
             spec,
-            server,
-            gunicorn: gunicorn.then(|| case.workload.server()).flatten(),
+            service: self.need(&case.workload),
             deadline,
             samples: Vec::new(),
         })
     }
 
-    /// One repetition in a fresh process, with the server's counters and the machine's noise around
+    /// One repetition in a fresh process, with the service's counters and the machine's noise around
     /// it; `round` None is a warm-up, whose sample is discarded.
     fn repetition(&mut self, case: usize, round: Option<usize>) -> anyhow::Result<Option<Sample>> {
         let state = self.states[case].as_ref().expect("prepared");
-        if let Some(plan) = state.gunicorn {
-            let g = self.gunicorns.get_mut(&plan).expect("started in prepare");
-            anyhow::ensure!(g.alive(), "gunicorn (pid {}) is gone", g.pid());
-        }
-        let server = match state.server {
-            Some(plan) => {
-                let s = self.servers.get_mut(&plan).expect("started in prepare");
-                anyhow::ensure!(s.alive(), "the slow server (pid {}) is gone", s.pid());
-                Some(&*s)
+        let service = match state.service {
+            Some(need) => {
+                let s = self.services.get_mut(need).expect("started in prepare");
+                s.check()?;
+                let cpu = s.pid().filter(|_| s.single_process());
+                Some((&*s, cpu))
             }
             None => None,
         };
-        // A server that cannot be reset cannot be read either: the repetition still runs (its tasks
+        let counters = service.and_then(|(s, _)| s.counters());
+        let cpu_pid = service.and_then(|(_, pid)| pid);
+        // Counters that cannot be reset cannot be read either: the repetition still runs (its tasks
         // fail as connect if the server is gone) and says why its counters are missing.
-        let reset = server.map(|s| s.reset());
+        let reset = counters.map(|c| c.reset());
         let start_s = self.clock.elapsed().as_secs_f64();
-        let before = Snapshot::take(server.map(|s| s.pid()));
+        let before = Snapshot::take(cpu_pid);
         let (out, usage) = case::run_isolated(&self.opts.exe, &state.spec, state.deadline)?;
-        let after = Snapshot::take(server.map(|s| s.pid()));
+        let after = Snapshot::take(cpu_pid);
         anyhow::ensure!(children::interrupted().is_none(), "interrupted");
         let Some(round) = round else {
             return Ok(None);
         };
-        let (observed, server_error) = match (server, reset) {
-            (Some(s), Some(Ok(()))) => match s.stats() {
-                Ok(st) => (
-                    Some(ServerObservation {
-                        served: st.served,
-                        max_in_flight: st.max_in_flight,
-                    }),
-                    None,
-                ),
+        let (observed, server_error) = match (counters, reset) {
+            (Some(c), Some(Ok(()))) => match c.read() {
+                Ok(observed) => (Some(observed), None),
                 Err(e) => (None, Some(format!("{e:#}"))),
             },
             (_, Some(Err(e))) => (None, Some(format!("{e:#}"))),
@@ -647,10 +658,10 @@ impl Runner<'_> {
                 let bottleneck = case.bottleneck(self.cores, calibration);
                 let mut summary = summarise(&state.samples, ideal, bottleneck);
                 // An ideal measured on a busy machine is as suspect as a busy sample.
-                if let Some(probes) = self.probes_of(case) {
+                if let Some(probes) = self.cpu_probes_of(case) {
                     summary.unstable.extend(probes.unstable());
                 }
-                if let Some(writes) = self.writes_of(case) {
+                if let Some(writes) = self.write_probes_of(case) {
                     summary.unstable.extend(writes.unstable());
                 }
                 Some(CaseResult {
@@ -721,4 +732,42 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
 /// This machine, as result files describe it.
 pub fn this_machine(id: Option<&str>) -> Machine {
     machine::describe(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(ok: u64, interrupted: Option<i32>, errors: usize) -> RunOutcome {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.json");
+        let mut file = ResultFile::load(&fixture).unwrap();
+        for s in file.cases.iter_mut().flat_map(|c| &mut c.samples) {
+            s.ok = ok;
+            s.failures = [("status".to_string(), 3), ("connect".to_string(), 1)].into();
+        }
+        RunOutcome {
+            file,
+            path: fixture,
+            errors: vec![("a".into(), "b".into()); errors],
+            interrupted,
+        }
+    }
+
+    #[test]
+    fn a_run_whose_every_task_failed_measured_nothing() {
+        let failed = outcome(0, None, 0);
+        assert_eq!(
+            failed.nothing_measured().unwrap(),
+            "every task of every case failed (connect, status); nothing was measured — check --path, \
+             --target and the server"
+        );
+        assert_eq!(failed.exit_code(), 1);
+        let some_ok = outcome(1, None, 0);
+        assert_eq!(some_ok.nothing_measured(), None);
+        assert_eq!(some_ok.exit_code(), 0);
+        assert_eq!(outcome(1, None, 2).exit_code(), 1, "a case not measured");
+        let stopped = outcome(0, Some(2), 0);
+        assert_eq!(stopped.nothing_measured(), None, "stopped before it could");
+        assert_eq!(stopped.exit_code(), 130);
+    }
 }

@@ -61,7 +61,7 @@ impl Progress {
         self.bar.inc(self.estimate_ms);
     }
 
-    /// What the run is doing besides a repetition (calibrating).
+    /// What the run is doing besides a repetition (a probe).
     pub fn set_message(&self, msg: &str) {
         self.bar.set_message(msg.to_string());
     }

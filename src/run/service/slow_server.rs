@@ -1,7 +1,11 @@
-//! The slow server as a child of the harness: the concbench binary itself under the hidden `__serve`
+//! The slow server as a service of the run: the concbench binary itself under the hidden `__serve`
 //! subcommand, so no second binary has to be found. Started on port 0, it is ready when its JSON line
-//! arrives; it dies with the harness (stdin EOF and PDEATHSIG) and is stopped when dropped.
+//! arrives; it dies with the harness (stdin EOF and PDEATHSIG) and is stopped when dropped. It is the
+//! one service with counters (its control listener's `/stats`), and the one whose process is all of
+//! it.
 
+use super::{Counters, Service};
+use crate::results::ServerObservation;
 use crate::workload::ServerPlan;
 use anyhow::{bail, Context};
 use concbench_server::{ReadyLine, StatsSnapshot};
@@ -36,7 +40,7 @@ impl ServerChild {
             .stderr(Stdio::piped());
         crate::spawn::die_with_parent(&mut cmd);
         if let Some(cpus) = cpus {
-            super::affinity::pin_child(&mut cmd, cpus);
+            crate::run::affinity::pin_child(&mut cmd, cpus);
         }
         let mut child = cmd
             .spawn()
@@ -83,23 +87,6 @@ impl ServerChild {
         })
     }
 
-    /// Whether the server process still runs.
-    pub fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    pub fn reset(&self) -> anyhow::Result<()> {
-        self.control
-            .post(format!("{}/stats/reset", self.ready.control))
-            .send_empty()
-            .context("resetting the server's stats")?;
-        Ok(())
-    }
-
     pub fn stats(&self) -> anyhow::Result<StatsSnapshot> {
         let mut resp = self
             .control
@@ -107,6 +94,46 @@ impl ServerChild {
             .call()
             .context("reading the server's stats")?;
         Ok(serde_json::from_str(&resp.body_mut().read_to_string()?)?)
+    }
+}
+
+impl Service for ServerChild {
+    fn name(&self) -> &'static str {
+        "the slow server"
+    }
+
+    fn url(&self) -> &str {
+        &self.ready.url
+    }
+
+    fn process(&mut self) -> Option<&mut Child> {
+        Some(&mut self.child)
+    }
+
+    fn single_process(&self) -> bool {
+        true
+    }
+
+    fn counters(&self) -> Option<&dyn Counters> {
+        Some(self)
+    }
+}
+
+impl Counters for ServerChild {
+    fn reset(&self) -> anyhow::Result<()> {
+        self.control
+            .post(format!("{}/stats/reset", self.ready.control))
+            .send_empty()
+            .context("resetting the server's stats")?;
+        Ok(())
+    }
+
+    fn read(&self) -> anyhow::Result<ServerObservation> {
+        let st = self.stats()?;
+        Ok(ServerObservation {
+            served: st.served,
+            max_in_flight: st.max_in_flight,
+        })
     }
 }
 

@@ -6,7 +6,8 @@
 //! the harness (PR_SET_PDEATHSIG, as every child), its workers with the master (the same, asked for in
 //! gunicorn's post_fork hook), and dropping the handle kills and reaps the master.
 
-use super::external::PythonEnv;
+use super::Service;
+use crate::run::external::{python_env, PythonEnv};
 use crate::workload::ServerPlan;
 use anyhow::{bail, Context};
 use serde::Deserialize;
@@ -34,6 +35,12 @@ pub struct GunicornChild {
 }
 
 impl GunicornChild {
+    /// Start gunicorn from the python env (`make python-env`), or say why there is none.
+    pub fn launch(plan: ServerPlan) -> anyhow::Result<GunicornChild> {
+        let env = python_env().map_err(anyhow::Error::msg)?;
+        GunicornChild::start(&env, plan)
+    }
+
     /// Start gunicorn with `plan.workers` sync workers whose `/` holds each request `plan.delay`;
     /// returns once every worker is ready to accept.
     pub fn start(env: &PythonEnv, plan: ServerPlan) -> anyhow::Result<GunicornChild> {
@@ -121,13 +128,24 @@ impl GunicornChild {
         Ok(started)
     }
 
-    /// Whether the master still runs.
-    pub fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
+    /// The master's pid (always there: as a [`Service`], too).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+}
+
+impl Service for GunicornChild {
+    fn name(&self) -> &'static str {
+        "gunicorn"
+    }
+
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The master: its workers die with it, so its exit is gunicorn's.
+    fn process(&mut self) -> Option<&mut Child> {
+        Some(&mut self.child)
     }
 }
 

@@ -1,41 +1,13 @@
-//! The database a db case writes to, started by the run once — before the first case that needs it,
-//! like the slow server, so its start-up is never measured — and removed when the run ends: for SQLite
-//! a temporary directory that each repetition's case process fills with a fresh file, for PostgreSQL a
-//! throwaway cluster ([`super::cluster`]). Cases are given its location as their URL: the SQLite file's
-//! path, or the cluster's connection string.
+//! The private temporary directory the database services keep their files in — SQLite's file, a
+//! PostgreSQL cluster's data and socket — removed with everything in it when the service stops, and,
+//! when a killed harness (SIGKILL leaves no time to clean up) left one behind, by the next harness.
 
-use super::cluster::Cluster;
-use crate::workload::DbKind;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A database the run started.
-pub enum Database {
-    Sqlite { dir: TempDir },
-    Postgres(Cluster),
-}
-
-impl Database {
-    pub fn start(kind: DbKind) -> anyhow::Result<Database> {
-        Ok(match kind {
-            DbKind::Sqlite => Database::Sqlite {
-                dir: TempDir::new()?,
-            },
-            DbKind::Postgres => Database::Postgres(Cluster::start()?),
-        })
-    }
-
-    /// Where the cases find it.
-    pub fn url(&self) -> String {
-        match self {
-            Database::Sqlite { dir } => dir.path().join("concbench.sqlite").display().to_string(),
-            Database::Postgres(cluster) => cluster.url().to_string(),
-        }
-    }
-}
-
-/// What every directory this module makes is named after: `concbench-db-<pid>-<n>`.
+/// What every directory this module makes is named after: `concbench-db-<pid>-<n>`. The name is the
+/// one earlier harnesses gave theirs: a harness removes what another left behind only under it.
 const PREFIX: &str = "concbench-db-";
 
 /// A private directory under the system's temporary directory, removed with everything in it when

@@ -14,11 +14,11 @@
 //! sampler then shares its CPU). When the probes of different rounds disagree, the ideal is only as good
 //! as that, and the cases it serves say so.
 
-use super::case::{run_isolated, CaseOutput, CaseSpec};
+use super::{cpu_s, suspect};
 use crate::measure::noise::Snapshot;
-use crate::measure::rusage::Usage;
 use crate::model::ModelKind;
-use crate::results::{Instability, InstabilityKind, Noise, Sample};
+use crate::results::{Instability, Noise};
+use crate::run::case::{run_isolated, CaseOutput, CaseSpec};
 use crate::workload::{Calibration, CpuParams, Params};
 use std::time::Duration;
 
@@ -29,17 +29,17 @@ const MAX_PROBE_TASKS: usize = 50;
 /// The task times probes measured so far for one task size, round by round, and the machine's noise
 /// meanwhile.
 #[derive(Debug, Clone, Default)]
-pub struct Probes {
+pub struct CpuProbes {
     /// Per probe: the task times of the process computing alone.
     alone: Vec<Vec<f64>>,
     /// Per probe: the task times of the `cores` processes computing at once.
     together: Vec<Vec<f64>>,
-    /// What the rest of the machine did during each probe: a calibration taken on a busy machine
-    /// makes every ideal built on it suspect, so the cases it serves say so.
+    /// What the rest of the machine did during each probe: a t₁ measured on a busy machine makes
+    /// every ideal built on it suspect, so the cases it serves say so.
     noise: Vec<Noise>,
 }
 
-impl Probes {
+impl CpuProbes {
     /// One probe: a process of the case's N tasks alone, then `cores` processes of N / cores tasks
     /// each, all at once.
     pub fn run(
@@ -50,8 +50,8 @@ impl Probes {
         cores: usize,
     ) -> anyhow::Result<()> {
         // The CPU part alone, whatever else the case's task does (a mixed task also waits and GETs),
-        // in bursts like the case's, up to 50 tasks: a pipeline's 1,000 would make every round's probe
-        // as long as the case.
+        // in bursts like the case's, up to 50 tasks: a staged workload's 1,000 items would make every
+        // round's probe as long as the case.
         let tasks = tasks.clamp(1, MAX_PROBE_TASKS);
         let alone = CaseSpec {
             model: ModelKind::Sequential,
@@ -113,35 +113,6 @@ impl Probes {
     }
 }
 
-/// Why a calibration is suspect: the machine was busy during its probes (`noise`, one per probe), or
-/// the probes' medians of different rounds disagree (per named kind of probe).
-pub fn suspect(noise: &[Noise], medians: &[(&str, Vec<f64>)]) -> Vec<Instability> {
-    let samples: Vec<Sample> = noise
-        .iter()
-        .map(|&n| Sample {
-            noise: Some(n),
-            ..Sample::default()
-        })
-        .collect();
-    let busy = crate::results::stability::busy(&samples)
-        .into_iter()
-        .map(|why| (InstabilityKind::Busy, why));
-    let spread = medians.iter().flat_map(|(what, medians)| {
-        crate::results::stability::dispersion(medians)
-            .into_iter()
-            .map(move |why| {
-                let why = why.replace("samples disagree", &format!("probes {what} disagree"));
-                (InstabilityKind::Dispersion, why)
-            })
-    });
-    busy.chain(spread)
-        .map(|(kind, why)| Instability {
-            kind,
-            why: format!("calibration: {why}"),
-        })
-        .collect()
-}
-
 /// t₁ = the median task alone; s = t₁ / the median task together, at most 1 (a machine is not believed
 /// to compute faster together than alone).
 fn calibration(alone: &[Vec<f64>], together: &[Vec<f64>]) -> Option<Calibration> {
@@ -159,10 +130,6 @@ fn calibration(alone: &[Vec<f64>], together: &[Vec<f64>]) -> Option<Calibration>
     })
 }
 
-pub fn cpu_s(u: &Usage) -> f64 {
-    (u.user + u.sys).as_secs_f64()
-}
-
 fn task_times(out: &CaseOutput) -> Vec<f64> {
     out.timeline
         .iter()
@@ -174,6 +141,7 @@ fn task_times(out: &CaseOutput) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::InstabilityKind;
 
     #[test]
     fn medians_of_what_the_probes_saw() {
@@ -194,7 +162,7 @@ mod tests {
 
     #[test]
     fn probes_that_disagree_make_the_ideal_suspect() {
-        let steady = Probes {
+        let steady = CpuProbes {
             alone: vec![vec![0.010; 4]; 5],
             together: vec![vec![0.011; 4]; 5],
             noise: Vec::new(),

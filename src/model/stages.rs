@@ -1,9 +1,9 @@
-//! Running a pipeline workload: each stage's workers pull items from the queue before them and push
-//! them to the queue after, every queue bounded. Two faces, one per model that runs pipelines: std
-//! threads joined by `sync_channel`s (`threads`) and tokio tasks joined by bounded `mpsc` channels
-//! (`async`). Shutdown needs no sentinel: a queue closes when every sender of the stage before it is
-//! gone, so each stage's workers end exactly when their input is drained and closed, and every item
-//! comes out once — done, or failed at the stage that failed it.
+//! Running a staged workload: each stage's workers pull items from the queue before them and push them
+//! to the queue after, every queue bounded. Two faces, one per model that runs stages: std threads
+//! joined by `sync_channel`s (`threads`) and tokio tasks joined by bounded `mpsc` channels (`async`).
+//! Shutdown needs no sentinel: a queue closes when every sender of the stage before it is gone, so
+//! each stage's workers end exactly when their input is drained and closed, and every item comes out
+//! once — done, or failed at the stage that failed it.
 
 use super::{Execution, Job, TaskRecord};
 use crate::workload::{Stages, TaskResult};
@@ -65,7 +65,7 @@ impl Log {
             .into_inner()
             .unwrap()
             .into_iter()
-            .map(|r| r.expect("every item comes out of the pipeline once"))
+            .map(|r| r.expect("every item comes out of the stages once"))
             .collect();
         let stages = self
             .done
@@ -85,7 +85,7 @@ impl Log {
     }
 }
 
-/// The pipeline on OS threads: a feeder, then each stage's workers, all joined by bounded channels.
+/// The stages on OS threads: a feeder, then each stage's workers, all joined by bounded channels.
 pub fn on_threads(stages: &dyn Stages, job: &Job) -> Execution {
     let t0 = Instant::now();
     let log = Log::new(t0, job.tasks);
@@ -133,19 +133,19 @@ pub fn on_threads(stages: &dyn Stages, job: &Job) -> Execution {
     log.execution(Duration::ZERO)
 }
 
-/// The pipeline as tokio tasks on a multi-thread runtime, joined by bounded mpsc channels. Each task
+/// The stages as tokio tasks on a multi-thread runtime, joined by bounded mpsc channels. Each task
 /// holds the workload (an `Arc`) and the log: tasks spawned on worker threads must own what they use.
 pub fn on_tasks(job: &Job) -> anyhow::Result<Execution> {
     let stages_of = |w: &Arc<dyn crate::workload::Workload>| {
         w.stages()
-            .expect("on_tasks runs pipeline workloads")
+            .expect("on_tasks runs staged workloads")
             .workers()
     };
     let (workers, bound) = {
         let stages = job
             .workload
             .stages()
-            .expect("on_tasks runs pipeline workloads");
+            .expect("on_tasks runs staged workloads");
         (stages_of(&job.workload), stages.queue())
     };
     let (rt, setup) = super::async_tasks::multi_thread()?;
@@ -174,7 +174,7 @@ pub fn on_tasks(job: &Job) -> anyhow::Result<Execution> {
                 let (shared, next) = (shared.clone(), next.clone());
                 let (workload, log) = (job.workload.clone(), log.clone());
                 all.spawn(async move {
-                    let stages = workload.stages().expect("a pipeline");
+                    let stages = workload.stages().expect("a staged workload");
                     loop {
                         let Some(mut item) = shared.lock().await.recv().await else {
                             break;
@@ -196,7 +196,7 @@ pub fn on_tasks(job: &Job) -> anyhow::Result<Execution> {
         drop(input);
         while let Some(done) = all.join_next().await {
             // A panicking stage worker would leave items unrecorded: say so rather than hang.
-            done.expect("a pipeline worker does not panic");
+            done.expect("a stage's worker does not panic");
         }
     });
     drop(rt);

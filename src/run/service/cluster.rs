@@ -1,11 +1,11 @@
-//! A throwaway PostgreSQL cluster for the db workload: `initdb` into a private temporary directory,
-//! then the server itself in the foreground as the harness's child, listening only on a Unix socket in
-//! that directory (`listen_addresses=''`), trusting whoever can reach the socket. It is stopped (a fast
-//! shutdown, then SIGKILL) and its directory removed when dropped, and it never outlives the harness:
-//! the server runs as a direct child under `spawn::die_with_parent`, not through `pg_ctl`, which
-//! detaches the server from whoever started it, where no parent-death signal would reach it. When the
-//! server dies its backends notice at once and exit; a directory that a killed harness left behind
-//! goes with the next one's start (`database::remove_stale`).
+//! PostgreSQL as a service of the run: a throwaway cluster, `initdb` into a private temporary
+//! directory, then the server itself in the foreground as the harness's child, listening only on a
+//! Unix socket in that directory (`listen_addresses=''`), trusting whoever can reach the socket. It is
+//! stopped (a fast shutdown, then SIGKILL) and its directory removed when dropped, and it never
+//! outlives the harness: the server runs as a direct child under `spawn::die_with_parent`, not through
+//! `pg_ctl`, which detaches the server from whoever started it, where no parent-death signal would
+//! reach it. When the server dies its backends notice at once and exit; a directory that a killed
+//! harness left behind goes with the next one's start (`temp_dir::remove_stale`).
 //!
 //! PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user that Debian's
 //! package creates (credentials changed before the parent-death signal is set: a change of
@@ -15,7 +15,8 @@
 //! PostgreSQL cases, never to fail. The parent-death signal is tied to the thread that starts the
 //! cluster: start it from a thread that lives as long as the cluster is used.
 
-use super::database::TempDir;
+use super::temp_dir::TempDir;
+use super::Service;
 use anyhow::{bail, Context};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -195,7 +196,7 @@ impl Cluster {
                 return Ok(());
             }
             // A run interrupted while the cluster starts stops now, not once it is ready.
-            if super::children::interrupted().is_some() {
+            if crate::run::children::interrupted().is_some() {
                 bail!("interrupted while PostgreSQL started");
             }
             if since.elapsed() > READY_TIMEOUT {
@@ -208,25 +209,35 @@ impl Cluster {
         }
     }
 
-    /// Its connection string: `host=<socket dir> port=5432 user=postgres dbname=postgres`.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// The server's (the postmaster's) pid.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
 }
 
+impl Service for Cluster {
+    fn name(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
+    /// Its connection string: `host=<socket dir> port=5432 user=postgres dbname=postgres`.
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The postmaster: its backends exit as soon as it is gone.
+    fn process(&mut self) -> Option<&mut Child> {
+        Some(&mut self.child)
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
+        // A postmaster the death check found exited is reaped already: its pid may be another's now.
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            return;
+        }
         // SIGINT is PostgreSQL's fast shutdown: clients disconnected, a checkpoint, exit.
-        // SAFETY: the child is not reaped yet, so the pid is ours.
+        // SAFETY: the child is not reaped yet (try_wait saw it run), so the pid is ours.
         unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
         let until = Instant::now() + STOP_TIMEOUT;
         while Instant::now() < until {

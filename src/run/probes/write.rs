@@ -1,19 +1,19 @@
 //! What a database ideal needs beside the cpu probes' t₁: its write times, measured by probe processes
 //! like the cases, in the rounds like the cpu probes, so drift over the run lands on the ideal as on the
 //! cases. A probe, not the sequential case's own figure, so every case has its ideal whichever models
-//! a run holds. Each probe is the case's db workload on kept connections (a connection per task is not
-//! part of a write: it is what that policy adds), up to 50 writes, against the same database, twice:
-//! written by `sequential` — the median write, BEGIN to COMMIT, is t_write alone — and by a thread
-//! pool of 4 — the time per write the database sustained once every writer had its connection (the
-//! span from the 4th task's end to the last's, over the writes in it), because several writers can
-//! beat one alone. The medians over the probes are the figures; probes that disagree mark the cases
+//! a run holds. Each probe is the case's database workload on kept connections (a connection per task
+//! is not part of a write: it is what that policy adds), up to 50 writes, against the same database,
+//! twice: written by `sequential` — the median write, BEGIN to COMMIT, is t_write alone — and by a
+//! thread pool of 4 — the time per write the database sustained once every writer had its connection
+//! (the span from the 4th task's end to the last's, over the writes in it), because several writers
+//! can beat one alone. The medians over the probes are the figures; probes that disagree mark the cases
 //! they serve.
 
-use super::calibrate::{cpu_s, suspect};
-use super::case::{run_isolated, CaseOutput, CaseSpec};
+use super::{cpu_s, suspect};
 use crate::measure::noise::Snapshot;
 use crate::model::ModelKind;
 use crate::results::{Instability, Noise};
+use crate::run::case::{run_isolated, CaseOutput, CaseSpec};
 use crate::workload::db::WRITERS_TOGETHER;
 use crate::workload::{Params, WriteTimes};
 use anyhow::Context;
@@ -32,8 +32,8 @@ pub struct WriteProbes {
 }
 
 impl WriteProbes {
-    /// One probe: `probe` (the case's db workload on kept connections) against `url`, `tasks` writes
-    /// (between 12 and 50), alone and then 4 writers at once.
+    /// One probe: `probe` (the case's database workload on kept connections) against `url`, `tasks`
+    /// writes (between 12 and 50), alone and then 4 writers at once.
     pub fn run(
         &mut self,
         exe: &std::path::Path,

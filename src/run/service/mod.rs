@@ -1,0 +1,356 @@
+//! The services a run starts for its cases — the slow server, gunicorn, a database — behind one trait
+//! ([`Service`]), one file per kind, and one table in the runner ([`Services`]) keyed by what a case
+//! needs ([`Need`], read off its workload). Every kind is started, checked for death, read and
+//! stopped alike (DESIGN decision 15), so a new kind — a broker, a rate-limited server — is its file
+//! and its line in [`Need::start`]. A service starts before the first case or probe that needs it,
+//! never inside a measured repetition, serves every later one that needs the same, and stops when
+//! dropped.
+
+pub mod cluster;
+pub mod gunicorn;
+pub mod slow_server;
+pub mod sqlite;
+pub mod temp_dir;
+
+use crate::names::ServerKind;
+use crate::results::ServerObservation;
+use crate::workload::{DbKind, Params, ServerPlan};
+use std::path::Path;
+use std::process::Child;
+
+/// A service as the runner sees it. Dropping it stops it: its process ends and is reaped, its files
+/// are removed.
+pub trait Service {
+    /// What messages call it: `the slow server`, `gunicorn`, `PostgreSQL`.
+    fn name(&self) -> &'static str;
+
+    /// Where cases reach it: a server's base URL, a database's file or connection string.
+    fn url(&self) -> &str;
+
+    /// Its process, when it is one: its pid names it in messages, and its exit is the service's death.
+    fn process(&mut self) -> Option<&mut Child> {
+        None
+    }
+
+    /// Whether its process does all of its work, so that process's CPU time around a repetition is
+    /// the server's CPU of the sample. Not so where workers or backends are processes of their own
+    /// (gunicorn, PostgreSQL): their master's figure would pass for the whole and understate it.
+    fn single_process(&self) -> bool {
+        false
+    }
+
+    /// Its counters, when it keeps any: reset before each repetition, read after it.
+    fn counters(&self) -> Option<&dyn Counters> {
+        None
+    }
+
+    /// Its pid, when it is a process.
+    fn pid(&mut self) -> Option<u32> {
+        self.process().map(|c| c.id())
+    }
+
+    /// Whether it still runs: a process that has not exited. What is no process cannot die.
+    fn alive(&mut self) -> bool {
+        self.process()
+            .is_none_or(|c| matches!(c.try_wait(), Ok(None)))
+    }
+
+    /// The death check before a repetition: a case run against a dead service would only count
+    /// connection failures, so it fails instead, naming what died: `the slow server (pid 12) is gone`.
+    fn check(&mut self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.alive(), "{} is gone", self.described());
+        Ok(())
+    }
+
+    /// It as messages name it: `the slow server (pid 12)`.
+    fn described(&mut self) -> String {
+        match self.pid() {
+            Some(pid) => format!("{} (pid {pid})", self.name()),
+            None => self.name().to_string(),
+        }
+    }
+}
+
+/// What a service counts of the requests it serves, read around each repetition (the slow server's
+/// `/stats`): what the server saw, beside what the case measured.
+pub trait Counters {
+    /// Zero them, before a repetition.
+    fn reset(&self) -> anyhow::Result<()>;
+    /// What they counted since the reset.
+    fn read(&self) -> anyhow::Result<ServerObservation>;
+}
+
+/// What a case or probe needs started: the key of the run's services, one service per distinct need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Need {
+    /// The server its requests go to: which program, its workers and delay.
+    Server(ServerKind, ServerPlan),
+    /// The database it writes to.
+    Database(DbKind),
+}
+
+/// What starting a service may take from the run.
+pub struct Setup<'a> {
+    /// The concbench binary: the slow server is it, re-executed.
+    pub exe: &'a Path,
+    /// CPUs the server is pinned to (`--cpus`); None = wherever the harness may run.
+    pub server_cpus: Option<&'a [usize]>,
+}
+
+impl Need {
+    /// What a workload needs started, read off its parameters: the server its requests go to, else the
+    /// database it writes to; None when it needs neither (or brings its own, given by URL).
+    pub fn of(workload: &Params) -> Option<Need> {
+        match workload.server() {
+            Some(plan) => Some(Need::Server(workload.server_kind(), plan)),
+            None => workload.database().map(Need::Database),
+        }
+    }
+
+    /// Start the service: the registry, one line per kind.
+    pub fn start(self, setup: &Setup) -> anyhow::Result<Box<dyn Service>> {
+        Ok(match self {
+            Need::Server(ServerKind::Concbench, plan) => Box::new(slow_server::ServerChild::start(
+                setup.exe,
+                plan,
+                setup.server_cpus,
+            )?),
+            Need::Server(ServerKind::Gunicorn, plan) => {
+                Box::new(gunicorn::GunicornChild::launch(plan)?)
+            }
+            Need::Database(DbKind::Sqlite) => Box::new(sqlite::SqliteDir::start()?),
+            Need::Database(DbKind::Postgres) => Box::new(cluster::Cluster::start()?),
+        })
+    }
+
+    /// What a run's errors call it: `server w3`, `gunicorn w3`, `database postgres`.
+    pub fn label(self) -> String {
+        match self {
+            Need::Server(ServerKind::Concbench, plan) => format!("server w{}", plan.workers),
+            Need::Server(kind, plan) => format!("{kind} w{}", plan.workers),
+            Need::Database(kind) => format!("database {kind}"),
+        }
+    }
+}
+
+/// The services a run started, each once, in the order they started (which is the order they stop).
+#[derive(Default)]
+pub struct Services {
+    started: Vec<(Need, Box<dyn Service>)>,
+}
+
+impl Services {
+    /// The service `need` names, started by `start` if nothing needed it before.
+    pub fn get_or_start(
+        &mut self,
+        need: Need,
+        start: impl FnOnce(Need) -> anyhow::Result<Box<dyn Service>>,
+    ) -> anyhow::Result<&mut dyn Service> {
+        let at = match self.started.iter().position(|(n, _)| *n == need) {
+            Some(at) => at,
+            None => {
+                self.started.push((need, start(need)?));
+                self.started.len() - 1
+            }
+        };
+        Ok(self.started[at].1.as_mut())
+    }
+
+    /// The service `need` names, when it was started.
+    pub fn get_mut(&mut self, need: Need) -> Option<&mut dyn Service> {
+        self.started
+            .iter_mut()
+            .find(|(n, _)| *n == need)
+            .map(|(_, s)| s.as_mut() as &mut dyn Service)
+    }
+
+    /// The services that died, as the run's errors: what it calls each, and what happened to it.
+    pub fn dead(&mut self) -> Vec<(String, String)> {
+        self.started
+            .iter_mut()
+            .filter_map(|(need, s)| {
+                let what = (!s.alive()).then(|| s.described())?;
+                Some((need.label(), format!("{what} died during the run")))
+            })
+            .collect()
+    }
+
+    /// Stop every service now, in the order they started.
+    pub fn stop(&mut self) {
+        // A Vec drops its elements front to back.
+        self.started.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::{CpuParams, IoParams};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    /// A service whose process is `sh`, kept alive or let exit.
+    struct Fake {
+        name: &'static str,
+        child: Child,
+    }
+
+    impl Fake {
+        fn new(name: &'static str, script: &str) -> Fake {
+            let child = Command::new("sh")
+                .args(["-c", script])
+                .stdin(Stdio::null())
+                .spawn()
+                .unwrap();
+            Fake { name, child }
+        }
+    }
+
+    impl Service for Fake {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+        fn url(&self) -> &str {
+            "http://127.0.0.1:1"
+        }
+        fn process(&mut self) -> Option<&mut Child> {
+            Some(&mut self.child)
+        }
+    }
+
+    impl Drop for Fake {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    /// A service with no process: a directory.
+    struct Files;
+
+    impl Service for Files {
+        fn name(&self) -> &'static str {
+            "SQLite"
+        }
+        fn url(&self) -> &str {
+            "/tmp/nowhere"
+        }
+    }
+
+    fn plan(workers: usize) -> ServerPlan {
+        ServerPlan {
+            workers,
+            delay: Duration::from_millis(100),
+        }
+    }
+
+    /// Wait until `s` has exited (a shell that exits at once may not have yet).
+    fn until_dead(s: &mut dyn Service) {
+        let t0 = std::time::Instant::now();
+        while s.alive() {
+            assert!(t0.elapsed() < Duration::from_secs(10), "sh did not exit");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_dead_service_is_reported_by_name_and_pid() {
+        let mut services = Services::default();
+        let server = Need::Server(ServerKind::Concbench, plan(3));
+        let gunicorn = Need::Server(ServerKind::Gunicorn, plan(2));
+        services
+            .get_or_start(server, |_| {
+                Ok(Box::new(Fake::new("the slow server", "exit 0")))
+            })
+            .unwrap();
+        services
+            .get_or_start(gunicorn, |_| {
+                Ok(Box::new(Fake::new("gunicorn", "sleep 30")))
+            })
+            .unwrap();
+        let dead = services.get_mut(server).unwrap();
+        let pid = dead.pid().unwrap();
+        until_dead(dead);
+        let err = dead.check().unwrap_err().to_string();
+        assert_eq!(err, format!("the slow server (pid {pid}) is gone"));
+        services.get_mut(gunicorn).unwrap().check().unwrap();
+        assert_eq!(
+            services.dead(),
+            vec![(
+                "server w3".to_string(),
+                format!("the slow server (pid {pid}) died during the run")
+            )],
+            "the living gunicorn is not reported"
+        );
+        services.stop();
+        assert!(services.get_mut(gunicorn).is_none(), "stopped and gone");
+    }
+
+    #[test]
+    fn what_is_no_process_cannot_die() {
+        let mut files = Files;
+        assert!(files.alive());
+        assert_eq!(files.pid(), None);
+        assert_eq!(files.described(), "SQLite");
+        let mut services = Services::default();
+        services
+            .get_or_start(Need::Database(DbKind::Sqlite), |_| Ok(Box::new(Files)))
+            .unwrap();
+        assert!(services.dead().is_empty());
+    }
+
+    #[test]
+    fn a_need_is_started_once_and_a_failed_start_keeps_nothing() {
+        let mut services = Services::default();
+        let need = Need::Server(ServerKind::Concbench, plan(3));
+        let mut starts = 0;
+        for _ in 0..3 {
+            let url = services
+                .get_or_start(need, |_| {
+                    starts += 1;
+                    Ok(Box::new(Fake::new("the slow server", "sleep 30")))
+                })
+                .unwrap()
+                .url()
+                .to_string();
+            assert_eq!(url, "http://127.0.0.1:1");
+        }
+        assert_eq!(starts, 1, "one service per need");
+        let other = Need::Server(ServerKind::Concbench, plan(4));
+        let err = services
+            .get_or_start(other, |_| anyhow::bail!("cannot start"))
+            .err()
+            .unwrap();
+        assert_eq!(err.to_string(), "cannot start");
+        assert!(
+            services.get_mut(other).is_none(),
+            "a failed start is no service"
+        );
+    }
+
+    #[test]
+    fn the_need_is_read_off_the_workload() {
+        let io = IoParams::new(plan(3));
+        assert_eq!(
+            Need::of(&Params::Io(io.clone())),
+            Some(Need::Server(ServerKind::Concbench, plan(3)))
+        );
+        let gunicorn = IoParams {
+            server: ServerKind::Gunicorn,
+            ..io
+        };
+        assert_eq!(
+            Need::of(&Params::Io(gunicorn)),
+            Some(Need::Server(ServerKind::Gunicorn, plan(3)))
+        );
+        assert_eq!(Need::of(&Params::Cpu(CpuParams { cpu_iters: 10 })), None);
+        assert_eq!(
+            Need::Server(ServerKind::Gunicorn, plan(2)).label(),
+            "gunicorn w2"
+        );
+        assert_eq!(
+            Need::Database(DbKind::Postgres).label(),
+            "database postgres"
+        );
+    }
+}
