@@ -28,7 +28,7 @@ macro_rules! suites {
             /// The named suites: a group's own cases, and the default suite of `make report`.
             pub enum Suite {
                 $( $( #[value(help = $about)] $variant = $spelling, )? )+
-                #[value(help = "every suite's share for `make report` (not scale or fidelity; db on SQLite)")]
+                #[value(help = "every suite's share for `make report` (scale and fidelity have none)")]
                 Default = "default",
             }
         }
@@ -39,7 +39,7 @@ macro_rules! suites {
                 match self {
                     $( $( Suite::$variant => $about, )? )+
                     Suite::Default => {
-                        "every suite's share for `make report` (not scale or fidelity; db on SQLite)"
+                        "every suite's share for `make report` (scale and fidelity have none)"
                     }
                 }
             }
@@ -182,7 +182,7 @@ impl Case {
         if let Some(c) = self.child_concurrency {
             p += &format!("-c{c}");
         }
-        let suffix = self.workload.id_suffix();
+        let suffix = self.workload.describe().id_suffix();
         if !suffix.is_empty() {
             p += &format!("-{suffix}");
         }
@@ -224,7 +224,7 @@ impl Case {
 
     /// What limits the case.
     pub fn bottleneck(&self, cores: usize, cpu: Option<Calibration>) -> Bottleneck {
-        self.workload.bottleneck(&self.shape(cores), cpu)
+        self.workload.describe().bottleneck(&self.shape(cores), cpu)
     }
 }
 
@@ -354,7 +354,6 @@ mod tests {
 #[cfg(test)]
 mod budget {
     use super::*;
-    use crate::workload::DbKind;
 
     /// Seconds of pure waiting a suite needs at the least: Σ ideal × (warm-ups + repetitions).
     fn waiting(suite: Suite, t1: f64) -> f64 {
@@ -381,7 +380,7 @@ mod budget {
     fn the_default_suite_leaves_room_in_six_minutes() {
         // t₁ of 20 M iterations is ~7 ms here; a case process costs ~75 ms beyond its ideal (start,
         // runtime, reaping). Python's seed clients are in the floor (they have ideals); its py-cpu
-        // cases, the calibration probes and what the ideals do not cover (the db group, the cases'
+        // cases, the calibration probes and what the ideals do not cover (the database writes, the cases'
         // excess over their ideals) took 6 s more than the floor on a quiet run here (floor 311.7 s,
         // run 5 min 18 s; before, 6 min 23 s): a floor under 315 s keeps the run within 6 minutes.
         let floor = waiting(Suite::Default, 0.009) + 0.075 * processes(Suite::Default) as f64;
@@ -394,25 +393,6 @@ mod budget {
             waiting(Suite::Seed, 0.009) < 100.0,
             "the seed suite finishes in under 2 minutes"
         );
-    }
-
-    #[test]
-    fn the_db_group_keeps_within_fifteen_seconds_of_the_default_suite() {
-        // Its ideals are no guide (a connection per task is most of the time), so its cost is counted
-        // in writes: 0.4-4 ms each with the commit's fsync here, up to 30 ms when 40 threads contend for
-        // SQLite's lock. 800 writes measured 6-10 s here, plus ~75 ms per case process.
-        let db: Vec<Case> = Suite::Default
-            .cases()
-            .into_iter()
-            .filter(|c| c.group == Group::Db)
-            .collect();
-        let writes: usize = db.iter().map(|c| c.tasks * (c.warmup + c.repeat)).sum();
-        let processes: usize = db.iter().map(|c| c.warmup + c.repeat).sum();
-        assert!(writes <= 800, "{writes} writes");
-        assert!(processes <= 20, "{processes} case processes");
-        assert!(db
-            .iter()
-            .all(|c| c.workload.database() == Some(DbKind::Sqlite)));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A small seeded random generator (SplitMix64) for everything a run randomises — the order of each
-//! round, the waits of the `mixed` workload — so that a recorded seed replays a run exactly and every
-//! model sees the same draws. Statistical quality beyond "well mixed" is not needed here.
+//! round, a workload's random waits — so that a recorded seed replays a run exactly and every model
+//! sees the same draws. Statistical quality beyond "well spread" is not needed here.
 
 /// SplitMix64: one u64 of state, a full-period sequence, good enough to shuffle and to draw waits.
 #[derive(Debug, Clone)]

@@ -79,7 +79,7 @@ fn every_models_tasks_write_their_rows_exactly_once_on_sqlite() {
 /// Run `model` on a workload prepared by hand, `meddle` done to the fresh table first, and count.
 fn meddled(model: ModelKind, k: usize, file: &str, n: usize, meddle: &str) -> Vec<TaskResult> {
     let workload = params(DbKind::Sqlite, Connect::PerWorker);
-    let built = workload.build(file).unwrap();
+    let built = workload.describe().build(file).unwrap();
     built.prepare().unwrap();
     rusqlite::Connection::open(file)
         .unwrap()
@@ -142,7 +142,7 @@ fn sqlite_busy_is_a_db_failure_once_its_retries_are_spent() {
         busy_retries: 1,
         ..DbParams::new(DbKind::Sqlite, Connect::PerWorker)
     });
-    let built = workload.build(&file).unwrap();
+    let built = workload.describe().build(&file).unwrap();
     built.prepare().unwrap();
     // Another writer holds SQLite's one write lock for the whole repetition.
     let mut holder = rusqlite::Connection::open(&file).unwrap();
@@ -234,6 +234,7 @@ fn every_models_tasks_write_their_rows_exactly_once_on_postgres() {
     // A task that said it wrote but left no row is counted as failed.
     let mut results = [TaskResult::ok(0)];
     let built = params(DbKind::Postgres, Connect::PerTask)
+        .describe()
         .build(cluster.url())
         .unwrap();
     built.prepare().unwrap();

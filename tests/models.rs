@@ -155,7 +155,7 @@ fn cpu_counts_exactly_and_two_lanes_beat_one() {
     cpu.params = Params::Cpu(CpuParams {
         cpu_iters: 20_000_000,
     });
-    let iters = cpu.params.cpu_iters().unwrap();
+    let iters = cpu.params.describe().cpu_iters().unwrap();
     let mut times = vec![f64::INFINITY; ModelKind::rust().count()];
     // Best of three, interleaved, so a burst of load elsewhere does not decide the ratio.
     for _ in 0..3 {

@@ -79,7 +79,7 @@ impl Bench {
             return Ok(());
         };
         let mut servers: HashMap<ServerPlan, ServerChild> = HashMap::new();
-        for plan in cases.iter().filter_map(|c| c.workload.server()) {
+        for plan in cases.iter().filter_map(|c| c.workload.describe().server()) {
             if let Entry::Vacant(slot) = servers.entry(plan) {
                 slot.insert(ServerChild::start(Path::new(EXE), plan, None)?);
             }
@@ -89,6 +89,7 @@ impl Bench {
         for case in &cases {
             let url = case
                 .workload
+                .describe()
                 .server()
                 .map_or(String::new(), |p| servers[&p].ready.url.clone());
             bench_case(&mut group, case, &url)?;
@@ -107,6 +108,7 @@ fn bench_case(
     let job = Job {
         workload: case
             .workload
+            .describe()
             .build(url)
             .with_context(|| format!("building the workload of {}", name(case)))?,
         params: case.workload.clone(),

@@ -618,8 +618,8 @@ mod tests {
         assert!(rank_family(&[(6, 6); 24]).iter().all(|&f| !f));
         assert!(rank_family(&[(6, 6); 23]).iter().all(|&f| f));
         // 3 vs 3 can never pass (0.1 alone), so it stays out and costs the 8 vs 8 tests nothing.
-        let mixed = [(8, 8), (3, 3), (8, 8), (3, 3), (1, 1)];
-        assert_eq!(rank_family(&mixed), [true, false, true, false, false]);
+        let varied = [(8, 8), (3, 3), (8, 8), (3, 3), (1, 1)];
+        assert_eq!(rank_family(&varied), [true, false, true, false, false]);
         // 4 vs 4 passes alone (2/70 = 0.029) but not two of them (0.057): a class joins whole or not.
         assert_eq!(rank_family(&[(4, 4)]), [true]);
         assert_eq!(rank_family(&[(4, 4), (4, 4)]), [false, false]);

@@ -90,12 +90,28 @@ impl Aggregate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::{Connect, DbKind, DbParams, Params, SleepParams, TaskResult};
+    use crate::workload::{Params, SleepParams, TaskFuture, TaskResult, Workload};
+    use std::sync::Arc;
 
-    fn job(params: Params, tasks: usize) -> Job {
+    /// A task whose run is audited afterwards, as a database workload's rows are.
+    struct Audited;
+
+    impl Workload for Audited {
+        fn blocking(&self, task: u64) -> TaskResult {
+            TaskResult::ok(task)
+        }
+        fn run_async(&self, task: u64) -> TaskFuture<'_> {
+            Box::pin(async move { TaskResult::ok(task) })
+        }
+        fn audits(&self) -> bool {
+            true
+        }
+    }
+
+    fn job(workload: Arc<dyn Workload>, tasks: usize) -> Job {
         Job {
-            workload: params.build("/nonexistent/never-opened.sqlite").unwrap(),
-            params,
+            workload,
+            params: Params::Sleep(SleepParams::new(Duration::from_millis(1))),
             url: String::new(),
             tasks,
             limit: 1,
@@ -108,12 +124,14 @@ mod tests {
 
     #[test]
     fn a_workload_that_audits_keeps_every_task_however_many() {
-        let sleep = Params::Sleep(SleepParams::new(Duration::from_millis(1)));
-        let db = Params::Db(DbParams::new(DbKind::Sqlite, Connect::PerWorker));
+        let sleep = Params::Sleep(SleepParams::new(Duration::from_millis(1)))
+            .describe()
+            .build("")
+            .unwrap();
         assert!(keeps_each(&job(sleep.clone(), KEEP_EACH)));
         assert!(!keeps_each(&job(sleep, KEEP_EACH + 1)), "folded beyond");
         assert!(
-            keeps_each(&job(db, 100 * KEEP_EACH)),
+            keeps_each(&job(Arc::new(Audited), 100 * KEEP_EACH)),
             "the count needs each"
         );
     }

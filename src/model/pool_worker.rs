@@ -61,7 +61,7 @@ fn serve(input: impl BufRead + Send, mut output: impl Write + Send) -> anyhow::R
                 params,
                 url,
                 event_loop,
-            } => (params.build(&url)?, event_loop),
+            } => (params.describe().build(&url)?, event_loop),
             other => anyhow::bail!("expected an init message first, got {other:?}"),
         },
     };

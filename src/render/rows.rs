@@ -1,6 +1,5 @@
-//! The frame of every chart with one labelled row per case (the horizontal bars of the report's seed,
-//! latency, mixed and db charts, and the compare page's): the plot area with the case labels on the
-//! left, the first case at the top (row i at y = n-1-i), one tick per row, a vertical grid only, and
+//! The frame of every chart with one labelled row per case (the horizontal bars of the report's
+//! sections and of the compare page): the plot area with the case labels on the left, the first case at the top (row i at y = n-1-i), one tick per row, a vertical grid only, and
 //! the x axis given by the chart — linear from zero, or logarithmic with its own key points.
 
 use super::axis::row_label;

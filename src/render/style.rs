@@ -131,8 +131,8 @@ pub const PERCENTILE_COLOURS: [RGBColor; 4] = [
     RGBColor(0x08, 0x30, 0x6b),
 ];
 
-/// The pipeline's stages (download, resize, upload), in their order: a palette of its own, so a stage's
-/// line is never read as a model's.
+/// A staged workload's stages, in their order: a palette of its own, so a stage's line is never read
+/// as a model's.
 pub const STAGE_COLOURS: [RGBColor; 3] = [
     RGBColor(0x1b, 0x9e, 0x77),
     RGBColor(0xd9, 0x5f, 0x02),

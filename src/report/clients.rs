@@ -1,6 +1,6 @@
 //! The client pair: the same io case measured with the project's own `direct` client and with the
 //! usual libraries (ureq / reqwest), side by side, so what a library adds — time, CPU, memory — is read
-//! off one row instead of being mixed into the models' differences.
+//! off one row instead of being blended into the models' differences.
 
 use super::data;
 use super::flags::Flags;

@@ -190,8 +190,8 @@ mod tests {
         assert!(namer
             .sentence("Every case came close.")
             .starts_with("Both cases here are unstable"));
-        let mixed = Namer::new([&shaky, &Flags::default()]);
-        assert_eq!(mixed.name("a", &shaky), "a (unstable)");
-        assert_eq!(mixed.sentence("X."), "X.");
+        let some = Namer::new([&shaky, &Flags::default()]);
+        assert_eq!(some.name("a", &shaky), "a (unstable)");
+        assert_eq!(some.sentence("X."), "X.");
     }
 }

@@ -92,7 +92,7 @@ fn generic<'a>(group: Group, cases: &[&'a CaseResult], owner: Option<&dyn Sectio
     ));
     if cases
         .iter()
-        .any(|c| c.params.workload.cpu_iters().is_some())
+        .any(|c| c.params.workload.describe().cpu_iters().is_some())
     {
         columns.push(("t₁".into(), Box::new(|c| c.t1_s.map_or("–".into(), secs))));
         columns.push((

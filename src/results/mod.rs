@@ -211,12 +211,12 @@ pub struct CaseResult {
     /// `cores` processes computing at once, over `cores` × one alone).
     #[serde(default)]
     pub scaling: Option<f64>,
-    /// For `db`: one write's time t_write (BEGIN → COMMIT), the median write of probe processes writing
-    /// alone on one connection, seconds.
+    /// For a database workload: one write's time t_write (BEGIN → COMMIT), the median write of probe
+    /// processes writing alone on one connection, seconds.
     #[serde(default)]
     pub t_write_s: Option<f64>,
-    /// For `db`: the time per write the database sustained with 4 writers at once (steady state of a
-    /// probe's thread pool), seconds.
+    /// For a database workload: the time per write the database sustained with 4 writers at once
+    /// (steady state of a probe's thread pool), seconds.
     #[serde(default)]
     pub t_write_together_s: Option<f64>,
     /// The makespan physics allows, seconds; absent when it is unknown (an external target of unknown
@@ -294,8 +294,8 @@ pub struct Sample {
     /// Threads or processes a pool model started (k, also when k > N); absent for models without one.
     #[serde(default)]
     pub pool_started: Option<usize>,
-    /// Pipelines: per stage (download, resize, upload), when each item left it, seconds from the
-    /// first submission (runs of ≤ 10,000 items).
+    /// Staged workloads: per stage, when each item left it, seconds from the first submission (runs
+    /// of ≤ 10,000 items).
     #[serde(default)]
     pub stages: Option<Vec<Vec<f64>>>,
     /// Threads, tasks or processes the model started, and the seconds starting them took (the spawn

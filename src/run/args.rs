@@ -154,7 +154,10 @@ impl RunArgs {
         // gunicorn has no unbounded mode: a W=0 case cannot be sent to it.
         if let Some(c) = cases.iter().find(|c| {
             c.workload.server_kind() == ServerKind::Gunicorn
-                && c.workload.server().is_some_and(|p| p.workers == 0)
+                && c.workload
+                    .describe()
+                    .server()
+                    .is_some_and(|p| p.workers == 0)
         }) {
             return Err(usage(format!(
                 "{}: gunicorn's sync workers are bounded; give --server-workers 1 or more",
@@ -189,7 +192,7 @@ impl RunArgs {
         workload: Params,
     ) -> anyhow::Result<Case> {
         let m = model.model();
-        if workload.pipeline() && !m.runs_stages() {
+        if workload.describe().staged() && !m.runs_stages() {
             let can: Vec<_> = ModelKind::rust()
                 .filter(|k| k.model().runs_stages())
                 .map(|k| k.name())
@@ -201,14 +204,9 @@ impl RunArgs {
                 can.join(", ")
             )));
         }
-        if model.is_python()
-            && !matches!(
-                workload.kind(),
-                WorkloadKind::Io | WorkloadKind::Cpu | WorkloadKind::Sleep | WorkloadKind::Mixed
-            )
-        {
+        if model.is_python() && workload.describe().python("", 0).is_none() {
             return Err(usage(format!(
-                "model {model} runs io, cpu, sleep and mixed, not {}",
+                "model {model} runs in Python, which has no {} task (python/concbench_py/tasks.py)",
                 workload.kind()
             )));
         }

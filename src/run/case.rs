@@ -69,7 +69,7 @@ pub struct CaseOutput {
 pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let sampler = ThreadSampler::start();
     let built = std::time::Instant::now();
-    let workload = spec.workload.build(&spec.url)?;
+    let workload = spec.workload.describe().build(&spec.url)?;
     // What this repetition starts from (a database workload: its table, empty), before the first
     // submission.
     workload.prepare()?;

@@ -14,7 +14,7 @@ use crate::measure::{latency, rusage};
 use crate::model::aggregate::Aggregate;
 use crate::model::TaskRecord;
 use crate::names::FailureKind;
-use crate::workload::{Params, TaskResult};
+use crate::workload::TaskResult;
 use anyhow::{bail, Context};
 use serde::Deserialize;
 use std::io::{Read, Write};
@@ -69,42 +69,17 @@ pub fn protocol_spec(spec: &CaseSpec) -> anyhow::Result<serde_json::Value> {
         "cpu_iters": 0,
         "delay_s": 0.0,
     });
-    match &spec.workload {
-        Params::Io(io) => {
-            doc["workload"] = json!("io");
-            doc["url"] = json!(format!("{}{}", spec.url, io.path));
-            doc["keep_alive"] = json!(io.keep_alive);
-            doc["timeout_s"] = json!(io.timeout().as_secs_f64());
-        }
-        Params::Cpu(cpu) => {
-            doc["workload"] = json!("cpu");
-            doc["cpu_iters"] = json!(cpu.cpu_iters);
-        }
-        Params::Sleep(sleep) => {
-            doc["workload"] = json!("sleep");
-            doc["delay_s"] = json!(sleep.delay().as_secs_f64());
-        }
-        Params::Mixed(m) => {
-            doc["workload"] = json!("mixed");
-            doc["url"] = json!(format!("{}{}", spec.url, m.io.path));
-            doc["keep_alive"] = json!(m.io.keep_alive);
-            doc["timeout_s"] = json!(m.io.timeout().as_secs_f64());
-            // The same waits as the Rust models, task by task; the CPU part as a time, which Python
-            // sizes on its own loop (~100× slower than Rust's), or the iterations when they were given.
-            let waits: Vec<f64> = (0..spec.tasks as u64)
-                .map(|i| m.wait(i).as_secs_f64())
-                .collect();
-            doc["waits_s"] = json!(waits);
-            match m.cpu_ms {
-                0 => doc["cpu_iters"] = json!(m.cpu_iters),
-                ms => doc["cpu_s"] = json!(ms as f64 / 1e3),
-            }
-        }
-        other => bail!(
-            "{} runs io, cpu, sleep and mixed, not {}",
+    let Some(serde_json::Value::Object(task)) =
+        spec.workload.describe().python(&spec.url, spec.tasks)
+    else {
+        bail!(
+            "{} runs in Python, which has no {} task (python/concbench_py/tasks.py)",
             spec.model,
-            other.kind()
-        ),
+            spec.workload.kind()
+        )
+    };
+    for (field, value) in task {
+        doc[field] = value;
     }
     Ok(doc)
 }

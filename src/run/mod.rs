@@ -267,7 +267,7 @@ struct CaseState {
 /// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
 /// not a failed run.
 fn skip_missing_postgres(cases: &mut Vec<Case>) {
-    let postgres = |c: &Case| c.workload.database() == Some(DbKind::Postgres);
+    let postgres = |c: &Case| c.workload.describe().database() == Some(DbKind::Postgres);
     if !cases.iter().any(postgres) {
         return;
     }
@@ -452,11 +452,11 @@ impl<'a> Runner<'a> {
     }
 
     fn cpu_probes_of(&self, case: &Case) -> Option<&CpuProbes> {
-        self.cpu_probes.get(&case.workload.cpu_iters()?)
+        self.cpu_probes.get(&case.workload.describe().cpu_iters()?)
     }
 
     fn write_probes_of(&self, case: &Case) -> Option<&WriteProbes> {
-        let probe = case.workload.write_probe()?;
+        let probe = case.workload.describe().write_probe()?;
         self.write_probes
             .iter()
             .find(|(p, _)| *p == probe)
@@ -468,10 +468,14 @@ impl<'a> Runner<'a> {
         match probe {
             Probe::Cpu(iters) => self.cpu_probe(*iters, progress),
             Probe::Write(params) => {
-                progress.set_message(&format!("calibrating {} writes", params.id_suffix()));
+                progress.set_message(&format!(
+                    "calibrating {} writes",
+                    params.describe().id_suffix()
+                ));
                 if let Err(e) = self.write_probe(params) {
                     if children::interrupted().is_none() {
-                        let what = format!("calibration of {} writes", params.id_suffix());
+                        let what =
+                            format!("calibration of {} writes", params.describe().id_suffix());
                         progress.println(&format!("{what}: a probe failed: {e:#}"));
                         self.errors.push((what, format!("{e:#}")));
                     }
@@ -487,7 +491,7 @@ impl<'a> Runner<'a> {
             .opts
             .cases
             .iter()
-            .find(|c| c.workload.write_probe().as_ref() == Some(probe))
+            .find(|c| c.workload.describe().write_probe().as_ref() == Some(probe))
             .map_or(1, |c| c.tasks);
         let url = self.service_url(probe)?;
         let at = match self.write_probes.iter().position(|(p, _)| p == probe) {
@@ -537,7 +541,7 @@ impl<'a> Runner<'a> {
             .opts
             .cases
             .iter()
-            .find(|c| c.workload.cpu_iters() == Some(iters))
+            .find(|c| c.workload.describe().cpu_iters() == Some(iters))
             .expect("sizes come from the cases");
         progress.set_message(&format!("calibrating cpu tasks of {iters} iterations"));
         let tasks = case.tasks;
@@ -568,6 +572,7 @@ impl<'a> Runner<'a> {
         // A cpu case's deadline needs an idea of its length before its size's first probe came up.
         let rust_cpu = case
             .workload
+            .describe()
             .cpu_iters()
             .filter(|_| !case.model.is_python());
         if let (Some(iters), None) = (rust_cpu, self.cpu_probes_of(case)) {
@@ -575,7 +580,10 @@ impl<'a> Runner<'a> {
             probes.run(&opts.exe, iters, case.tasks, self.cores)?;
         }
         // A database case's too, before its write probe came up.
-        if let (Some(probe), None) = (case.workload.write_probe(), self.write_probes_of(case)) {
+        if let (Some(probe), None) = (
+            case.workload.describe().write_probe(),
+            self.write_probes_of(case),
+        ) {
             self.write_probe(&probe)?;
         }
         let ideal = case.ideal(self.cores, self.calibration(case));
@@ -583,7 +591,7 @@ impl<'a> Runner<'a> {
         // an ideal, the sequential time of N tasks of a minute stands in.
         let expected = ideal.unwrap_or(case.tasks as f64 * 60.0);
         let deadline = Duration::from_secs_f64(30.0 + 10.0 * expected)
-            + case.workload.timeout().unwrap_or_default();
+            + case.workload.describe().timeout().unwrap_or_default();
         Ok(CaseState {
             spec,
             service: self.need(&case.workload),

@@ -28,7 +28,7 @@ pub fn port_count() -> u64 {
 
 /// Connections one case process may hold open at once.
 fn sockets(case: &Case, cores: usize) -> u64 {
-    case.workload.sockets(&case.shape(cores))
+    case.workload.describe().sockets(&case.shape(cores))
 }
 
 /// Give every case's client the source addresses its concurrency needs (one up to `sources::PER_SOURCE` connections).
@@ -36,7 +36,9 @@ pub fn spread_sources(cases: &mut [Case], cores: usize) {
     let ports = port_count();
     for case in cases {
         let n = sockets(case, cores);
-        case.workload.set_sources(sources::count_for(n, ports));
+        case.workload
+            .describe_mut()
+            .set_sources(sources::count_for(n, ports));
     }
 }
 
@@ -47,7 +49,7 @@ pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> 
     let ports = port_count();
     for case in cases {
         let need = sockets(case, cores);
-        let from = case.workload.sources() as u64;
+        let from = case.workload.describe().sources() as u64;
         if need > ports * from {
             return Err(UsageError(format!(
                 "{}: {need} concurrent connections to one address from {from} source address(es) need \

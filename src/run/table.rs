@@ -106,6 +106,7 @@ pub fn server_us_per_request(case: &CaseResult) -> Option<f64> {
     let unbounded = case
         .params
         .workload
+        .describe()
         .server()
         .is_some_and(|s| s.workers == 0);
     if !unbounded || case.external {

@@ -37,12 +37,12 @@ pub fn identity(c: &CaseResult) -> Identity {
         model: p.model,
         tasks: p.tasks,
         limit: p.limit,
-        workload: p.workload.client_side(),
+        workload: p.workload.describe().client_side(),
     }
 }
 
 pub fn server(c: &CaseResult) -> ServerConfig {
-    ServerConfig(c.params.workload.server_side())
+    ServerConfig(c.params.workload.describe().server_side())
 }
 
 /// Whether two case results measure the same case.

@@ -1,26 +1,13 @@
-//! Workloads: what one task does. Each workload is one file owning everything about it: its parameters
-//! (a variant of [`Params`], the one description plans, case processes and result files share), how they
-//! read in a case id, its ideal and bottleneck, the server it needs, its command-line flags, and the task
-//! itself in a blocking form (threads, pools, processes) and an async form (the tokio models), so every
-//! model can run every workload. Adding a workload = its file + one line in `registry!` below (+ one
-//! `#[command(flatten)]` line in [`WorkloadArgs`] if it has flags of its own).
-
-pub mod cpu;
-pub mod db;
-pub mod io;
-pub mod mixed;
-pub mod pipeline;
-pub mod sleep;
+//! Workloads: what one task does. Each workload is one folder owning everything about it: its
+//! parameters (a variant of [`Params`], the one description plans, case processes and result files
+//! share), how they read in a case id, its ideal and bottleneck, the server it needs, its command-line
+//! flags, the task itself in a blocking form (threads, pools, processes) and an async form (the tokio
+//! models), so every model can run every workload — and its suites (`suite.rs`, part of the plan).
+//! Adding a workload = its folder + one line in `registry!` below.
 
 pub use crate::names::FailureKind;
-pub use cpu::{
-    count_to, ideal_speedup, rate as cpu_rate, CpuParams, DEFAULT_ITERS as DEFAULT_CPU_ITERS,
-};
-pub use db::{Connect, DbKind, DbParams};
-pub use io::IoParams;
-pub use mixed::MixedParams;
-pub use pipeline::{PipelineParams, Stages};
-pub use sleep::SleepParams;
+pub use cpu::{count_to, ideal_speedup, rate as cpu_rate, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
+pub use db::{postgres, Connect, DbKind, WRITERS_TOGETHER};
 
 use crate::names::Bottleneck;
 use schemars::JsonSchema;
@@ -30,15 +17,22 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The registry: each workload's variant, parameters type, file and name, one line each. It makes the
-/// names (`WorkloadKind`), the tagged parameters (`Params`), and the few places that dispatch on them.
+/// The registry: each workload's variant, spelling, folder, parameters type and (when it has flags of
+/// its own) flags type, one line each. It declares the folder's module and makes the names
+/// (`WorkloadKind`), the tagged parameters (`Params`), the command line (`WorkloadArgs`) and the few
+/// places that dispatch on them.
 macro_rules! registry {
-    ($($variant:ident($params:ty) => $module:ident, $name:literal, $doc:literal;)*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal => $module:ident::{$params:ident $(, $args:ident)?}; )*) => {
+        $(
+            pub mod $module;
+            pub use $module::$params;
+        )*
+
         crate::names::name_enum! {
             /// The workloads by name, as the CLI and result files spell them.
             #[derive(JsonSchema)]
             pub enum WorkloadKind {
-                $(#[doc = $doc] $variant = $name,)*
+                $( $(#[$doc])* $variant = $name, )*
             }
         }
 
@@ -47,6 +41,24 @@ macro_rules! registry {
         #[serde(tag = "kind", rename_all = "kebab-case")]
         pub enum Params {
             $($variant($params),)*
+        }
+
+        /// The command-line flags of every workload: the shared ones, then each workload's own,
+        /// declared by the workload that reads them.
+        #[derive(Debug, Clone, clap::Args)]
+        pub struct WorkloadArgs {
+            /// The server's delay per request (io) or the wait per task (sleep); default 1s. Against
+            /// a `--target` it describes the target, and is unknown unless given.
+            #[arg(long, value_parser = parse_duration, allow_hyphen_values = true)]
+            pub delay: Option<Duration>,
+            /// cpu: iterations of the counting loop per task.
+            #[arg(long, default_value_t = cpu::DEFAULT_ITERS)]
+            pub cpu_iters: u64,
+            /// mixed, pipeline: the CPU part's time per task, sized into iterations on this machine
+            /// (default 45ms for mixed; `--cpu-iters` gives the iterations instead).
+            #[arg(long, value_parser = parse_duration)]
+            pub cpu_time: Option<Duration>,
+            $( $( #[command(flatten)] pub $module: $module::$args, )? )*
         }
 
         impl Params {
@@ -85,16 +97,37 @@ macro_rules! registry {
 }
 
 registry! {
-    Io(IoParams) => io, "io", "One GET to the slow server.";
-    Sleep(SleepParams) => sleep, "sleep", "Wait the delay with no network: the model's own cost alone.";
-    Cpu(CpuParams) => cpu, "cpu", "A counting loop the compiler cannot fold.";
-    Mixed(MixedParams) => mixed, "mixed", "Wait, GET, count: the aiomultiprocess article's task.";
-    Pipeline(PipelineParams) => pipeline, "pipeline", "Items through three stages on bounded queues.";
-    Db(DbParams) => db, "db", "Compute a score, write one row: the process pool and database article.";
+    /// One GET to the slow server.
+    Io = "io" => io::{IoParams, IoArgs};
+    /// Wait the delay with no network: the model's own cost alone.
+    Sleep = "sleep" => sleep::{SleepParams};
+    /// A counting loop the compiler cannot fold.
+    Cpu = "cpu" => cpu::{CpuParams};
+    /// Wait, GET, count: the aiomultiprocess article's task.
+    Mixed = "mixed" => mixed::{MixedParams};
+    /// Items through three stages on bounded queues.
+    Pipeline = "pipeline" => pipeline::{PipelineParams, PipelineArgs};
+    /// Compute a score, write one row: the process pool and database article.
+    Db = "db" => db::{DbParams, DbArgs};
 }
 
 impl Params {
-    /// Size a CPU part given in time into iterations at `rate` steps per second (mixed); the run does
+    /// What the workload's own file says about the case: its id suffix, server, database, probes,
+    /// bottleneck, task and the rest of [`Describe`].
+    pub fn describe(&self) -> &dyn Describe {
+        self.get()
+    }
+
+    /// The same, to record what the run decided (source addresses, a CPU part sized in iterations).
+    pub fn describe_mut(&mut self) -> &mut dyn Describe {
+        self.get_mut()
+    }
+
+    pub fn kind(&self) -> WorkloadKind {
+        self.get().kind()
+    }
+
+    /// Size a CPU part given in time into iterations at `rate` steps per second; the run does
     /// it once, before any case starts, and the result file records the iterations.
     pub fn size_cpu(&mut self, rate: f64) {
         let ms = self.get().cpu_ms();
@@ -113,25 +146,6 @@ impl Params {
             scaling: 1.0,
             write: None,
         })
-    }
-
-    /// Whether its tasks are items of a pipeline, which only some models can run.
-    pub fn pipeline(&self) -> bool {
-        self.get().pipeline()
-    }
-
-    pub fn kind(&self) -> WorkloadKind {
-        self.get().kind()
-    }
-
-    /// The workload's part of a case id: `w3-1s`, `1s`, `i20000000`.
-    pub fn id_suffix(&self) -> String {
-        self.get().id_suffix()
-    }
-
-    /// The slow server the case needs started, when it needs one.
-    pub fn server(&self) -> Option<ServerPlan> {
-        self.get().server()
     }
 
     /// The server program its requests go to (concbench's own when it makes none).
@@ -155,74 +169,21 @@ impl Params {
         }
     }
 
-    /// The database the case needs started, when it needs one.
-    pub fn database(&self) -> Option<DbKind> {
-        self.get().database()
-    }
-
-    /// The workload a write probe runs to measure t_write for this case's ideal, when it needs one.
-    pub fn write_probe(&self) -> Option<Params> {
-        self.get().write_probe()
-    }
-
     /// The makespan physics allows, seconds; None when it cannot be known (never zero or non-finite).
     pub fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
         self.get()
             .ideal(shape, cpu)
             .filter(|i| i.is_finite() && *i > 0.0)
     }
-
-    /// What limits the case; `cpu`: what the probes measured so far, when anything.
-    pub fn bottleneck(&self, shape: &Shape, cpu: Option<Calibration>) -> Bottleneck {
-        self.get().bottleneck(shape, cpu)
-    }
-
-    /// The task size a cpu calibration must measure for this case's ideal, when it needs one.
-    pub fn cpu_iters(&self) -> Option<u64> {
-        self.get().cpu_iters()
-    }
-
-    /// Connections one case process may hold open at once.
-    pub fn sockets(&self, shape: &Shape) -> u64 {
-        self.get().sockets(shape)
-    }
-
-    /// Spread the case's connections over `count` loopback source addresses, where its client can.
-    pub fn set_sources(&mut self, count: usize) {
-        self.get_mut().set_sources(count);
-    }
-
-    /// Source addresses the case's connections come from (1: the kernel's choice).
-    pub fn sources(&self) -> usize {
-        self.get().sources()
-    }
-
-    /// The same parameters without what describes the server (workers, its delay, the path): what a
-    /// client-side case is, whichever server it ran against.
-    pub fn client_side(&self) -> Params {
-        self.get().client_side()
-    }
-
-    /// The server it ran against, in words, when there is one: `W=3, delay 1000 ms, path /`.
-    pub fn server_side(&self) -> Option<String> {
-        self.get().server_side()
-    }
-
-    /// The longest a task may wait for an answer before it fails as `timeout`, when it makes requests.
-    pub fn timeout(&self) -> Option<Duration> {
-        self.get().timeout()
-    }
-
-    /// Build the task (clients included); this is setup, timed apart from the makespan.
-    pub fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>> {
-        self.get().build(url)
-    }
 }
 
-/// What a workload's parameters say about a case; implemented once per workload, in its file.
+/// What a workload's parameters say about a case; implemented once per workload, in its folder, and
+/// reached through [`Params::describe`].
 pub trait Describe {
     fn kind(&self) -> WorkloadKind;
+    /// The workload's part of a case id: `w3-1s`, `1s`, `i20000000`.
     fn id_suffix(&self) -> String;
+    /// The slow server the case needs started, when it needs one.
     fn server(&self) -> Option<ServerPlan> {
         None
     }
@@ -233,14 +194,24 @@ pub trait Describe {
     fn io_mut(&mut self) -> Option<&mut IoParams> {
         None
     }
+    /// The path every task requests, when one path serves every task.
+    fn path(&self) -> Option<&str> {
+        self.io().map(|io| io.path.as_str())
+    }
+    /// The database the case needs started, when it needs one.
     fn database(&self) -> Option<DbKind> {
         None
     }
+    /// The makespan physics allows, seconds, as the workload computes it; plans ask
+    /// [`Params::ideal`], which refuses a bound that is zero or not finite.
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64>;
+    /// What limits the case; `cpu`: what the probes measured so far, when anything.
     fn bottleneck(&self, shape: &Shape, cpu: Option<Calibration>) -> Bottleneck;
+    /// The task size a cpu probe must measure for this case's ideal, when it needs one.
     fn cpu_iters(&self) -> Option<u64> {
         None
     }
+    /// The workload a write probe runs to measure t_write for this case's ideal, when it needs one.
     fn write_probe(&self) -> Option<Params> {
         None
     }
@@ -250,46 +221,40 @@ pub trait Describe {
     }
     /// Record the iterations a CPU part given in time was sized to.
     fn set_cpu_iters(&mut self, _iters: u64) {}
+    /// Connections one case process may hold open at once.
     fn sockets(&self, _shape: &Shape) -> u64 {
         0
     }
     /// Record how many source addresses the workload's client connects from (see `client::sources`).
     fn set_sources(&mut self, _count: usize) {}
+    /// Source addresses the case's connections come from (1: the kernel's choice).
     fn sources(&self) -> usize {
         1
     }
+    /// The same parameters without what describes the server (workers, its delay, the path): what a
+    /// client-side case is, whichever server it ran against.
     fn client_side(&self) -> Params;
+    /// The server it ran against, in words, when there is one: `W=3, delay 1000 ms, path /`.
     fn server_side(&self) -> Option<String> {
         None
     }
+    /// The longest a task may wait for an answer before it fails as `timeout`, when it makes requests.
     fn timeout(&self) -> Option<Duration> {
         None
     }
-    fn pipeline(&self) -> bool {
+    /// Whether its tasks are items through stages of workers on bounded queues, which only some
+    /// models can run.
+    fn staged(&self) -> bool {
         false
     }
+    /// The workload's fields of the Python task protocol (python/concbench_py/protocol.py) for `tasks`
+    /// tasks against `url`, when the Python reference models can run it: `workload` and what its
+    /// task needs. None: Python has no such task.
+    fn python(&self, _url: &str, _tasks: usize) -> Option<serde_json::Value> {
+        None
+    }
+    /// Build the task (clients included); this is setup, timed apart from the makespan.
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>>;
-}
-
-/// The command-line flags of every workload, each declared by the workload that reads it; `--delay` and
-/// `--cpu-iters` are shared (the io server's delay and sleep's wait; cpu's and later workloads' loops).
-#[derive(Debug, Clone, clap::Args)]
-pub struct WorkloadArgs {
-    /// The server's delay per request (io) or the wait per task (sleep); default 1s. Against a
-    /// `--target` it describes the target, and is unknown unless given.
-    #[arg(long, value_parser = parse_duration, allow_hyphen_values = true)]
-    pub delay: Option<Duration>,
-    /// cpu: iterations of the counting loop per task.
-    #[arg(long, default_value_t = cpu::DEFAULT_ITERS)]
-    pub cpu_iters: u64,
-    #[command(flatten)]
-    pub io: io::IoArgs,
-    #[command(flatten)]
-    pub mixed: mixed::MixedArgs,
-    #[command(flatten)]
-    pub pipeline: pipeline::PipelineArgs,
-    #[command(flatten)]
-    pub db: db::DbArgs,
 }
 
 impl WorkloadArgs {
@@ -373,6 +338,19 @@ impl Shape {
     }
 }
 
+/// The stages a staged workload's models run: each item goes through stage 0, then 1, then 2, each
+/// stage's workers pulling from the bounded queue before it.
+pub trait Stages: Send + Sync {
+    /// Workers per stage.
+    fn workers(&self) -> [usize; 3];
+    /// Capacity of each queue.
+    fn queue(&self) -> usize;
+    /// Item `item`'s work at `stage`, blocking this thread.
+    fn blocking(&self, stage: usize, item: u64) -> TaskResult;
+    /// Item `item`'s work at `stage` as a future (CPU work inline).
+    fn run_async(&self, stage: usize, item: u64) -> TaskFuture<'_>;
+}
+
 /// What one task returned.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
@@ -425,7 +403,7 @@ pub trait Workload: Send + Sync {
     fn audits(&self) -> bool {
         false
     }
-    /// A pipeline's stages, for the models that run pipelines.
+    /// A staged workload's stages, for the models that run them.
     fn stages(&self) -> Option<&dyn Stages> {
         None
     }

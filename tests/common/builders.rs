@@ -86,7 +86,7 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
 /// no thread cap, 4 tasks at once in each async pool worker.
 pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
     Job {
-        workload: spec.params.build(&spec.url).unwrap(),
+        workload: spec.params.describe().build(&spec.url).unwrap(),
         params: spec.params,
         url: spec.url,
         tasks,

@@ -5,7 +5,7 @@ use super::{Exporter, Rendered};
 use crate::report::data;
 use crate::report::sections::SECTIONS;
 use crate::results::CaseResult;
-use crate::workload::{IoParams, Params};
+use crate::workload::IoParams;
 
 pub struct Csv;
 
@@ -16,25 +16,15 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// The requests a case makes, whichever workload makes them: io's GET, mixed's GET after its wait,
-/// the pipeline's downloads and uploads. (`data::io` is io's alone: the client pair and the talk's
-/// times match io cases only.)
+/// The requests a case makes, whichever workload makes them. (`data::io` is io's alone: the client
+/// pair and the talk's times match io cases only.)
 fn requests(c: &CaseResult) -> Option<&IoParams> {
-    match &c.params.workload {
-        Params::Io(io) => Some(io),
-        Params::Mixed(m) => Some(&m.io),
-        Params::Pipeline(p) => Some(&p.io),
-        _ => None,
-    }
+    c.params.workload.describe().io()
 }
 
-/// The path requested, where one path serves every task (a pipeline's stages each have their own,
-/// named in its id).
+/// The path requested, where one path serves every task.
 fn path(c: &CaseResult) -> Option<&str> {
-    match &c.params.workload {
-        Params::Pipeline(_) => None,
-        _ => requests(c).map(|io| io.path.as_str()),
-    }
+    c.params.workload.describe().path()
 }
 
 const COLUMNS: &[Column] = &[
@@ -54,7 +44,9 @@ const COLUMNS: &[Column] = &[
         opt(requests(c).and_then(|io| io.server_delay_ms))
     }),
     ("delay_ms", |c| opt(data::sleep_ms(c))),
-    ("cpu_iters", |c| opt(c.params.workload.cpu_iters())),
+    ("cpu_iters", |c| {
+        opt(c.params.workload.describe().cpu_iters())
+    }),
     ("path", |c| opt(path(c))),
     ("keep_alive", |c| {
         requests(c).is_some_and(|io| io.keep_alive).to_string()

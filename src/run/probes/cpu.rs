@@ -49,7 +49,7 @@ impl CpuProbes {
         tasks: usize,
         cores: usize,
     ) -> anyhow::Result<()> {
-        // The CPU part alone, whatever else the case's task does (a mixed task also waits and GETs),
+        // The CPU part alone, whatever else the case's task does (it may also wait and make requests),
         // in bursts like the case's, up to 50 tasks: a staged workload's 1,000 items would make every
         // round's probe as long as the case.
         let tasks = tasks.clamp(1, MAX_PROBE_TASKS);

@@ -30,12 +30,17 @@ pub fn plan(cases: &[Case]) -> Vec<(Probe, usize)> {
     };
     for c in cases {
         // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to probe for it.
-        if let Some(size) = c.workload.cpu_iters().filter(|_| !c.model.is_python()) {
+        if let Some(size) = c
+            .workload
+            .describe()
+            .cpu_iters()
+            .filter(|_| !c.model.is_python())
+        {
             need(Probe::Cpu(size), c.repeat);
         }
     }
     for c in cases {
-        if let Some(write) = c.workload.write_probe() {
+        if let Some(write) = c.workload.describe().write_probe() {
             need(Probe::Write(write), c.repeat);
         }
     }

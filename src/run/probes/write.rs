@@ -14,7 +14,7 @@ use crate::measure::noise::Snapshot;
 use crate::model::ModelKind;
 use crate::results::{Instability, Noise};
 use crate::run::case::{run_isolated, CaseOutput, CaseSpec};
-use crate::workload::db::WRITERS_TOGETHER;
+use crate::workload::WRITERS_TOGETHER;
 use crate::workload::{Params, WriteTimes};
 use anyhow::Context;
 use std::time::Duration;

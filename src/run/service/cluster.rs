@@ -183,7 +183,7 @@ impl Cluster {
     }
 
     fn wait_ready(&mut self, log: &Path) -> anyhow::Result<()> {
-        let config = crate::workload::db::postgres::config(&self.url)?;
+        let config = crate::workload::postgres::config(&self.url)?;
         let since = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait()? {
@@ -192,7 +192,7 @@ impl Cluster {
                     last_line(&std::fs::read_to_string(log).unwrap_or_default())
                 );
             }
-            if crate::workload::db::postgres::ping(&config).is_ok() {
+            if crate::workload::postgres::ping(&config).is_ok() {
                 return Ok(());
             }
             // A run interrupted while the cluster starts stops now, not once it is ready.

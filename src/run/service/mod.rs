@@ -101,9 +101,9 @@ impl Need {
     /// What a workload needs started, read off its parameters: the server its requests go to, else the
     /// database it writes to; None when it needs neither (or brings its own, given by URL).
     pub fn of(workload: &Params) -> Option<Need> {
-        match workload.server() {
+        match workload.describe().server() {
             Some(plan) => Some(Need::Server(workload.server_kind(), plan)),
-            None => workload.database().map(Need::Database),
+            None => workload.describe().database().map(Need::Database),
         }
     }
 

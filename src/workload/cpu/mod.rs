@@ -63,6 +63,10 @@ pub fn ideal_speedup(lanes: f64, cores: usize, scaling: f64) -> f64 {
 }
 
 impl Describe for CpuParams {
+    fn python(&self, _url: &str, _tasks: usize) -> Option<serde_json::Value> {
+        Some(serde_json::json!({"workload": "cpu", "cpu_iters": self.cpu_iters}))
+    }
+
     fn kind(&self) -> WorkloadKind {
         WorkloadKind::Cpu
     }

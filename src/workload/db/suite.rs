@@ -49,3 +49,29 @@ fn db(dbs: &[DbKind], repeat: usize) -> Vec<Case> {
     }
     cases
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::names::Group;
+    use crate::plan::{Case, Suite};
+    use crate::workload::DbKind;
+
+    #[test]
+    fn its_share_keeps_within_fifteen_seconds_of_the_default_suite() {
+        // Its ideals are no guide (a connection per task is most of the time), so its cost is counted
+        // in writes: 0.4-4 ms each with the commit's fsync here, up to 30 ms when 40 threads contend for
+        // SQLite's lock. 800 writes measured 6-10 s here, plus ~75 ms per case process.
+        let db: Vec<Case> = Suite::Default
+            .cases()
+            .into_iter()
+            .filter(|c| c.group == Group::Db)
+            .collect();
+        let writes: usize = db.iter().map(|c| c.tasks * (c.warmup + c.repeat)).sum();
+        let processes: usize = db.iter().map(|c| c.warmup + c.repeat).sum();
+        assert!(writes <= 800, "{writes} writes");
+        assert!(processes <= 20, "{processes} case processes");
+        assert!(db
+            .iter()
+            .all(|c| c.workload.describe().database() == Some(DbKind::Sqlite)));
+    }
+}

@@ -164,6 +164,15 @@ impl IoParams {
 }
 
 impl Describe for IoParams {
+    fn python(&self, url: &str, _tasks: usize) -> Option<serde_json::Value> {
+        Some(serde_json::json!({
+            "workload": "io",
+            "url": format!("{url}{}", self.path),
+            "keep_alive": self.keep_alive,
+            "timeout_s": self.timeout().as_secs_f64(),
+        }))
+    }
+
     fn kind(&self) -> WorkloadKind {
         WorkloadKind::Io
     }

@@ -130,8 +130,8 @@ fn fidelity(repeat: usize) -> Vec<Case> {
 fn io_sweep(repeat: usize) -> Vec<Case> {
     let delay = Duration::from_millis(100);
     let mut cases = Vec::new();
-    // The models whose io shape differs; the two built for mixed work (an async with a blocking pool,
-    // an async process pool) add nothing to plain GETs that the mixed suite does not show better.
+    // The models whose io shape differs; the two built for work that waits and computes (an async
+    // with a blocking pool, an async process pool) add nothing to plain GETs.
     let models = [
         Sequential,
         Threads,

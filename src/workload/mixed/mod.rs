@@ -66,7 +66,7 @@ impl MixedParams {
         // An unbounded server unless told otherwise: the article's server answers at once.
         io.server_workers = Some(args.io.server_workers.unwrap_or(0));
         // Sized in time unless --cpu-iters says how many iterations.
-        let (cpu_ms, cpu_iters) = match (args.mixed.cpu_time, args.cpu_iters) {
+        let (cpu_ms, cpu_iters) = match (args.cpu_time, args.cpu_iters) {
             (Some(t), _) => (t.as_millis().max(1) as u64, 0),
             (None, iters) if iters != super::DEFAULT_CPU_ITERS => {
                 check_iters(iters)?;
@@ -94,16 +94,23 @@ impl MixedParams {
     }
 }
 
-/// mixed's own flags.
-#[derive(Debug, Clone, clap::Args)]
-pub struct MixedArgs {
-    /// mixed: the CPU part's time per task, sized into iterations on this machine (default 45ms;
-    /// `--cpu-iters` gives the iterations instead).
-    #[arg(long, value_parser = super::parse_duration)]
-    pub cpu_time: Option<Duration>,
-}
-
 impl Describe for MixedParams {
+    /// The same waits as the Rust models, task by task; the CPU part as a time, which Python sizes on
+    /// its own loop (~100× slower than Rust's), or the iterations when they were given.
+    fn python(&self, url: &str, tasks: usize) -> Option<serde_json::Value> {
+        let mut doc = self.io.python(url, tasks)?;
+        doc["workload"] = "mixed".into();
+        let waits: Vec<f64> = (0..tasks as u64)
+            .map(|i| self.wait(i).as_secs_f64())
+            .collect();
+        doc["waits_s"] = waits.into();
+        match self.cpu_ms {
+            0 => doc["cpu_iters"] = self.cpu_iters.into(),
+            ms => doc["cpu_s"] = (ms as f64 / 1e3).into(),
+        }
+        Some(doc)
+    }
+
     fn kind(&self) -> WorkloadKind {
         WorkloadKind::Mixed
     }

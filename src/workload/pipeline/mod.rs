@@ -1,5 +1,5 @@
 //! `pipeline`: Effective Python's item 55 — items flow through three stages joined by bounded queues:
-//! `download` (a GET held `download_ms` by the server), `resize` (counting, sized in time like `mixed`),
+//! `download` (a GET held `download_ms` by the server), `resize` (counting, sized in time),
 //! `upload` (a GET held `upload_ms`), with 3, 4 and 5 workers by default. A task is one item; the
 //! models that can run a pipeline (threads, async) start the stage workers and close each queue when the
 //! stage before it is done, so no sentinel is needed and every item comes out exactly once.
@@ -12,7 +12,9 @@ pub mod suite;
 
 use super::cpu::{check_iters, count_to};
 use super::WorkloadKind;
-use super::{Calibration, Describe, IoParams, Params, ServerPlan, Shape, TaskFuture, TaskResult};
+use super::{
+    Calibration, Describe, IoParams, Params, ServerPlan, Shape, Stages, TaskFuture, TaskResult,
+};
 use crate::names::Bottleneck;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -95,7 +97,7 @@ impl PipelineParams {
             }
             p.queue = q;
         }
-        if let Some(t) = args.mixed.cpu_time {
+        if let Some(t) = args.cpu_time {
             p.cpu_ms = t.as_millis().max(1) as u64;
         } else if args.cpu_iters != super::DEFAULT_CPU_ITERS {
             check_iters(args.cpu_iters)?;
@@ -173,6 +175,11 @@ impl Describe for PipelineParams {
         Some(&self.io)
     }
 
+    /// None: each stage requests a path of its own, named in the case id.
+    fn path(&self) -> Option<&str> {
+        None
+    }
+
     fn io_mut(&mut self) -> Option<&mut IoParams> {
         Some(&mut self.io)
     }
@@ -234,7 +241,7 @@ impl Describe for PipelineParams {
         Some(self.io.timeout())
     }
 
-    fn pipeline(&self) -> bool {
+    fn staged(&self) -> bool {
         true
     }
 
@@ -256,18 +263,6 @@ impl Describe for PipelineParams {
             upload: get(2)?,
         }))
     }
-}
-
-/// The stages a pipeline model runs: each item goes through stage 0, then 1, then 2.
-pub trait Stages: Send + Sync {
-    /// Workers per stage.
-    fn workers(&self) -> [usize; 3];
-    /// Capacity of each queue.
-    fn queue(&self) -> usize;
-    /// Item `item`'s work at `stage`, blocking this thread.
-    fn blocking(&self, stage: usize, item: u64) -> TaskResult;
-    /// Item `item`'s work at `stage` as a future (CPU work inline).
-    fn run_async(&self, stage: usize, item: u64) -> TaskFuture<'_>;
 }
 
 /// The pipeline task set: two clients (download, upload) and the resize count.

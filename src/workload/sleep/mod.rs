@@ -46,6 +46,10 @@ impl SleepParams {
 }
 
 impl Describe for SleepParams {
+    fn python(&self, _url: &str, _tasks: usize) -> Option<serde_json::Value> {
+        Some(serde_json::json!({"workload": "sleep", "delay_s": self.delay().as_secs_f64()}))
+    }
+
     fn kind(&self) -> WorkloadKind {
         WorkloadKind::Sleep
     }

@@ -1,7 +1,7 @@
 //! The io-sweep chart: makespan against the number of tasks N (log-log), one line per model and its
 //! ideal dashed, in one panel per server (W workers, then the unbounded server), so where each model leaves
-//! its ideal as N grows is read off directly. Cases measured with the library client are never mixed
-//! into a model's direct line: they form a second line of the same colour, in short dashes.
+//! its ideal as N grows is read off directly. Cases measured with the library client are never joined
+//! to a model's direct line: they form a second line of the same colour, in short dashes.
 
 use super::sentences;
 use crate::render::chart::{frame, Chart, ChartInfo, DrawResult, Plot};
