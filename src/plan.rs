@@ -117,11 +117,10 @@ impl Case {
             repeat: 3,
             warmup: 1,
             retries: 0,
-            child_concurrency: matches!(
-                model,
-                ModelKind::AsyncProcessPool | ModelKind::PyAsyncProcessPool
-            )
-            .then_some(DEFAULT_CHILD_CONCURRENCY),
+            child_concurrency: model
+                .model()
+                .loops_in_workers()
+                .then_some(DEFAULT_CHILD_CONCURRENCY),
             max_threads: None,
             reference: false,
             past_limits: false,

@@ -11,6 +11,7 @@ use concbench::names::{
 use concbench::plan::Suite;
 use concbench::report::sections::scale::anchors::Shape;
 use concbench::report::sections::scale::data::Unit;
+use concbench::run::order::Order;
 use concbench::workload::{Connect, DbKind, WorkloadKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -71,6 +72,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<Verdict>(),
         round_trip::<Unit>(),
         round_trip::<Shape>(),
+        round_trip::<Order>(),
     ]
 }
 

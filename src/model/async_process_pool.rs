@@ -27,6 +27,9 @@ impl Model for AsyncProcessPool {
     fn default_limit(&self, cores: usize) -> Option<usize> {
         Some(cores)
     }
+    fn loops_in_workers(&self) -> bool {
+        true
+    }
     fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, _cores: usize) -> Lanes {
         let k = limit.min(tasks);
         Lanes {

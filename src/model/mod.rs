@@ -60,6 +60,11 @@ pub trait Model: Sync {
     fn runs_stages(&self) -> bool {
         false
     }
+    /// Whether each of its workers runs several tasks at once on an event loop of its own, as many
+    /// as `--child-concurrency` says (aiomultiprocess's shape).
+    fn loops_in_workers(&self) -> bool {
+        false
+    }
     /// Its concurrency for N tasks, limit k, `per_worker` tasks at once in each worker (the async
     /// process pool's event loops; 1 elsewhere), on a machine with `cores` CPUs.
     fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, cores: usize) -> Lanes;

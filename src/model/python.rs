@@ -61,6 +61,10 @@ impl Model for Python {
         self.about
     }
 
+    fn loops_in_workers(&self) -> bool {
+        self.overlap == Overlap::EventLoops
+    }
+
     fn takes_limit(&self) -> bool {
         matches!(
             self.overlap,

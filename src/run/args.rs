@@ -231,15 +231,14 @@ impl RunArgs {
         let cores = crate::measure::machine::allowed_cpus().len().max(1);
         let limit = limit.or_else(|| m.default_limit(cores).map(|k| k.min(self.tasks)));
         if let Some(c) = self.child_concurrency {
-            let pool = self.model.iter().any(|m| {
-                matches!(
-                    m,
-                    ModelKind::AsyncProcessPool | ModelKind::PyAsyncProcessPool
-                )
-            });
-            if !pool {
+            if !self.model.iter().any(|m| m.model().loops_in_workers()) {
+                let loops: Vec<ModelKind> = ModelKind::ALL
+                    .into_iter()
+                    .filter(|m| m.model().loops_in_workers())
+                    .collect();
                 return Err(usage(format!(
-                    "--child-concurrency applies to async-process-pool and py-async-process-pool, not {model}"
+                    "--child-concurrency applies to {}, not {model}",
+                    names(&loops, ModelKind::name)
                 )));
             }
             if c == 0 || c > MAX_TASKS {

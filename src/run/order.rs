@@ -5,21 +5,15 @@
 
 use crate::rng::Rng;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Order {
-    /// Round r runs every case that wants an r-th repetition, shuffled.
-    #[default]
-    Interleaved,
-    /// Every repetition of a case, then the next case.
-    Blocked,
-}
-
-impl Order {
-    pub fn name(self) -> &'static str {
-        match self {
-            Order::Interleaved => "interleaved",
-            Order::Blocked => "blocked",
-        }
+crate::names::name_enum! {
+    /// How a run's repetitions are scheduled, as `--order` and result files spell it.
+    #[derive(Default)]
+    pub enum Order {
+        /// Round r runs every case that wants an r-th repetition, shuffled.
+        #[default]
+        Interleaved = "interleaved",
+        /// Every repetition of a case, then the next case.
+        Blocked = "blocked",
     }
 }
 
