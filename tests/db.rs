@@ -9,6 +9,9 @@ mod common;
 
 use common::*;
 use concbench::model::ModelKind;
+use concbench::names::{Bottleneck, Group};
+use concbench::render::fmt;
+use concbench::results::CaseResult;
 use concbench::run::case::{execute, CaseOutput, CaseSpec};
 use concbench::run::service::cluster::{self, Cluster};
 use concbench::run::service::{temp_dir::TempDir, Service};
@@ -406,4 +409,74 @@ fn without_postgres_its_cases_are_skipped_in_one_line() {
         .collect();
     assert_eq!(said.len(), 1, "{stderr}");
     assert!(said[0].contains("not installed") && said[0].contains("make postgres-env"));
+}
+
+// ---- The report's section ----
+
+#[test]
+fn the_db_takeaway_says_what_a_connection_per_task_costs_on_each_database() {
+    let data = data_from(DB_FIXTURE);
+    let takeaway = takeaway_of(&data, "db");
+    let cases = data.group(Group::Db);
+    assert_eq!(cases.len(), 20, "5 models × 2 policies × 2 databases");
+    for (db, name) in [(DbKind::Sqlite, "SQLite"), (DbKind::Postgres, "PostgreSQL")] {
+        let of = |connect: Connect| -> Vec<&CaseResult> {
+            cases
+                .iter()
+                .copied()
+                .filter(|c| {
+                    matches!(&c.params.workload, Params::Db(p) if p.db == db && p.connect == connect)
+                })
+                .collect()
+        };
+        let (per_task, per_worker) = (of(Connect::PerTask), of(Connect::PerWorker));
+        assert_eq!((per_task.len(), per_worker.len()), (5, 5), "{name}");
+        // Per model, the per-task median over the per-worker one; their geometric mean, recomputed.
+        let logs: Vec<f64> = per_task
+            .iter()
+            .map(|t| {
+                let w = per_worker
+                    .iter()
+                    .find(|w| w.params.model == t.params.model)
+                    .expect("both policies per model");
+                (t.summary.makespan.median / w.summary.makespan.median).ln()
+            })
+            .collect();
+        let geomean = (logs.iter().sum::<f64>() / logs.len() as f64).exp();
+        let said = format!(
+            "On {name}, a connection per task took {} as long as one per worker (geometric mean of 5 \
+             models)",
+            fmt::times(geomean)
+        );
+        assert!(takeaway.contains(&said), "{said:?} not in {takeaway:?}");
+        // The nearest its ideal: the highest efficiency of the database's cases.
+        let best = per_task
+            .iter()
+            .chain(&per_worker)
+            .filter(|c| c.summary.efficiency.is_some())
+            .max_by(|a, b| {
+                a.summary
+                    .efficiency
+                    .unwrap()
+                    .total_cmp(&b.summary.efficiency.unwrap())
+            })
+            .expect("cases with an ideal");
+        let eff = fmt::pct(best.summary.efficiency.unwrap());
+        assert!(
+            takeaway.contains(&format!("at {eff} of it")),
+            "{name}: {eff} not in {takeaway:?}"
+        );
+        // Every case carries the write times its ideal rests on, and a write bound is its ideal
+        // wherever more than one task is in flight (the score is microseconds, the writes ms).
+        for c in per_task.iter().chain(&per_worker) {
+            assert!(
+                c.t_write_s.is_some() && c.t_write_together_s.is_some(),
+                "{}",
+                c.id
+            );
+            if c.params.model != ModelKind::Sequential {
+                assert_eq!(c.summary.bottleneck, Bottleneck::Database, "{}", c.id);
+            }
+        }
+    }
 }

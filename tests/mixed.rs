@@ -8,6 +8,11 @@ mod common;
 use common::*;
 use concbench::measure::noise::Snapshot;
 use concbench::model::ModelKind;
+use concbench::names::Group;
+use concbench::render::fmt;
+use concbench::report::data::{self, ReportData};
+use concbench::report::{sections, table};
+use concbench::results::CaseResult;
 use concbench::workload::{FailureKind, Params};
 use std::time::{Duration, Instant};
 
@@ -228,4 +233,171 @@ fn a_lost_async_worker_loses_the_tasks_it_held_and_retries_resubmit_exactly_thos
         [1, 1, 1, 1, 2, 2, 2, 2],
         "the lost 4 resubmitted, once each"
     );
+}
+
+// ---- The report's section ----
+
+#[test]
+fn the_mixed_table_splits_cpu_time_from_waiting() {
+    let data = data_from(MIXED_FIXTURE);
+    let tables = table::tables(&data);
+    let mixed = group_tables(&tables, "mixed");
+    let split = mixed
+        .more
+        .iter()
+        .find(|t| t.group == "mixed: computing and waiting")
+        .expect("a computing and waiting table");
+    let cases = data.group(Group::Mixed);
+    assert_eq!(split.rows.len(), cases.len());
+    assert!(split
+        .note
+        .contains("Waiting overlapped = waiting − (makespan − N × t₁ / (CPU lanes × s))"));
+    let mut shares = Vec::new();
+    for c in cases {
+        let label = data::label(c);
+        let cpu = median(c.samples.iter().map(|s| s.user_s + s.sys_s).collect());
+        assert_eq!(cell(split, &label, "CPU time (user+sys)"), fmt::secs(cpu));
+        let n = c.params.tasks as f64;
+        let t1 = c.t1_s.expect("mixed cases carry t₁");
+        assert_eq!(cell(split, &label, "CPU part (N × t₁)"), fmt::secs(n * t1));
+        let Params::Mixed(p) = &c.params.workload else {
+            panic!("{} is not mixed", c.id)
+        };
+        // The article's GET answers at once: the waiting is the seeded waits alone.
+        assert_eq!(p.io.path, "/delay/0");
+        let waiting: f64 = (0..c.params.tasks as u64)
+            .map(|i| p.wait(i).as_secs_f64())
+            .sum();
+        assert_eq!(cell(split, &label, "waiting (Σ waits)"), fmt::secs(waiting));
+        let lanes = c.params.cpu_lanes.min(data.cores()).max(1);
+        let s = if lanes > 1 {
+            c.scaling.unwrap_or(1.0)
+        } else {
+            1.0
+        };
+        assert_eq!(cell(split, &label, "CPU lanes"), lanes.to_string());
+        let computing = n * t1 / (lanes as f64 * s);
+        let makespan = c.summary.makespan.median;
+        let overlapped = (waiting - (makespan - computing).max(0.0)).clamp(0.0, waiting);
+        let shown = cell(split, &label, "waiting overlapped");
+        assert_eq!(
+            shown,
+            format!(
+                "{} ({})",
+                fmt::secs(overlapped),
+                fmt::pct(overlapped / waiting)
+            ),
+            "{}",
+            c.id
+        );
+        shares.push((c.params.model, overlapped / waiting));
+    }
+    // Two workers, each waiting through its tasks one by one, hide the least of the waiting.
+    let least = shares.iter().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    assert_eq!(least.0, ModelKind::ProcessPool, "{shares:?}");
+}
+
+#[test]
+fn the_mixed_takeaway_follows_its_data() {
+    let data = data_from(MIXED_FIXTURE);
+    let t = takeaway_of(&data, "mixed");
+    let one = case_of(&data, Group::Mixed, ModelKind::AsyncSingle);
+    let many = case_of(&data, Group::Mixed, ModelKind::AsyncProcessPool);
+    let (a, b) = (one.summary.makespan.median, many.summary.makespan.median);
+    assert!(a > b * 1.05, "the fixture's single loop fell behind");
+    assert!(
+        t.contains(&format!(
+            "{} took {}, {} {}'s {}: its 30 CPU parts ({} of counting) ran one after another on \
+             its one loop",
+            data::label(one),
+            fmt::secs(a),
+            fmt::times(a / b),
+            data::label(many),
+            fmt::secs(b),
+            fmt::secs(30.0 * one.t1_s.unwrap())
+        )),
+        "{t}"
+    );
+    let by_median = |x: &&CaseResult, y: &&CaseResult| {
+        x.summary
+            .makespan
+            .median
+            .total_cmp(&y.summary.makespan.median)
+    };
+    let cases = data.group(Group::Mixed);
+    let fastest = cases.iter().copied().min_by(by_median).unwrap();
+    let slowest = cases.iter().copied().max_by(by_median).unwrap();
+    for (c, says) in [
+        (fastest, "the fastest was {} at {}"),
+        (slowest, "{} took longest, {}"),
+    ] {
+        if c.id != one.id && c.id != many.id {
+            let expected = says.replacen("{}", &data::label(c), 1).replacen(
+                "{}",
+                &fmt::secs(c.summary.makespan.median),
+                1,
+            );
+            assert!(t.contains(&expected), "{expected:?} not in {t}");
+        }
+    }
+    // Every mixed case of the fixture is unstable: said once, up front.
+    assert!(cases.iter().all(|c| !c.summary.unstable.is_empty()));
+    assert!(t.starts_with("All 6 cases here are unstable"), "{t}");
+    // With one of them stable, the others carry their caveat by name.
+    let mut file = load(MIXED_FIXTURE);
+    for c in &mut file.cases {
+        if c.params.model == ModelKind::AsyncProcessPool {
+            c.summary.unstable.clear();
+        }
+    }
+    let t = takeaway_of(
+        &ReportData::merge(vec![(MIXED_FIXTURE.into(), file)], Vec::new()),
+        "mixed",
+    );
+    assert!(t.starts_with("async-single N=30 (unstable) took"), "{t}");
+    assert!(t.contains("async-process-pool k=2 N=30's"), "{t}");
+}
+
+#[test]
+fn a_mixed_case_of_one_sample_has_no_whisker_and_one_whose_tasks_failed_is_left_out() {
+    let mut file = load(MIXED_FIXTURE);
+    for c in &mut file.cases {
+        match c.params.model {
+            ModelKind::AsyncSingle => c.samples.truncate(1),
+            ModelKind::ProcessPool => {
+                for s in &mut c.samples {
+                    s.failures.insert("timeout".into(), 1);
+                    s.ok -= 1;
+                }
+            }
+            _ => continue,
+        }
+        resummarise(c);
+    }
+    let data = ReportData::merge(vec![(MIXED_FIXTURE.into(), file)], Vec::new());
+    let bars = sections::mixed::chart::bars(&data);
+    for b in &bars {
+        assert_eq!(
+            b.ci.is_none(),
+            b.model == ModelKind::AsyncSingle,
+            "{}",
+            b.label
+        );
+    }
+    let failed = bars
+        .iter()
+        .find(|b| b.model == ModelKind::ProcessPool)
+        .unwrap();
+    assert_eq!(failed.efficiency, None);
+    let t = takeaway_of(&data, "mixed");
+    assert!(
+        t.contains("process-pool k=2 N=30 (") && t.contains("3 tasks failed) is left out"),
+        "{t}"
+    );
+    assert!(!t.contains("process-pool k=2 N=30 took"), "{t}");
+    let svg = svg_texts(&sections::mixed::chart::chart(&data).unwrap().svg().unwrap());
+    assert!(svg
+        .iter()
+        .any(|s| s.contains("no efficiency: tasks failed")));
+    assert!(!svg.iter().any(|s| s.contains("NaN") || s.contains("inf")));
 }

@@ -6,6 +6,14 @@ mod common;
 
 use common::*;
 use concbench::model::ModelKind;
+use concbench::names::Group;
+use concbench::render::fmt;
+use concbench::report::data::{self, ReportData};
+use concbench::report::sections;
+use concbench::report::sections::pipeline::data::Flow;
+use concbench::results::{Instability, InstabilityKind};
+use concbench::workload::pipeline::STAGES;
+use concbench::workload::{Calibration, Lanes, Shape};
 use concbench::workload::{FailureKind, Params, PipelineParams};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -108,4 +116,93 @@ fn models_that_cannot_run_a_pipeline_are_refused() {
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+// ---- The report's section ----
+
+#[test]
+fn the_pipeline_lines_end_at_the_item_count_of_every_stage() {
+    let data = data_from(PIPELINE_FIXTURE);
+    let flows: Vec<Flow> = sections::pipeline::chart::flows(&data);
+    let cases = data.group(Group::Pipeline);
+    assert_eq!(flows.len(), cases.len());
+    for (f, c) in flows.iter().zip(cases) {
+        let n = c.params.tasks;
+        assert_eq!(f.exits.len(), STAGES.len(), "{}", c.id);
+        for (stage, name) in STAGES.iter().enumerate() {
+            assert_eq!(f.done(stage), n, "{} {name}", c.id);
+            let counts = f.counts(stage);
+            assert_eq!(counts.last().unwrap().1, n as f64);
+            assert!(counts
+                .windows(2)
+                .all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+        }
+        // The drawn repetition is the typical one: the fixture keeps stage times for it alone.
+        assert_eq!(f.makespan, data::typical_sample(c).unwrap().makespan_s);
+        // The dashed line ends at the recorded ideal, at the rate of the workload's slowest stage.
+        let b = f.bound.expect("a calibrated pipeline has a bounding stage");
+        let ideal = c.ideal_s.unwrap();
+        assert!(
+            (b.through + n as f64 / b.rate - ideal).abs() < 1e-9,
+            "{b:?} against {ideal}"
+        );
+        let Params::Pipeline(p) = &c.params.workload else {
+            panic!("{} is not a pipeline", c.id)
+        };
+        let shape = Shape {
+            tasks: n,
+            lanes: Lanes {
+                in_flight: c.params.concurrency,
+                cpu: c.params.cpu_lanes,
+            },
+            cores: data.cores(),
+        };
+        let cal = Calibration {
+            t1: c.t1_s.unwrap(),
+            scaling: c.scaling.unwrap_or(1.0),
+            write: None,
+        };
+        assert_eq!(b.stage, p.slowest_stage(&shape, cal));
+    }
+}
+
+#[test]
+fn the_pipeline_takeaway_follows_its_data() {
+    let data = data_from(PIPELINE_FIXTURE);
+    let t = takeaway_of(&data, "pipeline");
+    let flows = sections::pipeline::chart::flows(&data);
+    let bound = flows[0].bound.unwrap();
+    assert!(
+        t.starts_with(&format!(
+            "The {} stage bounded the ideal at {} items/s",
+            STAGES[bound.stage],
+            fmt::count(bound.rate.round() as u64)
+        )),
+        "{t}"
+    );
+    for (f, c) in flows.iter().zip(data.group(Group::Pipeline)) {
+        let exits = &data::typical_sample(c).unwrap().stages.as_ref().unwrap()[bound.stage];
+        let pace = (exits.len() - 1) as f64 / (exits.last().unwrap() - exits.first().unwrap());
+        assert!(
+            t.contains(&format!(
+                "{} moved {} items/s through it ({} of that)",
+                f.label,
+                fmt::count(pace.round() as u64),
+                fmt::pct(pace / bound.rate)
+            )),
+            "{t}"
+        );
+    }
+    // An unstable pipeline case says so by name.
+    let mut file = load(PIPELINE_FIXTURE);
+    file.cases[0].summary.unstable = vec![Instability {
+        kind: InstabilityKind::Busy,
+        why: "machine busy".into(),
+    }];
+    let label = data::label(&file.cases[0]);
+    let t = takeaway_of(
+        &ReportData::merge(vec![(PIPELINE_FIXTURE.into(), file)], Vec::new()),
+        "pipeline",
+    );
+    assert!(t.contains(&format!("{label} (unstable) moved")), "{t}");
 }

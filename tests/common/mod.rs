@@ -1,18 +1,19 @@
 //! What the integration tests share, so that a helper, a new field of a struct the tests build, or a
 //! new reason to skip is written once: the binary and how to run it, a slow server in this process,
-//! builders that default the fields a test rarely sets, process and file helpers, and the record of
-//! what was skipped. Each test file takes it with `mod common;`.
+//! builders that default the fields a test rarely sets, process and file helpers, the report's
+//! fixtures and readers, and the record of what was skipped. Each test file takes it with `mod common;`.
 // Every test binary compiles all of it and uses a part.
 #![allow(dead_code)]
 
 mod builders;
 mod process;
+mod report;
 mod server;
 mod skip;
 
 // Not every test binary uses each part.
 #[allow(unused_imports)]
-pub use {builders::*, process::*, server::*, skip::*};
+pub use {builders::*, process::*, report::*, server::*, skip::*};
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};

@@ -43,15 +43,25 @@ pub fn stderr(out: &Output) -> String {
 /// How long the refusal took, for a test that bounds it.
 pub fn refused<S: AsRef<OsStr> + Debug>(args: &[S], says: &str) -> Duration {
     let (out, took) = timed(args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    is_refusal(&out, &format!("{args:?}"), says);
+    took
+}
+
+/// `out` is a refusal: exit 2 and one line on stderr that says `says`.
+pub fn assert_refused(out: &Output, says: &str) {
+    is_refusal(out, "the command", says);
+}
+
+/// [`assert_refused`], with `what` naming the command in the messages.
+fn is_refusal(out: &Output, what: &str, says: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
     assert_eq!(
         err.trim_end().lines().count(),
         1,
-        "{args:?}: one line, got {err}"
+        "{what}: one line, got {err}"
     );
-    assert!(err.contains(says), "{args:?}: {err}");
-    took
+    assert!(err.contains(says), "{what}: {err}");
 }
 
 /// Refused as [`refused`] says, and within `limit`: before anything could have started.
