@@ -53,9 +53,9 @@ fn one_event_loop_falls_behind_a_pool_of_loops() {
     let _t = timing_lock();
     let server = TestServer::start(0, Duration::ZERO);
     let n = 16;
-    // Counting that outweighs the waits (~35 ms a task in a debug build, waits of 20-70 ms): one
-    // loop needs ~16 × 35 ms, two need half, so even a host that slows a vCPU now and then leaves
-    // the ratio well above 1.2.
+    // Counting that outweighs the waits (tens of ms a task in a debug build, waits of 20-70 ms): one
+    // loop counts 16 parts one after another, two loops half each, so even a host that slows a vCPU
+    // now and then leaves the ratio well above 1.2.
     let mut heavy = mixed(&server.url());
     if let Params::Mixed(m) = &mut heavy.params {
         m.cpu_iters = 4_000_000;

@@ -124,8 +124,8 @@ fn every_sample_records_the_machine_around_it() {
 #[test]
 fn cpu_ideals_hold_for_short_and_long_tasks() {
     let _t = timing_lock();
-    // A debug build runs the loop ~10× slower than release: 0.5 M and 4 M iterations here are ~1 ms
-    // and ~8 ms tasks, the range in which this machine's scaling was seen to change.
+    // A debug build runs the loop about 10× slower than release: 0.5 M and 4 M iterations are tasks
+    // of about 1 ms and 8 ms, where a shared VM's parallel scaling can change with the task size.
     for iters in ["500000", "4000000"] {
         let file = run(
             &format!("cpu-{iters}"),

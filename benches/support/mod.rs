@@ -51,8 +51,8 @@ impl Bench {
             }
         };
         // Plotters always, so the charts do not depend on whether gnuplot happens to be installed.
-        // Ten samples need no 100,000 bootstrap resamples, and the charts of those took 12 s per
-        // benchmark. The command line still overrides both (`--warm-up-time`, `--nresamples`).
+        // Ten samples need no 100,000 bootstrap resamples, whose charts cost seconds per benchmark.
+        // The command line still overrides both (`--warm-up-time`, `--nresamples`).
         let criterion = Criterion::default()
             .plotting_backend(PlottingBackend::Plotters)
             .nresamples(RESAMPLES)

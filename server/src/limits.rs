@@ -1,6 +1,6 @@
 //! The open-file limit (RLIMIT_NOFILE). Every connection costs a descriptor on each side, and processes
 //! start with a soft limit far below the scale suite's 100,000 connections (1,024 on many systems,
-//! 20,000 here), so both the harness (whose case children inherit it) and the server raise it at
+//! 20,000 on the machines this was developed on), so both the harness (whose case children inherit it) and the server raise it at
 //! start-up: the soft limit to the hard one, which needs no privilege, and, when running as root, the
 //! hard limit itself up to what the kernel allows (`fs.nr_open`), capped at [`CEILING`]. A leaf module,
 //! shared by the server and the harness's pre-flight checks.

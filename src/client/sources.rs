@@ -18,11 +18,10 @@ use std::time::Duration;
 
 /// Connections per source address: far below the 28,232 ports of the default range, because the
 /// kernel's search for a free port (`__inet_hash_connect`, trying the even ports first, each in-use one
-/// checked by `__inet_check_established`) grows with the ports already taken. At 20,000 per source,
-/// async-semaphore k=15,000 over 50,000 requests on one source spent 51 % of all CPU in those two
-/// functions (perf): 27 s of client CPU, 30.6 s and 18,907 failed of 50,000; at 5,000 per source
-/// (3 sources) the same case took 4.9 s, 5.0 s of CPU, none failed. At 10,000 connections two
-/// sources measured the same as one (1.38-1.51 s, interleaved).
+/// checked by `__inet_check_established`) grows with the ports already taken: with 20,000 per source,
+/// half of a 50,000-request case's CPU went to those two functions (perf) and a third of its requests
+/// failed; with 5,000 per source, neither (docs/scale.md gives the run). Below 5,000 connections one
+/// source is all a case uses, so ordinary cases connect as before.
 pub const PER_SOURCE: u64 = 5_000;
 /// 127.0.0.1 to 127.0.0.254: addresses that need no configuration on any Linux loopback.
 pub const MAX_SOURCES: usize = 254;

@@ -1,7 +1,8 @@
 //! CPU time (user + sys) of another process: the slow server child, whose own cost is put beside each
 //! repetition. Read from its process CPU-time clock (`clock_getcpuclockid`), which counts every thread
 //! (the ones that ended too) in nanoseconds; `/proc/<pid>/stat` counts the same in 10 ms ticks, too
-//! coarse for the ~0.3 s a 10,000-request repetition costs the server, and is the fallback only.
+//! coarse for the fraction of a second a 10,000-request repetition costs the server, and is the
+//! fallback only.
 
 use std::time::Duration;
 

@@ -1,22 +1,10 @@
 //! The report's sections: one folder per part of the report, each owning the suite group(s) it reads,
 //! its reading of the result data, its charts, its tables and its sentences. [`SECTIONS`] lists them
-//! in reading order — a new section is its folder and one line there. Everything the report shows of
-//! a group beyond the generic per-case table (`report::table`) comes from the section that owns the
-//! group; a group no section owns (ad-hoc cases) gets the generic table alone. No section imports
-//! another (tests/layers.rs checks it): what two sections share lives beside them in `report/`
-//! (the sweep panel, memory per task, flags, intervals, sentence helpers).
-
-pub mod bench;
-pub mod calibrate;
-pub mod cpu;
-pub mod db;
-pub mod fidelity;
-pub mod memory;
-pub mod mixed;
-pub mod pipeline;
-pub mod scale;
-pub mod seed;
-pub mod sweeps;
+//! in reading order — a new section is its folder and one line in `sections!` below. Everything the
+//! report shows of a group beyond the generic per-case table (`report::table`) comes from the section
+//! that owns the group; a group no section owns (ad-hoc cases) gets the generic table alone. No
+//! section imports another (tests/layers.rs checks it): what two sections share lives beside them in
+//! `report/` (the sweep panel, memory per task, flags, intervals, sentence helpers).
 
 use super::data::ReportData;
 use super::table::Column;
@@ -25,20 +13,30 @@ use crate::render::chart::Chart;
 use crate::render::table::Table;
 use crate::results::CaseResult;
 
-/// Every section, in reading order: their charts appear in this order.
-pub const SECTIONS: &[&dyn Section] = &[
-    &seed::Seed,
-    &sweeps::Sweeps,
-    &cpu::Cpu,
-    &memory::Memory,
-    &mixed::Mixed,
-    &pipeline::Pipeline,
-    &db::Db,
-    &scale::Scale,
-    &fidelity::Fidelity,
-    &calibrate::Calibrate,
-    &bench::Bench,
-];
+/// The registry: one line per section, in reading order (their charts appear in this order). It
+/// declares the section's folder and lists the section.
+macro_rules! sections {
+    ($($module:ident::$section:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// Every section, in reading order.
+        pub const SECTIONS: &[&dyn Section] = &[$(&$module::$section,)*];
+    };
+}
+
+sections! {
+    seed::Seed,
+    sweeps::Sweeps,
+    cpu::Cpu,
+    memory::Memory,
+    mixed::Mixed,
+    pipeline::Pipeline,
+    db::Db,
+    scale::Scale,
+    fidelity::Fidelity,
+    calibrate::Calibrate,
+    bench::Bench,
+}
 
 /// One part of the report. Every method but `groups` has a default that adds nothing.
 pub trait Section: Sync {

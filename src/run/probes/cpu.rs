@@ -6,12 +6,11 @@
 //! every efficiency look worse than it is.
 //!
 //! The probes run in the rounds like a case, unpinned like a case, and shaped like the case, so the
-//! ideal is measured under the conditions of the cases it judges. That matters here: this host changes a
-//! vCPU's speed by up to 2× for minutes at a time (a task of 20 M iterations takes 4.5 ms, or 7.4 ms, or
-//! 6.3 ms plus 4 ms steps when the host takes the vCPU away), so an ideal measured once, or on another
-//! shape, lands the cases at efficiencies of 0.7 or 1.3 by the luck of the minute. Pinning a probe to
-//! the faster CPU was tried: it ran 2–4 % slower than the unpinned case it was to bound (its thread
-//! sampler then shares its CPU). When the probes of different rounds disagree, the ideal is only as good
+//! ideal is measured under the conditions of the cases it judges. That matters on a shared machine: a
+//! host can change a vCPU's speed by up to 2× for minutes at a time, or take it away for milliseconds,
+//! so an ideal measured once, or on another shape, lands the cases on either side of their ideal by the
+//! luck of the minute. A probe pinned to the faster CPU is no better: its thread sampler then shares its
+//! CPU, and it runs slower than the unpinned case it is to bound. When the probes of different rounds disagree, the ideal is only as good
 //! as that, and the cases it serves say so.
 
 use super::{cpu_s, suspect};

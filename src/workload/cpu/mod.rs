@@ -98,8 +98,8 @@ impl Describe for CpuParams {
 
 /// Counting steps per second on this machine: the fastest of seven 20 ms measurements, for sizing a
 /// CPU part given in time. The fastest, because sizing wants the machine's speed, and on a shared
-/// machine a measurement only ever comes out slower than that (seen here: 1.0 G steps/s measured
-/// during a build, 2.5–3 G/s otherwise). The calibrated t₁ beside each case says what the part took.
+/// machine a measurement only ever comes out slower than that (a build beside it can halve it). The
+/// calibrated t₁ beside each case says what the part took.
 pub fn rate() -> f64 {
     let probe = 1_000_000u64;
     let mut rates: Vec<f64> = Vec::new();

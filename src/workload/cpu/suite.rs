@@ -51,8 +51,9 @@ fn cpu(repeat: usize) -> Vec<Case> {
 
 /// Python's answer to the GIL (article 004, Effective Python item 64): the same counting loop on one
 /// thread, a thread per task and a process pool, in a group of its own — the cpu chart's speedups are
-/// over Rust's t₁, which says nothing of Python's loop (~100× slower). 2 M iterations (~0.1 s in
-/// CPython) and 8 tasks keep each case near a second; k = 4 shows where two cores stop helping.
+/// over Rust's t₁, which says nothing of Python's loop (about 100× slower). 2 M iterations and 8
+/// tasks keep each case near a second in CPython (0.896 s for py-sequential in the reference run,
+/// vm-dbb67700); k = 4 shows where two cores stop helping.
 fn py_cpu(repeat: usize) -> Vec<Case> {
     let work = Params::Cpu(CpuParams {
         cpu_iters: 2_000_000,

@@ -14,14 +14,13 @@
 //! min(k, cores) — but with several writers at once, never more than N × t_write,4, the time per write
 //! the database was measured to sustain with 4 writers: concurrent commits overlap what is not under
 //! SQLite's lock and share PostgreSQL's disk flushes (group commit), so one writer's t_write alone is no
-//! floor for several (measured here: 4 writers sustained a write per 0.9-1.7 ms on PostgreSQL against
-//! 2.9-3.1 ms alone; on SQLite once per 2.3 ms against 3.2 ms alone, and on other days slower than one
-//! alone, their waits for the lock being sleeps — then t_write alone stands). The write times of this
-//! shared machine's disk moved tenfold from one hour to the next (0.4 to 4 ms alone on SQLite), which
-//! is why they are probed in the rounds beside the cases. And each of the k lanes computes and then
+//! floor for several (4 writers may sustain a write in a third of one writer's time on PostgreSQL; on
+//! SQLite sometimes faster than one alone, sometimes slower, their waits for the lock being sleeps —
+//! then t_write alone stands). A shared machine's disk can change its write times tenfold from one
+//! hour to the next, which is why they are probed in the rounds beside the cases. And each of the k lanes computes and then
 //! writes, one task after another: N × (t_cpu + t_write) / k. t_cpu is the cpu probes' t₁ at the
 //! score's iterations (the score's loop is the count's, one add per step); the write times come from
-//! write probes (run/calibrate_write.rs). The ideal is what the writes themselves cost: a connection
+//! write probes (run/probes/write.rs). The ideal is what the writes themselves cost: a connection
 //! opened per task is what that policy adds, and shows as lost efficiency.
 
 pub mod suite;

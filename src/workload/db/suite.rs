@@ -16,14 +16,14 @@ impl SuiteCases for Db {
     }
 
     /// SQLite only: it needs no install step, so every machine's report has it. Twice: its threads
-    /// and async cases with a connection per task take 1-2 s each.
+    /// and async cases with a connection per task take the longest of the default suite's cases.
     fn in_default(&self) -> Vec<Case> {
         db(&[DbKind::Sqlite], 2)
     }
 }
 
-/// Tasks of a db case: 40 writes of 0.4-4 ms each (a commit waits for this shared disk) keep the
-/// slowest case — 40 threads contending for SQLite's write lock — near a second.
+/// Tasks of a db case: 40 writes, each a commit that waits for the disk, keep the slowest case — 40
+/// threads contending for SQLite's write lock — within a second or two on a shared disk.
 pub const DB_TASKS: usize = 40;
 
 /// The article of a process pool writing to a database: every model with a connection per task and
@@ -59,8 +59,8 @@ mod tests {
     #[test]
     fn its_share_keeps_within_fifteen_seconds_of_the_default_suite() {
         // Its ideals are no guide (a connection per task is most of the time), so its cost is counted
-        // in writes: 0.4-4 ms each with the commit's fsync here, up to 30 ms when 40 threads contend for
-        // SQLite's lock. 800 writes measured 6-10 s here, plus ~75 ms per case process.
+        // in writes — a few ms each with the commit's fsync, tens when 40 threads contend for SQLite's
+        // lock — and in case processes, a fraction of a second each.
         let db: Vec<Case> = Suite::Default
             .cases()
             .into_iter()

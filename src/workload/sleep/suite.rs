@@ -58,11 +58,9 @@ pub const SCALE_SLEEP: Duration = Duration::from_secs(10);
 pub const SCALE_TASKS: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 
 /// Sleep task counts of `async-join-all`: not a million. On one loop, join_all's first poll of each
-/// sleep registers it in tokio's timer, and those polls grow faster than N (100,000 sleeps take
-/// 2.8 s beyond their wait; the bare program took 618 s for a million here, on a busy machine, and
-/// 195 s on a quiet one): the bare program alone would take a third of the suite's 10 minutes or
-/// more, the model as long again, and a case process running past 30 s + 10 × its ideal is killed as
-/// hung.
+/// sleep registers it in tokio's timer, and those polls grow faster than N: a million took the bare
+/// program minutes beyond its wait, a third of the suite's 10 minutes or more, the model as long
+/// again, and a case process running past 30 s + 10 × its ideal is killed as hung.
 pub const SCALE_JOIN_ALL_TASKS: [usize; 3] = [1_000, 10_000, 100_000];
 
 /// Thread counts of `threads` in the scale suite, the last two past where this machine's kernel refuses
@@ -125,7 +123,7 @@ fn scale() -> Vec<Case> {
     ] {
         for &n in ns {
             let case = Case::new(g, model, n, Some(n), io.clone());
-            // Past the limits a case is its failures, and costs 30-45 s of two busy cores: once.
+            // Past the limits a case is its failures, and costs tens of seconds of busy cores: once.
             let past_limits = n > 28_000;
             cases.push(Case {
                 past_limits,
