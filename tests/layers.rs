@@ -219,10 +219,17 @@ fn file_depth(rel: &Path) -> usize {
     }
 }
 
-/// Every top-level module a file's code names: `crate::x` anywhere, and `super::…::x` where the
-/// supers climb to the crate root (counting the inline modules, such as `mod tests`, around it).
-fn references(code: &str, depth: usize) -> Vec<String> {
-    let code: Vec<char> = code.chars().collect();
+/// A `crate::` or `super::` path in code: `climb` is None from the crate root, else how many modules
+/// its supers climb from the code's own (`inline` of which are inline modules around it, such as
+/// `mod tests`); `at` is where what follows the prefix starts.
+struct PathStart {
+    climb: Option<usize>,
+    inline: usize,
+    at: usize,
+}
+
+/// Every path in code that starts at the crate root or climbs with `super`.
+fn path_starts(code: &[char]) -> Vec<PathStart> {
     let ident = |i: usize| {
         code.get(i)
             .is_some_and(|c| c.is_alphanumeric() || *c == '_')
@@ -266,7 +273,11 @@ fn references(code: &str, depth: usize) -> Vec<String> {
             }
         }
         if word(i, "crate") && code.get(i + 5) == Some(&':') && code.get(i + 6) == Some(&':') {
-            out.extend(names_at(&code, i + 7));
+            out.push(PathStart {
+                climb: None,
+                inline: inline.len(),
+                at: i + 7,
+            });
             i += 7;
             continue;
         }
@@ -281,8 +292,12 @@ fn references(code: &str, depth: usize) -> Vec<String> {
                     j += 1;
                 }
             }
-            if supers > 0 && supers >= depth + inline.len() {
-                out.extend(names_at(&code, j));
+            if supers > 0 {
+                out.push(PathStart {
+                    climb: Some(supers),
+                    inline: inline.len(),
+                    at: j,
+                });
             }
             i = j.max(i + 1);
             continue;
@@ -290,6 +305,17 @@ fn references(code: &str, depth: usize) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// Every top-level module a file's code names: `crate::x` anywhere, and `super::…::x` where the
+/// supers climb to the crate root (counting the inline modules, such as `mod tests`, around it).
+fn references(code: &str, depth: usize) -> Vec<String> {
+    let code: Vec<char> = code.chars().collect();
+    path_starts(&code)
+        .into_iter()
+        .filter(|p| p.climb.is_none_or(|up| up >= depth + p.inline))
+        .flat_map(|p| names_at(&code, p.at))
+        .collect()
 }
 
 /// Every file's violations, as `src/x/y.rs: uses crate::z`.
@@ -412,77 +438,36 @@ fn sections() -> Vec<String> {
 /// own module path below the crate root (`report/sections/mixed/chart.rs`: report, sections, mixed,
 /// chart).
 fn sections_named(code: &str, module: &[String], sections: &[String]) -> Vec<String> {
-    let code: Vec<char> = code.chars().collect();
-    let ident = |i: usize| {
-        code.get(i)
-            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-    };
-    let word = |i: usize, w: &str| {
-        w.chars()
-            .enumerate()
-            .all(|(k, ch)| code.get(i + k) == Some(&ch))
-            && (i == 0 || !ident(i - 1))
-            && !ident(i + w.len())
-    };
+    let chars: Vec<char> = code.chars().collect();
     let mut out = Vec::new();
-    let mut inline: Vec<usize> = Vec::new();
-    let mut braces = 0;
-    let mut i = 0;
-    while i < code.len() {
-        match code[i] {
-            '{' => braces += 1,
-            '}' => {
-                braces -= 1;
-                if inline.last() == Some(&braces) {
-                    inline.pop();
+    for p in path_starts(&chars) {
+        let depth = module.len() + p.inline;
+        match p.climb {
+            // From the root, a path names a section through report::sections.
+            None => {
+                let rest: String = chars[p.at..]
+                    .iter()
+                    .take(200)
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if let Some(after) = rest.strip_prefix("report::sections::") {
+                    out.extend(names_at(&after.chars().collect::<Vec<_>>(), 0));
                 }
             }
-            _ => {}
+            // Climbing to the sections folder itself, what follows is a section.
+            Some(up) if up <= depth && depth - up == 2 && module[..2] == ["report", "sections"] => {
+                out.extend(names_at(&chars, p.at));
+            }
+            Some(_) => {}
         }
-        if word(i, "mod") {
-            let mut j = i + 3;
-            while code.get(j).is_some_and(|c| c.is_whitespace()) {
-                j += 1;
-            }
-            while ident(j) {
-                j += 1;
-            }
-            while code.get(j).is_some_and(|c| c.is_whitespace()) {
-                j += 1;
-            }
-            if code.get(j) == Some(&'{') {
-                inline.push(braces);
-            }
+    }
+    // A path through `sections` once it was imported by name.
+    for (i, _) in code.match_indices("sections::") {
+        let before = code[..i].chars().last();
+        if before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == ':')) {
+            let at = code[..i + 10].chars().count();
+            out.extend(names_at(&chars, at));
         }
-        if word(i, "sections") && code.get(i + 8) == Some(&':') && code.get(i + 9) == Some(&':') {
-            out.extend(names_at(&code, i + 10));
-            i += 10;
-            continue;
-        }
-        if word(i, "super") && (i < 2 || code[i - 2..i] != [':', ':']) {
-            let mut j = i;
-            let mut supers = 0;
-            while word(j, "super") && code.get(j + 5) == Some(&':') && code.get(j + 6) == Some(&':')
-            {
-                supers += 1;
-                j += 7;
-                while code.get(j).is_some_and(|c| c.is_whitespace()) {
-                    j += 1;
-                }
-            }
-            // Inline modules (`mod tests`) sit one level below the file's own module each.
-            let depth = module.len() + inline.len();
-            if supers > 0
-                && supers <= depth
-                && depth - supers == 2
-                && module[..2] == ["report", "sections"]
-            {
-                out.extend(names_at(&code, j));
-            }
-            i = j.max(i + 1);
-            continue;
-        }
-        i += 1;
     }
     out.retain(|n| sections.contains(n));
     out

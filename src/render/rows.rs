@@ -1,6 +1,7 @@
 //! The frame of every chart with one labelled row per case (the horizontal bars of the report's
 //! sections and of the compare page): the plot area with the case labels on the left, the first case at the top (row i at y = n-1-i), one tick per row, a vertical grid only, and
-//! the x axis given by the chart — linear from zero, or logarithmic with its own key points.
+//! the x axis given by the chart — linear from zero, or logarithmic with its own key points. And the
+//! marks of a row that sets a measured bar beside its ideal: the two bars and the whisker.
 
 use super::axis::row_label;
 use super::chart::{font, DrawResult};
@@ -53,4 +54,60 @@ where
 /// The y of row `i` of `n`, counted from the top.
 pub fn row_y(i: usize, n: usize) -> f64 {
     (n - 1 - i) as f64
+}
+
+/// The measured bar of the row at `y`: from 0 to `value`, above the row's centre.
+pub fn measured_bar<B, X>(
+    chart: &mut RowChart<'_, B, X>,
+    y: f64,
+    value: f64,
+    colour: RGBColor,
+) -> DrawResult<(), B>
+where
+    B: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+{
+    chart.draw_series([Rectangle::new(
+        [(0.0, y + 0.04), (value, y + 0.40)],
+        colour.filled(),
+    )])?;
+    Ok(())
+}
+
+/// The ideal's bar of the row at `y`: from 0 to `value`, below the row's centre.
+pub fn ideal_bar<B, X>(
+    chart: &mut RowChart<'_, B, X>,
+    y: f64,
+    value: f64,
+    colour: RGBColor,
+) -> DrawResult<(), B>
+where
+    B: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+{
+    chart.draw_series([Rectangle::new(
+        [(0.0, y - 0.40), (value, y - 0.04)],
+        colour.filled(),
+    )])?;
+    Ok(())
+}
+
+/// The interval of the median across the measured bar of the row at `y`, with caps at both ends.
+pub fn whisker<B, X>(
+    chart: &mut RowChart<'_, B, X>,
+    y: f64,
+    (low, high): (f64, f64),
+) -> DrawResult<(), B>
+where
+    B: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+{
+    let mid = y + 0.22;
+    let stroke = style::TEXT.stroke_width(2);
+    chart.draw_series([
+        PathElement::new(vec![(low, mid), (high, mid)], stroke),
+        PathElement::new(vec![(low, mid - 0.08), (low, mid + 0.08)], stroke),
+        PathElement::new(vec![(high, mid - 0.08), (high, mid + 0.08)], stroke),
+    ])?;
+    Ok(())
 }

@@ -221,26 +221,31 @@ pub trait Describe {
     }
     /// Record the iterations a CPU part given in time was sized to.
     fn set_cpu_iters(&mut self, _iters: u64) {}
-    /// Connections one case process may hold open at once.
-    fn sockets(&self, _shape: &Shape) -> u64 {
-        0
+    /// Connections one case process may hold open at once (a workload that makes requests: its
+    /// requests').
+    fn sockets(&self, shape: &Shape) -> u64 {
+        self.io().map_or(0, |io| io.sockets(shape))
     }
     /// Record how many source addresses the workload's client connects from (see `client::sources`).
-    fn set_sources(&mut self, _count: usize) {}
+    fn set_sources(&mut self, count: usize) {
+        if let Some(io) = self.io_mut() {
+            io.set_sources(count);
+        }
+    }
     /// Source addresses the case's connections come from (1: the kernel's choice).
     fn sources(&self) -> usize {
-        1
+        self.io().map_or(1, |io| io.sources())
     }
     /// The same parameters without what describes the server (workers, its delay, the path): what a
     /// client-side case is, whichever server it ran against.
     fn client_side(&self) -> Params;
     /// The server it ran against, in words, when there is one: `W=3, delay 1000 ms, path /`.
     fn server_side(&self) -> Option<String> {
-        None
+        self.io().and_then(|io| io.server_side())
     }
     /// The longest a task may wait for an answer before it fails as `timeout`, when it makes requests.
     fn timeout(&self) -> Option<Duration> {
-        None
+        self.io().map(|io| io.timeout())
     }
     /// Whether its tasks are items through stages of workers on bounded queues, which only some
     /// models can run.

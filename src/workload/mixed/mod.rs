@@ -178,17 +178,8 @@ impl Describe for MixedParams {
         self.cpu_iters = iters;
     }
 
-    fn sockets(&self, shape: &Shape) -> u64 {
-        self.io.sockets(shape)
-    }
 
-    fn set_sources(&mut self, count: usize) {
-        self.io.set_sources(count);
-    }
 
-    fn sources(&self) -> usize {
-        self.io.sources()
-    }
 
     fn client_side(&self) -> Params {
         let io = match self.io.client_side() {
@@ -203,13 +194,7 @@ impl Describe for MixedParams {
         })
     }
 
-    fn server_side(&self) -> Option<String> {
-        self.io.server_side()
-    }
 
-    fn timeout(&self) -> Option<Duration> {
-        Some(self.io.timeout())
-    }
 
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn super::Workload>> {
         anyhow::ensure!(

@@ -213,13 +213,7 @@ impl Describe for PipelineParams {
         (self.workers[0] + self.workers[2]) as u64
     }
 
-    fn set_sources(&mut self, count: usize) {
-        self.io.set_sources(count);
-    }
 
-    fn sources(&self) -> usize {
-        self.io.sources()
-    }
 
     fn client_side(&self) -> Params {
         let io = match self.io.client_side() {
@@ -233,13 +227,7 @@ impl Describe for PipelineParams {
         })
     }
 
-    fn server_side(&self) -> Option<String> {
-        self.io.server_side()
-    }
 
-    fn timeout(&self) -> Option<Duration> {
-        Some(self.io.timeout())
-    }
 
     fn staged(&self) -> bool {
         true

@@ -10,7 +10,7 @@ use super::sentences;
 use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
-use crate::render::rows::{case_rows, row_y};
+use crate::render::rows::{case_rows, ideal_bar, measured_bar, row_y, whisker};
 use crate::render::style::{self, CASE_LABEL_AREA, VALUE_SIZE};
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
@@ -192,17 +192,10 @@ impl Plot for MixedChart {
         let gap = x_max * 0.01;
         for (i, b) in self.bars.iter().enumerate() {
             let y = row_y(i, n);
-            let (top, mid, low) = (y + 0.40, y + 0.22, y + 0.04);
-            let colour = style::model_colour(b.model);
-            chart.draw_series([Rectangle::new(
-                [(0.0, low), (b.median, top)],
-                colour.filled(),
-            )])?;
+            let mid = y + 0.22;
+            measured_bar(&mut chart, y, b.median, style::model_colour(b.model))?;
             if let Some(ideal) = b.ideal {
-                chart.draw_series([Rectangle::new(
-                    [(0.0, y - 0.40), (ideal, y - 0.04)],
-                    ideal_fill().filled(),
-                )])?;
+                ideal_bar(&mut chart, y, ideal, ideal_fill())?;
             }
             if let Some(c) = b.split.computing {
                 chart.draw_series([PathElement::new(
@@ -211,12 +204,7 @@ impl Plot for MixedChart {
                 )])?;
             }
             if let Some(ci) = b.ci {
-                let whisker = style::TEXT.stroke_width(2);
-                chart.draw_series([
-                    PathElement::new(vec![(ci.low, mid), (ci.high, mid)], whisker),
-                    PathElement::new(vec![(ci.low, mid - 0.08), (ci.low, mid + 0.08)], whisker),
-                    PathElement::new(vec![(ci.high, mid - 0.08), (ci.high, mid + 0.08)], whisker),
-                ])?;
+                whisker(&mut chart, y, (ci.low, ci.high))?;
             }
             let right = b.median.max(b.ci.map_or(0.0, |i| i.high));
             chart.draw_series([Text::new(

@@ -11,7 +11,7 @@ use super::talk::talk_time;
 use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
-use crate::render::rows::{case_rows, row_y};
+use crate::render::rows::{case_rows, ideal_bar, measured_bar, row_y, whisker};
 use crate::render::style::{self, CASE_LABEL_AREA, VALUE_SIZE};
 use crate::report::data::{self, ReportData};
 use crate::report::flags::{self, Flags};
@@ -181,24 +181,13 @@ impl Plot for SeedChart {
         )?;
         for (i, b) in self.bars.iter().enumerate() {
             let y = row_y(i, n);
-            let (top, mid, low) = (y + 0.40, y + 0.22, y + 0.04);
-            chart.draw_series([Rectangle::new(
-                [(0.0, low), (b.median, top)],
-                MEASURED_COLOUR.filled(),
-            )])?;
+            let mid = y + 0.22;
+            measured_bar(&mut chart, y, b.median, MEASURED_COLOUR)?;
             if let Some(ideal) = b.ideal {
-                chart.draw_series([Rectangle::new(
-                    [(0.0, y - 0.40), (ideal, y - 0.04)],
-                    IDEAL_COLOUR.filled(),
-                )])?;
+                ideal_bar(&mut chart, y, ideal, IDEAL_COLOUR)?;
             }
             if let Some(ci) = b.ci {
-                let whisker = style::TEXT.stroke_width(2);
-                chart.draw_series([
-                    PathElement::new(vec![(ci.low, mid), (ci.high, mid)], whisker),
-                    PathElement::new(vec![(ci.low, mid - 0.08), (ci.low, mid + 0.08)], whisker),
-                    PathElement::new(vec![(ci.high, mid - 0.08), (ci.high, mid + 0.08)], whisker),
-                ])?;
+                whisker(&mut chart, y, (ci.low, ci.high))?;
             }
             let mut right = b.median.max(b.ci.map_or(0.0, |i| i.high));
             if let Some(t) = b.talk {
