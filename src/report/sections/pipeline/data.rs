@@ -4,6 +4,7 @@
 //! at once (the gap between their lines: a queue and the next stage's work in hand).
 
 use crate::report::data::{self, ReportData};
+use crate::names::ModelKind;
 use crate::report::flags::Flags;
 use crate::results::CaseResult;
 use crate::workload::pipeline::STAGES;
@@ -13,7 +14,7 @@ use crate::workload::{Calibration, Lanes, Params, Shape};
 #[derive(Debug, Clone)]
 pub struct Flow {
     pub label: String,
-    pub model: String,
+    pub model: ModelKind,
     /// N: the items sent through.
     pub items: usize,
     /// The case's median makespan, its ideal and efficiency (None when tasks failed).
@@ -94,7 +95,7 @@ impl Flow {
         }
         Some(Flow {
             label: data::label(c),
-            model: c.params.model.to_string(),
+            model: c.params.model,
             items: c.params.tasks,
             median: c.summary.makespan.median,
             ideal: c.ideal_s,
@@ -161,7 +162,7 @@ mod tests {
     fn flow(exits: Vec<Vec<f64>>) -> Flow {
         Flow {
             label: "threads N=4".into(),
-            model: "threads".into(),
+            model: ModelKind::Threads,
             items: 4,
             median: 1.0,
             ideal: None,
