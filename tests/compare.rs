@@ -715,12 +715,18 @@ fn one_cpu_against_two_for_real() {
         }
         paths.push(side_dir);
     }
+    // A 10 % threshold: a shared host runs a vCPU at two speeds about 10 % apart for seconds at a time
+    // (the same sequential case took 40 or 45 ms from one run to the next here), and 8 samples a side
+    // can catch more of the slow spells on one side by chance; a model that gains from the second CPU
+    // gains far more than 10 %.
     let out = concbench(&[
         "compare",
         paths[0].to_str().unwrap(),
         paths[1].to_str().unwrap(),
         "--format",
         "json",
+        "--threshold",
+        "10",
     ]);
     assert!(
         out.status.success(),
