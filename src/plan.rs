@@ -221,6 +221,26 @@ impl Case {
         self.workload.ideal(&self.shape(cores), cpu)
     }
 
+    /// One repetition's ideal: what the probe run right before it allows (`cpu`), and never more than
+    /// the repetition's own task times show its lanes were busy, where they tell (no run beats that).
+    pub fn repetition_ideal(
+        &self,
+        cores: usize,
+        cpu: Option<Calibration>,
+        task_times: &[f64],
+    ) -> Option<f64> {
+        let probed = self.ideal(cores, cpu);
+        let own = self
+            .workload
+            .describe()
+            .own_bound(&self.shape(cores), task_times)
+            .filter(|b| b.is_finite() && *b > 0.0 && !self.model.is_python());
+        match (probed, own) {
+            (Some(p), Some(o)) => Some(p.min(o)),
+            (p, o) => p.or(o),
+        }
+    }
+
     /// What limits the case.
     pub fn bottleneck(&self, cores: usize, cpu: Option<Calibration>) -> Bottleneck {
         self.workload.describe().bottleneck(&self.shape(cores), cpu)
@@ -309,6 +329,39 @@ mod tests {
             None,
             "a zero ideal bounds nothing"
         );
+    }
+
+    #[test]
+    fn a_repetition_is_never_held_to_more_than_its_own_lanes_were_busy() {
+        let work = Params::Cpu(CpuParams { cpu_iters: 10 });
+        let cal = Calibration {
+            t1: 0.1,
+            scaling: 1.0,
+            write: None,
+        };
+        // One lane: the probe allows 4 × 0.1 s, but these tasks took 0.35 s in all, so no run of them
+        // could beat 0.35 s; tasks slower than the probe leave the probe's figure.
+        let seq = Case::new(Group::AdHoc, Sequential, 4, None, work.clone());
+        assert_eq!(
+            seq.repetition_ideal(2, Some(cal), &[0.08, 0.09, 0.09, 0.09]),
+            Some(0.35)
+        );
+        assert_eq!(seq.repetition_ideal(2, Some(cal), &[0.2; 4]), Some(0.4));
+        // Two lanes on two cores: the lanes were busy at least half the total.
+        let pool = Case::new(Group::AdHoc, ThreadPool, 4, Some(2), work.clone());
+        assert_eq!(pool.repetition_ideal(2, Some(cal), &[0.09; 4]), Some(0.18));
+        // More lanes than cores: a task's time holds its wait for a core, and says nothing.
+        let threads = Case::new(Group::AdHoc, Threads, 4, None, work.clone());
+        assert_eq!(
+            threads.repetition_ideal(2, Some(cal), &[0.01; 4]),
+            Some(0.2)
+        );
+        // Waiting tasks (io) have no such bound either.
+        let io = Case::io(Group::AdHoc, Sequential, 3, None, s3());
+        assert_eq!(io.repetition_ideal(2, None, &[0.5; 3]), Some(3.0));
+        // Python's tasks are not Rust's loop: no ideal from them.
+        let py = Case::new(Group::AdHoc, PySequential, 4, None, work);
+        assert_eq!(py.repetition_ideal(2, None, &[0.09; 4]), None);
     }
 
     #[test]

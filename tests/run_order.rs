@@ -149,12 +149,41 @@ fn cpu_ideals_hold_for_short_and_long_tasks() {
             let t1 = c.t1_s.expect("cpu cases are calibrated");
             let s = c.scaling.expect("and their scaling measured");
             assert!(t1 > 0.0 && s > 0.0 && s <= 1.0, "{}: t1 {t1}, s {s}", c.id);
+            // Every repetition has its own calibration, from the probe right before it.
+            for sample in &c.samples {
+                let ideal = sample.ideal_s.expect("each repetition's own ideal");
+                assert!(
+                    sample.t1_s.is_some() && sample.scaling.is_some(),
+                    "{}",
+                    c.id
+                );
+                // Lanes no more than cores: the repetition's own tasks bound its ideal, which no
+                // run can beat whatever the machine did.
+                if c.params.cpu_lanes <= concbench::measure::machine::allowed_cpus().len() {
+                    assert!(
+                        ideal <= sample.makespan_s * (1.0 + 1e-9),
+                        "{}: ideal {ideal} above its own makespan {}",
+                        c.id,
+                        sample.makespan_s
+                    );
+                }
+            }
+            // No efficiency above 1.01 is ever shown: beyond it the ideal says it is unreliable.
+            match (c.summary.efficiency, c.summary.ideal_unreliable) {
+                (Some(e), None) => assert!(e <= 1.01, "{}: efficiency {e}", c.id),
+                (None, Some(u)) => assert!(u > 1.01, "{}: withheld {u}", c.id),
+                other => panic!("{}: efficiency and unreliable ideal {other:?}", c.id),
+            }
             if !c.summary.unstable.is_empty() {
                 skip_check(&c.id, Why::Busy, format!("{:?}", c.summary.unstable));
                 continue;
             }
             judged += 1;
-            let eff = c.summary.efficiency.expect("no task failed");
+            let eff = c
+                .summary
+                .efficiency
+                .or(c.summary.ideal_unreliable)
+                .expect("no task failed");
             assert!(
                 eff <= 1.10,
                 "{}: efficiency {eff:.3} (median {:.4} s, ideal {:.4} s, t1 {t1:.5}, s {s:.2})",

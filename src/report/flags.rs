@@ -1,6 +1,8 @@
 //! What must be said beside a case's figure wherever it appears: that it is unstable (its samples
-//! disagree, or the machine was busy while it ran) and that some of its tasks failed. Tables, chart
-//! labels and takeaways all take these marks from here, so a figure never travels without its caveat.
+//! disagree, or the machine was busy while it ran), that some of its tasks failed, and that its ideal
+//! is unreliable on this machine (the probes beside it gave an ideal above what it took). Tables,
+//! chart labels and takeaways all take these caveats from here, so a figure never travels without
+//! them.
 
 use crate::render::fmt::count;
 use crate::results::CaseResult;
@@ -16,18 +18,31 @@ pub struct Flags {
     pub unstable: Vec<String>,
     /// Failed tasks over all samples.
     pub failures: u64,
+    /// The efficiency its ideal gave when that was above 1.01: the ideal is unreliable on this
+    /// machine, and no efficiency is shown.
+    pub ideal_unreliable: Option<f64>,
 }
+
+/// What a view says in place of an efficiency the ideal cannot give.
+pub const IDEAL_UNRELIABLE: &str = "ideal unreliable on this machine";
 
 impl Flags {
     pub fn of(c: &CaseResult) -> Flags {
         Flags {
             unstable: c.summary.unstable.iter().map(|i| i.why.clone()).collect(),
             failures: c.summary.failures,
+            ideal_unreliable: c.summary.ideal_unreliable,
         }
     }
 
     pub fn is_unstable(&self) -> bool {
         !self.unstable.is_empty()
+    }
+
+    /// Whether the case has no efficiency to compare although it may have an ideal: its tasks
+    /// failed, or its ideal is unreliable on this machine.
+    pub fn withheld(&self) -> bool {
+        self.failures > 0 || self.ideal_unreliable.is_some()
     }
 
     /// What follows a label: ` !` when unstable, ` (3 failed)` when tasks failed; empty otherwise.
@@ -60,6 +75,9 @@ impl Flags {
             1 => why.push("1 task failed".to_string()),
             n => why.push(format!("{} tasks failed", count(n))),
         }
+        if self.ideal_unreliable.is_some() {
+            why.push("ideal unreliable".to_string());
+        }
         match why.is_empty() {
             true => label.to_string(),
             false => format!("{label} ({})", why.join("; ")),
@@ -90,7 +108,7 @@ impl Namer {
         match self.all_unstable {
             Some(_) => Flags {
                 unstable: Vec::new(),
-                failures: flags.failures,
+                ..flags.clone()
             }
             .named(label),
             None => flags.named(label),
@@ -169,6 +187,7 @@ mod tests {
         let f = Flags {
             unstable: vec!["samples disagree".into()],
             failures: 3,
+            ideal_unreliable: None,
         };
         assert_eq!(f.label("threads N=9"), "threads N=9 ! (3 failed)");
         assert_eq!(
@@ -177,13 +196,21 @@ mod tests {
         );
         assert_eq!(Flags::default().label("x"), "x");
         assert_eq!(Flags::default().named("x"), "x");
+        let above = Flags {
+            ideal_unreliable: Some(1.19),
+            ..Flags::default()
+        };
+        assert_eq!(
+            above.named("rayon k=8 N=32"),
+            "rayon k=8 N=32 (ideal unreliable)"
+        );
     }
 
     #[test]
     fn when_every_case_is_unstable_the_sentence_says_it_once() {
         let shaky = Flags {
             unstable: vec!["machine busy".into()],
-            failures: 0,
+            ..Flags::default()
         };
         let namer = Namer::new([&shaky, &shaky]);
         assert_eq!(namer.name("a", &shaky), "a");

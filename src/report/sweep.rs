@@ -281,7 +281,7 @@ pub fn at_largest(namer: &Namer, panel: &Panel, name: &str) -> Option<String> {
     let failed = failed_clause(
         namer,
         at.iter()
-            .filter(|p| p.flags.failures > 0)
+            .filter(|p| p.flags.withheld())
             .map(|p| (p.model.name(), &p.flags)),
     );
     let core = match closest_and_furthest(namer, &compared) {

@@ -150,10 +150,11 @@ fn generic<'a>(group: Group, cases: &[&'a CaseResult], owner: Option<&dyn Sectio
 }
 
 /// Efficiency, or why there is none.
-fn efficiency(c: &CaseResult) -> String {
+pub fn efficiency(c: &CaseResult) -> String {
     match (c.summary.efficiency, c.summary.failures, c.ideal_s) {
         (Some(e), _, _) => pct(e),
         (None, f, _) if f > 0 => "– (tasks failed)".into(),
+        (None, _, _) if c.summary.ideal_unreliable.is_some() => flags::IDEAL_UNRELIABLE.into(),
         (None, _, None) => "– (no ideal)".into(),
         (None, _, Some(_)) => "–".into(),
     }
@@ -184,6 +185,18 @@ fn case_footnotes(cases: &[&CaseResult]) -> Vec<String> {
                 c.id,
                 count(started as u64),
                 count(c.params.tasks as u64)
+            ));
+        }
+        if let Some(e) = f.ideal_unreliable {
+            out.push(format!(
+                "{}: {} — the ideal measured beside its repetitions ({}) came out {} above what \
+                 they took ({}): no physical bound allows that, so the machine's speed changed \
+                 between a probe and its repetition, and no efficiency is given.",
+                c.id,
+                flags::IDEAL_UNRELIABLE,
+                c.ideal_s.map_or("–".into(), secs),
+                pct(e - 1.0),
+                secs(c.summary.makespan.median)
             ));
         }
         if f.failures > 0 {

@@ -128,8 +128,11 @@ pub const MAX_RSS_KIB: u64 = 1 << 40;
 /// Bumped whenever a field changes meaning or a required field is added. Version 2: the direct client
 /// (io cases of version 1 used the libraries), interleaved order, noise, optional ideals. Version 3: a
 /// case's workload parameters as one tagged object (`params.workload.kind`), names as enums, the
-/// server's workers and delay among the io parameters. Older files are read as this one (`upgrade`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// server's workers and delay among the io parameters. Version 4: a case whose ideal needs the
+/// machine's speed is calibrated beside each repetition (a sample's `t1_s`, `scaling` and `ideal_s`),
+/// its efficiency is the median over its repetitions of ideal ÷ makespan, and one above 1.01 is
+/// withheld as `ideal_unreliable`. Older files are read as this one (`upgrade`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One run: a suite (or one ad-hoc case) executed on one machine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -316,6 +319,16 @@ pub struct Sample {
     /// Absent without a server the run started (an external --target) and in older files.
     #[serde(default)]
     pub server_cpu_s: Option<f64>,
+    /// For a case whose ideal needs the machine's speed (a CPU part): t₁, the median time of one task
+    /// alone, measured by the probe run right before this repetition, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t1_s: Option<f64>,
+    /// The parallel scaling s that probe measured (1 on one core).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<f64>,
+    /// This repetition's ideal, from the probe run right before it, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ideal_s: Option<f64>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads; N GETs on tokio
@@ -401,9 +414,16 @@ pub struct ServerObservation {
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     pub makespan: Spread,
-    /// ideal / median makespan; absent without an ideal, or when some task failed (a failed task can
-    /// finish far sooner than a served one, so the ratio would flatter the case).
+    /// ideal / makespan: the median over samples of each one's own ideal ÷ its makespan where the
+    /// samples carry their ideals (calibrated beside each repetition), else the case's ideal / its
+    /// median makespan. Absent without an ideal, when some task failed (a failed task can finish far
+    /// sooner than a served one, so the ratio would flatter the case), or when the ideal is unreliable.
     pub efficiency: Option<f64>,
+    /// The efficiency the ideal gave when it was above 1.01: no physical bound allows that, so the
+    /// ideal measured beside the case did not describe the machine the case ran on, and the case
+    /// shows "ideal unreliable" instead of a number above 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ideal_unreliable: Option<f64>,
     /// `server` (W < k), `client` (k < W), `balanced` (k = W), `cpu`.
     pub bottleneck: Bottleneck,
     /// Medians over samples of the per-sample figures.
@@ -505,9 +525,10 @@ impl ResultFile {
         let version = value["schema_version"].as_u64().unwrap_or(0);
         if version < 3 {
             upgrade_to_v3(&mut value, version)?;
-            // Read as version 3, it is one: saved again, it must not be upgraded twice.
-            value["schema_version"] = serde_json::json!(3);
         }
+        // Read as this version it is one (a version 3 file's efficiencies are this version's without
+        // calibrated samples): saved again, it must not be upgraded twice.
+        value["schema_version"] = serde_json::json!(SCHEMA_VERSION);
         let file: ResultFile = serde_json::from_value(value)
             .map_err(|e| anyhow::anyhow!("not a valid result file: {e}"))?;
         file.check()?;

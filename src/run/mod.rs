@@ -22,7 +22,7 @@ use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
 use crate::workload::{Calibration, DbKind, Params};
 use case::{CaseOutput, CaseSpec};
-use probes::{cpu::CpuProbes, write::WriteProbes, Probe};
+use probes::{cpu::CpuProbes, write::WriteProbes};
 use service::{Need, Services};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -262,6 +262,8 @@ struct CaseState {
     service: Option<Need>,
     deadline: Duration,
     samples: Vec<Sample>,
+    /// The cpu probes run beside its repetitions, when its ideal needs the machine's speed.
+    cpu: Option<CpuProbes>,
 }
 
 /// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
@@ -291,14 +293,13 @@ fn skip_missing_python(cases: &mut Vec<Case>) {
     }
 }
 
-/// The run's state across rounds: the services its cases need, cpu probes per task size, write probes
-/// per database workload.
+/// The run's state across rounds: the services its cases need, write probes per database workload, and
+/// each case's own state (its cpu probes among it).
 struct Runner<'a> {
     opts: &'a RunOptions,
     cores: usize,
     clock: std::time::Instant,
     services: Services,
-    cpu_probes: HashMap<u64, CpuProbes>,
     write_probes: Vec<(Params, WriteProbes)>,
     /// Per case of the plan: None until its first slot.
     states: Vec<Option<CaseState>>,
@@ -314,7 +315,6 @@ impl<'a> Runner<'a> {
             cores,
             clock,
             services: Services::default(),
-            cpu_probes: HashMap::new(),
             write_probes: Vec::new(),
             states: opts.cases.iter().map(|_| None).collect(),
             failed: vec![false; opts.cases.len()],
@@ -331,9 +331,8 @@ impl<'a> Runner<'a> {
         progress: &mut progress::Progress,
     ) -> anyhow::Result<()> {
         let opts = self.opts;
-        // Probes (of cpu task sizes, of database writes) come first in the list (so blocked
-        // order runs them before the cases) and get as many rounds as the most repeated case they
-        // serve.
+        // Write probes come first in the list (so blocked order runs them before the cases) and get as
+        // many rounds as the most repeated case they serve; cpu probes run beside each repetition.
         let sizes = probes::plan(&opts.cases);
         let repeats: Vec<usize> = sizes
             .iter()
@@ -438,21 +437,28 @@ impl<'a> Runner<'a> {
 
     /// Case `case`'s ideal with what the probes measured so far.
     fn ideal(&self, case: usize) -> Option<f64> {
-        let case = &self.opts.cases[case];
         let calibration = self.calibration(case);
-        case.ideal(self.cores, calibration)
+        self.opts.cases[case].ideal(self.cores, calibration)
     }
 
-    fn calibration(&self, case: &Case) -> Option<Calibration> {
+    /// What every probe of case `case` measured so far, its own cpu probes and its database's writes.
+    fn calibration(&self, case: usize) -> Option<Calibration> {
         let cpu = self.cpu_probes_of(case)?.calibration()?;
-        Some(Calibration {
-            write: self.write_probes_of(case).and_then(WriteProbes::times),
-            ..cpu
-        })
+        Some(self.with_writes(case, cpu))
     }
 
-    fn cpu_probes_of(&self, case: &Case) -> Option<&CpuProbes> {
-        self.cpu_probes.get(&case.workload.describe().cpu_iters()?)
+    /// A cpu calibration with the write times of the case's database, when it has one.
+    fn with_writes(&self, case: usize, cpu: Calibration) -> Calibration {
+        Calibration {
+            write: self
+                .write_probes_of(&self.opts.cases[case])
+                .and_then(WriteProbes::times),
+            ..cpu
+        }
+    }
+
+    fn cpu_probes_of(&self, case: usize) -> Option<&CpuProbes> {
+        self.states[case].as_ref()?.cpu.as_ref()
     }
 
     fn write_probes_of(&self, case: &Case) -> Option<&WriteProbes> {
@@ -463,23 +469,17 @@ impl<'a> Runner<'a> {
             .map(|(_, w)| w)
     }
 
-    /// One probe of either kind.
-    fn probe(&mut self, probe: &Probe, progress: &mut progress::Progress) {
-        match probe {
-            Probe::Cpu(iters) => self.cpu_probe(*iters, progress),
-            Probe::Write(params) => {
-                progress.set_message(&format!(
-                    "calibrating {} writes",
-                    params.describe().id_suffix()
-                ));
-                if let Err(e) = self.write_probe(params) {
-                    if children::interrupted().is_none() {
-                        let what =
-                            format!("calibration of {} writes", params.describe().id_suffix());
-                        progress.println(&format!("{what}: a probe failed: {e:#}"));
-                        self.errors.push((what, format!("{e:#}")));
-                    }
-                }
+    /// One write probe of a round.
+    fn probe(&mut self, params: &Params, progress: &mut progress::Progress) {
+        progress.set_message(&format!(
+            "calibrating {} writes",
+            params.describe().id_suffix()
+        ));
+        if let Err(e) = self.write_probe(params) {
+            if children::interrupted().is_none() {
+                let what = format!("calibration of {} writes", params.describe().id_suffix());
+                progress.println(&format!("{what}: a probe failed: {e:#}"));
+                self.errors.push((what, format!("{e:#}")));
             }
         }
     }
@@ -535,26 +535,6 @@ impl<'a> Runner<'a> {
         Ok(service.url().to_string())
     }
 
-    /// One probe for cpu tasks of `iters` iterations, sized like the first case of that size.
-    fn cpu_probe(&mut self, iters: u64, progress: &mut progress::Progress) {
-        let case = self
-            .opts
-            .cases
-            .iter()
-            .find(|c| c.workload.describe().cpu_iters() == Some(iters))
-            .expect("sizes come from the cases");
-        progress.set_message(&format!("calibrating cpu tasks of {iters} iterations"));
-        let tasks = case.tasks;
-        let probes = self.cpu_probes.entry(iters).or_default();
-        if let Err(e) = probes.run(&self.opts.exe, iters, tasks, self.cores) {
-            if children::interrupted().is_none() {
-                let what = format!("calibration i{iters}");
-                progress.println(&format!("{what}: a probe failed: {e:#}"));
-                self.errors.push((what, format!("{e:#}")));
-            }
-        }
-    }
-
     /// The service (started or reused), the probes and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
@@ -569,16 +549,15 @@ impl<'a> Runner<'a> {
             per_worker: case.per_worker(),
             max_threads: case.max_threads,
         };
-        // A cpu case's deadline needs an idea of its length before its size's first probe came up.
-        let rust_cpu = case
-            .workload
-            .describe()
-            .cpu_iters()
-            .filter(|_| !case.model.is_python());
-        if let (Some(iters), None) = (rust_cpu, self.cpu_probes_of(case)) {
-            let probes = self.cpu_probes.entry(iters).or_default();
-            probes.run(&opts.exe, iters, case.tasks, self.cores)?;
-        }
+        // A cpu case's deadline needs an idea of its length before its first repetition's probe.
+        let cpu = match probes::cpu_size(case) {
+            Some(iters) => {
+                let mut probes = CpuProbes::default();
+                probes.run(&opts.exe, iters, case.tasks, self.cores)?;
+                Some(probes)
+            }
+            None => None,
+        };
         // A database case's too, before its write probe came up.
         if let (Some(probe), None) = (
             case.workload.describe().write_probe(),
@@ -586,7 +565,14 @@ impl<'a> Runner<'a> {
         ) {
             self.write_probe(&probe)?;
         }
-        let ideal = case.ideal(self.cores, self.calibration(case));
+        let calibration = cpu
+            .as_ref()
+            .and_then(CpuProbes::calibration)
+            .map(|c| Calibration {
+                write: self.write_probes_of(case).and_then(WriteProbes::times),
+                ..c
+            });
+        let ideal = case.ideal(self.cores, calibration);
         // A repetition that outlives this is hung, not slow: it is killed and the case fails. Without
         // an ideal, the sequential time of N tasks of a minute stands in.
         let expected = ideal.unwrap_or(case.tasks as f64 * 60.0);
@@ -597,12 +583,18 @@ impl<'a> Runner<'a> {
             service: self.need(&case.workload),
             deadline,
             samples: Vec::new(),
+            cpu,
         })
     }
 
     /// One repetition in a fresh process, with the service's counters and the machine's noise around
     /// it; `round` None is a warm-up, whose sample is discarded.
     fn repetition(&mut self, case: usize, round: Option<usize>) -> anyhow::Result<Option<Sample>> {
+        // The machine's speed right before a measured repetition, for its own ideal.
+        let calibration = match round {
+            Some(_) => self.cpu_probe(case)?,
+            None => None,
+        };
         let state = self.states[case].as_ref().expect("prepared");
         let service = match state.service {
             Some(need) => {
@@ -636,6 +628,7 @@ impl<'a> Runner<'a> {
         };
         let cpu_s = (usage.user + usage.sys).as_secs_f64();
         let noise = before.until(&after, cpu_s);
+        let task_times: Vec<f64> = out.timeline.iter().flatten().map(|[s, e]| e - s).collect();
         // Right after, in the same conditions: the shape with no harness, when the case asks for it.
         let case = &self.opts.cases[case];
         let reference = match case.reference {
@@ -649,8 +642,26 @@ impl<'a> Runner<'a> {
             server_cpu_s: noise.server_cpu_s,
             server_error,
             reference,
+            t1_s: calibration.map(|c| c.t1),
+            scaling: calibration.map(|c| c.scaling),
+            ideal_s: calibration
+                .and_then(|c| case.repetition_ideal(self.cores, Some(c), &task_times)),
             ..sample(out, usage, observed)
         }))
+    }
+
+    /// One cpu probe right before a repetition of case `case`, when its ideal needs the machine's
+    /// speed: the calibration of that moment, with its database's write times.
+    fn cpu_probe(&mut self, case: usize) -> anyhow::Result<Option<Calibration>> {
+        let Some(iters) = probes::cpu_size(&self.opts.cases[case]) else {
+            return Ok(None);
+        };
+        let tasks = self.opts.cases[case].tasks;
+        let (exe, cores) = (&self.opts.exe, self.cores);
+        let state = self.states[case].as_mut().expect("prepared");
+        let probes = state.cpu.get_or_insert_with(CpuProbes::default);
+        probes.run(exe, iters, tasks, cores)?;
+        Ok(probes.last().map(|c| self.with_writes(case, c)))
     }
 
     /// Every case with a sample, in plan order, summarised from its samples so far.
@@ -661,12 +672,25 @@ impl<'a> Runner<'a> {
             .zip(&self.states)
             .filter_map(|(case, state)| {
                 let state = state.as_ref().filter(|s| !s.samples.is_empty())?;
-                let calibration = self.calibration(case);
-                let ideal = case.ideal(self.cores, calibration);
+                let calibration = state
+                    .cpu
+                    .as_ref()
+                    .and_then(CpuProbes::calibration)
+                    .map(|c| Calibration {
+                        write: self.write_probes_of(case).and_then(WriteProbes::times),
+                        ..c
+                    });
+                // The case's ideal: its repetitions' own, each from the probe beside it, where they
+                // have one; else what every probe of the case measured.
+                let own: Vec<f64> = state.samples.iter().filter_map(|s| s.ideal_s).collect();
+                let ideal = match own.is_empty() {
+                    false => Some(crate::stats::median(&own)),
+                    true => case.ideal(self.cores, calibration),
+                };
                 let bottleneck = case.bottleneck(self.cores, calibration);
                 let mut summary = summarise(&state.samples, ideal, bottleneck);
                 // An ideal measured on a busy machine is as suspect as a busy sample.
-                if let Some(probes) = self.cpu_probes_of(case) {
+                if let Some(probes) = &state.cpu {
                     summary.unstable.extend(probes.unstable());
                 }
                 if let Some(writes) = self.write_probes_of(case) {

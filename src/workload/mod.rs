@@ -207,6 +207,12 @@ pub trait Describe {
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64>;
     /// What limits the case; `cpu`: what the probes measured so far, when anything.
     fn bottleneck(&self, shape: &Shape, cpu: Option<Calibration>) -> Bottleneck;
+    /// The bound one repetition's own task times give, seconds, where its tasks never shared a core:
+    /// no run can beat the time its lanes were busy. None where the task times say nothing of that
+    /// (tasks that wait, or more lanes than cores, whose task times hold the wait for a core).
+    fn own_bound(&self, _shape: &Shape, _task_times: &[f64]) -> Option<f64> {
+        None
+    }
     /// The task size a cpu probe must measure for this case's ideal, when it needs one.
     fn cpu_iters(&self) -> Option<u64> {
         None

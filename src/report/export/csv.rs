@@ -79,6 +79,8 @@ const COLUMNS: &[Column] = &[
             .efficiency
             .map_or(String::new(), |v| v.to_string())
     }),
+    // The efficiency the ideal gave when it was above 1.01 (`efficiency` is then empty).
+    ("ideal_unreliable", |c| opt(c.summary.ideal_unreliable)),
     ("bottleneck", |c| c.summary.bottleneck.to_string()),
     ("setup_s", |c| c.summary.setup_s.to_string()),
     ("task_p50_s", |c| c.summary.task_p50_s.to_string()),

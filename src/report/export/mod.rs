@@ -56,13 +56,16 @@ pub const HOW_TO_READ: &str = "Every case is a workload run by one concurrency m
     repetition runs in a fresh process; the figures are medians over repetitions. The ideal is the \
     makespan physics allows for that case — ⌈N / min(k, W)⌉ × delay for I/O, N × t₁ / (min(k, cores) \
     × s) for CPU work, t₁ the median time of one task alone and s the machine's measured parallel \
-    scaling — and efficiency is ideal ÷ measured: 100 % means the model wasted nothing. A case whose \
-    tasks failed gets no efficiency, and one without a known ideal neither. The bottleneck says what \
-    bounds the ideal: the server (W < k), the client (k < W), both (balanced) or the CPU. n is the \
-    number of samples; a whisker or bracket is the interval of the median, with the coverage those \
-    samples give. ! marks an unstable case (its samples disagree, or the machine was busy; the \
-    reasons are listed under its table), and the Machine noise section says what else the machine \
-    was doing.";
+    scaling, both measured by a probe right before each repetition, and never more than the time the \
+    repetition's own tasks kept its lanes busy where they had a core each — and efficiency is ideal ÷ \
+    measured (for CPU work, the median of each repetition's own): 100 % means the model wasted \
+    nothing. A case whose tasks failed gets no efficiency, and one without a known ideal neither; one \
+    whose ideal came out more than 1 % above what it took says its ideal is unreliable on this \
+    machine instead. The bottleneck says what bounds the ideal: the server (W < k), the client (k < \
+    W), both (balanced) or the CPU. n is the number of samples; a whisker or bracket is the interval \
+    of the median, with the coverage those samples give. ! marks an unstable case (its samples \
+    disagree, or the machine was busy; the reasons are listed under its table), and the Machine noise \
+    section says what else the machine was doing.";
 
 /// Facts about the machine and the files, as (name, value) pairs: the summary every format shows.
 pub fn machine_summary(data: &ReportData) -> Vec<(&'static str, String)> {

@@ -1,17 +1,20 @@
 //! What a cpu ideal needs from the machine as it is, measured at the case's own task size in case
-//! processes like the measured ones: t₁, the median time of one task while one process computes the
-//! case's N tasks alone, and s, the machine's parallel scaling — t₁ over the median task time while
-//! `cores` processes compute N / cores tasks each at once (SMT siblings, turbo, a host that throttles
-//! vCPUs all show in it). Medians, not the fastest: the luckiest moment of a noisy machine would make
-//! every efficiency look worse than it is.
+//! processes like the measured ones: t₁, the median time of one task while one process computes a few
+//! tasks alone, and s, the machine's parallel scaling — t₁ over the median task time while `cores`
+//! processes compute at once (SMT siblings, turbo, a host that throttles vCPUs all show in it).
+//! Medians, not the fastest: the luckiest moment of a noisy machine would make every efficiency look
+//! worse than it is.
 //!
-//! The probes run in the rounds like a case, unpinned like a case, and shaped like the case, so the
-//! ideal is measured under the conditions of the cases it judges. That matters on a shared machine: a
-//! host can change a vCPU's speed by up to 2× for minutes at a time, or take it away for milliseconds,
-//! so an ideal measured once, or on another shape, lands the cases on either side of their ideal by the
-//! luck of the minute. A probe pinned to the faster CPU is no better: its thread sampler then shares its
-//! CPU, and it runs slower than the unpinned case it is to bound. When the probes of different rounds disagree, the ideal is only as good
-//! as that, and the cases it serves say so.
+//! A probe runs right before each repetition of the case it serves, unpinned like the case, and that
+//! repetition's ideal is built on it: a shared host can change a vCPU's speed by 2× for seconds to
+//! minutes at a time (the same 20 M-iteration task took 7 ms in one repetition and 14 ms in the next
+//! on the AMD EPYC VM of the reference run, vm-dbb67700), so an ideal measured once per round, or once
+//! per task size, judged a repetition run at the other speed and gave efficiencies up to 1.30. Beside
+//! each repetition the probe shares its moment; where the speed changed between the two anyway, the
+//! case's efficiency comes out above 1 and the case says its ideal is unreliable (`results::summary`).
+//! A probe pinned to the faster CPU is no better: its thread sampler then shares its CPU, and it runs
+//! slower than the unpinned case it is to bound. When a case's probes disagree among themselves, its
+//! ideal is only as good as that, and the case says so.
 
 use super::{cpu_s, suspect};
 use crate::measure::noise::Snapshot;
@@ -22,11 +25,11 @@ use crate::workload::{Calibration, CpuParams, Params};
 use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(120);
-/// The most tasks one probe process computes.
-const MAX_PROBE_TASKS: usize = 50;
+/// The most tasks the process computing alone runs: enough for a median, few enough that a probe before
+/// every repetition costs a fraction of it.
+const MAX_PROBE_TASKS: usize = 8;
 
-/// The task times probes measured so far for one task size, round by round, and the machine's noise
-/// meanwhile.
+/// The task times a case's probes measured so far, probe by probe, and the machine's noise meanwhile.
 #[derive(Debug, Clone, Default)]
 pub struct CpuProbes {
     /// Per probe: the task times of the process computing alone.
@@ -39,8 +42,8 @@ pub struct CpuProbes {
 }
 
 impl CpuProbes {
-    /// One probe: a process of the case's N tasks alone, then `cores` processes of N / cores tasks
-    /// each, all at once.
+    /// One probe: a process of up to 8 of the case's tasks alone, then `cores` processes sharing as
+    /// many, all at once.
     pub fn run(
         &mut self,
         exe: &std::path::Path,
@@ -48,9 +51,7 @@ impl CpuProbes {
         tasks: usize,
         cores: usize,
     ) -> anyhow::Result<()> {
-        // The CPU part alone, whatever else the case's task does (it may also wait and make requests),
-        // in bursts like the case's, up to 50 tasks: a staged workload's 1,000 items would make every
-        // round's probe as long as the case.
+        // The CPU part alone, whatever else the case's task does (it may also wait and make requests).
         let tasks = tasks.clamp(1, MAX_PROBE_TASKS);
         let alone = CaseSpec {
             model: ModelKind::Sequential,
@@ -96,8 +97,15 @@ impl CpuProbes {
         calibration(&self.alone, &self.together)
     }
 
-    /// Why the ideals of this task size are suspect: the machine was busy while they were measured, or
-    /// the probes of different rounds disagree (pyperf's rules over each probe's median).
+    /// t₁ and s of the last probe alone: the machine as it was right before the repetition that
+    /// follows it.
+    pub fn last(&self) -> Option<Calibration> {
+        let last = |probes: &[Vec<f64>]| probes.last().cloned().into_iter().collect::<Vec<_>>();
+        calibration(&last(&self.alone), &last(&self.together))
+    }
+
+    /// Why the case's ideals are suspect: the machine was busy while they were measured, or its probes
+    /// disagree among themselves (pyperf's rules over each probe's median).
     pub fn unstable(&self) -> Vec<Instability> {
         let medians = |probes: &[Vec<f64>]| -> Vec<f64> {
             probes.iter().map(|t| crate::stats::median(t)).collect()

@@ -1,8 +1,9 @@
-//! The probes behind the ideals: what the machine does at a case's own task size, measured in the
-//! rounds beside the cases they serve, in case processes like theirs — cpu probes for t₁ and the
-//! parallel scaling s ([`cpu`]), write probes for a database's write times ([`write`]). Here: which
-//! probes a plan needs, and the one rule by which either kind's figures are suspect. (Not `concbench
-//! calibrate`, which measures the harness beside load generators.)
+//! The probes behind the ideals: what the machine does at a case's own task size, measured in case
+//! processes like the case's — cpu probes for t₁ and the parallel scaling s ([`cpu`]), run right before
+//! each repetition of the case they serve, and write probes for a database's write times ([`write`]),
+//! run in the rounds beside the cases. Here: which round probes a plan needs, and the one rule by which
+//! either kind's figures are suspect. (Not `concbench calibrate`, which measures the harness beside
+//! load generators.)
 
 pub mod cpu;
 pub mod write;
@@ -12,36 +13,26 @@ use crate::plan::Case;
 use crate::results::{Instability, InstabilityKind, Noise, Sample};
 use crate::workload::Params;
 
-/// What a probe measures: cpu tasks of so many iterations, or one database workload's writes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Probe {
-    Cpu(u64),
-    Write(Params),
+/// The task size a case's cpu probes run, when its ideal needs the machine's speed: its CPU part's
+/// iterations. A Python model's ideal is unknown (t₁ is Rust's loop): nothing to probe for it.
+pub fn cpu_size(case: &Case) -> Option<u64> {
+    case.workload
+        .describe()
+        .cpu_iters()
+        .filter(|_| !case.model.is_python())
 }
 
-/// The probes a plan needs, each with the most repetitions a case it serves has: cpu task sizes first,
-/// then database writes.
-pub fn plan(cases: &[Case]) -> Vec<(Probe, usize)> {
-    let mut probes: Vec<(Probe, usize)> = Vec::new();
-    let mut need = |probe: Probe, repeat: usize| match probes.iter_mut().find(|(p, _)| *p == probe)
-    {
-        Some((_, reps)) => *reps = (*reps).max(repeat),
-        None => probes.push((probe, repeat)),
-    };
+/// The write probes a plan needs in its rounds (one database workload's writes each), with the most
+/// repetitions a case they serve has.
+pub fn plan(cases: &[Case]) -> Vec<(Params, usize)> {
+    let mut probes: Vec<(Params, usize)> = Vec::new();
     for c in cases {
-        // A Python model's ideal is unknown (t₁ is Rust's loop): nothing to probe for it.
-        if let Some(size) = c
-            .workload
-            .describe()
-            .cpu_iters()
-            .filter(|_| !c.model.is_python())
-        {
-            need(Probe::Cpu(size), c.repeat);
-        }
-    }
-    for c in cases {
-        if let Some(write) = c.workload.describe().write_probe() {
-            need(Probe::Write(write), c.repeat);
+        let Some(write) = c.workload.describe().write_probe() else {
+            continue;
+        };
+        match probes.iter_mut().find(|(p, _)| *p == write) {
+            Some((_, reps)) => *reps = (*reps).max(c.repeat),
+            None => probes.push((write, c.repeat)),
         }
     }
     probes

@@ -63,6 +63,15 @@ pub fn ideal_speedup(lanes: f64, cores: usize, scaling: f64) -> f64 {
 }
 
 impl Describe for CpuParams {
+    /// With no more lanes than cores each task counted on a core of its own, so its time is t₁ as the
+    /// machine gave it at that moment (the parallel scaling s included): the lanes were busy at least
+    /// Σ task times / lanes, the ideal N × t₁ / (lanes × s) measured in the case itself.
+    fn own_bound(&self, shape: &Shape, task_times: &[f64]) -> Option<f64> {
+        let lanes = shape.lanes.cpu.max(1);
+        (lanes <= shape.cores && !task_times.is_empty())
+            .then(|| task_times.iter().sum::<f64>() / lanes as f64)
+    }
+
     fn python(&self, _url: &str, _tasks: usize) -> Option<serde_json::Value> {
         Some(serde_json::json!({"workload": "cpu", "cpu_iters": self.cpu_iters}))
     }

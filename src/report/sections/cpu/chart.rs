@@ -39,8 +39,17 @@ pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
         .filter(|c| !c.samples.is_empty() && c.summary.makespan.median > 0.0)
         .collect();
     let cores = data.cores();
-    // Each case over its own N × t₁, so the chart agrees with the table's ideal case by case.
-    let t1_base = |c: &CaseResult| c.t1_s.map(|t1| c.params.tasks as f64 * t1);
+    // Each case over its own N × t₁, so the chart agrees with the table's efficiency case by case:
+    // where every repetition was calibrated beside it, the N × t₁ that its efficiency implies at the
+    // median makespan (the table's efficiency is the median of the repetitions' own).
+    let ideal_of = |c: &CaseResult| ideal_speedup(c.params.cpu_lanes.max(1) as f64, cores, c.scaling.unwrap_or(1.0));
+    let t1_base = |c: &CaseResult| {
+        let paired = c.samples.iter().all(|s| s.ideal_s.is_some());
+        match (c.summary.efficiency, paired) {
+            (Some(e), true) => Some(e * ideal_of(c) * c.summary.makespan.median),
+            _ => c.t1_s.map(|t1| c.params.tasks as f64 * t1),
+        }
+    };
     let sequential = if cases.iter().all(|c| t1_base(c).is_some()) {
         None
     } else {
@@ -56,6 +65,9 @@ pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
     };
     let points: Vec<CpuPoint> = cases
         .iter()
+        // A case whose ideal is unreliable would be a point above the ideal line: its caption note
+        // says so instead.
+        .filter(|c| c.summary.ideal_unreliable.is_none())
         .filter_map(|c| {
             let b = base(c)?;
             let k = c.params.cpu_lanes.max(1);
@@ -74,7 +86,17 @@ pub fn cpu_chart(data: &ReportData) -> Option<CpuChart> {
             })
         })
         .collect();
-    let constants = constants(&cases, &baseline);
+    let mut constants = constants(&cases, &baseline);
+    for c in cases.iter().filter(|c| c.summary.ideal_unreliable.is_some()) {
+        constants.push(format!(
+            "{}: not drawn, {}: the ideal measured beside its repetitions ({}) is above what they \
+             took ({}).",
+            crate::report::data::label(c),
+            crate::report::flags::IDEAL_UNRELIABLE,
+            c.ideal_s.map_or("–".into(), fmt::secs),
+            fmt::secs(c.summary.makespan.median)
+        ));
+    }
     (!points.is_empty()).then_some(CpuChart {
         cores,
         baseline,

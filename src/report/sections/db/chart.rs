@@ -12,7 +12,7 @@ use crate::render::fmt;
 use crate::render::rows::{case_rows, row_y};
 use crate::render::style::{self, CASE_LABEL_AREA, VALUE_SIZE};
 use crate::report::data::ReportData;
-use crate::report::flags::{self, Flags};
+use crate::report::flags::{self, Flags, IDEAL_UNRELIABLE};
 use crate::report::interval::{self, Interval};
 use crate::workload::{Connect, DbKind, Params};
 use plotters::coord::Shift;
@@ -110,6 +110,7 @@ impl DbChart {
         let verdict = match (bar.efficiency, bar.ideal) {
             (Some(e), _) => format!("{} of ideal, {}", fmt::pct(e), bar.bottleneck),
             (None, _) if bar.flags.failures > 0 => "no efficiency: tasks failed".into(),
+            (None, _) if bar.flags.ideal_unreliable.is_some() => IDEAL_UNRELIABLE.into(),
             (None, None) => "no ideal".into(),
             (None, Some(_)) => "no efficiency".into(),
         };

@@ -13,7 +13,7 @@ use crate::render::fmt;
 use crate::render::series::dashed;
 use crate::render::style::{self, MARGIN, STAGE_COLOURS, SWEEP_PANEL_HEIGHT, TICK_SIZE};
 use crate::report::data::ReportData;
-use crate::report::flags::{self, Flags};
+use crate::report::flags::{self, Flags, IDEAL_UNRELIABLE};
 use crate::results::CaseResult;
 use crate::workload::Params;
 use plotters::coord::Shift;
@@ -179,6 +179,7 @@ impl Plot for PipelineChart {
             let verdict = match flow.efficiency {
                 Some(e) => format!("{} efficiency", fmt::pct(e)),
                 None if flow.flags.failures > 0 => "tasks failed".into(),
+                None if flow.flags.ideal_unreliable.is_some() => IDEAL_UNRELIABLE.into(),
                 None => "no ideal".into(),
             };
             let mut chart = ChartBuilder::on(panel)

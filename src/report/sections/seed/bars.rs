@@ -14,7 +14,7 @@ use crate::render::fmt;
 use crate::render::rows::{case_rows, ideal_bar, measured_bar, row_y, whisker};
 use crate::render::style::{self, CASE_LABEL_AREA, VALUE_SIZE};
 use crate::report::data::{self, ReportData};
-use crate::report::flags::{self, Flags};
+use crate::report::flags::{self, Flags, IDEAL_UNRELIABLE};
 use crate::report::interval::{self, Interval};
 use crate::results::CaseResult;
 use plotters::coord::Shift;
@@ -28,6 +28,7 @@ impl SeedBar {
         match (self.efficiency, self.ideal) {
             (Some(e), _) => fmt::pct(e),
             (None, _) if self.flags.failures > 0 => "no efficiency: tasks failed".into(),
+            (None, _) if self.flags.ideal_unreliable.is_some() => IDEAL_UNRELIABLE.into(),
             (None, None) => "no ideal".into(),
             (None, Some(_)) => "no efficiency".into(),
         }

@@ -59,12 +59,12 @@ pub fn seed(bars: &[SeedBar]) -> String {
     let failed = failed_clause(
         &namer,
         bars.iter()
-            .filter(|b| b.flags.failures > 0)
+            .filter(|b| b.flags.withheld())
             .map(|b| (b.label.as_str(), &b.flags)),
     );
     named.extend(
         bars.iter()
-            .filter(|b| b.flags.failures > 0)
+            .filter(|b| b.flags.withheld())
             .map(|b| b.label.as_str()),
     );
     let talked: Vec<(&SeedBar, f64)> = bars
