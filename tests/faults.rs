@@ -533,3 +533,90 @@ fn a_server_that_exits_at_start_says_so_with_its_message() {
     assert!(msg.contains("60s"), "its own message: {msg}");
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
 }
+
+#[test]
+fn sigterm_during_a_probe_on_every_core_ends_every_probe_process_at_once() {
+    if concbench::measure::machine::allowed_cpus().len() < 2 {
+        return skip(
+            Why::OneCpu,
+            "a probe runs one process per core: one core, one process",
+        );
+    }
+    let _t = timing_lock();
+    let dir = tmpdir("probe-signal");
+    // One task of a few seconds: the probe before the first repetition computes it alone, then once
+    // per core at once — the moment to interrupt, when several probe processes run side by side.
+    let mut child = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "cpu",
+            "--model",
+            "sequential",
+            "--tasks",
+            "1",
+        ])
+        .args([
+            "--cpu-iters",
+            "600000000",
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--quiet",
+        ])
+        .arg("--out")
+        .arg(dir.join("run.json"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let me = child.id();
+    let cases = |pid: u32| -> Vec<u32> {
+        children(pid)
+            .into_iter()
+            .filter(|&p| cmdline(p).contains("__case"))
+            .collect()
+    };
+    until(
+        Duration::from_secs(60),
+        "probe processes side by side",
+        || cases(me).len() >= 2,
+    );
+    let family = cases(me);
+    let t0 = Instant::now();
+    unsafe { libc::kill(me as i32, libc::SIGTERM) };
+    let status = wait_for(&mut child, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(143));
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "the run took {:?} to stop",
+        t0.elapsed()
+    );
+    for p in family {
+        assert!(!alive(p), "probe process {p} outlived the run");
+    }
+}
+
+#[test]
+fn any_run_removes_what_a_killed_harness_left_in_the_temporary_directory() {
+    // A database directory of a harness that no longer runs (a pid above pid_max never does), as
+    // SIGKILL during `--db postgres` leaves it: a run of another workload removes it at its start.
+    let stale = std::env::temp_dir().join("concbench-db-999999997-0123456789abcdef");
+    std::fs::create_dir_all(stale.join("data")).unwrap();
+    let dir = tmpdir("stale-db");
+    run_ok(
+        &[
+            "--workload",
+            "sleep",
+            "--model",
+            "sequential",
+            "--tasks",
+            "1",
+            "--delay",
+            "1ms",
+        ],
+        &dir.join("run.json"),
+    );
+    assert!(!stale.exists(), "{} is still there", stale.display());
+}

@@ -1,8 +1,9 @@
 //! The orchestrator: for each case of a plan, start (or reuse) the service it needs (a server, a
 //! database: [`service`]), run warm-ups and repetitions each in a fresh process, read the service's
-//! counters around each, summarise, and write the result file atomically after every case, so an
-//! interrupted run keeps what finished. The probes behind the ideals (cpu task times, database write
-//! times: [`probes`]) run in the rounds beside the cases they serve.
+//! counters around each, summarise, and write the result file atomically after every round (every
+//! case with `--order blocked`) and once more when the run stops, so an interrupted run keeps what
+//! it measured. The probes behind the ideals ([`probes`]) run beside the repetitions they serve (cpu
+//! task times) or in the rounds (database write times).
 
 pub mod affinity;
 pub mod args;
@@ -143,6 +144,8 @@ pub fn probe_writable(path: &Path) -> anyhow::Result<()> {
 /// Run a plan: its cases made ready for this machine, checked against its limits, measured round by
 /// round into the result file, which is saved after every round and once more at the end.
 pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
+    // What a harness killed with SIGKILL left behind, whatever this run measures.
+    service::temp_dir::remove_stale(&std::env::temp_dir());
     prepare_cases(&mut opts.cases);
     let started = SystemTime::now();
     let clock = std::time::Instant::now();
