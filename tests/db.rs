@@ -297,6 +297,57 @@ fn db_url_writes_to_the_server_it_names() {
     assert_eq!(postgres::rows(&config).unwrap().len(), n as usize);
 }
 
+#[test]
+fn the_cluster_and_its_backends_cpu_is_the_services_not_noise() {
+    if let Err(why) = cluster::find() {
+        return skip(Why::NoPostgres, why);
+    }
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("run.json");
+    // A connection per task: every task makes the postmaster fork a backend that ends with it, so
+    // most of the service's CPU is in processes that are gone by the time the repetition ends.
+    let file = run_ok(
+        &[
+            "--workload",
+            "db",
+            "--db",
+            "postgres",
+            "--connect",
+            "per-task",
+            "--model",
+            "thread-pool",
+            "--limit",
+            "2",
+            "--tasks",
+            "40",
+            "--repeat",
+            "2",
+        ],
+        &out,
+    );
+    let case = &file.cases[0];
+    for s in &case.samples {
+        let cpu = s
+            .server_cpu_s
+            .expect("a cluster the run started has its CPU measured");
+        // 40 backends forked and ended: never nothing (ticks are 10 ms; one backend's start alone
+        // costs more than a millisecond).
+        assert!(cpu > 0.0, "{:?}", s.server_cpu_s);
+        let noise = s.noise.expect("noise on record");
+        assert_eq!(noise.server_cpu_s, Some(cpu), "the same reading");
+    }
+    let data = data_of(file);
+    let tables = concbench::report::table::tables(&data);
+    let db = tables
+        .iter()
+        .find(|t| t.table.header.iter().any(|h| h == "service CPU"));
+    assert!(
+        db.is_some(),
+        "a service CPU column in {:?}",
+        tables.iter().map(|t| &t.table.header).collect::<Vec<_>>()
+    );
+}
+
 /// Start a harness measuring a long PostgreSQL case with its temporary directory in `tmp`; wait until
 /// its cluster runs, send it `signal`, and check that the cluster and its backends are gone.
 fn the_cluster_dies_with_its_harness(signal: i32) {

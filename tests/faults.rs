@@ -433,6 +433,19 @@ fn absurd_values_are_refused_with_the_bound() {
         (&["threads", "--repeat", "0"], "1..=1000"),
         (&["threads", "--tasks", "30000"], "20000 threads"),
     ];
+    // A CPU part of a hundred years would burn a core for as long: bounded like a delay.
+    let mixed = [
+        "run",
+        "--workload",
+        "mixed",
+        "--model",
+        "async",
+        "--cpu-time",
+        "100years",
+    ];
+    let (out, _) = timed(&mixed);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("maximum of 60s"), "{}", stderr(&out));
     for (args, bound) in cases {
         let (out, _) = timed(&[&base[..], args].concat());
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -619,4 +632,53 @@ fn any_run_removes_what_a_killed_harness_left_in_the_temporary_directory() {
         &dir.join("run.json"),
     );
     assert!(!stale.exists(), "{} is still there", stale.display());
+}
+
+#[test]
+fn a_suite_refuses_the_flags_of_one_case_instead_of_ignoring_them() {
+    for flag in [
+        &["--tasks", "0"][..],
+        &["--limit", "2"],
+        &["--cpu-time", "10ms"],
+        &["--stage-workers", "3,4,5"],
+        &["--path", "/delay/5"],
+        &["--connect", "per-task"],
+    ] {
+        let args = [&["run", "--suite", "seed"][..], flag].concat();
+        refused(&args, "cannot be used with");
+    }
+}
+
+#[test]
+fn stage_workers_take_the_documented_comma_form() {
+    let dir = tmpdir("stage-workers");
+    let file = run_ok(
+        &[
+            "--workload",
+            "pipeline",
+            "--model",
+            "threads",
+            "--tasks",
+            "6",
+            "--stage-workers",
+            "1,2,3",
+        ],
+        &dir.join("run.json"),
+    );
+    let concbench::workload::Params::Pipeline(p) = &file.cases[0].params.workload else {
+        panic!("a pipeline case")
+    };
+    assert_eq!(p.workers, [1, 2, 3]);
+    refused(
+        &[
+            "run",
+            "--workload",
+            "pipeline",
+            "--model",
+            "threads",
+            "--stage-workers",
+            "3,4",
+        ],
+        "give three counts",
+    );
 }

@@ -1,9 +1,9 @@
 //! What the rest of the machine did while a repetition ran: a snapshot of the kernel's counters before
-//! and after (`/proc/stat` CPU times, `/proc/net/netstat` TcpExt, the server child's `/proc/<pid>/stat`)
+//! and after (`/proc/stat` CPU times, `/proc/net/netstat` TcpExt, the service's CPU clock or process tree)
 //! and the load average at the start. The difference, minus the case's own CPU and the server's, is the
 //! busy time of every other process — the noise a shared machine adds, put on the record per sample.
 
-use super::process_cpu::{self, ticks_per_s};
+use super::process_cpu::{ticks_per_s, CpuOf};
 use crate::results::Noise;
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ pub struct Snapshot {
     load_1m: f64,
     cpu: CpuTimes,
     tcp: TcpExt,
-    /// CPU time of the server child so far, seconds.
+    /// CPU time of the service the case runs against so far, seconds.
     server_cpu_s: Option<f64>,
 }
 
@@ -37,16 +37,17 @@ struct TcpExt {
 }
 
 impl Snapshot {
-    /// Read every counter now; `server` is the pid of the slow server child, when the run started one.
-    /// A counter that cannot be read (no /proc) reads as zero: noise is then simply not seen.
-    pub fn take(server: Option<u32>) -> Snapshot {
+    /// Read every counter now; `server` is whose CPU time is the service's (the slow server, a
+    /// database with its backends), when the run started one. A counter that cannot be read (no
+    /// /proc) reads as zero: noise is then simply not seen.
+    pub fn take(server: Option<CpuOf>) -> Snapshot {
         let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
         Snapshot {
             at: Instant::now(),
             load_1m: parse_loadavg(&read("/proc/loadavg")),
             cpu: parse_stat(&read("/proc/stat")),
             tcp: parse_netstat(&read("/proc/net/netstat")),
-            server_cpu_s: server.and_then(process_cpu::of).map(|d| d.as_secs_f64()),
+            server_cpu_s: server.and_then(CpuOf::read).map(|d| d.as_secs_f64()),
         }
     }
 
@@ -192,8 +193,8 @@ mod tests {
 
     #[test]
     fn a_snapshot_of_this_machine_sees_its_cpus() {
-        let a = Snapshot::take(Some(std::process::id()));
-        let b = Snapshot::take(Some(std::process::id()));
+        let a = Snapshot::take(Some(CpuOf::Process(std::process::id())));
+        let b = Snapshot::take(Some(CpuOf::Process(std::process::id())));
         let n = a.until(&b, 0.0);
         assert!(n.cpus >= 1, "{n:?}");
         assert!(n.server_cpu_s.is_some());

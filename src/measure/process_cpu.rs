@@ -1,8 +1,9 @@
-//! CPU time (user + sys) of another process: the slow server child, whose own cost is put beside each
-//! repetition. Read from its process CPU-time clock (`clock_getcpuclockid`), which counts every thread
-//! (the ones that ended too) in nanoseconds; `/proc/<pid>/stat` counts the same in 10 ms ticks, too
-//! coarse for the fraction of a second a 10,000-request repetition costs the server, and is the
-//! fallback only.
+//! CPU time (user + sys) of a service the run started, whose own cost is put beside each repetition:
+//! one process (the slow server) read from its process CPU-time clock (`clock_getcpuclockid`), which
+//! counts every thread (the ones that ended too) in nanoseconds — `/proc/<pid>/stat` counts the same in
+//! 10 ms ticks, too coarse for the fraction of a second a 10,000-request repetition costs the server,
+//! and is the fallback only; or a process and all its descendants (gunicorn's workers, PostgreSQL's
+//! backends), from /proc's ticks, each reaped child's time in its parent's.
 
 use std::time::Duration;
 
@@ -14,6 +15,25 @@ pub fn ticks_per_s() -> f64 {
         t as f64
     } else {
         100.0
+    }
+}
+
+/// Whose CPU time a service's is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CpuOf {
+    /// One process, every thread of it: exact.
+    Process(u32),
+    /// A process and every process below it, alive or reaped: in ticks.
+    Tree(u32),
+}
+
+impl CpuOf {
+    /// Its CPU time so far, or None when it cannot be read (the process is gone).
+    pub fn read(self) -> Option<Duration> {
+        match self {
+            CpuOf::Process(pid) => of(pid),
+            CpuOf::Tree(pid) => tree(pid),
+        }
     }
 }
 
@@ -43,20 +63,71 @@ fn clock(pid: u32) -> Option<Duration> {
     Some(Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
 }
 
-/// utime + stime (fields 14 and 15) of /proc/<pid>/stat, in ticks; the command name may hold spaces
-/// and parentheses, so fields are counted after the last `)`.
+/// CPU time `root` and every process below it have used so far: each one's own (utime + stime) and
+/// that of its children it reaped (cutime + cstime), so a PostgreSQL backend that ended is still
+/// counted, in its postmaster's. None when `root` is gone.
+pub fn tree(root: u32) -> Option<Duration> {
+    let mut family: Vec<(u32, u32, u64)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        if let (Some(ppid), Some(ticks)) = (parse_ppid(&stat), parse_tree_ticks(&stat)) {
+            family.push((pid, ppid, ticks));
+        }
+    }
+    family.iter().find(|(pid, _, _)| *pid == root)?;
+    let mut within = vec![root];
+    let mut ticks = 0;
+    while let Some(pid) = within.pop() {
+        for &(child, parent, t) in &family {
+            if child == pid {
+                ticks += t;
+            }
+            if parent == pid {
+                within.push(child);
+            }
+        }
+    }
+    Some(Duration::from_secs_f64(ticks as f64 / ticks_per_s()))
+}
+
+/// The fields of /proc/<pid>/stat after the command name, which may hold spaces and parentheses.
+fn stat_fields(text: &str) -> Option<Vec<&str>> {
+    Some(text[text.rfind(')')? + 1..].split_whitespace().collect())
+}
+
+/// utime + stime (fields 14 and 15) of /proc/<pid>/stat, in ticks.
 fn parse_pid_stat(text: &str) -> Option<u64> {
-    let rest = &text[text.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let fields = stat_fields(text)?;
     // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12 here.
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
     Some(utime + stime)
 }
 
+/// utime + stime + cutime + cstime (fields 14 to 17), in ticks: the process and its reaped children.
+fn parse_tree_ticks(text: &str) -> Option<u64> {
+    let fields = stat_fields(text)?;
+    (11..=14).map(|i| fields.get(i)?.parse::<u64>().ok()).sum()
+}
+
+/// The parent's pid (field 4).
+fn parse_ppid(text: &str) -> Option<u32> {
+    stat_fields(text)?.get(1)?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::process::CommandExt;
 
     #[test]
     fn reads_cpu_ticks_of_a_process_whose_name_has_spaces() {
@@ -87,5 +158,42 @@ mod tests {
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(of(pid), None, "a reaped child has no clock");
+    }
+
+    #[test]
+    fn a_tree_counts_its_children_alive_and_reaped() {
+        let stat = "42 (postgres) S 7 42 42 0 -1 4194560 100 0 0 0 30 12 5 3 20 0 3 0";
+        assert_eq!(parse_tree_ticks(stat), Some(50));
+        assert_eq!(parse_ppid(stat), Some(7));
+        // A shell that runs a spinning child to its end, then a second spinning child: the first's CPU
+        // is in the shell's reaped-children times, the second's its own.
+        // A group of its own, so the whole of it is ended at once.
+        let mut shell = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done'; \
+                 sh -c 'i=0; while [ $i -lt 100000000 ]; do i=$((i+1)); done'",
+            ])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let root = shell.id();
+        let own = || of(root).unwrap_or_default();
+        let until = std::time::Instant::now() + Duration::from_secs(20);
+        // Wait until the tree has used more CPU than the shell alone could: its children's counts.
+        let mut whole = tree(root).expect("a live tree");
+        while whole < own() + Duration::from_millis(100) && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+            whole = tree(root).unwrap();
+        }
+        assert!(
+            whole >= own() + Duration::from_millis(100),
+            "{whole:?} against {:?}",
+            own()
+        );
+        // SAFETY: the group is the one this test started.
+        unsafe { libc::kill(-(root as i32), libc::SIGKILL) };
+        shell.wait().unwrap();
+        assert_eq!(tree(root), None, "a reaped root has no tree");
     }
 }

@@ -167,6 +167,20 @@ pub fn median_of(c: &CaseResult, f: impl Fn(&Sample) -> f64) -> f64 {
     crate::stats::median(&c.samples.iter().map(f).collect::<Vec<_>>())
 }
 
+/// CPU time of the service the case ran against (the slow server, gunicorn and its workers, a database
+/// and its backends) over a repetition, seconds: the sample's own figure, or its noise's in files that
+/// kept it there.
+pub fn server_cpu_s(s: &Sample) -> Option<f64> {
+    s.server_cpu_s.or(s.noise.and_then(|n| n.server_cpu_s))
+}
+
+/// The median over samples of the service's CPU time, when every sample has one.
+pub fn median_server_cpu_s(c: &CaseResult) -> Option<f64> {
+    let all: Option<Vec<f64>> = c.samples.iter().map(server_cpu_s).collect();
+    all.filter(|v| !v.is_empty())
+        .map(|v| crate::stats::median(&v))
+}
+
 /// Peak memory of a case's process in KiB, median over samples. wait4's peak of the case process
 /// already covers its largest reaped child, so process-pool workers are never added on top of it.
 pub fn peak_rss_kib(c: &CaseResult) -> f64 {

@@ -109,8 +109,16 @@ fn generic<'a>(group: Group, cases: &[&'a CaseResult], owner: Option<&dyn Sectio
         ("task p50".into(), Box::new(|c| secs(c.summary.task_p50_s))),
         ("task p99".into(), Box::new(|c| secs(c.summary.task_p99_s))),
         ("CPU user+sys".into(), Box::new(|c| secs(c.summary.cpu_s))),
-        ("peak RSS".into(), Box::new(|c| kib(data::peak_rss_kib(c)))),
     ]);
+    // The service's own CPU beside the case's, where the run measured it: it is neither the model's
+    // cost nor the machine's noise.
+    if cases.iter().any(|c| data::median_server_cpu_s(c).is_some()) {
+        columns.push((
+            "service CPU".into(),
+            Box::new(|c| data::median_server_cpu_s(c).map_or("–".into(), secs)),
+        ));
+    }
+    columns.push(("peak RSS".into(), Box::new(|c| kib(data::peak_rss_kib(c)))));
     if let Some(owner) = owner {
         columns.extend(owner.columns(cases));
     }

@@ -314,9 +314,11 @@ pub struct Sample {
     /// The same shape with no harness at all, run right after this repetition (scale suite).
     #[serde(default)]
     pub reference: Option<Reference>,
-    /// CPU time (user + sys) the slow server child spent over the repetition, seconds, from its
-    /// process CPU clock: the server's own cost, which shares the machine's cores with the case's.
-    /// Absent without a server the run started (an external --target) and in older files.
+    /// CPU time (user + sys) the service the case ran against spent over the repetition, seconds: the
+    /// slow server from its process CPU clock; gunicorn with its workers, or PostgreSQL with its
+    /// backends, from /proc's ticks over the whole process tree. The service's own cost, which shares
+    /// the machine's cores with the case's. Absent without a service the run started (an external
+    /// --target, SQLite inside the case) and in older files.
     #[serde(default)]
     pub server_cpu_s: Option<f64>,
     /// For a case whose ideal needs the machine's speed (a CPU part): t₁, the median time of one task
@@ -364,7 +366,8 @@ pub struct Noise {
     /// Time the hypervisor ran something else while a CPU of this machine wanted to run.
     pub steal_s: f64,
     pub iowait_s: f64,
-    /// CPU time of the slow server child over the repetition, when the harness started it.
+    /// CPU time of the service (slow server, gunicorn, PostgreSQL) over the repetition, when the
+    /// harness started it.
     pub server_cpu_s: Option<f64>,
     /// busy − this case's CPU − the server's CPU: what every other process of the machine took.
     pub other_busy_s: f64,

@@ -32,10 +32,10 @@ pub struct RunArgs {
     #[arg(long, value_delimiter = ',')]
     pub model: Vec<ModelKind>,
     /// N: tasks, all submitted at once.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, conflicts_with = "suite")]
     pub tasks: usize,
     /// k: workers, permits or processes, for the models that take one.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "suite")]
     pub limit: Option<usize>,
     #[command(flatten)]
     pub work: crate::workload::WorkloadArgs,
@@ -49,19 +49,19 @@ pub struct RunArgs {
     #[arg(long)]
     pub target: Option<String>,
     /// process-pool, async-process-pool: resubmit a failed task up to N times.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, conflicts_with = "suite")]
     pub retries: usize,
     /// async-process-pool: tasks each worker runs at once on its event loop (default 16).
-    #[arg(long, value_name = "C")]
+    #[arg(long, value_name = "C", conflicts_with = "suite")]
     pub child_concurrency: Option<usize>,
     /// threads: start at most N threads, as an OS limit would; the rest fail as `spawn` (to see how
     /// a refusal is recorded without exhausting the machine).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "suite")]
     pub max_threads: Option<usize>,
     /// sleep on async, async-join-all or threads, and io on async (direct client, a connection per
     /// request, up to 20,000): after each repetition, run the same shape with no harness and no HTTP
     /// client at all (`concbench-bare`), to show what the harness adds.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "suite")]
     pub bare: bool,
     /// Result file to write (default reports/results/<machine-id>/<UTC time>-<pid>.json).
     #[arg(long)]

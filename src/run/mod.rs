@@ -603,7 +603,7 @@ impl<'a> Runner<'a> {
             Some(need) => {
                 let s = self.services.get_mut(need).expect("started in prepare");
                 s.check()?;
-                let cpu = s.pid().filter(|_| s.single_process());
+                let cpu = s.cpu();
                 Some((&*s, cpu))
             }
             None => None,

@@ -52,11 +52,11 @@ macro_rules! registry {
             #[arg(long, value_parser = parse_duration, allow_hyphen_values = true)]
             pub delay: Option<Duration>,
             /// cpu: iterations of the counting loop per task.
-            #[arg(long, default_value_t = cpu::DEFAULT_ITERS)]
+            #[arg(long, default_value_t = cpu::DEFAULT_ITERS, conflicts_with = "suite")]
             pub cpu_iters: u64,
             /// mixed, pipeline: the CPU part's time per task, sized into iterations on this machine
-            /// (default 45ms for mixed; `--cpu-iters` gives the iterations instead).
-            #[arg(long, value_parser = parse_duration)]
+            /// (default 45ms for mixed; `--cpu-iters` gives the iterations instead; at most 60s).
+            #[arg(long, value_parser = parse_duration, conflicts_with = "suite")]
             pub cpu_time: Option<Duration>,
             $( $( #[command(flatten)] pub $module: $module::$args, )? )*
         }
@@ -272,6 +272,19 @@ impl WorkloadArgs {
     /// `--delay`, or the talk's 1 s.
     pub fn delay(&self) -> Duration {
         self.delay.unwrap_or(DEFAULT_DELAY)
+    }
+
+    /// `--cpu-time` in milliseconds (at least 1), when given; bounded like a delay, so a mistyped unit
+    /// does not burn a core for hours.
+    pub fn cpu_ms(&self) -> Result<Option<u64>, String> {
+        match self.cpu_time {
+            Some(t) if t > MAX_DELAY => Err(format!(
+                "--cpu-time {} is above the maximum of {}s",
+                humantime::format_duration(t),
+                MAX_DELAY.as_secs()
+            )),
+            t => Ok(t.map(|t| t.as_millis().max(1) as u64)),
+        }
     }
 }
 

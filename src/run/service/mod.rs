@@ -12,6 +12,7 @@ pub mod slow_server;
 pub mod sqlite;
 pub mod temp_dir;
 
+use crate::measure::process_cpu::CpuOf;
 use crate::names::ServerKind;
 use crate::results::ServerObservation;
 use crate::workload::{DbKind, Params, ServerPlan};
@@ -32,11 +33,11 @@ pub trait Service {
         None
     }
 
-    /// Whether its process does all of its work, so that process's CPU time around a repetition is
-    /// the server's CPU of the sample. Not so where workers or backends are processes of their own
-    /// (gunicorn, PostgreSQL): their master's figure would pass for the whole and understate it.
-    fn single_process(&self) -> bool {
-        false
+    /// Whose CPU time around a repetition is the service's CPU of the sample: by default its process
+    /// and every process below it (gunicorn's workers, PostgreSQL's backends — their master's own
+    /// figure would pass for the whole and understate it), never counted as the machine's noise.
+    fn cpu(&mut self) -> Option<CpuOf> {
+        self.pid().map(CpuOf::Tree)
     }
 
     /// Its counters, when it keeps any: reset before each repetition, read after it.

@@ -5,6 +5,7 @@
 //! it.
 
 use super::{Counters, Service};
+use crate::measure::process_cpu::CpuOf;
 use crate::results::ServerObservation;
 use crate::workload::ServerPlan;
 use anyhow::{bail, Context};
@@ -110,8 +111,9 @@ impl Service for ServerChild {
         Some(&mut self.child)
     }
 
-    fn single_process(&self) -> bool {
-        true
+    /// One process does all of its work: its exact clock.
+    fn cpu(&mut self) -> Option<CpuOf> {
+        self.pid().map(CpuOf::Process)
     }
 
     fn counters(&self) -> Option<&dyn Counters> {

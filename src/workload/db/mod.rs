@@ -174,16 +174,16 @@ struct Bounds {
 pub struct DbArgs {
     /// db: the database: sqlite (a file in a temporary directory) or postgres (a throwaway cluster
     /// the run starts, or --db-url).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "suite")]
     pub db: Option<DbKind>,
     /// db: a connection opened for every task, or once per worker and kept.
-    #[arg(long, value_enum, default_value_t = Connect::PerWorker)]
+    #[arg(long, value_enum, default_value_t = Connect::PerWorker, conflicts_with = "suite")]
     pub connect: Connect,
     /// db: how long a SQLite writer waits for the write lock before SQLITE_BUSY.
-    #[arg(long, default_value = "5s", value_parser = super::parse_duration)]
+    #[arg(long, default_value = "5s", value_parser = super::parse_duration, conflicts_with = "suite")]
     pub busy_timeout: Duration,
     /// db: times a SQLite transaction that met SQLITE_BUSY is tried again before its task fails.
-    #[arg(long, default_value_t = DEFAULT_BUSY_RETRIES)]
+    #[arg(long, default_value_t = DEFAULT_BUSY_RETRIES, conflicts_with = "suite")]
     pub busy_retries: u32,
     /// db: an existing local PostgreSQL server instead of a throwaway cluster (implies --db postgres),
     /// e.g. "host=/var/run/postgresql user=me dbname=bench". Its table concbench_scores is dropped

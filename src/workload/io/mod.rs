@@ -56,13 +56,13 @@ pub struct IoArgs {
     #[arg(long)]
     pub server_workers: Option<usize>,
     /// io: the path to request (`/`, `/delay/250`, `/status/503`).
-    #[arg(long, default_value = "/")]
+    #[arg(long, default_value = "/", conflicts_with = "suite")]
     pub path: String,
     /// io: reuse connections instead of one per request.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "suite")]
     pub keep_alive: bool,
     /// io: a request with no complete answer after this long fails as `timeout`.
-    #[arg(long, default_value = "60s", value_parser = super::parse_duration, allow_hyphen_values = true)]
+    #[arg(long, default_value = "60s", value_parser = super::parse_duration, allow_hyphen_values = true, conflicts_with = "suite")]
     pub timeout: Duration,
     /// io: the HTTP client — `direct` (the project's own, the same for every model; default) or
     /// `library` (ureq when blocking, reqwest when async). With --suite, applies to every io case.

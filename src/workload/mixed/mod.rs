@@ -66,8 +66,8 @@ impl MixedParams {
         // An unbounded server unless told otherwise: the article's server answers at once.
         io.server_workers = Some(args.io.server_workers.unwrap_or(0));
         // Sized in time unless --cpu-iters says how many iterations.
-        let (cpu_ms, cpu_iters) = match (args.cpu_time, args.cpu_iters) {
-            (Some(t), _) => (t.as_millis().max(1) as u64, 0),
+        let (cpu_ms, cpu_iters) = match (args.cpu_ms()?, args.cpu_iters) {
+            (Some(ms), _) => (ms, 0),
             (None, iters) if iters != super::DEFAULT_CPU_ITERS => {
                 check_iters(iters)?;
                 (0, iters)

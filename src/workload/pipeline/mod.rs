@@ -47,10 +47,10 @@ pub struct PipelineParams {
 #[derive(Debug, Clone, clap::Args)]
 pub struct PipelineArgs {
     /// pipeline: workers of the download, resize and upload stages (default 3,4,5).
-    #[arg(long, value_delimiter = ',', num_args = 3, value_name = "D,R,U")]
+    #[arg(long, value_delimiter = ',', value_name = "D,R,U", conflicts_with = "suite")]
     pub stage_workers: Option<Vec<usize>>,
     /// pipeline: capacity of each queue between stages (default 8).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "suite")]
     pub queue: Option<usize>,
 }
 
@@ -97,8 +97,8 @@ impl PipelineParams {
             }
             p.queue = q;
         }
-        if let Some(t) = args.cpu_time {
-            p.cpu_ms = t.as_millis().max(1) as u64;
+        if let Some(ms) = args.cpu_ms()? {
+            p.cpu_ms = ms;
         } else if args.cpu_iters != super::DEFAULT_CPU_ITERS {
             check_iters(args.cpu_iters)?;
             (p.cpu_ms, p.cpu_iters) = (0, args.cpu_iters);

@@ -7,7 +7,7 @@
 
 use super::anchors::{self, MemorySeries, Shape, SpawnCost};
 use crate::names::{Group, ModelKind};
-use crate::report::data::{self, median_of, peak_rss_kib, sleep_ms, ReportData};
+use crate::report::data::{self, median_of, peak_rss_kib, server_cpu_s, sleep_ms, ReportData};
 use crate::report::flags::Flags;
 use crate::report::per_task::growth_kib;
 use crate::report::sweep::Point;
@@ -385,11 +385,6 @@ pub fn spawn_rows(cases: &[&CaseResult]) -> Vec<SpawnRow> {
         .collect()
 }
 
-/// The server's CPU time over one repetition, seconds, when it was recorded: the sample's own field,
-/// or the noise's reading of the server child in files written before the sample had one.
-pub fn server_cpu_s(s: &Sample) -> Option<f64> {
-    s.server_cpu_s.or(s.noise.and_then(|n| n.server_cpu_s))
-}
 
 /// One io case at scale.
 #[derive(Debug, Clone)]
