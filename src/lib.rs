@@ -7,6 +7,7 @@ pub mod cli;
 pub mod client;
 pub mod compare;
 pub mod error;
+pub mod fmt;
 pub mod measure;
 pub mod model;
 pub mod names;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// The top-level modules, lowest first. A module may use itself and any module of an earlier layer;
 /// modules of one layer may not use each other.
 const LAYERS: &[&[&str]] = &[
-    &["names"],
+    &["names", "fmt"],
     &["error"],
     &["stats"],
     &["rng"],

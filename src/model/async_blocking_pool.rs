@@ -4,9 +4,13 @@
 //! loop" (Effective Python item 62), measured.
 
 use super::async_tasks::{multi_thread, spawn_all, Cpu};
+use super::footprint::{Holds, TASK, THREAD};
 use super::{Execution, Job, Lanes, Model};
 
 pub struct AsyncBlockingPool;
+
+/// tokio's default cap on blocking-pool threads.
+const BLOCKING_POOL_MAX: usize = 512;
 
 impl Model for AsyncBlockingPool {
     fn about(&self) -> &'static str {
@@ -22,6 +26,10 @@ impl Model for AsyncBlockingPool {
             in_flight: tasks,
             cpu: tasks,
         }
+    }
+    fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
+        // Requests are made on the loop; only CPU parts go to the blocking pool's threads.
+        Holds::on_a_loop(vec![(TASK, tasks), (THREAD, tasks.min(BLOCKING_POOL_MAX))])
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let (rt, setup) = multi_thread()?;

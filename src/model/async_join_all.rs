@@ -4,6 +4,7 @@
 //! futures are polled by the one task that joins them, on one thread.
 
 use super::aggregate::{keeps_each, Aggregate};
+use super::footprint::{Holds, TASK};
 use super::{Execution, Job, Lanes, Model, TaskRecord};
 use crate::workload::{FailureKind, TaskResult};
 use futures_util::FutureExt;
@@ -87,6 +88,9 @@ impl Model for AsyncJoinAll {
             in_flight: tasks,
             cpu: 1,
         }
+    }
+    fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
+        Holds::on_a_loop(vec![(TASK, tasks)])
     }
     fn run(&self, job: &Job) -> anyhow::Result<super::Execution> {
         let built = Instant::now();

@@ -2,6 +2,7 @@
 //! asyncio.gather, with as many event-loop threads as CPUs.
 
 use super::async_tasks::{multi_thread, runtime_threads, spawn_all, Cpu};
+use super::footprint::{Holds, TASK};
 use super::{Execution, Job, Lanes, Model};
 
 pub struct AsyncMulti;
@@ -18,6 +19,9 @@ impl Model for AsyncMulti {
             in_flight: tasks,
             cpu: runtime_threads(cores).min(tasks),
         }
+    }
+    fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
+        Holds::on_a_loop(vec![(TASK, tasks)])
     }
     fn runs_stages(&self) -> bool {
         true

@@ -7,6 +7,7 @@
 //! resubmitted up to `retries` times; a worker that dies takes its in-flight tasks with it (each counted
 //! `worker-lost`, or resubmitted) and a fresh worker takes its place.
 
+use super::footprint::{Holds, PROCESS, TASK};
 use super::worker_process::{run_pool, Queue, Records, Worker};
 use super::{Execution, Job, Lanes, Model, TaskRecord};
 use crate::results::WorkerUsage;
@@ -37,6 +38,13 @@ impl Model for AsyncProcessPool {
             // CPU work runs on each worker's one loop thread.
             cpu: k,
         }
+    }
+    fn holds(&self, tasks: usize, limit: usize, per_worker: usize) -> Holds {
+        // Its workers' event loops hold c tasks each; the rest wait in the harness as numbers.
+        Holds::on_a_loop(vec![
+            (PROCESS, limit),
+            (TASK, tasks.min(limit.saturating_mul(per_worker))),
+        ])
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         run_pool(job, true, dispatch)

@@ -2,6 +2,7 @@
 //! at once — the talk's `asyncio.Semaphore(3)`, kind to a server with 3 workers.
 
 use super::async_tasks::{multi_thread, runtime_threads, spawn_all, Cpu};
+use super::footprint::{Holds, TASK};
 use super::{Execution, Job, Lanes, Model};
 
 pub struct AsyncSemaphore;
@@ -19,6 +20,9 @@ impl Model for AsyncSemaphore {
             in_flight: k,
             cpu: k.min(runtime_threads(cores)),
         }
+    }
+    fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
+        Holds::on_a_loop(vec![(TASK, tasks)])
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let (rt, setup) = multi_thread()?;

@@ -2,6 +2,7 @@
 //! Python's asyncio. Waiting overlaps; CPU work blocks the loop and runs one task at a time.
 
 use super::async_tasks::{spawn_all, Cpu};
+use super::footprint::{Holds, TASK};
 use super::{Execution, Job, Lanes, Model};
 use std::time::Instant;
 
@@ -19,6 +20,9 @@ impl Model for AsyncSingle {
             in_flight: tasks,
             cpu: 1,
         }
+    }
+    fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
+        Holds::on_a_loop(vec![(TASK, tasks)])
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let t = Instant::now();

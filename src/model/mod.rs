@@ -11,6 +11,7 @@ mod async_process_pool;
 mod async_semaphore;
 mod async_single;
 mod async_tasks;
+pub mod footprint;
 mod pool_worker;
 mod process_pool;
 mod python;
@@ -28,6 +29,7 @@ pub use crate::workload::Lanes;
 
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, Params, TaskResult, Workload};
+use footprint::Holds;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -68,6 +70,11 @@ pub trait Model: Sync {
     /// Its concurrency for N tasks, limit k, `per_worker` tasks at once in each worker (the async
     /// process pool's event loops; 1 elsewhere), on a machine with `cores` CPUs.
     fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, cores: usize) -> Lanes;
+    /// What it holds at once for N tasks, limit k, `per_worker` tasks per worker: the threads, tasks
+    /// or processes it starts (none: it runs every task on the caller's thread).
+    fn holds(&self, _tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
+        Holds::blocking(Vec::new())
+    }
     /// Run every task of the job once.
     fn run(&self, job: &Job) -> anyhow::Result<Execution>;
 }

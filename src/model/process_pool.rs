@@ -3,6 +3,7 @@
 //! answer and sends the next. A worker that dies is noticed at once (its pipe ends), its task counts as
 //! `worker-lost`, and a fresh worker takes its place; `retries` resubmits failed tasks.
 
+use super::footprint::{Holds, PROCESS};
 use super::worker_process::{run_pool, Queue, Records, Worker};
 use super::{Execution, Job, Lanes, Model, TaskRecord};
 use crate::results::WorkerUsage;
@@ -20,6 +21,9 @@ impl Model for ProcessPool {
     }
     fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes::bounded(tasks, limit)
+    }
+    fn holds(&self, _tasks: usize, limit: usize, _per_worker: usize) -> Holds {
+        Holds::blocking(vec![(PROCESS, limit)])
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let exec = run_pool(job, false, dispatch)?;

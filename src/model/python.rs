@@ -4,6 +4,7 @@
 //! limit, how much they overlap — and no run of their own: Python, not this process, runs them.
 //! Under the GIL only processes compute in parallel, so every other Python model has one CPU lane.
 
+use super::footprint::{Holds, Unit, PY_PROCESS, PY_TASK, PY_THREAD};
 use super::{Execution, Job, Lanes, Model};
 
 /// How a Python model overlaps its tasks.
@@ -24,36 +25,45 @@ enum Overlap {
 pub struct Python {
     about: &'static str,
     overlap: Overlap,
+    /// What each task in flight is, where it is not a worker process's: a thread or a coroutine.
+    unit: Unit,
 }
 
 pub static SEQUENTIAL: Python = Python {
     about: "Python: a loop of requests.get (the talk's sequential client)",
     overlap: Overlap::None,
+    unit: PY_THREAD,
 };
 pub static THREADS: Python = Python {
     about: "Python: a threading.Thread per task, requests.get in each",
     overlap: Overlap::All,
+    unit: PY_THREAD,
 };
 pub static THREAD_POOL: Python = Python {
     about: "Python: ThreadPoolExecutor(k), requests.get per task",
     overlap: Overlap::Bounded,
+    unit: PY_THREAD,
 };
 pub static ASYNCIO: Python = Python {
     about: "Python: asyncio + aiohttp, gather of every task on one loop",
     overlap: Overlap::All,
+    unit: PY_TASK,
 };
 pub static ASYNCIO_SEMAPHORE: Python = Python {
     about: "Python: asyncio + aiohttp under asyncio.Semaphore(k)",
     overlap: Overlap::Bounded,
+    unit: PY_TASK,
 };
 pub static PROCESS_POOL: Python = Python {
     about: "Python: multiprocessing.Pool(k).map, a requests session per worker",
     overlap: Overlap::Processes,
+    unit: PY_PROCESS,
 };
 pub static ASYNC_PROCESS_POOL: Python = Python {
     about:
         "Python: aiomultiprocess.Pool(k, childconcurrency=16).map, an aiohttp session per worker",
     overlap: Overlap::EventLoops,
+    unit: PY_TASK,
 };
 
 impl Model for Python {
@@ -95,6 +105,26 @@ impl Model for Python {
                 in_flight: (k * per_worker.max(1)).min(tasks),
                 cpu: k.min(cores),
             },
+        }
+    }
+
+    fn holds(&self, tasks: usize, limit: usize, per_worker: usize) -> Holds {
+        let k = limit.min(tasks).max(1);
+        let units = match self.overlap {
+            Overlap::None => Vec::new(),
+            // asyncio.gather makes every coroutine at once, the semaphore only holds them back.
+            Overlap::All | Overlap::Bounded if self.unit == PY_TASK => vec![(PY_TASK, tasks)],
+            Overlap::All => vec![(self.unit, tasks)],
+            Overlap::Bounded => vec![(self.unit, k)],
+            Overlap::Processes => vec![(PY_PROCESS, k)],
+            Overlap::EventLoops => vec![
+                (PY_PROCESS, k),
+                (PY_TASK, tasks.min(k.saturating_mul(per_worker.max(1)))),
+            ],
+        };
+        Holds {
+            units,
+            blocking: self.unit != PY_TASK,
         }
     }
 

@@ -1,6 +1,7 @@
 //! `rayon`: a dedicated k-thread rayon pool running the tasks as a parallel iterator, one task per job
 //! (`with_max_len(1)`) so idle threads steal single tasks rather than halves of the range.
 
+use super::footprint::{Holds, THREAD};
 use super::{timed, Execution, Job, Lanes, Model};
 use rayon::prelude::*;
 use std::time::Instant;
@@ -16,6 +17,9 @@ impl Model for RayonPool {
     }
     fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes::bounded(tasks, limit)
+    }
+    fn holds(&self, _tasks: usize, limit: usize, _per_worker: usize) -> Holds {
+        Holds::blocking(vec![(THREAD, limit)])
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let setup_start = Instant::now();

@@ -1,6 +1,7 @@
 //! `thread-pool`: k worker threads pulling task ids from one channel (ThreadPoolExecutor's shape). The
 //! workers are started before the clock, so the makespan shows queueing, not thread start-up.
 
+use super::footprint::{Holds, THREAD};
 use super::{timed, Execution, Job, Lanes, Model};
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
@@ -17,6 +18,9 @@ impl Model for ThreadPool {
     }
     fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
         Lanes::bounded(tasks, limit)
+    }
+    fn holds(&self, tasks: usize, limit: usize, _per_worker: usize) -> Holds {
+        Holds::blocking(vec![(THREAD, limit.min(tasks))])
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let setup_start = Instant::now();

@@ -1,6 +1,7 @@
 //! `threads`: one OS thread per task, all started, then all joined — the talk's second client. Thread
 //! start-up is part of the makespan because a thread per task is started per task.
 
+use super::footprint::{Holds, THREAD};
 use super::{timed, Execution, Job, Lanes, Model, TaskRecord};
 use crate::names::FailureKind;
 use crate::workload::TaskResult;
@@ -20,6 +21,9 @@ impl Model for Threads {
             in_flight: tasks,
             cpu: tasks,
         }
+    }
+    fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
+        Holds::blocking(vec![(THREAD, tasks)])
     }
     fn runs_stages(&self) -> bool {
         true

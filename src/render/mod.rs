@@ -5,7 +5,7 @@
 
 pub mod axis;
 pub mod chart;
-pub mod fmt;
+pub use crate::fmt;
 pub mod html;
 pub mod markdown;
 pub mod rows;

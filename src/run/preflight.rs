@@ -1,11 +1,17 @@
 //! Checks made before anything is measured, so a run that cannot succeed fails at once with the
 //! numbers and the fix: open-file descriptors for the concurrency asked for (after the run raised its
-//! limit as far as it may), and ephemeral ports for that many connections to one address from the
-//! source addresses the case's client connects from.
+//! limit as far as it may), ephemeral ports for that many connections to one address from the source
+//! addresses the case's client connects from, and what the case would hold — its threads, tasks and
+//! processes at their measured sizes (`model::footprint`), each request's client buffers — against
+//! the memory available and the kernel's thread limits. These, not a constant, bound how many tasks
+//! a run may ask for.
 
 use crate::client::sources;
 use crate::error::UsageError;
+use crate::fmt::count;
+use crate::model::footprint::PER_TASK_BYTES;
 use crate::plan::Case;
+use crate::thread_room::Room;
 
 use concbench_server::limits::{Nofile, RESERVED as SPARE_FDS};
 
@@ -43,8 +49,14 @@ pub fn spread_sources(cases: &mut [Case], cores: usize) {
 }
 
 /// Refuse, up front and with the numbers, a plan this machine cannot run with the open-file limit
-/// `limit` (both the case process and the server hold one descriptor per connection).
+/// `limit` (both the case process and the server hold one descriptor per connection) or the room it
+/// has now for memory and threads.
 pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> {
+    let room = Capacity::now();
+    for case in cases {
+        room.check(case, cores)
+            .map_err(|e| UsageError(format!("{}: {e}", case.id())))?;
+    }
     let (lo, hi) = ephemeral_ports();
     let ports = port_count();
     for case in cases {
@@ -79,4 +91,292 @@ pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> 
         .into());
     }
     Ok(())
+}
+
+/// What a case would hold at once, from what its model starts and its workload keeps per request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footprint {
+    /// Memory, bytes (an upper bound).
+    pub bytes: u64,
+    /// Threads of the case process.
+    pub threads: usize,
+    /// Kernel tasks: threads and processes.
+    pub pids: usize,
+    /// Where the bytes go, in words: `20,000 threads × 40 KiB`.
+    pub parts: Vec<String>,
+}
+
+impl Footprint {
+    pub fn of(case: &Case, cores: usize) -> Footprint {
+        let describe = case.workload.describe();
+        // A staged workload's model starts its stage workers, whatever the items; `--max-threads`
+        // stops the threads model there.
+        let tasks = case.max_threads.map_or(case.tasks, |m| m.min(case.tasks));
+        let units = describe.stage_workers().unwrap_or(tasks);
+        let holds = case.model.model().holds(units, case.k(), case.per_worker());
+        let mut f = Footprint {
+            bytes: 0,
+            threads: 0,
+            pids: 0,
+            parts: Vec::new(),
+        };
+        let mut add = |n: u64, each: u64, what: &str| {
+            if n > 0 && each > 0 {
+                f.bytes = f.bytes.saturating_add(n.saturating_mul(each));
+                f.parts
+                    .push(format!("{} {what} × {}", count(n), size(each)));
+            }
+        };
+        add(case.tasks as u64, PER_TASK_BYTES, "task records");
+        for (unit, count) in &holds.units {
+            add(*count as u64, unit.bytes, unit.name);
+        }
+        let requests = describe.sockets(&case.shape(cores));
+        let per_request = describe.bytes_per_request(holds.blocking, case.model.is_python());
+        add(requests, per_request, "requests in flight");
+        for (unit, count) in &holds.units {
+            if unit.thread {
+                f.threads += count;
+            }
+            if unit.pid {
+                f.pids += count;
+            }
+        }
+        f
+    }
+}
+
+/// What the machine has room for now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Capacity {
+    /// Memory that can be given without swapping: MemAvailable, or less under a cgroup limit.
+    pub available: u64,
+    /// Threads one process can still start (vm.max_map_count, see `thread_room`), when known.
+    pub threads: Option<usize>,
+    /// Kernel tasks that can still start: the least of pid_max and threads-max, less every task
+    /// running now.
+    pub pids: Option<usize>,
+}
+
+impl Capacity {
+    pub fn now() -> Capacity {
+        Capacity {
+            available: available_memory().unwrap_or(u64::MAX),
+            threads: Room::now().map(|r| r.threads()),
+            pids: free_pids(),
+        }
+    }
+
+    /// Whether `case` fits; why not, with the figures and a fix.
+    pub fn check(&self, case: &Case, cores: usize) -> Result<(), String> {
+        let f = Footprint::of(case, cores);
+        let fix = "ask for fewer tasks, or a model with --limit (thread-pool, async-semaphore, \
+                   process-pool)";
+        if f.bytes > self.available {
+            return Err(format!(
+                "{} tasks would hold about {} ({}), more than the {} this machine has available; {fix}",
+                count(case.tasks as u64),
+                size(f.bytes),
+                f.parts.join(", "),
+                size(self.available),
+            ));
+        }
+        if let Some(room) = self.threads.filter(|&room| f.threads > room) {
+            return Err(format!(
+                "{} threads in one process, but the kernel would refuse more than {} (vm.max_map_count \
+                 {}, {} mappings a thread); {fix}",
+                count(f.threads as u64),
+                count(room as u64),
+                Room::now().map_or(0, |r| r.limit),
+                crate::thread_room::MAPS_PER_THREAD,
+            ));
+        }
+        if let Some(free) = self.pids.filter(|&free| f.pids > free) {
+            return Err(format!(
+                "{} threads and processes, but the kernel has room for {} more (kernel.pid_max and \
+                 kernel.threads-max less the tasks running now); {fix}",
+                count(f.pids as u64),
+                count(free as u64),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// MemAvailable, or what a cgroup memory limit leaves, whichever is less.
+fn available_memory() -> Option<u64> {
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let meminfo = read("/proc/meminfo")?;
+    let available = meminfo.lines().find_map(|l| {
+        let kib: u64 = l
+            .strip_prefix("MemAvailable:")?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib * 1024)
+    })?;
+    let number = |p: &str| read(p)?.trim().parse::<u64>().ok();
+    // cgroup v2, then v1: a container's limit, less what the group uses already.
+    let cgroup = [
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),
+    ]
+    .iter()
+    .find_map(|(limit, used)| Some(number(limit)?.saturating_sub(number(used).unwrap_or(0))));
+    Some(cgroup.map_or(available, |c| c.min(available)))
+}
+
+/// Kernel tasks that can still start: min(pid_max, threads-max) less the tasks that exist now (the
+/// total in /proc/loadavg's `running/total`).
+fn free_pids() -> Option<usize> {
+    let number = |p: &str| {
+        std::fs::read_to_string(p)
+            .ok()?
+            .trim()
+            .parse::<usize>()
+            .ok()
+    };
+    let most = number("/proc/sys/kernel/pid_max")?.min(number("/proc/sys/kernel/threads-max")?);
+    let loadavg = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let now: usize = loadavg
+        .split_whitespace()
+        .nth(3)?
+        .split('/')
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(most.saturating_sub(now))
+}
+
+/// A size in bytes, as sizes read everywhere.
+fn size(b: u64) -> String {
+    crate::fmt::kib(b as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ClientKind;
+    use crate::model::footprint::{PROCESS, TASK, THREAD};
+    use crate::model::ModelKind;
+    use crate::names::Group;
+    use crate::workload::{IoParams, Params, PipelineParams, ServerPlan, SleepParams};
+    use std::time::Duration;
+
+    const GIB: u64 = 1 << 30;
+
+    fn sleep(model: ModelKind, n: usize, k: Option<usize>) -> Case {
+        let p = Params::Sleep(SleepParams::new(Duration::from_millis(10)));
+        Case::new(Group::AdHoc, model, n, k, p)
+    }
+
+    fn io(model: ModelKind, n: usize, k: Option<usize>, client: ClientKind) -> Case {
+        let server = ServerPlan {
+            workers: 0,
+            delay: Duration::from_millis(10),
+        };
+        let p = Params::Io(IoParams {
+            client,
+            ..IoParams::new(server)
+        });
+        Case::new(Group::AdHoc, model, n, k, p)
+    }
+
+    #[test]
+    fn a_footprint_is_each_unit_at_its_size_with_the_task_records() {
+        let f = Footprint::of(&sleep(ModelKind::Threads, 1_000, None), 2);
+        assert_eq!(f.bytes, 1_000 * PER_TASK_BYTES + 1_000 * THREAD.bytes);
+        assert_eq!((f.threads, f.pids), (1_000, 1_000));
+        assert_eq!(f.parts[1], "1,000 threads × 40 KiB");
+        // A pool holds k, not N.
+        let f = Footprint::of(&sleep(ModelKind::ProcessPool, 1_000, Some(4)), 2);
+        assert_eq!(f.bytes, 1_000 * PER_TASK_BYTES + 4 * PROCESS.bytes);
+        assert_eq!((f.threads, f.pids), (0, 4));
+        let f = Footprint::of(&sleep(ModelKind::AsyncSemaphore, 1_000, Some(4)), 2);
+        assert_eq!(
+            f.bytes,
+            1_000 * (PER_TASK_BYTES + TASK.bytes),
+            "every task is spawned"
+        );
+    }
+
+    #[test]
+    fn a_request_in_flight_costs_what_its_client_holds_on_its_face() {
+        let direct = Footprint::of(&io(ModelKind::Async, 100, None, ClientKind::Direct), 2);
+        let reqwest = Footprint::of(&io(ModelKind::Async, 100, None, ClientKind::Library), 2);
+        let ureq = Footprint::of(&io(ModelKind::Threads, 100, None, ClientKind::Library), 2);
+        let per_request = |f: &Footprint, units: u64| (f.bytes - units) / 100 - PER_TASK_BYTES;
+        assert_eq!(
+            per_request(&direct, 100 * TASK.bytes),
+            ClientKind::Direct.bytes_per_request(false, false)
+        );
+        assert_eq!(
+            per_request(&reqwest, 100 * TASK.bytes),
+            ClientKind::Library.bytes_per_request(false, false)
+        );
+        assert_eq!(
+            per_request(&ureq, 100 * THREAD.bytes),
+            ClientKind::Library.bytes_per_request(true, false)
+        );
+        assert!(ureq.bytes > reqwest.bytes && reqwest.bytes > direct.bytes);
+    }
+
+    #[test]
+    fn a_pipeline_holds_its_stage_workers_whatever_its_items() {
+        let server = ServerPlan {
+            workers: 0,
+            delay: Duration::from_millis(10),
+        };
+        let p = Params::Pipeline(PipelineParams::new(server));
+        let f = Footprint::of(
+            &Case::new(Group::AdHoc, ModelKind::Threads, 1_000_000, None, p),
+            2,
+        );
+        assert_eq!(f.threads, 3 + 4 + 5);
+    }
+
+    #[test]
+    fn a_case_past_the_memory_or_the_threads_is_refused_with_both_figures() {
+        let room = Capacity {
+            available: GIB,
+            threads: Some(16_000),
+            pids: Some(30_000),
+        };
+        let case = sleep(ModelKind::Threads, 20_000, None);
+        let why = room.check(&case, 2).unwrap_err();
+        assert!(
+            why.contains("20,000 threads in one process") && why.contains("16,000"),
+            "{why}"
+        );
+        // 100,000 async tasks: 100,000 × 2.5 KiB, a quarter of a GiB.
+        assert_eq!(
+            room.check(&sleep(ModelKind::Async, 100_000, None), 2),
+            Ok(())
+        );
+        let why = room
+            .check(&sleep(ModelKind::Async, 1_000_000, None), 2)
+            .unwrap_err();
+        assert!(why.contains("1,000,000 tokio tasks × 2.0 KiB"), "{why}");
+        assert!(why.contains("1.00 GiB this machine has available"), "{why}");
+        let few_pids = Capacity {
+            pids: Some(10),
+            ..room
+        };
+        let why = few_pids
+            .check(&sleep(ModelKind::ProcessPool, 100, Some(16)), 2)
+            .unwrap_err();
+        assert!(why.contains("room for 10 more"), "{why}");
+    }
+
+    #[test]
+    fn this_machine_has_room_for_something() {
+        let now = Capacity::now();
+        assert!(now.available > 0 && now.available < u64::MAX, "{now:?}");
+        assert!(now.threads.is_some_and(|t| t > 0) && now.pids.is_some_and(|p| p > 0));
+    }
 }

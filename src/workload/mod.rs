@@ -253,10 +253,16 @@ pub trait Describe {
     fn timeout(&self) -> Option<Duration> {
         self.io().map(|io| io.timeout())
     }
-    /// Whether its tasks are items through stages of workers on bounded queues, which only some
-    /// models can run.
-    fn staged(&self) -> bool {
-        false
+    /// When its tasks are items through stages of workers on bounded queues (which only some models
+    /// can run): the workers of every stage, which are what the model starts, whatever the items.
+    fn stage_workers(&self) -> Option<usize> {
+        None
+    }
+    /// Memory one request in flight holds, bytes (see `model::footprint`), when its tasks make
+    /// requests: from `blocking` threads or processes or from tasks on a loop, in Python or not.
+    fn bytes_per_request(&self, blocking: bool, python: bool) -> u64 {
+        self.io()
+            .map_or(0, |io| io.client.bytes_per_request(blocking, python))
     }
     /// The workload's fields of the Python task protocol (python/concbench_py/protocol.py) for `tasks`
     /// tasks against `url`, when the Python reference models can run it: `workload` and what its

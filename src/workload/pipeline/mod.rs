@@ -227,10 +227,8 @@ impl Describe for PipelineParams {
         })
     }
 
-
-
-    fn staged(&self) -> bool {
-        true
+    fn stage_workers(&self) -> Option<usize> {
+        Some(self.workers.iter().sum())
     }
 
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn super::Workload>> {
