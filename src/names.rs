@@ -193,6 +193,8 @@ macro_rules! every_group {
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async";
             Db = "db" => db::suite::Db,
                 "a score and an INSERT per task: models × connection per task / per worker, SQLite and PostgreSQL";
+            Subprocess = "subprocess" => subprocess::suite::Subprocess,
+                "10 children of a 1 s sleep per model (the book: 1.02 s), 200 of 10 ms: start cost";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
             /// the bare programs and the published figures, io up to 100,000 connections.
             Scale = "scale" => sleep::suite::Scale,
@@ -271,17 +273,20 @@ name_enum! {
     pub enum FailureKind {
         /// The connection could not be made (refused, reset during connect).
         Connect = "connect",
-        /// No complete answer within the timeout.
+        /// No complete answer within the timeout (subprocess: the child still ran, and was killed).
         Timeout = "timeout",
-        /// An answer came, but not 2xx.
+        /// An answer came, but not 2xx (subprocess: the child exited non-zero, or by a signal the
+        /// task did not send).
         Status = "status",
-        /// The connection broke or the body was incomplete.
+        /// The connection broke or the body was incomplete (subprocess: the child's output was not
+        /// its two lines).
         Io = "io",
         /// The process-pool worker running it died.
         WorkerLost = "worker-lost",
         /// The task panicked.
         Panic = "panic",
-        /// The task's thread could not be started (the OS refused it, or `--max-threads`).
+        /// The task's thread could not be started (the OS refused it, or `--max-threads`), or
+        /// its child process (subprocess).
         Spawn = "spawn",
         /// The database refused or lost the task's write: SQLITE_BUSY after every retry, an SQL
         /// error, or a row the count after the run did not find.

@@ -109,6 +109,8 @@ registry! {
     Pipeline = "pipeline" => pipeline::{PipelineParams, PipelineArgs};
     /// Compute a score, write one row: the process pool and database article.
     Db = "db" => db::{DbParams, DbArgs};
+    /// A child process per task, killed past its timeout: Effective Python's item 52.
+    Subprocess = "subprocess" => subprocess::{SubprocessParams};
 }
 
 impl Params {

@@ -9,7 +9,7 @@ use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
 use concbench::workload::{
     Connect, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params, PipelineParams,
-    ServerPlan, SleepParams, WorkloadKind,
+    ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -75,6 +75,10 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
             cpu_iters: 1_000,
             ..DbParams::new(DbKind::Sqlite, Connect::PerWorker)
         }),
+        // Its task needs the child program, which is not beside a test binary: `subprocess_job`.
+        WorkloadKind::Subprocess => {
+            Params::Subprocess(SubprocessParams::new(Duration::from_millis(50)))
+        }
     };
     Spec {
         params,
@@ -96,6 +100,34 @@ pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
         per_worker: 4,
         max_threads: None,
     }
+}
+
+/// The child program the subprocess workload starts, as cargo built it beside concbench.
+pub const CHILD: &str = env!("CARGO_BIN_EXE_concbench-child");
+
+/// [`job`] for the subprocess workload: `tasks` children of `params` at limit k = `limit`, started
+/// from [`CHILD`] (a test binary has no child program beside it for the workload to find).
+pub fn subprocess_job(
+    params: &SubprocessParams,
+    tasks: usize,
+    limit: usize,
+) -> (
+    Job,
+    std::sync::Arc<concbench::workload::subprocess::Subprocess>,
+) {
+    let task = std::sync::Arc::new(params.task(PathBuf::from(CHILD)));
+    let job = Job {
+        workload: task.clone(),
+        params: Params::Subprocess(params.clone()),
+        url: String::new(),
+        tasks,
+        limit,
+        exe: PathBuf::from(EXE),
+        retries: 0,
+        per_worker: 4,
+        max_threads: None,
+    };
+    (job, task)
 }
 
 /// What a case process is asked to run: `tasks` of `workload` (against `url`, empty for none) on

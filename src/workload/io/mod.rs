@@ -61,7 +61,8 @@ pub struct IoArgs {
     /// io: reuse connections instead of one per request.
     #[arg(long, conflicts_with = "suite")]
     pub keep_alive: bool,
-    /// io: a request with no complete answer after this long fails as `timeout`.
+    /// io: a request with no complete answer after this long fails as `timeout`; subprocess: a
+    /// child still running after this long is killed, and its task fails as `timeout`.
     #[arg(long, default_value = "60s", value_parser = super::parse_duration, allow_hyphen_values = true, conflicts_with = "suite")]
     pub timeout: Duration,
     /// io: the HTTP client — `direct` (the project's own, the same for every model; default) or
