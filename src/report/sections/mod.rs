@@ -32,6 +32,7 @@ sections! {
     mixed::Mixed,
     pipeline::Pipeline,
     db::Db,
+    subprocess::Subprocess,
     scale::Scale,
     fidelity::Fidelity,
     calibrate::Calibrate,
