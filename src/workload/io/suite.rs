@@ -5,7 +5,7 @@
 
 use crate::model::ModelKind::*;
 use crate::names::{Group, ServerKind};
-use crate::plan::{Case, SuiteCases};
+use crate::plan::{Case, SuiteCases, QUICK_REPEAT};
 use crate::workload::{IoParams, Params, ServerPlan};
 use std::time::Duration;
 
@@ -29,7 +29,31 @@ impl SuiteCases for Seed {
             })
             .collect()
     }
+
+    /// The seed's shapes at 50 ms, three delays each: sequential, the semaphore, a process pool
+    /// and the server-bound threads.
+    fn in_quick(&self) -> Vec<Case> {
+        let s = ServerPlan {
+            workers: 3,
+            delay: QUICK_DELAY,
+        };
+        let g = Group::Seed;
+        [
+            Case::io(g, Sequential, 3, None, s),
+            Case::io(g, AsyncSemaphore, 9, Some(3), s),
+            Case::io(g, ProcessPool, 9, Some(3), s),
+            Case::io(g, Threads, 9, None, s),
+        ]
+        .map(|c| c.reps(QUICK_REPEAT, 0))
+        .into()
+    }
 }
+
+/// The quick suite's delay for the seed and the limit sweep: a twentieth of the seed's second, so a
+/// model's own cost is a larger share of the makespan and a regression in it shows. Every quick case
+/// waits three delays or more: six samples then cover the half second of wall time the busy check
+/// needs (`results::stability`), and a case the machine was busy for says so.
+const QUICK_DELAY: Duration = Duration::from_millis(50);
 
 /// The seed's Rust clients against concbench's server and against gunicorn.
 pub struct Fidelity;
@@ -52,6 +76,17 @@ impl SuiteCases for IoSweep {
     fn in_default(&self) -> Vec<Case> {
         io_sweep(1).into_iter().map(|c| c.sized(0.2, 3)).collect()
     }
+
+    /// The sweep's own far end, 243 tasks on the unbounded server at 100 ms: where the models part.
+    fn in_quick(&self) -> Vec<Case> {
+        let s = ServerPlan {
+            workers: 0,
+            delay: Duration::from_millis(100),
+        };
+        [Threads, Async, AsyncSingle]
+            .map(|m| Case::io(Group::IoSweep, m, 243, None, s).reps(QUICK_REPEAT, 0))
+            .into()
+    }
 }
 
 /// Makespan against k for the bounded models.
@@ -68,6 +103,17 @@ impl SuiteCases for LimitSweep {
             .into_iter()
             .map(|c| c.sized(0.2, 3))
             .collect()
+    }
+
+    /// k = 8 of 32 tasks at 50 ms (four waves) for a pool of threads, of permits and of processes.
+    fn in_quick(&self) -> Vec<Case> {
+        let s = ServerPlan {
+            workers: 0,
+            delay: QUICK_DELAY,
+        };
+        [ThreadPool, AsyncSemaphore, ProcessPool]
+            .map(|m| Case::io(Group::LimitSweep, m, 32, Some(8), s).reps(QUICK_REPEAT, 0))
+            .into()
     }
 }
 
