@@ -939,3 +939,66 @@ fn machines_page_only_with_several_machines() {
     assert!(!index.contains("machines.html"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A result file cut short, as a copy interrupted half-way leaves it.
+fn truncated(from: &Path, to: &Path) {
+    let text = std::fs::read(from).unwrap();
+    std::fs::write(to, &text[..text.len() / 2]).unwrap();
+}
+
+#[test]
+fn a_truncated_file_in_a_directory_is_skipped_and_listed() {
+    let dir = tmpdir("truncated");
+    let good = dir.join("good.json");
+    file("good", vec![case(1, &noisy(1.0, &NOISE_A))])
+        .save(&good)
+        .unwrap();
+    // A machine's directory in a store, as `make compare A=<id>` names it: a run and a cut copy.
+    let store = dir.join("store");
+    let machine = store.join("other");
+    let run = machine.join("2025-01-01.json");
+    file("other", vec![case(1, &noisy(1.0, &NOISE_B))])
+        .save(&run)
+        .unwrap();
+    let cut = machine.join("2025-02-01.json");
+    truncated(&run, &cut);
+    let as_dir = [good.to_str().unwrap(), machine.to_str().unwrap()];
+    let as_id = [
+        "--store",
+        store.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "other",
+    ];
+    for args in [&as_dir[..], &as_id[..]] {
+        let out = concbench(&[&["compare"], args].concat());
+        let err = stderr(&out);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(
+            err.contains("skipped") && err.contains("2025-02-01.json"),
+            "{args:?} lists the file it skipped: {err}"
+        );
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            table.contains("n8-k1-i1000"),
+            "the good run compares: {table}"
+        );
+    }
+    // The JSON says so too.
+    let c = compare::compare(&CompareArgs {
+        runs: as_dir.iter().map(|s| s.to_string()).collect(),
+        threshold: 5.0,
+        format: Format::Json,
+        store: store.clone(),
+        html: None,
+    })
+    .unwrap();
+    assert!(
+        c.warnings.iter().any(|w| w.contains("2025-02-01.json")),
+        "{:?}",
+        c.warnings
+    );
+    // Nothing readable left: refused with one line naming the file.
+    std::fs::remove_file(&run).unwrap();
+    refused(&[&["compare"], &as_dir[..]].concat(), "2025-02-01.json");
+    let _ = std::fs::remove_dir_all(dir);
+}
