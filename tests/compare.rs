@@ -1002,3 +1002,58 @@ fn a_truncated_file_in_a_directory_is_skipped_and_listed() {
     refused(&[&["compare"], &as_dir[..]].concat(), "2025-02-01.json");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_failed_page_write_leaves_the_old_page_and_no_partial_file() {
+    let dir = tmpdir("full");
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    file("a", vec![case(1, &noisy(1.0, &NOISE_A))])
+        .save(&a)
+        .unwrap();
+    file("b", vec![case(1, &noisy(1.3, &NOISE_B))])
+        .save(&b)
+        .unwrap();
+    let page_dir = dir.join("page");
+    std::fs::create_dir_all(&page_dir).unwrap();
+    let index = page_dir.join("index.html");
+    std::fs::write(&index, "the page of an earlier comparison").unwrap();
+    // A full disk, for this process only: files may not grow past 2 blocks (`ulimit -f`: 1 or 2 KiB
+    // by the shell), far less than a page, and the write past it fails with EFBIG instead of killing
+    // the process (SIGXFSZ ignored, which exec keeps). stdout is a pipe, which the limit leaves alone.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2 && exec \"$0\" \"$@\"")
+        .arg(EXE)
+        .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
+        .arg("--html")
+        .arg(&page_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "the write must fail: {err}");
+    assert!(err.contains("index.html"), "says which file: {err}");
+    assert_eq!(
+        std::fs::read_to_string(&index).unwrap(),
+        "the page of an earlier comparison",
+        "a failed write must leave the old page whole"
+    );
+    let left: Vec<_> = std::fs::read_dir(&page_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["index.html"], "no partial file left beside it");
+    // With no earlier page, no page at all rather than an empty or partial one.
+    std::fs::remove_file(&index).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2 && exec \"$0\" \"$@\"")
+        .arg(EXE)
+        .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
+        .arg("--html")
+        .arg(&page_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&page_dir).unwrap().count(), 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
