@@ -1,6 +1,8 @@
-//! The comparison as a document: the terminal table (default) and Markdown share one layout — a
-//! legend, the machines side by side, one table per group ending in its geometric mean, the unmatched
-//! cases and the footnotes — and differ only in how a table and a heading are spelled.
+//! The comparison as a document: the terminal table (default) and Markdown share one layout — the
+//! gate's outcome when `--fail-on` asked for one (first, as a CI comment's reader wants it), a legend,
+//! the machines side by side, one table per group ending in its geometric mean and the group's
+//! verdict, the unmatched cases and the footnotes — and differ only in how a table and a heading are
+//! spelled.
 
 use super::comparison::{Comparison, Group, Rule, Side, Verdict, Versus, MARK_POWERLESS};
 use super::grid::Grid;
@@ -42,6 +44,14 @@ pub fn render(c: &Comparison, style: Style) -> String {
     if style == Style::Markdown {
         out += "## Comparison\n\n";
     }
+    if let Some(gate) = &c.gate {
+        let mut lines = super::gate::summary(c, gate).into_iter();
+        out += &style.heading(&format!("gate: {}", lines.next().unwrap_or_default()));
+        for line in lines {
+            out += &style.bullet(&line);
+        }
+        out += "\n";
+    }
     out += &legend(c);
     out += "\n\n";
     out += &style.heading("machines");
@@ -80,6 +90,7 @@ pub(super) fn legend(c: &Comparison) -> String {
          or, where the samples are too few for that test (p adj `range`, {MARK_POWERLESS}), ranges apart by more than either is wide.\n\
          ~ = neither; noisy = a side ran beside other work, or its spread leaves only ~ or a range verdict: no claim;\n\
          n/a = too few samples to test (notes below).\n\
+         A geomean row's p: a rank test of the whole group, stratified by case (van Elteren); noisy when any of its cases is unstable.\n\
          eff = ideal / median: comparable across machines (`N failed` instead when tasks failed).",
         others.join(", "),
         a = c.alpha,
@@ -131,12 +142,12 @@ pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
     }
     let mut row = vec!["geomean".to_string()];
     row.extend(g.geomean.medians_s.iter().map(|&m| secs_short(m)));
-    for &ratio in &g.geomean.ratios {
+    for v in &g.geomean.versus {
         row.extend([
-            format!("{ratio:.3}"),
+            format!("{:.3}", v.ratio),
             String::new(),
-            String::new(),
-            String::new(),
+            v.p.map_or("–".into(), p_value),
+            v.verdict.name().to_string(),
         ]);
     }
     row.resize(width, String::new());
@@ -165,8 +176,9 @@ fn versus_cells(v: &Versus) -> [String; 4] {
     ]
 }
 
-/// A side's efficiency; when tasks failed, how many instead (efficiency would flatter the case).
-fn efficiency(s: &Side) -> String {
+/// A side's efficiency cell, the one place every table (terminal, Markdown, the page) spells it; when
+/// tasks failed, how many instead (efficiency would flatter the case).
+pub(super) fn efficiency(s: &Side) -> String {
     if s.failures > 0 {
         format!("{} failed", s.failures)
     } else {
