@@ -447,6 +447,25 @@ mod budget {
     }
 
     #[test]
+    fn a_quick_run_compares_with_a_default_run() {
+        // compare refuses two runs that hold the same case against different servers; a quick case
+        // is either one of the default suite's own or no case of it at all.
+        let default = Suite::Default.cases();
+        for q in Suite::Quick.cases() {
+            let same = |d: &&Case| {
+                (d.group, d.model, d.tasks, d.limit) == (q.group, q.model, q.tasks, q.limit)
+                    && d.workload.describe().client_side() == q.workload.describe().client_side()
+            };
+            let servers: Vec<String> = default.iter().filter(same).map(Case::id).collect();
+            assert!(
+                servers.is_empty() || servers.contains(&q.id()),
+                "{} is {servers:?} against another server",
+                q.id()
+            );
+        }
+    }
+
+    #[test]
     fn repetitions_are_sized_by_cost() {
         let default = Suite::Default.cases();
         let reps = |id: &str| default.iter().find(|c| c.id() == id).unwrap().repeat;

@@ -30,8 +30,9 @@ impl SuiteCases for Seed {
             .collect()
     }
 
-    /// The seed's shapes at 50 ms, three delays each: sequential, the semaphore, a process pool
-    /// and the server-bound threads.
+    /// The seed's shapes at 50 ms, six tasks each: sequential, threads, the semaphore and a process
+    /// pool. Six is in no default seed case, whose same shapes at 1 s compare would otherwise refuse
+    /// to set beside these (the same case against another server).
     fn in_quick(&self) -> Vec<Case> {
         let s = ServerPlan {
             workers: 3,
@@ -39,20 +40,20 @@ impl SuiteCases for Seed {
         };
         let g = Group::Seed;
         [
-            Case::io(g, Sequential, 3, None, s),
-            Case::io(g, AsyncSemaphore, 9, Some(3), s),
-            Case::io(g, ProcessPool, 9, Some(3), s),
-            Case::io(g, Threads, 9, None, s),
+            Case::io(g, Sequential, 6, None, s),
+            Case::io(g, Threads, 6, None, s),
+            Case::io(g, AsyncSemaphore, 6, Some(3), s),
+            Case::io(g, ProcessPool, 6, Some(3), s),
         ]
         .map(|c| c.reps(QUICK_REPEAT, 0))
         .into()
     }
 }
 
-/// The quick suite's delay for the seed and the limit sweep: a twentieth of the seed's second, so a
-/// model's own cost is a larger share of the makespan and a regression in it shows. Every quick case
-/// waits three delays or more: six samples then cover the half second of wall time the busy check
-/// needs (`results::stability`), and a case the machine was busy for says so.
+/// The quick suite's delay for the seed: a twentieth of the seed's second, so a model's own cost is a
+/// larger share of the makespan and a regression in it shows. Every quick seed case waits two delays
+/// or more: six samples then cover the half second of wall time the busy check needs
+/// (`results::stability`), and a case the machine was busy for says so.
 const QUICK_DELAY: Duration = Duration::from_millis(50);
 
 /// The seed's Rust clients against concbench's server and against gunicorn.
@@ -105,14 +106,15 @@ impl SuiteCases for LimitSweep {
             .collect()
     }
 
-    /// k = 8 of 32 tasks at 50 ms (four waves) for a pool of threads, of permits and of processes.
+    /// The sweep's own k = 16 (two waves of 100 ms) for a pool of threads, of permits and of
+    /// processes.
     fn in_quick(&self) -> Vec<Case> {
         let s = ServerPlan {
             workers: 0,
-            delay: QUICK_DELAY,
+            delay: Duration::from_millis(100),
         };
         [ThreadPool, AsyncSemaphore, ProcessPool]
-            .map(|m| Case::io(Group::LimitSweep, m, 32, Some(8), s).reps(QUICK_REPEAT, 0))
+            .map(|m| Case::io(Group::LimitSweep, m, 32, Some(16), s).reps(QUICK_REPEAT, 0))
             .into()
     }
 }
