@@ -864,8 +864,8 @@ fn html_page_shows_both_charts_and_the_verdicts_escaped() {
     }
     let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
     assert_eq!(
-        svgs, 2,
-        "one ratio chart and one bar chart for the one group"
+        svgs, 3,
+        "the summary, then the one group's ratio chart and bar chart"
     );
     let verdicts: Vec<&str> = doc
         .descendants()
@@ -873,9 +873,13 @@ fn html_page_shows_both_charts_and_the_verdicts_escaped() {
         .filter_map(|n| n.text())
         .filter(|t| ["faster", "slower", "~"].contains(t))
         .collect();
-    // The three cases, then the group's geomean: 0.6 and 1.3 cancel.
-    assert_eq!(verdicts, ["~", "faster", "slower", "~"], "{texts}");
-    assert!(texts.contains(hostile), "the hostile id shows as text");
+    // The summary's group, then the group's three cases and its geomean: 0.6 and 1.3 cancel.
+    assert_eq!(verdicts, ["~", "~", "faster", "slower", "~"], "{texts}");
+    // Under its group's heading, the id without the group: the script part shows as text.
+    assert!(
+        texts.contains("<script>alert(1)</script>"),
+        "the hostile id shows as text"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -1340,4 +1344,217 @@ fn the_quick_suite_can_reach_a_verdict_in_every_group() {
             "{g}"
         );
     }
+}
+
+/// The shipped reference run, and the same run as another machine would have made it: a long machine
+/// id, CPU name and kernel, its file deep in a long path, its cpu cases at 0.4 to 1 of the
+/// reference's makespans and every other group up to 35 % slower (each sample a little apart, so the
+/// rules have something to decide).
+fn reference_and_another(dir: &Path) -> (PathBuf, PathBuf) {
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("reports/results/vm-dbb67700/2026-11-23T14-19-15.932Z-29811.json");
+    let mut other = ResultFile::load(&reference).unwrap();
+    other.machine.machine_id = "ci-runner-with-a-rather-long-host-name-0123456789abcdef".into();
+    other.machine.cpu_model =
+        "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz (with a long name)".into();
+    other.machine.kernel = "Linux 6.8.0-1021-azure-and-a-long-local-version-suffix x86_64".into();
+    let mut rng = concbench::rng::Rng::new(5);
+    for c in &mut other.cases {
+        let factor = match c.group {
+            Group::Cpu if c.params.limit.unwrap_or(1) > 1 => 0.4,
+            Group::Cpu => 1.0,
+            Group::Seed => 1.0,
+            Group::Memory => 1.35,
+            Group::Db => 0.8,
+            _ => 1.1,
+        };
+        for s in &mut c.samples {
+            s.makespan_s *= factor * (1.0 + 0.01 * (rng.unit() - 0.5));
+        }
+    }
+    let path = dir
+        .join("a-long-directory-name-for-a-fresh-run/reports/results")
+        .join(&other.machine.machine_id)
+        .join("2026-12-04T23-59-59.123Z-123456.json");
+    other.save(&path).unwrap();
+    (reference, path)
+}
+
+/// An estimate of the box a `<text>` element of an SVG takes: 0.6 em per character (DejaVu Sans's
+/// digits are 0.64 em, most letters less), one em high, placed by its anchor and its `dy`.
+fn text_box(n: roxmltree::Node) -> (String, [f64; 4]) {
+    let num = |a: &str| n.attribute(a).unwrap_or("0").parse::<f64>().unwrap();
+    let (x, y, size) = (num("x"), num("y"), num("font-size"));
+    let text: String = n.text().unwrap_or("").trim().to_string();
+    assert!(
+        n.attribute("transform").is_none(),
+        "a rotated label: {text}"
+    );
+    let w = text.chars().count() as f64 * size * 0.6;
+    let left = match n.attribute("text-anchor") {
+        Some("middle") => x - w / 2.0,
+        Some("end") => x - w,
+        _ => x,
+    };
+    let top = match n.attribute("dy") {
+        Some("0.76em") => y,
+        Some("-0.5ex") => y - size,
+        _ => y - size / 2.0,
+    };
+    (text, [left, top, left + w, top + size])
+}
+
+/// Every text of every chart of a page inside its SVG, and no two of one chart overlapping.
+fn labels_fit(doc: &roxmltree::Document) -> usize {
+    let mut charts = 0;
+    for svg in doc.descendants().filter(|n| n.has_tag_name("svg")) {
+        charts += 1;
+        let size = |a: &str| svg.attribute(a).unwrap().parse::<f64>().unwrap();
+        let (width, height) = (size("width"), size("height"));
+        let boxes: Vec<(String, [f64; 4])> = svg
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .map(text_box)
+            .filter(|(t, _)| !t.trim().is_empty())
+            .collect();
+        for (t, b) in &boxes {
+            assert!(
+                b[0] >= 0.0 && b[1] >= 0.0 && b[2] <= width && b[3] <= height,
+                "{t:?} at {b:?} leaves the {width}×{height} chart"
+            );
+        }
+        for (i, (t, a)) in boxes.iter().enumerate() {
+            for (u, b) in &boxes[i + 1..] {
+                let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+                assert!(apart, "{t:?} at {a:?} overlaps {u:?} at {b:?}");
+            }
+        }
+    }
+    charts
+}
+
+#[test]
+fn the_page_of_the_reference_run_against_another_reads_whole() {
+    let dir = tmpdir("page-layout");
+    let (a, b) = reference_and_another(&dir);
+    let page_dir = dir.join("page");
+    let out = concbench(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--html",
+        page_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(page_dir.join("index.html")).unwrap();
+    let doc = parse_html(&html);
+
+    // The machines table fits the page (1100 px of text at 0.82 em of 16 px, 0.6 em a character,
+    // half an em of padding either side): each column as wide as its longest unbreakable piece —
+    // a whole cell where cells do not wrap (the style sheet's `nowrap`), else its words and the
+    // pieces `<wbr/>` separates.
+    let table = doc
+        .descendants()
+        .find(|n| n.has_tag_name("table"))
+        .expect("the machines table comes first");
+    let char_px = 0.82 * 16.0 * 0.6;
+    let mut widths: Vec<f64> = Vec::new();
+    for row in table.descendants().filter(|n| n.has_tag_name("tr")) {
+        let cells = row
+            .children()
+            .filter(|n| n.has_tag_name("td") || n.has_tag_name("th"));
+        for (i, cell) in cells.enumerate() {
+            let wraps = i == 0
+                || cell
+                    .attribute("style")
+                    .is_some_and(|s| s.contains("white-space: normal"));
+            let pieces: Vec<String> = if wraps {
+                cell.children()
+                    .filter_map(|n| n.text())
+                    .flat_map(|t| t.split_whitespace().map(String::from).collect::<Vec<_>>())
+                    .collect()
+            } else {
+                vec![cell.descendants().filter_map(|n| n.text()).collect()]
+            };
+            let longest = pieces.iter().map(|p| p.chars().count()).max().unwrap_or(0);
+            let px = longest as f64 * char_px + 0.82 * 16.0;
+            if widths.len() <= i {
+                widths.push(0.0);
+            }
+            widths[i] = widths[i].max(px);
+        }
+    }
+    // The first column's `min-width: 12em`.
+    widths[0] = widths[0].max(12.0 * 0.82 * 16.0);
+    let total: f64 = widths.iter().sum();
+    assert!(
+        total <= 1100.0,
+        "the machines table needs {total:.0} px: {widths:?}"
+    );
+    let whole: String = table.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        whole.contains("2026-12-04T23-59-59.123Z-123456.json"),
+        "B's file is shown whole: {whole}"
+    );
+    let texts = page_texts(&doc);
+
+    // A summary of every group first: one row per group in the summary chart and table.
+    let sections: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("section"))
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    assert_eq!(sections[0], "summary", "{sections:?}");
+    let c = compare::compare(&CompareArgs {
+        runs: vec![a.display().to_string(), b.display().to_string()],
+        threshold: 5.0,
+        format: Format::Json,
+        store: "reports/results".into(),
+        html: None,
+        fail_on: None,
+    })
+    .unwrap();
+    assert_eq!(sections.len(), 1 + c.groups.len());
+    let cases: usize = c.groups.iter().map(|g| g.rows.len()).sum();
+    assert!(cases >= 150, "{cases} cases");
+    let summary = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("summary"))
+        .unwrap();
+    let summary_rows = summary
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .count();
+    assert_eq!(
+        summary_rows,
+        1 + c.groups.len(),
+        "a header and a row per group"
+    );
+    for g in &c.groups {
+        assert!(
+            texts.contains(&format!("{} ({})", g.name, g.rows.len())),
+            "the summary names {}",
+            g.name
+        );
+    }
+    // Then per group its cases' ratios on an axis of its own, centred on 1, and its medians: two
+    // charts a group, and every label of every chart inside it and clear of the others.
+    let charts = labels_fit(&doc);
+    assert_eq!(charts, 1 + 2 * c.groups.len());
+    for g in &c.groups {
+        let x = compare::charts::ratios::group(&c, g).x_range();
+        assert!((x.start * x.end - 1.0).abs() < 1e-9, "{}: {x:?}", g.name);
+    }
+    let cpu = c.groups.iter().find(|g| g.name == "cpu").unwrap();
+    let seed = c.groups.iter().find(|g| g.name == "seed").unwrap();
+    let (cpu_x, seed_x) = (
+        compare::charts::ratios::group(&c, cpu).x_range(),
+        compare::charts::ratios::group(&c, seed).x_range(),
+    );
+    // The cpu group's 0.4 stretches its own axis, not the seed's.
+    assert!(
+        cpu_x.start < 0.4 && seed_x.end < 1.5,
+        "{cpu_x:?} {seed_x:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }
