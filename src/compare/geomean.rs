@@ -9,10 +9,11 @@
 //! arrangement of these sample sizes could reach alpha — but yields to any unstable side of any of
 //! the group's cases (`noisy`), where a case's own rank verdict stands when its samples merely
 //! disagree. The test sees each case's scatter, but the geomean it vouches for averages every case's
-//! ratio of medians, and one case whose samples disagree can move that ratio far by chance: two quick
-//! runs of the same code on this machine gave a memory case bimodal in 78 and 154 ms a ratio of 1.63,
-//! and its group a geomean of 1.20, while the group's other cases moved by less than 2 % — together
-//! enough for p = 0.002. A group's verdict therefore speaks only for groups whose every case is stable.
+//! ratio of medians, and one case whose samples disagree can move that ratio far by chance: in two
+//! quick runs of the same code, a case whose samples fell in two modes, one twice the other, moved
+//! its group's geomean by a fifth while the group's other cases moved by a few per cent the same way
+//! — together significant. A group's verdict therefore speaks only for groups whose every case is
+//! stable.
 
 use super::comparison::{beyond, Row, Rule, Side, Verdict, ALPHA};
 use crate::rng::Rng;
