@@ -1,8 +1,8 @@
 //! The comparison as a document: the terminal table (default) and Markdown share one layout — the
 //! gate's outcome when `--fail-on` asked for one (first, as a CI comment's reader wants it), a legend,
 //! the machines side by side, a summary row per group, one table per group ending in its geometric
-//! mean and the group's verdict, the unmatched cases and the footnotes — and differ only in how a table and a heading are
-//! spelled.
+//! mean and the group's verdict, the unmatched cases and the footnotes — and differ only in how a
+//! table and a heading are spelled.
 
 use super::comparison::{Comparison, Group, Rule, Side, Verdict, Versus, MARK_POWERLESS};
 use super::grid::Grid;
