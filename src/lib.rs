@@ -10,6 +10,7 @@ pub mod error;
 pub mod measure;
 pub mod model;
 pub mod names;
+pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;

@@ -593,33 +593,17 @@ impl ResultFile {
         Ok(())
     }
 
-    /// Write atomically: a temp file in the same directory, then rename, so a reader (or a crash) never
-    /// sees half a file.
+    /// Write atomically (`output::write_atomically`: a temp file in the same directory, then
+    /// rename), so a reader (or a crash, or a full disk) never sees half a file.
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        // One temp file per process: two runs writing beside each other never share one.
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("result"),
-            std::process::id()
-        ));
         // Compact: a run of 10,000-task timelines is megabytes, rewritten after every round.
         let json = serde_json::to_vec(self).expect("result file serialises");
-        let written = std::fs::File::create(&tmp)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, &json).and_then(|_| f.sync_data()))
-            .and_then(|_| std::fs::rename(&tmp, path));
-        if let Err(e) = written {
-            // A full disk leaves half a temp file: remove it, so the last good file is all there is.
-            let _ = std::fs::remove_file(&tmp);
-            return Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())));
-        }
-        Ok(())
+        crate::output::write_atomically(path, &json)
     }
 
     /// The JSON Schema of a result file, as published in reports/schema/results.schema.json.
