@@ -1,9 +1,11 @@
-//! How a command's files are written so that a failure never leaves half of one: each is written to
-//! a temporary file beside it and renamed over it ([`write_atomically`]), so a reader, a crash or a
-//! full disk sees the old file or the new one, never an empty or truncated one. Result files, the
-//! report and the machines page are written here; it sits below every layer so that compare's page
-//! can be too.
+//! How a command's output leaves the process so that a failure never leaves half of it. A file is
+//! written to a temporary file beside it and renamed over it ([`write_atomically`]), so a reader, a
+//! crash or a full disk sees the old file or the new one, never an empty or truncated one: result
+//! files, the report and the machines page. Standard output whose reader has gone
+//! (`concbench list | head -1`) ends the printing quietly instead of panicking ([`print`]): every
+//! command main prints for. It sits below every layer so that compare's page and text can use it too.
 
+use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +54,19 @@ fn temp_path(path: &Path) -> PathBuf {
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp{ext}", std::process::id()))
+}
+
+/// Print `text` on standard output. A reader that has gone (a closed pipe: `| head`, `| true`) is
+/// not an error: the command's work is done, and its exit code stays what it would have been had the
+/// output been read. Any other failure to write (a full disk behind a redirection) is one.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
