@@ -477,3 +477,24 @@ fn a_machines_page_on_a_full_disk_keeps_the_earlier_page_whole() {
     assert!(text.contains("page=old page"), "{text}");
     assert!(!text.contains(".tmp"), "no temp file left: {text}");
 }
+
+#[test]
+fn a_test_s_directory_is_removed_when_it_passes_and_kept_when_it_fails() {
+    let passed = {
+        let dir = tmpdir("guard-passed");
+        std::fs::write(dir.join("f"), "x").unwrap();
+        dir.to_path_buf()
+    };
+    assert!(!passed.exists(), "{} was left behind", passed.display());
+    // A failing test's directory stays for whoever looks into the failure.
+    let failed = std::thread::spawn(|| {
+        let dir = tmpdir("guard-failed");
+        let path = dir.to_path_buf();
+        std::panic::panic_any(path);
+    })
+    .join()
+    .unwrap_err();
+    let failed = failed.downcast::<PathBuf>().unwrap();
+    assert!(failed.exists(), "{} was removed", failed.display());
+    let _ = std::fs::remove_dir_all(*failed);
+}
