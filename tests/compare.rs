@@ -577,7 +577,7 @@ fn machine_ids_come_from_the_store() {
         runs: vec!["server-2".into(), "laptop-1".into()],
         threshold: 5.0,
         format: Format::Table,
-        store: store.clone(),
+        store: store.to_path_buf(),
         html: None,
         fail_on: None,
     })

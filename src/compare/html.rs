@@ -34,33 +34,13 @@ pub fn write(c: &Comparison, dir: &Path) -> anyhow::Result<PathBuf> {
         )
     })?;
     let path = dir.join("index.html");
-    write_atomically(&path, render(c)?.as_bytes()).with_context(|| {
+    crate::output::write_atomically(&path, render(c)?.as_bytes()).with_context(|| {
         format!(
             "cannot write {} (the page there before, if any, is left as it was)",
             path.display()
         )
     })?;
     Ok(path)
-}
-
-/// Write `bytes` to `path` through a hidden temporary file beside it and a rename, so a write that
-/// fails half-way (a full disk) leaves what was at `path` before, never an empty or partial page.
-/// Private to compare for now: branch `robustness` brings a shared atomic-write helper, and this
-/// becomes a call to it on merge.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    // Beside the target, so the rename stays within one filesystem; hidden, as the store's are.
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    });
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }
 
 fn figure(chart: &dyn Chart) -> anyhow::Result<String> {

@@ -62,7 +62,7 @@ pub fn compare_main(args: &CompareArgs) -> anyhow::Result<i32> {
     if c.groups.is_empty() {
         eprintln!("concbench: warning: no case is in every run; nothing to compare");
     }
-    print!("{}", render(&c, args.format));
+    crate::output::print(&render(&c, args.format))?;
     if let Some(dir) = &args.html {
         let dir = dir.clone().unwrap_or_else(|| html::default_dir(&c));
         eprintln!("{}", html::write(&c, &dir)?.display());
