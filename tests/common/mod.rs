@@ -31,10 +31,13 @@ pub fn timing_lock() -> MutexGuard<'static, ()> {
 /// An empty directory of this test's own under the system's temporary directory, removed when the
 /// returned guard drops: a test that passes leaves nothing behind. One whose thread is panicking (a
 /// failed assertion) keeps it, for whoever looks into the failure. The test binary's name and its pid
-/// are in the path, so binaries and runs side by side never share one.
+/// are in the path, so binaries and runs side by side never share one, and a number of its own, so
+/// neither do two tests of one binary running at once that ask for the same name.
 pub fn tmpdir(name: &str) -> TmpDir {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!(
-        "concbench-{}-{}-{name}",
+        "concbench-{}-{}-{n}-{name}",
         env!("CARGO_CRATE_NAME"),
         std::process::id()
     ));
