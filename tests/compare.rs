@@ -515,6 +515,29 @@ fn failed_tasks_show_in_place_of_efficiency() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[test]
+fn an_ideal_above_what_the_case_took_is_unreliable_in_every_row() {
+    let dir = tmpdir("unreliable");
+    // The ideal measured beside the case (0.5 s) is above the 0.42 s it took: no bound; the row says
+    // so with both figures instead of an efficiency of 1.19.
+    let mut above = case(1, &noisy(0.42, &NOISE_B));
+    above.summary = concbench::run::summarise(&above.samples, above.ideal_s, Bottleneck::Cpu);
+    assert_eq!(above.summary.efficiency, None);
+    let c = save_both(&dir, vec![case(1, &noisy(1.0, &NOISE_A))], vec![above]);
+    let side = &c.groups[0].rows[0].sides[1];
+    assert!(side.ideal_unreliable.is_some_and(|e| e > 1.01), "{side:?}");
+    let table = compare::render(&c, Format::Table);
+    let row = table.lines().find(|l| l.starts_with("cpu/")).unwrap();
+    assert!(
+        row.contains("0.50  ideal unreliable on this machine (ideal 500.0 ms > 420.4 ms taken)"),
+        "{row}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&compare::render(&c, Format::Json)).unwrap();
+    let said = &json["groups"][0]["rows"][0]["sides"][1]["ideal_unreliable"];
+    assert!(said.as_f64().is_some_and(|e| e > 1.01), "{said}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn io_case(workers: usize) -> CaseResult {
     let mut c = case(3, &noisy(1.0, &NOISE_A));
     c.id = format!("seed/io/thread-pool/n8-k3-w{workers}-1s");

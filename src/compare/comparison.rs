@@ -109,6 +109,9 @@ pub struct Side {
     /// ideal / median on that machine: comparable across machines; absent without an ideal or when
     /// tasks failed.
     pub efficiency: Option<f64>,
+    /// ideal / median when the ideal measured beside the repetitions came out above what they took
+    /// (no physical bound allows that): the efficiency it would have been, withheld.
+    pub ideal_unreliable: Option<f64>,
     pub samples: usize,
     /// Failed tasks over all samples.
     pub failures: u64,
@@ -267,6 +270,7 @@ fn row(inputs: &[Input], cases: &[&CaseResult]) -> Pending {
                 max_s: max(xs),
                 ideal_s: c.ideal_s,
                 efficiency: c.summary.efficiency.and(c.ideal_s).map(|i| i / median),
+                ideal_unreliable: c.summary.ideal_unreliable,
                 samples: xs.len(),
                 failures: c.summary.failures,
                 unstable: c.summary.unstable.clone(),

@@ -218,12 +218,19 @@ fn versus_cells(v: &Versus) -> [String; 4] {
 }
 
 /// A side's efficiency cell, the one place every table (terminal, Markdown, the page) spells it; when
-/// tasks failed, how many instead (efficiency would flatter the case).
+/// tasks failed, how many instead (efficiency would flatter the case); when the ideal measured beside
+/// the case came out above what the case took, that it is unreliable, with the two figures.
 pub(super) fn efficiency(s: &Side) -> String {
-    if s.failures > 0 {
-        format!("{} failed", s.failures)
-    } else {
-        s.efficiency.map_or("–".into(), |e| format!("{e:.2}"))
+    match (s.failures, s.efficiency, s.ideal_unreliable, s.ideal_s) {
+        (f, _, _, _) if f > 0 => format!("{f} failed"),
+        (_, Some(e), _, _) => format!("{e:.2}"),
+        (_, None, Some(_), Some(ideal)) => format!(
+            "{} (ideal {} > {} taken)",
+            crate::results::summary::IDEAL_UNRELIABLE,
+            secs_short(ideal),
+            secs_short(s.median_s)
+        ),
+        _ => "–".into(),
     }
 }
 
