@@ -26,6 +26,12 @@ pub trait SuiteCases: Sync {
     fn in_quick(&self) -> Vec<Case> {
         Vec::new()
     }
+
+    /// What the lessons suite (`make report-lessons`: the seeds' lessons that have no room in the
+    /// default suite's six minutes) runs of it (empty: not in it).
+    fn in_lessons(&self) -> Vec<Case> {
+        Vec::new()
+    }
 }
 
 /// Repetitions of every quick case: 6 vs 6 samples reach p < 0.05 after Holm over up to 23 tests
@@ -33,8 +39,8 @@ pub trait SuiteCases: Sync {
 /// cases keeps its verdicts even when one sample of a changed case lands among the other side's.
 pub const QUICK_REPEAT: usize = 6;
 
-/// The suites of `every_group!`'s lines that name one, and the two made of every suite's share:
-/// the default suite and the quick one.
+/// The suites of `every_group!`'s lines that name one, and the three made of every suite's share:
+/// the default suite, the quick one and the lessons.
 macro_rules! suites {
     ($( $(#[$doc:meta])* $variant:ident = $spelling:literal $(=> $($path:ident)::+, $about:literal)? ;)+) => {
         crate::names::name_enum! {
@@ -45,6 +51,8 @@ macro_rules! suites {
                 Default = "default",
                 #[value(help = "a few cases per group at short delays, 6 repetitions each: a CI gate's run, about a minute")]
                 Quick = "quick",
+                #[value(help = "the seeds' lessons with no room in the default suite: data moved to workers, the article's mixed job, the convoy, child processes (make report-lessons)")]
+                Lessons = "lessons",
             }
         }
 
@@ -59,15 +67,18 @@ macro_rules! suites {
                     Suite::Quick => {
                         "a few cases per group at short delays, 6 repetitions each: a CI gate's run, about a minute"
                     }
+                    Suite::Lessons => {
+                        "the seeds' lessons with no room in the default suite: data moved to workers, the article's mixed job, the convoy, child processes (make report-lessons)"
+                    }
                 }
             }
 
-            /// Where its cases are listed; None for the default and quick suites, made of every
-            /// other's share.
+            /// Where its cases are listed; None for the default, quick and lessons suites, made of
+            /// every other's share.
             fn of(self) -> Option<&'static dyn SuiteCases> {
                 match self {
                     $( $( Suite::$variant => Some(&crate::workload::$($path)::+), )? )+
-                    Suite::Default | Suite::Quick => None,
+                    Suite::Default | Suite::Quick | Suite::Lessons => None,
                 }
             }
         }
@@ -76,13 +87,14 @@ macro_rules! suites {
 crate::names::every_group!(suites);
 
 impl Suite {
-    /// The suite's cases with their default repetitions. The default and quick suites are every
-    /// other suite's share, in the order of the groups, with no warm-ups: every repetition is a
-    /// fresh process, and servers stay up for the whole run.
+    /// The suite's cases with their default repetitions. The default, quick and lessons suites are
+    /// every other suite's share, in the order of the groups, with no warm-ups: every repetition is
+    /// a fresh process, and servers stay up for the whole run.
     pub fn cases(self) -> Vec<Case> {
         let share: fn(&dyn SuiteCases) -> Vec<Case> = match self.of() {
             Some(suite) => return suite.cases(),
             None if self == Suite::Quick => |s| s.in_quick(),
+            None if self == Suite::Lessons => |s| s.in_lessons(),
             None => |s| s.in_default(),
         };
         Suite::ALL
@@ -496,6 +508,23 @@ mod budget {
         assert!(
             quick.iter().all(|c| !c.needs_python()),
             "CI has no Python env"
+        );
+    }
+
+    #[test]
+    fn the_lessons_suite_leaves_room_in_five_minutes() {
+        // The default suite's floor, the same way: its four groups' suites measure in about a
+        // minute each, so a floor under four minutes leaves one for probes, servers and a slower
+        // machine.
+        let floor = waiting(Suite::Lessons, 0.009) + 0.075 * processes(Suite::Lessons) as f64;
+        assert!(floor < 240.0, "the lessons suite needs {floor:.1} s");
+        let lessons = Suite::Lessons.cases();
+        let default = Suite::Default.cases();
+        assert!(
+            lessons
+                .iter()
+                .all(|c| default.iter().all(|d| d.group != c.group)),
+            "a lesson is a group the default suite has no room for"
         );
     }
 
