@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report report-scale compare report-db postgres-env calibrate python-env
+.PHONY: build test server clean report report-scale report-lessons compare report-db postgres-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -44,6 +44,15 @@ python-env:
 # are skipped, with one line, where PostgreSQL is not installed: see postgres-env.
 report-db: build
 	./target/release/concbench run --suite db
+	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
+	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
+		"$$(ls -t $$dir/*.json | head -1)"
+
+# The seeds' lessons that have no room in the default suite's six minutes (data moved to process workers,
+# the article's CPU-heavy mixed job, the convoy, child processes; about 4 minutes here), rendered with the
+# newest default run of this machine when there is one, so one report holds both.
+report-lessons: build
+	./target/release/concbench run --suite lessons
 	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
 	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
 		"$$(ls -t $$dir/*.json | head -1)"

@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod measure;
 pub mod model;
 pub mod names;
+pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;

@@ -1,9 +1,12 @@
 //! The `concbench` binary: parse the command line, call the library, map the outcome to an exit code
 //! (0 ok, 1 a run that could not measure everything, 2 bad input, 128 + signal when interrupted).
+//! What it prints goes through `output::print`, so a reader that stops early (`| head`) changes no
+//! exit code.
 
 use clap::Parser;
 use concbench::cli::{Cli, Command};
 use concbench::error::UsageError;
+use concbench::output::print;
 use concbench::run::{self, RunOptions};
 
 fn main() {
@@ -31,14 +34,8 @@ fn real_main() -> i32 {
     };
     let result = match cli.command {
         Command::Run(args) => run_command(*args),
-        Command::List => {
-            print!("{}", concbench::cli::list());
-            Ok(0)
-        }
-        Command::Schema => {
-            print!("{}", concbench::results::ResultFile::schema_json());
-            Ok(0)
-        }
+        Command::List => print(&concbench::cli::list()).map(|_| 0),
+        Command::Schema => print(&concbench::results::ResultFile::schema_json()).map(|_| 0),
         Command::Report(args) => report_command(&args),
         Command::Calibrate(args) => calibrate_command(&args),
         Command::Compare(args) => concbench::compare::compare_main(&args),
@@ -77,11 +74,12 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
         seed: plan.seed,
     };
     let outcome = run::run(opts)?;
-    print!("{}", run::summary_table(&outcome.file));
+    let mut text = run::summary_table(&outcome.file);
     if let Some(table) = concbench::report::sections::fidelity::of_file(&outcome.file) {
-        print!("\n{}", concbench::render::markdown::table(&table));
-        println!("{}", table.note);
+        text += &format!("\n{}", concbench::render::markdown::table(&table));
+        text += &format!("{}\n", table.note);
     }
+    print(&text)?;
     eprintln!("results: {}", outcome.path.display());
     if let Some(why) = outcome.nothing_measured() {
         eprintln!("concbench: {why}");
@@ -92,8 +90,11 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
 fn calibrate_command(args: &concbench::calibrate::CalibrateArgs) -> anyhow::Result<i32> {
     let outcome = concbench::calibrate::calibrate(args, std::env::args().collect())?;
     let table = concbench::report::sections::calibrate::of_file(&outcome.file);
-    print!("{}", concbench::render::markdown::table(&table));
-    println!("{}", table.note);
+    print(&format!(
+        "{}{}\n",
+        concbench::render::markdown::table(&table),
+        table.note
+    ))?;
     eprintln!("results: {}", outcome.path.display());
     Ok(match outcome.interrupted {
         Some(sig) => 128 + sig,
@@ -107,6 +108,6 @@ fn report_command(args: &concbench::report::ReportArgs) -> anyhow::Result<i32> {
     for s in &outcome.skipped {
         eprintln!("skipped {}: {}", s.path.display(), s.why);
     }
-    println!("{}", outcome.index.display());
+    print(&format!("{}\n", outcome.index.display()))?;
     Ok(0)
 }

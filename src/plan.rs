@@ -7,8 +7,8 @@ use crate::model::{Lanes, ModelKind};
 use crate::names::{Bottleneck, Group, ServerKind};
 use crate::workload::{Calibration, IoParams, Params, ServerPlan, Shape};
 
-/// What a suite is: its cases, and its share of the default suite. Each suite is a type in the
-/// folder of the workload it runs (`workload/<name>/suite.rs`), named by its group's line in
+/// What a suite is: its cases, and its share of the default and quick suites. Each suite is a type
+/// in the folder of the workload it runs (`workload/<name>/suite.rs`), named by its group's line in
 /// names.rs (`every_group!`).
 pub trait SuiteCases: Sync {
     /// The suite's cases with their default repetitions.
@@ -19,9 +19,28 @@ pub trait SuiteCases: Sync {
     fn in_default(&self) -> Vec<Case> {
         Vec::new()
     }
+
+    /// What the quick suite (a CI gate's run, `concbench compare --fail-on slower`) runs of it: a
+    /// few cases at short delays, each repeated often enough that compare's rank test can decide
+    /// over the group's cases (empty: not in the quick suite).
+    fn in_quick(&self) -> Vec<Case> {
+        Vec::new()
+    }
+
+    /// What the lessons suite (`make report-lessons`: the seeds' lessons that have no room in the
+    /// default suite's six minutes) runs of it (empty: not in it).
+    fn in_lessons(&self) -> Vec<Case> {
+        Vec::new()
+    }
 }
 
-/// The suites of `every_group!`'s lines that name one, and the default suite.
+/// Repetitions of every quick case: 6 vs 6 samples reach p < 0.05 after Holm over up to 23 tests
+/// of a group (5 vs 5 over at most 6, and only with complete separation), so a group of a few quick
+/// cases keeps its verdicts even when one sample of a changed case lands among the other side's.
+pub const QUICK_REPEAT: usize = 6;
+
+/// The suites of `every_group!`'s lines that name one, and the three made of every suite's share:
+/// the default suite, the quick one and the lessons.
 macro_rules! suites {
     ($( $(#[$doc:meta])* $variant:ident = $spelling:literal $(=> $($path:ident)::+, $about:literal)? ;)+) => {
         crate::names::name_enum! {
@@ -30,6 +49,10 @@ macro_rules! suites {
                 $( $( #[value(help = $about)] $variant = $spelling, )? )+
                 #[value(help = "every suite's share for `make report` (scale and fidelity have none)")]
                 Default = "default",
+                #[value(help = "a few cases per group at short delays, 6 repetitions each: a CI gate's run, about a minute")]
+                Quick = "quick",
+                #[value(help = "the seeds' lessons with no room in the default suite: data moved to workers, the article's mixed job, the convoy, child processes (make report-lessons)")]
+                Lessons = "lessons",
             }
         }
 
@@ -41,14 +64,21 @@ macro_rules! suites {
                     Suite::Default => {
                         "every suite's share for `make report` (scale and fidelity have none)"
                     }
+                    Suite::Quick => {
+                        "a few cases per group at short delays, 6 repetitions each: a CI gate's run, about a minute"
+                    }
+                    Suite::Lessons => {
+                        "the seeds' lessons with no room in the default suite: data moved to workers, the article's mixed job, the convoy, child processes (make report-lessons)"
+                    }
                 }
             }
 
-            /// Where its cases are listed; None for the default suite, made of every other's share.
+            /// Where its cases are listed; None for the default, quick and lessons suites, made of
+            /// every other's share.
             fn of(self) -> Option<&'static dyn SuiteCases> {
                 match self {
                     $( $( Suite::$variant => Some(&crate::workload::$($path)::+), )? )+
-                    Suite::Default => None,
+                    Suite::Default | Suite::Quick | Suite::Lessons => None,
                 }
             }
         }
@@ -57,19 +87,22 @@ macro_rules! suites {
 crate::names::every_group!(suites);
 
 impl Suite {
-    /// The suite's cases with their default repetitions. The default suite is every other suite's
-    /// share, in the order of the groups, with no warm-ups: every repetition is a fresh process, and
-    /// servers stay up for the whole run.
+    /// The suite's cases with their default repetitions. The default, quick and lessons suites are
+    /// every other suite's share, in the order of the groups, with no warm-ups: every repetition is
+    /// a fresh process, and servers stay up for the whole run.
     pub fn cases(self) -> Vec<Case> {
-        match self.of() {
-            Some(suite) => suite.cases(),
-            None => Suite::ALL
-                .into_iter()
-                .filter_map(Suite::of)
-                .flat_map(|s| s.in_default())
-                .map(|c| Case { warmup: 0, ..c })
-                .collect(),
-        }
+        let share: fn(&dyn SuiteCases) -> Vec<Case> = match self.of() {
+            Some(suite) => return suite.cases(),
+            None if self == Suite::Quick => |s| s.in_quick(),
+            None if self == Suite::Lessons => |s| s.in_lessons(),
+            None => |s| s.in_default(),
+        };
+        Suite::ALL
+            .into_iter()
+            .filter_map(Suite::of)
+            .flat_map(share)
+            .map(|c| Case { warmup: 0, ..c })
+            .collect()
     }
 }
 
@@ -447,6 +480,71 @@ mod budget {
             waiting(Suite::Seed, 0.009) < 100.0,
             "the seed suite finishes in under 2 minutes"
         );
+    }
+
+    #[test]
+    fn the_quick_suite_leaves_room_in_a_minute() {
+        // The default suite's floor, the same way. The quick suite's cases are short, so its probes
+        // and servers weigh more beside them: a third of its minute is kept for those and for a
+        // slower machine.
+        let floor = waiting(Suite::Quick, 0.009) + 0.075 * processes(Suite::Quick) as f64;
+        assert!(floor < 40.0, "the quick suite needs {floor:.1} s");
+        let quick = Suite::Quick.cases();
+        for group in [
+            Group::Seed,
+            Group::IoSweep,
+            Group::LimitSweep,
+            Group::Cpu,
+            Group::Memory,
+            Group::Mixed,
+            Group::Pipeline,
+        ] {
+            let n = quick.iter().filter(|c| c.group == group).count();
+            assert!((2..=4).contains(&n), "{group}: {n} quick cases");
+        }
+        assert!(quick
+            .iter()
+            .all(|c| c.repeat == QUICK_REPEAT && c.warmup == 0));
+        assert!(
+            quick.iter().all(|c| !c.needs_python()),
+            "CI has no Python env"
+        );
+    }
+
+    #[test]
+    fn the_lessons_suite_leaves_room_in_five_minutes() {
+        // The default suite's floor, the same way: its four groups' suites measure in about a
+        // minute each, so a floor under four minutes leaves one for probes, servers and a slower
+        // machine.
+        let floor = waiting(Suite::Lessons, 0.009) + 0.075 * processes(Suite::Lessons) as f64;
+        assert!(floor < 240.0, "the lessons suite needs {floor:.1} s");
+        let lessons = Suite::Lessons.cases();
+        let default = Suite::Default.cases();
+        assert!(
+            lessons
+                .iter()
+                .all(|c| default.iter().all(|d| d.group != c.group)),
+            "a lesson is a group the default suite has no room for"
+        );
+    }
+
+    #[test]
+    fn a_quick_run_compares_with_a_default_run() {
+        // compare refuses two runs that hold the same case against different servers; a quick case
+        // is either one of the default suite's own or no case of it at all.
+        let default = Suite::Default.cases();
+        for q in Suite::Quick.cases() {
+            let same = |d: &&Case| {
+                (d.group, d.model, d.tasks, d.limit) == (q.group, q.model, q.tasks, q.limit)
+                    && d.workload.describe().client_side() == q.workload.describe().client_side()
+            };
+            let servers: Vec<String> = default.iter().filter(same).map(Case::id).collect();
+            assert!(
+                servers.is_empty() || servers.contains(&q.id()),
+                "{} is {servers:?} against another server",
+                q.id()
+            );
+        }
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub fn median_ci(xs: &[f64], level: f64) -> Interval {
 }
 
 /// Midranks of the pooled sample (1-based) and the tie term `sum(t^3 - t)`.
-fn midranks(pooled: &[f64]) -> (Vec<f64>, f64) {
+pub fn midranks(pooled: &[f64]) -> (Vec<f64>, f64) {
     let mut idx: Vec<usize> = (0..pooled.len()).collect();
     idx.sort_by(|&i, &j| pooled[i].total_cmp(&pooled[j]));
     let mut ranks = vec![0.0; pooled.len()];

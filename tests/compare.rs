@@ -1,12 +1,16 @@
 //! `concbench compare` and `run --cpus`: verdicts on synthetic result files with known shifts and
 //! noise — the rank test with Holm within each group, the range rule for few samples, `n/a` for too
-//! few, `noisy` for unstable cases — the refusals (different servers, unknown machine ids), and a real
-//! comparison of one box restricted to 1 CPU against the same box on 2.
+//! few, `noisy` for unstable cases, a group's own verdict — the gate (`--fail-on slower`: a slower
+//! file fails it, noise does not), the refusals (different servers, unknown machine ids), unreadable
+//! files skipped, the page (written whole or not at all; readable at 170 cases, every chart label
+//! inside its chart and clear of the others), and a real comparison of one box restricted to 1 CPU
+//! against the same box on 2.
 
 mod common;
 
 use common::*;
 use concbench::cli::CompareArgs;
+use concbench::compare::gate::FailOn;
 use concbench::compare::{self, Comparison, Format, Rule, Verdict};
 use concbench::names::{Bottleneck, Group, ModelKind};
 use concbench::results::{
@@ -117,6 +121,7 @@ fn compare_files(a: &Path, b: &Path) -> Comparison {
         format: Format::Table,
         store: "reports/results".into(),
         html: None,
+        fail_on: None,
     })
     .unwrap()
 }
@@ -510,6 +515,29 @@ fn failed_tasks_show_in_place_of_efficiency() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[test]
+fn an_ideal_above_what_the_case_took_is_unreliable_in_every_row() {
+    let dir = tmpdir("unreliable");
+    // The ideal measured beside the case (0.5 s) is above the 0.42 s it took: no bound; the row says
+    // so with both figures instead of an efficiency of 1.19.
+    let mut above = case(1, &noisy(0.42, &NOISE_B));
+    above.summary = concbench::run::summarise(&above.samples, above.ideal_s, Bottleneck::Cpu);
+    assert_eq!(above.summary.efficiency, None);
+    let c = save_both(&dir, vec![case(1, &noisy(1.0, &NOISE_A))], vec![above]);
+    let side = &c.groups[0].rows[0].sides[1];
+    assert!(side.ideal_unreliable.is_some_and(|e| e > 1.01), "{side:?}");
+    let table = compare::render(&c, Format::Table);
+    let row = table.lines().find(|l| l.starts_with("cpu/")).unwrap();
+    assert!(
+        row.contains("0.50  ideal unreliable on this machine (ideal 500.0 ms > 420.4 ms taken)"),
+        "{row}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&compare::render(&c, Format::Json)).unwrap();
+    let said = &json["groups"][0]["rows"][0]["sides"][1]["ideal_unreliable"];
+    assert!(said.as_f64().is_some_and(|e| e > 1.01), "{said}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn io_case(workers: usize) -> CaseResult {
     let mut c = case(3, &noisy(1.0, &NOISE_A));
     c.id = format!("seed/io/thread-pool/n8-k3-w{workers}-1s");
@@ -572,8 +600,9 @@ fn machine_ids_come_from_the_store() {
         runs: vec!["server-2".into(), "laptop-1".into()],
         threshold: 5.0,
         format: Format::Table,
-        store: store.clone(),
+        store: store.to_path_buf(),
         html: None,
+        fail_on: None,
     })
     .unwrap();
     assert!(c.inputs[1].files[0].ends_with("2025-02-01.json"));
@@ -861,8 +890,8 @@ fn html_page_shows_both_charts_and_the_verdicts_escaped() {
     }
     let svgs = doc.descendants().filter(|n| n.has_tag_name("svg")).count();
     assert_eq!(
-        svgs, 2,
-        "one ratio chart and one bar chart for the one group"
+        svgs, 3,
+        "the summary, then the one group's ratio chart and bar chart"
     );
     let verdicts: Vec<&str> = doc
         .descendants()
@@ -870,8 +899,13 @@ fn html_page_shows_both_charts_and_the_verdicts_escaped() {
         .filter_map(|n| n.text())
         .filter(|t| ["faster", "slower", "~"].contains(t))
         .collect();
-    assert_eq!(verdicts, ["~", "faster", "slower"], "{texts}");
-    assert!(texts.contains(hostile), "the hostile id shows as text");
+    // The summary's group, then the group's three cases and its geomean: 0.6 and 1.3 cancel.
+    assert_eq!(verdicts, ["~", "~", "faster", "slower", "~"], "{texts}");
+    // Under its group's heading, the id without the group: the script part shows as text.
+    assert!(
+        texts.contains("<script>alert(1)</script>"),
+        "the hostile id shows as text"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -937,5 +971,619 @@ fn machines_page_only_with_several_machines() {
     assert!(!out.join("machines.html").exists());
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!index.contains("machines.html"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A result file cut short, as a copy interrupted half-way leaves it.
+fn truncated(from: &Path, to: &Path) {
+    let text = std::fs::read(from).unwrap();
+    std::fs::write(to, &text[..text.len() / 2]).unwrap();
+}
+
+#[test]
+fn a_truncated_file_in_a_directory_is_skipped_and_listed() {
+    let dir = tmpdir("truncated");
+    let good = dir.join("good.json");
+    file("good", vec![case(1, &noisy(1.0, &NOISE_A))])
+        .save(&good)
+        .unwrap();
+    // A machine's directory in a store, as `make compare A=<id>` names it: a run and a cut copy.
+    let store = dir.join("store");
+    let machine = store.join("other");
+    let run = machine.join("2025-01-01.json");
+    file("other", vec![case(1, &noisy(1.0, &NOISE_B))])
+        .save(&run)
+        .unwrap();
+    let cut = machine.join("2025-02-01.json");
+    truncated(&run, &cut);
+    let as_dir = [good.to_str().unwrap(), machine.to_str().unwrap()];
+    let as_id = [
+        "--store",
+        store.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "other",
+    ];
+    for args in [&as_dir[..], &as_id[..]] {
+        let out = concbench(&[&["compare"], args].concat());
+        let err = stderr(&out);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(
+            err.contains("skipped") && err.contains("2025-02-01.json"),
+            "{args:?} lists the file it skipped: {err}"
+        );
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            table.contains("n8-k1-i1000"),
+            "the good run compares: {table}"
+        );
+    }
+    // The JSON says so too.
+    let c = compare::compare(&CompareArgs {
+        runs: as_dir.iter().map(|s| s.to_string()).collect(),
+        threshold: 5.0,
+        format: Format::Json,
+        store: store.clone(),
+        html: None,
+        fail_on: None,
+    })
+    .unwrap();
+    assert!(
+        c.warnings.iter().any(|w| w.contains("2025-02-01.json")),
+        "{:?}",
+        c.warnings
+    );
+    // Nothing readable left: refused with one line naming the file.
+    std::fs::remove_file(&run).unwrap();
+    refused(&[&["compare"], &as_dir[..]].concat(), "2025-02-01.json");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_failed_page_write_leaves_the_old_page_and_no_partial_file() {
+    let dir = tmpdir("full");
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    file("a", vec![case(1, &noisy(1.0, &NOISE_A))])
+        .save(&a)
+        .unwrap();
+    file("b", vec![case(1, &noisy(1.3, &NOISE_B))])
+        .save(&b)
+        .unwrap();
+    let page_dir = dir.join("page");
+    std::fs::create_dir_all(&page_dir).unwrap();
+    let index = page_dir.join("index.html");
+    std::fs::write(&index, "the page of an earlier comparison").unwrap();
+    // A full disk, for this process only: files may not grow past 2 blocks (`ulimit -f`: 1 or 2 KiB
+    // by the shell), far less than a page, and the write past it fails with EFBIG instead of killing
+    // the process (SIGXFSZ ignored, which exec keeps). stdout is a pipe, which the limit leaves alone.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2 && exec \"$0\" \"$@\"")
+        .arg(EXE)
+        .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
+        .arg("--html")
+        .arg(&page_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "the write must fail: {err}");
+    assert!(err.contains("index.html"), "says which file: {err}");
+    assert_eq!(
+        std::fs::read_to_string(&index).unwrap(),
+        "the page of an earlier comparison",
+        "a failed write must leave the old page whole"
+    );
+    let left: Vec<_> = std::fs::read_dir(&page_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["index.html"], "no partial file left beside it");
+    // With no earlier page, no page at all rather than an empty or partial one.
+    std::fs::remove_file(&index).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2 && exec \"$0\" \"$@\"")
+        .arg(EXE)
+        .args(["compare", a.to_str().unwrap(), b.to_str().unwrap()])
+        .arg("--html")
+        .arg(&page_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&page_dir).unwrap().count(), 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A comparison of two runs held in memory, judged by the gate: what `compare A B --fail-on slower`
+/// decides, without files.
+fn gated(base: Vec<CaseResult>, other: Vec<CaseResult>) -> Comparison {
+    let input = |label: &str, run: ResultFile| compare::input::Input {
+        label: label.into(),
+        source: label.into(),
+        files: Vec::new(),
+        cases: run.cases.clone(),
+        run,
+        skipped: Vec::new(),
+    };
+    let inputs = [
+        input("A", file("base", base)),
+        input("B", file("other", other)),
+    ];
+    let matched = compare::matching::match_cases(&inputs).unwrap();
+    let mut c = compare::comparison::analyse(&inputs, &matched, 5.0);
+    c.gate = Some(compare::gate::judge(&c, FailOn::Slower));
+    c
+}
+
+fn failing(c: &Comparison) -> Vec<String> {
+    c.gate
+        .as_ref()
+        .unwrap()
+        .failing
+        .iter()
+        .map(|f| f.describe())
+        .collect()
+}
+
+#[test]
+fn a_slower_case_fails_the_gate_and_the_json_says_which() {
+    let dir = tmpdir("gate");
+    // Four cases, 6 vs 6: k4 is 30 % slower, k2 40 % faster, the others unchanged.
+    let base: Vec<CaseResult> = [1, 2, 4, 8]
+        .map(|k| case(k, &noisy(1.0, &NOISE_A[..6])))
+        .into();
+    let shift = |k| match k {
+        4 => 1.3,
+        2 => 0.6,
+        _ => 1.0,
+    };
+    let other: Vec<CaseResult> = [1, 2, 4, 8]
+        .map(|k| case(k, &noisy(shift(k), &NOISE_B[..6])))
+        .into();
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    file("base", base).save(&a).unwrap();
+    file("other", other).save(&b).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = concbench(&["compare", a, b, "--fail-on", "slower", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cpu/cpu/thread-pool/n8-k4-i1000 (B 1.30×, rank)"),
+        "stderr names it: {}",
+        stderr(&out)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gate = &json["gate"];
+    assert_eq!(gate["fail_on"], "slower");
+    assert_eq!(gate["failed"], true);
+    let failing = gate["failing"].as_array().unwrap();
+    assert_eq!(failing.len(), 1, "the faster case does not fail it: {gate}");
+    assert_eq!(failing[0]["case"], "cpu/cpu/thread-pool/n8-k4-i1000");
+    assert_eq!(
+        (&failing[0]["input"], &failing[0]["rule"]),
+        (&"B".into(), &"rank".into())
+    );
+    // The group as a whole: 1.3 and 0.6 cancel to a geomean below 1, not a slower group.
+    assert_ne!(
+        json["groups"][0]["geomean"]["versus"][0]["verdict"],
+        "slower"
+    );
+    // Markdown, as a CI job posts it: the gate's outcome first.
+    let out = concbench(&[
+        "compare",
+        a,
+        b,
+        "--fail-on",
+        "slower",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8_lossy(&out.stdout);
+    let first = md.lines().find(|l| l.starts_with("###")).unwrap();
+    assert!(first.starts_with("### gate: FAILED"), "{md}");
+    assert!(
+        md.contains("- cpu/cpu/thread-pool/n8-k4-i1000 (B 1.30×, rank)"),
+        "{md}"
+    );
+    // Without --fail-on: the same comparison, exit 0, no gate in the JSON.
+    let out = concbench(&["compare", a, b, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json.get("gate").is_none(), "{json}");
+    // The baseline against itself passes.
+    let out = concbench(&["compare", a, a, "--fail-on", "slower"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.starts_with("gate: passed"), "{table}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_group_slower_as_a_whole_fails_the_gate_by_its_geomean() {
+    // Six cases of one sample a side, each 10 % slower: no case can be tested (n/a), but six cases
+    // all moving the same way can (a sign test's 2 / 2⁶ = 0.031).
+    let base: Vec<CaseResult> = (1..=6).map(|k| case(k, &[1.0 + k as f64 / 10.0])).collect();
+    let slower: Vec<CaseResult> = (1..=6)
+        .map(|k| case(k, &[1.1 * (1.0 + k as f64 / 10.0)]))
+        .collect();
+    let c = gated(base.clone(), slower.clone());
+    let g = &c.groups[0];
+    assert!(g
+        .rows
+        .iter()
+        .all(|r| r.versus[0].verdict == Verdict::NotTested));
+    let v = &g.geomean.versus[0];
+    assert_eq!((v.rule, v.verdict), (Rule::Rank, Verdict::Slower), "{v:?}");
+    assert!((v.p.unwrap() - 2.0 / 64.0).abs() < 0.005, "{v:?}");
+    assert_eq!(failing(&c), ["cpu geomean (B 1.10×, rank)"]);
+    // Five such cases cannot reach 0.05 (2 / 2⁵ = 0.0625): n/a, which never fails the gate.
+    let c = gated(base[..5].to_vec(), slower[..5].to_vec());
+    assert_eq!(c.groups[0].geomean.versus[0].verdict, Verdict::NotTested);
+    assert!(failing(&c).is_empty());
+    // Half of them 10 % faster instead: the group did not move as a whole.
+    let mixed: Vec<CaseResult> = (1..=6)
+        .map(|k| {
+            let f = if k % 2 == 0 { 1.1 } else { 1.0 / 1.1 };
+            case(k, &[f * (1.0 + k as f64 / 10.0)])
+        })
+        .collect();
+    let c = gated(base.clone(), mixed);
+    assert_eq!(c.groups[0].geomean.versus[0].verdict, Verdict::Same);
+    assert!(failing(&c).is_empty());
+    // One side of one case busy: the group's verdict yields to it.
+    let mut busy = slower.clone();
+    busy[0].summary.unstable = vec![Instability {
+        kind: InstabilityKind::Busy,
+        why: "machine busy: other processes took 15 % of its CPU time".into(),
+    }];
+    let c = gated(base, busy);
+    assert_eq!(c.groups[0].geomean.versus[0].verdict, Verdict::Noisy);
+    assert!(failing(&c).is_empty());
+}
+
+/// `n` makespans around `centre` from `rng`, uniform within ±`half` of it.
+fn uniform(rng: &mut concbench::rng::Rng, centre: f64, half: f64, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|_| centre * (1.0 + half * (2.0 * rng.unit() - 1.0)))
+        .collect()
+}
+
+#[test]
+fn noise_alone_never_fails_the_gate() {
+    // The quick suite's kinds of noise, with no change: near-deterministic io (±0.5 %), cpu cases
+    // whose samples disagree (marked unstable) with medians 12 % apart by chance, and a case 30 %
+    // slower on a side measured while the machine was busy.
+    let io = |k, makespans: &[f64]| grouped(Group::Seed, case(k, makespans));
+    let wide_a = [1.0, 1.3, 0.8, 1.1, 1.0, 1.25];
+    let wide_b = [1.2, 0.85, 1.3, 1.15, 0.95, 1.25];
+    let mut busy = case(3, &noisy(1.3, &NOISE_B[..6]));
+    busy.summary.unstable = vec![Instability {
+        kind: InstabilityKind::Busy,
+        why: "machine busy: other processes took 40 % of its CPU time".into(),
+    }];
+    let base = vec![
+        io(1, &noisy(0.15, &IO3)),
+        io(2, &noisy(0.05, &NOISE_A[..6])),
+        case(1, &wide_a),
+        case(2, &wide_a),
+        case(3, &noisy(1.0, &NOISE_A[..6])),
+    ];
+    let other = vec![
+        io(1, &noisy(0.15, &[0.0005, -0.0015, 0.0025])),
+        io(2, &noisy(0.05, &NOISE_B[..6])),
+        case(1, &wide_b),
+        case(2, &wide_b),
+        busy,
+    ];
+    let c = gated(base, other);
+    let verdicts: Vec<Verdict> = c
+        .groups
+        .iter()
+        .flat_map(|g| g.rows.iter().map(|r| r.versus[0].verdict))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            Verdict::Same,
+            Verdict::Same,
+            Verdict::Noisy,
+            Verdict::Noisy,
+            Verdict::Noisy
+        ]
+    );
+    assert!(c.groups[1].rows[0].versus[0].ratio > 1.1, "a chance 12 %");
+    assert!(failing(&c).is_empty(), "{:?}", failing(&c));
+    assert!(!c.gate.as_ref().unwrap().failed);
+}
+
+#[test]
+fn stable_noise_as_wide_as_the_threshold_rarely_fails_the_gate() {
+    // Stable noise as wide as the threshold, drawn again and again: two groups of four cases,
+    // 6 vs 6 samples uniform within ±8 % (a standard deviation of 4.6 %, under the 10 % that marks a
+    // case unstable), so a ratio of medians beyond 5 % is common. The gate fails only where a rank
+    // test is significant after Holm over its family, at most 5 % of the time per group under no
+    // change, and then only when the change also passes the threshold: rarely.
+    let mut rng = concbench::rng::Rng::new(2024);
+    let trials = 300;
+    let mut failed = 0;
+    let mut beyond_threshold = 0;
+    for _ in 0..trials {
+        let mut draw = |k: usize, g: Group| {
+            let c = |rng: &mut concbench::rng::Rng| {
+                grouped(g, case(k, &uniform(rng, k as f64, 0.08, 6)))
+            };
+            (c(&mut rng), c(&mut rng))
+        };
+        let (base, other): (Vec<_>, Vec<_>) = [Group::Seed, Group::Cpu]
+            .into_iter()
+            .flat_map(|g| (1..=4).map(move |k| (k, g)))
+            .map(|(k, g)| draw(k, g))
+            .unzip();
+        let c = gated(base, other);
+        assert!(
+            c.groups
+                .iter()
+                .flat_map(|g| &g.rows)
+                .all(|r| r.sides.iter().all(|s| s.unstable.is_empty())),
+            "the noise is meant to be stable"
+        );
+        beyond_threshold += c
+            .groups
+            .iter()
+            .flat_map(|g| &g.rows)
+            .filter(|r| r.versus[0].ratio > 1.05)
+            .count();
+        failed += usize::from(c.gate.unwrap().failed);
+    }
+    // The noise does reach past the threshold, in more than one comparison in two: a gate that
+    // ignored significance would fail that often.
+    assert!(
+        beyond_threshold > trials / 2,
+        "{beyond_threshold} ratios beyond 5 %"
+    );
+    let rate = failed as f64 / trials as f64;
+    assert!(
+        rate <= 0.05,
+        "the gate failed {failed} of {trials} comparisons of noise"
+    );
+}
+
+#[test]
+fn the_quick_suite_can_reach_a_verdict_in_every_group() {
+    // A verdict must be reachable (DESIGN, decision 10): two quick runs give every case of a group
+    // to the rank test, and every group's geomean to its stratified one.
+    let cases = concbench::plan::Suite::Quick.cases();
+    let mut groups: Vec<Group> = cases.iter().map(|c| c.group).collect();
+    groups.dedup();
+    assert!(groups.len() >= 7, "{groups:?}");
+    for g in groups {
+        let sizes: Vec<(usize, usize)> = cases
+            .iter()
+            .filter(|c| c.group == g)
+            .map(|c| (c.repeat, c.repeat))
+            .collect();
+        let family = compare::comparison::rank_family(&sizes);
+        assert!(family.iter().all(|&f| f), "{g}: {sizes:?}");
+        let samples: Vec<Vec<f64>> = sizes.iter().map(|&(n, _)| vec![1.0; n]).collect();
+        let strata: Vec<(&[f64], &[f64])> = samples
+            .iter()
+            .map(|s| (s.as_slice(), s.as_slice()))
+            .collect();
+        assert!(
+            compare::geomean::smallest_p(&strata) < compare::comparison::ALPHA,
+            "{g}"
+        );
+    }
+}
+
+/// The shipped reference run, and the same run as another machine would have made it: a long machine
+/// id, CPU name and kernel, its file deep in a long path, its cpu cases at 0.4 to 1 of the
+/// reference's makespans and every other group up to 35 % slower (each sample a little apart, so the
+/// rules have something to decide).
+fn reference_and_another(dir: &Path) -> (PathBuf, PathBuf) {
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("reports/results/vm-dbb67700/2026-11-23T14-19-15.932Z-29811.json");
+    let mut other = ResultFile::load(&reference).unwrap();
+    other.machine.machine_id = "ci-runner-with-a-rather-long-host-name-0123456789abcdef".into();
+    other.machine.cpu_model =
+        "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz (with a long name)".into();
+    other.machine.kernel = "Linux 6.8.0-1021-azure-and-a-long-local-version-suffix x86_64".into();
+    let mut rng = concbench::rng::Rng::new(5);
+    for c in &mut other.cases {
+        let factor = match c.group {
+            Group::Cpu if c.params.limit.unwrap_or(1) > 1 => 0.4,
+            Group::Cpu => 1.0,
+            Group::Seed => 1.0,
+            Group::Memory => 1.35,
+            Group::Db => 0.8,
+            _ => 1.1,
+        };
+        for s in &mut c.samples {
+            s.makespan_s *= factor * (1.0 + 0.01 * (rng.unit() - 0.5));
+        }
+    }
+    let path = dir
+        .join("a-long-directory-name-for-a-fresh-run/reports/results")
+        .join(&other.machine.machine_id)
+        .join("2026-12-04T23-59-59.123Z-123456.json");
+    other.save(&path).unwrap();
+    (reference, path)
+}
+
+/// An estimate of the box a `<text>` element of an SVG takes: 0.6 em per character (DejaVu Sans's
+/// digits are 0.64 em, most letters less), one em high, placed by its anchor and its `dy`.
+fn text_box(n: roxmltree::Node) -> (String, [f64; 4]) {
+    let num = |a: &str| n.attribute(a).unwrap_or("0").parse::<f64>().unwrap();
+    let (x, y, size) = (num("x"), num("y"), num("font-size"));
+    let text: String = n.text().unwrap_or("").trim().to_string();
+    assert!(
+        n.attribute("transform").is_none(),
+        "a rotated label: {text}"
+    );
+    let w = text.chars().count() as f64 * size * 0.6;
+    let left = match n.attribute("text-anchor") {
+        Some("middle") => x - w / 2.0,
+        Some("end") => x - w,
+        _ => x,
+    };
+    let top = match n.attribute("dy") {
+        Some("0.76em") => y,
+        Some("-0.5ex") => y - size,
+        _ => y - size / 2.0,
+    };
+    (text, [left, top, left + w, top + size])
+}
+
+/// Every text of every chart of a page inside its SVG, and no two of one chart overlapping.
+fn labels_fit(doc: &roxmltree::Document) -> usize {
+    let mut charts = 0;
+    for svg in doc.descendants().filter(|n| n.has_tag_name("svg")) {
+        charts += 1;
+        let size = |a: &str| svg.attribute(a).unwrap().parse::<f64>().unwrap();
+        let (width, height) = (size("width"), size("height"));
+        let boxes: Vec<(String, [f64; 4])> = svg
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .map(text_box)
+            .filter(|(t, _)| !t.trim().is_empty())
+            .collect();
+        for (t, b) in &boxes {
+            assert!(
+                b[0] >= 0.0 && b[1] >= 0.0 && b[2] <= width && b[3] <= height,
+                "{t:?} at {b:?} leaves the {width}×{height} chart"
+            );
+        }
+        for (i, (t, a)) in boxes.iter().enumerate() {
+            for (u, b) in &boxes[i + 1..] {
+                let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
+                assert!(apart, "{t:?} at {a:?} overlaps {u:?} at {b:?}");
+            }
+        }
+    }
+    charts
+}
+
+#[test]
+fn the_page_of_the_reference_run_against_another_reads_whole() {
+    let dir = tmpdir("page-layout");
+    let (a, b) = reference_and_another(&dir);
+    let page_dir = dir.join("page");
+    let out = concbench(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--html",
+        page_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(page_dir.join("index.html")).unwrap();
+    let doc = parse_html(&html);
+
+    // The machines table fits the page (1100 px of text at 0.82 em of 16 px, 0.6 em a character,
+    // half an em of padding either side): each column as wide as its longest unbreakable piece —
+    // a whole cell where cells do not wrap (the style sheet's `nowrap`), else its words and the
+    // pieces `<wbr/>` separates.
+    let table = doc
+        .descendants()
+        .find(|n| n.has_tag_name("table"))
+        .expect("the machines table comes first");
+    let char_px = 0.82 * 16.0 * 0.6;
+    let mut widths: Vec<f64> = Vec::new();
+    for row in table.descendants().filter(|n| n.has_tag_name("tr")) {
+        let cells = row
+            .children()
+            .filter(|n| n.has_tag_name("td") || n.has_tag_name("th"));
+        for (i, cell) in cells.enumerate() {
+            let wraps = i == 0
+                || cell
+                    .attribute("style")
+                    .is_some_and(|s| s.contains("white-space: normal"));
+            let pieces: Vec<String> = if wraps {
+                cell.children()
+                    .filter_map(|n| n.text())
+                    .flat_map(|t| t.split_whitespace().map(String::from).collect::<Vec<_>>())
+                    .collect()
+            } else {
+                vec![cell.descendants().filter_map(|n| n.text()).collect()]
+            };
+            let longest = pieces.iter().map(|p| p.chars().count()).max().unwrap_or(0);
+            let px = longest as f64 * char_px + 0.82 * 16.0;
+            if widths.len() <= i {
+                widths.push(0.0);
+            }
+            widths[i] = widths[i].max(px);
+        }
+    }
+    // The first column's `min-width: 12em`.
+    widths[0] = widths[0].max(12.0 * 0.82 * 16.0);
+    let total: f64 = widths.iter().sum();
+    assert!(
+        total <= 1100.0,
+        "the machines table needs {total:.0} px: {widths:?}"
+    );
+    let whole: String = table.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        whole.contains("2026-12-04T23-59-59.123Z-123456.json"),
+        "B's file is shown whole: {whole}"
+    );
+    let texts = page_texts(&doc);
+
+    // A summary of every group first: one row per group in the summary chart and table.
+    let sections: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("section"))
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    assert_eq!(sections[0], "summary", "{sections:?}");
+    let c = compare::compare(&CompareArgs {
+        runs: vec![a.display().to_string(), b.display().to_string()],
+        threshold: 5.0,
+        format: Format::Json,
+        store: "reports/results".into(),
+        html: None,
+        fail_on: None,
+    })
+    .unwrap();
+    assert_eq!(sections.len(), 1 + c.groups.len());
+    let cases: usize = c.groups.iter().map(|g| g.rows.len()).sum();
+    assert!(cases >= 150, "{cases} cases");
+    let summary = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("summary"))
+        .unwrap();
+    let summary_rows = summary
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .count();
+    assert_eq!(
+        summary_rows,
+        1 + c.groups.len(),
+        "a header and a row per group"
+    );
+    for g in &c.groups {
+        assert!(
+            texts.contains(&format!("{} ({})", g.name, g.rows.len())),
+            "the summary names {}",
+            g.name
+        );
+    }
+    // Then per group its cases' ratios on an axis of its own, centred on 1, and its medians: two
+    // charts a group, and every label of every chart inside it and clear of the others.
+    let charts = labels_fit(&doc);
+    assert_eq!(charts, 1 + 2 * c.groups.len());
+    for g in &c.groups {
+        let x = compare::charts::ratios::group(&c, g).x_range();
+        assert!((x.start * x.end - 1.0).abs() < 1e-9, "{}: {x:?}", g.name);
+    }
+    let cpu = c.groups.iter().find(|g| g.name == "cpu").unwrap();
+    let seed = c.groups.iter().find(|g| g.name == "seed").unwrap();
+    let (cpu_x, seed_x) = (
+        compare::charts::ratios::group(&c, cpu).x_range(),
+        compare::charts::ratios::group(&c, seed).x_range(),
+    );
+    // The cpu group's 0.4 stretches its own axis, not the seed's.
+    assert!(
+        cpu_x.start < 0.4 && seed_x.end < 1.5,
+        "{cpu_x:?} {seed_x:?}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

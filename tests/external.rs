@@ -246,3 +246,16 @@ fn python_mixed_work_runs_on_one_loop_and_on_a_pool_of_loops() {
         );
     }
 }
+
+#[test]
+fn a_model_killed_by_a_signal_is_reported_by_the_signal() {
+    let d = tmpdir("killed");
+    // The stand-in is the process the harness started (`exec`-free: `sh` itself is killed).
+    let killed = stand_in(&d, "kill -KILL $$");
+    let err = format!(
+        "{:#}",
+        run_program(killed, &spec(2), Duration::from_secs(10)).unwrap_err()
+    );
+    assert!(err.contains("killed by signal 9 (KILL)"), "{err}");
+    assert!(!err.contains("137"), "not the shell's 128 + 9: {err}");
+}

@@ -740,3 +740,29 @@ fn stage_workers_take_the_documented_comma_form() {
         "give three counts",
     );
 }
+
+#[test]
+fn a_case_process_killed_by_a_signal_is_reported_by_the_signal() {
+    let dir = tmpdir("case-killed");
+    let exe = dir.join("case");
+    // Written and made executable by another process: a file this process had open for writing
+    // could be inherited by a child another test forks meanwhile, and exec of it fail (ETXTBSY).
+    let made = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "printf '#!/bin/sh\\nkill -KILL $$\\n' > '{0}' && chmod +x '{0}'",
+            exe.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let sleep = concbench::workload::Params::Sleep(concbench::workload::SleepParams::new(
+        Duration::from_millis(1),
+    ));
+    let spec = case_spec(ModelKind::Threads, sleep, "", 1, 1);
+    let err = concbench::run::case::run_isolated(&exe, &spec, Duration::from_secs(10))
+        .expect_err("a killed case process fails");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("killed by signal 9 (KILL)"), "{msg}");
+    assert!(!msg.contains("137"), "not the shell's 128 + 9: {msg}");
+}

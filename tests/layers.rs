@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["error"],
     &["stats"],
     &["rng"],
-    &["spawn", "thread_room"],
+    &["spawn", "thread_room", "output"],
     &["client"],
     &["workload"],
     &["results"],

@@ -4,6 +4,7 @@
 //! `every_name_enum_is_checked_here`.
 
 use concbench::client::ClientKind;
+use concbench::compare::gate::FailOn;
 use concbench::compare::{Format, Rule, Verdict};
 use concbench::names::{
     Bottleneck, FailureKind, Group, LoadGenerator, ModelKind, Name, ServerKind,
@@ -70,6 +71,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<Format>(),
         round_trip::<Rule>(),
         round_trip::<Verdict>(),
+        round_trip::<FailOn>(),
         round_trip::<Unit>(),
         round_trip::<Shape>(),
         round_trip::<Order>(),

@@ -17,16 +17,25 @@ use concbench::report::{table, write};
 use concbench::results::{Instability, InstabilityKind};
 use concbench::store::criterion::{Sidecar, SIDECAR};
 use concbench::workload::{IoParams, Params};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// Every fixture rendered once for every test that only reads the output.
+/// Every fixture rendered once for every test that only reads the output. A static is never dropped,
+/// so the directory is removed when the test binary exits (which runs `atexit` handlers, after the
+/// last test, whether tests failed or not).
 fn rendered() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    static DIR: OnceLock<TmpDir> = OnceLock::new();
+    extern "C" fn remove() {
+        if let Some(dir) = DIR.get() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
     DIR.get_or_init(|| {
         let dir = tmpdir("fixture");
         write(&every_fixture(), &dir).expect("the fixtures render");
+        // SAFETY: registers a plain function with no arguments, as atexit requires.
+        unsafe { libc::atexit(remove) };
         dir
     })
 }
@@ -355,7 +364,7 @@ fn the_default_input_is_the_newest_complete_result_of_the_machine() {
 }
 
 /// A criterion baseline as `cargo bench --save-baseline main` leaves it, for one io benchmark.
-fn criterion_dir(name: &str) -> PathBuf {
+fn criterion_dir(name: &str) -> TmpDir {
     let dir = tmpdir(name);
     let b = dir.join("io/async/n9-w9-20ms/main");
     std::fs::create_dir_all(&b).unwrap();

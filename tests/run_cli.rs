@@ -321,3 +321,79 @@ fn a_target_case_claims_only_what_was_declared() {
     assert_eq!(zero.summary.efficiency, None);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Exit 0 and nothing said about it: the output's reader leaving is not the command's failure.
+fn ends_quietly(out: &std::process::Output, what: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(0), "{what}: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{what}: {err}"
+    );
+}
+
+#[test]
+fn every_command_that_prints_ends_quietly_when_its_reader_has_gone() {
+    let dir = tmpdir("closed-stdout");
+    for what in ["list", "schema"] {
+        ends_quietly(&with_stdout_closed(Command::new(EXE).arg(what)), what);
+    }
+    let file = dir.join("run.json");
+    let run = with_stdout_closed(Command::new(EXE).args([
+        "run",
+        "--workload",
+        "sleep",
+        "--model",
+        "threads",
+        "--tasks",
+        "2",
+        "--delay",
+        "10ms",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--quiet",
+        "--out",
+        file.to_str().unwrap(),
+    ]));
+    ends_quietly(&run, "run");
+    assert!(ResultFile::load(&file).unwrap().complete);
+    let out = dir.join("report");
+    let report = with_stdout_closed(Command::new(EXE).args([
+        "report",
+        "tests/fixtures/small.json",
+        "--store",
+        dir.join("no-store").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    ends_quietly(&report, "report");
+    assert!(out.join("index.html").is_file());
+    // No load generator on PATH: calibrate measures its own models only, and prints their table.
+    let cal = dir.join("cal.json");
+    let calibrate = with_stdout_closed(
+        Command::new(EXE)
+            .args([
+                "calibrate",
+                "--duration",
+                "200ms",
+                "--connections",
+                "2",
+                "--repeat",
+                "1",
+                "--quiet",
+                "--out",
+                cal.to_str().unwrap(),
+            ])
+            .env("PATH", dir.join("no-bin")),
+    );
+    ends_quietly(&calibrate, "calibrate");
+    assert!(ResultFile::load(&cal).unwrap().complete);
+    let compare = with_stdout_closed(Command::new(EXE).args([
+        "compare",
+        "tests/fixtures/small.json",
+        "tests/fixtures/small.json",
+    ]));
+    ends_quietly(&compare, "compare");
+}

@@ -400,3 +400,101 @@ fn every_chart_finishes_on_the_most_extreme_figures_a_file_may_hold() {
         AT_ONCE,
     );
 }
+
+/// The report of small.json written into `out` on a roomy disk: the bytes its charts take there, in
+/// whole pages as a tmpfs counts them.
+fn chart_pages(out: &Path) -> u64 {
+    let (run, _) = timed(&[
+        "report",
+        "tests/fixtures/small.json",
+        "--store",
+        out.join("no-store").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len().div_ceil(4096) * 4096)
+        .sum()
+}
+
+#[test]
+fn a_report_that_fills_the_disk_keeps_the_earlier_index_and_markdown_whole() {
+    let dir = tmpdir("report-full");
+    let reference = tmpdir("report-full-reference");
+    // Room for the charts and a little more: index.html, which inlines every chart, cannot fit.
+    let size = chart_pages(&reference) + 64 * 1024;
+    let out = dir.join("out");
+    let script = format!(
+        "mkdir '{o}' && echo 'old report' > '{o}/index.html' && echo 'old report' > '{o}/report.md' && \
+         '{EXE}' report tests/fixtures/small.json --store '{d}/no-store' --out '{o}'; \
+         echo \"exit=$?\"; ls -a '{o}' '{o}/charts'; echo \"index=$(cat '{o}/index.html' | head -c 20)\"; \
+         echo \"md=$(cat '{o}/report.md' | head -c 20)\"",
+        o = out.display(),
+        d = dir.display()
+    );
+    let Some(run) = in_small_tmpfs(&dir, &size.to_string(), &script) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&run.stdout);
+    let err = stderr(&run);
+    assert!(text.contains("exit=1"), "{text}\n{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(text.contains("index=old report"), "{text}");
+    assert!(text.contains("md=old report"), "{text}");
+    assert!(!text.contains(".tmp"), "no temp file left: {text}");
+}
+
+#[test]
+fn a_machines_page_on_a_full_disk_keeps_the_earlier_page_whole() {
+    let dir = tmpdir("machines-full");
+    let store = tmpdir("machines-full-store");
+    let good = std::fs::read_to_string("tests/fixtures/small.json").unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+    for id in ["one", "two"] {
+        doc["machine"]["machine_id"] = serde_json::json!(id);
+        std::fs::create_dir_all(store.join(id)).unwrap();
+        std::fs::write(store.join(id).join("run.json"), doc.to_string()).unwrap();
+    }
+    let out = dir.join("out");
+    let script = format!(
+        "mkdir '{o}' && echo 'old page' > '{o}/machines.html' && \
+         head -c 1M /dev/zero > '{d}/filler' 2>/dev/null; \
+         '{EXE}' report '{s}/one' --store '{s}' --out '{o}'; echo \"exit=$?\"; ls -a '{o}'; \
+         echo \"page=$(cat '{o}/machines.html')\"",
+        o = out.display(),
+        d = dir.display(),
+        s = store.display()
+    );
+    let Some(run) = in_small_tmpfs(&dir, "64k", &script) else {
+        return;
+    };
+    let text = String::from_utf8_lossy(&run.stdout);
+    let err = stderr(&run);
+    assert!(text.contains("exit=1"), "{text}\n{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert!(text.contains("page=old page"), "{text}");
+    assert!(!text.contains(".tmp"), "no temp file left: {text}");
+}
+
+#[test]
+fn a_test_s_directory_is_removed_when_it_passes_and_kept_when_it_fails() {
+    let passed = {
+        let dir = tmpdir("guard-passed");
+        std::fs::write(dir.join("f"), "x").unwrap();
+        dir.to_path_buf()
+    };
+    assert!(!passed.exists(), "{} was left behind", passed.display());
+    // A failing test's directory stays for whoever looks into the failure.
+    let failed = std::thread::spawn(|| {
+        let dir = tmpdir("guard-failed");
+        let path = dir.to_path_buf();
+        std::panic::panic_any(path);
+    })
+    .join()
+    .unwrap_err();
+    let failed = failed.downcast::<PathBuf>().unwrap();
+    assert!(failed.exists(), "{} was removed", failed.display());
+    let _ = std::fs::remove_dir_all(*failed);
+}

@@ -33,6 +33,10 @@ pub struct ServerArgs {
     /// Disconnect a client that has not sent its whole request head after this long.
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
     pub head_timeout: Duration,
+    /// Unbounded mode: close a connection whose request's declared body has not all arrived this
+    /// long after the answer (worker mode never reads a body: it answers and closes).
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub body_timeout: Duration,
     /// Exit when standard input reaches end of file: a parent that dies closes the pipe.
     #[arg(long)]
     pub exit_on_stdin_eof: bool,
@@ -48,6 +52,7 @@ impl ServerArgs {
             control_port: self.control_port,
             backlog: self.backlog,
             head_timeout: self.head_timeout,
+            body_timeout: self.body_timeout,
         }
     }
 }

@@ -28,6 +28,9 @@ pub struct Config {
     pub backlog: u32,
     /// A client that has not sent its whole request head after this long is disconnected (slowloris).
     pub head_timeout: Duration,
+    /// Unbounded mode keeps a connection alive past a request with a body only once the body has
+    /// arrived, and waits this long for it after the answer before closing the connection.
+    pub body_timeout: Duration,
 }
 
 impl Default for Config {
@@ -40,6 +43,7 @@ impl Default for Config {
             control_port: 0,
             backlog: 2048,
             head_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -78,6 +82,9 @@ impl Config {
         if self.head_timeout.is_zero() {
             return Err(ConfigError::ZeroHeadTimeout);
         }
+        if self.body_timeout.is_zero() {
+            return Err(ConfigError::ZeroBodyTimeout);
+        }
         Ok(())
     }
 }
@@ -95,4 +102,6 @@ pub enum ConfigError {
     ZeroBacklog,
     #[error("--head-timeout must be above 0")]
     ZeroHeadTimeout,
+    #[error("--body-timeout must be above 0")]
+    ZeroBodyTimeout,
 }

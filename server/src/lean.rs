@@ -4,10 +4,13 @@
 //! buffers at most: the head is parsed where it was read, a whole answer goes out in one write, and
 //! hyper's per-connection machinery (dispatcher, read and write buffers, shutdown before close) is gone.
 //! It answers like the hyper path of worker mode: the same routes and bodies, keep-alive unless the
-//! client says close (or speaks HTTP/1.0 without keep-alive), 400 for a malformed head, 431 for one
-//! over 16 KiB, and a head not complete within the head timeout ends the connection.
+//! client says close (or speaks HTTP/1.0 without keep-alive), 400 for a malformed head or a body whose
+//! length is unclear (hyper's framing rules), 431 for one over 16 KiB, and a head not complete within
+//! the head timeout ends the connection. Keep-alive is the one thing worker mode does not do, and it
+//! costs one more rule: the next request starts after this one's body, so a body that has not all
+//! arrived within the body timeout after the answer ends the connection instead of holding it.
 
-use crate::config::MAX_HEAD_BYTES;
+use crate::config::{Config, MAX_HEAD_BYTES};
 use crate::routes::{self, Route};
 use crate::stats::Stats;
 use hyper::StatusCode;
@@ -35,12 +38,15 @@ struct Head {
 }
 
 /// Serve every request of one connection; returns when the client or a rule closes it.
-pub async fn serve(mut stream: TcpStream, stats: &Stats, delay: Duration, head_timeout: Duration) {
+pub async fn serve(mut stream: TcpStream, stats: &Stats, config: &Config) {
     let _ = stream.set_nodelay(true);
     let mut pending: Vec<u8> = Vec::new();
     loop {
-        let head = match tokio::time::timeout(head_timeout, read_head(&stream, &mut pending, delay))
-            .await
+        let head = match tokio::time::timeout(
+            config.head_timeout,
+            read_head(&stream, &mut pending, config.delay),
+        )
+        .await
         {
             Err(_) | Ok(Ok(None)) => return,
             Ok(Err(refused)) => {
@@ -69,8 +75,20 @@ pub async fn serve(mut stream: TcpStream, stats: &Stats, delay: Duration, head_t
             }
             return;
         }
-        if skip_body(&stream, &mut pending, head.body).await.is_err() {
-            return;
+        // Without a bound, a body declared and never sent (Content-Length: 10¹²) would hold the
+        // connection, its descriptor and its task for as long as the client liked.
+        let skipped = tokio::time::timeout(
+            config.body_timeout,
+            skip_body(&stream, &mut pending, head.body),
+        )
+        .await;
+        match skipped {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return,
+            Err(_) => {
+                let _ = stream.shutdown().await;
+                return;
+            }
         }
     }
 }
@@ -179,7 +197,9 @@ fn parse(bytes: &[u8], delay: Duration) -> Result<Option<Head>, StatusCode> {
     let path = target.split('?').next().unwrap_or(target);
     let http11 = req.version == Some(1);
     let mut keep_alive = http11;
-    let (mut body, mut unframed) = (0, false);
+    // Framing as hyper reads it (RFC 9112 §6.3), so both modes refuse the same requests: lengths must
+    // agree, and a Transfer-Encoding (HTTP/1.1 only) must end in chunked and overrides any length.
+    let (mut length, mut unframed, mut chunked) = (None::<u64>, false, false);
     for h in req.headers.iter() {
         if h.name.eq_ignore_ascii_case("connection") {
             for token in String::from_utf8_lossy(h.value).split(',') {
@@ -189,15 +209,31 @@ fn parse(bytes: &[u8], delay: Duration) -> Result<Option<Head>, StatusCode> {
                     _ => {}
                 }
             }
-        } else if h.name.eq_ignore_ascii_case("content-length") {
-            body = std::str::from_utf8(h.value)
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .ok_or(StatusCode::BAD_REQUEST)?;
+        } else if h.name.eq_ignore_ascii_case("content-length") && !unframed {
+            for value in h.value.split(|&b| b == b',') {
+                let n = digits(value.trim_ascii()).ok_or(StatusCode::BAD_REQUEST)?;
+                if length.is_some_and(|before| before != n) {
+                    return Err(StatusCode::BAD_REQUEST);
+                }
+                length = Some(n);
+            }
         } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
+            if !http11 {
+                return Err(StatusCode::BAD_REQUEST);
+            }
             unframed = true;
+            length = None;
+            chunked = h
+                .value
+                .rsplit(|&b| b == b',')
+                .next()
+                .is_some_and(|last| last.trim_ascii().eq_ignore_ascii_case(b"chunked"));
         }
     }
+    if unframed && !chunked {
+        return Err(StatusCode::BAD_REQUEST);
+    }
+    let body = length.unwrap_or(0);
     Ok(Some(Head {
         len,
         route: routes::route_parts(method, path, delay),
@@ -205,6 +241,18 @@ fn parse(bytes: &[u8], delay: Duration) -> Result<Option<Head>, StatusCode> {
         body,
         unframed,
     }))
+}
+
+/// A Content-Length value: decimal digits only (no sign, no space inside), as hyper accepts.
+fn digits(value: &[u8]) -> Option<u64> {
+    if value.is_empty() {
+        return None;
+    }
+    value.iter().try_fold(0u64, |n, &b| {
+        b.is_ascii_digit()
+            .then(|| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
+            .flatten()
+    })
 }
 
 /// A refused head's answer; the connection closes after it.
@@ -252,6 +300,13 @@ mod tests {
         assert_eq!((h.len, h.body, h.unframed), (raw.len() - 6, 3, false));
         assert!(matches!(h.route, Route::Slow(d, s) if d == Duration::from_millis(5) && s == 200));
         assert!(head("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").unframed);
+        // One length said twice is that length; a Transfer-Encoding overrides any length.
+        assert_eq!(
+            head("GET / HTTP/1.1\r\nContent-Length: 4, 4\r\n\r\n").body,
+            4
+        );
+        let te = head("POST / HTTP/1.1\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n");
+        assert_eq!((te.body, te.unframed), (0, true));
     }
 
     #[test]
@@ -261,6 +316,10 @@ mod tests {
             "GET / HTTP/9.9\r\n\r\n",
             "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
             "GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+            "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+            "GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+            "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
         ] {
             assert_eq!(
                 parse(bad.as_bytes(), D).err(),

@@ -223,8 +223,7 @@ async fn unbounded(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::
                 Ok((stream, _)) => {
                     let shared = shared.clone();
                     conns.spawn(async move {
-                        let c = &shared.config;
-                        crate::lean::serve(stream, &shared.stats, c.delay, c.head_timeout).await
+                        crate::lean::serve(stream, &shared.stats, &shared.config).await
                     });
                 }
                 Err(e) => accept_failed(e).await,

@@ -69,6 +69,7 @@ fn bad_flags_exit_two_with_one_line() {
     refuses(&["--delay", "-1s"], "--delay");
     refuses(&["--delay", "61s", "--port", "0"], "60s");
     refuses(&["--workers", "10001", "--port", "0"], "10000");
+    refuses(&["--body-timeout", "0s", "--port", "0"], "--body-timeout");
     refuses(&["--frobnicate"], "--frobnicate");
     let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = holder.local_addr().unwrap().port().to_string();

@@ -379,3 +379,74 @@ async fn unbounded_mode_cuts_off_a_stalled_head() {
     assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
     server.shutdown().await;
 }
+
+/// [`exchange`], but a server that has not closed the connection within `limit` fails the test
+/// instead of hanging it.
+async fn exchange_within(server: &SlowServer, raw: &str, limit: Duration) -> Reply {
+    let mode = stats(server).await.mode;
+    tokio::time::timeout(limit, exchange(server.data_addr(), raw))
+        .await
+        .unwrap_or_else(|_| {
+            panic!("{mode}, {raw:?}: the connection was still open after {limit:?}")
+        })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_declared_body_that_never_comes_holds_its_connection_only_until_the_body_timeout() {
+    for workers in [3, 0] {
+        // The head timeout stays long: it is the body's own timeout that must end the wait.
+        let config = Config {
+            body_timeout: Duration::from_millis(300),
+            ..Config::ephemeral(workers, DELAY)
+        };
+        let server = SlowServer::start(config).await.unwrap();
+        let t0 = Instant::now();
+        let r = exchange_within(
+            &server,
+            "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000000000\r\n\r\n",
+            Duration::from_secs(5),
+        )
+        .await;
+        // Answered like any request (worker mode never reads a body), then closed.
+        assert_eq!(r.status, 200, "workers {workers}: {}", r.head);
+        assert!(t0.elapsed() >= DELAY, "{:?}", t0.elapsed());
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_whose_length_is_unclear_is_refused_in_both_modes() {
+    for workers in [3, 0] {
+        let server = start(workers).await;
+        for framing in [
+            "Content-Length: 1\r\nContent-Length: 2\r\n",
+            "Content-Length: 1, 2\r\n",
+            "Content-Length: +2\r\n",
+            "Transfer-Encoding: gzip\r\n",
+            "Transfer-Encoding: chunked, gzip\r\n",
+        ] {
+            let raw = format!("GET / HTTP/1.1\r\nHost: t\r\n{framing}\r\nxy");
+            let r = exchange_within(&server, &raw, Duration::from_secs(5)).await;
+            assert_eq!(r.status, 400, "workers {workers}, {framing:?}: {}", r.head);
+        }
+        let r = exchange_within(
+            &server,
+            "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(
+            r.status, 400,
+            "workers {workers}: HTTP/1.0 with a Transfer-Encoding"
+        );
+        // The same length twice is one length.
+        let r = exchange_within(
+            &server,
+            "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nxy",
+            Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(r.status, 200, "workers {workers}: {}", r.head);
+        server.shutdown().await;
+    }
+}

@@ -218,7 +218,8 @@ fn one_tool(
     let ran = tool::run(program, &args, duration + GRACE)?;
     let counted = t.parse(&ran.stdout).map_err(|why| {
         let said = tool::gist(&ran.stderr);
-        anyhow::anyhow!("{why} (exit {}; stderr: {said})", ran.code)
+        let ended = crate::measure::rusage::describe(ran.status);
+        anyhow::anyhow!("{why} ({kind} {ended}; stderr: {said})")
     })?;
     let command = std::iter::once(kind.name().to_string())
         .chain(args)

@@ -59,11 +59,12 @@ pub fn find(name: &str) -> Option<PathBuf> {
         })
 }
 
-/// What one run of a program left: its output, its exit code and its CPU time.
+/// What one run of a program left: its output, how it ended and its CPU time.
 pub struct Ran {
     pub stdout: String,
     pub stderr: String,
-    pub code: i32,
+    /// Its raw wait status (`rusage::describe` says it in words).
+    pub status: i32,
     pub cpu_s: f64,
 }
 
@@ -109,7 +110,7 @@ pub fn run(program: &Path, args: &[String], deadline: Duration) -> anyhow::Resul
     Ok(Ran {
         stdout,
         stderr,
-        code: crate::measure::rusage::exit_code(status),
+        status,
         cpu_s: (usage.user + usage.sys).as_secs_f64(),
     })
 }

@@ -1,4 +1,5 @@
-//! `concbench compare`'s arguments: the runs to compare, the practical threshold, the output format.
+//! `concbench compare`'s arguments: the runs to compare, the practical threshold, the output format,
+//! the page, and the gate.
 
 use clap::Args;
 use std::path::PathBuf;
@@ -20,6 +21,10 @@ pub struct CompareArgs {
     /// Also write an HTML page with charts into DIR (default reports/compare/<a>-vs-<b>/).
     #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = false)]
     pub html: Option<Option<PathBuf>>,
+    /// Exit 1 when a case or a group's geomean is slower than the baseline beyond the threshold,
+    /// with a verdict (`noisy`, `~` and `n/a` never fail): a CI gate.
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    pub fail_on: Option<super::gate::FailOn>,
 }
 
 /// `5`, `5%` or `2.5` → percent in [0, 100).

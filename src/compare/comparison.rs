@@ -1,8 +1,8 @@
 //! The comparison itself, as data every output format (table, Markdown, JSON, CSV, the HTML page's
 //! charts) renders from: per matched case the median makespan and range of each input, the ratio of
 //! each input to the baseline with its 95 % interval, the Mann-Whitney p over the raw makespans, and a
-//! verdict with the rule that reached it; a geometric-mean row per group; footnotes saying why a
-//! verdict could not be reached, or cannot be trusted.
+//! verdict with the rule that reached it; a geometric-mean row per group with the group's own verdict
+//! ([`super::geomean`]); footnotes saying why a verdict could not be reached, or cannot be trusted.
 //!
 //! How a verdict is reached, group by group (a group is a suite section: `seed`, `io-sweep`, `cpu`, …):
 //! - **rank** — a group's tests whose sample sizes let the Mann-Whitney test reach p < α after Holm
@@ -15,6 +15,7 @@
 //! Whatever the rule, a case unstable on either side (its samples disagree, or the machine was busy)
 //! is `noisy`: such data can show neither a change nor its absence.
 
+pub use super::geomean::{Geomean, GroupVersus};
 use super::input::Input;
 use super::matching::Matched;
 use crate::results::{CaseParams, CaseResult, Instability, InstabilityKind, Machine};
@@ -48,6 +49,9 @@ pub struct Comparison {
     pub warnings: Vec<String>,
     /// Footnotes for the reader: verdicts the rank test could not reach, unstable cases.
     pub notes: Vec<Note>,
+    /// With `--fail-on`: whether the comparison fails the gate, and which rows fail it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<super::gate::Gate>,
 }
 
 /// One footnote: its mark (as the tables show it) and what it says.
@@ -74,20 +78,12 @@ pub struct InputInfo {
 pub struct Group {
     pub name: String,
     pub rows: Vec<Row>,
-    /// Geometric means over the group's rows.
+    /// Geometric means over the group's rows, and the group's own verdict on them.
     pub geomean: Geomean,
     /// Tests of the group: its cases times the non-baseline inputs.
     pub tests: usize,
     /// Of those, the ones the rank test decides: the group's Holm family.
     pub rank_family: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Geomean {
-    /// Of the median makespans, one per input, seconds.
-    pub medians_s: Vec<f64>,
-    /// Of the ratios, one per non-baseline input.
-    pub ratios: Vec<f64>,
 }
 
 /// One matched case.
@@ -113,6 +109,9 @@ pub struct Side {
     /// ideal / median on that machine: comparable across machines; absent without an ideal or when
     /// tasks failed.
     pub efficiency: Option<f64>,
+    /// ideal / median when the ideal measured beside the repetitions came out above what they took
+    /// (no physical bound allows that): the efficiency it would have been, withheld.
+    pub ideal_unreliable: Option<f64>,
     pub samples: usize,
     /// Failed tasks over all samples.
     pub failures: u64,
@@ -205,7 +204,7 @@ pub fn analyse(inputs: &[Input], matched: &Matched, threshold_pct: f64) -> Compa
     let threshold = threshold_pct / 100.0;
     let groups: Vec<Group> = pending
         .into_iter()
-        .map(|g| decide_group(g, threshold, inputs.len()))
+        .map(|g| decide_group(g, threshold))
         .collect();
     let mut notes = power_notes(&groups);
     notes.extend(noisy_notes(&groups, inputs));
@@ -225,6 +224,7 @@ pub fn analyse(inputs: &[Input], matched: &Matched, threshold_pct: f64) -> Compa
             .collect(),
         warnings: super::machines::warnings(inputs),
         notes,
+        gate: None,
     }
 }
 
@@ -270,6 +270,7 @@ fn row(inputs: &[Input], cases: &[&CaseResult]) -> Pending {
                 max_s: max(xs),
                 ideal_s: c.ideal_s,
                 efficiency: c.summary.efficiency.and(c.ideal_s).map(|i| i / median),
+                ideal_unreliable: c.summary.ideal_unreliable,
                 samples: xs.len(),
                 failures: c.summary.failures,
                 unstable: c.summary.unstable.clone(),
@@ -315,7 +316,7 @@ fn row(inputs: &[Input], cases: &[&CaseResult]) -> Pending {
 /// pay for a 92-case sweep beside it, and with the few repetitions long cases can afford, no verdict
 /// could ever be reached (the issue that brought this rule: 155 tests, all `~†`). With several
 /// non-baseline inputs the family holds all their tests of the group: they are read in one table.
-fn decide_group(pending: Vec<Pending>, threshold: f64, inputs: usize) -> Group {
+fn decide_group(pending: Vec<Pending>, threshold: f64) -> Group {
     let name = pending[0].group.clone();
     // One test per case and non-baseline input, in row order.
     let sizes: Vec<(usize, usize)> = pending
@@ -336,6 +337,7 @@ fn decide_group(pending: Vec<Pending>, threshold: f64, inputs: usize) -> Group {
     let mut ranked = rank_verdicts(&family, threshold).into_iter();
     let mut member = in_family.iter();
     let mut rows = Vec::with_capacity(pending.len());
+    let mut all = Vec::with_capacity(pending.len());
     for Pending {
         mut row, makespans, ..
     } in pending
@@ -359,8 +361,9 @@ fn decide_group(pending: Vec<Pending>, threshold: f64, inputs: usize) -> Group {
             v.verdict = noisy_or(verdict, v.rule, [base, other]);
         }
         rows.push(row);
+        all.push(makespans);
     }
-    let geomean = geomean(&rows, inputs);
+    let geomean = super::geomean::geomean(&rows, &all, threshold);
     Group {
         name,
         rows,
@@ -434,7 +437,7 @@ pub fn verdict(ratio: f64, p_adjusted: f64, threshold: f64) -> Verdict {
 }
 
 /// The direction of a change beyond the threshold, or `~`.
-fn beyond(ratio: f64, threshold: f64) -> Verdict {
+pub(super) fn beyond(ratio: f64, threshold: f64) -> Verdict {
     if ratio > 1.0 + threshold {
         Verdict::Slower
     } else if ratio < 1.0 - threshold {
@@ -565,17 +568,6 @@ fn noisy_notes(groups: &[Group], inputs: &[Input]) -> Vec<Note> {
             }
         })
         .collect()
-}
-
-fn geomean(rows: &[Row], inputs: usize) -> Geomean {
-    Geomean {
-        medians_s: (0..inputs)
-            .map(|i| stats::geomean(&rows.iter().map(|r| r.sides[i].median_s).collect::<Vec<_>>()))
-            .collect(),
-        ratios: (0..inputs.saturating_sub(1))
-            .map(|i| stats::geomean(&rows.iter().map(|r| r.versus[i].ratio).collect::<Vec<_>>()))
-            .collect(),
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! `concbench compare --html [DIR]`: the comparison as one self-contained page, built on the skeleton,
-//! style sheet and escaping every page shares (`render::html`) — the machines side by side, the ratio
-//! chart, then per group its grouped-bar chart and its table (the same cells as the terminal table),
-//! unmatched cases and notes. Charts are inline SVG; no scripts, no network.
+//! style sheet and escaping every page shares (`render::html`) — the gate's outcome when asked for,
+//! the machines side by side (wrapping within the page, however long a path), a summary of every
+//! group (its geomean and how many cases got each verdict, as a chart and a table), then per group
+//! its cases' ratios on an axis of its own, its grouped-bar chart of medians and its table (the same
+//! cells as the terminal table), unmatched cases and notes. Charts are inline SVG; no scripts, no
+//! network.
 
 use super::charts::{bars, ratios};
 use super::comparison::Comparison;
@@ -31,8 +34,12 @@ pub fn write(c: &Comparison, dir: &Path) -> anyhow::Result<PathBuf> {
         )
     })?;
     let path = dir.join("index.html");
-    std::fs::write(&path, render(c)?)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::output::write_atomically(&path, render(c)?.as_bytes()).with_context(|| {
+        format!(
+            "cannot write {} (the page there before, if any, is left as it was)",
+            path.display()
+        )
+    })?;
     Ok(path)
 }
 
@@ -45,6 +52,33 @@ fn figure(chart: &dyn Chart) -> anyhow::Result<String> {
     ))
 }
 
+/// A table whose cells wrap within the page: text may break at spaces, and long words (paths, kernel
+/// and compiler versions) after `/`, `-`, `_`, `.` and `,`, so side by side columns never push the
+/// page wider than it is. (The shared table keeps cells on one line, for columns of figures.)
+fn wrapping_table(t: &crate::render::table::Table) -> String {
+    let cell = |tag: &str, text: &str| {
+        let mut breakable = String::new();
+        for ch in text.chars() {
+            breakable += &escape(&ch.to_string());
+            if matches!(ch, '/' | '-' | '_' | '.' | ',') {
+                breakable += "<wbr/>";
+            }
+        }
+        format!("<{tag} style=\"white-space: normal\">{breakable}</{tag}>")
+    };
+    let row =
+        |tag: &str, cells: &[String]| -> String { cells.iter().map(|c| cell(tag, c)).collect() };
+    let mut out = format!(
+        "<table class=\"machine\">\n<thead><tr>{}</tr></thead>\n<tbody>\n",
+        row("th", &t.header)
+    );
+    for r in &t.rows {
+        out += &format!("<tr>{}</tr>\n", row("td", r));
+    }
+    out += "</tbody></table>\n";
+    out
+}
+
 pub fn render(c: &Comparison) -> anyhow::Result<String> {
     let ids: Vec<&str> = c
         .inputs
@@ -52,9 +86,24 @@ pub fn render(c: &Comparison) -> anyhow::Result<String> {
         .map(|i| i.machine.machine_id.as_str())
         .collect();
     let mut out = page_start(&format!("concbench compare: {}", ids.join(" vs ")));
+    if let Some(gate) = &c.gate {
+        let mut lines = super::gate::summary(c, gate).into_iter();
+        out += &format!(
+            "<p class=\"takeaway\">gate: {}</p>\n",
+            escape(&lines.next().unwrap_or_default())
+        );
+        let failing: Vec<String> = lines.collect();
+        if !failing.is_empty() {
+            out += "<ul>\n";
+            for f in failing {
+                out += &format!("<li>{}</li>\n", escape(&f));
+            }
+            out += "</ul>\n";
+        }
+    }
     out += &format!("<p class=\"how\">{}</p>\n", escape(&text::legend(c)));
     out += "<h2>Machines</h2>\n";
-    out += &table(&text::machines(c).table("machines", ""));
+    out += &wrapping_table(&text::machines(c).table("machines", ""));
     if !c.warnings.is_empty() {
         out += "<ul class=\"note\">\n";
         for w in &c.warnings {
@@ -65,7 +114,7 @@ pub fn render(c: &Comparison) -> anyhow::Result<String> {
     if c.groups.is_empty() {
         out += "<p class=\"takeaway\">No case is in every run: nothing to compare.</p>\n";
     } else {
-        out += "<p>Contents: <a href=\"#ratios\">ratios</a>";
+        out += "<p>Contents: <a href=\"#summary\">summary</a>";
         for g in &c.groups {
             out += &format!(
                 " · <a href=\"#{}\">{}</a>",
@@ -74,8 +123,9 @@ pub fn render(c: &Comparison) -> anyhow::Result<String> {
             );
         }
         out += "</p>\n";
-        out += "<section id=\"ratios\">\n<h2>Ratios to the baseline</h2>\n";
-        out += &figure(&ratios::chart(c))?;
+        out += "<section id=\"summary\">\n<h2>Summary by group</h2>\n";
+        out += &figure(&ratios::summary(c))?;
+        out += &table(&text::summary(c).table("summary", ""));
         out += "</section>\n";
     }
     for g in &c.groups {
@@ -85,6 +135,7 @@ pub fn render(c: &Comparison) -> anyhow::Result<String> {
             escape(&g.name),
             g.rows.len()
         );
+        out += &figure(&ratios::group(c, g))?;
         out += &figure(&bars::chart(c, g))?;
         out += &table(&text::group(c, g).table(&g.name, ""));
         out += "</section>\n";

@@ -1,8 +1,9 @@
 //! The sides of a comparison: each argument loaded from the store (a result file, a directory, a
 //! machine id, `this` or `criterion:NAME`, see [`crate::store::machines`]) and labelled `A`, `B`, … by
-//! position, `A` the baseline.
+//! position, `A` the baseline; with the files of a directory that could not be read.
 
 use crate::results::{CaseResult, Machine, ResultFile};
+use crate::store::files::Skipped;
 use crate::store::machines;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,8 @@ pub struct Input {
     pub run: ResultFile,
     /// Every case, the newest measurement winning when several runs hold it.
     pub cases: Vec<CaseResult>,
+    /// Files of a named directory that were no readable result file: left out, and listed.
+    pub skipped: Vec<Skipped>,
 }
 
 /// Resolve and load every argument, labelled `A`, `B`, … in order.
@@ -33,6 +36,7 @@ pub fn load_all(args: &[String], store: &Path) -> anyhow::Result<Vec<Input>> {
                 files: loaded.files,
                 run: loaded.run,
                 cases: loaded.cases,
+                skipped: loaded.skipped,
             })
         })
         .collect()

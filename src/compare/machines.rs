@@ -1,7 +1,8 @@
 //! The machines behind a comparison, side by side (asv's machine metadata): what a reader needs to
 //! explain a difference — CPU, cores, allowed CPU set, memory, OS, kernel, rustc, governor — and the
 //! warnings when the sides differ in what should not differ (concbench or rustc versions, incomplete
-//! runs, an external server whose configuration is only claimed).
+//! runs, an external server whose configuration is only claimed) or a side's directory held files
+//! that could not be read.
 
 use super::comparison::InputInfo;
 use super::input::Input;
@@ -83,6 +84,15 @@ pub fn warnings(inputs: &[Input]) -> Vec<String> {
     }));
     out.extend(differ("rustc versions", &|i| i.run.machine.rustc.clone()));
     for i in inputs {
+        for s in &i.skipped {
+            out.push(format!(
+                "{} ({}): skipped {}: {}",
+                i.label,
+                i.source,
+                s.path.display(),
+                s.why
+            ));
+        }
         if !i.run.complete {
             out.push(format!(
                 "{} ({}) is an incomplete run ({}): only its finished cases are compared",

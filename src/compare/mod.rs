@@ -1,13 +1,16 @@
 //! `concbench compare A B [C…]`: the same cases measured on different machines (or the same machine
 //! restricted with `--cpus`), side by side. Inputs are resolved and loaded ([`input`]), their cases
 //! matched ([`matching`]), compared into one [`Comparison`] value ([`comparison`], which also holds the
-//! decision rules), and rendered from that value alone: terminal table, Markdown, JSON or CSV, and
-//! with `--html` a page with charts.
+//! decision rules; [`geomean`], a group's own verdict), judged by the gate when `--fail-on` asks
+//! ([`gate`]), and rendered from that value alone: terminal table, Markdown, JSON or CSV, and with
+//! `--html` a page with charts.
 
 pub mod args;
 pub mod charts;
 pub mod comparison;
 mod csv;
+pub mod gate;
+pub mod geomean;
 mod grid;
 pub mod html;
 pub mod input;
@@ -31,11 +34,13 @@ crate::names::name_enum! {
     }
 }
 
-/// Load, match and compare the runs the arguments name.
+/// Load, match and compare the runs the arguments name, and judge the gate when one is asked for.
 pub fn compare(args: &CompareArgs) -> anyhow::Result<Comparison> {
     let inputs = input::load_all(&args.runs, &args.store)?;
     let matched = matching::match_cases(&inputs)?;
-    Ok(comparison::analyse(&inputs, &matched, args.threshold))
+    let mut c = comparison::analyse(&inputs, &matched, args.threshold);
+    c.gate = args.fail_on.map(|fail_on| gate::judge(&c, fail_on));
+    Ok(c)
 }
 
 pub fn render(c: &Comparison, format: Format) -> String {
@@ -47,7 +52,8 @@ pub fn render(c: &Comparison, format: Format) -> String {
     }
 }
 
-/// The command: warnings on stderr, the comparison on stdout.
+/// The command: warnings on stderr, the comparison on stdout; exit 1 when the gate fails (the page is
+/// still written: it is what a reader of the failure wants).
 pub fn compare_main(args: &CompareArgs) -> anyhow::Result<i32> {
     let c = compare(args)?;
     for w in &c.warnings {
@@ -56,10 +62,16 @@ pub fn compare_main(args: &CompareArgs) -> anyhow::Result<i32> {
     if c.groups.is_empty() {
         eprintln!("concbench: warning: no case is in every run; nothing to compare");
     }
-    print!("{}", render(&c, args.format));
+    crate::output::print(&render(&c, args.format))?;
     if let Some(dir) = &args.html {
         let dir = dir.clone().unwrap_or_else(|| html::default_dir(&c));
         eprintln!("{}", html::write(&c, &dir)?.display());
     }
-    Ok(0)
+    match &c.gate {
+        Some(gate) if gate.failed => {
+            eprintln!("concbench: {}", gate::summary(&c, gate).join("\n  "));
+            Ok(1)
+        }
+        _ => Ok(0),
+    }
 }

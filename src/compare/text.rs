@@ -1,6 +1,8 @@
-//! The comparison as a document: the terminal table (default) and Markdown share one layout — a
-//! legend, the machines side by side, one table per group ending in its geometric mean, the unmatched
-//! cases and the footnotes — and differ only in how a table and a heading are spelled.
+//! The comparison as a document: the terminal table (default) and Markdown share one layout — the
+//! gate's outcome when `--fail-on` asked for one (first, as a CI comment's reader wants it), a legend,
+//! the machines side by side, a summary row per group, one table per group ending in its geometric
+//! mean and the group's verdict, the unmatched cases and the footnotes — and differ only in how a
+//! table and a heading are spelled.
 
 use super::comparison::{Comparison, Group, Rule, Side, Verdict, Versus, MARK_POWERLESS};
 use super::grid::Grid;
@@ -42,10 +44,26 @@ pub fn render(c: &Comparison, style: Style) -> String {
     if style == Style::Markdown {
         out += "## Comparison\n\n";
     }
+    if let Some(gate) = &c.gate {
+        let mut lines = super::gate::summary(c, gate).into_iter().peekable();
+        out += &style.heading(&format!("gate: {}", lines.next().unwrap_or_default()));
+        // A Markdown heading ends in a blank line already; bullets and the terminal need one.
+        if lines.peek().is_some() || style == Style::Terminal {
+            for line in lines {
+                out += &style.bullet(&line);
+            }
+            out += "\n";
+        }
+    }
     out += &legend(c);
     out += "\n\n";
     out += &style.heading("machines");
     out += &style.table(&machines(c));
+    if !c.groups.is_empty() {
+        out += "\n";
+        out += &style.heading("groups");
+        out += &style.table(&summary(c));
+    }
     for g in &c.groups {
         out += "\n";
         out += &style.heading(&format!("{} ({} cases)", g.name, g.rows.len()));
@@ -80,6 +98,7 @@ pub(super) fn legend(c: &Comparison) -> String {
          or, where the samples are too few for that test (p adj `range`, {MARK_POWERLESS}), ranges apart by more than either is wide.\n\
          ~ = neither; noisy = a side ran beside other work, or its spread leaves only ~ or a range verdict: no claim;\n\
          n/a = too few samples to test (notes below).\n\
+         A geomean row's p: a rank test of the whole group, stratified by case (van Elteren); noisy when any of its cases is unstable.\n\
          eff = ideal / median: comparable across machines (`N failed` instead when tasks failed).",
         others.join(", "),
         a = c.alpha,
@@ -102,6 +121,39 @@ pub(super) fn machines(c: &Comparison) -> Grid {
         g.push(std::iter::once(what.to_string()).chain(values).collect());
     }
     g
+}
+
+/// One row per group: its cases, and per non-baseline input its geomean ratio, the group's own p and
+/// verdict, and how many of its cases got each verdict.
+pub(super) fn summary(c: &Comparison) -> Grid {
+    let base = &c.inputs[0].label;
+    let mut header = vec!["group".to_string(), "cases".to_string()];
+    for i in &c.inputs[1..] {
+        let l = &i.label;
+        header.extend([
+            format!("{l}/{base} geomean"),
+            format!("{l} p"),
+            format!("{l} vs {base}"),
+        ]);
+        header.extend(Verdict::ALL.iter().map(|v| v.name().to_string()));
+    }
+    let mut grid = Grid::new(header);
+    for g in &c.groups {
+        let mut row = vec![g.name.clone(), g.rows.len().to_string()];
+        for (j, v) in g.geomean.versus.iter().enumerate() {
+            row.extend([
+                format!("{:.3}", v.ratio),
+                v.p.map_or("–".into(), p_value),
+                v.verdict.name().to_string(),
+            ]);
+            row.extend(Verdict::ALL.iter().map(|&verdict| {
+                let n = g.rows.iter().filter(|r| r.versus[j].verdict == verdict);
+                n.count().to_string()
+            }));
+        }
+        grid.push(row);
+    }
+    grid
 }
 
 pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
@@ -131,12 +183,12 @@ pub(super) fn group(c: &Comparison, g: &Group) -> Grid {
     }
     let mut row = vec!["geomean".to_string()];
     row.extend(g.geomean.medians_s.iter().map(|&m| secs_short(m)));
-    for &ratio in &g.geomean.ratios {
+    for v in &g.geomean.versus {
         row.extend([
-            format!("{ratio:.3}"),
+            format!("{:.3}", v.ratio),
             String::new(),
-            String::new(),
-            String::new(),
+            v.p.map_or("–".into(), p_value),
+            v.verdict.name().to_string(),
         ]);
     }
     row.resize(width, String::new());
@@ -165,12 +217,20 @@ fn versus_cells(v: &Versus) -> [String; 4] {
     ]
 }
 
-/// A side's efficiency; when tasks failed, how many instead (efficiency would flatter the case).
-fn efficiency(s: &Side) -> String {
-    if s.failures > 0 {
-        format!("{} failed", s.failures)
-    } else {
-        s.efficiency.map_or("–".into(), |e| format!("{e:.2}"))
+/// A side's efficiency cell, the one place every table (terminal, Markdown, the page) spells it; when
+/// tasks failed, how many instead (efficiency would flatter the case); when the ideal measured beside
+/// the case came out above what the case took, that it is unreliable, with the two figures.
+pub(super) fn efficiency(s: &Side) -> String {
+    match (s.failures, s.efficiency, s.ideal_unreliable, s.ideal_s) {
+        (f, _, _, _) if f > 0 => format!("{f} failed"),
+        (_, Some(e), _, _) => format!("{e:.2}"),
+        (_, None, Some(_), Some(ideal)) => format!(
+            "{} (ideal {} > {} taken)",
+            crate::results::summary::IDEAL_UNRELIABLE,
+            secs_short(ideal),
+            secs_short(s.median_s)
+        ),
+        _ => "–".into(),
     }
 }
 

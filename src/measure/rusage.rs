@@ -1,6 +1,7 @@
 //! Resource use of a finished child, from `wait4`: user and sys CPU, peak RSS, context switches — the
 //! figures `/usr/bin/time` and hyperfine report, and for the same reason: measured from outside. Peak
-//! RSS is the exception: a process reads its own (see [`own_peak_rss_kib`]).
+//! RSS is the exception: a process reads its own (see [`own_peak_rss_kib`]). How a child ended is
+//! said in words by [`describe`], the one place every message about a child's exit takes them from.
 
 use std::time::Duration;
 
@@ -59,6 +60,69 @@ pub fn own_peak_rss_kib() -> Option<u64> {
         .ok()
 }
 
+/// How a child ended, from its raw wait status, for a message: `exited with 3`, or `was killed by
+/// signal 9 (KILL)` — never the shell's 137, which reads as an exit code the child chose.
+pub fn describe(status: i32) -> String {
+    if libc::WIFEXITED(status) {
+        format!("exited with {}", libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        let sig = libc::WTERMSIG(status);
+        let core = if libc::WCOREDUMP(status) {
+            ", core dumped"
+        } else {
+            ""
+        };
+        match signal_name(sig) {
+            Some(name) => format!("was killed by signal {sig} ({name}){core}"),
+            None => format!("was killed by signal {sig}{core}"),
+        }
+    } else {
+        format!("ended with wait status {status:#x}")
+    }
+}
+
+/// A signal's name without `SIG`, as `kill -l` lists it; None for one without a fixed name.
+fn signal_name(sig: i32) -> Option<String> {
+    const NAMES: &[(libc::c_int, &str)] = &[
+        (libc::SIGHUP, "HUP"),
+        (libc::SIGINT, "INT"),
+        (libc::SIGQUIT, "QUIT"),
+        (libc::SIGILL, "ILL"),
+        (libc::SIGTRAP, "TRAP"),
+        (libc::SIGABRT, "ABRT"),
+        (libc::SIGBUS, "BUS"),
+        (libc::SIGFPE, "FPE"),
+        (libc::SIGKILL, "KILL"),
+        (libc::SIGUSR1, "USR1"),
+        (libc::SIGSEGV, "SEGV"),
+        (libc::SIGUSR2, "USR2"),
+        (libc::SIGPIPE, "PIPE"),
+        (libc::SIGALRM, "ALRM"),
+        (libc::SIGTERM, "TERM"),
+        (libc::SIGCHLD, "CHLD"),
+        (libc::SIGCONT, "CONT"),
+        (libc::SIGSTOP, "STOP"),
+        (libc::SIGTSTP, "TSTP"),
+        (libc::SIGTTIN, "TTIN"),
+        (libc::SIGTTOU, "TTOU"),
+        (libc::SIGURG, "URG"),
+        (libc::SIGXCPU, "XCPU"),
+        (libc::SIGXFSZ, "XFSZ"),
+        (libc::SIGVTALRM, "VTALRM"),
+        (libc::SIGPROF, "PROF"),
+        (libc::SIGWINCH, "WINCH"),
+        (libc::SIGIO, "IO"),
+        (libc::SIGSYS, "SYS"),
+    ];
+    if let Some((_, name)) = NAMES.iter().find(|(n, _)| *n == sig) {
+        return Some((*name).to_string());
+    }
+    let (min, max) = (libc::SIGRTMIN(), libc::SIGRTMAX());
+    (min..=max)
+        .contains(&sig)
+        .then(|| format!("RTMIN+{}", sig - min))
+}
+
 /// Exit code of a raw wait status, or 128 + signal for a child killed by a signal (the shell's convention).
 pub fn exit_code(status: i32) -> i32 {
     if libc::WIFEXITED(status) {
@@ -67,5 +131,31 @@ pub fn exit_code(status: i32) -> i32 {
         128 + libc::WTERMSIG(status)
     } else {
         -1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exit_and_a_signal_are_told_apart() {
+        // Raw wait statuses as Linux encodes them: the code in the second byte, the signal in the low
+        // seven bits, 0x80 for a core dump.
+        assert_eq!(describe(3 << 8), "exited with 3");
+        assert_eq!(describe(libc::SIGKILL), "was killed by signal 9 (KILL)");
+        assert_eq!(
+            describe(0x80 | libc::SIGSEGV),
+            "was killed by signal 11 (SEGV), core dumped"
+        );
+        assert_eq!(
+            describe(libc::SIGRTMIN() + 2),
+            format!("was killed by signal {} (RTMIN+2)", libc::SIGRTMIN() + 2)
+        );
+        assert_eq!(
+            exit_code(libc::SIGKILL),
+            137,
+            "the exit code keeps the shell's convention"
+        );
     }
 }

@@ -23,8 +23,7 @@ pub struct Flags {
     pub ideal_unreliable: Option<f64>,
 }
 
-/// What a view says in place of an efficiency the ideal cannot give.
-pub const IDEAL_UNRELIABLE: &str = "ideal unreliable on this machine";
+pub use crate::results::summary::IDEAL_UNRELIABLE;
 
 impl Flags {
     pub fn of(c: &CaseResult) -> Flags {

@@ -39,8 +39,7 @@ pub fn write(store: &Path, dir: &Path) -> anyhow::Result<bool> {
             dir.display()
         )
     })?;
-    std::fs::write(&path, render(store, &loaded, &skipped))
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::output::write_atomically(&path, render(store, &loaded, &skipped).as_bytes())?;
     Ok(true)
 }
 

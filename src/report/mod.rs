@@ -22,6 +22,7 @@ pub mod sweep;
 pub mod table;
 
 use crate::measure::machine::slug;
+use crate::output::{write_atomically, write_atomically_with};
 use crate::store::files::{self, Skipped};
 use anyhow::Context;
 use data::ReportData;
@@ -121,10 +122,15 @@ pub fn write_linked(
     for chart in sections::charts(data) {
         let info = chart.info();
         let svg = chart.svg()?;
-        let svg_path = dir.join(export::chart_file(info.stem, "svg"));
-        std::fs::write(&svg_path, &svg)
-            .with_context(|| format!("cannot write {}", svg_path.display()))?;
-        chart.png(&dir.join(export::chart_file(info.stem, "png")))?;
+        // Each output whole or not at all: a full disk must not leave an empty index.html where a
+        // good one was.
+        write_atomically(
+            &dir.join(export::chart_file(info.stem, "svg")),
+            svg.as_bytes(),
+        )?;
+        write_atomically_with(&dir.join(export::chart_file(info.stem, "png")), |tmp| {
+            chart.png(tmp)
+        })?;
         rendered.push(RenderedChart {
             info,
             notes: chart.notes(),
@@ -140,8 +146,7 @@ pub fn write_linked(
     };
     for exporter in export::all() {
         let path = dir.join(exporter.file_name());
-        std::fs::write(&path, exporter.render(&report))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_atomically(&path, exporter.render(&report).as_bytes())?;
     }
     Ok(ReportOutcome {
         dir: dir.to_path_buf(),

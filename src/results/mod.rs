@@ -79,16 +79,22 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// Read a result file: a regular file (never a FIFO or a device, which could block or never end) of at
 /// most [`MAX_FILE_BYTES`].
 pub fn read_capped(path: &Path) -> anyhow::Result<Vec<u8>> {
+    read_capped_as(path, "a result file")
+}
+
+/// [`read_capped`] for any file concbench reads back (criterion's too), `what` saying in the
+/// messages which kind of file was expected.
+pub fn read_capped_as(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     let meta =
         std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
     anyhow::ensure!(
         meta.is_file(),
-        "{}: not a regular file (a directory, FIFO or device); give a result file",
+        "{}: not a regular file (a directory, FIFO or device); give {what}",
         path.display()
     );
     let too_big = || {
         anyhow::anyhow!(
-            "{}: larger than {} MiB, the most a result file may be",
+            "{}: larger than {} MiB, the most {what} may be",
             path.display(),
             MAX_FILE_BYTES >> 20
         )
@@ -111,7 +117,7 @@ pub fn read_capped(path: &Path) -> anyhow::Result<Vec<u8>> {
 }
 
 /// A figure as a reader types it: plain when of everyday size, `1e308` otherwise.
-fn show(v: f64) -> String {
+pub fn show(v: f64) -> String {
     if v == 0.0 || (1e-3..1e6).contains(&v.abs()) {
         format!("{v}")
     } else {
@@ -124,6 +130,27 @@ pub const MIN_DURATION_S: f64 = 1e-9;
 pub const MAX_DURATION_S: f64 = 1e9;
 /// The largest peak RSS the loader accepts, KiB (a pebibyte).
 pub const MAX_RSS_KIB: u64 = 1 << 40;
+
+/// A measured duration, seconds, as the loader takes one: finite, between 1 ns and 10⁹ s (31 years);
+/// otherwise the error names `field` and its value. What any figure read back as a makespan is held to.
+pub fn check_duration(v: f64, field: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        v.is_finite() && (MIN_DURATION_S..=MAX_DURATION_S).contains(&v),
+        "{field} is {}: a measured duration lies between 1 ns and 10⁹ s",
+        show(v)
+    );
+    Ok(())
+}
+
+/// A duration that may be zero (setup, CPU time, a latency percentile): finite, 0 to 10⁹ s.
+pub fn check_duration_or_zero(v: f64, field: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        v.is_finite() && (0.0..=MAX_DURATION_S).contains(&v),
+        "{field} is {}: a duration lies between 0 and 10⁹ s",
+        show(v)
+    );
+    Ok(())
+}
 
 /// Bumped whenever a field changes meaning or a required field is added. Version 2: the direct client
 /// (io cases of version 1 used the libraries), interleaved order, noise, optional ideals. Version 3: a
@@ -543,22 +570,7 @@ impl ResultFile {
     /// asked to draw a makespan of 10³⁰⁸ s. A measured duration lies between a nanosecond and 10⁹ s
     /// (31 years); a peak RSS below a pebibyte.
     fn check(&self) -> anyhow::Result<()> {
-        let positive = |v: f64, field: &str| -> anyhow::Result<()> {
-            anyhow::ensure!(
-                v.is_finite() && (MIN_DURATION_S..=MAX_DURATION_S).contains(&v),
-                "{field} is {}: a measured duration lies between 1 ns and 10⁹ s",
-                show(v)
-            );
-            Ok(())
-        };
-        let non_negative = |v: f64, field: &str| -> anyhow::Result<()> {
-            anyhow::ensure!(
-                v.is_finite() && (0.0..=MAX_DURATION_S).contains(&v),
-                "{field} is {}: a duration lies between 0 and 10⁹ s",
-                show(v)
-            );
-            Ok(())
-        };
+        let (positive, non_negative) = (check_duration, check_duration_or_zero);
         for (i, c) in self.cases.iter().enumerate() {
             let at = |f: &str| format!("cases[{i}] ({}).{f}", c.id);
             if let Some(v) = c.ideal_s {
@@ -605,33 +617,17 @@ impl ResultFile {
         Ok(())
     }
 
-    /// Write atomically: a temp file in the same directory, then rename, so a reader (or a crash) never
-    /// sees half a file.
+    /// Write atomically (`output::write_atomically`: a temp file in the same directory, then
+    /// rename), so a reader (or a crash, or a full disk) never sees half a file.
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        // One temp file per process: two runs writing beside each other never share one.
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("result"),
-            std::process::id()
-        ));
         // Compact: a run of 10,000-task timelines is megabytes, rewritten after every round.
         let json = serde_json::to_vec(self).expect("result file serialises");
-        let written = std::fs::File::create(&tmp)
-            .and_then(|mut f| std::io::Write::write_all(&mut f, &json).and_then(|_| f.sync_data()))
-            .and_then(|_| std::fs::rename(&tmp, path));
-        if let Err(e) = written {
-            // A full disk leaves half a temp file: remove it, so the last good file is all there is.
-            let _ = std::fs::remove_file(&tmp);
-            return Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())));
-        }
-        Ok(())
+        crate::output::write_atomically(path, &json)
     }
 
     /// The JSON Schema of a result file, as published in reports/schema/results.schema.json.

@@ -10,6 +10,10 @@ use crate::names::Bottleneck;
 /// medians can be off by. Beyond it the ideal is no bound on this machine, and it says so.
 pub const IDEAL_SLACK: f64 = 0.01;
 
+/// What every view (report tables, charts, compare rows) says in place of an efficiency the ideal
+/// cannot give.
+pub const IDEAL_UNRELIABLE: &str = "ideal unreliable on this machine";
+
 /// ideal ÷ makespan: per sample, each against the ideal measured beside it, where the samples carry
 /// their own (the median of those ratios); else the case's one ideal against the median makespan.
 pub fn efficiency(samples: &[Sample], ideal: Option<f64>, median: f64) -> Option<f64> {

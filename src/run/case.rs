@@ -211,21 +211,20 @@ pub fn run_isolated(
     let (status, usage) = rusage::wait(child.id())?;
     super::children::set_current(0);
     let stderr = err_reader.join().unwrap_or_default();
-    let code = rusage::exit_code(status);
     if hung {
         bail!(
             "the case process was still running after {}: killed",
             humantime::format_duration(deadline)
         );
     }
-    if code != 0 {
+    if rusage::exit_code(status) != 0 {
         let why = stderr
             .trim()
             .lines()
             .last()
             .unwrap_or("no message")
             .to_string();
-        bail!("the case process exited with {code}: {why}");
+        bail!("the case process {}: {why}", rusage::describe(status));
     }
     let output = serde_json::from_str(out.trim()).context("reading the case process's output")?;
     Ok((output, usage))

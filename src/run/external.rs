@@ -146,12 +146,12 @@ pub fn run_program(
             humantime::format_duration(deadline)
         );
     }
-    let code = rusage::exit_code(status);
-    if code != 0 {
+    if rusage::exit_code(status) != 0 {
         let why = stderr.trim().lines().last().unwrap_or("no message");
         bail!(
-            "{}: the external model exited with {code}: {why}",
-            spec.model
+            "{}: the external model {}: {why}",
+            spec.model,
+            rusage::describe(status)
         );
     }
     let answer = parse(&out, spec.tasks).with_context(|| {

@@ -3,10 +3,16 @@
 //! the case is — its parameters, ideal and bottleneck, known where the model code is. So a baseline
 //! becomes a list of [`CaseResult`]s in the `cargo bench` group, which the report tabulates and
 //! `compare` matches exactly like cases from result files, without this side running any model code.
+//! criterion's files are held to what result files are (`results::read_capped_as`: a regular file of
+//! bounded size; `results::check_duration`: finite figures in range), and symlinked directories are
+//! not walked, so a hostile or broken folder is refused with one line naming the file, never hangs.
 
 use crate::names::{Bottleneck, Group};
 use crate::results::summary::summarise;
-use crate::results::{CaseParams, CaseResult, Percentiles, Sample, Spread};
+use crate::results::{
+    check_duration, check_duration_or_zero, read_capped_as, show, CaseParams, CaseResult,
+    Percentiles, Sample, Spread,
+};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -45,6 +51,9 @@ pub struct Bench {
     pub case: Option<Sidecar>,
 }
 
+/// What the messages call the files read here.
+const WHAT: &str = "a file `cargo bench` wrote";
+
 /// Every benchmark of `baseline` (`new`, `base`, or a `--save-baseline` name) under `dir`.
 pub fn load(dir: &Path, baseline: &str) -> anyhow::Result<Vec<Bench>> {
     if !dir.is_dir() {
@@ -60,27 +69,21 @@ pub fn load(dir: &Path, baseline: &str) -> anyhow::Result<Vec<Bench>> {
     for path in found {
         let read = |name: &str| -> anyhow::Result<String> {
             let file = path.join(name);
-            std::fs::read_to_string(&file)
-                .with_context(|| format!("{}: cannot read", file.display()))
+            String::from_utf8(read_capped_as(&file, WHAT)?)
+                .with_context(|| format!("{}: not UTF-8 text", file.display()))
         };
         let meta: BenchmarkJson = serde_json::from_str(&read("benchmark.json")?)
             .with_context(|| format!("{}: not a criterion benchmark.json", path.display()))?;
         let sample: SampleJson = serde_json::from_str(&read("sample.json")?)
             .with_context(|| format!("{}: not a criterion sample.json", path.display()))?;
-        let per_iteration_s = sample
-            .times
-            .iter()
-            .zip(&sample.iters)
-            .filter(|(_, &n)| n > 0.0)
-            .map(|(t, n)| t / n / 1e9)
-            .collect();
         // The sidecar sits in the benchmark's directory, one above its baselines.
-        let case = path
-            .parent()
-            .map(|d| d.join(SIDECAR))
-            .filter(|f| f.is_file())
-            .and_then(|f| std::fs::read_to_string(f).ok())
-            .and_then(|text| serde_json::from_str(&text).ok());
+        let case = match path.parent().map(|d| d.join(SIDECAR)) {
+            Some(file) if file.symlink_metadata().is_ok() => sidecar(&file)?,
+            _ => None,
+        };
+        let ours = case.as_ref().is_some_and(|c| c.id == meta.full_id);
+        let per_iteration_s = per_iteration(&sample, ours)
+            .with_context(|| format!("{}", path.join("sample.json").display()))?;
         benches.push(Bench {
             id: meta.full_id,
             per_iteration_s,
@@ -96,17 +99,66 @@ pub fn load(dir: &Path, baseline: &str) -> anyhow::Result<Vec<Bench>> {
     Ok(benches)
 }
 
-/// Directories named `baseline` that hold a criterion benchmark.
+/// A bench's description of its case: None when it is not one this concbench reads (an older
+/// format), an error when the file cannot be read or claims an ideal no case has.
+fn sidecar(file: &Path) -> anyhow::Result<Option<Sidecar>> {
+    let bytes = read_capped_as(file, WHAT)?;
+    let Ok(side) = serde_json::from_slice::<Sidecar>(&bytes) else {
+        return Ok(None);
+    };
+    if let Some(ideal) = side.ideal_s {
+        check_duration(ideal, "ideal_s").with_context(|| format!("{}", file.display()))?;
+    }
+    Ok(Some(side))
+}
+
+/// Each sample's mean time per iteration, seconds. criterion writes whole, positive iteration counts
+/// and non-negative totals; anything else was not written by it, and is refused rather than shown as
+/// a negative ("faster") or infinite makespan. A concbench case's times are makespans, held to what a
+/// result file's are; another bench's only to be finite and non-negative (it may take under 1 ns).
+fn per_iteration(sample: &SampleJson, ours: bool) -> anyhow::Result<Vec<f64>> {
+    anyhow::ensure!(
+        sample.iters.len() == sample.times.len(),
+        "{} iteration counts for {} times: every sample has one of each",
+        sample.iters.len(),
+        sample.times.len()
+    );
+    let check = if ours {
+        check_duration
+    } else {
+        check_duration_or_zero
+    };
+    let mut out = Vec::with_capacity(sample.times.len());
+    for (i, (&t, &n)) in sample.times.iter().zip(&sample.iters).enumerate() {
+        anyhow::ensure!(
+            n.is_finite() && n >= 1.0,
+            "iters[{i}] is {}: not a count of iterations",
+            show(n)
+        );
+        let s = t / n / 1e9;
+        check(
+            s,
+            &format!("times[{i}] / iters[{i}] (seconds per iteration)"),
+        )?;
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// Directories named `baseline` that hold a criterion benchmark. Only real directories are entered:
+/// a symlink back up the tree (`ln -s .. loop`) would otherwise be walked until the kernel's limit of
+/// links per path, twice over for every second such link.
 fn collect(dir: &Path, baseline: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
-        let path = entry.path();
-        if !path.is_dir() {
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
-        if path.file_name().is_some_and(|n| n == baseline) && path.join("benchmark.json").is_file()
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == baseline)
+            && path.join("benchmark.json").symlink_metadata().is_ok()
         {
             out.push(path);
         } else if path.file_name().is_none_or(|n| n != "report") {

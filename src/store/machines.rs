@@ -2,9 +2,11 @@
 //! a result file, a directory of them, a machine id of the store (`reports/results/<machine-id>/`;
 //! `this` = this machine) or a `cargo bench` baseline (`criterion:NAME`). A directory or machine id
 //! means its newest complete measurement of every case: normally its newest complete run, and when it
-//! holds runs of several suites, all of them (asv's "results merged per machine").
+//! holds runs of several suites, all of them (asv's "results merged per machine"). A file of such a
+//! directory that is no readable result file (a copy cut short) is skipped and listed, as the report's
+//! loader does, as long as a complete run remains.
 
-use super::files::json_files;
+use super::files::{json_files, Skipped};
 use super::identity::same_case;
 use crate::error::UsageError;
 use crate::results::{CaseResult, ResultFile};
@@ -21,19 +23,21 @@ pub struct Loaded {
     pub run: ResultFile,
     /// Every case, the newest measurement winning when several runs hold it.
     pub cases: Vec<CaseResult>,
+    /// Files of the directory that could not be read, and why.
+    pub skipped: Vec<Skipped>,
 }
 
 /// Resolve `arg` against the store and load what it names.
 pub fn load(arg: &str, store: &Path) -> anyhow::Result<Loaded> {
     let path = Path::new(arg);
-    let (files, runs) = if let Some(spec) = arg.strip_prefix("criterion:") {
-        (Vec::new(), vec![criterion_run(spec)?])
+    let (files, runs, skipped) = if let Some(spec) = arg.strip_prefix("criterion:") {
+        (Vec::new(), vec![criterion_run(spec)?], Vec::new())
     } else if path.is_dir() {
         complete_runs(path)?
     } else if path.exists() {
         // A file, or something that is not one (a FIFO, a device): the loader says which.
         let run = ResultFile::load(path).map_err(|e| UsageError(format!("{e:#}")))?;
-        (vec![path.to_path_buf()], vec![run])
+        (vec![path.to_path_buf()], vec![run], Vec::new())
     } else {
         let id = match arg {
             "this" => crate::measure::machine::describe(None).machine_id,
@@ -58,6 +62,7 @@ pub fn load(arg: &str, store: &Path) -> anyhow::Result<Loaded> {
         files,
         run: runs.into_iter().next().expect("at least one run"),
         cases,
+        skipped,
     })
 }
 
@@ -125,23 +130,36 @@ pub fn machine_ids(store: &Path) -> Vec<String> {
     ids
 }
 
-/// The complete runs of a directory, newest first; all from one machine.
-fn complete_runs(dir: &Path) -> anyhow::Result<(Vec<PathBuf>, Vec<ResultFile>)> {
+/// The complete runs of a directory, newest first, all from one machine; and the files skipped as
+/// unreadable.
+fn complete_runs(dir: &Path) -> anyhow::Result<(Vec<PathBuf>, Vec<ResultFile>, Vec<Skipped>)> {
     let mut found: Vec<(PathBuf, ResultFile)> = Vec::new();
     let mut incomplete = 0;
+    let mut skipped = Vec::new();
     let files = json_files(dir)
         .map_err(|e| anyhow::anyhow!("{}: cannot read the directory ({e})", dir.display()))?;
     for path in files {
-        let run = ResultFile::load(&path)?;
-        if run.complete {
-            found.push((path, run));
-        } else {
-            incomplete += 1;
+        match ResultFile::load(&path) {
+            Ok(run) if run.complete => found.push((path, run)),
+            Ok(_) => incomplete += 1,
+            Err(e) => skipped.push(Skipped {
+                why: e.root_cause().to_string(),
+                path,
+            }),
         }
     }
     if found.is_empty() {
+        let unreadable = match skipped.first() {
+            Some(first) => format!(
+                ", {} unreadable (first: {}: {})",
+                skipped.len(),
+                first.path.display(),
+                first.why
+            ),
+            None => String::new(),
+        };
         return Err(UsageError(format!(
-            "{} holds no complete run ({incomplete} incomplete); finish one with `concbench run` or give a file",
+            "{} holds no complete run ({incomplete} incomplete{unreadable}); finish one with `concbench run` or give a file",
             dir.display()
         ))
         .into());
@@ -162,5 +180,6 @@ fn complete_runs(dir: &Path) -> anyhow::Result<(Vec<PathBuf>, Vec<ResultFile>)> 
         ))
         .into());
     }
-    Ok(found.into_iter().unzip())
+    let (files, runs) = found.into_iter().unzip();
+    Ok((files, runs, skipped))
 }

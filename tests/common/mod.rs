@@ -15,7 +15,7 @@ mod skip;
 #[allow(unused_imports)]
 pub use {builders::*, process::*, report::*, server::*, skip::*};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -28,17 +28,53 @@ pub fn timing_lock() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// An empty directory of this test's own under the system's temporary directory. The test binary's
-/// name and its pid are in the path, so binaries and runs side by side never share one.
-pub fn tmpdir(name: &str) -> PathBuf {
+/// An empty directory of this test's own under the system's temporary directory, removed when the
+/// returned guard drops: a test that passes leaves nothing behind. One whose thread is panicking (a
+/// failed assertion) keeps it, for whoever looks into the failure. The test binary's name and its pid
+/// are in the path, so binaries and runs side by side never share one, and a number of its own, so
+/// neither do two tests of one binary running at once that ask for the same name.
+pub fn tmpdir(name: &str) -> TmpDir {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!(
-        "concbench-{}-{}-{name}",
+        "concbench-{}-{}-{n}-{name}",
         env!("CARGO_CRATE_NAME"),
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TmpDir(dir)
+}
+
+/// A test's directory (see [`tmpdir`]); it derefs to its path.
+#[derive(Debug)]
+pub struct TmpDir(PathBuf);
+
+impl std::ops::Deref for TmpDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TmpDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TmpDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TmpDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// Most tasks in flight at one instant, from the recorded start/end times.

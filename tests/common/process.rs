@@ -133,3 +133,11 @@ pub fn pool_workers(pid: u32) -> Vec<u32> {
         .filter(|&p| cmdline(p).contains("__worker"))
         .collect()
 }
+
+/// Run `cmd` to its end with its standard output a pipe whose reader has already gone, as in
+/// `concbench list | true` when `true` exits first: the first write meets a closed pipe, every time.
+pub fn with_stdout_closed(cmd: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer).output().unwrap()
+}

@@ -188,7 +188,8 @@ impl Cluster {
         loop {
             if let Some(status) = self.child.try_wait()? {
                 bail!(
-                    "PostgreSQL exited ({status}) before it was ready: {}",
+                    "PostgreSQL {} before it was ready: {}",
+                    super::ended(status),
                     last_line(&std::fs::read_to_string(log).unwrap_or_default())
                 );
             }

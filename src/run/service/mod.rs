@@ -183,6 +183,13 @@ impl Services {
     }
 }
 
+/// How a service's process ended, in the words every child's end is said in: `exited with 1`, `was
+/// killed by signal 9 (KILL)`.
+pub fn ended(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    crate::measure::rusage::describe(status.into_raw())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! one service with counters (its control listener's `/stats`), and the one whose process is all of
 //! it.
 
-use super::{Counters, Service};
+use super::{ended, Counters, Service};
 use crate::measure::process_cpu::CpuOf;
 use crate::results::ServerObservation;
 use crate::workload::ServerPlan;
@@ -62,7 +62,10 @@ impl ServerChild {
                 let said = last_words.join().unwrap_or_else(|| "no message".into());
                 match status {
                     Some(status) => {
-                        bail!("the slow server exited ({status}) before it was ready: {said}")
+                        bail!(
+                            "the slow server {} before it was ready: {said}",
+                            ended(status)
+                        )
                     }
                     None => bail!("the slow server closed its output before it was ready: {said}"),
                 }

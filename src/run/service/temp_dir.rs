@@ -56,9 +56,10 @@ fn random() -> anyhow::Result<u64> {
     Ok(u64::from_ne_bytes(bytes))
 }
 
-/// Remove the directories under `base` whose harness is gone: this user's own, real directories (not a
-/// link to elsewhere). A process that still exists (or that this user may not signal) keeps its
-/// directories.
+/// Remove the directories under `base` whose harness is gone: real directories (not a link to
+/// elsewhere) of this user's — or any, for root, whose harness gives its cluster's directory to the
+/// `postgres` user (and root may remove any dead harness's leavings). A process that still exists (or
+/// that this user may not signal) keeps its directories.
 pub fn remove_stale(base: &Path) {
     let Ok(entries) = std::fs::read_dir(base) else {
         return;
@@ -74,8 +75,9 @@ pub fn remove_stale(base: &Path) {
             continue;
         };
         // SAFETY: geteuid cannot fail.
+        let me = unsafe { libc::geteuid() };
         let mine = std::fs::symlink_metadata(entry.path())
-            .is_ok_and(|m| m.is_dir() && m.uid() == unsafe { libc::geteuid() });
+            .is_ok_and(|m| m.is_dir() && (m.uid() == me || me == 0));
         // SAFETY: signal 0 only asks whether the process exists.
         let gone = unsafe { libc::kill(pid, 0) } != 0
             && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);

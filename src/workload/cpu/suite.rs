@@ -4,7 +4,7 @@
 
 use crate::model::ModelKind::*;
 use crate::names::Group;
-use crate::plan::{Case, SuiteCases};
+use crate::plan::{Case, SuiteCases, QUICK_REPEAT};
 use crate::workload::{CpuParams, Params};
 
 /// Speedup against k per model, then Python's GIL.
@@ -19,6 +19,21 @@ impl SuiteCases for Cpu {
     /// rank test can decide at p < 0.05 over a group. Python's cases twice.
     fn in_default(&self) -> Vec<Case> {
         [cpu(6), py_cpu(2)].concat()
+    }
+
+    /// The suite's own cases for one lane and for two of a thread pool, rayon and a process pool.
+    fn in_quick(&self) -> Vec<Case> {
+        let work = Params::Cpu(CpuParams {
+            cpu_iters: crate::workload::DEFAULT_CPU_ITERS,
+        });
+        [
+            (Sequential, None),
+            (ThreadPool, Some(2)),
+            (Rayon, Some(2)),
+            (ProcessPool, Some(2)),
+        ]
+        .map(|(m, k)| Case::new(Group::Cpu, m, 32, k, work.clone()).reps(QUICK_REPEAT, 0))
+        .into()
     }
 }
 

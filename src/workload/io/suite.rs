@@ -5,7 +5,7 @@
 
 use crate::model::ModelKind::*;
 use crate::names::{Group, ServerKind};
-use crate::plan::{Case, SuiteCases};
+use crate::plan::{Case, SuiteCases, QUICK_REPEAT};
 use crate::workload::{IoParams, Params, ServerPlan};
 use std::time::Duration;
 
@@ -29,7 +29,32 @@ impl SuiteCases for Seed {
             })
             .collect()
     }
+
+    /// The seed's shapes at 50 ms, six tasks each: sequential, threads, the semaphore and a process
+    /// pool. Six is in no default seed case, whose same shapes at 1 s compare would otherwise refuse
+    /// to set beside these (the same case against another server).
+    fn in_quick(&self) -> Vec<Case> {
+        let s = ServerPlan {
+            workers: 3,
+            delay: QUICK_DELAY,
+        };
+        let g = Group::Seed;
+        [
+            Case::io(g, Sequential, 6, None, s),
+            Case::io(g, Threads, 6, None, s),
+            Case::io(g, AsyncSemaphore, 6, Some(3), s),
+            Case::io(g, ProcessPool, 6, Some(3), s),
+        ]
+        .map(|c| c.reps(QUICK_REPEAT, 0))
+        .into()
+    }
 }
+
+/// The quick suite's delay for the seed: a twentieth of the seed's second, so a model's own cost is a
+/// larger share of the makespan and a regression in it shows. Every quick seed case waits two delays
+/// or more: six samples then cover the half second of wall time the busy check needs
+/// (`results::stability`), and a case the machine was busy for says so.
+const QUICK_DELAY: Duration = Duration::from_millis(50);
 
 /// The seed's Rust clients against concbench's server and against gunicorn.
 pub struct Fidelity;
@@ -52,6 +77,17 @@ impl SuiteCases for IoSweep {
     fn in_default(&self) -> Vec<Case> {
         io_sweep(1).into_iter().map(|c| c.sized(0.2, 3)).collect()
     }
+
+    /// The sweep's own far end, 243 tasks on the unbounded server at 100 ms: where the models part.
+    fn in_quick(&self) -> Vec<Case> {
+        let s = ServerPlan {
+            workers: 0,
+            delay: Duration::from_millis(100),
+        };
+        [Threads, Async, AsyncSingle]
+            .map(|m| Case::io(Group::IoSweep, m, 243, None, s).reps(QUICK_REPEAT, 0))
+            .into()
+    }
 }
 
 /// Makespan against k for the bounded models.
@@ -68,6 +104,18 @@ impl SuiteCases for LimitSweep {
             .into_iter()
             .map(|c| c.sized(0.2, 3))
             .collect()
+    }
+
+    /// The sweep's own k = 16 (two waves of 100 ms) for a pool of threads, of permits and of
+    /// processes.
+    fn in_quick(&self) -> Vec<Case> {
+        let s = ServerPlan {
+            workers: 0,
+            delay: Duration::from_millis(100),
+        };
+        [ThreadPool, AsyncSemaphore, ProcessPool]
+            .map(|m| Case::io(Group::LimitSweep, m, 32, Some(16), s).reps(QUICK_REPEAT, 0))
+            .into()
     }
 }
 

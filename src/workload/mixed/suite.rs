@@ -4,7 +4,7 @@
 
 use crate::model::ModelKind::*;
 use crate::names::Group;
-use crate::plan::{Case, SuiteCases};
+use crate::plan::{Case, SuiteCases, QUICK_REPEAT};
 use crate::workload::{MixedParams, Params, ServerPlan};
 use std::time::Duration;
 
@@ -21,6 +21,24 @@ impl SuiteCases for Mixed {
     /// ideal, at most 3.
     fn in_default(&self) -> Vec<Case> {
         mixed(1).into_iter().map(|c| c.sized(4.0, 3)).collect()
+    }
+
+    /// The article's question at a tenth of its waits and a ninth of its counting: one event loop,
+    /// tokio's pool, and a pool of two processes each with a loop.
+    fn in_quick(&self) -> Vec<Case> {
+        let server = ServerPlan {
+            workers: 0,
+            delay: Duration::ZERO,
+        };
+        let work = Params::Mixed(MixedParams {
+            wait_min_ms: 20,
+            wait_max_ms: 70,
+            cpu_ms: 5,
+            ..MixedParams::new(server)
+        });
+        [(AsyncSingle, None), (Async, None), (AsyncProcessPool, Some(2))]
+            .map(|(m, k)| Case::new(Group::Mixed, m, 30, k, work.clone()).reps(QUICK_REPEAT, 0))
+            .into()
     }
 }
 

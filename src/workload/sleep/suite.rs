@@ -5,7 +5,7 @@
 
 use crate::model::ModelKind::*;
 use crate::names::Group;
-use crate::plan::{Case, SuiteCases, BARE_GET_MAX};
+use crate::plan::{Case, SuiteCases, BARE_GET_MAX, QUICK_REPEAT};
 use crate::workload::{IoParams, Params, ServerPlan, SleepParams};
 use std::time::Duration;
 
@@ -19,6 +19,17 @@ impl SuiteCases for Memory {
 
     fn in_default(&self) -> Vec<Case> {
         memory(2)
+    }
+
+    /// Many tasks in flight for 100 ms: what starting them costs, which the makespan shows beside
+    /// the wait.
+    fn in_quick(&self) -> Vec<Case> {
+        let sleep = Params::Sleep(SleepParams::new(Duration::from_millis(100)));
+        [(Async, 10_000), (Threads, 100), (ThreadPool, 100)]
+            .map(|(m, n)| {
+                Case::new(Group::Memory, m, n, Some(n), sleep.clone()).reps(QUICK_REPEAT, 0)
+            })
+            .into()
     }
 }
 
