@@ -103,6 +103,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "SQLite · thread-pool k=4",
             "PostgreSQL · async",
         ],
+        "subprocess" => &[
+            "measured median (bar in the model's colour)",
+            "ideal: ⌈N / k⌉ × the child's sleep",
+            "Effective Python (item 52): 10 children of a 1 s sleep at once",
+            "threads N=10 !",
+            "async-semaphore k=8 N=200 !",
+        ],
         "scale-memory" => &[
             "async",
             "async-join-all",

@@ -1,14 +1,8 @@
 //! Effective Python's item 52, a child process per task: every model reads and checks each child's
 //! output and times its start; a child past its timeout is killed and reaped — its task counted as
 //! `timeout`, its pid gone — and children die with the case process however it dies. Then the report's
-//! section, from a real run of the suite: tests/fixtures/subprocess.json, made with
-//!
-//! ```text
-//! cargo build --release && ./target/release/concbench run --suite subprocess --quiet \
-//!     --out tests/fixtures/subprocess.json
-//! ```
-//!
-//! (the file as written, timelines included: it is small).
+//! section, from a real run of the suite: tests/fixtures/subprocess.json, made by
+//! tests/fixtures/make-subprocess.sh (the suite as it is, release build, timelines dropped).
 
 mod common;
 
@@ -211,7 +205,7 @@ fn python_models_have_no_subprocess_task() {
 
 // ---- The report's section ----
 
-const FIXTURE: &str = "tests/fixtures/subprocess.json";
+const FIXTURE: &str = SUBPROCESS_FIXTURE;
 
 fn fixture_data() -> ReportData {
     data_from(FIXTURE)

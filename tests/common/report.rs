@@ -20,6 +20,8 @@ pub const PIPELINE_FIXTURE: &str = "tests/fixtures/pipeline.json";
 /// The db suite on SQLite and PostgreSQL (tests/fixtures/make-db.sh).
 pub const DB_FIXTURE: &str = "tests/fixtures/db.json";
 pub const SCALE_FIXTURE: &str = "tests/fixtures/scale.json";
+/// The subprocess suite as it is (tests/fixtures/make-subprocess.sh).
+pub const SUBPROCESS_FIXTURE: &str = "tests/fixtures/subprocess.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -42,7 +44,8 @@ pub fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed, pipeline, db and scale runs beside it: every chart there is.
+/// The v1 fixture with the mixed, pipeline, db, scale and subprocess runs beside it: every chart there
+/// is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -50,6 +53,7 @@ pub fn every_fixture() -> ReportData {
         PIPELINE_FIXTURE,
         DB_FIXTURE,
         SCALE_FIXTURE,
+        SUBPROCESS_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();
