@@ -1,7 +1,7 @@
 //! The subprocess workload's suite: Effective Python's item 52 — ten children of a 1 s sleep on each
 //! model (the book: 1.02 s in parallel) — and 200 children of 10 ms, where starting a child is most of
-//! a task. Not in the default suite. Part of the plan (tests/layers.rs places it there): cases are
-//! plan's, listed beside the workload they run.
+//! a task. Not in the default suite; the whole of it in the lessons suite. Part of the plan
+//! (tests/layers.rs places it there): cases are plan's, listed beside the workload they run.
 
 use crate::model::ModelKind::*;
 use crate::names::Group;
@@ -14,6 +14,12 @@ pub struct Subprocess;
 
 impl SuiteCases for Subprocess {
     fn cases(&self) -> Vec<Case> {
+        subprocess()
+    }
+
+    /// The whole suite, about half a minute of ideals: the book's figure needs its 1 s children, and
+    /// the start cost its short ones.
+    fn in_lessons(&self) -> Vec<Case> {
         subprocess()
     }
 }
@@ -90,6 +96,14 @@ mod tests {
             Suite::Default.cases().iter().all(|c| c.group != Group::Subprocess),
             "not in the default suite"
         );
+        let lessons: Vec<String> = Suite::Lessons
+            .cases()
+            .iter()
+            .filter(|c| c.group == Group::Subprocess)
+            .map(Case::id)
+            .collect();
+        let ids: Vec<String> = cases.iter().map(Case::id).collect();
+        assert_eq!(lessons, ids, "the lessons suite runs the whole suite");
     }
 
     #[test]
