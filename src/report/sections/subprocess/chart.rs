@@ -87,8 +87,10 @@ impl Plot for SubprocessChart {
                 the model's cost, as starting a thread is. A red tick marks the time the book \
                 published for ten children of a 1 s sleep at once. Each label ends with the \
                 case's start cost: the median time from a task's spawn call to its child's main \
-                running (fork, exec and the program's own start), read on the clock both \
-                processes share. Shorter is better.",
+                running, read on the clock both processes share: a fork, an exec and the \
+                program's own start — std's Command (which tokio's wraps) would use posix_spawn, \
+                but the hook that ties each child's death to its parent (PR_SET_PDEATHSIG, run \
+                between fork and exec) makes it fork and exec. Shorter is better.",
             takeaway: sentences::subprocess(&self.bars, &self.others),
             series: self.legend().into_iter().map(|e| e.1).collect(),
             size: (style::WIDTH, style::HEIGHT),

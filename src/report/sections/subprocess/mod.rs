@@ -68,7 +68,8 @@ impl Section for Subprocess {
 
 /// What the start cost column holds.
 pub const START: &str = "Child start: the median over samples of each sample's median time from a \
-    task's spawn call to its child's main running — fork, exec and the program's own start \
+    task's spawn call to its child's main running — a fork (not posix_spawn: the child's \
+    PR_SET_PDEATHSIG hook runs between fork and exec), an exec and the program's own start \
     (concbench-child, std only), on the monotonic clock the two processes share — so with many \
     children starting at once it includes their wait for a core.";
 
