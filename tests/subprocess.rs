@@ -351,7 +351,7 @@ fn a_childs_start_is_set_beside_a_threads_and_a_tasks_from_the_scale_suite() {
         .id
         .clone();
     assert_eq!(cell(&part.table, &id, "child start"), short(seq));
-    // Beside the scale suite: its threads and async cases of the fewest tasks, per unit started.
+    // Beside the scale suite: its threads and async sleep cases of the fewest tasks, per unit started.
     let data = with_scale();
     let tables = concbench::report::table::tables(&data);
     let t = &group_tables(&tables, "subprocess").more[0];
@@ -362,6 +362,7 @@ fn a_childs_start_is_set_beside_a_threads_and_a_tasks_from_the_scale_suite() {
         let c = data
             .group(Group::Scale)
             .into_iter()
+            .filter(|c| matches!(c.params.workload, Params::Sleep(_)))
             .filter(|c| c.params.model == model && c.params.tasks > 1)
             .min_by_key(|c| c.params.tasks)
             .unwrap();

@@ -123,12 +123,14 @@ fn per_unit(s: &Sample) -> Option<f64> {
     }
 }
 
-/// The start cost of `model`'s unit in the scale suite: from its case of the fewest tasks above
-/// one (the N = 1 base pays first-use costs, not a unit's; the fewest tasks are nearest to a suite of
-/// tens to hundreds of children). None when the scale suite is not in the report's files.
+/// The start cost of `model`'s unit in the scale suite: from its sleep case of the fewest tasks above
+/// one (sleep: its units do nothing else while they start, where io's connect as the others start;
+/// the N = 1 base pays first-use costs, not a unit's; the fewest tasks are nearest to a suite of tens
+/// to hundreds of children). None when the scale suite is not in the report's files.
 pub fn scale_start(data: &ReportData, model: ModelKind) -> Option<UnitStart> {
     data.group(Group::Scale)
         .into_iter()
+        .filter(|c| matches!(c.params.workload, Params::Sleep(_)))
         .filter(|c| c.params.model == model && c.params.tasks > 1)
         .filter_map(|c| {
             let each: Vec<f64> = c.samples.iter().filter_map(per_unit).collect();

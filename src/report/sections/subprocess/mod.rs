@@ -118,8 +118,8 @@ fn starts(bars: &[ChildBar], others: &Others) -> Table {
             ),
         ],
         note: "A child's start runs to its own first instruction of main; a thread's and a task's \
-               to their spawn calls' return (the scale suite's spawn cost per unit, from its case \
-               of the fewest units). A thread or a task shares the process it starts in; a child \
+               to their spawn calls' return (the scale suite's spawn cost per unit, from its sleep \
+               case of the fewest units). A thread or a task shares the process it starts in; a child \
                is a process of its own, forked, executed and loaded."
             .into(),
     }
