@@ -406,3 +406,39 @@ fn a_case_whose_children_were_killed_is_not_compared_with_its_ideal() {
         "{t}"
     );
 }
+
+#[test]
+fn synthetic_samples_give_their_own_medians_ideal_and_start() {
+    // The book's threads case with made-up samples: its ideal from the plan's arithmetic (one wave of
+    // 1 s), its median, efficiency and start cost from these figures alone.
+    let mut file = load(FIXTURE);
+    let id = "subprocess/subprocess/threads/n10-1s";
+    let c = case_mut(&mut file, id);
+    assert_eq!(c.ideal_s, Some(1.0), "⌈10 / 10⌉ × 1 s");
+    let figures = [(1.25, 1e-3), (1.0, 4e-3), (2.0, 2e-3)];
+    c.samples.truncate(1);
+    let template = c.samples[0].clone();
+    c.samples = figures
+        .iter()
+        .map(|&(makespan, start)| {
+            let mut s = template.clone();
+            s.makespan_s = makespan;
+            s.ideal_s = None;
+            let p = s.service_latency.as_mut().unwrap();
+            (p.p50, p.p90, p.p99, p.max) = (start, start, start, start);
+            s
+        })
+        .collect();
+    resummarise(c);
+    let data = data_of(file);
+    let bars = sp::bars(&data);
+    let b = bars
+        .iter()
+        .find(|b| b.label.starts_with("threads N=10"))
+        .unwrap();
+    assert_eq!(b.median, 1.25);
+    assert_eq!(b.ideal, Some(1.0));
+    assert!((b.efficiency.unwrap() - 0.8).abs() < 1e-12, "1 s / 1.25 s");
+    assert_eq!(b.start, Some(2e-3), "the median of 1, 4 and 2 ms");
+    assert!(b.book.is_some());
+}
