@@ -15,7 +15,7 @@ test:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --benches   # each benchmark once, so the benches never rot
-	CONCBENCH_TEST_SKIPS=$(CURDIR)/$(TEST_SKIPS) $(CARGO) test --workspace --lib --bins --tests
+	CONCBENCH_TEST_SKIPS=$(CURDIR)/$(TEST_SKIPS) $(CARGO) test --no-fail-fast --workspace --lib --bins --tests
 	@tests/skipped.sh $(TEST_SKIPS)
 
 # Measure this machine (the default suite) and render reports/<machine-id>/index.html from the result file.
