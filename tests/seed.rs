@@ -1,6 +1,6 @@
 //! The seed section's sentence: a case at half its ideal speed is said to run at 50 % efficiency,
 //! with its time and its ideal; where the cases' first results differ, it says whose came soonest
-//! and latest, and whose came furthest ahead of its last (the table shows each case's).
+//! and latest, and whose came at half their makespan or sooner (the table shows each case's).
 
 mod common;
 
@@ -99,18 +99,29 @@ fn where_first_results_differ_the_seed_sentence_says_whose_came_first_and_last()
         takeaway.contains(&expected),
         "{expected:?} not in {takeaway}"
     );
-    // Sequential, and the semaphore of 3 over 9 tasks, answer first after one delay, a third of the
-    // way through their runs: the one furthest ahead is named.
-    let early = firsts
-        .iter()
-        .min_by(|a, b| (a.1 / a.2).total_cmp(&(b.1 / b.2)))
-        .unwrap();
-    assert!(early.1 / early.2 < 0.4, "{early:?}");
+    // Sequential, and the 9 tasks on 3 workers, answer first after one delay, a third of the way
+    // through their runs: each such case is named, furthest ahead of its last first.
+    let mut early: Vec<&(String, f64, f64)> = firsts.iter().filter(|f| f.1 / f.2 <= 0.5).collect();
+    early.sort_by(|a, b| (a.1 / a.2).total_cmp(&(b.1 / b.2)));
+    assert!(
+        early.iter().any(|e| e.0.starts_with("sequential")),
+        "{early:?}"
+    );
+    let names: Vec<String> = early.iter().map(|e| named(&e.0)).collect();
+    let range = |xs: Vec<f64>, show: fn(f64) -> String| {
+        let lo = show(xs.iter().copied().fold(f64::INFINITY, f64::min));
+        let hi = show(xs.iter().copied().fold(0.0, f64::max));
+        match lo == hi {
+            true => lo,
+            false => format!("{lo} to {hi}"),
+        }
+    };
+    let (last, rest) = names.split_last().unwrap();
     let expected = format!(
-        "; {}'s first result came after {}, {} of its makespan",
-        named(&early.0),
-        fmt::secs(early.1),
-        fmt::pct(early.1 / early.2)
+        "; {} and {last} gave their first results after {}, {} of their makespans",
+        rest.join(", "),
+        range(early.iter().map(|e| e.1).collect(), fmt::secs),
+        range(early.iter().map(|e| e.1 / e.2).collect(), fmt::pct)
     );
     assert!(
         takeaway.contains(&expected),
