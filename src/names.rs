@@ -189,6 +189,8 @@ macro_rules! every_group {
                 "peak RSS per concurrent task, sleep 1 s, up to 10,000 tasks";
             Mixed = "mixed" => mixed::suite::Mixed,
                 "30 tasks that wait 0.2-0.7 s, GET and count 45 ms: one loop vs pools of loops";
+            MixedArticle = "mixed-article" => mixed::suite::MixedArticle,
+                "the article's own shape at 1/10: 30 tasks wait 20-70 ms, GET, count 68 ms; vs its 1.5x";
             Pipeline = "pipeline" => pipeline::suite::Pipeline,
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async";
             Db = "db" => db::suite::Db,

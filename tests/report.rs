@@ -81,6 +81,14 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "2 cores",
         ],
         "memory" => &["async", "threads", "process-pool (per worker process)"],
+        "mixed-article" => &[
+            "measured: the one loop's median makespan over this model's (bar in the model's colour)",
+            "ideal: the one loop's ideal over this model's",
+            "the article: 21 s on one asyncio loop / 14 s on aiomultiprocess = 1.50×",
+            "async-single N=30 !",
+            "async-process-pool k=2 N=30 !",
+            "py-async-process-pool k=2 N=30 !",
+        ],
         "mixed" => &[
             "measured median (bar in the model's colour)",
             "whisker: CI of the median [CI 75 %]",

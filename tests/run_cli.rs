@@ -90,6 +90,16 @@ fn an_io_run_writes_a_valid_complete_file_that_round_trips() {
         .samples
         .iter()
         .all(|s| s.ok == 6 && s.server.unwrap().served == 6));
+    // The first result: two permits on three workers, so the first two answers come after one
+    // delay, never sooner, and the last after three.
+    for s in &case.samples {
+        let first = s.first_result_s.expect("a run records its first result");
+        assert!(
+            (0.05..s.makespan_s).contains(&first),
+            "first {first} of {}",
+            s.makespan_s
+        );
+    }
     // Round trip: what is saved loads back equal.
     let again = dir.join("again.json");
     file.save(&again).unwrap();

@@ -181,6 +181,14 @@ pub fn median_server_cpu_s(c: &CaseResult) -> Option<f64> {
         .map(|v| crate::stats::median(&v))
 }
 
+/// The median over samples of the time to the first result (first submission → first task done),
+/// when every sample recorded one: files written before it was recorded have none.
+pub fn first_result_p50(c: &CaseResult) -> Option<f64> {
+    let all: Option<Vec<f64>> = c.samples.iter().map(|s| s.first_result_s).collect();
+    all.filter(|v| !v.is_empty())
+        .map(|v| crate::stats::median(&v))
+}
+
 /// Peak memory of a case's process in KiB, median over samples. wait4's peak of the case process
 /// already covers its largest reaped child, so process-pool workers are never added on top of it.
 pub fn peak_rss_kib(c: &CaseResult) -> f64 {

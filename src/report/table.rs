@@ -106,7 +106,20 @@ fn generic<'a>(group: Group, cases: &[&'a CaseResult], owner: Option<&dyn Sectio
             "bottleneck".into(),
             Box::new(|c| c.summary.bottleneck.to_string()),
         ),
-        ("task p50".into(), Box::new(|c| secs(c.summary.task_p50_s))),
+    ]);
+    // When the first answer came, beside when the last did; files before it was recorded have none,
+    // and a group of such files keeps its table as it was.
+    if cases.iter().any(|c| data::first_result_p50(c).is_some()) {
+        columns.push((
+            "first result".into(),
+            Box::new(|c| data::first_result_p50(c).map_or("–".into(), secs)),
+        ));
+    }
+    columns.extend([
+        (
+            "task p50".into(),
+            Box::new(|c: &CaseResult| secs(c.summary.task_p50_s)) as Cell,
+        ),
         ("task p99".into(), Box::new(|c| secs(c.summary.task_p99_s))),
         ("CPU user+sys".into(), Box::new(|c| secs(c.summary.cpu_s))),
     ]);
@@ -150,7 +163,15 @@ fn generic<'a>(group: Group, cases: &[&'a CaseResult], owner: Option<&dyn Sectio
             group: group.to_string(),
             header: columns.iter().map(|(h, _)| h.clone()).collect(),
             rows,
-            note: ci_note(cases),
+            note: ci_note(cases)
+                + match cases.iter().any(|c| data::first_result_p50(c).is_some()) {
+                    true => {
+                        " First result: from the first submission to the first task done \
+                         (whatever its outcome), median over the samples — when the first answer \
+                         came, as the median is when the last did."
+                    }
+                    false => "",
+                },
         },
         footnotes,
         more: clients::table(group.name(), cases).into_iter().collect(),

@@ -281,6 +281,11 @@ pub struct CaseParams {
 pub struct Sample {
     /// First task submitted → last task done, seconds. Excludes setup.
     pub makespan_s: f64,
+    /// First task submitted → first task done (whatever its outcome), seconds: when the first answer
+    /// arrives, as `as_completed` or `wait(FIRST_COMPLETED)` would see it. Computed from every task,
+    /// also in runs too large to keep a timeline. Absent in files written before it was recorded.
+    #[serde(default)]
+    pub first_result_s: Option<f64>,
     /// Runtime build, pool spawn and client construction before the first task, seconds.
     pub setup_s: f64,
     /// Tasks that succeeded.
@@ -588,6 +593,9 @@ impl ResultFile {
             for (j, s) in c.samples.iter().enumerate() {
                 let at = |f: &str| at(&format!("samples[{j}].{f}"));
                 positive(s.makespan_s, &at("makespan_s"))?;
+                if let Some(v) = s.first_result_s {
+                    non_negative(v, &at("first_result_s"))?;
+                }
                 non_negative(s.setup_s, &at("setup_s"))?;
                 non_negative(s.user_s, &at("user_s"))?;
                 non_negative(s.sys_s, &at("sys_s"))?;

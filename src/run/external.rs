@@ -237,6 +237,7 @@ impl Answer {
         CaseOutput {
             setup_s: self.setup_s,
             makespan_s: all.makespan.as_secs_f64(),
+            first_result_s: all.first_done.map(|d| d.as_secs_f64()),
             ok: all.ok,
             failures: all
                 .failures
@@ -269,6 +270,8 @@ mod tests {
         let a = parse(&format!("some log line\n{ok}\n"), 2).unwrap();
         let out = a.into_output(2);
         assert_eq!((out.ok, out.makespan_s), (1, 2.0));
+        // The first answer is the first end, a failure's as much as a success's.
+        assert_eq!(out.first_result_s, Some(1.0));
         assert_eq!(out.failures.get("connect"), Some(&1));
         assert_eq!(out.timeline, Some(vec![[0.0, 1.0], [0.0, 2.0]]));
         for (bad, why) in [

@@ -735,6 +735,7 @@ pub fn case_params(case: &Case, cores: usize) -> CaseParams {
 fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> Sample {
     Sample {
         makespan_s: out.makespan_s,
+        first_result_s: out.first_result_s,
         setup_s: out.setup_s,
         ok: out.ok,
         failures: out.failures,

@@ -1,7 +1,7 @@
 //! What the report's tests share: the committed result files they render (a v1 and a v2 run, and the
-//! mixed, pipeline, db and scale suites), loading and merging them, reading what a report wrote (a
-//! file, the texts of an SVG, a table's cell), changing one case of a file as a test needs, and the
-//! takeaway of one chart.
+//! mixed, mixed-article, pipeline, db and scale suites), loading and merging them, reading what a
+//! report wrote (a file, the texts of an SVG, a table's cell), changing one case of a file as a test
+//! needs, and the takeaway of one chart.
 
 use concbench::names::{Group, ModelKind};
 use concbench::render::table::Table;
@@ -16,6 +16,8 @@ pub const FIXTURE: &str = "tests/fixtures/small.json";
 /// A v2 run: both clients, noise per sample (tests/fixtures/make-v2.sh).
 pub const V2_FIXTURE: &str = "tests/fixtures/v2.json";
 pub const MIXED_FIXTURE: &str = "tests/fixtures/mixed.json";
+/// The mixed-article suite, the article's own shape at a tenth (tests/fixtures/make-mixed-article.sh).
+pub const MIXED_ARTICLE_FIXTURE: &str = "tests/fixtures/mixed-article.json";
 pub const PIPELINE_FIXTURE: &str = "tests/fixtures/pipeline.json";
 /// The db suite on SQLite and PostgreSQL (tests/fixtures/make-db.sh).
 pub const DB_FIXTURE: &str = "tests/fixtures/db.json";
@@ -50,6 +52,7 @@ pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
         MIXED_FIXTURE,
+        MIXED_ARTICLE_FIXTURE,
         PIPELINE_FIXTURE,
         DB_FIXTURE,
         SCALE_FIXTURE,

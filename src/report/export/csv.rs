@@ -83,6 +83,8 @@ const COLUMNS: &[Column] = &[
     ("ideal_unreliable", |c| opt(c.summary.ideal_unreliable)),
     ("bottleneck", |c| c.summary.bottleneck.to_string()),
     ("setup_s", |c| c.summary.setup_s.to_string()),
+    // First submission → first task done, median over samples (empty in files without it).
+    ("first_result_p50_s", |c| opt(data::first_result_p50(c))),
     ("task_p50_s", |c| c.summary.task_p50_s.to_string()),
     ("task_p99_s", |c| c.summary.task_p99_s.to_string()),
     ("cpu_s", |c| c.summary.cpu_s.to_string()),

@@ -8,6 +8,7 @@
 //! max(longest wait + request + CPU part, Σ (wait + CPU part) / k). Computing does not: N × t_cpu /
 //! (min(k_cpu, cores) × s), t_cpu the calibrated time of the CPU part.
 
+pub mod article;
 pub mod suite;
 
 use super::cpu::{check_iters, compute_bound, count_to};

@@ -100,3 +100,64 @@ impl MixedBar {
         })
     }
 }
+
+/// The one event loop a model is set against on the article-shape chart: Python's for a Python
+/// model (the article's own pair is py-asyncio against py-async-process-pool), Rust's otherwise.
+pub fn one_loop_of(model: ModelKind) -> ModelKind {
+    match model.is_python() {
+        true => ModelKind::PyAsyncio,
+        false => ModelKind::AsyncSingle,
+    }
+}
+
+/// One case of the article's shape: its bar, and how much faster than the one loop of its language
+/// it was.
+#[derive(Debug, Clone)]
+pub struct ArticleBar {
+    pub bar: MixedBar,
+    /// The one loop's median makespan over this case's; None without that loop, or when either's
+    /// tasks failed (a failed task can end sooner than a served one).
+    pub speedup: Option<f64>,
+    /// The one loop's ideal over this case's ideal: the speedup physics allows this model.
+    pub ideal_speedup: Option<f64>,
+}
+
+/// Each bar set against the one loop of its language, in the bars' order.
+pub fn article_bars(bars: &[MixedBar]) -> Vec<ArticleBar> {
+    let sound = |b: &&MixedBar| b.flags.failures == 0;
+    bars.iter()
+        .map(|b| {
+            let one = bars
+                .iter()
+                .find(|o| o.model == one_loop_of(b.model) && o.tasks == b.tasks);
+            let speedup = one
+                .filter(sound)
+                .filter(|_| sound(&b))
+                .map(|o| o.median / b.median)
+                .filter(|s| s.is_finite());
+            let ideal_speedup = one
+                .and_then(|o| Some(o.ideal? / b.ideal?))
+                .filter(|s| s.is_finite());
+            ArticleBar {
+                bar: b.clone(),
+                speedup,
+                ideal_speedup,
+            }
+        })
+        .collect()
+}
+
+/// The article's pair among `bars`: one loop and a pool of loops of one language (Rust's
+/// async-single and async-process-pool, or Python's py-asyncio and py-async-process-pool), both
+/// without failures.
+pub fn pair(bars: &[MixedBar], python: bool) -> Option<(&MixedBar, &MixedBar)> {
+    let (one, many) = match python {
+        false => (ModelKind::AsyncSingle, ModelKind::AsyncProcessPool),
+        true => (ModelKind::PyAsyncio, ModelKind::PyAsyncProcessPool),
+    };
+    let find = |m: ModelKind| {
+        bars.iter()
+            .find(|b| b.model == m && b.flags.failures == 0)
+    };
+    Some((find(one)?, find(many)?))
+}

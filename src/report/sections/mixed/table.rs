@@ -11,7 +11,7 @@ use crate::report::data::ReportData;
 
 /// "Computing and waiting", when the report holds mixed cases.
 pub fn table(data: &ReportData, group: Group) -> Option<Table> {
-    if group != Group::Mixed {
+    if ![Group::Mixed, Group::MixedArticle].contains(&group) {
         return None;
     }
     let bars: Vec<MixedBar> = data

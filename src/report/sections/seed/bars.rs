@@ -75,6 +75,7 @@ pub fn bars(data: &ReportData) -> Vec<SeedBar> {
             efficiency: c.summary.efficiency,
             talk: talk_time(c),
             python_here: python_here(&cases, c),
+            first_result: data::first_result_p50(c),
             flags: Flags::of(c),
         })
         .collect()

@@ -1,9 +1,10 @@
 //! What the seed section reads of each seed case: the bar of the seed chart (the median with its
 //! interval, the ideal and efficiency, the talk's published Python time when the case reproduces one
-//! of its clients, the same client's time in Python on this machine), the timeline's step function of
-//! tasks in flight in one typical repetition (with how many requests waited for a server worker and
-//! for how long), and the latency chart's task-latency percentiles — with each case's caveats. The
-//! charts draw these values and the sentences read them; neither needs the other's code.
+//! of its clients, the same client's time in Python on this machine, when its first result came),
+//! the timeline's step function of tasks in flight in one typical repetition (with how many requests
+//! waited for a server worker and for how long), and the latency chart's task-latency percentiles —
+//! with each case's caveats. The charts draw these values and the sentences read them; neither needs
+//! the other's code.
 
 use super::talk::TalkTime;
 use crate::names::ModelKind;
@@ -24,6 +25,8 @@ pub struct SeedBar {
     /// The median of the same client in Python on this machine (its `py-*` twin), when measured
     /// without failures.
     pub python_here: Option<f64>,
+    /// First submission → first task done, median over samples; None in files without it.
+    pub first_result: Option<f64>,
     pub flags: Flags,
 }
 

@@ -109,12 +109,85 @@ pub fn seed(bars: &[SeedBar]) -> String {
             times(here.iter().copied().fold(0.0, f64::max))
         ),
     };
+    let first = first_results(bars, &namer, &mut named);
     let rest = unstable_rest(
         &namer,
         bars.iter().map(|b| (b.label.as_str(), &b.flags)),
         &named,
     );
-    namer.sentence(&format!("{core}{failed}{python}{python_here}{rest}."))
+    namer.sentence(&format!(
+        "{core}{failed}{python}{python_here}{first}{rest}."
+    ))
+}
+
+/// When the first results came, where that differs: between cases, the soonest and the latest (more
+/// than 5 % apart: a pool whose workers start on first use answers late); within a case, every one
+/// whose first result came at half its makespan or sooner (sequential: after one delay, a third of
+/// its run). Cases whose tasks failed are left out; `named` learns who is named.
+fn first_results<'a>(bars: &'a [SeedBar], namer: &Namer, named: &mut Vec<&'a str>) -> String {
+    let firsts: Vec<(&SeedBar, f64)> = bars
+        .iter()
+        .filter(|b| b.flags.failures == 0)
+        .filter_map(|b| Some((b, b.first_result?)))
+        .collect();
+    if firsts.len() < 2 {
+        return String::new();
+    }
+    let by_first = |a: &&(&SeedBar, f64), b: &&(&SeedBar, f64)| a.1.total_cmp(&b.1);
+    let (soonest, latest) = (
+        firsts.iter().min_by(by_first).expect("two or more"),
+        firsts.iter().max_by(by_first).expect("two or more"),
+    );
+    let mut out = String::new();
+    // Within 5 % the first results are the same: no model's differs.
+    if latest.1 > soonest.1 * 1.05 {
+        named.extend([soonest.0.label.as_str(), latest.0.label.as_str()]);
+        out += &format!(
+            "; the first result came soonest from {} after {} and latest from {} after {}",
+            namer.name(&soonest.0.label, &soonest.0.flags),
+            secs(soonest.1),
+            namer.name(&latest.0.label, &latest.0.flags),
+            secs(latest.1)
+        );
+    }
+    // The first result far ahead of the last: half the makespan or less, every such case named.
+    let share = |&(b, f): &(&SeedBar, f64)| f / b.median;
+    let mut early: Vec<&(&SeedBar, f64)> = firsts.iter().filter(|f| share(f) <= 0.5).collect();
+    early.sort_by(|a, b| share(a).total_cmp(&share(b)));
+    let range = |xs: Vec<f64>, show: fn(f64) -> String| {
+        let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        match show(lo) == show(hi) {
+            true => show(lo),
+            false => format!("{} to {}", show(lo), show(hi)),
+        }
+    };
+    match early.as_slice() {
+        [] => {}
+        [one] => {
+            named.push(one.0.label.as_str());
+            out += &format!(
+                "; {}'s first result came after {}, {} of its makespan",
+                namer.name(&one.0.label, &one.0.flags),
+                secs(one.1),
+                pct(share(one))
+            );
+        }
+        many => {
+            named.extend(many.iter().map(|e| e.0.label.as_str()));
+            let names: Vec<String> = many
+                .iter()
+                .map(|e| namer.name(&e.0.label, &e.0.flags))
+                .collect();
+            out += &format!(
+                "; {} gave their first results after {}, {} of their makespans",
+                list(&names.iter().map(String::as_str).collect::<Vec<_>>()),
+                range(many.iter().map(|e| e.1).collect(), secs),
+                range(many.iter().map(|e| share(e)).collect(), pct)
+            );
+        }
+    }
+    out
 }
 
 pub fn timeline(lanes: &[Lane]) -> String {
@@ -239,6 +312,7 @@ mod tests {
             efficiency: Some(ideal / median),
             talk: None,
             python_here: None,
+            first_result: None,
             flags: Flags::default(),
         }
     }
@@ -287,6 +361,57 @@ mod tests {
         let s = seed(&[bar("a", 1.004, 1.0), bar("b", 3.03, 3.0)]);
         assert!(
             s.starts_with("Every seed case came within 1.0 % of its ideal: a closest (0.4 % over), b furthest"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn first_results_are_said_where_they_differ() {
+        let with_first = |label: &str, median: f64, ideal: f64, first: f64| SeedBar {
+            first_result: Some(first),
+            ..bar(label, median, ideal)
+        };
+        // The talk's shape: sequential's first answer after one delay like threads', long before
+        // its last; the process pool's after its workers started.
+        let s = seed(&[
+            with_first("sequential N=3", 3.01, 3.0, 1.003),
+            with_first("threads N=3", 1.004, 1.0, 1.002),
+            with_first("process-pool k=3 N=3", 1.09, 1.0, 1.085),
+        ]);
+        assert!(
+            s.contains(
+                "; the first result came soonest from threads N=3 after 1.002 s and latest from \
+                 process-pool k=3 N=3 after 1.085 s; sequential N=3's first result came after \
+                 1.003 s, 33 % of its makespan."
+            ),
+            "{s}"
+        );
+        // Within 5 % of each other, and none far ahead of its last: nothing to say.
+        let s = seed(&[
+            with_first("threads N=3", 1.004, 1.0, 1.002),
+            with_first("async N=3", 1.01, 1.0, 1.008),
+        ]);
+        assert!(!s.contains("first result"), "{s}");
+        // A case whose tasks failed is not among them; without first results, no clause.
+        let mut failed = with_first("async N=3", 0.5, 1.0, 0.01);
+        failed.flags.failures = 1;
+        failed.efficiency = None;
+        let s = seed(&[with_first("threads N=3", 1.004, 1.0, 1.002), failed]);
+        assert!(!s.contains("first result"), "{s}");
+        let s = seed(&[bar("threads N=3", 1.004, 1.0), bar("sequential N=3", 3.01, 3.0)]);
+        assert!(!s.contains("first result"), "{s}");
+        // Several answering first after one delay of a longer run are named together.
+        let s = seed(&[
+            with_first("sequential N=3", 3.006, 3.0, 1.002),
+            with_first("threads N=3", 1.002, 1.0, 1.002),
+            with_first("async-semaphore k=3 N=9", 3.007, 3.0, 1.003),
+            with_first("threads N=9", 3.006, 3.0, 1.002),
+        ]);
+        assert!(
+            s.contains(
+                "; sequential N=3, threads N=9 and async-semaphore k=3 N=9 gave their first \
+                 results after 1.002 s to 1.003 s, 33 % of their makespans."
+            ),
             "{s}"
         );
     }
