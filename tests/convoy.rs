@@ -185,7 +185,7 @@ fn the_sentence_names_the_model_that_convoys_most() {
 #[test]
 fn the_suite_pairs_each_models_mix_with_the_same_gets_alone() {
     let cases = Suite::Convoy.cases();
-    assert!(!cases.is_empty() && cases.len() % 2 == 0);
+    assert!(!cases.is_empty() && cases.len().is_multiple_of(2));
     for pair in cases.chunks(2) {
         let (Params::Convoy(alone), Params::Convoy(mix)) = (&pair[0].workload, &pair[1].workload)
         else {

@@ -59,8 +59,7 @@ impl Plot for ConvoyChart {
                 GETs alone, without the counting. The dashed line is the ideal, 1×: a GET cannot \
                 be answered before the server's delay. How far a bar reaches past its tick is how \
                 much later the counting made the GETs' answers be read — the cores, the event loop \
-                or the runtime's workers held by it. Shorter is better."
-                .into(),
+                or the runtime's workers held by it. Shorter is better.",
             takeaway: sentences::convoy(&self.rows),
             series: self.legend().into_iter().map(|e| e.1).collect(),
             size: (style::WIDTH, style::HEIGHT),
