@@ -231,3 +231,52 @@ fn the_fixture_is_the_suite_as_it_is_and_no_get_beat_d() {
     assert_eq!(rows.len(), suite.len() / 2);
     assert!(rows.iter().all(|r| r.alone.is_some()));
 }
+
+// ---- Python ----
+
+/// The protocol carries the Rust models' mix task by task, and the counting as a time for Python to
+/// size on its own loop.
+#[test]
+fn a_convoy_spec_carries_the_mix_and_the_counting_as_a_time() {
+    let p = ConvoyParams::new(plan(0, Duration::from_millis(100)), 20, 4);
+    let doc = concbench::workload::Describe::python(&p, "http://127.0.0.1:1", 24).unwrap();
+    assert_eq!(doc["workload"], "convoy");
+    let counts: Vec<bool> = serde_json::from_value(doc["counts"].clone()).unwrap();
+    assert_eq!(counts, p.mix());
+    assert_eq!(doc["cpu_s"], 0.1);
+    assert_eq!(doc["url"], "http://127.0.0.1:1/");
+}
+
+/// Python's threads and asyncio loop run the convoy: every task done, and their GETs no sooner than d.
+/// Needs `make python-env`.
+#[test]
+fn the_python_models_run_the_convoy_and_no_get_beats_d() {
+    if let Err(why) = concbench::run::external::python_env() {
+        return skip(Why::NoPythonEnv, why);
+    }
+    let _t = timing_lock();
+    let d = Duration::from_millis(50);
+    let server = TestServer::start(0, d);
+    // Sized as a run sizes it (Rust's build checks it); Python sizes its own from the 20 ms.
+    let p = ConvoyParams {
+        cpu_ms: 20,
+        cpu_iters: 100_000,
+        ..ConvoyParams::new(plan(0, d), 6, 2)
+    };
+    for model in [ModelKind::PyThreads, ModelKind::PyAsyncio] {
+        let spec = case_spec(model, Params::Convoy(p.clone()), &server.url(), 8, 8);
+        let out = concbench::run::case::run_isolated(
+            std::path::Path::new(EXE),
+            &spec,
+            Duration::from_secs(60),
+        )
+        .unwrap()
+        .0;
+        assert_eq!(out.ok, 8, "{model}: {:?}", out.failures);
+        let l = out.service_latency.expect("GETs have a service latency");
+        assert!(
+            l.p50 >= d.as_secs_f64() && l.max < d.as_secs_f64() + 10.0,
+            "{model}: {l:?}"
+        );
+    }
+}

@@ -134,6 +134,19 @@ pub fn inflation(latency: f64, reference: f64) -> Option<f64> {
 }
 
 impl Describe for ConvoyParams {
+    /// The same mix as the Rust models, task by task; the counting as a time, which Python sizes on
+    /// its own loop (~100× slower than Rust's), or the iterations when they were given.
+    fn python(&self, url: &str, tasks: usize) -> Option<serde_json::Value> {
+        let mut doc = self.io.python(url, tasks)?;
+        doc["workload"] = "convoy".into();
+        doc["counts"] = self.mix().into();
+        match self.cpu_ms {
+            0 => doc["cpu_iters"] = self.cpu_iters.into(),
+            ms => doc["cpu_s"] = (ms as f64 / 1e3).into(),
+        }
+        Some(doc)
+    }
+
     fn kind(&self) -> WorkloadKind {
         WorkloadKind::Convoy
     }

@@ -52,13 +52,18 @@ impl SuiteCases for Convoy {
 
 /// The models the convoy compares, each with its k: the OS scheduler's threads (a thread per task,
 /// and a pool of eight), tokio's workers counting inline, tokio handing the counting to its blocking
-/// pool, and one event loop.
-fn models() -> [(ModelKind, Option<usize>); 5] {
+/// pool, one event loop, and Python's threads and asyncio loop.
+fn models() -> [(ModelKind, Option<usize>); 7] {
     [
         (Threads, None),
         (ThreadPool, Some(8)),
         (Async, None),
         (AsyncBlockingPool, None),
         (AsyncSingle, None),
+        // The article's own convoy (skipped with one line without `make python-env`): Python's
+        // threads, where a GET's answer waits for the GIL the counting threads hand over every 5 ms,
+        // and one asyncio loop, where it waits for the count to end.
+        (PyThreads, None),
+        (PyAsyncio, None),
     ]
 }
