@@ -48,8 +48,8 @@ report-db: build
 	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
 		"$$(ls -t $$dir/*.json | head -1)"
 
-# The seeds' lessons that have no room in the default suite's six minutes (data moved to process workers,
-# the article's CPU-heavy mixed job, the convoy, child processes; about 4 minutes here), rendered with the
+# The seeds' lessons that have no room in the default suite's six minutes (the
+# article's CPU-heavy mixed job, the convoy, child processes; about 3 minutes here), rendered with the
 # newest default run of this machine when there is one, so one report holds both.
 report-lessons: build
 	./target/release/concbench run --suite lessons

@@ -197,6 +197,8 @@ macro_rules! every_group {
                 "a score and an INSERT per task: models × connection per task / per worker, SQLite and PostgreSQL";
             Subprocess = "subprocess" => subprocess::suite::Subprocess,
                 "10 children of a 1 s sleep per model (the book: 1.02 s), 200 of 10 ms: start cost";
+            Convoy = "convoy" => convoy::suite::Convoy,
+                "20 GETs of 100 ms beside 4 counts of 100 ms vs the GETs alone, per model: the convoy";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
             /// the bare programs and the published figures, io up to 100,000 connections.
             Scale = "scale" => sleep::suite::Scale,

@@ -118,6 +118,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "threads N=10 !",
             "async-semaphore k=8 N=200 !",
         ],
+        "convoy" => &[
+            "p50 of the GETs in the mix ÷ d (upper bar, the model's colour)",
+            "the same GETs alone, same percentile ÷ d (grey tick)",
+            "ideal: 1× (every GET answered after d)",
+            "thread-pool k=8",
+            "async-single",
+        ],
         "scale-memory" => &[
             "async",
             "async-join-all",

@@ -142,7 +142,7 @@ async def _in_async_worker(job):
     import asyncio
 
     global _opening
-    if _worker_async.session is None and _worker_async.spec["workload"] in ("io", "mixed"):
+    if _worker_async.session is None and _worker_async.spec["workload"] in ("io", "mixed", "convoy"):
         # The worker's first tasks arrive together: one opens the session, the others wait for it.
         if _opening is None:
             _opening = asyncio.ensure_future(_worker_async.open())

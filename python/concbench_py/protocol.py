@@ -1,12 +1,13 @@
 """The one task protocol between the harness and an external model.
 
 In (stdin, one JSON object):
-    {"protocol": 1, "model": "py-threads", "workload": "io" | "cpu" | "sleep" | "mixed",
+    {"protocol": 1, "model": "py-threads", "workload": "io" | "cpu" | "sleep" | "mixed" | "convoy",
      "url": "http://127.0.0.1:PORT/PATH", "tasks": N, "limit": k, "per_worker": c,
      "keep_alive": bool, "timeout_s": float, "cpu_iters": int, "delay_s": float,
-     "cpu_s": float, "waits_s": [float, ...]}
+     "cpu_s": float, "waits_s": [float, ...], "counts": [bool, ...]}
 mixed: task i waits waits_s[i], GETs url, then counts cpu_iters, or for cpu_s when cpu_iters is 0
-(sized here, at setup). per_worker: tasks at once in each worker of py-async-process-pool.
+(sized here, at setup). convoy: task i counts (cpu_iters, or for cpu_s) where counts[i] is true and
+GETs url otherwise. per_worker: tasks at once in each worker of py-async-process-pool.
 Out (the last line of stdout, one JSON object):
     {"protocol": 1, "setup_s": float, "peak_rss_kib": int, "threads_peak": int,
      "tasks": [{"start": s, "end": s, "failure": null | "connect" | "timeout" | "status" | "io"

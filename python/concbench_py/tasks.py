@@ -1,7 +1,9 @@
 """What one task does, blocking (requests) or as a coroutine (aiohttp), and how a failure is named:
 the harness's kinds — connect, timeout, status, io — so both languages count failures alike. A mixed
 task (the aiomultiprocess article's) waits its own seeded wait, given by the harness per task number so
-both languages wait the same, GETs, then counts for the CPU part's time."""
+both languages wait the same, GETs, then counts for the CPU part's time. A convoy task counts where
+the harness's seeded mix (`counts`, per task number) says so and GETs otherwise, so both languages run
+the same job."""
 
 import time
 from dataclasses import dataclass
@@ -41,9 +43,19 @@ def iters_for(seconds):
 
 def sized(spec):
     """The spec with mixed's CPU part sized in iterations on this interpreter (when given as a time)."""
-    if spec["workload"] == "mixed" and spec.get("cpu_s", 0) > 0 and not spec.get("cpu_iters"):
+    if spec["workload"] in ("mixed", "convoy") and spec.get("cpu_s", 0) > 0 and not spec.get("cpu_iters"):
         spec = dict(spec, cpu_iters=iters_for(spec["cpu_s"]))
     return spec
+
+
+def convoy_kind(spec, i):
+    """What task i does: a convoy task is a cpu task where the mix says it counts and an io task
+    otherwise (tasks past the mix GET); any other workload's task is the workload's."""
+    kind = spec["workload"]
+    if kind != "convoy":
+        return kind
+    counts = spec.get("counts", [])
+    return "cpu" if i < len(counts) and counts[i] else "io"
 
 
 def blocking_failure(exc):
@@ -80,7 +92,7 @@ class Blocking:
     def __init__(self, spec):
         self.spec = spec
         self.local = None
-        if spec["workload"] in ("io", "mixed"):
+        if spec["workload"] in ("io", "mixed", "convoy"):
             import requests  # noqa: F401 -- imported here, in setup, not in the first task
 
         if spec.get("keep_alive"):
@@ -101,7 +113,7 @@ class Blocking:
     def __call__(self, t0, i=0):
         """Do task number i; returns its record, times from t0."""
         start = time.monotonic()
-        kind = self.spec["workload"]
+        kind = convoy_kind(self.spec, i)
         failure, service = None, None
         if kind == "mixed":
             time.sleep(self.spec["waits_s"][i])
@@ -135,7 +147,7 @@ class Async:
     async def open(self):
         import aiohttp
 
-        if self.spec["workload"] in ("io", "mixed"):
+        if self.spec["workload"] in ("io", "mixed", "convoy"):
             connector = aiohttp.TCPConnector(limit=0, force_close=not self.spec.get("keep_alive"))
             timeout = aiohttp.ClientTimeout(total=self.spec["timeout_s"])
             self.session = aiohttp.ClientSession(connector=connector, timeout=timeout)
@@ -148,7 +160,7 @@ class Async:
         import asyncio
 
         start = time.monotonic()
-        kind = self.spec["workload"]
+        kind = convoy_kind(self.spec, i)
         failure, service = None, None
         if kind == "mixed":
             await asyncio.sleep(self.spec["waits_s"][i])

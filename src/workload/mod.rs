@@ -111,6 +111,8 @@ registry! {
     Db = "db" => db::{DbParams, DbArgs};
     /// A child process per task, killed past its timeout: Effective Python's item 52.
     Subprocess = "subprocess" => subprocess::{SubprocessParams};
+    /// GETs beside counting tasks in one job: the convoy.
+    Convoy = "convoy" => convoy::{ConvoyParams, ConvoyArgs};
 }
 
 impl Params {

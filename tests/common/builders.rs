@@ -8,8 +8,8 @@ use concbench::names::ModelKind;
 use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
 use concbench::workload::{
-    Connect, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params, PipelineParams,
-    ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
+    Connect, ConvoyParams, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
+    PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -79,6 +79,12 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
         WorkloadKind::Subprocess => {
             Params::Subprocess(SubprocessParams::new(Duration::from_millis(50)))
         }
+        // 6 GETs of 50 ms beside 2 short counts, against an unbounded server.
+        WorkloadKind::Convoy => Params::Convoy(ConvoyParams {
+            cpu_ms: 0,
+            cpu_iters: 2_000_000,
+            ..ConvoyParams::new(plan(0, Duration::from_millis(50)), 6, 2)
+        }),
     };
     Spec {
         params,

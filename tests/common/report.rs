@@ -24,6 +24,8 @@ pub const DB_FIXTURE: &str = "tests/fixtures/db.json";
 pub const SCALE_FIXTURE: &str = "tests/fixtures/scale.json";
 /// The subprocess suite as it is (tests/fixtures/make-subprocess.sh).
 pub const SUBPROCESS_FIXTURE: &str = "tests/fixtures/subprocess.json";
+/// The convoy suite as it is (tests/fixtures/make-convoy.sh).
+pub const CONVOY_FIXTURE: &str = "tests/fixtures/convoy.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -46,7 +48,7 @@ pub fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed, pipeline, db, scale and subprocess runs beside it: every chart there
+/// The v1 fixture with the mixed, pipeline, db, scale, subprocess and convoy runs beside it: every chart there
 /// is.
 pub fn every_fixture() -> ReportData {
     let files = [
@@ -57,6 +59,7 @@ pub fn every_fixture() -> ReportData {
         DB_FIXTURE,
         SCALE_FIXTURE,
         SUBPROCESS_FIXTURE,
+        CONVOY_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

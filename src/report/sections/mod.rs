@@ -33,6 +33,7 @@ sections! {
     pipeline::Pipeline,
     db::Db,
     subprocess::Subprocess,
+    convoy::Convoy,
     scale::Scale,
     fidelity::Fidelity,
     calibrate::Calibrate,
