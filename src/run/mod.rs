@@ -21,7 +21,7 @@ pub mod table;
 use crate::measure::{machine, noise::Snapshot, rusage::Usage};
 use crate::plan::Case;
 use crate::results::{CaseParams, CaseResult, Machine, ResultFile, Sample, ServerObservation};
-use crate::workload::{Calibration, DbKind, Params};
+use crate::workload::{Calibration, Params};
 use case::{CaseOutput, CaseSpec};
 use probes::{cpu::CpuProbes, write::WriteProbes};
 use service::{Need, Services};
@@ -172,8 +172,8 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
 /// the cases this machine cannot run (no PostgreSQL, no Python env) left out with one line each.
 fn prepare_cases(cases: &mut Vec<Case>) {
     size_cpu_parts(cases);
-    skip_missing_postgres(cases);
-    skip_missing_python(cases);
+    preflight::skip_missing_postgres(cases);
+    preflight::skip_missing_python(cases);
 }
 
 /// CPU parts given in time become iterations on this machine, once, before anything is measured.
@@ -267,33 +267,6 @@ struct CaseState {
     samples: Vec<Sample>,
     /// The cpu probes run beside its repetitions, when its ideal needs the machine's speed.
     cpu: Option<CpuProbes>,
-}
-
-/// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
-/// not a failed run.
-fn skip_missing_postgres(cases: &mut Vec<Case>) {
-    let postgres = |c: &Case| c.workload.describe().database() == Some(DbKind::Postgres);
-    if !cases.iter().any(postgres) {
-        return;
-    }
-    if let Err(why) = service::cluster::find() {
-        let skipped = cases.iter().filter(|c| postgres(c)).count();
-        eprintln!("concbench: {why} — skipping {skipped} PostgreSQL case(s)");
-        cases.retain(|c| !postgres(c));
-    }
-}
-
-/// The Python models and gunicorn need the python env (`make python-env`); without it their cases are
-/// left out with one line saying so, never a failure.
-fn skip_missing_python(cases: &mut Vec<Case>) {
-    let python = cases.iter().filter(|c| c.needs_python()).count();
-    if python == 0 {
-        return;
-    }
-    if let Err(why) = external::python_env() {
-        eprintln!("skipped {python} Python case(s) (py-* models, --server gunicorn): {why}");
-        cases.retain(|c| !c.needs_python());
-    }
 }
 
 /// The run's state across rounds: the services its cases need, write probes per database workload, and

@@ -4,7 +4,8 @@
 //! addresses the case's client connects from, and what the case would hold — its threads, tasks and
 //! processes at their measured sizes (`model::footprint`), each request's client buffers — against
 //! the memory available and the kernel's thread limits. These, not a constant, bound how many tasks
-//! a run may ask for.
+//! a run may ask for. Cases whose service is not installed here (PostgreSQL, the python env) are left
+//! out with one line, never failed.
 
 use crate::client::sources;
 use crate::error::UsageError;
@@ -256,6 +257,34 @@ fn free_pids() -> Option<usize> {
 /// A size in bytes, as sizes read everywhere.
 fn size(b: u64) -> String {
     crate::fmt::kib(b as f64 / 1024.0)
+}
+
+/// Without PostgreSQL here, its cases are left out with one line saying so: a machine without it is
+/// not a failed run.
+pub fn skip_missing_postgres(cases: &mut Vec<Case>) {
+    let postgres =
+        |c: &Case| c.workload.describe().database() == Some(crate::workload::DbKind::Postgres);
+    if !cases.iter().any(postgres) {
+        return;
+    }
+    if let Err(why) = super::service::cluster::find() {
+        let skipped = cases.iter().filter(|c| postgres(c)).count();
+        eprintln!("concbench: {why} — skipping {skipped} PostgreSQL case(s)");
+        cases.retain(|c| !postgres(c));
+    }
+}
+
+/// The Python models and gunicorn need the python env (`make python-env`); without it their cases are
+/// left out with one line saying so, never a failure.
+pub fn skip_missing_python(cases: &mut Vec<Case>) {
+    let python = cases.iter().filter(|c| c.needs_python()).count();
+    if python == 0 {
+        return;
+    }
+    if let Err(why) = super::external::python_env() {
+        eprintln!("skipped {python} Python case(s) (py-* models, --server gunicorn): {why}");
+        cases.retain(|c| !c.needs_python());
+    }
 }
 
 #[cfg(test)]
