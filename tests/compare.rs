@@ -2,7 +2,7 @@
 //! noise — the rank test with Holm within each group, the range rule for few samples, `n/a` for too
 //! few, `noisy` for unstable cases, a group's own verdict — the gate (`--fail-on slower`: a slower
 //! file fails it, noise does not), the refusals (different servers, unknown machine ids), unreadable
-//! files skipped, the page (written whole or not at all; readable at 170 cases, every chart label
+//! files skipped, the page (written whole or not at all; readable at 196 cases, every chart label
 //! inside its chart and clear of the others), and a real comparison of one box restricted to 1 CPU
 //! against the same box on 2.
 
@@ -1381,7 +1381,7 @@ fn the_quick_suite_can_reach_a_verdict_in_every_group() {
 /// rules have something to decide).
 fn reference_and_another(dir: &Path) -> (PathBuf, PathBuf) {
     let reference = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("reports/results/vm-dbb67700/2026-11-23T14-19-15.932Z-29811.json");
+        .join("reports/results/vm-35e81f9f/2026-12-05T10-47-33.189Z-4892.json");
     let mut other = ResultFile::load(&reference).unwrap();
     other.machine.machine_id = "ci-runner-with-a-rather-long-host-name-0123456789abcdef".into();
     other.machine.cpu_model =

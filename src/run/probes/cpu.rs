@@ -8,10 +8,11 @@
 //! A probe runs right before each repetition of the case it serves, unpinned like the case, and that
 //! repetition's ideal is built on it: a shared host can change a vCPU's speed by 2× for seconds to
 //! minutes at a time (the same 20 M-iteration task took 7 ms in one repetition and 14 ms in the next
-//! on the AMD EPYC VM of the reference run, vm-dbb67700), so an ideal measured once per round, or once
-//! per task size, judged a repetition run at the other speed and gave efficiencies up to 1.30. Beside
-//! each repetition the probe shares its moment; where the speed changed between the two anyway, the
-//! case's efficiency comes out above 1 and the case says its ideal is unreliable (`results::summary`).
+//! on the AMD EPYC VM of an earlier reference run, vm-dbb67700), so an ideal measured once per
+//! round, or once per task size, judged a repetition run at the other speed and gave efficiencies
+//! up to 1.30. Beside each repetition the probe shares its moment; where the speed changed between
+//! the two anyway, the case's efficiency comes out above 1 and the case says its ideal is unreliable
+//! (`results::summary`).
 //! A probe pinned to the faster CPU is no better: its thread sampler then shares its CPU, and it runs
 //! slower than the unpinned case it is to bound. When a case's probes disagree among themselves, its
 //! ideal is only as good as that, and the case says so.

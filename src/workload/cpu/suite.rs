@@ -67,8 +67,9 @@ fn cpu(repeat: usize) -> Vec<Case> {
 /// Python's answer to the GIL (article 004, Effective Python item 64): the same counting loop on one
 /// thread, a thread per task and a process pool, in a group of its own — the cpu chart's speedups are
 /// over Rust's t₁, which says nothing of Python's loop (about 100× slower). 2 M iterations and 8
-/// tasks keep each case near a second in CPython (0.896 s for py-sequential in the reference run,
-/// vm-dbb67700); k = 4 shows where two cores stop helping.
+/// tasks keep each case under a second in CPython (py-sequential took 0.896 s on an AMD EPYC VM,
+/// vm-dbb67700, and 0.384 s on the reference run's Intel Xeon VM, vm-35e81f9f); k = 4 shows where
+/// two cores stop helping.
 fn py_cpu(repeat: usize) -> Vec<Case> {
     let work = Params::Cpu(CpuParams {
         cpu_iters: 2_000_000,

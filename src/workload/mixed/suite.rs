@@ -18,8 +18,8 @@ impl SuiteCases for Mixed {
         mixed(3)
     }
 
-    /// The plain process pool's long makespan (7.7 s for 30 tasks in the reference run,
-    /// vm-dbb67700) is its point; once is enough. The rest as many times as fit in 4 s of their
+    /// The plain process pool's long makespan (7.8 s for 30 tasks in the reference run,
+    /// vm-35e81f9f) is its point; once is enough. The rest as many times as fit in 4 s of their
     /// ideal, at most 3.
     fn in_default(&self) -> Vec<Case> {
         mixed(1).into_iter().map(|c| c.sized(4.0, 3)).collect()
