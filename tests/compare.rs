@@ -1409,55 +1409,13 @@ fn reference_and_another(dir: &Path) -> (PathBuf, PathBuf) {
     (reference, path)
 }
 
-/// An estimate of the box a `<text>` element of an SVG takes: 0.6 em per character (DejaVu Sans's
-/// digits are 0.64 em, most letters less), one em high, placed by its anchor and its `dy`.
-fn text_box(n: roxmltree::Node) -> (String, [f64; 4]) {
-    let num = |a: &str| n.attribute(a).unwrap_or("0").parse::<f64>().unwrap();
-    let (x, y, size) = (num("x"), num("y"), num("font-size"));
-    let text: String = n.text().unwrap_or("").trim().to_string();
-    assert!(
-        n.attribute("transform").is_none(),
-        "a rotated label: {text}"
-    );
-    let w = text.chars().count() as f64 * size * 0.6;
-    let left = match n.attribute("text-anchor") {
-        Some("middle") => x - w / 2.0,
-        Some("end") => x - w,
-        _ => x,
-    };
-    let top = match n.attribute("dy") {
-        Some("0.76em") => y,
-        Some("-0.5ex") => y - size,
-        _ => y - size / 2.0,
-    };
-    (text, [left, top, left + w, top + size])
-}
-
 /// Every text of every chart of a page inside its SVG, and no two of one chart overlapping.
 fn labels_fit(doc: &roxmltree::Document) -> usize {
     let mut charts = 0;
     for svg in doc.descendants().filter(|n| n.has_tag_name("svg")) {
         charts += 1;
-        let size = |a: &str| svg.attribute(a).unwrap().parse::<f64>().unwrap();
-        let (width, height) = (size("width"), size("height"));
-        let boxes: Vec<(String, [f64; 4])> = svg
-            .descendants()
-            .filter(|n| n.has_tag_name("text"))
-            .map(text_box)
-            .filter(|(t, _)| !t.trim().is_empty())
-            .collect();
-        for (t, b) in &boxes {
-            assert!(
-                b[0] >= 0.0 && b[1] >= 0.0 && b[2] <= width && b[3] <= height,
-                "{t:?} at {b:?} leaves the {width}×{height} chart"
-            );
-        }
-        for (i, (t, a)) in boxes.iter().enumerate() {
-            for (u, b) in &boxes[i + 1..] {
-                let apart = a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1];
-                assert!(apart, "{t:?} at {a:?} overlaps {u:?} at {b:?}");
-            }
-        }
+        let faults = label_faults(svg);
+        assert!(faults.is_empty(), "{}", faults.join("\n"));
     }
     charts
 }

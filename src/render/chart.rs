@@ -97,6 +97,8 @@ pub enum Mark {
     Tick(RGBColor),
     /// An ×: a published figure, drawn as a mark and not a line.
     Cross(RGBColor),
+    /// A hollow square: a point drawn apart from its line (its tasks mostly failed).
+    Square(RGBColor),
 }
 
 /// A legend entry: its mark and its name.
@@ -180,6 +182,10 @@ fn draw_mark<B: DrawingBackend>(
         Mark::Cross(c) => area.draw(&Cross::new(
             (x + SWATCH / 2, y),
             style::CROSS_SIZE,
+            c.stroke_width(LINE_WIDTH),
+        )),
+        Mark::Square(c) => area.draw(&Rectangle::new(
+            [(x + SWATCH / 2 - 5, y - 5), (x + SWATCH / 2 + 5, y + 5)],
             c.stroke_width(LINE_WIDTH),
         )),
     }

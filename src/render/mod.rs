@@ -8,6 +8,7 @@ pub mod chart;
 pub use crate::fmt;
 pub mod html;
 pub mod markdown;
+pub mod notes;
 pub mod rows;
 pub mod series;
 pub mod style;

@@ -1,14 +1,13 @@
 //! What a line chart draws per model in data coordinates: one [`Series`] of points per model, in the
 //! model's colour (a second, dashed line with hollow markers for a model's library-client cases),
-//! dashed reference lines such as an ideal, whiskers for intervals, and the short notes (`!`, failure
-//! counts) beside points. Dashes, caps and offsets are laid out in pixels, so log and linear axes look
-//! the same.
+//! dashed reference lines such as an ideal, whiskers for intervals, and points drawn apart from
+//! their line (a hollow square: most of the point's tasks failed). Dashes, caps and offsets are laid
+//! out in pixels, so log and linear axes look the same.
 
-use super::chart::{font, DrawResult, Entry, Mark};
+use super::chart::{DrawResult, Entry, Mark};
 use super::style::{self, LINE_WIDTH};
 use crate::names::ModelKind;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// A dashed line in data coordinates (dashes laid out in pixels, so log axes look the same).
 pub fn dashed<B, X, Y>(
@@ -95,27 +94,23 @@ where
     Ok(())
 }
 
-/// A short text beside a point (the unstable mark, a failure count), in the model's colour.
-pub fn point_note<B, X, Y>(
+/// A point drawn apart from its model's line: a hollow square in the model's colour (half its
+/// tasks or more failed, so its makespan is not the model's).
+pub fn hollow_square<B, X, Y>(
     chart: &mut ChartContext<'_, B, Cartesian2d<X, Y>>,
     model: ModelKind,
     at: (f64, f64),
-    label: &str,
 ) -> DrawResult<(), B>
 where
     B: DrawingBackend,
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
-    let offset = (
-        style::MARKER_SIZE as i32 + 3,
-        -(style::MARKER_SIZE as i32) - 2,
-    );
+    let s = style::MARKER_SIZE as i32 + 1;
     let colour = style::model_colour(model);
-    let text = font(style::VALUE_SIZE)
-        .color(&colour)
-        .pos(Pos::new(HPos::Left, VPos::Bottom));
-    chart.draw_series([EmptyElement::at(at) + Text::new(label.to_string(), offset, text)])?;
+    chart
+        .draw_series([EmptyElement::at(at)
+            + Rectangle::new([(-s, -s), (s, s)], colour.stroke_width(LINE_WIDTH))])?;
     Ok(())
 }
 

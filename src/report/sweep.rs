@@ -15,7 +15,8 @@ use crate::names::ModelKind;
 use crate::render::axis;
 use crate::render::chart::{font, DrawResult, Entry, Mark};
 use crate::render::fmt::{self, pct, secs};
-use crate::render::series::{by_model, dashed, model_lines, point_note, whisker, Series};
+use crate::render::notes::PointNotes;
+use crate::render::series::{by_model, dashed, hollow_square, model_lines, whisker, Series};
 use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::results::CaseResult;
 use plotters::coord::Shift;
@@ -38,6 +39,9 @@ pub struct Point {
     /// Made with the library client (ureq / reqwest): drawn as its model's second, dashed line.
     pub library: bool,
     pub flags: Flags,
+    /// Half its tasks or more failed: its makespan says how fast they failed, not what the model
+    /// did, so it is drawn apart from the measured line (a hollow square, not joined).
+    pub mostly_failed: bool,
 }
 
 impl Point {
@@ -53,6 +57,7 @@ impl Point {
             efficiency: c.summary.efficiency,
             library: data::client(c) == Some(ClientKind::Library),
             flags: Flags::of(c),
+            mostly_failed: mostly_failed(c.summary.failures, c.params.tasks, c.samples.len()),
         }
     }
 }
@@ -65,6 +70,13 @@ pub struct Panel {
 }
 
 pub const IDEAL: &str = "ideal (dashed grey; one line per distinct bound)";
+pub const MOSTLY_FAILED: &str = "hollow square, not joined: half its tasks or more failed";
+
+/// Whether `failures` over `samples` repetitions of `tasks` tasks are half of them or more.
+pub fn mostly_failed(failures: u64, tasks: usize, samples: usize) -> bool {
+    let all = (tasks * samples.max(1)) as u64;
+    all > 0 && failures * 2 >= all
+}
 pub const LIBRARY_LINE: &str =
     "short dashes, hollow points (a little to the right): library client (ureq / reqwest)";
 
@@ -85,7 +97,7 @@ impl Panel {
             by_model(
                 self.points
                     .iter()
-                    .filter(move |p| p.library == library)
+                    .filter(move |p| p.library == library && !p.mostly_failed)
                     .map(|p| (p.model, p.drawn_x(), p.median)),
             )
             .into_iter()
@@ -140,6 +152,9 @@ pub fn legend(panels: &[Panel]) -> Vec<Entry> {
         seen.push((Mark::Tick(style::TEXT), w));
     }
     seen.push((Mark::Dashed(style::IDEAL), IDEAL.to_string()));
+    if points().any(|p| p.mostly_failed) {
+        seen.push((Mark::Square(style::TEXT), MOSTLY_FAILED.to_string()));
+    }
     let flags: Vec<&Flags> = points().map(|p| &p.flags).collect();
     if let Some(l) = flags::legend(&flags) {
         seen.push((Mark::Tick(style::TEXT), l));
@@ -215,10 +230,21 @@ pub fn draw_panel<B: DrawingBackend>(
         }
     }
     model_lines(&mut chart, &panel.series())?;
+    for p in panel
+        .points
+        .iter()
+        .filter(|p| p.mostly_failed && p.median > 0.0)
+    {
+        hollow_square(&mut chart, p.model, (p.drawn_x(), p.median))?;
+    }
+    let mut notes = PointNotes::new();
+    for p in panel.points.iter().filter(|p| p.median > 0.0) {
+        notes.avoid(&chart, (p.drawn_x(), p.median));
+    }
     for p in &panel.points {
         let mark = p.flags.mark();
         if !mark.is_empty() && p.median > 0.0 {
-            point_note(&mut chart, p.model, (p.drawn_x(), p.median), mark.trim())?;
+            notes.draw(&mut chart, p.model, (p.drawn_x(), p.median), mark.trim())?;
         }
     }
     Ok(())
@@ -297,4 +323,63 @@ pub fn at_largest(namer: &Namer, panel: &Panel, name: &str) -> Option<String> {
         "at {name} = {top} {}{client}, {core}{failed}",
         panel.title
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(model: ModelKind, x: f64, mostly_failed: bool) -> Point {
+        Point {
+            model,
+            label: format!("{} N={x}", model.name()),
+            x,
+            median: 1.0,
+            ci: None,
+            ideal: Some(0.5),
+            efficiency: None,
+            library: false,
+            flags: Flags {
+                unstable: Vec::new(),
+                failures: if mostly_failed { 60 } else { 0 },
+                ideal_unreliable: None,
+            },
+            mostly_failed,
+        }
+    }
+
+    #[test]
+    fn half_the_tasks_failed_is_mostly_failed_and_less_is_not() {
+        assert!(mostly_failed(100, 100, 2));
+        assert!(!mostly_failed(99, 100, 2));
+        assert!(mostly_failed(1, 1, 1));
+        assert!(!mostly_failed(0, 0, 0));
+    }
+
+    #[test]
+    fn a_mostly_failed_point_stays_off_its_models_line_and_the_legend_says_how_it_is_drawn() {
+        let panel = Panel {
+            title: "t".into(),
+            points: vec![
+                point(ModelKind::Async, 1_000.0, false),
+                point(ModelKind::Async, 10_000.0, false),
+                point(ModelKind::Async, 50_000.0, true),
+            ],
+        };
+        let series = panel.series();
+        assert_eq!(series.len(), 1);
+        let xs: Vec<f64> = series[0].points.iter().map(|p| p.0).collect();
+        assert_eq!(xs, [1_000.0, 10_000.0]);
+        let legend = legend(std::slice::from_ref(&panel));
+        assert!(legend.iter().any(|e| e.1 == MOSTLY_FAILED), "{legend:?}");
+        let whole = Panel {
+            points: panel.points[..2].to_vec(),
+            ..panel
+        };
+        assert!(!legend_of(&whole).iter().any(|e| e.1 == MOSTLY_FAILED));
+    }
+
+    fn legend_of(p: &Panel) -> Vec<Entry> {
+        legend(std::slice::from_ref(p))
+    }
 }

@@ -11,7 +11,8 @@ use super::sentences;
 use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
-use crate::render::series::{by_model, dashed, model_lines, point_note, whisker, Series};
+use crate::render::notes::PointNotes;
+use crate::render::series::{by_model, dashed, model_lines, whisker, Series};
 use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
@@ -292,10 +293,11 @@ impl Plot for CpuChart {
             }
         }
         model_lines(&mut chart, &self.series())?;
+        let mut notes = PointNotes::new();
         for p in &self.points {
             let mark = p.flags.mark();
             if !mark.is_empty() {
-                point_note(&mut chart, p.model, (p.k as f64, p.speedup), mark.trim())?;
+                notes.draw(&mut chart, p.model, (p.k as f64, p.speedup), mark.trim())?;
             }
         }
         Ok(())

@@ -9,7 +9,8 @@ use super::sentences;
 use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
-use crate::render::series::{by_model, model_lines, point_note, Series};
+use crate::render::notes::PointNotes;
+use crate::render::series::{by_model, model_lines, Series};
 use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
@@ -169,10 +170,11 @@ impl Plot for MemoryChart {
             .axis_desc_style(font(style::AXIS_DESC_SIZE))
             .draw()?;
         model_lines(&mut chart, &series)?;
+        let mut notes = PointNotes::new();
         for p in &self.points {
             let mark = p.flags.mark();
             if !mark.is_empty() {
-                point_note(
+                notes.draw(
                     &mut chart,
                     p.model,
                     (p.in_flight as f64, p.per_task_kib),

@@ -11,7 +11,8 @@ use crate::names::ModelKind;
 use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
-use crate::render::series::{model_lines, point_note, Series};
+use crate::render::notes::PointNotes;
+use crate::render::series::{model_lines, Series};
 use crate::render::style::{self, MARGIN, TICK_SIZE, X_LABEL_AREA, Y_LABEL_AREA};
 use crate::report::data::ReportData;
 use crate::report::flags::{self, Flags};
@@ -215,6 +216,7 @@ impl Plot for ScaleMemoryChart {
             .axis_desc_style(font(style::AXIS_DESC_SIZE))
             .draw()?;
         model_lines(&mut chart, &self.lines())?;
+        let mut notes = PointNotes::new();
         for s in &self.series {
             let model = colour_model(s);
             match s.origin {
@@ -244,7 +246,7 @@ impl Plot for ScaleMemoryChart {
                         let mark = pt.flags.mark();
                         if !mark.is_empty() {
                             let at = (pt.units as f64, pt.per_task_kib.unwrap_or(0.0));
-                            point_note(&mut chart, model, at, mark.trim())?;
+                            notes.draw(&mut chart, model, at, mark.trim())?;
                         }
                     }
                 }

@@ -12,7 +12,7 @@ use crate::render::axis;
 use crate::render::chart::{font, frame, Chart, ChartInfo, DrawResult, Entry, Mark, Plot};
 use crate::render::fmt;
 use crate::render::rows::{case_rows, ideal_bar, measured_bar, row_y, whisker};
-use crate::render::style::{self, CASE_LABEL_AREA, VALUE_SIZE};
+use crate::render::style::{self, CASE_LABEL_AREA, MARGIN, VALUE_SIZE};
 use crate::report::data::{self, ReportData};
 use crate::report::flags::{self, Flags, IDEAL_UNRELIABLE};
 use crate::report::interval::{self, Interval};
@@ -32,6 +32,27 @@ impl SeedBar {
             (None, None) => "no ideal".into(),
             (None, Some(_)) => "no efficiency".into(),
         }
+    }
+
+    /// The row's value label: the median, its verdict, and the Python times beside it.
+    fn value_label(&self) -> String {
+        let mut label = format!("{} · {}", fmt::secs(self.median), self.verdict());
+        if let Some(here) = self.python_here {
+            label += &format!(" · Python here {}", fmt::secs(here));
+        }
+        if let Some(t) = self.talk {
+            label += &format!(" · talk {}", fmt::secs(t.seconds));
+        }
+        label
+    }
+
+    /// Where the row's marks end on the axis, seconds: its label starts after the furthest.
+    fn right(&self) -> f64 {
+        let mut right = self.median.max(self.ci.map_or(0.0, |i| i.high));
+        for t in [self.talk.map(|t| t.seconds), self.python_here].into_iter().flatten() {
+            right = right.max(t);
+        }
+        right
     }
 }
 
@@ -170,8 +191,17 @@ impl Plot for SeedChart {
             .filter_map(axis::on_axis)
             .fold(0.0f64, f64::max)
             .max(1e-3);
-        // Room on the right for the value labels.
-        let x_max = longest * 1.5;
+        // Room on the right for the value labels: half the longest bar again, or more where a row's
+        // label is wider than that, so that every label ends inside the plot.
+        let plot_px = f64::from(area.dim_in_pixel().0) - f64::from(CASE_LABEL_AREA + 2 * MARGIN);
+        let value = font(VALUE_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+        let mut x_max = longest * 1.5;
+        for b in &self.bars {
+            let label_px = f64::from(area.estimate_text_size(&b.value_label(), &value)?.0);
+            // right / x_max × plot + 1 % of it for the gap + the label ≤ plot, with a little slack.
+            let share = 0.97 - label_px / plot_px;
+            x_max = x_max.max(b.right() / share.max(0.2));
+        }
         // Row i from the top sits at y = n-1-i; the measured bar above its centre, the ideal below.
         let labels: Vec<String> = self.bars.iter().map(|b| b.flags.label(&b.label)).collect();
         let mut chart = case_rows(
@@ -191,31 +221,24 @@ impl Plot for SeedChart {
             if let Some(ci) = b.ci {
                 whisker(&mut chart, y, (ci.low, ci.high))?;
             }
-            let mut right = b.median.max(b.ci.map_or(0.0, |i| i.high));
             if let Some(t) = b.talk {
                 chart.draw_series([PathElement::new(
                     vec![(t.seconds, y - 0.02), (t.seconds, y + 0.46)],
                     style::PYTHON.stroke_width(4),
                 )])?;
-                right = right.max(t.seconds);
             }
             if let Some(here) = b.python_here {
                 chart.draw_series([PathElement::new(
                     vec![(here, y - 0.02), (here, y + 0.46)],
                     style::PYTHON_HERE.stroke_width(4),
                 )])?;
-                right = right.max(here);
             }
-            let value = font(VALUE_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
             let gap = x_max * 0.01;
-            let mut label = format!("{} · {}", fmt::secs(b.median), b.verdict());
-            if let Some(here) = b.python_here {
-                label += &format!(" · Python here {}", fmt::secs(here));
-            }
-            if let Some(t) = b.talk {
-                label += &format!(" · talk {}", fmt::secs(t.seconds));
-            }
-            chart.draw_series([Text::new(label, (right + gap, mid), value.clone())])?;
+            chart.draw_series([Text::new(
+                b.value_label(),
+                (b.right() + gap, mid),
+                value.clone(),
+            )])?;
             chart.draw_series([match b.ideal {
                 Some(ideal) => Text::new(
                     format!("ideal {}", fmt::secs(ideal)),
