@@ -57,6 +57,23 @@ pub fn kib(k: f64) -> String {
     }
 }
 
+/// A byte count in the binary unit that keeps it whole where it can: `0 B`, `1 KiB`, `16 MiB`,
+/// `5.2 MiB`.
+pub fn bytes(b: f64) -> String {
+    if !b.is_finite() || b < 0.0 {
+        return "–".into();
+    }
+    let (value, unit) = match b {
+        b if b >= (1u64 << 20) as f64 => (b / (1u64 << 20) as f64, "MiB"),
+        b if b >= 1024.0 => (b / 1024.0, "KiB"),
+        b => (b, "B"),
+    };
+    match value.fract() == 0.0 {
+        true => format!("{value:.0} {unit}"),
+        false => format!("{value:.1} {unit}"),
+    }
+}
+
 /// A count with thousands separators: `10000` → `10,000`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();

@@ -199,6 +199,8 @@ macro_rules! every_group {
                 "10 children of a 1 s sleep per model (the book: 1.02 s), 200 of 10 ms: start cost";
             Convoy = "convoy" => convoy::suite::Convoy,
                 "20 GETs of 100 ms beside 4 counts of 100 ms vs the GETs alone, per model: the convoy";
+            Payload = "payload" => payload::suite::Payload,
+                "16 tasks handed 0 B-16 MiB and handing as much back, beside 10 ms of counting: data moved to workers";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
             /// the bare programs and the published figures, io up to 100,000 connections.
             Scale = "scale" => sleep::suite::Scale,
@@ -295,6 +297,8 @@ name_enum! {
         /// The database refused or lost the task's write: SQLITE_BUSY after every retry, an SQL
         /// error, or a row the count after the run did not find.
         Db = "db",
+        /// The data a task was handed, or handed back, arrived changed (payload).
+        Corrupt = "corrupt",
     }
 }
 

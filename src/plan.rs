@@ -51,7 +51,7 @@ macro_rules! suites {
                 Default = "default",
                 #[value(help = "a few cases per group at short delays, 6 repetitions each: a CI gate's run, about a minute")]
                 Quick = "quick",
-                #[value(help = "the seeds' lessons with no room in the default suite: the article's mixed job, the convoy, child processes (make report-lessons)")]
+                #[value(help = "the seeds' lessons with no room in the default suite: the article's mixed job, child processes, the convoy, data moved to workers (make report-lessons)")]
                 Lessons = "lessons",
             }
         }
@@ -68,7 +68,7 @@ macro_rules! suites {
                         "a few cases per group at short delays, 6 repetitions each: a CI gate's run, about a minute"
                     }
                     Suite::Lessons => {
-                        "the seeds' lessons with no room in the default suite: the article's mixed job, the convoy, child processes (make report-lessons)"
+                        "the seeds' lessons with no room in the default suite: the article's mixed job, child processes, the convoy, data moved to workers (make report-lessons)"
                     }
                 }
             }

@@ -103,6 +103,7 @@ fn file(id: &str, cases: Vec<CaseResult>) -> ResultFile {
         seed: None,
         cases,
         load_generators: None,
+        data_floors: None,
     }
 }
 

@@ -135,6 +135,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "hez2010 2024",
             "≤ pkolaczk 2023",
         ],
+        "payload" => &[
+            "sequential",
+            "thread-pool",
+            "process-pool",
+            "async-process-pool",
+            "bytes handed to each task and back, B (one tick per size)",
+        ],
         "scale-io" => &[
             "async",
             "async-semaphore",

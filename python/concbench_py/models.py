@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import List
 
 from .lifetime import die_with_parent
-from .tasks import Async, Blocking, Record, sized
+from .tasks import Async, Blocking, Record, carry, pattern, received, sized
 
 
 @dataclass
@@ -49,9 +49,43 @@ def threads(spec, started):
     return Result(t0 - started, peak, records)
 
 
+def _carried(t0, spec, i, data):
+    """A payload task where it runs: its start from t0, its failure, the bytes it hands back."""
+    start = time.monotonic() - t0
+    failure, back = carry(spec, i, data)
+    return i, start, failure, back
+
+
+def _settle(spec, t0, records, answer):
+    """The submitter's side of a payload task's answer: check what came back, and record the task
+    as done now (after its data has crossed back)."""
+    i, start, failure, back = answer
+    if failure is None and not received(spec, i, back):
+        failure = "corrupt"
+    records[i] = Record(start, time.monotonic() - t0, failure, None)
+
+
+def _payload_thread_pool(spec, started):
+    """The thread pool handed each task its bytes: a reference to them, nothing copied."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    n = spec["tasks"]
+    records = [None] * n
+    with ThreadPoolExecutor(max_workers=spec["limit"]) as pool:
+        list(pool.map(lambda _: None, range(spec["limit"])))
+        t0 = time.monotonic()
+        futures = [pool.submit(_carried, t0, spec, i, pattern(i, spec["bytes"])) for i in range(n)]
+        peak = _threads()
+        for f in as_completed(futures):
+            _settle(spec, t0, records, f.result())
+    return Result(t0 - started, peak, records)
+
+
 def thread_pool(spec, started):
     from concurrent.futures import ThreadPoolExecutor
 
+    if spec["workload"] == "payload":
+        return _payload_thread_pool(spec, started)
     task = Blocking(spec)
     with ThreadPoolExecutor(max_workers=spec["limit"]) as pool:
         # Start the k workers before t0, as the Rust pool does: a pool is set up once.
@@ -107,9 +141,35 @@ def _in_worker(t0, i):
     return _worker_task(t0, i)
 
 
+def _carried_in_worker(job):
+    t0, i, data = job
+    return _carried(t0, _worker_task.spec, i, data)
+
+
+def _payload_process_pool(spec, started):
+    """The process pool's workers are handed each task's bytes pickled down a pipe, and pickle the
+    answer back: the copies item 64 warns of."""
+    import multiprocessing
+
+    k, n = spec["limit"], spec["tasks"]
+    records = [None] * n
+    pool = multiprocessing.Pool(k, initializer=_init_worker, initargs=(spec, os.getpid()))
+    pool.starmap(time.sleep, [(0,)] * k, chunksize=1)
+    t0 = time.monotonic()
+    # A generator: the pool's feeder makes each task's bytes as it sends them.
+    jobs = ((t0, i, pattern(i, spec["bytes"])) for i in range(n))
+    for answer in pool.imap_unordered(_carried_in_worker, jobs, chunksize=1):
+        _settle(spec, t0, records, answer)
+    pool.close()
+    pool.join()
+    return Result(t0 - started, _threads(), records)
+
+
 def process_pool(spec, started):
     import multiprocessing
 
+    if spec["workload"] == "payload":
+        return _payload_process_pool(spec, started)
     k = spec["limit"]
     pool = multiprocessing.Pool(k, initializer=_init_worker, initargs=(spec, os.getpid()))
     # Every worker up before t0: the pool's start-up is setup, as in the Rust process pool.

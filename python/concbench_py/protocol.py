@@ -1,17 +1,22 @@
 """The one task protocol between the harness and an external model.
 
 In (stdin, one JSON object):
-    {"protocol": 1, "model": "py-threads", "workload": "io" | "cpu" | "sleep" | "mixed" | "convoy",
+    {"protocol": 1, "model": "py-threads",
+     "workload": "io" | "cpu" | "sleep" | "mixed" | "convoy" | "payload",
      "url": "http://127.0.0.1:PORT/PATH", "tasks": N, "limit": k, "per_worker": c,
      "keep_alive": bool, "timeout_s": float, "cpu_iters": int, "delay_s": float,
-     "cpu_s": float, "waits_s": [float, ...], "counts": [bool, ...]}
+     "cpu_s": float, "waits_s": [float, ...], "counts": [bool, ...], "bytes": B, "back": R}
 mixed: task i waits waits_s[i], GETs url, then counts cpu_iters, or for cpu_s when cpu_iters is 0
 (sized here, at setup). convoy: task i counts (cpu_iters, or for cpu_s) where counts[i] is true and
-GETs url otherwise. per_worker: tasks at once in each worker of py-async-process-pool.
+GETs url otherwise. payload (py-thread-pool and py-process-pool only): the submitter makes task i's B
+bytes (byte j = (i + j) mod 251) and hands them over (a reference to a thread, pickled to a process);
+the task checks them, counts, and hands back R bytes of task i + 1's pattern, which the submitter
+checks; a changed byte fails the task as "corrupt". per_worker: tasks at once in each worker of
+py-async-process-pool.
 Out (the last line of stdout, one JSON object):
     {"protocol": 1, "setup_s": float, "peak_rss_kib": int, "threads_peak": int,
      "tasks": [{"start": s, "end": s, "failure": null | "connect" | "timeout" | "status" | "io"
-                | "worker-lost" | "panic", "service": s | null}, ...]}
+                | "worker-lost" | "panic" | "corrupt", "service": s | null}, ...]}
 Times are seconds from the instant every task was submitted (after setup: interpreter, imports,
 sessions, pools), in task order, so the harness computes makespan, latencies and efficiency the same
 way for both languages.

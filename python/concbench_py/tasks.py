@@ -3,7 +3,9 @@ the harness's kinds — connect, timeout, status, io — so both languages count
 task (the aiomultiprocess article's) waits its own seeded wait, given by the harness per task number so
 both languages wait the same, GETs, then counts for the CPU part's time. A convoy task counts where
 the harness's seeded mix (`counts`, per task number) says so and GETs otherwise, so both languages run
-the same job."""
+the same job. A payload task is handed bytes by its submitter, checks every one of them, counts, and
+hands bytes back, which the submitter checks in turn (Effective Python item 64: what moving data to
+a process pool costs)."""
 
 import time
 from dataclasses import dataclass
@@ -43,9 +45,29 @@ def iters_for(seconds):
 
 def sized(spec):
     """The spec with mixed's CPU part sized in iterations on this interpreter (when given as a time)."""
-    if spec["workload"] in ("mixed", "convoy") and spec.get("cpu_s", 0) > 0 and not spec.get("cpu_iters"):
+    if spec["workload"] in ("mixed", "convoy", "payload") and spec.get("cpu_s", 0) > 0 and not spec.get("cpu_iters"):
         spec = dict(spec, cpu_iters=iters_for(spec["cpu_s"]))
     return spec
+
+
+def pattern(i, n):
+    """The n bytes task i is handed: byte j is (i + j) mod 251, as the Rust side makes them."""
+    period = bytes((i + j) % 251 for j in range(251))
+    return (period * (n // 251 + 1))[:n]
+
+
+def carry(spec, i, data):
+    """The payload task: check every byte it was handed (a comparison with what task i was to be
+    sent), count, and hand back task i + 1's pattern of `back` bytes; (failure, bytes back)."""
+    if data != pattern(i, spec["bytes"]):
+        return "corrupt", b""
+    count(spec["cpu_iters"])
+    return None, pattern(i + 1, spec["back"])
+
+
+def received(spec, i, back):
+    """The submitter's check of what task i handed back: True when it is whole."""
+    return back == pattern(i + 1, spec["back"])
 
 
 def convoy_kind(spec, i):

@@ -1,6 +1,7 @@
 //! Measurement primitives: resource use from outside a process (wait4), the peak thread count from
-//! inside, latency percentiles, and the machine's metadata.
+//! inside, latency percentiles, the machine's metadata, and its floors of moving data.
 
+pub mod bandwidth;
 pub mod latency;
 pub mod machine;
 pub mod noise;

@@ -9,7 +9,7 @@
 
 use super::footprint::{Holds, PROCESS, TASK};
 use super::worker_process::{run_pool, Queue, Records, Worker};
-use super::{Execution, Job, Lanes, Model, TaskRecord};
+use super::{received, Execution, Job, Lanes, Model, TaskRecord};
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, TaskResult};
 use std::collections::HashMap;
@@ -22,6 +22,9 @@ impl Model for AsyncProcessPool {
         "k worker processes, each an event loop running up to 16 tasks at once (--limit k)"
     }
     fn takes_limit(&self) -> bool {
+        true
+    }
+    fn moves_data(&self) -> bool {
         true
     }
     /// aiomultiprocess's default: a worker per CPU.
@@ -91,7 +94,7 @@ fn dispatch(
                 break;
             };
             let start = t0.elapsed();
-            if worker.send(task).is_err() {
+            if worker.send(task, &job.workload.parcel(task)).is_err() {
                 // Its stdin is gone: it died. The answer loop below sees the pipe end.
                 in_flight.insert(task, InFlight { start, attempt });
                 break;
@@ -102,13 +105,17 @@ fn dispatch(
             break;
         }
         match worker.receive() {
-            Ok(super::pool_worker::FromWorker::Done { task, result }) => {
+            Ok((super::pool_worker::FromWorker::Done { task, result }, back)) => {
                 let f = in_flight
                     .remove(&task)
                     .ok_or_else(|| anyhow::anyhow!("a worker answered task {task}, never sent"))?;
-                settle(task, f, result);
+                settle(
+                    task,
+                    f,
+                    received(job.workload.as_ref(), task, (result, back)),
+                );
             }
-            Ok(other) => anyhow::bail!("a worker answered {other:?} mid-run"),
+            Ok((other, _)) => anyhow::bail!("a worker answered {other:?} mid-run"),
             Err(_) => {
                 // The pipe ended: the worker is gone, and with it every task it held.
                 usage.add(&worker.reap());

@@ -62,6 +62,12 @@ pub trait Model: Sync {
     fn runs_stages(&self) -> bool {
         false
     }
+    /// Whether it hands each task the data its submitter made and takes data back (payload):
+    /// sequential on its one thread, the thread pool through its channel, the process pools down
+    /// their pipes.
+    fn moves_data(&self) -> bool {
+        false
+    }
     /// Whether each of its workers runs several tasks at once on an event loop of its own, as many
     /// as `--child-concurrency` says (aiomultiprocess's shape).
     fn loops_in_workers(&self) -> bool {
@@ -151,6 +157,22 @@ impl Execution {
             spawned: None,
             spawn_error: None,
         }
+    }
+}
+
+/// A task's outcome once its submitter has checked the data it handed back: a task that succeeded
+/// fails as `corrupt` when the data arrived changed.
+pub fn received(
+    workload: &dyn Workload,
+    task: u64,
+    (result, back): (TaskResult, Vec<u8>),
+) -> TaskResult {
+    match (result.outcome, workload.receive(task, &back)) {
+        (Ok(_), Err(kind)) => TaskResult {
+            outcome: Err(kind),
+            service: result.service,
+        },
+        _ => result,
     }
 }
 

@@ -1,11 +1,12 @@
 //! `process-pool`: k worker processes (this binary in worker mode), fed one task at a time over pipes,
-//! like `multiprocessing.Pool(k).map`. One dispatcher thread per worker sends a task, waits for its
-//! answer and sends the next. A worker that dies is noticed at once (its pipe ends), its task counts as
+//! like `multiprocessing.Pool(k).map`. One dispatcher thread per worker sends a task (with the data
+//! it makes for it, written down the pipe), waits for its answer (and the data it hands back, read
+//! from the pipe and checked) and sends the next. A worker that dies is noticed at once (its pipe ends), its task counts as
 //! `worker-lost`, and a fresh worker takes its place; `retries` resubmits failed tasks.
 
 use super::footprint::{Holds, PROCESS};
 use super::worker_process::{run_pool, Queue, Records, Worker};
-use super::{Execution, Job, Lanes, Model, TaskRecord};
+use super::{received, Execution, Job, Lanes, Model, TaskRecord};
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, TaskResult};
 use std::time::Instant;
@@ -17,6 +18,9 @@ impl Model for ProcessPool {
         "k worker processes fed over pipes, one task at a time each (--limit k)"
     }
     fn takes_limit(&self) -> bool {
+        true
+    }
+    fn moves_data(&self) -> bool {
         true
     }
     fn lanes(&self, tasks: usize, limit: usize, _per_worker: usize, _cores: usize) -> Lanes {
@@ -51,7 +55,10 @@ fn dispatch(
             break;
         };
         let start = t0.elapsed();
-        let answer = worker.run(task);
+        let parcel = job.workload.parcel(task);
+        let answer = worker.run(task, &parcel);
+        drop(parcel);
+        let answer = answer.map(|done| received(job.workload.as_ref(), task, done));
         let end = t0.elapsed();
         let result = match answer {
             Ok(result) => result,

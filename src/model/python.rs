@@ -27,43 +27,53 @@ pub struct Python {
     overlap: Overlap,
     /// What each task in flight is, where it is not a worker process's: a thread or a coroutine.
     unit: Unit,
+    /// Whether its Python side hands tasks their data (payload): the thread pool passes a
+    /// reference, the process pool pickles.
+    moves_data: bool,
 }
 
 pub static SEQUENTIAL: Python = Python {
     about: "Python: a loop of requests.get (the talk's sequential client)",
     overlap: Overlap::None,
     unit: PY_THREAD,
+    moves_data: false,
 };
 pub static THREADS: Python = Python {
     about: "Python: a threading.Thread per task, requests.get in each",
     overlap: Overlap::All,
     unit: PY_THREAD,
+    moves_data: false,
 };
 pub static THREAD_POOL: Python = Python {
     about: "Python: ThreadPoolExecutor(k), requests.get per task",
     overlap: Overlap::Bounded,
     unit: PY_THREAD,
+    moves_data: true,
 };
 pub static ASYNCIO: Python = Python {
     about: "Python: asyncio + aiohttp, gather of every task on one loop",
     overlap: Overlap::All,
     unit: PY_TASK,
+    moves_data: false,
 };
 pub static ASYNCIO_SEMAPHORE: Python = Python {
     about: "Python: asyncio + aiohttp under asyncio.Semaphore(k)",
     overlap: Overlap::Bounded,
     unit: PY_TASK,
+    moves_data: false,
 };
 pub static PROCESS_POOL: Python = Python {
     about: "Python: multiprocessing.Pool(k).map, a requests session per worker",
     overlap: Overlap::Processes,
     unit: PY_PROCESS,
+    moves_data: true,
 };
 pub static ASYNC_PROCESS_POOL: Python = Python {
     about:
         "Python: aiomultiprocess.Pool(k, childconcurrency=16).map, an aiohttp session per worker",
     overlap: Overlap::EventLoops,
     unit: PY_TASK,
+    moves_data: false,
 };
 
 impl Model for Python {
@@ -73,6 +83,10 @@ impl Model for Python {
 
     fn loops_in_workers(&self) -> bool {
         self.overlap == Overlap::EventLoops
+    }
+
+    fn moves_data(&self) -> bool {
+        self.moves_data
     }
 
     fn takes_limit(&self) -> bool {

@@ -1,7 +1,8 @@
 //! `sequential`: one task after the other on the calling thread — the baseline every model is measured
-//! against, and the talk's first client.
+//! against, and the talk's first client. Data a task is handed (payload) is made, used and checked on
+//! the same thread: nothing is moved.
 
-use super::{timed, Execution, Job, Lanes, Model};
+use super::{received, timed, Execution, Job, Lanes, Model};
 use std::time::{Duration, Instant};
 
 pub struct Sequential;
@@ -19,10 +20,18 @@ impl Model for Sequential {
             cpu: 1,
         }
     }
+    fn moves_data(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let t0 = Instant::now();
-        let records = (0..job.tasks)
-            .map(|i| timed(t0, || job.workload.blocking(i as u64)))
+        let w = job.workload.as_ref();
+        let moves = job.params.describe().moves_data();
+        let records = (0..job.tasks as u64)
+            .map(|i| match moves {
+                true => timed(t0, || received(w, i, w.blocking_with(i, w.parcel(i)))),
+                false => timed(t0, || w.blocking(i)),
+            })
             .collect();
         Ok(Execution {
             setup: Duration::ZERO,

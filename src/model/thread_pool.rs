@@ -1,8 +1,10 @@
 //! `thread-pool`: k worker threads pulling task ids from one channel (ThreadPoolExecutor's shape). The
-//! workers are started before the clock, so the makespan shows queueing, not thread start-up.
+//! workers are started before the clock, so the makespan shows queueing, not thread start-up. Data a
+//! task is handed (payload) goes with its id through the channel and comes back the same way: its
+//! ownership moves, its bytes are never copied.
 
 use super::footprint::{Holds, THREAD};
-use super::{timed, Execution, Job, Lanes, Model};
+use super::{received, timed, Execution, Job, Lanes, Model};
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
@@ -22,9 +24,13 @@ impl Model for ThreadPool {
     fn holds(&self, tasks: usize, limit: usize, _per_worker: usize) -> Holds {
         Holds::blocking(vec![(THREAD, limit.min(tasks))])
     }
+    fn moves_data(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let setup_start = Instant::now();
-        let (task_tx, task_rx) = mpsc::channel::<usize>();
+        let moves = job.params.describe().moves_data();
+        let (task_tx, task_rx) = mpsc::channel::<(usize, Vec<u8>)>();
         let task_rx = Mutex::new(task_rx);
         let (done_tx, done_rx) = mpsc::channel();
         // Workers read the submission instant only after receiving a task, so it is always set by then.
@@ -35,9 +41,16 @@ impl Model for ThreadPool {
                 let (task_rx, t0_cell) = (&task_rx, &t0_cell);
                 s.spawn(move || loop {
                     let next = task_rx.lock().expect("no worker panics holding it").recv();
-                    let Ok(i) = next else { break };
+                    let Ok((i, parcel)) = next else { break };
                     let t0: Instant = *t0_cell.get().expect("set before the first send");
-                    let _ = done_tx.send((i, timed(t0, || job.workload.blocking(i as u64))));
+                    let w = job.workload.as_ref();
+                    let record = match moves {
+                        true => timed(t0, || {
+                            received(w, i as u64, w.blocking_with(i as u64, parcel))
+                        }),
+                        false => timed(t0, || w.blocking(i as u64)),
+                    };
+                    let _ = done_tx.send((i, record));
                 });
             }
             drop(done_tx);
@@ -45,7 +58,14 @@ impl Model for ThreadPool {
             let setup = setup_start.elapsed();
             t0_cell.set(Instant::now()).expect("set once");
             for i in 0..job.tasks {
-                task_tx.send(i).expect("workers outlive the submission");
+                // The submitter makes each task's data as it submits it (none for most workloads).
+                let parcel = match moves {
+                    true => job.workload.parcel(i as u64),
+                    false => Vec::new(),
+                };
+                task_tx
+                    .send((i, parcel))
+                    .expect("workers outlive the submission");
             }
             drop(task_tx);
             let mut records: Vec<_> = done_rx.iter().collect();

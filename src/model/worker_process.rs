@@ -1,17 +1,18 @@
 //! A pool worker process as the pool sees it: the concbench binary re-executed as `__worker`, spawned
 //! so it dies with its parent, initialised once with the job's workload (its clients are its own, as a
-//! pool initializer makes them), then fed task numbers over its stdin and answering on its stdout. Both
+//! pool initializer makes them), then fed task numbers (and their data) over its stdin and answering
+//! on its stdout, in `pool_worker`'s frames. Both
 //! process pools use it, and run their dispatchers in one frame ([`run_pool`]); the worker's side of
 //! the protocol is `pool_worker`.
 
-use super::pool_worker::{send, FromWorker, ToWorker};
+use super::pool_worker::{receive, send, FromWorker, ToWorker};
 use super::{Execution, Job, TaskRecord};
 use crate::measure::rusage::{self, Usage};
 use crate::results::WorkerUsage;
 use crate::workload::TaskResult;
 use anyhow::Context;
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -95,37 +96,35 @@ impl Worker {
             url: job.url.clone(),
             event_loop,
         };
-        send(stdin, &init).context("a pool worker died before its first task")?;
+        send(stdin, &init, &[]).context("a pool worker died before its first task")?;
         match worker.receive() {
-            Ok(FromWorker::Ready) => Ok(worker),
+            Ok((FromWorker::Ready, _)) => Ok(worker),
             other => anyhow::bail!("a pool worker did not start: {other:?}"),
         }
     }
 
-    /// The worker's next message; an error when its pipe ended (it is gone).
-    pub fn receive(&mut self) -> anyhow::Result<FromWorker> {
-        let mut line = String::new();
-        if self.stdout.read_line(&mut line)? == 0 {
-            anyhow::bail!("worker pipe closed");
-        }
-        Ok(serde_json::from_str(&line)?)
+    /// The worker's next message and its data; an error when its pipe ended (it is gone).
+    pub fn receive(&mut self) -> anyhow::Result<(FromWorker, Vec<u8>)> {
+        receive(&mut self.stdout)?.ok_or_else(|| anyhow::anyhow!("worker pipe closed"))
     }
 
-    /// Hand it task number `task`.
-    pub fn send(&mut self, task: u64) -> anyhow::Result<()> {
+    /// Hand it task number `task` and the data its submitter made for it.
+    pub fn send(&mut self, task: u64, data: &[u8]) -> anyhow::Result<()> {
         send(
             self.stdin.as_mut().expect("open until finish"),
             &ToWorker::Task(task),
+            data,
         )?;
         Ok(())
     }
 
-    /// Run one task and wait for its answer (a worker without an event loop).
-    pub fn run(&mut self, task: u64) -> anyhow::Result<TaskResult> {
-        self.send(task)?;
+    /// Run one task and wait for its answer and the data it hands back (a worker without an event
+    /// loop).
+    pub fn run(&mut self, task: u64, data: &[u8]) -> anyhow::Result<(TaskResult, Vec<u8>)> {
+        self.send(task, data)?;
         match self.receive()? {
-            FromWorker::Done { task: t, result } if t == task => Ok(result),
-            other => anyhow::bail!("worker answered {other:?} to task {task}"),
+            (FromWorker::Done { task: t, result }, back) if t == task => Ok((result, back)),
+            (other, _) => anyhow::bail!("worker answered {other:?} to task {task}"),
         }
     }
 
@@ -133,7 +132,7 @@ impl Worker {
     pub fn finish(mut self) -> Usage {
         drop(self.stdin.take());
         let own = match self.receive() {
-            Ok(FromWorker::Exit { peak_rss_kib }) => peak_rss_kib,
+            Ok((FromWorker::Exit { peak_rss_kib }, _)) => peak_rss_kib,
             _ => None,
         };
         let mut usage = rusage::wait(self.child.id())

@@ -55,6 +55,8 @@ impl PointNotes {
             .color(&colour)
             .pos(Pos::new(HPos::Left, VPos::Top));
         let (w, h) = chart.plotting_area().estimate_text_size(label, &text)?;
+        // A line's box is a whole em high, whatever the glyphs' own height; a pixel apart.
+        let (w, h) = (w + 1, h.max(style::VALUE_SIZE) + 1);
         let (px, py) = chart.backend_coord(&at);
         let (xs, ys) = chart.plotting_area().get_pixel_range();
         let area = [xs.start, ys.start, xs.end, ys.end];

@@ -6,7 +6,7 @@
 
 use crate::client::ClientKind;
 use crate::names::Group;
-use crate::results::{CaseResult, LoadGenerators, Machine, ResultFile, Sample};
+use crate::results::{CaseResult, DataFloors, LoadGenerators, Machine, ResultFile, Sample};
 use crate::store::files::Skipped;
 use crate::workload::{IoParams, Params};
 use std::collections::HashMap;
@@ -41,6 +41,8 @@ pub struct ReportData {
     pub cases: Vec<CaseResult>,
     /// The load generators of the newest calibration among the files.
     pub load_generators: Option<LoadGenerators>,
+    /// The floors of moving data of the newest file that measured them.
+    pub data_floors: Option<DataFloors>,
 }
 
 impl ReportData {
@@ -55,7 +57,9 @@ impl ReportData {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut sources = Vec::new();
         let mut load_generators = None;
+        let mut data_floors = None;
         for (path, file) in files {
+            data_floors = file.data_floors.or(data_floors);
             // Oldest first: a newer calibration replaces an older one, like a case measured again.
             if file.load_generators.is_some() {
                 load_generators = file.load_generators.clone();
@@ -88,6 +92,7 @@ impl ReportData {
             skipped,
             cases,
             load_generators,
+            data_floors,
         }
     }
 

@@ -195,6 +195,21 @@ pub struct ResultFile {
     /// `concbench calibrate`: the load generators measured beside the cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_generators: Option<LoadGenerators>,
+    /// A run with cases that move data (payload): what moving a byte costs this machine at best.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_floors: Option<DataFloors>,
+}
+
+/// The floors of moving data on the machine of a run, each the best of a few passes over 64 MiB,
+/// nanoseconds per byte: what no model can move a byte faster than.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataFloors {
+    /// Copying memory to memory in one thread (`memcpy`).
+    pub memcpy_ns_per_byte: f64,
+    /// Writing through a pipe to a reader on another thread, 1 MiB writes: the kernel copies each
+    /// byte in and out, as a process pool's pipes do.
+    pub pipe_ns_per_byte: f64,
 }
 
 /// What the run was measured on.

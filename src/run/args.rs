@@ -203,6 +203,18 @@ impl RunArgs {
                 can.join(", ")
             )));
         }
+        if workload.describe().moves_data() && !m.moves_data() {
+            let can: Vec<_> = ModelKind::ALL
+                .into_iter()
+                .filter(|k| k.model().moves_data())
+                .map(|k| k.name())
+                .collect();
+            return Err(usage(format!(
+                "model {model} cannot hand its tasks data (the {} workload); models that can: {}",
+                workload.kind(),
+                can.join(", ")
+            )));
+        }
         if model.is_python() && workload.describe().python("", 0).is_none() {
             return Err(usage(format!(
                 "model {model} runs in Python, which has no {} task (python/concbench_py/tasks.py)",

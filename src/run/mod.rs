@@ -158,6 +158,17 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
     probe_writable(&path)?;
     children::catch_interrupts();
     let mut file = new_file(&opts);
+    if opts
+        .cases
+        .iter()
+        .any(|c| c.workload.describe().moves_data())
+    {
+        // Before the first case, with no case running beside it.
+        file.data_floors = Some(
+            crate::measure::bandwidth::floors()
+                .map_err(|e| anyhow::anyhow!("measuring this machine's memcpy and pipe: {e}"))?,
+        );
+    }
     file.save(&path)?;
     let mut progress = progress::Progress::new(&opts.cases, cores, opts.quiet);
     let mut runner = Runner::new(&opts, cores, clock);
@@ -226,6 +237,7 @@ fn new_file(opts: &RunOptions) -> ResultFile {
         seed: Some(opts.seed),
         cases: Vec::new(),
         load_generators: None,
+        data_floors: None,
     }
 }
 

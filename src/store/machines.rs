@@ -91,6 +91,7 @@ fn criterion_run(spec: &str) -> anyhow::Result<ResultFile> {
         seed: None,
         cases,
         load_generators: None,
+        data_floors: None,
     })
 }
 

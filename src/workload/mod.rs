@@ -113,6 +113,8 @@ registry! {
     Subprocess = "subprocess" => subprocess::{SubprocessParams};
     /// GETs beside counting tasks in one job: the convoy.
     Convoy = "convoy" => convoy::{ConvoyParams, ConvoyArgs};
+    /// Bytes moved to each task and back, beside a CPU part: Effective Python's item 64.
+    Payload = "payload" => payload::{PayloadParams, PayloadArgs};
 }
 
 impl Params {
@@ -274,6 +276,11 @@ pub trait Describe {
     fn python(&self, _url: &str, _tasks: usize) -> Option<serde_json::Value> {
         None
     }
+    /// Whether its tasks are handed data by their submitter and hand data back (payload): only the
+    /// models that move data (`Model::moves_data`) run it.
+    fn moves_data(&self) -> bool {
+        false
+    }
     /// Build the task (clients included); this is setup, timed apart from the makespan.
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>>;
 }
@@ -404,6 +411,8 @@ impl TaskResult {
 }
 
 pub type TaskFuture<'a> = Pin<Box<dyn Future<Output = TaskResult> + Send + 'a>>;
+/// A task over data as a future: its result and the data it hands back.
+pub type DataFuture<'a> = Pin<Box<dyn Future<Output = (TaskResult, Vec<u8>)> + Send + 'a>>;
 
 /// One kind of task, done either blocking the calling thread or as a future on the caller's runtime.
 pub trait Workload: Send + Sync {
@@ -416,6 +425,23 @@ pub trait Workload: Send + Sync {
     /// (`spawn_blocking`), so the event loop stays free: the `async-blocking-pool` model.
     fn run_async_offloaded(&self, task: u64) -> TaskFuture<'_> {
         self.run_async(task)
+    }
+    /// The data the submitter makes for task `task` and hands it (empty: its tasks take none).
+    fn parcel(&self, _task: u64) -> Vec<u8> {
+        Vec::new()
+    }
+    /// Do task `task` over the data its submitter handed it, blocking this thread: its result and
+    /// the data it hands back.
+    fn blocking_with(&self, task: u64, _input: Vec<u8>) -> (TaskResult, Vec<u8>) {
+        (self.blocking(task), Vec::new())
+    }
+    /// The same as a future, for a worker's event loop.
+    fn run_async_with(&self, task: u64, _input: Vec<u8>) -> DataFuture<'_> {
+        Box::pin(async move { (self.run_async(task).await, Vec::new()) })
+    }
+    /// The submitter's check of the data task `task` handed back: a changed byte is `corrupt`.
+    fn receive(&self, _task: u64, _back: &[u8]) -> Result<(), FailureKind> {
+        Ok(())
     }
     /// Check a successful task's value; a wrong one means the task did not do its work.
     fn verify(&self, _value: u64) -> Result<(), String> {

@@ -9,7 +9,7 @@ use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
 use concbench::workload::{
     Connect, ConvoyParams, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
-    PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
+    PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -84,6 +84,12 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
             cpu_ms: 0,
             cpu_iters: 2_000_000,
             ..ConvoyParams::new(plan(0, Duration::from_millis(50)), 6, 2)
+        }),
+        // 4 KiB there and back beside a short count.
+        WorkloadKind::Payload => Params::Payload(PayloadParams {
+            cpu_ms: 0,
+            cpu_iters: 200_000,
+            ..PayloadParams::new(4 << 10, 0)
         }),
     };
     Spec {

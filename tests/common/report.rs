@@ -1,5 +1,5 @@
 //! What the report's tests share: the committed result files they render (a v1 and a v2 run, and the
-//! mixed, mixed-article, pipeline, db and scale suites), loading and merging them, reading what a
+//! mixed, mixed-article, pipeline, db, scale, subprocess, convoy and payload suites), loading and merging them, reading what a
 //! report wrote (a file, the texts of an SVG, a table's cell), changing one case of a file as a test
 //! needs, and the takeaway of one chart.
 
@@ -26,6 +26,8 @@ pub const SCALE_FIXTURE: &str = "tests/fixtures/scale.json";
 pub const SUBPROCESS_FIXTURE: &str = "tests/fixtures/subprocess.json";
 /// The convoy suite as it is (tests/fixtures/make-convoy.sh).
 pub const CONVOY_FIXTURE: &str = "tests/fixtures/convoy.json";
+/// The payload suite as it is (tests/fixtures/make-payload.sh).
+pub const PAYLOAD_FIXTURE: &str = "tests/fixtures/payload.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -48,8 +50,8 @@ pub fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed, pipeline, db, scale, subprocess and convoy runs beside it: every chart there
-/// is.
+/// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy and payload runs beside it:
+/// every chart there is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -60,6 +62,7 @@ pub fn every_fixture() -> ReportData {
         SCALE_FIXTURE,
         SUBPROCESS_FIXTURE,
         CONVOY_FIXTURE,
+        PAYLOAD_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

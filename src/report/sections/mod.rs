@@ -34,6 +34,7 @@ sections! {
     db::Db,
     subprocess::Subprocess,
     convoy::Convoy,
+    payload::Payload,
     scale::Scale,
     fidelity::Fidelity,
     calibrate::Calibrate,
