@@ -181,3 +181,37 @@ pub fn run_cli(args: &ServerArgs) -> i32 {
     runtime.shutdown_background();
     code
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[String]) -> Config {
+        let argv = ["slow-server"]
+            .into_iter()
+            .map(String::from)
+            .chain(args.iter().cloned());
+        ServerArgs::try_parse_from(argv).unwrap().config()
+    }
+
+    #[test]
+    fn misbehaviour_args_give_back_the_same_server() {
+        let plain = Config::default();
+        assert!(plain.misbehaviour_args().is_empty());
+        assert_eq!(parse(&[]), plain);
+        let odd = Config {
+            delay_dist: "lognormal:median=40ms,p99=400ms".parse().unwrap(),
+            rate: Some("12.5/s".parse().unwrap()),
+            burst: 4,
+            fail: Some("0.3,reset".parse().unwrap()),
+            seed: 99,
+            ..plain
+        };
+        assert_eq!(parse(&odd.misbehaviour_args()), odd);
+    }
+
+    #[test]
+    fn burst_without_rate_is_refused() {
+        assert!(ServerArgs::try_parse_from(["slow-server", "--burst", "3"]).is_err());
+    }
+}

@@ -77,6 +77,27 @@ impl Config {
         }
     }
 
+    /// The misbehaviour flags that make a server behave as this one does (none for a plain server):
+    /// how a harness that starts the server as a child passes `delay_dist`, `rate`, `burst`, `fail` and
+    /// `seed` through.
+    pub fn misbehaviour_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if self.delay_dist != DelayDist::Fixed {
+            args.extend(["--delay-dist".into(), self.delay_dist.to_string()]);
+        }
+        if let Some(rate) = self.rate {
+            args.extend(["--rate".into(), rate.to_string()]);
+            args.extend(["--burst".into(), self.burst.to_string()]);
+        }
+        if let Some(fail) = self.fail {
+            args.extend(["--fail".into(), fail.to_string()]);
+        }
+        if !args.is_empty() {
+            args.extend(["--seed".into(), self.seed.to_string()]);
+        }
+        args
+    }
+
     /// "workers" or "unbounded", as reported by `/stats`.
     pub fn mode(&self) -> &'static str {
         if self.workers == 0 {
