@@ -36,8 +36,11 @@ fn start(args: &[&str]) -> Server {
     Server { child, ready }
 }
 
-/// One GET; the status and Retry-After, or None for a reset (or a close before any answer).
-fn get(base: &str, path: &str, task: u64) -> Option<(u16, Option<String>)> {
+/// What a client saw: the status and Retry-After, or None for a reset (or a close before any answer).
+type Seen = Option<(u16, Option<String>)>;
+
+/// One GET with its task number.
+fn get(base: &str, path: &str, task: u64) -> Seen {
     let addr = base.strip_prefix("http://").unwrap();
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
@@ -95,9 +98,7 @@ fn the_binary_misbehaves_as_flagged_and_counts_what_the_client_saw() {
     let seen: Vec<_> = (0..30).map(|t| get(&server.ready.url, "/", t)).collect();
     // The bucket's own bound: the burst plus 2 a second over the loop, no more, no fewer than the burst.
     let most = 20 + (2.0 * t0.elapsed().as_secs_f64()).ceil() as u64;
-    let count = |f: &dyn Fn(&Option<(u16, Option<String>)>) -> bool| {
-        seen.iter().filter(|s| f(s)).count() as u64
-    };
+    let count = |f: &dyn Fn(&Seen) -> bool| seen.iter().filter(|s| f(s)).count() as u64;
     let refused = count(&|s| matches!(s, Some((429, Some(r))) if r == "1"));
     let resets = count(&|s| s.is_none());
     let answered = count(&|s| matches!(s, Some((200, None))));
@@ -132,7 +133,7 @@ fn the_binary_misbehaves_as_flagged_and_counts_what_the_client_saw() {
         .map(|t| (t, get(&again.ready.url, "/", t)))
         .collect();
     seen_again.sort_by_key(|(t, _)| *t);
-    let is_429 = |s: &Option<(u16, Option<String>)>| matches!(s, Some((429, _)));
+    let is_429 = |s: &Seen| matches!(s, Some((429, _)));
     let both: Vec<usize> = (0..30)
         .filter(|&t| !is_429(&seen[t]) && !is_429(&seen_again[t].1))
         .collect();

@@ -110,7 +110,7 @@ impl FromStr for DelayDist {
             "tail" => {
                 let p = number(take("p").ok_or("tail needs p= (the slow share, 0..1)")?)?;
                 let x = number(take("x").ok_or("tail needs x= (how many times longer, ≥ 1)")?)?;
-                if !(0.0..=1.0).contains(&p) || !(x >= 1.0 && x.is_finite()) {
+                if !((0.0..=1.0).contains(&p) && x >= 1.0 && x.is_finite()) {
                     return Err(format!("tail takes p in 0..=1 and x ≥ 1, got p={p}, x={x}"));
                 }
                 DelayDist::Tail { p, x }
