@@ -8,7 +8,10 @@
 //! length is unclear (hyper's framing rules), 431 for one over 16 KiB, and a head not complete within
 //! the head timeout ends the connection. Keep-alive is the one thing worker mode does not do, and it
 //! costs one more rule: the next request starts after this one's body, so a body that has not all
-//! arrived within the body timeout after the answer ends the connection instead of holding it.
+//! arrived within the body timeout after the answer ends the connection instead of holding it. The
+//! misbehaviour (see `misbehave`) is the same as in worker mode: the request's `X-Task` keys its draws,
+//! a refusal carries `Retry-After`, and a reset closes the socket with SO_LINGER 0 instead of answering.
+//! It does not watch the connection during the delay, so a client gone meanwhile is not `cancelled`.
 
 use crate::config::MAX_HEAD_BYTES;
 use crate::draw::{key_from_headers, RequestKey};

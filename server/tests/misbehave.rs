@@ -208,3 +208,33 @@ async fn without_x_task_the_arrival_order_keys_the_draws() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// A client that leaves during the delay is counted as cancelled where the server notices (worker mode:
+/// hyper watches the connection while the request is held), so a hedge's cancelled loser is visible.
+#[tokio::test]
+async fn workers_count_a_client_gone_during_the_delay_as_cancelled() {
+    let server = start(1, |c| c.delay = Duration::from_secs(5)).await;
+    let mut s = TcpStream::connect(server.data_addr()).await.unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: t\r\nX-Task: 1\r\n\r\n")
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    while stats(&server).await.in_flight == 0 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the request never arrived"
+        );
+        tokio::task::yield_now().await;
+    }
+    drop(s);
+    while stats(&server).await.outcomes.cancelled == 0 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(4),
+            "the close went unnoticed"
+        );
+        tokio::task::yield_now().await;
+    }
+    let o = stats(&server).await.outcomes;
+    assert_eq!((o.admitted, o.cancelled, o.ok), (1, 1, 0));
+    server.shutdown().await;
+}
