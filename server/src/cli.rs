@@ -1,11 +1,15 @@
 //! The `slow-server` command line, shared with concbench's hidden `serve` subcommand so both accept
 //! exactly the same flags: parse, validate, start, print the ready line, run until a signal.
 
+use crate::bucket::Rate;
 use crate::config::Config;
+use crate::delay_dist::DelayDist;
+use crate::misbehave::FailSpec;
 use crate::serve::SlowServer;
 use clap::Parser;
 use std::io::{Read, Write};
 use std::net::IpAddr;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// A deliberately slow HTTP server with gunicorn sync-worker semantics.
@@ -40,6 +44,24 @@ pub struct ServerArgs {
     /// Exit when standard input reaches end of file: a parent that dies closes the pipe.
     #[arg(long)]
     pub exit_on_stdin_eof: bool,
+    /// Each request's delay on `/`, drawn by its task number (X-Task): `fixed` (always --delay),
+    /// `tail:p=0.05,x=10` (a share p held x × longer), `lognormal:median=100ms,p99=1s` (median
+    /// defaults to --delay).
+    #[arg(long, default_value = "fixed", value_parser = DelayDist::from_str)]
+    pub delay_dist: DelayDist,
+    /// Rate limit, e.g. `50/s`: requests beyond it are answered 429 with Retry-After, at once.
+    #[arg(long, value_parser = Rate::from_str)]
+    pub rate: Option<Rate>,
+    /// Requests the rate limit admits at once after a pause (its token bucket's size).
+    #[arg(long, default_value_t = 1, requires = "rate")]
+    pub burst: u32,
+    /// Fail a seeded share of requests, after the delay: `0.1,500` (answer 500) or `0.1,reset`
+    /// (reset the connection).
+    #[arg(long, value_parser = FailSpec::from_str)]
+    pub fail: Option<FailSpec>,
+    /// Seed of the draws (which requests are slow or fail): the same seed fails the same tasks.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 impl ServerArgs {
@@ -53,6 +75,11 @@ impl ServerArgs {
             backlog: self.backlog,
             head_timeout: self.head_timeout,
             body_timeout: self.body_timeout,
+            delay_dist: self.delay_dist.clone(),
+            rate: self.rate,
+            burst: self.burst,
+            fail: self.fail,
+            seed: self.seed,
         }
     }
 }
@@ -153,4 +180,38 @@ pub fn run_cli(args: &ServerArgs) -> i32 {
     // A blocked stdin reader must not keep the process alive after the signal.
     runtime.shutdown_background();
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[String]) -> Config {
+        let argv = ["slow-server"]
+            .into_iter()
+            .map(String::from)
+            .chain(args.iter().cloned());
+        ServerArgs::try_parse_from(argv).unwrap().config()
+    }
+
+    #[test]
+    fn misbehaviour_args_give_back_the_same_server() {
+        let plain = Config::default();
+        assert!(plain.misbehaviour_args().is_empty());
+        assert_eq!(parse(&[]), plain);
+        let odd = Config {
+            delay_dist: "lognormal:median=40ms,p99=400ms".parse().unwrap(),
+            rate: Some("12.5/s".parse().unwrap()),
+            burst: 4,
+            fail: Some("0.3,reset".parse().unwrap()),
+            seed: 99,
+            ..plain
+        };
+        assert_eq!(parse(&odd.misbehaviour_args()), odd);
+    }
+
+    #[test]
+    fn burst_without_rate_is_refused() {
+        assert!(ServerArgs::try_parse_from(["slow-server", "--burst", "3"]).is_err());
+    }
 }

@@ -1,6 +1,9 @@
 //! The server's configuration and its one validation step, shared by the CLI, the library API and the
 //! harness (which builds a `Config` for each distinct server a suite needs).
 
+use crate::bucket::Rate;
+use crate::delay_dist::DelayDist;
+use crate::misbehave::FailSpec;
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
@@ -31,6 +34,16 @@ pub struct Config {
     /// Unbounded mode keeps a connection alive past a request with a body only once the body has
     /// arrived, and waits this long for it after the answer before closing the connection.
     pub body_timeout: Duration,
+    /// Where each request's delay on `/` comes from (`fixed`: always `delay`).
+    pub delay_dist: DelayDist,
+    /// The rate limit: requests beyond it are answered 429 at once. None: no limit.
+    pub rate: Option<Rate>,
+    /// Tokens the rate limit's bucket holds when full (requests admitted at once after a pause).
+    pub burst: u32,
+    /// A seeded share of requests fails (500 or a reset). None: none does.
+    pub fail: Option<FailSpec>,
+    /// Seed of every draw (slow and failing requests), so two servers fail the same tasks.
+    pub seed: u64,
 }
 
 impl Default for Config {
@@ -44,6 +57,11 @@ impl Default for Config {
             backlog: 2048,
             head_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
+            delay_dist: DelayDist::Fixed,
+            rate: None,
+            burst: 1,
+            fail: None,
+            seed: 0,
         }
     }
 }
@@ -57,6 +75,27 @@ impl Config {
             port: 0,
             ..Config::default()
         }
+    }
+
+    /// The misbehaviour flags that make a server behave as this one does (none for a plain server):
+    /// how a harness that starts the server as a child passes `delay_dist`, `rate`, `burst`, `fail` and
+    /// `seed` through.
+    pub fn misbehaviour_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if self.delay_dist != DelayDist::Fixed {
+            args.extend(["--delay-dist".into(), self.delay_dist.to_string()]);
+        }
+        if let Some(rate) = self.rate {
+            args.extend(["--rate".into(), rate.to_string()]);
+            args.extend(["--burst".into(), self.burst.to_string()]);
+        }
+        if let Some(fail) = self.fail {
+            args.extend(["--fail".into(), fail.to_string()]);
+        }
+        if !args.is_empty() {
+            args.extend(["--seed".into(), self.seed.to_string()]);
+        }
+        args
     }
 
     /// "workers" or "unbounded", as reported by `/stats`.
@@ -85,6 +124,12 @@ impl Config {
         if self.body_timeout.is_zero() {
             return Err(ConfigError::ZeroBodyTimeout);
         }
+        if self.burst == 0 {
+            return Err(ConfigError::ZeroBurst);
+        }
+        self.delay_dist
+            .validate(self.delay)
+            .map_err(ConfigError::DelayDist)?;
         Ok(())
     }
 }
@@ -104,4 +149,8 @@ pub enum ConfigError {
     ZeroHeadTimeout,
     #[error("--body-timeout must be above 0")]
     ZeroBodyTimeout,
+    #[error("--burst must be at least 1")]
+    ZeroBurst,
+    #[error("{0}")]
+    DelayDist(String),
 }

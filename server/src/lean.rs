@@ -8,11 +8,16 @@
 //! length is unclear (hyper's framing rules), 431 for one over 16 KiB, and a head not complete within
 //! the head timeout ends the connection. Keep-alive is the one thing worker mode does not do, and it
 //! costs one more rule: the next request starts after this one's body, so a body that has not all
-//! arrived within the body timeout after the answer ends the connection instead of holding it.
+//! arrived within the body timeout after the answer ends the connection instead of holding it. The
+//! misbehaviour (see `misbehave`) is the same as in worker mode: the request's `X-Task` keys its draws,
+//! a refusal carries `Retry-After`, and a reset closes the socket with SO_LINGER 0 instead of answering.
+//! It does not watch the connection during the delay, so a client gone meanwhile is not `cancelled`.
 
-use crate::config::{Config, MAX_HEAD_BYTES};
-use crate::routes::{self, Route};
-use crate::stats::Stats;
+use crate::config::MAX_HEAD_BYTES;
+use crate::draw::{key_from_headers, RequestKey};
+use crate::misbehave::linger_zero;
+use crate::routes::{self, Answer, Route};
+use crate::serve::Shared;
 use hyper::StatusCode;
 use std::io::ErrorKind;
 use std::time::Duration;
@@ -29,6 +34,8 @@ struct Head {
     /// Bytes of the head, the blank line included.
     len: usize,
     route: Route,
+    /// Who the request says it is (`X-Task`), for the misbehaviour's draws.
+    key: Option<RequestKey>,
     keep_alive: bool,
     /// Body bytes that follow the head (Content-Length), skipped before the next request.
     body: u64,
@@ -38,7 +45,8 @@ struct Head {
 }
 
 /// Serve every request of one connection; returns when the client or a rule closes it.
-pub async fn serve(mut stream: TcpStream, stats: &Stats, config: &Config) {
+pub async fn serve(mut stream: TcpStream, shared: &Shared) {
+    let config = &shared.config;
     let _ = stream.set_nodelay(true);
     let mut pending: Vec<u8> = Vec::new();
     loop {
@@ -57,9 +65,21 @@ pub async fn serve(mut stream: TcpStream, stats: &Stats, config: &Config) {
             Ok(Ok(Some(head))) => head,
         };
         pending.drain(..head.len);
-        let (status, body) = routes::answer(head.route, stats).await;
+        let (status, body, retry_after) =
+            match routes::answer(head.route, head.key, &shared.stats, &shared.misbehaviour).await {
+                Answer::Respond {
+                    status,
+                    body,
+                    retry_after,
+                } => (status, body, retry_after),
+                Answer::Reset => {
+                    use std::os::fd::AsRawFd;
+                    linger_zero(stream.as_raw_fd());
+                    return;
+                }
+            };
         let close = !head.keep_alive || head.unframed;
-        let answer = response(status, &body, close);
+        let answer = response(status, &body, close, retry_after);
         let sent = if close {
             send_last(&stream, &answer)
         } else {
@@ -234,9 +254,11 @@ fn parse(bytes: &[u8], delay: Duration) -> Result<Option<Head>, StatusCode> {
         return Err(StatusCode::BAD_REQUEST);
     }
     let body = length.unwrap_or(0);
+    let key = key_from_headers(req.headers.iter().map(|h| (h.name, h.value)));
     Ok(Some(Head {
         len,
         route: routes::route_parts(method, path, delay),
+        key,
         keep_alive,
         body,
         unframed,
@@ -257,15 +279,16 @@ fn digits(value: &[u8]) -> Option<u64> {
 
 /// A refused head's answer; the connection closes after it.
 fn refusal(status: StatusCode) -> Vec<u8> {
-    response(status, "", true)
+    response(status, "", true, None)
 }
 
 /// A whole answer in one buffer, so it leaves in one write.
-fn response(status: StatusCode, body: &str, close: bool) -> Vec<u8> {
+fn response(status: StatusCode, body: &str, close: bool, retry_after: Option<u64>) -> Vec<u8> {
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     let connection = if close { "connection: close\r\n" } else { "" };
+    let retry = retry_after.map_or(String::new(), |s| format!("retry-after: {s}\r\n"));
     format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n{connection}date: {date}\r\n\r\n{body}",
+        "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n{connection}{retry}date: {date}\r\n\r\n{body}",
         status.as_u16(),
         status.canonical_reason().unwrap_or(""),
         routes::TEXT,
@@ -298,7 +321,8 @@ mod tests {
         assert!(parse(&raw.as_bytes()[..20], D).unwrap().is_none());
         let h = head(raw);
         assert_eq!((h.len, h.body, h.unframed), (raw.len() - 6, 3, false));
-        assert!(matches!(h.route, Route::Slow(d, s) if d == Duration::from_millis(5) && s == 200));
+        let five = crate::misbehave::Hold::Asked(Duration::from_millis(5));
+        assert!(matches!(h.route, Route::Slow(d, s) if d == five && s == 200));
         assert!(head("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").unframed);
         // One length said twice is that length; a Transfer-Encoding overrides any length.
         assert_eq!(
@@ -336,11 +360,14 @@ mod tests {
 
     #[test]
     fn an_answer_has_its_length_and_says_close_only_when_closing() {
-        let ok = String::from_utf8(response(StatusCode::OK, routes::BODY, false)).unwrap();
+        let ok = String::from_utf8(response(StatusCode::OK, routes::BODY, false, None)).unwrap();
         assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"), "{ok}");
         assert!(ok.contains("\r\ncontent-length: 22\r\n") && !ok.contains("connection"));
         assert!(ok.ends_with("\r\n\r\nThis is a slow web api"), "{ok}");
         let closing = String::from_utf8(refusal(StatusCode::BAD_REQUEST)).unwrap();
         assert!(closing.contains("\r\nconnection: close\r\n"), "{closing}");
+        let busy = response(StatusCode::TOO_MANY_REQUESTS, "", false, Some(2));
+        let busy = String::from_utf8(busy).unwrap();
+        assert!(busy.contains("\r\nretry-after: 2\r\n"), "{busy}");
     }
 }

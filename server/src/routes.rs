@@ -3,10 +3,12 @@
 //! unbounded mode) route the same way.
 
 use crate::config::MAX_DELAY;
-use crate::stats::Stats;
+use crate::draw::{key_from_headers, RequestKey};
+use crate::misbehave::{FailKind, Hold, Misbehaviour, Verdict};
+use crate::stats::{Outcome, Stats};
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE};
+use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use std::time::Duration;
 
@@ -18,8 +20,8 @@ pub type Body = Full<Bytes>;
 
 /// What a data request asks for, decided before any waiting.
 pub enum Route {
-    /// Hold for this long, then answer with this status.
-    Slow(Duration, StatusCode),
+    /// Hold (as the misbehaviour decides), then answer with this status.
+    Slow(Hold, StatusCode),
     /// Answer at once (errors: bad path, bad method, bad parameter).
     Now(StatusCode, String),
 }
@@ -37,12 +39,12 @@ pub fn route_parts(method: &str, path: &str, delay: Duration) -> Route {
         );
     }
     if path == "/" {
-        return Route::Slow(delay, StatusCode::OK);
+        return Route::Slow(Hold::Server(delay), StatusCode::OK);
     }
     if let Some(ms) = path.strip_prefix("/delay/") {
         return match ms.parse::<u64>() {
             Ok(ms) if Duration::from_millis(ms) <= MAX_DELAY => {
-                Route::Slow(Duration::from_millis(ms), StatusCode::OK)
+                Route::Slow(Hold::Asked(Duration::from_millis(ms)), StatusCode::OK)
             }
             _ => Route::Now(
                 StatusCode::BAD_REQUEST,
@@ -52,7 +54,10 @@ pub fn route_parts(method: &str, path: &str, delay: Duration) -> Route {
     }
     if let Some(code) = path.strip_prefix("/status/") {
         return match code.parse::<u16>().ok().filter(|c| (100..=599).contains(c)) {
-            Some(c) => Route::Slow(delay, StatusCode::from_u16(c).expect("100..=599 is valid")),
+            Some(c) => Route::Slow(
+                Hold::Server(delay),
+                StatusCode::from_u16(c).expect("100..=599 is valid"),
+            ),
             None => Route::Now(
                 StatusCode::BAD_REQUEST,
                 format!("/status/{{code}} takes 100..=599, got {code:?}"),
@@ -65,35 +70,112 @@ pub fn route_parts(method: &str, path: &str, delay: Duration) -> Route {
     )
 }
 
+/// What a data request gets: an answer, or its connection reset.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Respond {
+        status: StatusCode,
+        body: String,
+        /// `Retry-After`, whole seconds: only on a 429.
+        retry_after: Option<u64>,
+    },
+    /// Close the connection with a reset, no answer (`--fail …,reset`).
+    Reset,
+}
+
 /// Serve one data request. `close` marks worker mode, where every response says `Connection: close`.
+/// None: reset the connection instead of answering.
 pub async fn data(
     req: Request<hyper::body::Incoming>,
     stats: &Stats,
+    misbehaviour: &Misbehaviour,
     delay: Duration,
     close: bool,
-) -> Response<Body> {
-    let (status, body) = answer(route(&req, delay), stats).await;
-    text(status, body, close)
+) -> Option<Response<Body>> {
+    let key = key_from_headers(
+        req.headers()
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_bytes())),
+    );
+    match answer(route(&req, delay), key, stats, misbehaviour).await {
+        Answer::Reset => None,
+        Answer::Respond {
+            status,
+            body,
+            retry_after,
+        } => {
+            let mut resp = text(status, body, close);
+            if let Some(secs) = retry_after {
+                resp.headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(secs));
+            }
+            Some(resp)
+        }
+    }
 }
 
-/// Hold the request as its route says (counted in flight meanwhile), count the answer, and return its
-/// status and body.
-pub async fn answer(route: Route, stats: &Stats) -> (StatusCode, String) {
-    let (status, body) = match route {
-        Route::Slow(hold, status) => {
-            let _in_flight = stats.enter();
-            tokio::time::sleep(hold).await;
+/// Decide the request's fate, hold it as decided (counted in flight meanwhile), count the outcome, and
+/// return the answer.
+pub async fn answer(
+    route: Route,
+    key: Option<RequestKey>,
+    stats: &Stats,
+    misbehaviour: &Misbehaviour,
+) -> Answer {
+    let respond = |status: StatusCode, body: String, retry_after| {
+        stats.record(status.as_u16());
+        Answer::Respond {
+            status,
+            body,
+            retry_after,
+        }
+    };
+    let (hold, status) = match route {
+        Route::Now(status, reason) => return respond(status, reason + "\n", None),
+        Route::Slow(hold, status) => (hold, status),
+    };
+    let (hold, slow_tail, fail) = match misbehaviour.decide(key, hold) {
+        Verdict::Refuse { retry_after } => {
+            stats.outcome(Outcome::Refused429);
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            return respond(status, reason(status), Some(retry_after));
+        }
+        Verdict::Serve {
+            hold,
+            slow_tail,
+            fail,
+        } => (hold, slow_tail, fail),
+    };
+    let in_flight = stats.enter();
+    tokio::time::sleep(hold).await;
+    match fail {
+        Some(FailKind::Reset) => {
+            in_flight.finish(Outcome::Reset);
+            Answer::Reset
+        }
+        Some(FailKind::Status500) => {
+            in_flight.finish(Outcome::Failed500);
+            let status = StatusCode::INTERNAL_SERVER_ERROR;
+            respond(status, reason(status), None)
+        }
+        None => {
+            in_flight.finish(if slow_tail {
+                Outcome::SlowTail
+            } else {
+                Outcome::Ok
+            });
             let body = if status.is_success() {
                 BODY.to_string()
             } else {
-                status.canonical_reason().unwrap_or("").to_string()
+                reason(status)
             };
-            (status, body)
+            respond(status, body, None)
         }
-        Route::Now(status, reason) => (status, reason + "\n"),
-    };
-    stats.record(status.as_u16());
-    (status, body)
+    }
+}
+
+fn reason(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("").to_string()
 }
 
 /// Serve one control request: `/health`, `/stats`, `POST /stats/reset`.

@@ -5,6 +5,7 @@
 //! shares anything with the data workers but the counters.
 
 use crate::config::{Config, ConfigError, MAX_HEAD_BYTES};
+use crate::misbehave::{linger_zero, Misbehaviour};
 use crate::routes;
 use crate::stats::{Stats, StatsSnapshot};
 use hyper::server::conn::http1;
@@ -42,9 +43,10 @@ pub enum StartError {
     },
 }
 
-struct Shared {
-    config: Config,
-    stats: Stats,
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    pub(crate) stats: Stats,
+    pub(crate) misbehaviour: Misbehaviour,
 }
 
 /// A running server on the current tokio runtime.
@@ -73,6 +75,7 @@ impl SlowServer {
         )?;
         let (data_addr, control_addr) = (local(&data[0]), local(&control));
         let shared = Arc::new(Shared {
+            misbehaviour: Misbehaviour::new(&config),
             config,
             stats: Stats::default(),
         });
@@ -223,7 +226,7 @@ async fn unbounded(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::
                 Ok((stream, _)) => {
                     let shared = shared.clone();
                     conns.spawn(async move {
-                        crate::lean::serve(stream, &shared.stats, &shared.config).await
+                        crate::lean::serve(stream, &shared).await
                     });
                 }
                 Err(e) => accept_failed(e).await,
@@ -236,11 +239,21 @@ async fn unbounded(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::
 
 async fn serve_data(http: &http1::Builder, stream: TcpStream, shared: Arc<Shared>, close: bool) {
     let _ = stream.set_nodelay(true);
+    // hyper owns the stream; the descriptor stays valid while the connection (and so the service) lives.
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&stream);
     let service = service_fn(move |req| {
         let shared = shared.clone();
         async move {
-            let delay = shared.config.delay;
-            Ok::<_, Infallible>(routes::data(req, &shared.stats, delay, close).await)
+            let (stats, delay) = (&shared.stats, shared.config.delay);
+            match routes::data(req, stats, &shared.misbehaviour, delay, close).await {
+                Some(resp) => Ok(resp),
+                None => {
+                    // A service error makes hyper drop the connection unanswered; with SO_LINGER 0
+                    // its close is a reset.
+                    linger_zero(fd);
+                    Err(std::io::Error::other("reset on purpose (--fail …,reset)"))
+                }
+            }
         }
     });
     // A client that vanishes or sends garbage ends only its own connection; hyper has already answered
