@@ -49,7 +49,7 @@ report-db: build
 		"$$(ls -t $$dir/*.json | head -1)"
 
 # The seeds' lessons that have no room in the default suite's six minutes (the
-# article's CPU-heavy mixed job, the convoy, child processes; about 3 minutes here), rendered with the
+# article's CPU-heavy mixed job, child processes, the convoy, data moved to workers), rendered with the
 # newest default run of this machine when there is one, so one report holds both.
 report-lessons: build
 	./target/release/concbench run --suite lessons
