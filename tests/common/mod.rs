@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 mod builders;
+mod compare;
 mod labels;
 mod process;
 mod report;
@@ -14,7 +15,7 @@ mod skip;
 
 // Not every test binary uses each part.
 #[allow(unused_imports)]
-pub use {builders::*, labels::*, process::*, report::*, server::*, skip::*};
+pub use {builders::*, compare::*, labels::*, process::*, report::*, server::*, skip::*};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
