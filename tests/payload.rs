@@ -54,10 +54,10 @@ fn every_byte_round_trips_whole_through_every_model_that_moves_data() {
             c.id,
             s.failures
         );
-        // The ideal leaves the bytes out: no run beats it.
+        // The ideal leaves the bytes out, and is never above what the lanes were busy: no run beats it.
         let ideal = c.ideal_s.expect("a payload case has an ideal");
         assert!(
-            s.makespan_s >= ideal * 0.99,
+            s.makespan_s >= ideal * (1.0 - 1e-9),
             "{}: {} < {ideal}",
             c.id,
             s.makespan_s

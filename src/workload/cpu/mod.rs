@@ -62,14 +62,21 @@ pub fn ideal_speedup(lanes: f64, cores: usize, scaling: f64) -> f64 {
     }
 }
 
+/// How long a repetition's lanes were busy at least, from its own task times: Σ task times / lanes,
+/// where the lanes had a core each (with more, a task's time holds its wait for a core). No run can
+/// finish sooner, whatever the machine's speed did between the probe and the case.
+pub fn lanes_busy(shape: &Shape, task_times: &[f64]) -> Option<f64> {
+    let lanes = shape.lanes.cpu.max(1);
+    (lanes <= shape.cores && !task_times.is_empty())
+        .then(|| task_times.iter().sum::<f64>() / lanes as f64)
+}
+
 impl Describe for CpuParams {
     /// With no more lanes than cores each task counted on a core of its own, so its time is t₁ as the
     /// machine gave it at that moment (the parallel scaling s included): the lanes were busy at least
     /// Σ task times / lanes, the ideal N × t₁ / (lanes × s) measured in the case itself.
     fn own_bound(&self, shape: &Shape, task_times: &[f64]) -> Option<f64> {
-        let lanes = shape.lanes.cpu.max(1);
-        (lanes <= shape.cores && !task_times.is_empty())
-            .then(|| task_times.iter().sum::<f64>() / lanes as f64)
+        lanes_busy(shape, task_times)
     }
 
     fn python(&self, _url: &str, _tasks: usize) -> Option<serde_json::Value> {

@@ -168,6 +168,13 @@ impl Describe for PayloadParams {
         Some(compute_bound(shape, cpu?))
     }
 
+    /// A task's time holds its CPU part and its bytes checked, so the lanes' busy time bounds the
+    /// makespan too: where the probe before the repetition saw a slower machine than the case did,
+    /// the ideal is this, not a figure the case beat.
+    fn own_bound(&self, shape: &Shape, task_times: &[f64]) -> Option<f64> {
+        super::cpu::lanes_busy(shape, task_times)
+    }
+
     fn bottleneck(&self, _shape: &Shape, _cpu: Option<Calibration>) -> Bottleneck {
         Bottleneck::Cpu
     }
@@ -335,5 +342,12 @@ mod tests {
         assert!((ideal - 16.0 * 0.010 / (2.0 * 0.9)).abs() < 1e-12, "{ideal}");
         assert_eq!(p.ideal(&shape, None), None);
         assert_eq!(p.moved(), 2 << 20);
+        // The case's own tasks bound it too, where its lanes had a core each.
+        assert_eq!(p.own_bound(&shape, &[0.010; 16]), Some(0.080));
+        let crowded = Shape {
+            lanes: super::super::Lanes::bounded(16, 4),
+            ..shape
+        };
+        assert_eq!(p.own_bound(&crowded, &[0.010; 16]), None);
     }
 }
