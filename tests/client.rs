@@ -52,8 +52,8 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn get(c: &dyn HttpClient, face: Face) -> Result<u64, FailureKind> {
     match face {
-        Face::Blocking => c.get_blocking(),
-        Face::Async => runtime().block_on(c.get_async()),
+        Face::Blocking => c.get_blocking(0),
+        Face::Async => runtime().block_on(c.get_async(0)),
     }
 }
 
@@ -322,7 +322,7 @@ fn keep_alive_reuses_connections_and_close_does_not() {
         match face {
             Face::Blocking => {
                 for _ in 0..20 {
-                    assert_eq!(c.get_blocking(), Ok(22));
+                    assert_eq!(c.get_blocking(0), Ok(22));
                 }
             }
             // Two runtimes, the first dropped before the second starts, as criterion does per
@@ -332,7 +332,7 @@ fn keep_alive_reuses_connections_and_close_does_not() {
                 for _ in 0..2 {
                     let rt = runtime();
                     for _ in 0..10 {
-                        assert_eq!(rt.block_on(c.get_async()), Ok(22));
+                        assert_eq!(rt.block_on(c.get_async(0)), Ok(22));
                     }
                 }
             }
@@ -424,10 +424,46 @@ fn connections_spread_over_three_loopback_source_addresses() {
     let slow = TestServer::start(0, Duration::ZERO);
     let c = spread(&format!("{}/", slow.url()));
     let answered = runtime().block_on(async {
-        let gets: Vec<_> = (0..PER_FACE).map(|_| c.get_async()).collect();
+        let gets: Vec<_> = (0..PER_FACE).map(|i| c.get_async(i as u64)).collect();
         futures_util::future::join_all(gets).await
     });
     assert!(answered.iter().all(|r| *r == Ok(22)), "{answered:?}");
     assert_eq!(get(&*c, Face::Blocking), Ok(22));
     assert_eq!(slow.stats().served, PER_FACE as u64 + 1);
+}
+
+/// Both faces of both clients name the request's task in `X-Task`, the key a misbehaving server draws
+/// its fate by; the first attempt sends no `X-Attempt` (the server reads its absence as 0).
+#[test]
+fn every_client_sends_its_task_number() {
+    for kind in ClientKind::ALL {
+        for face in FACES {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}/", listener.local_addr().unwrap());
+            let server = std::thread::spawn(move || {
+                let (stream, _) = listener.accept().unwrap();
+                let mut stream = BufReader::new(stream);
+                let mut head = Vec::new();
+                let mut line = String::new();
+                while stream.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                    head.push(line.trim_end().to_ascii_lowercase());
+                    line.clear();
+                }
+                stream.get_mut().write_all(OK).unwrap();
+                head
+            });
+            let c = client(kind, &url, false, Duration::from_secs(10));
+            let got = match face {
+                Face::Blocking => c.get_blocking(4_294_967_301),
+                Face::Async => runtime().block_on(c.get_async(4_294_967_301)),
+            };
+            assert_eq!(got, Ok(22), "{kind:?} {face:?}");
+            let head = server.join().unwrap();
+            assert!(
+                head.iter().any(|h| h == "x-task: 4294967301"),
+                "{kind:?} {face:?}: {head:?}"
+            );
+            assert!(!head.iter().any(|h| h.starts_with("x-attempt")), "{head:?}");
+        }
+    }
 }

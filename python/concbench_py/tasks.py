@@ -142,7 +142,10 @@ class Blocking:
         if kind in ("io", "mixed"):
             sent = time.monotonic()
             try:
-                r = self.session().get(self.spec["url"], timeout=self.spec["timeout_s"])
+                # X-Task: the same key the Rust clients send, so a misbehaving server fails the same tasks.
+                r = self.session().get(
+                    self.spec["url"], headers={"X-Task": str(i)}, timeout=self.spec["timeout_s"]
+                )
                 r.content
                 if not 200 <= r.status_code < 300:
                     failure = "status"
@@ -189,7 +192,7 @@ class Async:
         if kind in ("io", "mixed"):
             sent = time.monotonic()
             try:
-                async with self.session.get(self.spec["url"]) as r:
+                async with self.session.get(self.spec["url"], headers={"X-Task": str(i)}) as r:
                     await r.read()
                     if not 200 <= r.status < 300:
                         failure = "status"

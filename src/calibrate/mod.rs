@@ -116,6 +116,7 @@ pub fn calibrate(args: &CalibrateArgs, command: Vec<String>) -> anyhow::Result<O
             delay: Duration::ZERO,
         },
         None,
+        None,
     )?;
     let base = server.ready.url.clone();
     let url = format!("{base}{PATH}");

@@ -1,7 +1,7 @@
 //! The direct client: one GET over a plain TCP connection, as a blocking call (std sockets, with the
 //! time left before the request's deadline as socket timeouts: no helper thread, no resolver) and as a
 //! future (tokio sockets, the whole request under one `tokio::time::timeout`). Both faces write the
-//! same prebuilt request, read through the same 1 KiB buffer into the same [`ResponseReader`], and map
+//! same prebuilt request (with the task's `X-Task` line), read through the same 1 KiB buffer into the same [`ResponseReader`], and map
 //! failures the same way, so a difference between a blocking and an async model is the models'. Both
 //! connect from the case's [`Sources`]: one loopback address up to 5,000 connections, more beyond.
 //!
@@ -90,10 +90,10 @@ impl Direct {
         self.keep_alive && !resp.close
     }
 
-    fn get_blocking_inner(&self, deadline: Instant) -> Result<u64, FailureKind> {
+    fn get_blocking_inner(&self, request: &[u8], deadline: Instant) -> Result<u64, FailureKind> {
         let mut buf = [0u8; READ_BUF];
         if let Some(stream) = self.take_idle(&self.idle_blocking) {
-            match self.exchange_blocking(stream, deadline, &mut buf) {
+            match self.exchange_blocking(stream, request, deadline, &mut buf) {
                 Err(f) if f.stale() => {}
                 done => return done.map_err(|f| f.kind),
             }
@@ -103,13 +103,14 @@ impl Direct {
             .sources
             .connect_blocking(self.target.addr, left)
             .map_err(|e| connect_failure(&e))?;
-        self.exchange_blocking(stream, deadline, &mut buf)
+        self.exchange_blocking(stream, request, deadline, &mut buf)
             .map_err(|f| f.kind)
     }
 
     fn exchange_blocking(
         &self,
         mut stream: TcpStream,
+        request: &[u8],
         deadline: Instant,
         buf: &mut [u8; READ_BUF],
     ) -> Result<u64, Failed> {
@@ -120,7 +121,7 @@ impl Direct {
             .and_then(|()| stream.set_read_timeout(Some(left)))
             .map_err(|e| Failed::before_answer(io_failure(&e, deadline)))?;
         stream
-            .write_all(&self.target.request)
+            .write_all(request)
             .map_err(|e| Failed::before_answer(io_failure(&e, deadline)))?;
         let mut reader = ResponseReader::new();
         let mut first = true;
@@ -150,9 +151,9 @@ impl Direct {
         }
     }
 
-    async fn get_async_inner(&self) -> Result<u64, FailureKind> {
+    async fn get_async_inner(&self, request: &[u8]) -> Result<u64, FailureKind> {
         if let Some(stream) = self.take_idle(&self.idle_async) {
-            match self.exchange_async(stream).await {
+            match self.exchange_async(stream, request).await {
                 Err(f) if f.stale() => {}
                 done => return done.map_err(|f| f.kind),
             }
@@ -162,14 +163,20 @@ impl Direct {
             .connect_async(self.target.addr)
             .await
             .map_err(|e| connect_failure(&e))?;
-        self.exchange_async(stream).await.map_err(|f| f.kind)
+        self.exchange_async(stream, request)
+            .await
+            .map_err(|f| f.kind)
     }
 
-    async fn exchange_async(&self, mut stream: tokio::net::TcpStream) -> Result<u64, Failed> {
+    async fn exchange_async(
+        &self,
+        mut stream: tokio::net::TcpStream,
+        request: &[u8],
+    ) -> Result<u64, Failed> {
         // Timeouts come from the one `tokio::time::timeout` around the whole request, so an error here
         // is never one.
         stream
-            .write_all(&self.target.request)
+            .write_all(request)
             .await
             .map_err(|_| Failed::before_answer(FailureKind::Io))?;
         let mut reader = ResponseReader::new();
@@ -203,13 +210,15 @@ impl Direct {
 }
 
 impl HttpClient for Direct {
-    fn get_blocking(&self) -> Result<u64, FailureKind> {
-        self.get_blocking_inner(Instant::now() + self.timeout)
+    fn get_blocking(&self, task: u64) -> Result<u64, FailureKind> {
+        let deadline = Instant::now() + self.timeout;
+        self.get_blocking_inner(&self.target.request_for(task), deadline)
     }
 
-    fn get_async(&self) -> GetFuture<'_> {
+    fn get_async(&self, task: u64) -> GetFuture<'_> {
         Box::pin(async move {
-            tokio::time::timeout(self.timeout, self.get_async_inner())
+            let request = self.target.request_for(task);
+            tokio::time::timeout(self.timeout, self.get_async_inner(&request))
                 .await
                 .unwrap_or(Err(FailureKind::Timeout))
         })

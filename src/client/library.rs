@@ -5,7 +5,7 @@
 //! reqwest spends far more CPU per fresh connection).
 
 use super::Options;
-use super::{GetFuture, HttpClient};
+use super::{GetFuture, HttpClient, TASK_HEADER};
 use crate::names::FailureKind;
 
 pub struct Library {
@@ -40,8 +40,13 @@ impl Library {
 }
 
 impl HttpClient for Library {
-    fn get_blocking(&self) -> Result<u64, FailureKind> {
-        let mut resp = self.blocking.get(&self.url).call().map_err(ureq_failure)?;
+    fn get_blocking(&self, task: u64) -> Result<u64, FailureKind> {
+        let mut resp = self
+            .blocking
+            .get(&self.url)
+            .header(TASK_HEADER, task)
+            .call()
+            .map_err(ureq_failure)?;
         let body = resp.body_mut().read_to_vec().map_err(ureq_failure)?;
         if !resp.status().is_success() {
             return Err(FailureKind::Status);
@@ -49,11 +54,12 @@ impl HttpClient for Library {
         Ok(body.len() as u64)
     }
 
-    fn get_async(&self) -> GetFuture<'_> {
+    fn get_async(&self, task: u64) -> GetFuture<'_> {
         Box::pin(async move {
             let resp = self
                 .client
                 .get(&self.url)
+                .header(TASK_HEADER, task)
                 .send()
                 .await
                 .map_err(reqwest_failure)?;

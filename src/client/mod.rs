@@ -78,13 +78,18 @@ const PY_CONNECTION: u64 = 64 * 1024;
 pub type GetFuture<'a> = Pin<Box<dyn Future<Output = Result<u64, FailureKind>> + Send + 'a>>;
 
 /// One way of making the GET of an `io` task. Both faces return the body's length on a 2xx answer whose
-/// body was read in full.
+/// body was read in full. `task` is the task's number (0..N, the same in every model), sent as
+/// `X-Task` so that a misbehaving server draws the same fate for the same task whichever model asks.
 pub trait HttpClient: Send + Sync {
     /// One GET, blocking this thread.
-    fn get_blocking(&self) -> Result<u64, FailureKind>;
+    fn get_blocking(&self, task: u64) -> Result<u64, FailureKind>;
     /// One GET as a future on the caller's tokio runtime.
-    fn get_async(&self) -> GetFuture<'_>;
+    fn get_async(&self, task: u64) -> GetFuture<'_>;
 }
+
+/// The header naming a request's task. Only first attempts are sent today, and the server reads a
+/// missing `X-Attempt` as 0, the first, so none is sent: what Python's models send too.
+pub const TASK_HEADER: &str = "X-Task";
 
 /// What a client is built for: one URL, requested again and again.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,8 +118,23 @@ pub fn build(kind: ClientKind, opts: &Options) -> anyhow::Result<Box<dyn HttpCli
 pub struct Target {
     /// The server's socket address, resolved at construction.
     pub addr: SocketAddr,
-    /// The whole request, byte for byte, written with one call per request.
+    /// The request head up to its task header, byte for byte.
     pub request: Box<[u8]>,
+}
+
+/// The longest request tail [`Target::request_for`] appends: `X-Task: ` + u64::MAX + CRLF CRLF.
+const MAX_TAIL: usize = 8 + 20 + 4;
+
+impl Target {
+    /// The whole request of task `task`: the prebuilt head and its `X-Task` line (10 to 30 bytes), in
+    /// one buffer so that each request is still one write; one small allocation, beside a connect.
+    pub fn request_for(&self, task: u64) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Vec::with_capacity(self.request.len() + MAX_TAIL);
+        out.extend_from_slice(&self.request);
+        let _ = write!(out, "{TASK_HEADER}: {task}\r\n\r\n");
+        out
+    }
 }
 
 impl Target {
@@ -140,7 +160,7 @@ impl Target {
         let connection = if keep_alive { "keep-alive" } else { "close" };
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: concbench\r\n\
-             Connection: {connection}\r\n\r\n"
+             Connection: {connection}\r\n"
         );
         Ok(Target {
             addr,
@@ -201,8 +221,8 @@ fn authority_addr(authority: &str) -> anyhow::Result<SocketAddr> {
 mod tests {
     use super::*;
 
-    fn request(t: &Target) -> &str {
-        std::str::from_utf8(&t.request).unwrap()
+    fn request(t: &Target) -> String {
+        String::from_utf8(t.request_for(17)).unwrap()
     }
 
     #[test]
@@ -212,7 +232,7 @@ mod tests {
         assert_eq!(
             request(&t),
             "GET /delay/5 HTTP/1.1\r\nHost: 127.0.0.1:8000\r\nUser-Agent: concbench\r\n\
-             Connection: close\r\n\r\n"
+             Connection: close\r\nX-Task: 17\r\n\r\n"
         );
     }
 

@@ -584,7 +584,7 @@ impl<'a> Runner<'a> {
             None => None,
         };
         let state = self.states[case].as_ref().expect("prepared");
-        let service = match state.service {
+        let service = match &state.service {
             Some(need) => {
                 let s = self.services.get_mut(need).expect("started in prepare");
                 s.check()?;

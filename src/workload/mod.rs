@@ -8,6 +8,7 @@
 pub use crate::names::FailureKind;
 pub use cpu::{count_to, ideal_speedup, rate as cpu_rate, DEFAULT_ITERS as DEFAULT_CPU_ITERS};
 pub use db::{postgres, Connect, DbKind, WRITERS_TOGETHER};
+pub use io::Misbehave;
 
 use crate::names::Bottleneck;
 use schemars::JsonSchema;

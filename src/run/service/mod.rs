@@ -15,7 +15,7 @@ pub mod temp_dir;
 use crate::measure::process_cpu::CpuOf;
 use crate::names::ServerKind;
 use crate::results::ServerObservation;
-use crate::workload::{DbKind, Params, ServerPlan};
+use crate::workload::{DbKind, Misbehave, Params, ServerPlan};
 use std::path::Path;
 use std::process::Child;
 
@@ -82,10 +82,11 @@ pub trait Counters {
 }
 
 /// What a case or probe needs started: the key of the run's services, one service per distinct need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Need {
-    /// The server its requests go to: which program, its workers and delay.
-    Server(ServerKind, ServerPlan),
+    /// The server its requests go to: which program, its workers and delay, and its misbehaviour
+    /// (a server that fails tasks is not one that does not).
+    Server(ServerKind, ServerPlan, Option<Misbehave>),
     /// The database it writes to.
     Database(DbKind),
 }
@@ -103,7 +104,14 @@ impl Need {
     /// database it writes to; None when it needs neither (or brings its own, given by URL).
     pub fn of(workload: &Params) -> Option<Need> {
         match workload.describe().server() {
-            Some(plan) => Some(Need::Server(workload.server_kind(), plan)),
+            Some(plan) => Some(Need::Server(
+                workload.server_kind(),
+                plan,
+                workload
+                    .describe()
+                    .io()
+                    .and_then(|io| io.misbehaviour.as_deref().cloned()),
+            )),
             None => workload.describe().database().map(Need::Database),
         }
     }
@@ -111,12 +119,12 @@ impl Need {
     /// Start the service: the registry, one line per kind.
     pub fn start(self, setup: &Setup) -> anyhow::Result<Box<dyn Service>> {
         Ok(match self {
-            Need::Server(ServerKind::Concbench, plan) => Box::new(slow_server::ServerChild::start(
-                setup.exe,
-                plan,
-                setup.server_cpus,
-            )?),
-            Need::Server(ServerKind::Gunicorn, plan) => {
+            Need::Server(ServerKind::Concbench, plan, odd) => Box::new(
+                slow_server::ServerChild::start(setup.exe, plan, odd.as_ref(), setup.server_cpus)?,
+            ),
+            Need::Server(ServerKind::Gunicorn, plan, odd) => {
+                // The flags refuse it; a result file edited by hand must not pass for a misbehaviour.
+                anyhow::ensure!(odd.is_none(), "gunicorn cannot misbehave on purpose");
                 Box::new(gunicorn::GunicornChild::launch(plan)?)
             }
             Need::Database(DbKind::Sqlite) => Box::new(sqlite::SqliteDir::start()?),
@@ -125,10 +133,10 @@ impl Need {
     }
 
     /// What a run's errors call it: `server w3`, `gunicorn w3`, `database postgres`.
-    pub fn label(self) -> String {
+    pub fn label(&self) -> String {
         match self {
-            Need::Server(ServerKind::Concbench, plan) => format!("server w{}", plan.workers),
-            Need::Server(kind, plan) => format!("{kind} w{}", plan.workers),
+            Need::Server(ServerKind::Concbench, plan, _) => format!("server w{}", plan.workers),
+            Need::Server(kind, plan, _) => format!("{kind} w{}", plan.workers),
             Need::Database(kind) => format!("database {kind}"),
         }
     }
@@ -150,7 +158,8 @@ impl Services {
         let at = match self.started.iter().position(|(n, _)| *n == need) {
             Some(at) => at,
             None => {
-                self.started.push((need, start(need)?));
+                let service = start(need.clone())?;
+                self.started.push((need, service));
                 self.started.len() - 1
             }
         };
@@ -158,10 +167,10 @@ impl Services {
     }
 
     /// The service `need` names, when it was started.
-    pub fn get_mut(&mut self, need: Need) -> Option<&mut dyn Service> {
+    pub fn get_mut(&mut self, need: &Need) -> Option<&mut dyn Service> {
         self.started
             .iter_mut()
-            .find(|(n, _)| *n == need)
+            .find(|(n, _)| n == need)
             .map(|(_, s)| s.as_mut() as &mut dyn Service)
     }
 
@@ -264,24 +273,24 @@ mod tests {
     #[test]
     fn a_dead_service_is_reported_by_name_and_pid() {
         let mut services = Services::default();
-        let server = Need::Server(ServerKind::Concbench, plan(3));
-        let gunicorn = Need::Server(ServerKind::Gunicorn, plan(2));
+        let server = Need::Server(ServerKind::Concbench, plan(3), None);
+        let gunicorn = Need::Server(ServerKind::Gunicorn, plan(2), None);
         services
-            .get_or_start(server, |_| {
+            .get_or_start(server.clone(), |_| {
                 Ok(Box::new(Fake::new("the slow server", "exit 0")))
             })
             .unwrap();
         services
-            .get_or_start(gunicorn, |_| {
+            .get_or_start(gunicorn.clone(), |_| {
                 Ok(Box::new(Fake::new("gunicorn", "sleep 30")))
             })
             .unwrap();
-        let dead = services.get_mut(server).unwrap();
+        let dead = services.get_mut(&server).unwrap();
         let pid = dead.pid().unwrap();
         until_dead(dead);
         let err = dead.check().unwrap_err().to_string();
         assert_eq!(err, format!("the slow server (pid {pid}) is gone"));
-        services.get_mut(gunicorn).unwrap().check().unwrap();
+        services.get_mut(&gunicorn).unwrap().check().unwrap();
         assert_eq!(
             services.dead(),
             vec![(
@@ -291,7 +300,7 @@ mod tests {
             "the living gunicorn is not reported"
         );
         services.stop();
-        assert!(services.get_mut(gunicorn).is_none(), "stopped and gone");
+        assert!(services.get_mut(&gunicorn).is_none(), "stopped and gone");
     }
 
     #[test]
@@ -310,11 +319,11 @@ mod tests {
     #[test]
     fn a_need_is_started_once_and_a_failed_start_keeps_nothing() {
         let mut services = Services::default();
-        let need = Need::Server(ServerKind::Concbench, plan(3));
+        let need = Need::Server(ServerKind::Concbench, plan(3), None);
         let mut starts = 0;
         for _ in 0..3 {
             let url = services
-                .get_or_start(need, |_| {
+                .get_or_start(need.clone(), |_| {
                     starts += 1;
                     Ok(Box::new(Fake::new("the slow server", "sleep 30")))
                 })
@@ -324,14 +333,14 @@ mod tests {
             assert_eq!(url, "http://127.0.0.1:1");
         }
         assert_eq!(starts, 1, "one service per need");
-        let other = Need::Server(ServerKind::Concbench, plan(4));
+        let other = Need::Server(ServerKind::Concbench, plan(4), None);
         let err = services
-            .get_or_start(other, |_| anyhow::bail!("cannot start"))
+            .get_or_start(other.clone(), |_| anyhow::bail!("cannot start"))
             .err()
             .unwrap();
         assert_eq!(err.to_string(), "cannot start");
         assert!(
-            services.get_mut(other).is_none(),
+            services.get_mut(&other).is_none(),
             "a failed start is no service"
         );
     }
@@ -341,7 +350,7 @@ mod tests {
         let io = IoParams::new(plan(3));
         assert_eq!(
             Need::of(&Params::Io(io.clone())),
-            Some(Need::Server(ServerKind::Concbench, plan(3)))
+            Some(Need::Server(ServerKind::Concbench, plan(3), None))
         );
         let gunicorn = IoParams {
             server: ServerKind::Gunicorn,
@@ -349,11 +358,11 @@ mod tests {
         };
         assert_eq!(
             Need::of(&Params::Io(gunicorn)),
-            Some(Need::Server(ServerKind::Gunicorn, plan(3)))
+            Some(Need::Server(ServerKind::Gunicorn, plan(3), None))
         );
         assert_eq!(Need::of(&Params::Cpu(CpuParams { cpu_iters: 10 })), None);
         assert_eq!(
-            Need::Server(ServerKind::Gunicorn, plan(2)).label(),
+            Need::Server(ServerKind::Gunicorn, plan(2), None).label(),
             "gunicorn w2"
         );
         assert_eq!(

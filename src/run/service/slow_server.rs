@@ -7,7 +7,7 @@
 use super::{ended, Counters, Service};
 use crate::measure::process_cpu::CpuOf;
 use crate::results::ServerObservation;
-use crate::workload::ServerPlan;
+use crate::workload::{Misbehave, ServerPlan};
 use anyhow::{bail, Context};
 use concbench_server::{ReadyLine, StatsSnapshot};
 use std::io::{BufRead, BufReader};
@@ -25,10 +25,12 @@ pub struct ServerChild {
 }
 
 impl ServerChild {
-    /// `cpus`: pin the server there (`--cpus`), away from the measured CPUs.
+    /// `odd`: what it does to a seeded share of requests. `cpus`: pin the server there (`--cpus`),
+    /// away from the measured CPUs.
     pub fn start(
         exe: &Path,
         plan: ServerPlan,
+        odd: Option<&Misbehave>,
         cpus: Option<&[usize]>,
     ) -> anyhow::Result<ServerChild> {
         let mut cmd = Command::new(exe);
@@ -36,6 +38,7 @@ impl ServerChild {
             .arg(plan.workers.to_string())
             .arg("--delay")
             .arg(humantime::format_duration(plan.delay).to_string())
+            .args(odd.map(Misbehave::args).unwrap_or_default())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -272,7 +272,7 @@ impl super::Workload for Convoy {
         if self.counts(task) {
             TaskResult::ok(count_to(self.iters))
         } else {
-            self.io.get_blocking()
+            self.io.get_blocking(task)
         }
     }
 
@@ -283,7 +283,7 @@ impl super::Workload for Convoy {
                 // read wait.
                 TaskResult::ok(count_to(self.iters))
             } else {
-                self.io.get_async().await
+                self.io.get_async(task).await
             }
         })
     }
@@ -291,7 +291,7 @@ impl super::Workload for Convoy {
     fn run_async_offloaded(&self, task: u64) -> TaskFuture<'_> {
         Box::pin(async move {
             if !self.counts(task) {
-                return self.io.get_async().await;
+                return self.io.get_async(task).await;
             }
             let iters = self.iters;
             let counted = tokio::task::spawn_blocking(move || count_to(iters)).await;

@@ -4,7 +4,10 @@
 //! fresh connection, as in the talk. A task succeeds only on a 2xx status with the whole body read.
 //! Ideal: ⌈N / min(k, W)⌉ × the request's delay; the bottleneck is whichever of k and W is smaller.
 
+pub mod misbehave;
 pub mod suite;
+
+pub use misbehave::Misbehave;
 
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, ServerPlan, Shape, TaskFuture, TaskResult, Workload};
@@ -47,6 +50,11 @@ pub struct IoParams {
     /// has only ~28k ephemeral ports towards the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_addrs: Option<usize>,
+    /// What the slow server does to a seeded share of requests (`--delay-dist`, `--rate`, `--fail`);
+    /// absent: it holds every request its delay and answers 200. Boxed: every workload's parameters
+    /// travel in one enum, which should not grow by what few cases set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub misbehaviour: Option<Box<Misbehave>>,
 }
 
 /// io's flags.
@@ -74,6 +82,21 @@ pub struct IoArgs {
     /// applies to every io case.
     #[arg(long)]
     pub server: Option<ServerKind>,
+    /// io: the slow server holds each request a delay drawn by its task number — `fixed` (the
+    /// default), `tail:p=P,x=X` (a share P held X × the delay), `lognormal:median=D,p99=D`; seeded by
+    /// --seed (0 without it), so every model meets the same slow tasks.
+    #[arg(long, conflicts_with = "suite")]
+    pub delay_dist: Option<String>,
+    /// io: the slow server answers 429 (with Retry-After) to requests beyond this rate (`50/s`).
+    #[arg(long, conflicts_with = "suite")]
+    pub rate: Option<String>,
+    /// io: requests --rate admits at once after a pause (default 1).
+    #[arg(long, requires = "rate", conflicts_with = "suite")]
+    pub burst: Option<u32>,
+    /// io: a seeded share p of tasks fail — `p,500` (a 500 after the delay) or `p,reset` (a TCP
+    /// reset); by --seed, the same tasks in every model.
+    #[arg(long, conflicts_with = "suite")]
+    pub fail: Option<String>,
 }
 
 impl IoParams {
@@ -88,10 +111,11 @@ impl IoParams {
             client: ClientKind::Direct,
             server: ServerKind::Concbench,
             source_addrs: None,
+            misbehaviour: None,
         }
     }
 
-    pub fn from_args(args: &super::WorkloadArgs, _seed: Option<u64>) -> Result<IoParams, String> {
+    pub fn from_args(args: &super::WorkloadArgs, seed: Option<u64>) -> Result<IoParams, String> {
         let io = &args.io;
         let workers = io.server_workers.unwrap_or(3);
         if workers > MAX_WORKERS {
@@ -118,12 +142,26 @@ impl IoParams {
                 io.path
             ));
         }
+        let flags = misbehave::Flags {
+            delay_dist: io.delay_dist.as_deref(),
+            rate: io.rate.as_deref(),
+            burst: io.burst,
+            fail: io.fail.as_deref(),
+        };
+        let misbehaviour = Misbehave::from_flags(flags, args.delay(), seed)?.map(Box::new);
+        let server = io.server.unwrap_or_default();
+        if misbehaviour.is_some() && server != ServerKind::Concbench {
+            return Err(format!(
+                "--delay-dist, --rate and --fail are the slow server's; --server {server} has none"
+            ));
+        }
         Ok(IoParams {
+            misbehaviour,
             path: io.path.clone(),
             keep_alive: io.keep_alive,
             timeout_ms: io.timeout.as_millis() as u64,
             client: io.client.unwrap_or_default(),
-            server: io.server.unwrap_or_default(),
+            server,
             ..IoParams::new(ServerPlan {
                 workers,
                 delay: args.delay(),
@@ -198,6 +236,10 @@ impl Describe for IoParams {
         if self.server == ServerKind::Gunicorn {
             parts.push("gunicorn".into());
         }
+        // Only a misbehaving server adds to the id, so every plain case's id reads as before.
+        if let Some(m) = &self.misbehaviour {
+            parts.push(m.id_suffix());
+        }
         parts.join("-")
     }
 
@@ -249,6 +291,7 @@ impl Describe for IoParams {
             server_delay_ms: None,
             path: String::new(),
             server: ServerKind::Concbench,
+            misbehaviour: None,
             ..self.clone()
         })
     }
@@ -266,7 +309,11 @@ impl Describe for IoParams {
             ServerKind::Concbench => String::new(),
             other => format!(", {other}"),
         };
-        Some(format!("{w}{d}, path {}{program}", self.path))
+        let odd = self
+            .misbehaviour
+            .as_ref()
+            .map_or(String::new(), |m| format!(", misbehaving: {}", m.args().join(" ")));
+        Some(format!("{w}{d}, path {}{program}{odd}", self.path))
     }
 
     fn timeout(&self) -> Option<Duration> {
@@ -284,19 +331,19 @@ pub struct Io {
 }
 
 impl Io {
-    /// One GET and its service time (request sent → response read).
-    pub fn get_blocking(&self) -> TaskResult {
+    /// One GET of task `task` and its service time (request sent → response read).
+    pub fn get_blocking(&self, task: u64) -> TaskResult {
         let sent = Instant::now();
-        let outcome = self.client.get_blocking();
+        let outcome = self.client.get_blocking(task);
         TaskResult {
             outcome,
             service: Some(sent.elapsed()),
         }
     }
 
-    pub async fn get_async(&self) -> TaskResult {
+    pub async fn get_async(&self, task: u64) -> TaskResult {
         let sent = Instant::now();
-        let outcome = self.client.get_async().await;
+        let outcome = self.client.get_async(task).await;
         TaskResult {
             outcome,
             service: Some(sent.elapsed()),
@@ -305,12 +352,12 @@ impl Io {
 }
 
 impl Workload for Io {
-    fn blocking(&self, _task: u64) -> TaskResult {
-        self.get_blocking()
+    fn blocking(&self, task: u64) -> TaskResult {
+        self.get_blocking(task)
     }
 
-    fn run_async(&self, _task: u64) -> TaskFuture<'_> {
-        Box::pin(self.get_async())
+    fn run_async(&self, task: u64) -> TaskFuture<'_> {
+        Box::pin(self.get_async(task))
     }
 }
 

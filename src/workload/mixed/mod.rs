@@ -231,14 +231,14 @@ impl Mixed {
 impl super::Workload for Mixed {
     fn blocking(&self, task: u64) -> TaskResult {
         std::thread::sleep(self.params.wait(task));
-        let got = self.io.get_blocking();
+        let got = self.io.get_blocking(task);
         self.after_get(got, || count_to(self.params.cpu_iters))
     }
 
     fn run_async(&self, task: u64) -> TaskFuture<'_> {
         Box::pin(async move {
             tokio::time::sleep(self.params.wait(task)).await;
-            let got = self.io.get_async().await;
+            let got = self.io.get_async(task).await;
             // Counted on the event loop's own thread: while it counts, no other task advances.
             self.after_get(got, || count_to(self.params.cpu_iters))
         })
@@ -247,7 +247,7 @@ impl super::Workload for Mixed {
     fn run_async_offloaded(&self, task: u64) -> TaskFuture<'_> {
         Box::pin(async move {
             tokio::time::sleep(self.params.wait(task)).await;
-            let got = self.io.get_async().await;
+            let got = self.io.get_async(task).await;
             if got.outcome.is_err() {
                 return got;
             }

@@ -267,20 +267,20 @@ impl Stages for Pipeline {
         self.params.queue
     }
 
-    fn blocking(&self, stage: usize, _item: u64) -> TaskResult {
+    fn blocking(&self, stage: usize, item: u64) -> TaskResult {
         match stage {
-            0 => self.download.get_blocking(),
+            0 => self.download.get_blocking(item),
             1 => TaskResult::ok(count_to(self.params.cpu_iters)),
-            _ => self.upload.get_blocking(),
+            _ => self.upload.get_blocking(item),
         }
     }
 
-    fn run_async(&self, stage: usize, _item: u64) -> TaskFuture<'_> {
+    fn run_async(&self, stage: usize, item: u64) -> TaskFuture<'_> {
         Box::pin(async move {
             match stage {
-                0 => self.download.get_async().await,
+                0 => self.download.get_async(item).await,
                 1 => TaskResult::ok(count_to(self.params.cpu_iters)),
-                _ => self.upload.get_async().await,
+                _ => self.upload.get_async(item).await,
             }
         })
     }
