@@ -201,6 +201,12 @@ macro_rules! every_group {
                 "20 GETs of 100 ms beside 4 counts of 100 ms vs the GETs alone, per model: the convoy";
             Payload = "payload" => payload::suite::Payload,
                 "16 tasks handed 0 B-16 MiB and handing as much back, beside 10 ms of counting: data moved to workers";
+            Tails = "tails" => io::resilience::Tails,
+                "40 GETs of 50 ms, a tenth held 500 ms: plain, a 100 ms timeout and retries, a hedge after 75 ms";
+            RateLimit = "rate-limit" => io::resilience::RateLimit,
+                "50 GETs against 25/s (burst 5): retry at once, backoff with jitter, Retry-After, a client-side limiter";
+            Retries = "retries" => io::resilience::Retries,
+                "the article's failures: 7 GETs failing 50 % resubmitted, 20 on 5 workers failing 40 % until success";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
             /// the bare programs and the published figures, io up to 100,000 connections.
             Scale = "scale" => sleep::suite::Scale,
@@ -299,6 +305,8 @@ name_enum! {
         Db = "db",
         /// The data a task was handed, or handed back, arrived changed (payload).
         Corrupt = "corrupt",
+        /// The server answered 429 Too Many Requests, and the client's policy gave up (io).
+        Refused = "refused",
     }
 }
 

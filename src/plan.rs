@@ -32,6 +32,11 @@ pub trait SuiteCases: Sync {
     fn in_lessons(&self) -> Vec<Case> {
         Vec::new()
     }
+
+    /// What the resilience suite (`make report-resilience`: an API that misbehaves) runs of it.
+    fn in_resilience(&self) -> Vec<Case> {
+        Vec::new()
+    }
 }
 
 /// Repetitions of every quick case: 6 vs 6 samples reach p < 0.05 after Holm over up to 23 tests
@@ -53,6 +58,8 @@ macro_rules! suites {
                 Quick = "quick",
                 #[value(help = "the seeds' lessons with no room in the default suite: the article's mixed job, child processes, the convoy, data moved to workers (make report-lessons)")]
                 Lessons = "lessons",
+                #[value(help = "an API that misbehaves: slow tails, a rate limit, failures retried, per model and client policy (make report-resilience)")]
+                Resilience = "resilience",
             }
         }
 
@@ -70,6 +77,9 @@ macro_rules! suites {
                     Suite::Lessons => {
                         "the seeds' lessons with no room in the default suite: the article's mixed job, child processes, the convoy, data moved to workers (make report-lessons)"
                     }
+                    Suite::Resilience => {
+                        "an API that misbehaves: slow tails, a rate limit, failures retried, per model and client policy (make report-resilience)"
+                    }
                 }
             }
 
@@ -78,7 +88,7 @@ macro_rules! suites {
             fn of(self) -> Option<&'static dyn SuiteCases> {
                 match self {
                     $( $( Suite::$variant => Some(&crate::workload::$($path)::+), )? )+
-                    Suite::Default | Suite::Quick | Suite::Lessons => None,
+                    Suite::Default | Suite::Quick | Suite::Lessons | Suite::Resilience => None,
                 }
             }
         }
@@ -95,6 +105,7 @@ impl Suite {
             Some(suite) => return suite.cases(),
             None if self == Suite::Quick => |s| s.in_quick(),
             None if self == Suite::Lessons => |s| s.in_lessons(),
+            None if self == Suite::Resilience => |s| s.in_resilience(),
             None => |s| s.in_default(),
         };
         Suite::ALL

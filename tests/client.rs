@@ -6,7 +6,7 @@ mod common;
 
 use common::TestServer;
 use concbench::client::Options;
-use concbench::client::{self, ClientKind, HttpClient};
+use concbench::client::{self, ClientKind, Failure, HttpClient, Req};
 use concbench::workload::FailureKind;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -52,8 +52,17 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn get(c: &dyn HttpClient, face: Face) -> Result<u64, FailureKind> {
     match face {
-        Face::Blocking => c.get_blocking(0),
-        Face::Async => runtime().block_on(c.get_async(0)),
+        Face::Blocking => c.get_blocking(Req::first(0)),
+        Face::Async => runtime().block_on(c.get_async(Req::first(0))),
+    }
+    .map_err(|f| f.kind)
+}
+
+/// The same GET, with the failure as the client gave it (a 429's `Retry-After` too).
+fn try_get(c: &dyn HttpClient, face: Face, req: Req<'_>) -> Result<u64, Failure> {
+    match face {
+        Face::Blocking => c.get_blocking(req),
+        Face::Async => runtime().block_on(c.get_async(req)),
     }
 }
 
@@ -322,7 +331,7 @@ fn keep_alive_reuses_connections_and_close_does_not() {
         match face {
             Face::Blocking => {
                 for _ in 0..20 {
-                    assert_eq!(c.get_blocking(0), Ok(22));
+                    assert_eq!(c.get_blocking(Req::first(0)), Ok(22));
                 }
             }
             // Two runtimes, the first dropped before the second starts, as criterion does per
@@ -332,7 +341,7 @@ fn keep_alive_reuses_connections_and_close_does_not() {
                 for _ in 0..2 {
                     let rt = runtime();
                     for _ in 0..10 {
-                        assert_eq!(rt.block_on(c.get_async(0)), Ok(22));
+                        assert_eq!(rt.block_on(c.get_async(Req::first(0))), Ok(22));
                     }
                 }
             }
@@ -424,7 +433,9 @@ fn connections_spread_over_three_loopback_source_addresses() {
     let slow = TestServer::start(0, Duration::ZERO);
     let c = spread(&format!("{}/", slow.url()));
     let answered = runtime().block_on(async {
-        let gets: Vec<_> = (0..PER_FACE).map(|i| c.get_async(i as u64)).collect();
+        let gets: Vec<_> = (0..PER_FACE)
+            .map(|i| c.get_async(Req::first(i as u64)))
+            .collect();
         futures_util::future::join_all(gets).await
     });
     assert!(answered.iter().all(|r| *r == Ok(22)), "{answered:?}");
@@ -432,38 +443,78 @@ fn connections_spread_over_three_loopback_source_addresses() {
     assert_eq!(slow.stats().served, PER_FACE as u64 + 1);
 }
 
+/// One request to a one-shot server that answers `answer`: what the client returned and the request
+/// head's lines, lower-cased.
+fn exchange(
+    kind: ClientKind,
+    face: Face,
+    req: Req<'_>,
+    answer: &'static [u8],
+) -> (Result<u64, Failure>, Vec<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut stream = BufReader::new(stream);
+        let mut head = Vec::new();
+        let mut line = String::new();
+        while stream.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+            head.push(line.trim_end().to_ascii_lowercase());
+            line.clear();
+        }
+        stream.get_mut().write_all(answer).unwrap();
+        head
+    });
+    let c = client(kind, &url, false, Duration::from_secs(10));
+    let got = try_get(&*c, face, req);
+    (got, server.join().unwrap())
+}
+
 /// Both faces of both clients name the request's task in `X-Task`, the key a misbehaving server draws
-/// its fate by; the first attempt sends no `X-Attempt` (the server reads its absence as 0).
+/// its fate by, and its try in `X-Attempt` past the first (the server reads its absence as 0).
 #[test]
-fn every_client_sends_its_task_number() {
+fn every_client_sends_its_task_and_try_numbers() {
     for kind in ClientKind::ALL {
         for face in FACES {
-            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-            let url = format!("http://{}/", listener.local_addr().unwrap());
-            let server = std::thread::spawn(move || {
-                let (stream, _) = listener.accept().unwrap();
-                let mut stream = BufReader::new(stream);
-                let mut head = Vec::new();
-                let mut line = String::new();
-                while stream.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
-                    head.push(line.trim_end().to_ascii_lowercase());
-                    line.clear();
-                }
-                stream.get_mut().write_all(OK).unwrap();
-                head
-            });
-            let c = client(kind, &url, false, Duration::from_secs(10));
-            let got = match face {
-                Face::Blocking => c.get_blocking(4_294_967_301),
-                Face::Async => runtime().block_on(c.get_async(4_294_967_301)),
-            };
+            let (got, head) = exchange(kind, face, Req::first(4_294_967_301), OK);
             assert_eq!(got, Ok(22), "{kind:?} {face:?}");
-            let head = server.join().unwrap();
             assert!(
                 head.iter().any(|h| h == "x-task: 4294967301"),
                 "{kind:?} {face:?}: {head:?}"
             );
             assert!(!head.iter().any(|h| h.starts_with("x-attempt")), "{head:?}");
+            let (got, head) = exchange(kind, face, Req::first(7).try_number(3), OK);
+            assert_eq!(got, Ok(22), "{kind:?} {face:?}");
+            assert!(
+                head.iter().any(|h| h == "x-task: 7") && head.iter().any(|h| h == "x-attempt: 3"),
+                "{kind:?} {face:?}: {head:?}"
+            );
+        }
+    }
+}
+
+/// A 429 is `refused`, with the seconds its `Retry-After` gave, in both faces of both clients; any
+/// other non-2xx is `status`, with none.
+#[test]
+fn every_client_reads_a_refusal_and_when_to_come_back() {
+    const REFUSED: &[u8] =
+        b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const FAILED: &[u8] =
+        b"HTTP/1.1 500 Internal Server Error\r\nRetry-After: 2\r\nContent-Length: 0\r\n\
+        Connection: close\r\n\r\n";
+    for kind in ClientKind::ALL {
+        for face in FACES {
+            let (got, _) = exchange(kind, face, Req::first(1), REFUSED);
+            assert_eq!(
+                got,
+                Err(Failure {
+                    kind: FailureKind::Refused,
+                    retry_after: Some(Duration::from_secs(2))
+                }),
+                "{kind:?} {face:?}"
+            );
+            let (got, _) = exchange(kind, face, Req::first(1), FAILED);
+            assert_eq!(got, Err(FailureKind::Status.into()), "{kind:?} {face:?}");
         }
     }
 }

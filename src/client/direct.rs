@@ -1,18 +1,21 @@
 //! The direct client: one GET over a plain TCP connection, as a blocking call (std sockets, with the
 //! time left before the request's deadline as socket timeouts: no helper thread, no resolver) and as a
 //! future (tokio sockets, the whole request under one `tokio::time::timeout`). Both faces write the
-//! same prebuilt request (with the task's `X-Task` line), read through the same 1 KiB buffer into the same [`ResponseReader`], and map
-//! failures the same way, so a difference between a blocking and an async model is the models'. Both
+//! same prebuilt request (with the try's `X-Task` and `X-Attempt` lines), read through the same 1 KiB
+//! buffer into the same [`ResponseReader`], and map failures the same way (a 429 is `refused`, with
+//! its `Retry-After`), so a difference between a blocking and an async model is the models'. Both
 //! connect from the case's [`Sources`]: one loopback address up to 5,000 connections, more beyond.
 //!
 //! One connection per request by default (`Connection: close`). With keep-alive each face keeps the
 //! connections the server left open in its own idle list; a request that fails on a reused connection
 //! before any response byte came (the server closed it while idle) goes again once on a fresh one.
+//! A blocking request registers its socket with its [`Cancel`], when it has one, so a hedge that won
+//! can shut it down from another thread.
 
 use super::response::{BadResponse, Progress, Response, ResponseReader};
 use super::sources::Sources;
 use super::Options;
-use super::{GetFuture, HttpClient, Target};
+use super::{status_failure, Answer, Cancel, Failure, GetFuture, HttpClient, Req, Target};
 use crate::names::FailureKind;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -41,7 +44,7 @@ pub struct Direct {
 
 /// A request that failed, and whether retrying it on a fresh connection is safe.
 struct Failed {
-    kind: FailureKind,
+    failure: Failure,
     /// Some response byte had arrived: the server may have acted on the request.
     answered: bool,
 }
@@ -49,7 +52,7 @@ struct Failed {
 impl Failed {
     fn before_answer(kind: FailureKind) -> Failed {
         Failed {
-            kind,
+            failure: kind.into(),
             answered: false,
         }
     }
@@ -57,7 +60,7 @@ impl Failed {
     /// A reused connection that broke before any answer was most likely closed by the server while
     /// idle; a timeout is not retried because the deadline covers the whole request.
     fn stale(&self) -> bool {
-        self.kind == FailureKind::Io && !self.answered
+        self.failure.kind == FailureKind::Io && !self.answered
     }
 }
 
@@ -90,12 +93,22 @@ impl Direct {
         self.keep_alive && !resp.close
     }
 
-    fn get_blocking_inner(&self, request: &[u8], deadline: Instant) -> Result<u64, FailureKind> {
+    fn get_blocking_inner(
+        &self,
+        request: &[u8],
+        deadline: Instant,
+        cancel: Option<&Cancel>,
+    ) -> Answer {
         let mut buf = [0u8; READ_BUF];
+        // A cancelled request stops before its next step: its hedge has won.
+        let go_on = |stream: &TcpStream| cancel.is_none_or(|c| c.register(stream));
         if let Some(stream) = self.take_idle(&self.idle_blocking) {
+            if !go_on(&stream) {
+                return Err(FailureKind::Io.into());
+            }
             match self.exchange_blocking(stream, request, deadline, &mut buf) {
                 Err(f) if f.stale() => {}
-                done => return done.map_err(|f| f.kind),
+                done => return done.map_err(|f| f.failure),
             }
         }
         let left = remaining(deadline)?;
@@ -103,8 +116,11 @@ impl Direct {
             .sources
             .connect_blocking(self.target.addr, left)
             .map_err(|e| connect_failure(&e))?;
+        if !go_on(&stream) {
+            return Err(FailureKind::Io.into());
+        }
         self.exchange_blocking(stream, request, deadline, &mut buf)
-            .map_err(|f| f.kind)
+            .map_err(|f| f.failure)
     }
 
     fn exchange_blocking(
@@ -144,18 +160,18 @@ impl Direct {
                     if self.keep(&resp) {
                         self.put_idle(&self.idle_blocking, stream);
                     }
-                    return outcome(&resp).map_err(|kind| failed(kind, &reader));
+                    return outcome(&resp).map_err(|f| failed(f, &reader));
                 }
-                Err(bad) => return Err(failed(bad.into(), &reader)),
+                Err(bad) => return Err(failed(FailureKind::from(bad), &reader)),
             }
         }
     }
 
-    async fn get_async_inner(&self, request: &[u8]) -> Result<u64, FailureKind> {
+    async fn get_async_inner(&self, request: &[u8]) -> Answer {
         if let Some(stream) = self.take_idle(&self.idle_async) {
             match self.exchange_async(stream, request).await {
                 Err(f) if f.stale() => {}
-                done => return done.map_err(|f| f.kind),
+                done => return done.map_err(|f| f.failure),
             }
         }
         let stream = self
@@ -165,7 +181,7 @@ impl Direct {
             .map_err(|e| connect_failure(&e))?;
         self.exchange_async(stream, request)
             .await
-            .map_err(|f| f.kind)
+            .map_err(|f| f.failure)
     }
 
     async fn exchange_async(
@@ -203,25 +219,29 @@ impl Direct {
                     }
                     return outcome(&resp).map_err(|kind| failed(kind, &reader));
                 }
-                Err(bad) => return Err(failed(bad.into(), &reader)),
+                Err(bad) => return Err(failed(FailureKind::from(bad), &reader)),
             }
         }
     }
 }
 
 impl HttpClient for Direct {
-    fn get_blocking(&self, task: u64) -> Result<u64, FailureKind> {
+    fn get_blocking(&self, req: Req<'_>) -> Answer {
         let deadline = Instant::now() + self.timeout;
-        self.get_blocking_inner(&self.target.request_for(task), deadline)
+        self.get_blocking_inner(&self.target.request_for(req), deadline, req.cancel)
     }
 
-    fn get_async(&self, task: u64) -> GetFuture<'_> {
+    fn get_async(&self, req: Req<'_>) -> GetFuture<'_> {
+        let request = self.target.request_for(req);
         Box::pin(async move {
-            let request = self.target.request_for(task);
             tokio::time::timeout(self.timeout, self.get_async_inner(&request))
                 .await
-                .unwrap_or(Err(FailureKind::Timeout))
+                .unwrap_or(Err(FailureKind::Timeout.into()))
         })
+    }
+
+    fn cancels_blocking(&self) -> bool {
+        true
     }
 }
 
@@ -235,17 +255,17 @@ fn step(reader: &mut ResponseReader, bytes: &[u8]) -> Result<Progress, BadRespon
 }
 
 /// A complete answer succeeds only if it is 2xx; its body has been read in full either way.
-fn outcome(resp: &Response) -> Result<u64, FailureKind> {
+fn outcome(resp: &Response) -> Answer {
     if (200..300).contains(&resp.status) {
         Ok(resp.body_len)
     } else {
-        Err(FailureKind::Status)
+        Err(status_failure(resp.status, resp.retry_after))
     }
 }
 
-fn failed(kind: FailureKind, reader: &ResponseReader) -> Failed {
+fn failed(failure: impl Into<Failure>, reader: &ResponseReader) -> Failed {
     Failed {
-        kind,
+        failure: failure.into(),
         answered: reader.received_any(),
     }
 }

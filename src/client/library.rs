@@ -5,7 +5,7 @@
 //! reqwest spends far more CPU per fresh connection).
 
 use super::Options;
-use super::{GetFuture, HttpClient, TASK_HEADER};
+use super::{status_failure, Answer, GetFuture, HttpClient, Req, ATTEMPT_HEADER, TASK_HEADER};
 use crate::names::FailureKind;
 
 pub struct Library {
@@ -40,37 +40,43 @@ impl Library {
 }
 
 impl HttpClient for Library {
-    fn get_blocking(&self, task: u64) -> Result<u64, FailureKind> {
-        let mut resp = self
-            .blocking
-            .get(&self.url)
-            .header(TASK_HEADER, task)
-            .call()
-            .map_err(ureq_failure)?;
+    /// ureq has no way to end a call from another thread: a hedge's loser runs to its end.
+    fn get_blocking(&self, req: Req<'_>) -> Answer {
+        let mut call = self.blocking.get(&self.url).header(TASK_HEADER, req.task);
+        if req.attempt > 0 {
+            call = call.header(ATTEMPT_HEADER, req.attempt);
+        }
+        let mut resp = call.call().map_err(ureq_failure)?;
         let body = resp.body_mut().read_to_vec().map_err(ureq_failure)?;
         if !resp.status().is_success() {
-            return Err(FailureKind::Status);
+            let after = resp.headers().get("retry-after").map(|v| v.as_bytes());
+            return Err(status_failure(resp.status().as_u16(), seconds(after)));
         }
         Ok(body.len() as u64)
     }
 
-    fn get_async(&self, task: u64) -> GetFuture<'_> {
+    fn get_async(&self, req: Req<'_>) -> GetFuture<'_> {
+        let (task, attempt) = (req.task, req.attempt);
         Box::pin(async move {
-            let resp = self
-                .client
-                .get(&self.url)
-                .header(TASK_HEADER, task)
-                .send()
-                .await
-                .map_err(reqwest_failure)?;
+            let mut call = self.client.get(&self.url).header(TASK_HEADER, task);
+            if attempt > 0 {
+                call = call.header(ATTEMPT_HEADER, attempt);
+            }
+            let resp = call.send().await.map_err(reqwest_failure)?;
             let status = resp.status();
+            let after = seconds(resp.headers().get("retry-after").map(|v| v.as_bytes()));
             let body = resp.bytes().await.map_err(reqwest_failure)?;
             if !status.is_success() {
-                return Err(FailureKind::Status);
+                return Err(status_failure(status.as_u16(), after));
             }
             Ok(body.len() as u64)
         })
     }
+}
+
+/// `Retry-After` in whole seconds; a date or anything else reads as absent.
+fn seconds(value: Option<&[u8]>) -> Option<u32> {
+    std::str::from_utf8(value?).ok()?.trim().parse().ok()
 }
 
 fn io_failure(e: &std::io::Error) -> FailureKind {

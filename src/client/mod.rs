@@ -75,21 +75,113 @@ const CONNECTION_REQWEST: u64 = 48 * 1024;
 const PY_CONNECTION: u64 = 64 * 1024;
 
 /// A boxed future of one GET, as [`HttpClient::get_async`] returns it.
-pub type GetFuture<'a> = Pin<Box<dyn Future<Output = Result<u64, FailureKind>> + Send + 'a>>;
+pub type GetFuture<'a> = Pin<Box<dyn Future<Output = Answer> + Send + 'a>>;
 
 /// One way of making the GET of an `io` task. Both faces return the body's length on a 2xx answer whose
-/// body was read in full. `task` is the task's number (0..N, the same in every model), sent as
-/// `X-Task` so that a misbehaving server draws the same fate for the same task whichever model asks.
+/// body was read in full. The request names its task and attempt (`X-Task`, `X-Attempt`), the same in
+/// every model, so that a misbehaving server draws the same fate for the same try whichever model asks.
 pub trait HttpClient: Send + Sync {
-    /// One GET, blocking this thread.
-    fn get_blocking(&self, task: u64) -> Result<u64, FailureKind>;
-    /// One GET as a future on the caller's tokio runtime.
-    fn get_async(&self, task: u64) -> GetFuture<'_>;
+    /// One GET, blocking this thread. A [`Cancel`] in `req` can end it from another thread.
+    fn get_blocking(&self, req: Req<'_>) -> Answer;
+    /// One GET as a future on the caller's tokio runtime; dropping it closes its connection.
+    fn get_async(&self, req: Req<'_>) -> GetFuture<'_>;
+    /// Whether a blocking request of this client can be ended by its [`Cancel`] (a hedge's loser).
+    fn cancels_blocking(&self) -> bool {
+        false
+    }
 }
 
-/// The header naming a request's task. Only first attempts are sent today, and the server reads a
-/// missing `X-Attempt` as 0, the first, so none is sent: what Python's models send too.
+/// One try of a task's GET.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Req<'a> {
+    /// The task's number, 0..N.
+    pub task: u64,
+    /// 0 for the first try; retries and hedges count up.
+    pub attempt: u32,
+    /// Where a blocking request registers its connection, so a hedge that won can close it.
+    pub cancel: Option<&'a Cancel>,
+}
+
+impl<'a> Req<'a> {
+    pub fn first(task: u64) -> Req<'static> {
+        Req {
+            task,
+            attempt: 0,
+            cancel: None,
+        }
+    }
+
+    /// The same task's try number `attempt`.
+    pub fn try_number(self, attempt: u32) -> Req<'a> {
+        Req { attempt, ..self }
+    }
+}
+
+/// A GET that failed: why, and when the server said to come back (a 429's `Retry-After`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub retry_after: Option<std::time::Duration>,
+}
+
+impl From<FailureKind> for Failure {
+    fn from(kind: FailureKind) -> Failure {
+        Failure {
+            kind,
+            retry_after: None,
+        }
+    }
+}
+
+/// What one GET came to: the body's length, or why not.
+pub type Answer = Result<u64, Failure>;
+
+/// The failure a non-2xx status is: `refused` for a 429, with its `Retry-After`, `status` otherwise.
+pub fn status_failure(status: u16, retry_after: Option<u32>) -> Failure {
+    match status {
+        429 => Failure {
+            kind: FailureKind::Refused,
+            retry_after: retry_after.map(|s| std::time::Duration::from_secs(s.into())),
+        },
+        _ => FailureKind::Status.into(),
+    }
+}
+
+/// The way to end a blocking request from another thread: it registers its socket here once
+/// connected, and [`Cancel::cancel`] shuts that socket down (its read returns at once), or stops a
+/// request not yet connected from starting.
+#[derive(Debug, Default)]
+pub struct Cancel {
+    state: std::sync::Mutex<(bool, Option<std::net::TcpStream>)>,
+}
+
+impl Cancel {
+    /// Register the request's connection; false when it was cancelled already (the caller gives up).
+    pub fn register(&self, stream: &std::net::TcpStream) -> bool {
+        let mut state = self.state.lock().unwrap();
+        if state.0 {
+            return false;
+        }
+        state.1 = stream.try_clone().ok();
+        true
+    }
+
+    pub fn cancel(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.0 = true;
+        if let Some(s) = state.1.take() {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.state.lock().unwrap().0
+    }
+}
+
+/// The headers naming a request's task and its try (the server reads a missing `X-Attempt` as 0).
 pub const TASK_HEADER: &str = "X-Task";
+pub const ATTEMPT_HEADER: &str = "X-Attempt";
 
 /// What a client is built for: one URL, requested again and again.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,17 +214,22 @@ pub struct Target {
     pub request: Box<[u8]>,
 }
 
-/// The longest request tail [`Target::request_for`] appends: `X-Task: ` + u64::MAX + CRLF CRLF.
-const MAX_TAIL: usize = 8 + 20 + 4;
+/// The longest request tail [`Target::request_for`] appends: both headers at their longest, CRLF CRLF.
+const MAX_TAIL: usize = 8 + 20 + 2 + 11 + 10 + 4;
 
 impl Target {
-    /// The whole request of task `task`: the prebuilt head and its `X-Task` line (10 to 30 bytes), in
-    /// one buffer so that each request is still one write; one small allocation, beside a connect.
-    pub fn request_for(&self, task: u64) -> Vec<u8> {
+    /// The whole request of one try: the prebuilt head, its `X-Task` line (10 to 30 bytes) and, past
+    /// the first try, its `X-Attempt` line, in one buffer so that each request is still one write;
+    /// one small allocation, beside a connect.
+    pub fn request_for(&self, req: Req<'_>) -> Vec<u8> {
         use std::io::Write;
         let mut out = Vec::with_capacity(self.request.len() + MAX_TAIL);
         out.extend_from_slice(&self.request);
-        let _ = write!(out, "{TASK_HEADER}: {task}\r\n\r\n");
+        let _ = write!(out, "{TASK_HEADER}: {}\r\n", req.task);
+        if req.attempt > 0 {
+            let _ = write!(out, "{ATTEMPT_HEADER}: {}\r\n", req.attempt);
+        }
+        out.extend_from_slice(b"\r\n");
         out
     }
 }
@@ -222,7 +319,18 @@ mod tests {
     use super::*;
 
     fn request(t: &Target) -> String {
-        String::from_utf8(t.request_for(17)).unwrap()
+        String::from_utf8(t.request_for(Req::first(17))).unwrap()
+    }
+
+    #[test]
+    fn a_later_try_names_itself_and_the_longest_fits_its_buffer() {
+        let t = Target::parse("http://127.0.0.1:8000/", false).unwrap();
+        let r = t.request_for(Req::first(17).try_number(2));
+        assert!(String::from_utf8(r)
+            .unwrap()
+            .ends_with("X-Task: 17\r\nX-Attempt: 2\r\n\r\n"));
+        let longest = t.request_for(Req::first(u64::MAX).try_number(u32::MAX));
+        assert_eq!(longest.len(), t.request.len() + MAX_TAIL);
     }
 
     #[test]

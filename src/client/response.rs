@@ -20,6 +20,9 @@ pub struct Response {
     /// The connection cannot carry another request: the server said `Connection: close` (or spoke
     /// HTTP/1.0 without keep-alive), the body ran to EOF, or bytes arrived that belong to no request.
     pub close: bool,
+    /// `Retry-After` in whole seconds, when the answer said it (a 429's or a 503's); a date or
+    /// anything unparsable reads as absent.
+    pub retry_after: Option<u32>,
 }
 
 /// What feeding bytes produced.
@@ -76,6 +79,7 @@ pub struct ResponseReader {
     status: u16,
     body_len: u64,
     close: bool,
+    retry_after: Option<u32>,
     received: bool,
 }
 
@@ -93,6 +97,7 @@ impl ResponseReader {
             status: 0,
             body_len: 0,
             close: false,
+            retry_after: None,
             received: false,
         }
     }
@@ -135,6 +140,7 @@ impl ResponseReader {
             status: self.status,
             body_len: self.body_len,
             close: self.close,
+            retry_after: self.retry_after,
         }
     }
 
@@ -169,6 +175,7 @@ impl ResponseReader {
         self.pending = Vec::new();
         self.status = head.status;
         self.close = head.close;
+        self.retry_after = head.retry_after;
         self.state = match head.framing {
             Framing::Length(0) => State::Done,
             Framing::Length(n) => State::Length { remaining: n },
@@ -215,6 +222,7 @@ struct Head {
     status: u16,
     framing: Framing,
     close: bool,
+    retry_after: Option<u32>,
 }
 
 /// `None` while the head is incomplete.
@@ -230,6 +238,7 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, BadResponse> {
     let http10 = resp.version == Some(0);
     let (mut length, mut transfer_encoding) = (None::<u64>, false);
     let (mut close, mut keep_alive) = (false, false);
+    let mut retry_after = None;
     for h in resp.headers.iter() {
         if h.name.eq_ignore_ascii_case("content-length") {
             let n = std::str::from_utf8(h.value)
@@ -244,6 +253,10 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, BadResponse> {
             length = Some(n);
         } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
             transfer_encoding = true;
+        } else if h.name.eq_ignore_ascii_case("retry-after") {
+            retry_after = std::str::from_utf8(h.value)
+                .ok()
+                .and_then(|v| v.trim().parse::<u32>().ok());
         } else if h.name.eq_ignore_ascii_case("connection") {
             for token in h.value.split(|&b| b == b',') {
                 let token = token.trim_ascii();
@@ -270,6 +283,7 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, BadResponse> {
         status,
         framing,
         close: close || (http10 && !keep_alive),
+        retry_after,
     }))
 }
 
@@ -296,6 +310,7 @@ mod tests {
             status: 200,
             body_len,
             close,
+            retry_after: None,
         })
     }
 
@@ -368,6 +383,19 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_says_when_to_come_back_in_whole_seconds() {
+        let msg = b"HTTP/1.1 429 Too Many Requests\r\nretry-after: 2\r\ncontent-length: 0\r\n\r\n";
+        let resp = read_all([&msg[..]]).unwrap();
+        assert_eq!((resp.status, resp.retry_after), (429, Some(2)));
+        // A date (also allowed by RFC 9110) is not read: absent, as when no header came.
+        let date =
+            b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: Fri, 31 Dec 1999 23:59:59 GMT\r\n\
+            content-length: 0\r\n\r\n";
+        assert_eq!(read_all([&date[..]]).unwrap().retry_after, None);
+        assert_eq!(read_all([OK]).unwrap().retry_after, None);
+    }
+
+    #[test]
     fn informational_is_a_bodiless_answer_that_closes() {
         let msg = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
         let resp = read_all([&msg[..]]).unwrap();
@@ -376,7 +404,8 @@ mod tests {
             Response {
                 status: 100,
                 body_len: 0,
-                close: true
+                close: true,
+                retry_after: None,
             }
         );
     }

@@ -36,6 +36,8 @@ pub struct Aggregate {
     pub first_done: Option<Duration>,
     /// Submissions over all tasks.
     pub attempts: u64,
+    /// The requests every task sent and what they met.
+    pub tries: crate::workload::Tries64,
     /// The first successful task whose value was wrong (a miscompiled count), if any.
     pub wrong: Option<String>,
 }
@@ -51,6 +53,7 @@ impl Default for Aggregate {
             makespan: Duration::ZERO,
             first_done: None,
             attempts: 0,
+            tries: Default::default(),
             wrong: None,
         }
     }
@@ -71,6 +74,7 @@ impl Aggregate {
         self.makespan = self.makespan.max(r.end);
         self.first_done = Some(self.first_done.map_or(r.end, |f| f.min(r.end)));
         self.attempts += r.attempts as u64;
+        self.tries.add(&r.result.tries);
         match r.result.outcome {
             Ok(v) => {
                 if let (Err(e), None) = (verify(v), &self.wrong) {
@@ -148,6 +152,7 @@ mod tests {
             result: TaskResult {
                 outcome,
                 service: Some(Duration::from_millis(end_ms / 2)),
+                tries: Default::default(),
             },
             attempts: 1,
         }

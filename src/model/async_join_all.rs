@@ -145,6 +145,7 @@ impl Model for AsyncJoinAll {
                                 .unwrap_or(TaskResult {
                                     outcome: Err(FailureKind::Panic),
                                     service: None,
+                                    tries: Default::default(),
                                 });
                             shared.done(start, result);
                         }

@@ -73,7 +73,8 @@ fn dispatch(
     let mut in_flight: HashMap<u64, InFlight> = HashMap::new();
     // Record a task's outcome, or put it back for another attempt.
     let settle = |task: u64, f: InFlight, result: TaskResult| {
-        if result.outcome.is_err() && (f.attempt as usize) <= job.retries {
+        let resubmit = result.outcome.is_err_and(|kind| job.resubmits(kind));
+        if resubmit && (f.attempt as usize) <= job.retries {
             queue.lock().unwrap().push_back((task, f.attempt + 1));
             return;
         }
@@ -123,6 +124,7 @@ fn dispatch(
                 let lost = TaskResult {
                     outcome: Err(FailureKind::WorkerLost),
                     service: None,
+                    tries: Default::default(),
                 };
                 for (task, f) in in_flight.drain() {
                     settle(task, f, lost);

@@ -81,6 +81,7 @@ pub fn spawn_all(
                     result: TaskResult {
                         outcome: Err(FailureKind::Panic),
                         service: None,
+                        tries: Default::default(),
                     },
                     attempts: 1,
                 }

@@ -104,6 +104,20 @@ pub struct Job {
     pub max_threads: Option<usize>,
 }
 
+impl Job {
+    /// Whether a pool resubmits a task that failed as `kind`: always when its worker died, otherwise
+    /// only when the task does not retry by itself (an io task with a client policy already tried as
+    /// often as `--retries` allows).
+    pub fn resubmits(&self, kind: crate::names::FailureKind) -> bool {
+        let in_task = self
+            .params
+            .describe()
+            .io()
+            .is_some_and(|io| io.policy.is_some());
+        kind == crate::names::FailureKind::WorkerLost || !in_task
+    }
+}
+
 /// One task as the model saw it, times from the instant every task was submitted.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TaskRecord {
@@ -171,6 +185,7 @@ pub fn received(
         (Ok(_), Err(kind)) => TaskResult {
             outcome: Err(kind),
             service: result.service,
+            tries: result.tries,
         },
         _ => result,
     }
@@ -183,6 +198,7 @@ pub fn timed(t0: Instant, task: impl FnOnce() -> TaskResult) -> TaskRecord {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(task)).unwrap_or(TaskResult {
             outcome: Err(FailureKind::Panic),
             service: None,
+            tries: Default::default(),
         });
     TaskRecord {
         start,

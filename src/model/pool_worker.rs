@@ -207,6 +207,7 @@ fn serve_on_a_loop(
                         TaskResult {
                             outcome: Err(crate::names::FailureKind::Panic),
                             service: None,
+                            tries: Default::default(),
                         },
                         Vec::new(),
                     ));

@@ -69,10 +69,12 @@ fn dispatch(
                 TaskResult {
                     outcome: Err(FailureKind::WorkerLost),
                     service: None,
+                    tries: Default::default(),
                 }
             }
         };
-        if result.outcome.is_err() && (attempt as usize) <= job.retries {
+        let resubmit = result.outcome.is_err_and(|kind| job.resubmits(kind));
+        if resubmit && (attempt as usize) <= job.retries {
             queue.lock().unwrap().push_back((task, attempt + 1));
             continue;
         }

@@ -51,6 +51,7 @@ impl Log {
                 result: TaskResult {
                     outcome: result.outcome,
                     service: Some(item.service),
+                    tries: Default::default(),
                 },
                 attempts: 1,
             });

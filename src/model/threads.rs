@@ -78,6 +78,7 @@ impl Model for Threads {
                 result: TaskResult {
                     outcome: Err(FailureKind::Spawn),
                     service: None,
+                    tries: Default::default(),
                 },
                 attempts: 1,
             }));

@@ -329,6 +329,10 @@ pub struct Sample {
     pub attempts: u64,
     /// Per task, [start, end] seconds from the first submission (runs of ≤ 10,000 tasks).
     pub timeline: Option<Vec<[f64; 2]>>,
+    /// The requests the tasks sent and what they met (io workloads; absent for others and in
+    /// files written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestCounts>,
     /// When the repetition started, seconds since the run started.
     #[serde(default)]
     pub start_s: Option<f64>,
@@ -457,6 +461,43 @@ pub struct WorkerUsage {
 pub struct ServerObservation {
     pub served: u64,
     pub max_in_flight: u64,
+    /// What the slow server's misbehaviour did (its `/stats` outcomes), when it did anything: absent
+    /// where every request was admitted and answered 200 after its delay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<ServerOutcomes>,
+}
+
+/// The slow server's own count of what its misbehaviour did to one repetition's requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerOutcomes {
+    /// Let through by the rate limit (all requests without one).
+    pub admitted: u64,
+    pub ok: u64,
+    /// Held longer than the delay by `--delay-dist`'s tail.
+    pub slow_tail: u64,
+    pub refused_429: u64,
+    pub failed_500: u64,
+    pub reset: u64,
+    /// Admitted, but the client went away during the delay (a hedge's loser, a timed-out request), as
+    /// far as the server noticed: worker mode sees a closed connection, unbounded mode does not look.
+    pub cancelled: u64,
+}
+
+/// The requests a repetition's tasks sent and what they met (io): retries, hedges and 429s included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestCounts {
+    /// Requests sent: each task's first, its retries, its hedges.
+    pub sent: u64,
+    /// Of them, answered 429 (the wasted requests of a rate limit).
+    pub refused_429: u64,
+    /// Of them, second requests a hedge sent.
+    pub hedges: u64,
+    /// Of them, without a complete answer within the timeout.
+    pub timeouts: u64,
+    /// Of them, failed otherwise (500, reset, broken connection); a hedge's cancelled loser is not.
+    pub failed: u64,
 }
 
 /// Summary over the measured samples of one case.

@@ -173,7 +173,21 @@ impl RunArgs {
 
     /// One case per `--model`, in the order given; with several, `--limit` goes to those that take one.
     fn ad_hoc_cases(&self, workload: WorkloadKind) -> anyhow::Result<Vec<Case>> {
-        let params = Params::from_args(workload, &self.work, self.seed).map_err(usage)?;
+        let io = &self.work.io;
+        if workload != WorkloadKind::Io
+            && (io.backoff.is_some() || io.on_429.is_some() || io.hedge_after.is_some())
+        {
+            return Err(usage(format!(
+                "--backoff, --on-429 and --hedge-after are the io workload's client policy; the \
+                 {workload} workload has none"
+            )));
+        }
+        let mut params = Params::from_args(workload, &self.work, self.seed).map_err(usage)?;
+        // io tasks retry in the task itself, in every model (the process pools still resubmit a
+        // task whose worker died).
+        if let Params::Io(io) = &mut params {
+            io.set_retries(self.retries as u32);
+        }
         let several = self.model.len() > 1;
         self.model
             .iter()
@@ -214,6 +228,23 @@ impl RunArgs {
                 workload.kind(),
                 can.join(", ")
             )));
+        }
+        if let Some(p) = workload.describe().io().and_then(|io| io.policy.as_deref()) {
+            if model.is_python() {
+                return Err(usage(format!(
+                    "model {model} runs in Python, whose tasks have no client policy ({}); run it \
+                     without those flags",
+                    p.describe()
+                )));
+            }
+            if p.limit.is_some()
+                && matches!(model, ModelKind::ProcessPool | ModelKind::AsyncProcessPool)
+            {
+                return Err(usage(format!(
+                    "--on-429 limit with {model}: each worker process would pace itself at the \
+                     whole rate; give it to a model of one process"
+                )));
+            }
         }
         if model.is_python() && workload.describe().python("", 0).is_none() {
             return Err(usage(format!(

@@ -56,6 +56,9 @@ pub struct CaseOutput {
     pub timeline: Option<Vec<[f64; 2]>>,
     /// Submissions over all tasks (tasks + retries used).
     pub attempts: u64,
+    /// The requests the tasks sent, when they sent any.
+    #[serde(default)]
+    pub requests: Option<crate::results::RequestCounts>,
     /// Threads or processes a pool started.
     pub pool_started: Option<usize>,
     /// The case process's own peak RSS (VmHWM), KiB, when readable.
@@ -131,6 +134,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         workers: exec.workers,
         timeline,
         attempts: all.attempts,
+        requests: (all.tries.sent > 0).then_some(all.tries),
         spawned: exec.spawned.map(|(n, t)| (n, t.as_secs_f64())),
         spawn_error: exec.spawn_error.clone(),
         pool_started: exec.pool,

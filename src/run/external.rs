@@ -229,6 +229,7 @@ impl Answer {
                 result: TaskResult {
                     outcome: t.failure.map_or(Ok(0), Err),
                     service: t.service.map(secs),
+                    tries: Default::default(),
                 },
                 attempts: 1,
             })
@@ -251,6 +252,7 @@ impl Answer {
             timeline: (tasks <= TIMELINE_MAX_TASKS)
                 .then(|| self.tasks.iter().map(|t| [t.start, t.end]).collect()),
             attempts: all.attempts,
+            requests: None,
             pool_started: None,
             peak_rss_kib: self.peak_rss_kib,
             stages: None,

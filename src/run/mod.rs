@@ -741,6 +741,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         server,
         timeline: out.timeline,
         attempts: out.attempts,
+        requests: out.requests,
         pool_started: out.pool_started,
         stages: out.stages,
         spawn_units: out.spawned.map(|(n, _)| n),

@@ -398,8 +398,51 @@ pub trait Stages: Send + Sync {
 pub struct TaskResult {
     /// The task's value (bytes read for io, the count for cpu), or why it failed.
     pub outcome: Result<u64, FailureKind>,
-    /// Request sent → response read, for io.
+    /// Request sent → response read, for io (with retries: the first sent → the last read).
     pub service: Option<Duration>,
+    /// The requests the task sent and what they met, beyond its one plain GET (io; zero otherwise).
+    #[serde(default)]
+    pub tries: Tries,
+}
+
+/// What a task's requests met: every request it sent (retries and hedges too), and how many of them
+/// came back 429, timed out or failed otherwise. All zero for tasks that send none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tries {
+    /// Requests sent: the first, each retry, each hedge.
+    pub requests: u32,
+    /// Of them, answered 429 Too Many Requests.
+    pub refused: u32,
+    /// Of them, second requests a hedge sent.
+    pub hedges: u32,
+    /// Of them, without a complete answer within the timeout.
+    pub timeouts: u32,
+    /// Of them, failed otherwise (a 500, a reset, a broken connection); a hedge's cancelled loser
+    /// is not counted.
+    pub failed: u32,
+}
+
+impl Tries {
+    pub fn add(&mut self, other: &Tries) {
+        self.requests += other.requests;
+        self.refused += other.refused;
+        self.hedges += other.hedges;
+        self.timeouts += other.timeouts;
+        self.failed += other.failed;
+    }
+}
+
+/// Every task's [`Tries`], summed (a run's requests can pass u32).
+pub type Tries64 = crate::results::RequestCounts;
+
+impl crate::results::RequestCounts {
+    pub fn add(&mut self, t: &Tries) {
+        self.sent += u64::from(t.requests);
+        self.refused_429 += u64::from(t.refused);
+        self.hedges += u64::from(t.hedges);
+        self.timeouts += u64::from(t.timeouts);
+        self.failed += u64::from(t.failed);
+    }
 }
 
 impl TaskResult {
@@ -407,6 +450,7 @@ impl TaskResult {
         TaskResult {
             outcome: Ok(value),
             service: None,
+            tries: Default::default(),
         }
     }
 }

@@ -11,14 +11,17 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(workers: usize, delay: Duration) -> TestServer {
+        TestServer::start_with(Config::ephemeral(workers, delay))
+    }
+
+    /// A server of any configuration (a misbehaving one).
+    pub fn start_with(config: Config) -> TestServer {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
-        let server = rt
-            .block_on(SlowServer::start(Config::ephemeral(workers, delay)))
-            .unwrap();
+        let server = rt.block_on(SlowServer::start(config)).unwrap();
         TestServer {
             rt,
             server: Some(server),

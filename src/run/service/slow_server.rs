@@ -127,8 +127,28 @@ impl Service for ServerChild {
     }
 }
 
+/// How long the counters wait for requests a client gave up on (a timeout, a hedge's loser) to end
+/// their delay: the server counts them only then, and must count them in the repetition that sent
+/// them, not the next. The longest delay the server holds is 60 s; a suite's are far shorter.
+const SETTLE: Duration = Duration::from_secs(10);
+
+impl ServerChild {
+    /// The stats once no request is inside its delay, or as they are after [`SETTLE`].
+    fn settled(&self) -> anyhow::Result<StatsSnapshot> {
+        let until = std::time::Instant::now() + SETTLE;
+        loop {
+            let st = self.stats()?;
+            if st.in_flight == 0 || std::time::Instant::now() >= until {
+                return Ok(st);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
 impl Counters for ServerChild {
     fn reset(&self) -> anyhow::Result<()> {
+        self.settled()?;
         self.control
             .post(format!("{}/stats/reset", self.ready.control))
             .send_empty()
@@ -137,10 +157,22 @@ impl Counters for ServerChild {
     }
 
     fn read(&self) -> anyhow::Result<ServerObservation> {
-        let st = self.stats()?;
+        let st = self.settled()?;
+        let o = st.outcomes;
+        let outcomes = crate::results::ServerOutcomes {
+            admitted: o.admitted,
+            ok: o.ok,
+            slow_tail: o.slow_tail,
+            refused_429: o.refused_429,
+            failed_500: o.failed_500,
+            reset: o.reset,
+            cancelled: o.cancelled,
+        };
+        let plain = o.slow_tail + o.refused_429 + o.failed_500 + o.reset + o.cancelled == 0;
         Ok(ServerObservation {
             served: st.served,
             max_in_flight: st.max_in_flight,
+            outcomes: (!plain).then_some(outcomes),
         })
     }
 }

@@ -71,7 +71,10 @@ impl ConvoyParams {
         }
     }
 
-    pub fn from_args(args: &super::WorkloadArgs, seed: Option<u64>) -> Result<ConvoyParams, String> {
+    pub fn from_args(
+        args: &super::WorkloadArgs,
+        seed: Option<u64>,
+    ) -> Result<ConvoyParams, String> {
         let mut io = IoParams::from_args(args, seed)?;
         // Unbounded unless told otherwise: every GET is answered after d, whatever else is in flight.
         io.server_workers = Some(args.io.server_workers.unwrap_or(0));
@@ -298,6 +301,7 @@ impl super::Workload for Convoy {
             TaskResult {
                 outcome: counted.map_err(|_| crate::names::FailureKind::Panic),
                 service: None,
+                tries: Default::default(),
             }
         })
     }
@@ -329,7 +333,10 @@ mod tests {
         };
         let shape = |tasks, cpu| Shape {
             tasks,
-            lanes: Lanes { in_flight: tasks, cpu },
+            lanes: Lanes {
+                in_flight: tasks,
+                cpu,
+            },
             cores: 2,
         };
         assert_eq!(p.alone().ideal(&shape(20, 20), None), Some(0.1));
@@ -346,7 +353,10 @@ mod tests {
         // Another N than the job's is another job.
         assert_eq!(p.ideal(&shape(30, 1), Some(cal)), None);
         assert_eq!(p.bottleneck(&shape(24, 1), None), Bottleneck::Cpu);
-        assert_eq!(p.alone().bottleneck(&shape(20, 20), None), Bottleneck::Client);
+        assert_eq!(
+            p.alone().bottleneck(&shape(20, 20), None),
+            Bottleneck::Client
+        );
     }
 
     #[test]

@@ -160,6 +160,7 @@ impl Workload for Cpu {
                 Err(_) => TaskResult {
                     outcome: Err(crate::names::FailureKind::Panic),
                     service: None,
+                    tries: Default::default(),
                 },
             }
         })

@@ -307,10 +307,12 @@ fn written(score: u64, write: Result<Duration, FailureKind>) -> TaskResult {
         Ok(took) => TaskResult {
             outcome: Ok(score),
             service: Some(took),
+            tries: Default::default(),
         },
         Err(kind) => TaskResult {
             outcome: Err(kind),
             service: None,
+            tries: Default::default(),
         },
     }
 }

@@ -213,6 +213,7 @@ impl Workload for PgDb {
                 Err(_) => TaskResult {
                     outcome: Err(FailureKind::Panic),
                     service: None,
+                    tries: Default::default(),
                 },
             }
         })

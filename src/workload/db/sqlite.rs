@@ -144,6 +144,7 @@ impl SqliteDb {
             Err(_) => TaskResult {
                 outcome: Err(FailureKind::Panic),
                 service: None,
+                tries: Default::default(),
             },
         }
     }
@@ -196,6 +197,7 @@ impl Workload for SqliteDb {
                 Err(_) => TaskResult {
                     outcome: Err(FailureKind::Panic),
                     service: None,
+                    tries: Default::default(),
                 },
             }
         })

@@ -5,6 +5,7 @@
 
 use concbench_server::bucket::Rate;
 use concbench_server::delay_dist::DelayDist;
+use concbench_server::draw::{unit, RequestKey, Stream};
 use concbench_server::misbehave::FailSpec;
 use concbench_server::Config;
 use schemars::JsonSchema;
@@ -54,7 +55,10 @@ impl Misbehave {
         }
         let dist = flags
             .delay_dist
-            .map(|d| d.parse::<DelayDist>().map_err(|e| format!("--delay-dist {d:?}: {e}")))
+            .map(|d| {
+                d.parse::<DelayDist>()
+                    .map_err(|e| format!("--delay-dist {d:?}: {e}"))
+            })
             .transpose()?
             // `fixed` is no misbehaviour: it leaves the id and the server as they were.
             .filter(|d| *d != DelayDist::Fixed);
@@ -64,7 +68,10 @@ impl Misbehave {
             .transpose()?;
         let fail = flags
             .fail
-            .map(|f| f.parse::<FailSpec>().map_err(|e| format!("--fail {f:?}: {e}")))
+            .map(|f| {
+                f.parse::<FailSpec>()
+                    .map_err(|e| format!("--fail {f:?}: {e}"))
+            })
             .transpose()?;
         if dist.is_none() && rate.is_none() && fail.is_none() {
             return Ok(None);
@@ -95,6 +102,45 @@ impl Misbehave {
             seed: self.seed,
             ..Config::default()
         }
+    }
+
+    /// The case's ideal against this misbehaviour, from ⌈N / lanes⌉ × d (the server's base delay d):
+    /// no client beats it whatever its policy. A tail is left out (a hedge may dodge
+    /// every slow request: none is faster than d), so is a backoff (a client's choice). Failing tries
+    /// are in it exactly: the server's own draws say which tries of which task fail, so a task's
+    /// chain is its tries up to its first success (at most `retries` + 1), each a whole delay, and the
+    /// lanes cannot finish sooner than the longest chain or all chains shared out. Past a rate R
+    /// with burst B, the N requests that succeed need N tokens: (N − B) / R at least.
+    /// None for a log-normal delay, whose draws have no floor.
+    pub fn ideal(&self, tasks: usize, lanes: usize, delay: Duration, retries: u32) -> Option<f64> {
+        let config = self.config(delay);
+        // No request is answered sooner than this (a tail shorter than the delay is allowed).
+        let d = match config.delay_dist {
+            DelayDist::LogNormal { .. } => return None,
+            DelayDist::Tail { x, .. } => delay.as_secs_f64() * x.min(1.0),
+            DelayDist::Fixed => delay.as_secs_f64(),
+        };
+        let lanes = lanes.max(1);
+        let mut ideal = tasks.div_ceil(lanes) as f64 * d;
+        if let Some(fail) = config.fail {
+            let chain = |task: u64| -> u64 {
+                (0..=u64::from(retries))
+                    .position(|attempt| {
+                        let key = RequestKey { task, attempt };
+                        unit(self.seed, Stream::Fail, key) >= fail.p
+                    })
+                    .map_or(u64::from(retries) + 1, |i| i as u64 + 1)
+            };
+            let chains: Vec<u64> = (0..tasks as u64).map(chain).collect();
+            let longest = chains.iter().copied().max().unwrap_or(0) as f64 * d;
+            let shared = chains.iter().sum::<u64>() as f64 * d / lanes as f64;
+            ideal = ideal.max(longest).max(shared);
+        }
+        if let Some(rate) = config.rate {
+            let paced = tasks.saturating_sub(config.burst as usize) as f64 / rate.per_sec();
+            ideal = ideal.max(paced);
+        }
+        Some(ideal)
     }
 
     /// The server child's flags.
@@ -139,7 +185,10 @@ mod tests {
 
     #[test]
     fn no_flag_or_fixed_is_no_misbehaviour() {
-        assert_eq!(Misbehave::from_flags(Flags::default(), D, Some(7)), Ok(None));
+        assert_eq!(
+            Misbehave::from_flags(Flags::default(), D, Some(7)),
+            Ok(None)
+        );
         let fixed = Flags {
             delay_dist: Some("fixed"),
             ..Flags::default()
@@ -167,7 +216,11 @@ mod tests {
         }
         assert_eq!(args[args.len() - 1], "7");
         assert!(m.id_suffix().starts_with("tail"), "{}", m.id_suffix());
-        assert!(m.id_suffix().ends_with("fail0.3_500-seed7"), "{}", m.id_suffix());
+        assert!(
+            m.id_suffix().ends_with("fail0.3_500-seed7"),
+            "{}",
+            m.id_suffix()
+        );
         assert!(!m.id_suffix().contains(['/', ',', ':', '=']));
     }
 

@@ -5,13 +5,16 @@
 //! Ideal: ⌈N / min(k, W)⌉ × the request's delay; the bottleneck is whichever of k and W is smaller.
 
 pub mod misbehave;
+pub mod policy;
+pub mod resilience;
 pub mod suite;
 
 pub use misbehave::Misbehave;
+pub use policy::{On429, Policy};
 
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, ServerPlan, Shape, TaskFuture, TaskResult, Workload};
-use crate::client::{self, ClientKind, HttpClient};
+use crate::client::{self, ClientKind};
 use crate::names::{Bottleneck, ServerKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -55,6 +58,10 @@ pub struct IoParams {
     /// travel in one enum, which should not grow by what few cases set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub misbehaviour: Option<Box<Misbehave>>,
+    /// What the client does when a request fails, is refused or is slow (`--retries`, `--backoff`,
+    /// `--on-429`, `--hedge-after`); absent: one request a task, whatever it meets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Box<Policy>>,
 }
 
 /// io's flags.
@@ -97,6 +104,19 @@ pub struct IoArgs {
     /// reset); by --seed, the same tasks in every model.
     #[arg(long, conflicts_with = "suite")]
     pub fail: Option<String>,
+    /// io: wait before each retry (--retries) — `exp:base=10ms,cap=1s`, exponential with full
+    /// jitter (uniform in 0..min(cap, base·2ⁿ)), drawn from --seed; default: none.
+    #[arg(long, conflicts_with = "suite")]
+    pub backoff: Option<String>,
+    /// io: what a 429 makes the client do — `at-once` (default), `backoff` (as --backoff, or 10 ms
+    /// doubling to 1 s), `retry-after` (wait what the server says), `limit` (pace every request at
+    /// the server's --rate and --burst). 429s are retried until answered, up to 100,000 a task.
+    #[arg(long = "on-429", value_name = "POLICY", conflicts_with = "suite")]
+    pub on_429: Option<On429>,
+    /// io: a request with no answer after this long gets a second one beside it; the first success
+    /// wins and the other is cancelled ("The Tail at Scale"'s hedged request).
+    #[arg(long, value_parser = super::parse_duration, conflicts_with = "suite")]
+    pub hedge_after: Option<Duration>,
 }
 
 impl IoParams {
@@ -112,6 +132,7 @@ impl IoParams {
             server: ServerKind::Concbench,
             source_addrs: None,
             misbehaviour: None,
+            policy: None,
         }
     }
 
@@ -155,8 +176,19 @@ impl IoParams {
                 "--delay-dist, --rate and --fail are the slow server's; --server {server} has none"
             ));
         }
+        let policy = policy_from_args(io, misbehaviour.as_deref(), seed)?;
+        if policy.as_ref().is_some_and(|p| p.hedge_after_ms.is_some())
+            && io.client == Some(ClientKind::Library)
+        {
+            return Err(
+                "--hedge-after needs the direct client: ureq cannot end a blocking call from another \
+                 thread, so a hedge's loser would hold its thread to the end"
+                    .into(),
+            );
+        }
         Ok(IoParams {
             misbehaviour,
+            policy,
             path: io.path.clone(),
             keep_alive: io.keep_alive,
             timeout_ms: io.timeout.as_millis() as u64,
@@ -182,8 +214,18 @@ impl IoParams {
             sources: self.source_addrs.unwrap_or(1),
         };
         Ok(Io {
-            client: client::build(self.client, &opts)?,
+            client: policy::Tried::new(client::build(self.client, &opts)?, self.policy.as_deref())?,
         })
+    }
+
+    /// `--retries R` for the io task: every model's task tries a failed request again, up to R times.
+    pub fn set_retries(&mut self, retries: u32) {
+        if retries > 0 {
+            let p = self
+                .policy
+                .get_or_insert_with(|| Box::new(Policy::default()));
+            p.retries = retries;
+        }
     }
 
     /// The time one request is held: `/delay/{ms}` overrides the server's delay.
@@ -200,6 +242,44 @@ impl IoParams {
         self.server_workers
             .map(|w| if w == 0 { usize::MAX } else { w })
     }
+}
+
+/// The policy `run`'s io flags ask for, None when they ask for none (`--retries` is set apart, by
+/// [`IoParams::set_retries`]: it is `run`'s, shared with the process pools).
+fn policy_from_args(
+    io: &IoArgs,
+    misbehaviour: Option<&Misbehave>,
+    seed: Option<u64>,
+) -> Result<Option<Box<Policy>>, String> {
+    let backoff = io
+        .backoff
+        .as_deref()
+        .map(str::parse::<policy::Backoff>)
+        .transpose()?;
+    let on_429 = io.on_429.unwrap_or_default();
+    let limit = match (on_429, misbehaviour.and_then(|m| m.rate.clone())) {
+        (On429::Limit, Some(rate)) => Some((rate, misbehaviour.and_then(|m| m.burst).unwrap_or(1))),
+        (On429::Limit, None) => {
+            return Err(
+                "--on-429 limit paces requests at the server's rate: give --rate too".into(),
+            )
+        }
+        _ => None,
+    };
+    if let Some(h) = io.hedge_after {
+        if h.is_zero() || h >= io.timeout {
+            return Err("--hedge-after must be above 0 and below --timeout".into());
+        }
+    }
+    let policy = Policy {
+        retries: 0,
+        backoff,
+        on_429,
+        hedge_after_ms: io.hedge_after.map(|h| h.as_millis().max(1) as u64),
+        limit,
+        seed: seed.unwrap_or(0),
+    };
+    Ok((!policy.is_plain()).then(|| Box::new(policy)))
 }
 
 impl Describe for IoParams {
@@ -240,6 +320,13 @@ impl Describe for IoParams {
         if let Some(m) = &self.misbehaviour {
             parts.push(m.id_suffix());
         }
+        if let Some(p) = self.policy.as_ref().filter(|p| !p.is_plain()) {
+            parts.push(p.id_suffix());
+        }
+        // Against a misbehaving server a timeout is part of the client's policy.
+        if self.misbehaviour.is_some() && self.timeout_ms != DEFAULT_TIMEOUT.as_millis() as u64 {
+            parts.push(format!("to{}ms", self.timeout_ms));
+        }
         parts.join("-")
     }
 
@@ -260,7 +347,15 @@ impl Describe for IoParams {
 
     fn ideal(&self, shape: &Shape, _cpu: Option<Calibration>) -> Option<f64> {
         let w = self.workers_bound()?;
-        Some(shape.waves(shape.lanes.in_flight.min(w)) * self.request_delay()?.as_secs_f64())
+        let lanes = shape.lanes.in_flight.min(w);
+        let plain = shape.waves(lanes) * self.request_delay()?.as_secs_f64();
+        match &self.misbehaviour {
+            None => Some(plain),
+            Some(m) => {
+                let retries = self.policy.as_ref().map_or(0, |p| p.retries);
+                m.ideal(shape.tasks, lanes, self.request_delay()?, retries)
+            }
+        }
     }
 
     fn bottleneck(&self, shape: &Shape, _cpu: Option<Calibration>) -> Bottleneck {
@@ -309,10 +404,9 @@ impl Describe for IoParams {
             ServerKind::Concbench => String::new(),
             other => format!(", {other}"),
         };
-        let odd = self
-            .misbehaviour
-            .as_ref()
-            .map_or(String::new(), |m| format!(", misbehaving: {}", m.args().join(" ")));
+        let odd = self.misbehaviour.as_ref().map_or(String::new(), |m| {
+            format!(", misbehaving: {}", m.args().join(" "))
+        });
         Some(format!("{w}{d}, path {}{program}{odd}", self.path))
     }
 
@@ -325,28 +419,31 @@ impl Describe for IoParams {
     }
 }
 
-/// The io task: one client, built once per case and shared by every task.
+/// The io task: one client and its policy, built once per case and shared by every task.
 pub struct Io {
-    client: Box<dyn HttpClient>,
+    client: policy::Tried,
 }
 
 impl Io {
-    /// One GET of task `task` and its service time (request sent → response read).
+    /// The GET of task `task` (with its retries and hedges, if the policy asks) and its service time
+    /// (first request sent → last response read).
     pub fn get_blocking(&self, task: u64) -> TaskResult {
         let sent = Instant::now();
-        let outcome = self.client.get_blocking(task);
+        let (answer, tries) = self.client.blocking(task);
         TaskResult {
-            outcome,
+            outcome: answer.map_err(|f| f.kind),
             service: Some(sent.elapsed()),
+            tries,
         }
     }
 
     pub async fn get_async(&self, task: u64) -> TaskResult {
         let sent = Instant::now();
-        let outcome = self.client.get_async(task).await;
+        let (answer, tries) = self.client.run_async(task).await;
         TaskResult {
-            outcome,
+            outcome: answer.map_err(|f| f.kind),
             service: Some(sent.elapsed()),
+            tries,
         }
     }
 }

@@ -179,9 +179,6 @@ impl Describe for MixedParams {
         self.cpu_iters = iters;
     }
 
-
-
-
     fn client_side(&self) -> Params {
         let io = match self.io.client_side() {
             Params::Io(io) => io,
@@ -194,8 +191,6 @@ impl Describe for MixedParams {
             ..self.clone()
         })
     }
-
-
 
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn super::Workload>> {
         anyhow::ensure!(
@@ -222,6 +217,7 @@ impl Mixed {
             Ok(_) => TaskResult {
                 outcome: Ok(count()),
                 service: got.service,
+                tries: got.tries,
             },
             Err(_) => got,
         }
@@ -256,6 +252,7 @@ impl super::Workload for Mixed {
             TaskResult {
                 outcome: counted.map_err(|_| crate::names::FailureKind::Panic),
                 service: got.service,
+                tries: got.tries,
             }
         })
     }

@@ -3,10 +3,10 @@
 //! `mixed-article`, the article's own, mostly counting, at a tenth of its times. Part of the plan
 //! (tests/layers.rs places it there): cases are plan's, listed beside the workload they run.
 
+use super::article;
 use crate::model::ModelKind::{self, *};
 use crate::names::Group;
 use crate::plan::{Case, SuiteCases, QUICK_REPEAT};
-use super::article;
 use crate::workload::{MixedParams, Params, ServerPlan};
 use std::time::Duration;
 
@@ -38,9 +38,13 @@ impl SuiteCases for Mixed {
             cpu_ms: 5,
             ..MixedParams::new(server)
         });
-        [(AsyncSingle, None), (Async, None), (AsyncProcessPool, Some(2))]
-            .map(|(m, k)| Case::new(Group::Mixed, m, 30, k, work.clone()).reps(QUICK_REPEAT, 0))
-            .into()
+        [
+            (AsyncSingle, None),
+            (Async, None),
+            (AsyncProcessPool, Some(2)),
+        ]
+        .map(|(m, k)| Case::new(Group::Mixed, m, 30, k, work.clone()).reps(QUICK_REPEAT, 0))
+        .into()
     }
 }
 

@@ -71,7 +71,10 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
     };
     let bytes = n.saturating_mul(scale);
     if bytes > MAX_BYTES {
-        return Err(format!("{s} is above the maximum of {} MiB", MAX_BYTES >> 20));
+        return Err(format!(
+            "{s} is above the maximum of {} MiB",
+            MAX_BYTES >> 20
+        ));
     }
     Ok(bytes)
 }
@@ -87,7 +90,10 @@ impl PayloadParams {
         }
     }
 
-    pub fn from_args(args: &super::WorkloadArgs, _seed: Option<u64>) -> Result<PayloadParams, String> {
+    pub fn from_args(
+        args: &super::WorkloadArgs,
+        _seed: Option<u64>,
+    ) -> Result<PayloadParams, String> {
         let own = &args.payload;
         let (cpu_ms, cpu_iters) = match (args.cpu_ms()?, args.cpu_iters) {
             (Some(ms), _) => (ms, 0),
@@ -230,6 +236,7 @@ fn failed(kind: FailureKind) -> TaskResult {
     TaskResult {
         outcome: Err(kind),
         service: None,
+        tries: Default::default(),
     }
 }
 
@@ -280,7 +287,9 @@ mod tests {
         assert_eq!(parse_bytes("1KiB"), Ok(1024));
         assert_eq!(parse_bytes("16MiB"), Ok(16 << 20));
         assert_eq!(parse_bytes("300"), Ok(300));
-        assert!(parse_bytes("1GiB").unwrap_err().contains("maximum of 256 MiB"));
+        assert!(parse_bytes("1GiB")
+            .unwrap_err()
+            .contains("maximum of 256 MiB"));
         assert!(parse_bytes("3kb").unwrap_err().contains("unit"));
         assert!(parse_bytes("-1").is_err());
     }
@@ -339,7 +348,10 @@ mod tests {
             write: None,
         };
         let ideal = p.ideal(&shape, Some(cpu)).unwrap();
-        assert!((ideal - 16.0 * 0.010 / (2.0 * 0.9)).abs() < 1e-12, "{ideal}");
+        assert!(
+            (ideal - 16.0 * 0.010 / (2.0 * 0.9)).abs() < 1e-12,
+            "{ideal}"
+        );
         assert_eq!(p.ideal(&shape, None), None);
         assert_eq!(p.moved(), 2 << 20);
         // The case's own tasks bound it too, where its lanes had a core each.

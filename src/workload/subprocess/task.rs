@@ -76,10 +76,7 @@ impl Subprocess {
     /// service time, also for a child killed at its timeout (it said when it started).
     fn outcome(&self, pid: u32, before_ns: u64, output: &[u8], ended: Ended) -> TaskResult {
         let said = output::read(output, pid);
-        let service = said
-            .as_ref()
-            .ok()
-            .and_then(|s| s.start_cost(before_ns));
+        let service = said.as_ref().ok().and_then(|s| s.start_cost(before_ns));
         let outcome = match ended {
             Ended::Killed => Err(FailureKind::Timeout),
             Ended::Unread => Err(FailureKind::Io),
@@ -92,7 +89,11 @@ impl Subprocess {
                 _ => Err(FailureKind::Io),
             },
         };
-        TaskResult { outcome, service }
+        TaskResult {
+            outcome,
+            service,
+            tries: Default::default(),
+        }
     }
 }
 
@@ -101,6 +102,7 @@ fn not_started() -> TaskResult {
     TaskResult {
         outcome: Err(FailureKind::Spawn),
         service: None,
+        tries: Default::default(),
     }
 }
 
@@ -288,7 +290,10 @@ mod tests {
 
     #[test]
     fn a_process_has_a_parent_and_a_pid_that_is_gone_has_none() {
-        assert_eq!(parent_of(std::process::id()), Some(std::os::unix::process::parent_id()));
+        assert_eq!(
+            parent_of(std::process::id()),
+            Some(std::os::unix::process::parent_id())
+        );
         // Past the largest pid the kernel gives.
         assert_eq!(parent_of(u32::MAX), None);
     }
