@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report report-scale report-lessons compare report-db postgres-env calibrate python-env
+.PHONY: build test server clean report report-scale report-lessons report-resilience compare report-db postgres-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -53,6 +53,14 @@ report-db: build
 # newest default run of this machine when there is one, so one report holds both.
 report-lessons: build
 	./target/release/concbench run --suite lessons
+	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
+	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
+		"$$(ls -t $$dir/*.json | head -1)"
+
+# An API that misbehaves (slow tails, a rate limit, failures retried) per model and client policy,
+# about a minute and a half; rendered with the newest default run of this machine when there is one.
+report-resilience: build
+	./target/release/concbench run --suite resilience
 	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
 	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
 		"$$(ls -t $$dir/*.json | head -1)"

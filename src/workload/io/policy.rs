@@ -481,3 +481,150 @@ impl FilterCancelled for Answer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_reads_its_keys_and_refuses_the_rest() {
+        assert_eq!("exp".parse::<Backoff>(), Ok(DEFAULT_BACKOFF));
+        let b: Backoff = "exp:base=5ms,cap=200ms".parse().unwrap();
+        assert_eq!((b.base_ms, b.cap_ms), (5, 200));
+        assert_eq!(b.to_string().parse::<Backoff>(), Ok(b));
+        for bad in [
+            "linear",
+            "exp:base=0ms",
+            "exp:base=2s,cap=1s",
+            "exp:step=1ms",
+            "exp:cap=2m",
+        ] {
+            assert!(bad.parse::<Backoff>().is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn the_ceiling_doubles_to_its_cap() {
+        let b = Backoff {
+            base_ms: 10,
+            cap_ms: 100,
+        };
+        let ms = |n| b.ceiling(n).as_millis();
+        assert_eq!(
+            [ms(0), ms(1), ms(2), ms(3), ms(4), ms(63)],
+            [10, 20, 40, 80, 100, 100]
+        );
+    }
+
+    #[test]
+    fn jitter_is_full_seeded_and_the_tasks_own() {
+        let tried = |seed| {
+            let client = crate::client::build(
+                crate::client::ClientKind::Direct,
+                &crate::client::Options {
+                    url: "http://127.0.0.1:9/".into(),
+                    keep_alive: false,
+                    timeout: Duration::from_secs(1),
+                    sources: 1,
+                },
+            )
+            .unwrap();
+            let policy = Policy {
+                seed,
+                ..Policy::default()
+            };
+            Tried::new(client, Some(&policy)).unwrap()
+        };
+        let (a, b) = (tried(1), tried(2));
+        let b10 = Backoff {
+            base_ms: 10,
+            cap_ms: 1000,
+        };
+        let waits: Vec<Duration> = (0..200).map(|t| a.jitter(t, 1, b10, 3)).collect();
+        // Uniform in 0..80 ms: inside it, spread over it.
+        assert!(waits.iter().all(|w| *w < Duration::from_millis(80)));
+        assert!(waits.iter().any(|w| *w < Duration::from_millis(10)));
+        assert!(waits.iter().any(|w| *w > Duration::from_millis(70)));
+        // The same seed, task and try give the same wait; another seed or task another.
+        assert_eq!(a.jitter(5, 1, b10, 3), tried(1).jitter(5, 1, b10, 3));
+        assert_ne!(a.jitter(5, 1, b10, 3), b.jitter(5, 1, b10, 3));
+        assert_ne!(a.jitter(5, 1, b10, 3), a.jitter(6, 1, b10, 3));
+    }
+
+    #[test]
+    fn a_429_is_retried_as_the_policy_says_and_a_failure_only_as_often_as_allowed() {
+        let tried = |policy: Policy| {
+            let client = crate::client::build(
+                crate::client::ClientKind::Direct,
+                &crate::client::Options {
+                    url: "http://127.0.0.1:9/".into(),
+                    keep_alive: false,
+                    timeout: Duration::from_secs(1),
+                    sources: 1,
+                },
+            )
+            .unwrap();
+            Tried::new(client, Some(&policy)).unwrap()
+        };
+        let refused = Failure {
+            kind: FailureKind::Refused,
+            retry_after: Some(Duration::from_secs(2)),
+        };
+        let wait = |t: &Tried, f: &Failure, tally: &mut Tally| match t.after(0, f, tally) {
+            Next::Retry(w) => Some(w),
+            Next::GiveUp => None,
+        };
+        let honour = tried(Policy {
+            on_429: On429::RetryAfter,
+            ..Policy::default()
+        });
+        let mut tally = Tally::default();
+        assert_eq!(
+            wait(&honour, &refused, &mut tally),
+            Some(Duration::from_secs(2))
+        );
+        let at_once = tried(Policy::default());
+        assert_eq!(wait(&at_once, &refused, &mut tally), Some(Duration::ZERO));
+        // A failure is retried `retries` times, then given up; 429s do not use them up.
+        let twice = tried(Policy {
+            retries: 2,
+            ..Policy::default()
+        });
+        let failed: Failure = FailureKind::Status.into();
+        let mut tally = Tally::default();
+        assert!(wait(&twice, &failed, &mut tally).is_some());
+        assert!(wait(&twice, &refused, &mut tally).is_some());
+        assert!(wait(&twice, &failed, &mut tally).is_some());
+        assert_eq!(wait(&twice, &failed, &mut tally), None);
+        // A limiter at the server's rate: the burst at once, then a token's wait.
+        let limited = tried(Policy {
+            on_429: On429::Limit,
+            limit: Some(("10/s".into(), 2)),
+            ..Policy::default()
+        });
+        assert_eq!(limited.pace(), Duration::ZERO);
+        assert_eq!(limited.pace(), Duration::ZERO);
+        let third = limited.pace();
+        assert!(
+            third > Duration::from_millis(90) && third <= Duration::from_millis(100),
+            "{third:?}"
+        );
+    }
+
+    #[test]
+    fn the_id_and_the_flags_say_the_policy() {
+        let p = Policy {
+            retries: 3,
+            backoff: Some(DEFAULT_BACKOFF),
+            on_429: On429::RetryAfter,
+            hedge_after_ms: Some(75),
+            ..Policy::default()
+        };
+        assert_eq!(p.id_suffix(), "r3-exp10ms-429retryafter-h75ms");
+        assert_eq!(
+            p.describe(),
+            "--retries 3 --backoff exp:base=10ms,cap=1000ms --on-429 retry-after --hedge-after 75ms"
+        );
+        assert!(Policy::default().is_plain() && !p.is_plain());
+    }
+}
