@@ -47,7 +47,9 @@ pub struct RunArgs {
     /// Use this server (http://host:port) instead of starting one; no server stats are read.
     #[arg(long)]
     pub target: Option<String>,
-    /// process-pool, async-process-pool: resubmit a failed task up to N times.
+    /// Try a failed task again up to N times: io tasks retry their request themselves, in every
+    /// Rust model (see --backoff, --on-429); the process pools resubmit a task whose worker died,
+    /// and any failed task of the other workloads.
     #[arg(long, default_value_t = 0, conflicts_with = "suite")]
     pub retries: usize,
     /// async-process-pool: tasks each worker runs at once on its event loop (default 16).
