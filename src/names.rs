@@ -201,11 +201,11 @@ macro_rules! every_group {
                 "20 GETs of 100 ms beside 4 counts of 100 ms vs the GETs alone, per model: the convoy";
             Payload = "payload" => payload::suite::Payload,
                 "16 tasks handed 0 B-16 MiB and handing as much back, beside 10 ms of counting: data moved to workers";
-            Tails = "tails" => io::resilience::Tails,
+            Tails = "tails" => io::resilience_suite::Tails,
                 "40 GETs of 50 ms, a tenth held 500 ms: plain, a 100 ms timeout and retries, a hedge after 75 ms";
-            RateLimit = "rate-limit" => io::resilience::RateLimit,
+            RateLimit = "rate-limit" => io::resilience_suite::RateLimit,
                 "50 GETs against 25/s (burst 5): retry at once, backoff with jitter, Retry-After, a client-side limiter";
-            Retries = "retries" => io::resilience::Retries,
+            Retries = "retries" => io::resilience_suite::Retries,
                 "the article's failures: 7 GETs failing 50 % resubmitted, 20 on 5 workers failing 40 % until success";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
             /// the bare programs and the published figures, io up to 100,000 connections.

@@ -32,10 +32,16 @@ const LAYERS: &[&[&str]] = &[
 ];
 
 /// The layer of a file that sits in one module's folder but belongs to another: a workload's suite
-/// (`workload/<name>/suite.rs`) lists plan's cases beside the workload they run, so it is plan's.
+/// (`workload/<name>/suite.rs`, or `<what>_suite.rs` for a further one) lists plan's cases beside the
+/// workload they run, so it is plan's.
 fn placed(rel: &Path) -> Option<String> {
     let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
-    matches!(parts.as_slice(), ["workload", _, "suite.rs"]).then(|| "plan".to_string())
+    match parts.as_slice() {
+        ["workload", _, file] if *file == "suite.rs" || file.ends_with("_suite.rs") => {
+            Some("plan".to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Whether code names a `suite` module other than by declaring it (`pub mod suite;`).

@@ -6,6 +6,7 @@
 
 use super::{Job, TaskRecord};
 use crate::names::FailureKind;
+use crate::results::RequestCounts;
 use hdrhistogram::Histogram;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -37,7 +38,7 @@ pub struct Aggregate {
     /// Submissions over all tasks.
     pub attempts: u64,
     /// The requests every task sent and what they met.
-    pub tries: crate::workload::Tries64,
+    pub tries: RequestCounts,
     /// The first successful task whose value was wrong (a miscompiled count), if any.
     pub wrong: Option<String>,
 }
@@ -74,7 +75,12 @@ impl Aggregate {
         self.makespan = self.makespan.max(r.end);
         self.first_done = Some(self.first_done.map_or(r.end, |f| f.min(r.end)));
         self.attempts += r.attempts as u64;
-        self.tries.add(&r.result.tries);
+        let t = &r.result.tries;
+        self.tries.sent += u64::from(t.requests);
+        self.tries.refused_429 += u64::from(t.refused);
+        self.tries.hedges += u64::from(t.hedges);
+        self.tries.timeouts += u64::from(t.timeouts);
+        self.tries.failed += u64::from(t.failed);
         match r.result.outcome {
             Ok(v) => {
                 if let (Err(e), None) = (verify(v), &self.wrong) {

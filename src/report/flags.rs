@@ -114,6 +114,15 @@ impl Namer {
         }
     }
 
+    /// A case's caveats alone, in words (`unstable`, `3 tasks failed`), as [`Namer::name`] would add
+    /// them to a name; None when it has none.
+    pub fn caveats(&self, flags: &Flags) -> Option<String> {
+        self.name("·", flags)
+            .strip_prefix("· (")
+            .and_then(|s| s.strip_suffix(')'))
+            .map(str::to_string)
+    }
+
     /// Whether the lead already says a case is unstable.
     pub fn says_unstable(&self) -> bool {
         self.all_unstable.is_some()

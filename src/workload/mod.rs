@@ -422,29 +422,6 @@ pub struct Tries {
     pub failed: u32,
 }
 
-impl Tries {
-    pub fn add(&mut self, other: &Tries) {
-        self.requests += other.requests;
-        self.refused += other.refused;
-        self.hedges += other.hedges;
-        self.timeouts += other.timeouts;
-        self.failed += other.failed;
-    }
-}
-
-/// Every task's [`Tries`], summed (a run's requests can pass u32).
-pub type Tries64 = crate::results::RequestCounts;
-
-impl crate::results::RequestCounts {
-    pub fn add(&mut self, t: &Tries) {
-        self.sent += u64::from(t.requests);
-        self.refused_429 += u64::from(t.refused);
-        self.hedges += u64::from(t.hedges);
-        self.timeouts += u64::from(t.timeouts);
-        self.failed += u64::from(t.failed);
-    }
-}
-
 impl TaskResult {
     pub fn ok(value: u64) -> TaskResult {
         TaskResult {

@@ -6,7 +6,7 @@
 
 pub mod misbehave;
 pub mod policy;
-pub mod resilience;
+pub mod resilience_suite;
 pub mod suite;
 
 pub use misbehave::Misbehave;

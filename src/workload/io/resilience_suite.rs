@@ -3,7 +3,7 @@
 //! 429) and failures retried (the aiomultiprocess article's two shapes). Every case's server is seeded
 //! (`SEED`), so every model meets the same slow, refused and failing tries. Not in the default suite:
 //! `make report-resilience` runs the three (`--suite resilience`), about 90 s here. Part of the plan
-//! (tests/layers.rs places it there): cases are plan's, listed beside the workload they run.
+//! (tests/layers.rs places it there, as every `suite.rs`): cases are plan's, listed beside the workload they run.
 
 use super::policy::{Backoff, On429, Policy};
 use super::{IoParams, Misbehave};
