@@ -80,6 +80,10 @@ fn a_thread_model_with_a_short_timeout_leaves_no_thread_behind() {
             sent += r.result.tries.requests;
         }
         assert_eq!(sent, 32, "{model}");
-        assert_eq!(threads_settled(before), before, "{model} left threads behind");
+        assert_eq!(
+            threads_settled(before),
+            before,
+            "{model} left threads behind"
+        );
     }
 }

@@ -69,6 +69,12 @@ impl TokenBucket {
         }
     }
 
+    /// Full again at `now`, as a new bucket is.
+    pub fn refill(&mut self, now: Duration) {
+        self.tokens = self.capacity;
+        self.last = self.last.max(now);
+    }
+
     /// Take a token at `now`, or say how long until one is there.
     pub fn admit(&mut self, now: Duration) -> Result<(), Duration> {
         let elapsed = now.saturating_sub(self.last).as_nanos();
@@ -120,6 +126,14 @@ mod tests {
         // Demand below the rate is all admitted.
         assert_eq!(admitted("50/s", 1, 20 * MS, 2000 * MS), 101);
         assert_eq!(admitted("50/s", 1, 40 * MS, 2000 * MS), 51);
+    }
+
+    #[test]
+    fn a_refilled_bucket_admits_its_burst_again_at_once() {
+        let mut b = TokenBucket::new("10/s".parse().unwrap(), 3, Duration::ZERO);
+        assert_eq!((0..5).filter(|_| b.admit(MS).is_ok()).count(), 3);
+        b.refill(2 * MS);
+        assert_eq!((0..5).filter(|_| b.admit(2 * MS).is_ok()).count(), 3);
     }
 
     #[test]

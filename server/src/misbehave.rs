@@ -112,6 +112,14 @@ impl Misbehaviour {
         }
     }
 
+    /// The rate limit's bucket full again (`/stats/reset`), as at the server's start.
+    pub fn refill(&self) {
+        if let Some(bucket) = &self.bucket {
+            let mut b = bucket.lock().unwrap_or_else(|p| p.into_inner());
+            b.refill(self.start.elapsed());
+        }
+    }
+
     /// Decide a request's fate the moment its head has arrived.
     pub fn decide(&self, key: Option<RequestKey>, hold: Hold) -> Verdict {
         if let Some(bucket) = &self.bucket {

@@ -178,10 +178,13 @@ fn reason(status: StatusCode) -> String {
     status.canonical_reason().unwrap_or("").to_string()
 }
 
-/// Serve one control request: `/health`, `/stats`, `POST /stats/reset`.
+/// Serve one control request: `/health`, `/stats`, `POST /stats/reset` (the counters, and the rate
+/// limit's bucket refilled: each measured repetition meets the same full bucket, whatever the one
+/// before it left).
 pub fn control<B>(
     req: &Request<B>,
     stats: &Stats,
+    misbehaviour: &Misbehaviour,
     snapshot: impl FnOnce() -> String,
 ) -> Response<Body> {
     match (req.method(), req.uri().path()) {
@@ -194,6 +197,7 @@ pub fn control<B>(
         }
         (&Method::POST, "/stats/reset") => {
             stats.reset();
+            misbehaviour.refill();
             text(StatusCode::OK, "reset\n".into(), false)
         }
         (_, path) => text(

@@ -133,8 +133,10 @@ impl SlowServer {
         snapshot(&self.shared)
     }
 
+    /// The counters zeroed and the rate limit's bucket full, as `POST /stats/reset` does.
     pub fn reset_stats(&self) {
         self.shared.stats.reset();
+        self.shared.misbehaviour.refill();
     }
 
     /// Stop accepting, drop every connection, and wait for the tasks to end.
@@ -293,7 +295,12 @@ async fn control_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watc
                 async move {
                     let json =
                         || serde_json::to_string(&snapshot(&shared)).expect("stats serialise");
-                    Ok::<_, Infallible>(routes::control(&req, &shared.stats, json))
+                    Ok::<_, Infallible>(routes::control(
+                        &req,
+                        &shared.stats,
+                        &shared.misbehaviour,
+                        json,
+                    ))
                 }
             });
             let _ = http.serve_connection(TokioIo::new(stream), service).await;

@@ -179,6 +179,10 @@ async fn refused_at_once(workers: usize) {
         }
     );
     assert_eq!(st.by_status.get(&429), Some(&3));
+    // A reset fills the bucket again: the next request is admitted at once, not in a second.
+    server.reset_stats();
+    let (seen, _) = send(addr, Some(4), "/").await;
+    assert_eq!(seen, Seen::Status(200, None));
     server.shutdown().await;
 }
 
