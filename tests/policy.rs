@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{concbench, run_ok, stderr, tmpdir};
+use common::{concbench, run_ok, skip, stderr, tmpdir, Why};
 use concbench::results::{CaseResult, ResultFile};
 use concbench_server::draw::{unit, RequestKey, Stream};
 
@@ -45,11 +45,10 @@ fn tries(task: u64, p: f64, retries: u64) -> u64 {
         .map_or(retries + 1, |i| i as u64 + 1)
 }
 
-#[test]
-fn retries_resubmit_exactly_the_failed_tries_in_every_model() {
-    const N: u64 = 12;
-    let file = run(
-        "sequential,threads,thread-pool,async,async-semaphore,process-pool",
+/// 12 tasks (k = 4) against a server that fails 40% of tries with a 500, each retried up to 3 times.
+fn retries_run(models: &str, name: &str) -> ResultFile {
+    run(
+        models,
         &[
             "--tasks",
             "12",
@@ -64,8 +63,36 @@ fn retries_resubmit_exactly_the_failed_tries_in_every_model() {
             "--retries",
             "3",
         ],
+        name,
+    )
+}
+
+#[test]
+fn retries_resubmit_exactly_the_failed_tries_in_every_model() {
+    let file = retries_run(
+        "sequential,threads,thread-pool,async,async-semaphore,process-pool",
         "policy-retries",
     );
+    retries_follow_the_draws(&file);
+}
+
+#[test]
+fn pythons_tasks_retry_exactly_the_tries_the_server_fails() {
+    if let Err(why) = concbench::run::external::python_env() {
+        return skip(Why::NoPythonEnv, why);
+    }
+    let file = retries_run(
+        "py-thread-pool,py-asyncio-semaphore",
+        "policy-retries-python",
+    );
+    assert_eq!(file.cases.len(), 2);
+    retries_follow_the_draws(&file);
+}
+
+/// Every case sent exactly the tries the server's seeded draws fail, and one more each (not past
+/// `--retries 3`), and the server counted what the client counted.
+fn retries_follow_the_draws(file: &ResultFile) {
+    const N: u64 = 12;
     let expected: u64 = (0..N).map(|t| tries(t, 0.4, 3)).sum();
     let gave_up = (0..N).filter(|&t| {
         tries(t, 0.4, 3) == 4 && {
@@ -101,30 +128,54 @@ fn retries_resubmit_exactly_the_failed_tries_in_every_model() {
 #[test]
 fn every_429_the_client_wastes_is_one_the_server_refused() {
     for policy in ["at-once", "backoff", "limit"] {
-        let file = run(
-            "thread-pool,async-semaphore",
-            &[
-                "--tasks", "12", "--limit", "4", "--delay", "5ms", "--rate", "40/s", "--burst",
-                "2", "--on-429", policy,
-            ],
-            "policy-429",
+        let file = rate_limited("thread-pool,async-semaphore", policy, "policy-429");
+        refusals_are_the_servers(&file, policy);
+    }
+}
+
+#[test]
+fn every_429_a_python_task_wastes_is_one_the_server_refused() {
+    if let Err(why) = concbench::run::external::python_env() {
+        return skip(Why::NoPythonEnv, why);
+    }
+    let file = rate_limited(
+        "py-thread-pool,py-asyncio-semaphore",
+        "backoff",
+        "policy-429-python",
+    );
+    assert_eq!(file.cases.len(), 2);
+    refusals_are_the_servers(&file, "backoff");
+}
+
+/// 12 tasks (k = 4) against a server that admits 40 a second, in bursts of 2.
+fn rate_limited(models: &str, on_429: &str, name: &str) -> ResultFile {
+    run(
+        models,
+        &[
+            "--tasks", "12", "--limit", "4", "--delay", "5ms", "--rate", "40/s", "--burst", "2",
+            "--on-429", on_429,
+        ],
+        name,
+    )
+}
+
+/// The client's 429s are the server's, every task answered, none before the bucket allowed.
+fn refusals_are_the_servers(file: &ResultFile, policy: &str) {
+    for c in &file.cases {
+        let (r, s) = (requests(c), &c.samples[0]);
+        assert_eq!(s.ok, 12, "{}: {:?}", c.id, s.failures);
+        let refused = s.server.unwrap().outcomes.map_or(0, |o| o.refused_429);
+        assert_eq!(r.refused_429, refused, "{}", c.id);
+        assert_eq!(r.sent, 12 + r.refused_429, "{}", c.id);
+        // (N − B) / R: ten tokens at 40/s.
+        assert!(
+            s.makespan_s >= 10.0 / 40.0 * 0.99,
+            "{}: {}",
+            c.id,
+            s.makespan_s
         );
-        for c in &file.cases {
-            let (r, s) = (requests(c), &c.samples[0]);
-            assert_eq!(s.ok, 12, "{}: {:?}", c.id, s.failures);
-            let refused = s.server.unwrap().outcomes.map_or(0, |o| o.refused_429);
-            assert_eq!(r.refused_429, refused, "{}", c.id);
-            assert_eq!(r.sent, 12 + r.refused_429, "{}", c.id);
-            // (N − B) / R: ten tokens at 40/s.
-            assert!(
-                s.makespan_s >= 10.0 / 40.0 * 0.99,
-                "{}: {}",
-                c.id,
-                s.makespan_s
-            );
-            if policy == "at-once" {
-                assert!(r.refused_429 > 0, "{}: retrying at once drew no 429", c.id);
-            }
+        if policy == "at-once" {
+            assert!(r.refused_429 > 0, "{}: retrying at once drew no 429", c.id);
         }
     }
 }
@@ -173,10 +224,54 @@ fn the_policy_flags_refuse_what_cannot_be_done() {
         assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
     };
     refused(&["--on-429", "limit"], "give --rate too");
-    refused(
-        &["--model", "py-threads", "--retries", "2"],
-        "whose tasks have no client policy",
+    // Python's tasks retry and back off, but neither hedge nor pace themselves.
+    for python in [
+        &["--model", "py-threads", "--hedge-after", "50ms"][..],
+        &[
+            "--model",
+            "py-threads",
+            "--rate",
+            "5/s",
+            "--on-429",
+            "limit",
+        ],
+    ] {
+        refused(python, "whose clients have no hedge or limiter here");
+    }
+    let out = concbench(&[
+        "run",
+        "--workload",
+        "io",
+        "--tasks",
+        "1",
+        "--model",
+        "py-threads",
+        "--retries",
+        "2",
+        "--backoff",
+        "exp",
+        "--on-429",
+        "retry-after",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--quiet",
+        "--out",
+        tmpdir("policy-python-accepted")
+            .join("run.json")
+            .to_str()
+            .unwrap(),
+    ]);
+    // Accepted: it runs where there is a Python env, and is not refused for its policy anywhere.
+    assert!(
+        !stderr(&out).contains("hedge or limiter") && !stderr(&out).contains("client policy"),
+        "{}",
+        stderr(&out)
     );
+    if concbench::run::external::python_env().is_ok() {
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
     refused(
         &[
             "--model",

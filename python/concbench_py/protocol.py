@@ -5,7 +5,11 @@ In (stdin, one JSON object):
      "workload": "io" | "cpu" | "sleep" | "mixed" | "convoy" | "payload",
      "url": "http://127.0.0.1:PORT/PATH", "tasks": N, "limit": k, "per_worker": c,
      "keep_alive": bool, "timeout_s": float, "cpu_iters": int, "delay_s": float,
-     "cpu_s": float, "waits_s": [float, ...], "counts": [bool, ...], "bytes": B, "back": R}
+     "cpu_s": float, "waits_s": [float, ...], "counts": [bool, ...], "bytes": B, "back": R,
+     "policy": {"retries": R, "backoff": {"base_s": s, "cap_s": s} | null,
+                "on_429": "at-once" | "backoff" | "retry-after", "seed": S}}
+io: each task GETs url, X-Task naming it and, past its first request, X-Attempt its try (0-based);
+policy (absent: none, a 429 tried again at once) says when a failed or refused request goes again.
 mixed: task i waits waits_s[i], GETs url, then counts cpu_iters, or for cpu_s when cpu_iters is 0
 (sized here, at setup). convoy: task i counts (cpu_iters, or for cpu_s) where counts[i] is true and
 GETs url otherwise. payload (py-thread-pool and py-process-pool only): the submitter makes task i's B
@@ -16,7 +20,9 @@ py-async-process-pool.
 Out (the last line of stdout, one JSON object):
     {"protocol": 1, "setup_s": float, "peak_rss_kib": int, "threads_peak": int,
      "tasks": [{"start": s, "end": s, "failure": null | "connect" | "timeout" | "status" | "io"
-                | "worker-lost" | "panic" | "corrupt", "service": s | null}, ...]}
+                | "refused" | "worker-lost" | "panic" | "corrupt", "service": s | null,
+                "tries": {"requests": n, "refused": n, "timeouts": n, "failed": n}}, ...]}
+tries: what an io task's requests met, only with a policy or when the task sent more than one.
 Times are seconds from the instant every task was submitted (after setup: interpreter, imports,
 sessions, pools), in task order, so the harness computes makespan, latencies and efficiency the same
 way for both languages.
@@ -47,6 +53,14 @@ def peak_rss_kib():
     return max(own, children)
 
 
+def task(t):
+    """One task's answer; `tries` only when it has them, so a plain run's answer reads as before."""
+    out = {"start": t.start, "end": t.end, "failure": t.failure, "service": t.service}
+    if getattr(t, "tries", None) is not None:
+        out["tries"] = t.tries
+    return out
+
+
 def main():
     started = time.monotonic()
     try:
@@ -63,10 +77,7 @@ def main():
         "setup_s": result.setup_s,
         "peak_rss_kib": peak_rss_kib(),
         "threads_peak": result.threads_peak,
-        "tasks": [
-            {"start": t.start, "end": t.end, "failure": t.failure, "service": t.service}
-            for t in result.tasks
-        ],
+        "tasks": [task(t) for t in result.tasks],
     }
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()

@@ -232,11 +232,15 @@ impl RunArgs {
             )));
         }
         if let Some(p) = workload.describe().io().and_then(|io| io.policy.as_deref()) {
-            if model.is_python() {
+            // Python's tasks retry, back off and wait out 429s as Rust's do, but a hedge needs a
+            // request cancelled from beside it and a limiter one bucket shared by every worker.
+            if model.is_python()
+                && (p.hedge_after_ms.is_some() || p.on_429 == crate::workload::io::On429::Limit)
+            {
                 return Err(usage(format!(
-                    "model {model} runs in Python, whose tasks have no client policy ({}); run it \
-                     without those flags",
-                    p.describe()
+                    "model {model} runs in Python, whose clients have no hedge or limiter here \
+                     (--hedge-after, --on-429 limit); run it with --retries, --backoff and \
+                     --on-429 at-once|backoff|retry-after only"
                 )));
             }
             if p.limit.is_some()

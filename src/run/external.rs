@@ -14,7 +14,7 @@ use crate::measure::{latency, rusage};
 use crate::model::aggregate::Aggregate;
 use crate::model::TaskRecord;
 use crate::names::FailureKind;
-use crate::workload::TaskResult;
+use crate::workload::{TaskResult, Tries};
 use anyhow::{bail, Context};
 use serde::Deserialize;
 use std::io::{Read, Write};
@@ -181,6 +181,49 @@ struct TaskAnswer {
     end: f64,
     failure: Option<FailureKind>,
     service: Option<f64>,
+    /// What an io task's requests met; given with a client policy or when it sent more than one.
+    #[serde(default)]
+    tries: Option<TriesAnswer>,
+}
+
+/// A task's tries as Python counts them (it sends no hedges).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriesAnswer {
+    requests: u32,
+    refused: u32,
+    timeouts: u32,
+    failed: u32,
+}
+
+impl TaskAnswer {
+    /// Its tries; when others in the answer were counted (`counted`), a task without them that
+    /// made a request (it has a service time) sent exactly one, which met its failure.
+    fn tries(&self, counted: bool) -> Tries {
+        match (self.tries, counted && self.service.is_some()) {
+            (Some(t), _) => Tries {
+                requests: t.requests,
+                refused: t.refused,
+                hedges: 0,
+                timeouts: t.timeouts,
+                failed: t.failed,
+            },
+            (None, true) => {
+                let mut t = Tries {
+                    requests: 1,
+                    ..Tries::default()
+                };
+                match self.failure {
+                    None => {}
+                    Some(FailureKind::Refused) => t.refused = 1,
+                    Some(FailureKind::Timeout) => t.timeouts = 1,
+                    Some(_) => t.failed = 1,
+                }
+                t
+            }
+            (None, false) => Tries::default(),
+        }
+    }
 }
 
 /// The last line of `out` as an answer for `tasks` tasks, every figure checked.
@@ -220,6 +263,7 @@ fn parse(out: &str, tasks: usize) -> anyhow::Result<Answer> {
 impl Answer {
     fn into_output(self, tasks: usize) -> CaseOutput {
         let secs = Duration::from_secs_f64;
+        let counted = self.tasks.iter().any(|t| t.tries.is_some());
         let records: Vec<TaskRecord> = self
             .tasks
             .iter()
@@ -229,7 +273,7 @@ impl Answer {
                 result: TaskResult {
                     outcome: t.failure.map_or(Ok(0), Err),
                     service: t.service.map(secs),
-                    tries: Default::default(),
+                    tries: t.tries(counted),
                 },
                 attempts: 1,
             })
@@ -252,7 +296,8 @@ impl Answer {
             timeline: (tasks <= TIMELINE_MAX_TASKS)
                 .then(|| self.tasks.iter().map(|t| [t.start, t.end]).collect()),
             attempts: all.attempts,
-            requests: None,
+            // As case.rs counts them: only when some task reported its requests.
+            requests: (all.tries.sent > 0).then_some(all.tries),
             pool_started: None,
             peak_rss_kib: self.peak_rss_kib,
             stages: None,
@@ -290,5 +335,20 @@ mod tests {
         }
         assert!(format!("{:#}", parse(ok, 3).unwrap_err()).contains("2 tasks answered, 3 asked"));
         assert!(format!("{:#}", parse("", 1).unwrap_err()).contains("printed nothing"));
+        // Without tries, a plain answer counts no requests, as before.
+        assert_eq!(parse(ok, 2).unwrap().into_output(2).requests, None);
+    }
+
+    #[test]
+    fn a_tasks_tries_are_summed_as_the_rust_models_sum_them() {
+        let answer = r#"{"protocol":1,"setup_s":0.1,"peak_rss_kib":100,"threads_peak":2,"tasks":[{"start":0.0,"end":1.0,"failure":null,"service":0.9,"tries":{"requests":3,"refused":1,"timeouts":0,"failed":1}},{"start":0.0,"end":2.0,"failure":"timeout","service":1.5},{"start":0.0,"end":2.0,"failure":"worker-lost","service":null}]}"#;
+        let r = parse(answer, 3).unwrap().into_output(3).requests.unwrap();
+        // The second task sent one request, which timed out; the third none.
+        assert_eq!(
+            (r.sent, r.refused_429, r.hedges, r.timeouts, r.failed),
+            (4, 1, 0, 1, 1)
+        );
+        let bad = answer.replace("\"failed\":1}", "\"failed\":1,\"hedges\":0}");
+        assert!(format!("{:#}", parse(&bad, 3).unwrap_err()).contains("not an answer"));
     }
 }

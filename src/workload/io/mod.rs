@@ -284,12 +284,26 @@ fn policy_from_args(
 
 impl Describe for IoParams {
     fn python(&self, url: &str, _tasks: usize) -> Option<serde_json::Value> {
-        Some(serde_json::json!({
+        let mut spec = serde_json::json!({
             "workload": "io",
             "url": format!("{url}{}", self.path),
             "keep_alive": self.keep_alive,
             "timeout_s": self.timeout().as_secs_f64(),
-        }))
+        });
+        // Only with a policy, so a plain case's spec reads as before. Python's tasks follow
+        // retries, backoff and on_429 (args.rs refuses a hedge or a limiter for them).
+        if let Some(p) = &self.policy {
+            spec["policy"] = serde_json::json!({
+                "retries": p.retries,
+                "backoff": p.backoff.map(|b| serde_json::json!({
+                    "base_s": b.base_ms as f64 / 1000.0,
+                    "cap_s": b.cap_ms as f64 / 1000.0,
+                })),
+                "on_429": p.on_429.name(),
+                "seed": p.seed,
+            });
+        }
+        Some(spec)
     }
 
     fn kind(&self) -> WorkloadKind {
