@@ -521,24 +521,28 @@ mod tests {
         );
     }
 
+    /// The policy's loop around a client that is never asked (these tests send nothing).
+    fn tried(policy: Policy) -> Tried {
+        let client = crate::client::build(
+            crate::client::ClientKind::Direct,
+            &crate::client::Options {
+                url: "http://127.0.0.1:9/".into(),
+                keep_alive: false,
+                timeout: Duration::from_secs(1),
+                sources: 1,
+            },
+        )
+        .unwrap();
+        Tried::new(client, Some(&policy)).unwrap()
+    }
+
     #[test]
     fn jitter_is_full_seeded_and_the_tasks_own() {
         let tried = |seed| {
-            let client = crate::client::build(
-                crate::client::ClientKind::Direct,
-                &crate::client::Options {
-                    url: "http://127.0.0.1:9/".into(),
-                    keep_alive: false,
-                    timeout: Duration::from_secs(1),
-                    sources: 1,
-                },
-            )
-            .unwrap();
-            let policy = Policy {
+            tried(Policy {
                 seed,
                 ..Policy::default()
-            };
-            Tried::new(client, Some(&policy)).unwrap()
+            })
         };
         let (a, b) = (tried(1), tried(2));
         let b10 = Backoff {
@@ -558,19 +562,6 @@ mod tests {
 
     #[test]
     fn a_429_is_retried_as_the_policy_says_and_a_failure_only_as_often_as_allowed() {
-        let tried = |policy: Policy| {
-            let client = crate::client::build(
-                crate::client::ClientKind::Direct,
-                &crate::client::Options {
-                    url: "http://127.0.0.1:9/".into(),
-                    keep_alive: false,
-                    timeout: Duration::from_secs(1),
-                    sources: 1,
-                },
-            )
-            .unwrap();
-            Tried::new(client, Some(&policy)).unwrap()
-        };
         let refused = Failure {
             kind: FailureKind::Refused,
             retry_after: Some(Duration::from_secs(2)),
