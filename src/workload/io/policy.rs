@@ -453,7 +453,8 @@ impl Tried {
         tally.next_attempt = hedge_attempt + 1;
         match (first, hedge) {
             (Ok(v), h) => {
-                if let Err(f) = h.filter_cancelled(&hedge_cancel) {
+                // A hedge that lost to the first request failed by our cancel, not the server.
+                if let (Err(f), false) = (h, hedge_cancel.cancelled()) {
                     tally.failed(&f);
                 }
                 Ok(v)
@@ -469,20 +470,6 @@ impl Tried {
                 tally.failed(&g);
                 Err(f)
             }
-        }
-    }
-}
-
-/// A hedge that lost because the first request won: its failure is the cancel's, not the server's.
-trait FilterCancelled {
-    fn filter_cancelled(self, cancel: &Cancel) -> Result<u64, Failure>;
-}
-
-impl FilterCancelled for Answer {
-    fn filter_cancelled(self, cancel: &Cancel) -> Answer {
-        match self {
-            Err(_) if cancel.cancelled() => Ok(0),
-            other => other,
         }
     }
 }
