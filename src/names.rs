@@ -201,6 +201,8 @@ macro_rules! every_group {
                 "20 GETs of 100 ms beside 4 counts of 100 ms vs the GETs alone, per model: the convoy";
             Payload = "payload" => payload::suite::Payload,
                 "16 tasks handed 0 B-16 MiB and handing as much back, beside 10 ms of counting: data moved to workers";
+            Coordination = "coordination" => coordination::suite::Coordination,
+                "units that wait on each other: a semaphore of 5 over 22, condition vs channel, barriers of 4 that fill or break";
             Tails = "tails" => io::resilience_suite::Tails,
                 "40 GETs of 50 ms, a tenth held 500 ms: plain, a 100 ms timeout and retries, a hedge after 75 ms";
             RateLimit = "rate-limit" => io::resilience_suite::RateLimit,
@@ -307,6 +309,25 @@ name_enum! {
         Corrupt = "corrupt",
         /// The server answered 429 Too Many Requests, and the client's policy gave up (io).
         Refused = "refused",
+        /// A barrier's team never filled and its timeout broke it (coordination): the unit waited
+        /// the timeout and ended, as Python's `BrokenBarrierError`.
+        Broken = "broken",
+    }
+}
+
+name_enum! {
+    /// The coordination workload's shapes: units that wait on each other, as the threading
+    /// article's synchronisation primitives make them.
+    #[derive(JsonSchema)]
+    pub enum CoordinationShape {
+        /// A bounded semaphore of P permits: units admitted in waves.
+        Semaphore = "semaphore",
+        /// A producer hands items to consumers through a queue under a lock and a condition variable.
+        Condition = "condition",
+        /// The same handoff through a channel.
+        Channel = "channel",
+        /// Units gathered into teams of T by a barrier that a timeout breaks.
+        Barrier = "barrier",
     }
 }
 

@@ -382,6 +382,11 @@ pub struct Sample {
     /// This repetition's ideal, from the probe run right before it, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal_s: Option<f64>,
+    /// What units that wait on each other counted over the repetition (coordination: the most a
+    /// semaphore admitted, the items a handoff delivered, the teams a barrier filled and broke).
+    /// Absent for other workloads and in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<crate::workload::coordination::Tally>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads; N GETs on tokio

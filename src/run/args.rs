@@ -219,6 +219,9 @@ impl RunArgs {
                 can.join(", ")
             )));
         }
+        if let Some(why) = workload.describe().refuses(model, self.tasks) {
+            return Err(usage(why));
+        }
         if workload.describe().moves_data() && !m.moves_data() {
             let can: Vec<_> = ModelKind::ALL
                 .into_iter()

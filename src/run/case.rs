@@ -69,6 +69,9 @@ pub struct CaseOutput {
     pub spawned: Option<(usize, f64)>,
     /// Why it started fewer units than asked, when it did.
     pub spawn_error: Option<String>,
+    /// What units that wait on each other counted (coordination).
+    #[serde(default)]
+    pub tally: Option<crate::workload::coordination::Tally>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -99,6 +102,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let mut results: Vec<&mut TaskResult> =
         exec.records.iter_mut().map(|r| &mut r.result).collect();
     workload.audit(&mut results)?;
+    let tally = workload.tally();
     // Every task folded, whether the model kept a record of each or folded them as they ended.
     let all = match &exec.aggregate {
         Some(a) => a.clone(),
@@ -137,6 +141,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         requests: (all.tries.sent > 0).then_some(all.tries),
         spawned: exec.spawned.map(|(n, t)| (n, t.as_secs_f64())),
         spawn_error: exec.spawn_error.clone(),
+        tally,
         pool_started: exec.pool,
         peak_rss_kib: rusage::own_peak_rss_kib(),
         stages: exec

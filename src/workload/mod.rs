@@ -116,6 +116,8 @@ registry! {
     Convoy = "convoy" => convoy::{ConvoyParams, ConvoyArgs};
     /// Bytes moved to each task and back, beside a CPU part: Effective Python's item 64.
     Payload = "payload" => payload::{PayloadParams, PayloadArgs};
+    /// Units that wait on each other: the threading article's semaphore, condition and barrier.
+    Coordination = "coordination" => coordination::{CoordinationParams, CoordinationArgs};
 }
 
 impl Params {
@@ -281,6 +283,11 @@ pub trait Describe {
     /// models that move data (`Model::moves_data`) run it.
     fn moves_data(&self) -> bool {
         false
+    }
+    /// Why `model` cannot run it with `tasks` units, in one line that says which models can, when it
+    /// cannot (coordination's units share memory: no process pool runs them).
+    fn refuses(&self, _model: crate::names::ModelKind, _tasks: usize) -> Option<String> {
+        None
     }
     /// Build the task (clients included); this is setup, timed apart from the makespan.
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>>;
@@ -484,6 +491,12 @@ pub trait Workload: Send + Sync {
     /// record of each however many tasks there are, instead of folding them as they end.
     fn audits(&self) -> bool {
         false
+    }
+    /// What units that wait on each other counted over the repetition (coordination: the most a
+    /// semaphore admitted, the items a handoff delivered, the teams a barrier filled and broke), read
+    /// once the model ran; None for independent tasks.
+    fn tally(&self) -> Option<coordination::Tally> {
+        None
     }
     /// A staged workload's stages, for the models that run them.
     fn stages(&self) -> Option<&dyn Stages> {
