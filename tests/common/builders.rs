@@ -8,8 +8,8 @@ use concbench::names::ModelKind;
 use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
 use concbench::workload::{
-    Connect, ConvoyParams, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
-    PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
+    Connect, ConvoyParams, CoordinationParams, CpuParams, DbKind, DbParams, IoParams, MixedParams,
+    Params, PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -91,6 +91,10 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
             cpu_iters: 200_000,
             ..PayloadParams::new(4 << 10, 0)
         }),
+        // The article's semaphore of 5, each unit holding its permit 50 ms.
+        WorkloadKind::Coordination => {
+            Params::Coordination(CoordinationParams::semaphore(5, Duration::from_millis(50)))
+        }
     };
     Spec {
         params,
