@@ -260,3 +260,163 @@ fn a_model_that_cannot_run_it_is_refused_with_the_models_that_can() {
         Duration::from_secs(10),
     );
 }
+
+// ---- The report's section ----
+
+use concbench::names::Group;
+use concbench::report::data::ReportData;
+use concbench::report::sections::coordination::data::{rows, ShapeRow};
+use concbench::report::sections::coordination::sentences::per_item;
+use concbench::report::table::tables;
+
+fn fixture_data() -> ReportData {
+    data_from(COORDINATION_FIXTURE)
+}
+
+fn row(
+    rows: &[ShapeRow],
+    shape: CoordinationShape,
+    model: ModelKind,
+    tasks: usize,
+    limit: Option<usize>,
+) -> &ShapeRow {
+    rows.iter()
+        .find(|r| r.shape() == shape && r.model == model && r.tasks == tasks && r.limit == limit)
+        .unwrap_or_else(|| panic!("no {shape} {model} N={tasks} k={limit:?}"))
+}
+
+#[test]
+fn the_fixture_is_the_suite_as_it_is() {
+    let data = fixture_data();
+    let cases = data.group(Group::Coordination);
+    let suite = concbench::plan::Suite::Coordination.cases();
+    assert_eq!(cases.len(), suite.len());
+    for (c, planned) in cases.iter().zip(&suite) {
+        assert_eq!(c.id, planned.id());
+        assert!(
+            c.samples.iter().all(|s| s.tally.is_some()),
+            "{}: a tally per sample",
+            c.id
+        );
+    }
+}
+
+#[test]
+fn every_row_reads_its_samples_counts() {
+    let data = fixture_data();
+    let rows = rows(&data);
+    assert_eq!(rows.len(), data.group(Group::Coordination).len());
+    for r in &rows {
+        assert_eq!(
+            r.faults, 0,
+            "{}: only barriers' units may fail, as broken",
+            r.label
+        );
+        match r.shape() {
+            CoordinationShape::Semaphore => {
+                let most = r.max_admitted().unwrap();
+                assert!(most <= r.params.permits(), "{}", r.label);
+                // Physics: five waves of the hold.
+                assert!(r.median >= r.ideal.unwrap(), "{}", r.label);
+            }
+            CoordinationShape::Condition | CoordinationShape::Channel => {
+                assert_eq!(r.exactly_once(), Some(true), "{}", r.label);
+                assert_eq!(r.ideal, None);
+                assert_eq!(r.per_item(), Some(r.median / r.params.items() as f64));
+            }
+            CoordinationShape::Barrier => {
+                let (filled, broken) = r.teams().unwrap();
+                assert!(r.median >= r.ideal.unwrap() * 0.99, "{}", r.label);
+                // Every broken team's units are its broken units: fewer than T each.
+                assert!(
+                    r.broken.1 < r.params.team() as u64 * broken.1.max(1),
+                    "{}",
+                    r.label
+                );
+                if r.limit.is_some_and(|k| k < r.params.team()) {
+                    assert_eq!(
+                        filled,
+                        (0, 0),
+                        "{}: a pool short of a team fills none",
+                        r.label
+                    );
+                    assert_eq!(r.broken, (r.tasks as u64, r.tasks as u64));
+                }
+            }
+        }
+    }
+    // 16 units on threads fill four teams; 18 leave one short.
+    let full = row(
+        &rows,
+        CoordinationShape::Barrier,
+        ModelKind::Threads,
+        16,
+        None,
+    );
+    assert_eq!(full.teams(), Some(((4, 4), (0, 0))));
+    let short = row(
+        &rows,
+        CoordinationShape::Barrier,
+        ModelKind::Threads,
+        18,
+        None,
+    );
+    assert_eq!(short.teams(), Some(((4, 4), (1, 1))));
+    assert_eq!(short.broken, (2, 2));
+}
+
+#[test]
+fn the_tables_and_their_sentences_come_from_the_data() {
+    let data = fixture_data();
+    let rows = rows(&data);
+    let part = tables(&data)
+        .into_iter()
+        .find(|t| t.table.group.starts_with("coordination"))
+        .expect("the group's part");
+    assert!(part.table.header.contains(&"counted".to_string()));
+    let names: Vec<&str> = part.more.iter().map(|t| t.group.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "coordination: bounded semaphore",
+            "coordination: condition vs channel",
+            "coordination: barrier"
+        ]
+    );
+    let (sem, hand, bar) = (&part.more[0], &part.more[1], &part.more[2]);
+    assert_eq!(sem.rows.len(), 3);
+    assert_eq!(hand.rows.len(), 4);
+    assert_eq!(bar.rows.len(), 8);
+    let most = rows
+        .iter()
+        .filter_map(ShapeRow::max_admitted)
+        .max()
+        .unwrap();
+    assert!(
+        sem.note
+            .contains(&format!("the most inside together: {most}")),
+        "{}",
+        sem.note
+    );
+    for model in [ModelKind::Threads, ModelKind::Async] {
+        let cond = row(&rows, CoordinationShape::Condition, model, 4, None);
+        let chan = row(&rows, CoordinationShape::Channel, model, 4, None);
+        let said = format!(
+            "on {model}, an item took {} through a condition and {} through a channel",
+            per_item(cond.per_item().unwrap()),
+            per_item(chan.per_item().unwrap())
+        );
+        assert!(hand.note.contains(&said), "{}", hand.note);
+    }
+    assert!(
+        hand.note.contains("every item was taken exactly once"),
+        "{}",
+        hand.note
+    );
+    assert!(
+        bar.note
+            .contains("no team ever filled in thread-pool k=3 N=16 and thread-pool k=3 N=18"),
+        "{}",
+        bar.note
+    );
+}

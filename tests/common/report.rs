@@ -1,5 +1,6 @@
 //! What the report's tests share: the committed result files they render (a v1 and a v2 run, and the
-//! mixed, mixed-article, pipeline, db, scale, subprocess, convoy, payload and resilience suites),
+//! mixed, mixed-article, pipeline, db, scale, subprocess, convoy, payload, resilience and
+//! coordination suites),
 //! loading and merging them, reading what a report wrote (a file, the texts of an SVG, a table's
 //! cell), changing one case of a file as a test needs, and the takeaway of one chart.
 
@@ -30,6 +31,8 @@ pub const CONVOY_FIXTURE: &str = "tests/fixtures/convoy.json";
 pub const PAYLOAD_FIXTURE: &str = "tests/fixtures/payload.json";
 /// The resilience suite as it is: tails, rate limits, retries (tests/fixtures/make-resilience.sh).
 pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
+/// The coordination suite as it is (tests/fixtures/make-coordination.sh).
+pub const COORDINATION_FIXTURE: &str = "tests/fixtures/coordination.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -52,8 +55,8 @@ pub fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload and resilience runs
-/// beside it: every chart and every section there is.
+/// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload, resilience and
+/// coordination runs beside it: every chart and every section there is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -66,6 +69,7 @@ pub fn every_fixture() -> ReportData {
         CONVOY_FIXTURE,
         PAYLOAD_FIXTURE,
         RESILIENCE_FIXTURE,
+        COORDINATION_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();
