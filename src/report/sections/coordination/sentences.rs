@@ -132,7 +132,8 @@ pub fn barrier(rows: &[&ShapeRow]) -> String {
             list(&some.iter().map(String::as_str).collect::<Vec<_>>())
         ));
     }
-    if let Some(r) = closest(rows) {
+    let best = closest(rows);
+    if let Some(r) = best {
         said.push(against_ideal(
             &r.label,
             r.efficiency.unwrap_or(0.0),
@@ -140,9 +141,10 @@ pub fn barrier(rows: &[&ShapeRow]) -> String {
             r.ideal.unwrap_or(0.0),
         ));
     }
+    // The furthest, when it is another case than the closest.
     if let Some(r) = rows
         .iter()
-        .filter(|r| r.efficiency.is_some())
+        .filter(|r| r.efficiency.is_some() && best.is_some_and(|b| b.label != r.label))
         .min_by(|a, b| a.efficiency.unwrap_or(0.0).total_cmp(&b.efficiency.unwrap_or(0.0)))
     {
         said.push(format!(
