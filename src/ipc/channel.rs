@@ -4,9 +4,10 @@
 //! into a fresh buffer on the way in and copied out of a fresh one on the way out: what pickling
 //! bytes costs); the shared-memory rings copy it through the mapping.
 
-use super::ring::Mapping;
+use super::ring::{Doorbell, Mapping, Ring};
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::os::unix::net::UnixStream;
 
 /// A process's end of a transport.
 pub trait Channel {
@@ -66,16 +67,35 @@ impl Channel for Framed {
 pub struct Shared {
     pub mapping: Mapping,
     pub creator: bool,
+    /// The doorbell a side rings when the other sleeps (see [`super::ring::Doorbell`]).
+    pub bell: UnixStream,
+}
+
+impl Shared {
+    fn parts(&self) -> (Ring<'_>, Ring<'_>, Doorbell<'_>) {
+        let (a, b) = self.mapping.rings();
+        let (c, p) = self.mapping.flags();
+        let (send, recv, mine, theirs) = match self.creator {
+            true => (a, b, c, p),
+            false => (b, a, p, c),
+        };
+        let bell = Doorbell {
+            mine,
+            theirs,
+            bell: &self.bell,
+        };
+        (send, recv, bell)
+    }
 }
 
 impl Channel for Shared {
     fn send(&mut self, msg: &[u8]) -> io::Result<()> {
-        let (a, b) = self.mapping.rings();
-        if self.creator { a } else { b }.write(msg)
+        let (send, _, mut bell) = self.parts();
+        send.write(msg, &mut bell)
     }
 
     fn recv(&mut self, buf: &mut [u8]) -> io::Result<()> {
-        let (a, b) = self.mapping.rings();
-        if self.creator { b } else { a }.read(buf)
+        let (_, recv, mut bell) = self.parts();
+        recv.read(buf, &mut bell)
     }
 }

@@ -37,6 +37,7 @@ fn serve(transport: Transport, size: usize) -> io::Result<i32> {
         Transport::Shm => Box::new(Shared {
             mapping: super::ring::Mapping::map(&stdin)?,
             creator: false,
+            bell: std::os::unix::net::UnixStream::from(io::stdout().as_fd().try_clone_to_owned()?),
         }),
         _ => {
             let pipes = Stream {

@@ -12,7 +12,9 @@
 //! an atomic load or store through it, never a plain `&[u8]`. So another process writing the same
 //! memory at the same time is, in Rust's model, atomics racing with atomics: no undefined behaviour
 //! whatever the peer does. A peer that broke the protocol could only make us read wrong bytes or wait,
-//! and every message is checked against its expected pattern and every wait has a deadline. Message
+//! and every message is checked against its expected pattern; a wait ends when the peer's end of the
+//! doorbell socket closes (see [`Doorbell`]: a side that finds no room or data spins briefly, then
+//! sleeps on it), and the peer dies with us (PR_SET_PDEATHSIG). Message
 //! bytes move by Relaxed word stores and loads, ordered by the Release/Acquire on head and tail; the
 //! price is a copy one word at a time rather than `memcpy`'s vector moves, which the table shows.
 
@@ -27,8 +29,10 @@ pub const CAPACITY: usize = 512 * 1024;
 /// A ring's header: head at word 0, tail at word 8 (64-byte cache lines apart), data from word 16.
 const HEADER: usize = 16;
 const RING: usize = HEADER + CAPACITY;
-const BYTES: usize = 2 * RING * 8;
-/// How long a wait for room or data may last before the peer is taken for dead.
+/// The mapping: each process's sleeping flag (the creator's at word 0, the peer's at word 8), then
+/// the two rings.
+const BYTES: usize = (HEADER + 2 * RING) * 8;
+/// How long a test's wait for room or data may last.
 const DEADLINE: Duration = Duration::from_secs(10);
 
 /// A shared mapping of a memfd, unmapped when dropped.
@@ -90,8 +94,14 @@ impl Mapping {
 
     /// The two rings: (the creator's sending ring, the creator's receiving ring). The peer swaps them.
     pub fn rings(&self) -> (Ring<'_>, Ring<'_>) {
-        let (a, b) = self.words().split_at(RING);
+        let (a, b) = self.words()[HEADER..].split_at(RING);
         (Ring::new(a), Ring::new(b))
+    }
+
+    /// The sleeping flags: (the creator's, the peer's).
+    pub fn flags(&self) -> (&AtomicU64, &AtomicU64) {
+        let w = self.words();
+        (&w[0], &w[8])
     }
 }
 
@@ -118,16 +128,23 @@ impl<'a> Ring<'a> {
         }
     }
 
+    fn has_room(&self) -> bool {
+        self.head.load(Ordering::SeqCst) - self.tail.load(Ordering::SeqCst) < CAPACITY as u64
+    }
+
+    fn has_data(&self) -> bool {
+        self.head.load(Ordering::SeqCst) > self.tail.load(Ordering::SeqCst)
+    }
+
     /// Copy `bytes` (a whole number of words) in, waiting for room as the consumer frees it.
-    pub fn write(&self, bytes: &[u8]) -> io::Result<()> {
+    pub fn write(&self, bytes: &[u8], waiter: &mut dyn Waiter) -> io::Result<()> {
         let mut words = whole_words(bytes)?.map(|w| u64::from_ne_bytes(w.try_into().unwrap()));
         let mut left = bytes.len() / 8;
-        let mut wait = Wait::new();
         while left > 0 {
             let head = self.head.load(Ordering::Relaxed);
             let free = CAPACITY - (head - self.tail.load(Ordering::Acquire)) as usize;
             if free == 0 {
-                wait.step("room in the shared ring")?;
+                waiter.wait(&|| self.has_room(), "room in the shared ring")?;
                 continue;
             }
             let n = free.min(left);
@@ -138,21 +155,20 @@ impl<'a> Ring<'a> {
             }
             self.head.store(head + n as u64, Ordering::Release);
             left -= n;
-            wait = Wait::new();
+            waiter.progressed()?;
         }
         Ok(())
     }
 
     /// Fill `buf` (a whole number of words) from the ring, waiting for the producer.
-    pub fn read(&self, buf: &mut [u8]) -> io::Result<()> {
+    pub fn read(&self, buf: &mut [u8], waiter: &mut dyn Waiter) -> io::Result<()> {
         let mut left = buf.len() / 8;
         let mut out = whole_words_mut(buf)?;
-        let mut wait = Wait::new();
         while left > 0 {
             let tail = self.tail.load(Ordering::Relaxed);
             let ready = (self.head.load(Ordering::Acquire) - tail) as usize;
             if ready == 0 {
-                wait.step("a message in the shared ring")?;
+                waiter.wait(&|| self.has_data(), "a message in the shared ring")?;
                 continue;
             }
             let n = ready.min(left);
@@ -164,7 +180,7 @@ impl<'a> Ring<'a> {
             }
             self.tail.store(tail + n as u64, Ordering::Release);
             left -= n;
-            wait = Wait::new();
+            waiter.progressed()?;
         }
         Ok(())
     }
@@ -184,41 +200,81 @@ fn whole_words_mut(buf: &mut [u8]) -> io::Result<std::slice::ChunksExactMut<'_, 
     Ok(buf.chunks_exact_mut(8))
 }
 
-/// Waiting on the other process without a futex: spin briefly (a round trip is microseconds), then
-/// yield the core (on a machine with fewer cores than spinners, the peer needs it), then, once the
-/// wait is long enough to be idleness rather than a message in flight, sleep between looks.
-struct Wait {
-    spins: u32,
-    started: Option<Instant>,
+/// How a ring waits for room or data, and tells the other side it made some.
+pub trait Waiter {
+    /// Return once `ready()` may hold (the ring looks again), or fail when the peer is gone.
+    fn wait(&mut self, ready: &dyn Fn() -> bool, what: &str) -> io::Result<()>;
+    /// Data went in or room was freed: wake the other side if it sleeps.
+    fn progressed(&mut self) -> io::Result<()>;
 }
 
-impl Wait {
-    fn new() -> Wait {
-        Wait {
-            spins: 0,
-            started: None,
+/// Spins briefly before sleeping: a message in flight is microseconds away, and a sleep costs a wake-up.
+const SPINS: u32 = 2000;
+
+/// Waiting between two processes without a futex (which would be more `unsafe`): spin a little, then
+/// raise our sleeping flag in the mapping, look once more, and block on a Unix socket the other side
+/// writes a byte to when it makes progress and finds our flag raised. Flag and ring are each stored
+/// then the other's loaded across a SeqCst fence on both sides, so either the sleeper sees the
+/// progress or the other side sees the flag: no lost wake-up. A byte can arrive after we stopped
+/// waiting; it only makes a later wait look again. The socket closing means the peer died.
+pub struct Doorbell<'a> {
+    pub mine: &'a AtomicU64,
+    pub theirs: &'a AtomicU64,
+    pub bell: &'a std::os::unix::net::UnixStream,
+}
+
+impl Waiter for Doorbell<'_> {
+    fn wait(&mut self, ready: &dyn Fn() -> bool, what: &str) -> io::Result<()> {
+        for _ in 0..SPINS {
+            if ready() {
+                return Ok(());
+            }
+            std::hint::spin_loop();
         }
+        self.mine.store(1, Ordering::SeqCst);
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if !ready() {
+            let mut bytes = [0u8; 64];
+            if io::Read::read(&mut self.bell, &mut bytes)? == 0 {
+                self.mine.store(0, Ordering::SeqCst);
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("waiting for {what}: the peer is gone"),
+                ));
+            }
+        }
+        self.mine.store(0, Ordering::SeqCst);
+        Ok(())
     }
 
-    fn step(&mut self, what: &str) -> io::Result<()> {
-        self.spins += 1;
-        if self.spins < 200 {
-            std::hint::spin_loop();
-            return Ok(());
+    fn progressed(&mut self) -> io::Result<()> {
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if self.theirs.load(Ordering::SeqCst) == 1 && self.theirs.swap(0, Ordering::SeqCst) == 1 {
+            io::Write::write_all(&mut self.bell, &[1])?;
         }
-        let started = *self.started.get_or_insert_with(Instant::now);
-        let waited = started.elapsed();
-        if waited > DEADLINE {
-            return Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                format!("waited {DEADLINE:?} for {what}: the peer is gone or stuck"),
-            ));
-        }
-        if waited > Duration::from_millis(20) {
-            std::thread::sleep(Duration::from_micros(200));
-        } else {
+        Ok(())
+    }
+}
+
+/// Waiting on another thread of this process (the tests): spin, then yield, with a deadline.
+pub struct Spinner;
+
+impl Waiter for Spinner {
+    fn wait(&mut self, ready: &dyn Fn() -> bool, what: &str) -> io::Result<()> {
+        let started = Instant::now();
+        while !ready() {
+            if started.elapsed() > DEADLINE {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("waited {DEADLINE:?} for {what}"),
+                ));
+            }
             std::thread::yield_now();
         }
+        Ok(())
+    }
+
+    fn progressed(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
@@ -238,12 +294,12 @@ mod tests {
         std::thread::scope(|s| {
             s.spawn(|| {
                 for _ in 0..3 {
-                    ring.write(&big).unwrap();
+                    ring.write(&big, &mut Spinner).unwrap();
                 }
             });
             let mut got = vec![0u8; big.len()];
             for _ in 0..3 {
-                ring.read(&mut got).unwrap();
+                ring.read(&mut got, &mut Spinner).unwrap();
                 assert!(got == big);
             }
         });
@@ -253,6 +309,6 @@ mod tests {
     fn a_ring_refuses_a_message_that_is_not_whole_words() {
         let (mapping, _fd) = Mapping::create().unwrap();
         let (to, _) = mapping.rings();
-        assert!(to.write(&[1, 2, 3]).is_err());
+        assert!(to.write(&[1, 2, 3], &mut Spinner).is_err());
     }
 }
