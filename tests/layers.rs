@@ -24,7 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["plan"],
     &["run"],
-    &["calibrate"],
+    &["calibrate", "ipc"],
     &["store"],
     &["render"],
     &["report", "compare"],

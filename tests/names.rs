@@ -6,6 +6,7 @@
 use concbench::client::ClientKind;
 use concbench::compare::gate::FailOn;
 use concbench::compare::{Format, Rule, Verdict};
+use concbench::ipc::Transport;
 use concbench::names::{
     Bottleneck, FailureKind, Group, LoadGenerator, ModelKind, Name, ServerKind,
 };
@@ -77,6 +78,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<Shape>(),
         round_trip::<Order>(),
         round_trip::<On429>(),
+        round_trip::<Transport>(),
     ]
 }
 
