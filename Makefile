@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report report-scale report-lessons report-resilience compare report-db postgres-env calibrate python-env
+.PHONY: build test server clean report report-scale report-lessons report-resilience report-sharing compare report-db postgres-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -61,6 +61,14 @@ report-lessons: build
 # about a minute and a half; rendered with the newest default run of this machine when there is one.
 report-resilience: build
 	./target/release/concbench run --suite resilience
+	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
+	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
+		"$$(ls -t $$dir/*.json | head -1)"
+
+# Shared state and processes that talk (contention per sync, the article's coordination shapes, IPC
+# per transport, a task queue served to workers); rendered with the newest default run of this machine.
+report-sharing: build
+	./target/release/concbench run --suite sharing
 	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
 	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
 		"$$(ls -t $$dir/*.json | head -1)"

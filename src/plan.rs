@@ -37,6 +37,12 @@ pub trait SuiteCases: Sync {
     fn in_resilience(&self) -> Vec<Case> {
         Vec::new()
     }
+
+    /// What the sharing suite (`make report-sharing`: shared state, processes that talk, a task
+    /// queue served to workers) runs of it.
+    fn in_sharing(&self) -> Vec<Case> {
+        Vec::new()
+    }
 }
 
 /// Repetitions of every quick case: 6 vs 6 samples reach p < 0.05 after Holm over up to 23 tests
@@ -60,6 +66,8 @@ macro_rules! suites {
                 Lessons = "lessons",
                 #[value(help = "an API that misbehaves: slow tails, a rate limit, failures retried, per model and client policy (make report-resilience)")]
                 Resilience = "resilience",
+                #[value(help = "shared state and processes that talk: contention per sync, the article's coordination shapes, IPC per transport, a task queue served to workers (make report-sharing)")]
+                Sharing = "sharing",
             }
         }
 
@@ -80,6 +88,9 @@ macro_rules! suites {
                     Suite::Resilience => {
                         "an API that misbehaves: slow tails, a rate limit, failures retried, per model and client policy (make report-resilience)"
                     }
+                    Suite::Sharing => {
+                        "shared state and processes that talk: contention per sync, the article's coordination shapes, IPC per transport, a task queue served to workers (make report-sharing)"
+                    }
                 }
             }
 
@@ -88,7 +99,9 @@ macro_rules! suites {
             fn of(self) -> Option<&'static dyn SuiteCases> {
                 match self {
                     $( $( Suite::$variant => Some(&crate::workload::$($path)::+), )? )+
-                    Suite::Default | Suite::Quick | Suite::Lessons | Suite::Resilience => None,
+                    Suite::Default | Suite::Quick | Suite::Lessons | Suite::Resilience | Suite::Sharing => {
+                        None
+                    }
                 }
             }
         }
@@ -106,6 +119,7 @@ impl Suite {
             None if self == Suite::Quick => |s| s.in_quick(),
             None if self == Suite::Lessons => |s| s.in_lessons(),
             None if self == Suite::Resilience => |s| s.in_resilience(),
+            None if self == Suite::Sharing => |s| s.in_sharing(),
             None => |s| s.in_default(),
         };
         Suite::ALL
