@@ -31,9 +31,6 @@ pub enum Command {
     /// How much of a model's cost is the harness's: requests/s of async-semaphore and thread-pool
     /// beside wrk, hey and oha (when installed) on the unbounded server's zero-delay endpoint.
     Calibrate(crate::calibrate::CalibrateArgs),
-    /// How fast two processes exchange messages: pipe, Unix socket, TCP on 127.0.0.1, a shared-memory
-    /// ring and a serialised queue, per message size, beside memcpy.
-    Ipc(crate::ipc::IpcArgs),
     /// Compare runs across machines: each RUN is a result file, a directory or a machine id.
     Compare(CompareArgs),
     /// Run the slow server (what `concbench run` starts as its child).

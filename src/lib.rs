@@ -8,7 +8,6 @@ pub mod client;
 pub mod compare;
 pub mod error;
 pub mod fmt;
-pub mod ipc;
 pub mod measure;
 pub mod model;
 pub mod names;

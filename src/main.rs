@@ -19,7 +19,7 @@ fn real_main() -> i32 {
     match std::env::args().nth(1).as_deref() {
         Some("__case") => return run::case::case_main(),
         Some("__worker") => return concbench::model::worker_main(),
-        Some("__ipc") => return concbench::ipc::peer::peer_main(),
+        Some("__ipc") => return concbench::workload::ipc::peer::peer_main(),
         _ => {}
     }
     let cli = match Cli::try_parse() {
@@ -39,7 +39,6 @@ fn real_main() -> i32 {
         Command::Schema => print(&concbench::results::ResultFile::schema_json()).map(|_| 0),
         Command::Report(args) => report_command(&args),
         Command::Calibrate(args) => calibrate_command(&args),
-        Command::Ipc(args) => ipc_command(&args),
         Command::Compare(args) => concbench::compare::compare_main(&args),
         Command::Serve(args) => Ok(concbench_server::run_cli(&args)),
         Command::Case => Ok(run::case::case_main()),
@@ -103,12 +102,6 @@ fn calibrate_command(args: &concbench::calibrate::CalibrateArgs) -> anyhow::Resu
         None if !outcome.errors.is_empty() => 1,
         None => 0,
     })
-}
-
-fn ipc_command(args: &concbench::ipc::IpcArgs) -> anyhow::Result<i32> {
-    let table = concbench::ipc::ipc_main(args, &std::env::current_exe()?)?;
-    print(&table)?;
-    Ok(0)
 }
 
 fn report_command(args: &concbench::report::ReportArgs) -> anyhow::Result<i32> {

@@ -24,7 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["plan"],
     &["run"],
-    &["calibrate", "ipc"],
+    &["calibrate"],
     &["store"],
     &["render"],
     &["report", "compare"],

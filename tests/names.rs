@@ -6,7 +6,6 @@
 use concbench::client::ClientKind;
 use concbench::compare::gate::FailOn;
 use concbench::compare::{Format, Rule, Verdict};
-use concbench::ipc::Transport;
 use concbench::names::{
     Bottleneck, FailureKind, Group, LoadGenerator, ModelKind, Name, ServerKind,
 };
@@ -15,6 +14,7 @@ use concbench::report::sections::scale::anchors::Shape;
 use concbench::report::sections::scale::data::Unit;
 use concbench::run::order::Order;
 use concbench::workload::io::On429;
+use concbench::workload::ipc::Transport;
 use concbench::workload::{Connect, DbKind, WorkloadKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -231,6 +231,16 @@ impl RunArgs {
                 can.join(", ")
             )));
         }
+        if let Some(can) = workload.describe().models() {
+            if !can.contains(&model) {
+                return Err(usage(format!(
+                    "model {model} cannot run the {} case {}; models that can: {}",
+                    workload.kind(),
+                    workload.describe().id_suffix(),
+                    names(can, ModelKind::name)
+                )));
+            }
+        }
         if let Some(p) = workload.describe().io().and_then(|io| io.policy.as_deref()) {
             // Python's tasks retry, back off and wait out 429s as Rust's do, but a hedge needs a
             // request cancelled from beside it and a limiter one bucket shared by every worker.

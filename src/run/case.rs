@@ -69,6 +69,9 @@ pub struct CaseOutput {
     pub spawned: Option<(usize, f64)>,
     /// Why it started fewer units than asked, when it did.
     pub spawn_error: Option<String>,
+    /// What an ipc case's pairs exchanged.
+    #[serde(default)]
+    pub ipc: Option<crate::workload::ipc::Exchanged>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -99,6 +102,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let mut results: Vec<&mut TaskResult> =
         exec.records.iter_mut().map(|r| &mut r.result).collect();
     workload.audit(&mut results)?;
+    // After the clock too: the floor an ipc case's figures are set beside.
+    let ipc = workload.exchanged();
     // Every task folded, whether the model kept a record of each or folded them as they ended.
     let all = match &exec.aggregate {
         Some(a) => a.clone(),
@@ -139,6 +144,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         spawn_error: exec.spawn_error.clone(),
         pool_started: exec.pool,
         peak_rss_kib: rusage::own_peak_rss_kib(),
+        ipc,
         stages: exec
             .stages
             .filter(|_| spec.tasks <= TIMELINE_MAX_TASKS)

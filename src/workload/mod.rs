@@ -116,6 +116,8 @@ registry! {
     Convoy = "convoy" => convoy::{ConvoyParams, ConvoyArgs};
     /// Bytes moved to each task and back, beside a CPU part: Effective Python's item 64.
     Payload = "payload" => payload::{PayloadParams, PayloadArgs};
+    /// A pair of processes exchanging messages over a transport, beside memcpy.
+    Ipc = "ipc" => ipc::{IpcParams, IpcArgs};
 }
 
 impl Params {
@@ -281,6 +283,11 @@ pub trait Describe {
     /// models that move data (`Model::moves_data`) run it.
     fn moves_data(&self) -> bool {
         false
+    }
+    /// The only models that can run it, when not every model can (ipc: models whose tasks run in
+    /// the case process, which keeps their figures); `run` refuses the others, naming these.
+    fn models(&self) -> Option<&'static [crate::names::ModelKind]> {
+        None
     }
     /// Build the task (clients included); this is setup, timed apart from the makespan.
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>>;
@@ -487,6 +494,11 @@ pub trait Workload: Send + Sync {
     }
     /// A staged workload's stages, for the models that run them.
     fn stages(&self) -> Option<&dyn Stages> {
+        None
+    }
+    /// What the repetition's tasks exchanged, read by the case process after the model ran (ipc: its
+    /// pairs' round trips and streams, beside memcpy); None for every other workload.
+    fn exchanged(&self) -> Option<ipc::Exchanged> {
         None
     }
     /// A task that only waits this long: the async models then await tokio's own sleep in the task

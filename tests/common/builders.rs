@@ -7,8 +7,9 @@ use concbench::model::Job;
 use concbench::names::ModelKind;
 use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
+use concbench::workload::ipc::Transport;
 use concbench::workload::{
-    Connect, ConvoyParams, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
+    Connect, ConvoyParams, CpuParams, DbKind, DbParams, IoParams, IpcParams, MixedParams, Params,
     PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
 };
 use std::path::PathBuf;
@@ -91,6 +92,9 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
             cpu_iters: 200_000,
             ..PayloadParams::new(4 << 10, 0)
         }),
+        // A pair per task over a pipe, 20 round trips of 64 B; its task needs the concbench binary,
+        // which a test binary is not: `ipc_job`.
+        WorkloadKind::Ipc => Params::Ipc(IpcParams::new(Transport::Pipe, 64, 20)),
     };
     Spec {
         params,

@@ -1,12 +1,16 @@
-//! The other process of `concbench ipc`: `concbench __ipc <transport> <size>`, its end of the
-//! transport on stdin/stdout (both ends of a socket, or of two pipes; the memfd on stdin for shared
-//! memory). It obeys the parent's commands until told to exit or its input closes: echo n messages
-//! back as they come (checking each after it is on its way back, so the check is not in the round
-//! trip), or take n and answer how many were intact and in order. A message out of pattern on an echo
-//! ends it with exit code 3, which the parent reports.
+//! The other process of a pair: `concbench __ipc <transport> <size>`, its end of the transport on
+//! stdin/stdout (both ends of a socket, or of two pipes; the memfd on stdin and the doorbell socket on
+//! stdout for shared memory). It obeys the parent's commands until told to exit or its input closes:
+//! echo n messages back as they come (checking each after it is on its way back, so the check is not
+//! in the round trip), or take n and answer how many were intact and in order, and what the first
+//! wrong one was. A wrong message on an echo ends it with an exit code naming the failure, which the
+//! parent reports.
 
 use super::channel::{Channel, Framed, Shared, Stream};
-use super::{Messages, Transport, ECHO, EXIT, SINK};
+use super::message::Messages;
+use super::pair::{kind_code, ECHO, EXIT, EXIT_CORRUPT, EXIT_REORDERED, SINK};
+use super::Transport;
+use crate::names::FailureKind;
 use std::fs::File;
 use std::io::{self, ErrorKind};
 use std::os::fd::AsFd;
@@ -33,21 +37,26 @@ pub fn peer_main() -> i32 {
 
 fn serve(transport: Transport, size: usize) -> io::Result<i32> {
     let stdin = io::stdin().as_fd().try_clone_to_owned()?;
+    let stdout = io::stdout().as_fd().try_clone_to_owned()?;
     let mut chan: Box<dyn Channel> = match transport {
         Transport::Shm => Box::new(Shared {
             mapping: super::ring::Mapping::map(&stdin)?,
             creator: false,
-            bell: std::os::unix::net::UnixStream::from(io::stdout().as_fd().try_clone_to_owned()?),
+            bell: std::os::unix::net::UnixStream::from(stdout),
         }),
-        _ => {
+        Transport::Pipe | Transport::Unix | Transport::Tcp | Transport::Queue => {
             let pipes = Stream {
                 from: File::from(stdin),
-                to: File::from(io::stdout().as_fd().try_clone_to_owned()?),
+                to: File::from(stdout),
             };
             match transport {
                 Transport::Queue => Box::new(Framed(pipes)),
                 _ => Box::new(pipes),
             }
+        }
+        python => {
+            eprintln!("concbench __ipc: {python} is Python's transport");
+            return Ok(2);
         }
     };
     let msgs = Messages::new(size);
@@ -59,29 +68,39 @@ fn serve(transport: Transport, size: usize) -> io::Result<i32> {
             Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(0),
             r => r?,
         }
-        let op = u64::from_le_bytes(header[..8].try_into().unwrap());
-        let n = u64::from_le_bytes(header[8..].try_into().unwrap());
+        let op = u64::from_le_bytes(header[..8].try_into().expect("8 bytes"));
+        let n = u64::from_le_bytes(header[8..].try_into().expect("8 bytes"));
         match op {
             EXIT => return Ok(0),
             ECHO => {
                 for _ in 0..n {
                     chan.recv(&mut buf)?;
                     chan.send(&buf)?;
-                    if buf != msgs.get(seq) {
-                        eprintln!("concbench __ipc {transport}: message {seq} arrived changed");
-                        return Ok(3);
+                    if let Err(kind) = msgs.check(seq, &buf) {
+                        eprintln!("concbench __ipc {transport}: message {seq} arrived {kind}");
+                        return Ok(match kind {
+                            FailureKind::Reordered => EXIT_REORDERED,
+                            _ => EXIT_CORRUPT,
+                        });
                     }
                     seq += 1;
                 }
             }
             SINK => {
                 let mut intact = 0u64;
+                let mut first = None;
                 for _ in 0..n {
                     chan.recv(&mut buf)?;
-                    intact += u64::from(buf == msgs.get(seq));
+                    match msgs.check(seq, &buf) {
+                        Ok(()) => intact += 1,
+                        Err(kind) => first = first.or(Some(kind)),
+                    }
                     seq += 1;
                 }
-                chan.send(&intact.to_le_bytes())?;
+                let mut ack = [0u8; 16];
+                ack[..8].copy_from_slice(&intact.to_le_bytes());
+                ack[8..].copy_from_slice(&kind_code(first).to_le_bytes());
+                chan.send(&ack)?;
             }
             other => {
                 eprintln!("concbench __ipc: unknown command {other}");
