@@ -328,3 +328,31 @@ fn pythons_transports_move_their_messages_intact() {
     }
     assert!(shm_left().is_empty(), "left in /dev/shm: {:?}", shm_left());
 }
+
+#[test]
+fn the_section_reads_the_suite_a_row_per_transport_and_size_and_says_how_far_below_memcpy() {
+    use concbench::report::sections::ipc::{data as idata, sentences, table};
+    let data = data_from(IPC_FIXTURE);
+    let rows = idata::rows(&data);
+    for t in Transport::rust() {
+        let sizes: Vec<u64> = rows
+            .iter()
+            .filter(|r| r.transport == t && r.figures.is_some())
+            .map(|r| r.size)
+            .collect();
+        assert_eq!(sizes, SIZES.map(|s| s as u64), "{t}: every size measured");
+    }
+    for r in rows.iter().filter_map(|r| r.figures) {
+        assert!(r.mb_per_s > 0.0 && r.memcpy_mb_per_s > 0.0, "{r:?}");
+        assert!(r.rtt_p50_s <= r.rtt_p99_s, "{r:?}");
+    }
+    let t = table::table(&rows).unwrap();
+    assert_eq!(t.rows.len(), rows.len());
+    assert!(t.header.iter().any(|h| h == "of memcpy"), "{:?}", t.header);
+    let said = sentences::takeaway(&rows);
+    for size in ["64 B", "4 KiB", "64 KiB", "1 MiB"] {
+        assert!(said.contains(&format!("At {size} ")), "{said}");
+    }
+    assert!(said.contains("of memcpy"), "{said}");
+    assert_eq!(takeaway_of(&data, "ipc"), said);
+}
