@@ -356,3 +356,70 @@ fn the_section_reads_the_suite_a_row_per_transport_and_size_and_says_how_far_bel
     assert!(said.contains("of memcpy"), "{said}");
     assert_eq!(takeaway_of(&data, "ipc"), said);
 }
+
+#[test]
+fn a_python_peer_killed_mid_exchange_ends_its_pair_and_leaves_no_shared_memory() {
+    if let Err(why) = concbench::run::external::python_env() {
+        return skip(Why::NoPythonEnv, why);
+    }
+    let dir = tmpdir("ipc-python-killed");
+    let out = dir.join("killed.json");
+    let mut run = Command::new(EXE)
+        .args([
+            "run",
+            "--workload",
+            "ipc",
+            "--model",
+            "py-sequential",
+            "--tasks",
+            "1",
+        ])
+        .args(["--transport", "mp-shared-memory", "--message-size", "64"])
+        .args([
+            "--messages",
+            "10000000",
+            "--timeout",
+            "60s",
+            "--repeat",
+            "1",
+        ])
+        .args(["--warmup", "0", "--quiet", "--out"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // run → the Python model → its peer (forked: the same command line) and, beside it, the
+    // resource tracker shared memory starts.
+    let mut peer = None;
+    until(Duration::from_secs(20), "the Python peer", || {
+        peer = children(run.id())
+            .into_iter()
+            .flat_map(children)
+            .find(|&p| cmdline(p).contains("concbench_py") && cpu_ticks(p) > 0);
+        peer.is_some()
+    });
+    let peer = peer.unwrap();
+    let python = children(run.id());
+    // SAFETY: kill(2) on a process this test's run started; the Python model reaps it.
+    unsafe { libc::kill(peer as i32, libc::SIGKILL) };
+    let killed = Instant::now();
+    let status = wait_for(&mut run, Duration::from_secs(30));
+    assert!(
+        killed.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        killed.elapsed()
+    );
+    // The run measured what it could: the case has a sample whose pair failed.
+    assert!(status.code().is_some(), "{status:?}");
+    let file = concbench::results::ResultFile::load(&out).unwrap();
+    let s = &file.cases[0].samples[0];
+    assert_eq!(s.failures.get("worker-lost"), Some(&1), "{:?}", s.failures);
+    assert!(s.ipc.is_none(), "no pair completed");
+    assert!(!alive(peer));
+    assert!(
+        python.iter().all(|&p| !alive(p)),
+        "the Python model is gone"
+    );
+    assert!(shm_left().is_empty(), "left in /dev/shm: {:?}", shm_left());
+}

@@ -2,7 +2,8 @@
 //! line without `make python-env`) — at 64 B, 4 KiB, 64 KiB and 1 MiB, one pair per case, with a
 //! message count per size that keeps a Rust case's exchange to tens of milliseconds (Python's take
 //! longer: the same counts, so the rows compare message for message). Not in the default suite; the
-//! whole of it in the sharing suite. Part of the plan (tests/layers.rs places it there).
+//! whole of it in the sharing suite (Python's cases with a repetition fewer). Part of the plan
+//! (tests/layers.rs places it there).
 
 use super::{IpcParams, Transport, SIZES};
 use crate::model::ModelKind;
@@ -15,6 +16,8 @@ pub struct Ipc;
 
 /// Repetitions of every case.
 const REPEAT: usize = 3;
+/// Repetitions of Python's cases in the sharing suite.
+const PYTHON_SHARING_REPEAT: usize = 2;
 
 /// Round trips (and as many streamed) per pair at `size`: fewer as messages grow, so that each
 /// case moves a few to some tens of megabytes.
@@ -43,8 +46,16 @@ impl SuiteCases for Ipc {
         cases
     }
 
+    /// All of it; Python's cases twice rather than three times, each a Python start and a fork per
+    /// pair, so the share stays under a minute of measuring on two busy cores.
     fn in_sharing(&self) -> Vec<Case> {
         self.cases()
+            .into_iter()
+            .map(|c| match c.model.is_python() {
+                true => c.reps(PYTHON_SHARING_REPEAT, 0),
+                false => c,
+            })
+            .collect()
     }
 }
 
