@@ -16,7 +16,8 @@
 //! doorbell socket closes (see [`Doorbell`]: a side that finds no room or data spins briefly, then
 //! sleeps on it), and the peer dies with us (PR_SET_PDEATHSIG). Message
 //! bytes move by Relaxed word stores and loads, ordered by the Release/Acquire on head and tail; the
-//! price is a copy one word at a time rather than `memcpy`'s vector moves, which the table shows.
+//! price is a copy one word at a time rather than `memcpy`'s vector moves, which the ipc section's
+//! table shows beside memcpy.
 
 use std::fs::File;
 use std::io;
