@@ -1,7 +1,8 @@
 //! The ipc section: processes exchanging data (issue 24 §2). Its chart sets each transport's MB/s
 //! against the message size under memcpy's; its further table gives, per transport and size, MB/s,
 //! messages/s, round-trip p50/p99 and memcpy beside them; its sentences name the fastest transport
-//! per size and how far it stays below memcpy, and Python's beside Rust's. All read `data`.
+//! per size and how far it stays below memcpy, and Python's beside Rust's; results.csv gets the same
+//! medians as columns. All read `data`.
 
 pub mod chart;
 pub mod data;
@@ -12,7 +13,7 @@ use crate::names::Group;
 use crate::render::chart::Chart;
 use crate::render::table::Table;
 use crate::report::data::ReportData;
-use crate::report::sections::Section;
+use crate::report::sections::{CsvCells, Section};
 
 pub struct Ipc;
 
@@ -34,5 +35,34 @@ impl Section for Ipc {
             return Vec::new();
         }
         table::table(&data::rows(data)).into_iter().collect()
+    }
+
+    fn csv_headers(&self) -> &'static [&'static str] {
+        &[
+            "ipc_mb_per_s",
+            "ipc_msgs_per_s",
+            "ipc_rtt_p50_s",
+            "ipc_rtt_p99_s",
+            "ipc_memcpy_mb_per_s",
+        ]
+    }
+
+    fn csv_cells<'a>(&'a self, _data: &'a ReportData) -> CsvCells<'a> {
+        Box::new(|c| {
+            let figures = data::IpcRow::of(c).and_then(|r| r.figures);
+            match figures {
+                Some(f) => [
+                    f.mb_per_s,
+                    f.messages_per_s,
+                    f.rtt_p50_s,
+                    f.rtt_p99_s,
+                    f.memcpy_mb_per_s,
+                ]
+                .iter()
+                .map(|v| v.to_string())
+                .collect(),
+                None => vec![String::new(); 5],
+            }
+        })
     }
 }
