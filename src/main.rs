@@ -19,6 +19,7 @@ fn real_main() -> i32 {
     match std::env::args().nth(1).as_deref() {
         Some("__case") => return run::case::case_main(),
         Some("__worker") => return concbench::model::worker_main(),
+        Some("__ipc") => return concbench::workload::ipc::peer::peer_main(),
         _ => {}
     }
     let cli = match Cli::try_parse() {

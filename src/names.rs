@@ -201,6 +201,8 @@ macro_rules! every_group {
                 "20 GETs of 100 ms beside 4 counts of 100 ms vs the GETs alone, per model: the convoy";
             Payload = "payload" => payload::suite::Payload,
                 "16 tasks handed 0 B-16 MiB and handing as much back, beside 10 ms of counting: data moved to workers";
+            Ipc = "ipc" => ipc::suite::Ipc,
+                "a pair of processes per transport (pipe, unix, tcp, shm, queue; Python's mp-*) at 64 B-1 MiB, beside memcpy";
             Coordination = "coordination" => coordination::suite::Coordination,
                 "units that wait on each other: a semaphore of 5 over 22, condition vs channel, barriers of 4 that fill or break";
             Tails = "tails" => io::resilience_suite::Tails,
@@ -309,6 +311,8 @@ name_enum! {
         Corrupt = "corrupt",
         /// The server answered 429 Too Many Requests, and the client's policy gave up (io).
         Refused = "refused",
+        /// A message arrived out of its turn: lost, repeated or overtaken (ipc).
+        Reordered = "reordered",
         /// A barrier's team never filled and its timeout broke it (coordination): the unit waited
         /// the timeout and ended, as Python's `BrokenBarrierError`.
         Broken = "broken",

@@ -14,6 +14,7 @@ use concbench::report::sections::scale::anchors::Shape;
 use concbench::report::sections::scale::data::Unit;
 use concbench::run::order::Order;
 use concbench::workload::io::On429;
+use concbench::workload::ipc::Transport;
 use concbench::workload::{Connect, DbKind, WorkloadKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -78,6 +79,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<Order>(),
         round_trip::<On429>(),
         round_trip::<CoordinationShape>(),
+        round_trip::<Transport>(),
     ]
 }
 

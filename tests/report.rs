@@ -142,6 +142,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "async-process-pool",
             "bytes handed to each task and back, B (one tick per size)",
         ],
+        "ipc" => &[
+            "pipe",
+            "shm",
+            "queue",
+            "memcpy at that size (Rust's case processes)",
+            "message size (log scale)",
+        ],
         "scale-io" => &[
             "async",
             "async-semaphore",

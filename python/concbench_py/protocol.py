@@ -2,7 +2,7 @@
 
 In (stdin, one JSON object):
     {"protocol": 1, "model": "py-threads",
-     "workload": "io" | "cpu" | "sleep" | "mixed" | "convoy" | "payload",
+     "workload": "io" | "cpu" | "sleep" | "mixed" | "convoy" | "payload" | "ipc",
      "url": "http://127.0.0.1:PORT/PATH", "tasks": N, "limit": k, "per_worker": c,
      "keep_alive": bool, "timeout_s": float, "cpu_iters": int, "delay_s": float,
      "cpu_s": float, "waits_s": [float, ...], "counts": [bool, ...], "bytes": B, "back": R,
@@ -16,12 +16,14 @@ GETs url otherwise. payload (py-thread-pool and py-process-pool only): the submi
 bytes (byte j = (i + j) mod 251) and hands them over (a reference to a thread, pickled to a process);
 the task checks them, counts, and hands back R bytes of task i + 1's pattern, which the submitter
 checks; a changed byte fails the task as "corrupt". per_worker: tasks at once in each worker of
-py-async-process-pool.
+py-async-process-pool. ipc (py-sequential only): "transport", "size", "messages": each task is a
+pair of processes exchanging messages (concbench_py/ipc.py), answered as "ipc" beside the tasks.
 Out (the last line of stdout, one JSON object):
     {"protocol": 1, "setup_s": float, "peak_rss_kib": int, "threads_peak": int,
      "tasks": [{"start": s, "end": s, "failure": null | "connect" | "timeout" | "status" | "io"
-                | "refused" | "worker-lost" | "panic" | "corrupt", "service": s | null,
-                "tries": {"requests": n, "refused": n, "timeouts": n, "failed": n}}, ...]}
+                | "refused" | "worker-lost" | "panic" | "corrupt" | "reordered", "service": s | null,
+                "tries": {"requests": n, "refused": n, "timeouts": n, "failed": n}}, ...],
+     "ipc": {"pairs": n, "round_trips": n, "rtt_p50_s": s, ...} (ipc only: see ipc.exchanged)}
 tries: what an io task's requests met, only with a policy or when the task sent more than one.
 Times are seconds from the instant every task was submitted (after setup: interpreter, imports,
 sessions, pools), in task order, so the harness computes makespan, latencies and efficiency the same
@@ -79,6 +81,10 @@ def main():
         "threads_peak": result.threads_peak,
         "tasks": [task(t) for t in result.tasks],
     }
+    if spec["workload"] == "ipc":
+        from . import ipc
+
+        out["ipc"] = ipc.exchanged(spec)
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()
     return 0

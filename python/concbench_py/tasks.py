@@ -240,6 +240,10 @@ class Blocking:
             count(self.spec["cpu_iters"])
         elif kind == "sleep":
             time.sleep(self.spec["delay_s"])
+        elif kind == "ipc":
+            from . import ipc
+
+            failure = ipc.pair(self.spec, i)
         return Record(start - t0, time.monotonic() - t0, failure, service, tries)
 
     def get(self, i, headers):

@@ -387,6 +387,10 @@ pub struct Sample {
     /// Absent for other workloads and in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tally: Option<crate::workload::coordination::Tally>,
+    /// What an ipc case's pairs exchanged: round-trip latency, the stream's rate, memcpy beside it
+    /// (absent for other workloads and in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipc: Option<crate::workload::ipc::Exchanged>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads; N GETs on tokio

@@ -72,6 +72,9 @@ pub struct CaseOutput {
     /// What units that wait on each other counted (coordination).
     #[serde(default)]
     pub tally: Option<crate::workload::coordination::Tally>,
+    /// What an ipc case's pairs exchanged.
+    #[serde(default)]
+    pub ipc: Option<crate::workload::ipc::Exchanged>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -103,6 +106,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         exec.records.iter_mut().map(|r| &mut r.result).collect();
     workload.audit(&mut results)?;
     let tally = workload.tally();
+    // After the clock too: the floor an ipc case's figures are set beside.
+    let ipc = workload.exchanged();
     // Every task folded, whether the model kept a record of each or folded them as they ended.
     let all = match &exec.aggregate {
         Some(a) => a.clone(),
@@ -144,6 +149,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         tally,
         pool_started: exec.pool,
         peak_rss_kib: rusage::own_peak_rss_kib(),
+        ipc,
         stages: exec
             .stages
             .filter(|_| spec.tasks <= TIMELINE_MAX_TASKS)

@@ -172,6 +172,9 @@ struct Answer {
     peak_rss_kib: Option<u64>,
     threads_peak: Option<u64>,
     tasks: Vec<TaskAnswer>,
+    /// What an ipc case's pairs exchanged (python/concbench_py/ipc.py), the record Rust's cases make.
+    #[serde(default)]
+    ipc: Option<crate::workload::ipc::Exchanged>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -304,6 +307,7 @@ impl Answer {
             spawned: None,
             spawn_error: None,
             tally: None,
+            ipc: self.ipc,
         }
     }
 }

@@ -748,6 +748,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         spawn_s: out.spawned.map(|(_, s)| s),
         spawn_error: out.spawn_error,
         tally: out.tally,
+        ipc: out.ipc,
         ..Sample::default()
     }
 }

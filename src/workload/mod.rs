@@ -118,6 +118,8 @@ registry! {
     Payload = "payload" => payload::{PayloadParams, PayloadArgs};
     /// Units that wait on each other: the threading article's semaphore, condition and barrier.
     Coordination = "coordination" => coordination::{CoordinationParams, CoordinationArgs};
+    /// A pair of processes exchanging messages over a transport, beside memcpy.
+    Ipc = "ipc" => ipc::{IpcParams, IpcArgs};
 }
 
 impl Params {
@@ -500,6 +502,11 @@ pub trait Workload: Send + Sync {
     }
     /// A staged workload's stages, for the models that run them.
     fn stages(&self) -> Option<&dyn Stages> {
+        None
+    }
+    /// What the repetition's tasks exchanged, read by the case process after the model ran (ipc: its
+    /// pairs' round trips and streams, beside memcpy); None for every other workload.
+    fn exchanged(&self) -> Option<ipc::Exchanged> {
         None
     }
     /// A task that only waits this long: the async models then await tokio's own sleep in the task

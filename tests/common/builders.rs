@@ -7,9 +7,11 @@ use concbench::model::Job;
 use concbench::names::ModelKind;
 use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
+use concbench::workload::ipc::Transport;
 use concbench::workload::{
-    Connect, ConvoyParams, CoordinationParams, CpuParams, DbKind, DbParams, IoParams, MixedParams,
-    Params, PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
+    Connect, ConvoyParams, CoordinationParams, CpuParams, DbKind, DbParams, IoParams, IpcParams,
+    MixedParams, Params, PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams,
+    WorkloadKind,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -95,6 +97,9 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
         WorkloadKind::Coordination => {
             Params::Coordination(CoordinationParams::semaphore(5, Duration::from_millis(50)))
         }
+        // A pair per task over a pipe, 20 round trips of 64 B; its task needs the concbench binary,
+        // which a test binary is not: `ipc_job`.
+        WorkloadKind::Ipc => Params::Ipc(IpcParams::new(Transport::Pipe, 64, 20)),
     };
     Spec {
         params,

@@ -1,8 +1,8 @@
 //! What the report's tests share: the committed result files they render (a v1 and a v2 run, and the
-//! mixed, mixed-article, pipeline, db, scale, subprocess, convoy, payload, resilience and
-//! coordination suites),
-//! loading and merging them, reading what a report wrote (a file, the texts of an SVG, a table's
-//! cell), changing one case of a file as a test needs, and the takeaway of one chart.
+//! mixed, mixed-article, pipeline, db, scale, subprocess, convoy, payload, resilience,
+//! coordination and ipc suites), loading and merging them, reading what a report wrote (a file, the
+//! texts of an SVG, a table's cell), changing one case of a file as a test needs, and the takeaway of
+//! one chart.
 
 use concbench::names::{Group, ModelKind};
 use concbench::render::table::Table;
@@ -33,6 +33,8 @@ pub const PAYLOAD_FIXTURE: &str = "tests/fixtures/payload.json";
 pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
 /// The coordination suite as it is (tests/fixtures/make-coordination.sh).
 pub const COORDINATION_FIXTURE: &str = "tests/fixtures/coordination.json";
+/// The ipc suite as it is: every transport by message size (tests/fixtures/make-ipc.sh).
+pub const IPC_FIXTURE: &str = "tests/fixtures/ipc.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -55,8 +57,8 @@ pub fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload, resilience and
-/// coordination runs beside it: every chart and every section there is.
+/// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload, resilience,
+/// coordination and ipc runs beside it: every chart and every section there is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -70,6 +72,7 @@ pub fn every_fixture() -> ReportData {
         PAYLOAD_FIXTURE,
         RESILIENCE_FIXTURE,
         COORDINATION_FIXTURE,
+        IPC_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

@@ -36,6 +36,7 @@ sections! {
     convoy::Convoy,
     payload::Payload,
     coordination::Coordination,
+    ipc::Ipc,
     tails::Tails,
     rate_limit::RateLimit,
     retries::Retries,
