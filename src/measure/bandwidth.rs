@@ -78,8 +78,14 @@ mod tests {
         // On a machine busy with other builds a pass of either can lose its core for longer than
         // the pass takes; the best of a few runs is the floor each claims to be.
         let runs: Vec<_> = (0..4).map(|_| super::floors().unwrap()).collect();
-        let memcpy = runs.iter().map(|f| f.memcpy_ns_per_byte).fold(f64::INFINITY, f64::min);
-        let pipe = runs.iter().map(|f| f.pipe_ns_per_byte).fold(f64::INFINITY, f64::min);
+        let memcpy = runs
+            .iter()
+            .map(|f| f.memcpy_ns_per_byte)
+            .fold(f64::INFINITY, f64::min);
+        let pipe = runs
+            .iter()
+            .map(|f| f.pipe_ns_per_byte)
+            .fold(f64::INFINITY, f64::min);
         assert!(memcpy > 0.0 && memcpy.is_finite());
         // A pipe copies each byte twice, through the kernel: never faster than one copy.
         assert!(pipe > memcpy, "memcpy {memcpy} ns/B, pipe {pipe} ns/B");
