@@ -109,6 +109,7 @@ macro_rules! every_model {
             AsyncBlockingPool = "async-blocking-pool" => async_blocking_pool::AsyncBlockingPool;
             AsyncProcessPool = "async-process-pool" => async_process_pool::AsyncProcessPool;
             AsyncJoinAll = "async-join-all" => async_join_all::AsyncJoinAll;
+            QueueWorkers = "queue-workers" => queue_workers::QueueWorkers;
             /// The Python reference models (python/concbench_py), run as an external program.
             PySequential = "py-sequential" => python::SEQUENTIAL, twin Sequential;
             PyThreads = "py-threads" => python::THREADS, twin Threads;
@@ -256,6 +257,19 @@ impl ServerKind {
     /// The default, left out of ids and result files so they read as before.
     pub fn is_concbench(&self) -> bool {
         *self == ServerKind::Concbench
+    }
+}
+
+name_enum! {
+    /// The queue `queue-workers` pull their tasks from: the project's own small queue server
+    /// (`own`), or Redis started by the harness (`redis`).
+    #[derive(Default, JsonSchema)]
+    pub enum BrokerKind {
+        /// The project's own queue server (`concbench __broker`): a key, a queue, requeue once.
+        #[default]
+        Own = "own",
+        /// Redis (Debian's redis-server), lists as the queue: BLMOVE into a per-worker processing list.
+        Redis = "redis",
     }
 }
 

@@ -7,7 +7,7 @@ use concbench::client::ClientKind;
 use concbench::compare::gate::FailOn;
 use concbench::compare::{Format, Rule, Verdict};
 use concbench::names::{
-    Bottleneck, FailureKind, Group, LoadGenerator, ModelKind, Name, ServerKind,
+    Bottleneck, BrokerKind, FailureKind, Group, LoadGenerator, ModelKind, Name, ServerKind,
 };
 use concbench::plan::Suite;
 use concbench::report::sections::scale::anchors::Shape;
@@ -77,6 +77,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<Shape>(),
         round_trip::<Order>(),
         round_trip::<On429>(),
+        round_trip::<BrokerKind>(),
     ]
 }
 

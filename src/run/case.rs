@@ -36,6 +36,9 @@ pub struct CaseSpec {
     /// `threads`: start no more than this many.
     #[serde(default)]
     pub max_threads: Option<usize>,
+    /// queue-workers: the run's broker and its key.
+    #[serde(default)]
+    pub broker: Option<crate::model::queue_protocol::BrokerAddr>,
 }
 
 /// What a case child measured from inside.
@@ -69,6 +72,9 @@ pub struct CaseOutput {
     pub spawned: Option<(usize, f64)>,
     /// Why it started fewer units than asked, when it did.
     pub spawn_error: Option<String>,
+    /// Per-task hops (process-pool, queue-workers), seconds.
+    #[serde(default)]
+    pub hop: Option<Percentiles>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -90,6 +96,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         retries: spec.retries,
         per_worker: spec.per_worker,
         max_threads: spec.max_threads,
+        broker: spec.broker.clone(),
     };
     let mut exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();
@@ -114,6 +121,10 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         .collect();
     let task_latency = latency::of(&all.task_latency).context("a case has tasks")?;
     let service_latency = latency::of(&all.service_latency);
+    let hop = exec
+        .hops
+        .as_ref()
+        .and_then(|hops| latency::percentiles(hops.iter().flatten().copied()));
     let timeline = (!exec.records.is_empty() && spec.tasks <= TIMELINE_MAX_TASKS).then(|| {
         exec.records
             .iter()
@@ -138,6 +149,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         spawned: exec.spawned.map(|(n, t)| (n, t.as_secs_f64())),
         spawn_error: exec.spawn_error.clone(),
         pool_started: exec.pool,
+        hop,
         peak_rss_kib: rusage::own_peak_rss_kib(),
         stages: exec
             .stages

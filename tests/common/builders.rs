@@ -111,6 +111,7 @@ pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
         retries: 0,
         per_worker: 4,
         max_threads: None,
+        broker: None,
     }
 }
 
@@ -138,6 +139,7 @@ pub fn subprocess_job(
         retries: 0,
         per_worker: 4,
         max_threads: None,
+        broker: None,
     };
     (job, task)
 }
@@ -160,6 +162,7 @@ pub fn case_spec(
         retries: 0,
         per_worker: 1,
         max_threads: None,
+        broker: None,
     }
 }
 
@@ -179,6 +182,7 @@ pub fn case_params(
         concurrency,
         cpu_lanes: concurrency,
         child_concurrency: None,
+        broker: None,
         workload,
     }
 }
