@@ -124,11 +124,7 @@ impl Worker {
 
     /// Run one task and wait for its answer, the data it hands back and the worker's own time
     /// running it (a worker without an event loop).
-    pub fn run(
-        &mut self,
-        task: u64,
-        data: &[u8],
-    ) -> anyhow::Result<(Answered, Option<f64>)> {
+    pub fn run(&mut self, task: u64, data: &[u8]) -> anyhow::Result<(Answered, Option<f64>)> {
         self.send(task, data)?;
         match self.receive()? {
             (

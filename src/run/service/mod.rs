@@ -142,12 +142,17 @@ impl Need {
             }
             Need::Database(DbKind::Sqlite) => Box::new(sqlite::SqliteDir::start()?),
             Need::Database(DbKind::Postgres) => Box::new(cluster::Cluster::start()?),
-            Need::Broker(BrokerKind::Own) => Box::new(
-                crate::model::own_broker::BrokerChild::start(setup.exe, setup.broker_key, None)?,
-            ),
-            Need::Broker(BrokerKind::Redis) => {
-                Box::new(redis::RedisChild::start(setup.broker_key)?)
+            Need::Broker(BrokerKind::Own) => {
+                Box::new(crate::model::own_broker::BrokerChild::start(
+                    setup.exe,
+                    setup.broker_key,
+                    setup.broker_listen,
+                )?)
             }
+            Need::Broker(BrokerKind::Redis) => Box::new(redis::RedisChild::start(
+                setup.broker_key,
+                setup.broker_listen,
+            )?),
         })
     }
 
