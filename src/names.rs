@@ -208,6 +208,8 @@ macro_rules! every_group {
                 "50 GETs against 25/s (burst 5): retry at once, backoff with jitter, Retry-After, a client-side limiter";
             Retries = "retries" => io::resilience_suite::Retries,
                 "the article's failures: 7 GETs failing 50 % resubmitted, 20 on 5 workers failing 40 % until success";
+            QueueWorkers = "queue-workers" => sleep::queue_suite::QueueWorkers,
+                "200 sleeps of 0 and 10 ms, 32 GETs, 32 counts: process-pool vs workers pulling from the own broker and Redis, k = 4";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
             /// the bare programs and the published figures, io up to 100,000 connections.
             Scale = "scale" => sleep::suite::Scale,

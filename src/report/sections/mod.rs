@@ -35,6 +35,7 @@ sections! {
     subprocess::Subprocess,
     convoy::Convoy,
     payload::Payload,
+    queue_workers::QueueWorkers,
     tails::Tails,
     rate_limit::RateLimit,
     retries::Retries,
