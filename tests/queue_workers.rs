@@ -13,6 +13,7 @@ use concbench::model::queue_protocol::BrokerAddr;
 use concbench::model::{Execution, Job, ModelKind};
 use concbench::names::{BrokerKind, Group};
 use concbench::plan::Case;
+use concbench::report::sections::queue_workers::{data, table};
 use concbench::run::service::redis::{self, RedisChild};
 use concbench::workload::{FailureKind, IoParams, Params, WorkloadKind};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -340,4 +341,30 @@ fn a_run_records_the_hop_and_the_brokers_cpu_and_refuses_a_broker_without_queue_
         ],
         "--broker applies to queue-workers, not threads",
     );
+}
+
+#[test]
+fn the_section_sets_each_brokers_hop_against_the_pools_from_the_fixture() {
+    let rows = data::rows(&data_from(QUEUE_WORKERS_FIXTURE));
+    assert_eq!(rows.len(), 12, "four shapes, the pool and two brokers each");
+    for r in &rows {
+        let (p50, p99) = (r.hop_p50.unwrap(), r.hop_p99.unwrap());
+        assert!(p50 > 0.0 && p50 <= p99, "{}: {p50} {p99}", r.name());
+        assert_eq!(r.broker_cpu.is_some(), r.broker.is_some(), "{}", r.name());
+        if let Some(plus) = r.ideal_plus_hops() {
+            assert!(plus >= r.ideal.unwrap(), "{}", r.name());
+        }
+    }
+    let t = table::table(&rows).expect("a table");
+    assert_eq!(t.rows.len(), 12);
+    // One sentence per shape, each naming both brokers against the pool.
+    for shape in ["sleep 0s", "sleep 10ms", "io winf-100ms", "cpu i10000000"] {
+        assert!(
+            t.note.contains(&format!("On {shape} (N = ")),
+            "{shape}: {}",
+            t.note
+        );
+    }
+    assert_eq!(t.note.matches("× process-pool's").count(), 8, "{}", t.note);
+    assert!(t.note.contains("through the own broker") && t.note.contains("through Redis"));
 }

@@ -97,6 +97,8 @@ fn serve(listen: IpAddr, key: String) -> anyhow::Result<()> {
 struct Shared {
     key: String,
     state: Mutex<State>,
+    /// Notified (all waiters: a worker waiting to join and one waiting for a task share it) when a
+    /// job is posted or ends, and when a task is queued.
     changed: Condvar,
 }
 
@@ -180,7 +182,7 @@ fn submitter(
                     live.queue.push_back(task);
                 }
                 drop(state);
-                shared.changed.notify_one();
+                shared.changed.notify_all();
             }
             Ok(None) => break Ok(()),
             Ok(Some(other)) => break refuse(stream, &format!("{other:?} from a submitter")),
@@ -307,7 +309,7 @@ fn lost(shared: &Shared, number: u64, task: u64, worker: &str) {
     if handed < 2 {
         live.queue.push_front(task);
         drop(state);
-        shared.changed.notify_one();
+        shared.changed.notify_all();
         return;
     }
     live.answer(Answer {

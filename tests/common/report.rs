@@ -28,6 +28,8 @@ pub const SUBPROCESS_FIXTURE: &str = "tests/fixtures/subprocess.json";
 pub const CONVOY_FIXTURE: &str = "tests/fixtures/convoy.json";
 /// The payload suite as it is (tests/fixtures/make-payload.sh).
 pub const PAYLOAD_FIXTURE: &str = "tests/fixtures/payload.json";
+/// The queue-workers suite as it is: process-pool and both brokers (tests/fixtures/make-queue-workers.sh).
+pub const QUEUE_WORKERS_FIXTURE: &str = "tests/fixtures/queue-workers.json";
 /// The resilience suite as it is: tails, rate limits, retries (tests/fixtures/make-resilience.sh).
 pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
 
@@ -52,8 +54,8 @@ pub fn data_from(path: &str) -> ReportData {
     ReportData::merge(vec![(PathBuf::from(path), load(path))], Vec::new())
 }
 
-/// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload and resilience runs
-/// beside it: every chart and every section there is.
+/// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload, resilience and
+/// queue-workers runs beside it: every chart and every section there is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -66,6 +68,7 @@ pub fn every_fixture() -> ReportData {
         CONVOY_FIXTURE,
         PAYLOAD_FIXTURE,
         RESILIENCE_FIXTURE,
+        QUEUE_WORKERS_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();
