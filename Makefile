@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report report-scale report-lessons report-resilience report-sharing compare report-db postgres-env calibrate python-env
+.PHONY: build test server clean report report-scale report-lessons report-resilience report-sharing compare report-db postgres-env redis-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -81,6 +81,16 @@ postgres-env:
 		echo "PostgreSQL is installed"; \
 	else \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends postgresql; \
+	fi
+
+# Redis for `queue-workers --broker redis` (redis-server: Debian's package), unless it is there
+# already; the harness starts its own redis-server on a free loopback port and stops it, so the
+# package's system service is not needed.
+redis-env:
+	@if command -v redis-server >/dev/null; then \
+		echo "Redis is installed"; \
+	else \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends redis-server; \
 	fi
 
 # The scale suite (about 9 minutes here: 1k to 1M sleeping tasks beside their bare programs, threads

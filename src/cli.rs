@@ -33,6 +33,12 @@ pub enum Command {
     Calibrate(crate::calibrate::CalibrateArgs),
     /// Compare runs across machines: each RUN is a result file, a directory or a machine id.
     Compare(CompareArgs),
+    /// Serve as a queue worker: connect to a queue-workers broker (the own one or Redis), present
+    /// the key, and run the tasks it hands out until the broker goes away. What `concbench run
+    /// --model queue-workers` starts k of; start more on other machines with the broker's address
+    /// and the run's --key (docs/queue-workers.md).
+    #[command(name = "worker")]
+    QueueWorker(crate::model::queue_worker::WorkerArgs),
     /// Run the slow server (what `concbench run` starts as its child).
     #[command(name = "__serve", hide = true)]
     Serve(concbench_server::ServerArgs),

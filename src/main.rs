@@ -20,6 +20,10 @@ fn real_main() -> i32 {
         Some("__case") => return run::case::case_main(),
         Some("__worker") => return concbench::model::worker_main(),
         Some("__ipc") => return concbench::workload::ipc::peer::peer_main(),
+        Some("__broker") => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            return concbench::model::own_broker::broker_main(&args);
+        }
         _ => {}
     }
     let cli = match Cli::try_parse() {
@@ -43,6 +47,9 @@ fn real_main() -> i32 {
         Command::Serve(args) => Ok(concbench_server::run_cli(&args)),
         Command::Case => Ok(run::case::case_main()),
         Command::Worker => Ok(concbench::model::worker_main()),
+        Command::QueueWorker(args) => {
+            concbench::model::queue_worker::worker_main(&args).map(|()| 0)
+        }
     };
     match result {
         Ok(code) => code,
@@ -73,6 +80,8 @@ fn run_command(args: concbench::cli::RunArgs) -> anyhow::Result<i32> {
         server_cpus: split.map(|s| s.server),
         order: args.order,
         seed: plan.seed,
+        broker_key: args.key.clone(),
+        broker_listen: args.broker_listen,
     };
     let outcome = run::run(opts)?;
     let mut text = run::summary_table(&outcome.file);

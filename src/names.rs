@@ -109,6 +109,7 @@ macro_rules! every_model {
             AsyncBlockingPool = "async-blocking-pool" => async_blocking_pool::AsyncBlockingPool;
             AsyncProcessPool = "async-process-pool" => async_process_pool::AsyncProcessPool;
             AsyncJoinAll = "async-join-all" => async_join_all::AsyncJoinAll;
+            QueueWorkers = "queue-workers" => queue_workers::QueueWorkers;
             /// The Python reference models (python/concbench_py), run as an external program.
             PySequential = "py-sequential" => python::SEQUENTIAL, twin Sequential;
             PyThreads = "py-threads" => python::THREADS, twin Threads;
@@ -211,6 +212,8 @@ macro_rules! every_group {
                 "50 GETs against 25/s (burst 5): retry at once, backoff with jitter, Retry-After, a client-side limiter";
             Retries = "retries" => io::resilience_suite::Retries,
                 "the article's failures: 7 GETs failing 50 % resubmitted, 20 on 5 workers failing 40 % until success";
+            QueueWorkers = "queue-workers" => sleep::queue_suite::QueueWorkers,
+                "200 sleeps of 0 and 10 ms, 32 GETs, 32 counts: process-pool vs workers pulling from the own broker and Redis, k = 4";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside
             /// the bare programs and the published figures, io up to 100,000 connections.
             Scale = "scale" => sleep::suite::Scale,
@@ -260,6 +263,19 @@ impl ServerKind {
     /// The default, left out of ids and result files so they read as before.
     pub fn is_concbench(&self) -> bool {
         *self == ServerKind::Concbench
+    }
+}
+
+name_enum! {
+    /// The queue `queue-workers` pull their tasks from: the project's own small queue server
+    /// (`own`), or Redis started by the harness (`redis`).
+    #[derive(Default, JsonSchema)]
+    pub enum BrokerKind {
+        /// The project's own queue server (`concbench __broker`): a key, a queue, requeue once.
+        #[default]
+        Own = "own",
+        /// Redis (Debian's redis-server), lists as the queue: BLMOVE into a per-worker processing list.
+        Redis = "redis",
     }
 }
 

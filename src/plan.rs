@@ -4,7 +4,7 @@
 //! bottleneck, server) is asked of the workload's own file.
 
 use crate::model::{Lanes, ModelKind};
-use crate::names::{Bottleneck, Group, ServerKind};
+use crate::names::{Bottleneck, BrokerKind, Group, ServerKind};
 use crate::workload::{Calibration, IoParams, Params, ServerPlan, Shape};
 
 /// What a suite is: its cases, and its share of the default and quick suites. Each suite is a type
@@ -146,6 +146,8 @@ pub struct Case {
     pub retries: usize,
     /// Tasks each worker process runs at once on its event loop (async-process-pool only).
     pub child_concurrency: Option<usize>,
+    /// The broker its workers pull from (queue-workers only).
+    pub broker: Option<BrokerKind>,
     /// `threads`: start no more than this many, as an OS limit would (to test refusals).
     pub max_threads: Option<usize>,
     /// Run the bare reference of its shape after each repetition (sleeps on async, async-join-all,
@@ -179,6 +181,7 @@ impl Case {
                 .model()
                 .loops_in_workers()
                 .then_some(DEFAULT_CHILD_CONCURRENCY),
+            broker: model.model().pulls_from_broker().then_some(BrokerKind::Own),
             max_threads: None,
             reference: false,
             past_limits: false,
@@ -238,6 +241,9 @@ impl Case {
         }
         if let Some(c) = self.child_concurrency {
             p += &format!("-c{c}");
+        }
+        if let Some(b) = self.broker {
+            p += &format!("-{b}");
         }
         let suffix = self.workload.describe().id_suffix();
         if !suffix.is_empty() {

@@ -30,6 +30,7 @@ fn job_of(params: &CoordinationParams, tasks: usize, limit: usize) -> Job {
         retries: 0,
         per_worker: 1,
         max_threads: None,
+        broker: None,
     }
 }
 

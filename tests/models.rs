@@ -201,11 +201,14 @@ fn a_panicking_task_fails_alone() {
             Box::pin(async { panic!("task panicked on purpose") })
         }
     }
-    // Process pools rebuild the workload from its parameters in their workers: no Boom there (their
-    // own panics are caught in the worker, tested with the pool).
-    for model in ModelKind::rust()
-        .filter(|m| !matches!(m, ModelKind::ProcessPool | ModelKind::AsyncProcessPool))
-    {
+    // Process pools and queue workers rebuild the workload from its parameters in their workers: no
+    // Boom there (their own panics are caught in the worker, tested with the pool).
+    for model in ModelKind::rust().filter(|m| {
+        !matches!(
+            m,
+            ModelKind::ProcessPool | ModelKind::AsyncProcessPool | ModelKind::QueueWorkers
+        )
+    }) {
         let job = Job {
             workload: Arc::new(Boom),
             ..job(spec(WorkloadKind::Cpu, ""), 3, 2)

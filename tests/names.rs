@@ -7,7 +7,8 @@ use concbench::client::ClientKind;
 use concbench::compare::gate::FailOn;
 use concbench::compare::{Format, Rule, Verdict};
 use concbench::names::{
-    Bottleneck, CoordinationShape, FailureKind, Group, LoadGenerator, ModelKind, Name, ServerKind,
+    Bottleneck, BrokerKind, CoordinationShape, FailureKind, Group, LoadGenerator, ModelKind, Name,
+    ServerKind,
 };
 use concbench::plan::Suite;
 use concbench::report::sections::scale::anchors::Shape;
@@ -80,6 +81,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<On429>(),
         round_trip::<CoordinationShape>(),
         round_trip::<Transport>(),
+        round_trip::<BrokerKind>(),
     ]
 }
 

@@ -62,6 +62,7 @@ fn a_thread_model_with_a_short_timeout_leaves_no_thread_behind() {
             retries: 1,
             per_worker: 1,
             max_threads: None,
+            broker: None,
         };
         let exec = model.model().run(&job).unwrap();
         let mut sent = 0;

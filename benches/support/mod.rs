@@ -119,6 +119,7 @@ fn bench_case(
         retries: 0,
         per_worker: case.per_worker(),
         max_threads: None,
+        broker: None,
     };
     group.measurement_time(measurement_time(case));
     // The group is the workload: criterion's id is `workload/model/params`.

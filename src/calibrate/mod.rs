@@ -189,6 +189,8 @@ pub fn calibrate(args: &CalibrateArgs, command: Vec<String>) -> anyhow::Result<O
         server_cpus: None,
         order: crate::run::order::Order::Interleaved,
         seed: crate::rng::Rng::fresh_seed(),
+        broker_key: None,
+        broker_listen: None,
     })?;
     drop(server);
     let mut file = outcome.file;
@@ -267,6 +269,7 @@ fn sized_cases(
                 retries: 0,
                 per_worker: 1,
                 max_threads: None,
+                broker: None,
             };
             let (out, _) = crate::run::case::run_isolated(exe, &spec, Duration::from_secs(120))?;
             let rate = out.ok as f64 / out.makespan_s.max(1e-6);

@@ -134,6 +134,7 @@ mod tests {
             retries: 0,
             per_worker: 1,
             max_threads: None,
+            broker: None,
         }
     }
 

@@ -78,12 +78,13 @@ fn dispatch(
             queue.lock().unwrap().push_back((task, f.attempt + 1));
             return;
         }
-        records.lock().unwrap()[task as usize] = Some(TaskRecord {
+        let record = TaskRecord {
             start: f.start,
             end: t0.elapsed(),
             result,
             attempts: f.attempt,
-        });
+        };
+        records.lock().unwrap()[task as usize] = Some((record, None));
     };
     // Up to c tasks in flight, but no more than an even share: otherwise the first dispatcher to
     // start would take all of a small job (12 tasks, c = 16) and leave the other workers idle.
@@ -106,7 +107,7 @@ fn dispatch(
             break;
         }
         match worker.receive() {
-            Ok((super::pool_worker::FromWorker::Done { task, result }, back)) => {
+            Ok((super::pool_worker::FromWorker::Done { task, result, .. }, back)) => {
                 let f = in_flight
                     .remove(&task)
                     .ok_or_else(|| anyhow::anyhow!("a worker answered task {task}, never sent"))?;

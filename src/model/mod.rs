@@ -12,10 +12,15 @@ mod async_semaphore;
 mod async_single;
 mod async_tasks;
 pub mod footprint;
+pub mod own_broker;
 mod pool_worker;
 mod process_pool;
 mod python;
+pub mod queue_protocol;
+pub mod queue_worker;
+mod queue_workers;
 mod rayon_pool;
+pub mod resp;
 mod sequential;
 mod stages;
 mod thread_pool;
@@ -73,6 +78,10 @@ pub trait Model: Sync {
     fn loops_in_workers(&self) -> bool {
         false
     }
+    /// Whether its workers pull tasks from a broker (`--broker`), which the run starts for it.
+    fn pulls_from_broker(&self) -> bool {
+        false
+    }
     /// Its concurrency for N tasks, limit k, `per_worker` tasks at once in each worker (the async
     /// process pool's event loops; 1 elsewhere), on a machine with `cores` CPUs.
     fn lanes(&self, tasks: usize, limit: usize, per_worker: usize, cores: usize) -> Lanes;
@@ -102,6 +111,8 @@ pub struct Job {
     pub per_worker: usize,
     /// `threads`: start no more than this many (a stand-in for an OS limit, to test refusals).
     pub max_threads: Option<usize>,
+    /// queue-workers: the broker the run started and its key (None: the model starts a private one).
+    pub broker: Option<queue_protocol::BrokerAddr>,
 }
 
 impl Job {
@@ -148,6 +159,10 @@ pub struct Execution {
     pub spawned: Option<(usize, Duration)>,
     /// Why it started fewer units than asked (the OS refused a thread), when it did.
     pub spawn_error: Option<String>,
+    /// Per task, its hop: the time between its worker being free for it and its answer back, beyond
+    /// its own run time in the worker (process-pool, queue-workers); None for a task lost with its
+    /// worker.
+    pub hops: Option<Vec<Option<Duration>>>,
 }
 
 impl Execution {
@@ -170,6 +185,7 @@ impl Execution {
             aggregate: None,
             spawned: None,
             spawn_error: None,
+            hops: None,
         }
     }
 }

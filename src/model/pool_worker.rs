@@ -35,6 +35,9 @@ pub enum FromWorker {
     Done {
         task: u64,
         result: TaskResult,
+        /// The worker's own time running it, seconds (the rest of the dispatcher's wait is the hop).
+        #[serde(default)]
+        ran_s: Option<f64>,
     },
     /// Last message, once stdin has closed: the worker's own peak RSS (VmHWM), which wait4 cannot
     /// give without the case process's memory at fork in it.
@@ -129,13 +132,17 @@ fn serve(mut input: impl Read + Send, mut output: impl Write + Send) -> anyhow::
             ToWorker::Task(task) => {
                 // A panicking task fails alone, as in the in-process models; the worker lives on.
                 let mut back = Vec::new();
-                let result = crate::model::timed(std::time::Instant::now(), || {
+                let record = crate::model::timed(std::time::Instant::now(), || {
                     let (result, answer) = workload.blocking_with(task, data);
                     back = answer;
                     result
-                })
-                .result;
-                send(&mut output, &FromWorker::Done { task, result }, &back)?;
+                });
+                let done = FromWorker::Done {
+                    task,
+                    result: record.result,
+                    ran_s: Some((record.end - record.start).as_secs_f64()),
+                };
+                send(&mut output, &done, &back)?;
             }
             ToWorker::Init { .. } => anyhow::bail!("a worker is initialised once"),
         }
@@ -184,7 +191,12 @@ fn serve_on_a_loop(
         let writer = s.spawn(move || -> anyhow::Result<()> {
             let mut output = output;
             for (task, result, back) in done_rx {
-                send(&mut output, &FromWorker::Done { task, result }, &back)?;
+                let done = FromWorker::Done {
+                    task,
+                    result,
+                    ran_s: None,
+                };
+                send(&mut output, &done, &back)?;
             }
             send(
                 &mut output,
@@ -287,7 +299,7 @@ mod tests {
         let replies = replies(&out);
         assert_eq!(replies[0].0, FromWorker::Ready);
         assert!(
-            matches!(replies[1].0, FromWorker::Done { task: 7, result } if result.outcome == Ok(1000))
+            matches!(replies[1].0, FromWorker::Done { task: 7, result, .. } if result.outcome == Ok(1000))
         );
         assert!(matches!(replies[2].0, FromWorker::Done { task: 8, .. }));
         assert!(
@@ -323,7 +335,7 @@ mod tests {
                 replies
                     .iter()
                     .find_map(|(m, d)| match m {
-                        FromWorker::Done { task, result } if *task == t => Some((*result, d)),
+                        FromWorker::Done { task, result, .. } if *task == t => Some((*result, d)),
                         _ => None,
                     })
                     .unwrap()

@@ -9,7 +9,7 @@ use super::worker_process::{run_pool, Queue, Records, Worker};
 use super::{received, Execution, Job, Lanes, Model, TaskRecord};
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, TaskResult};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub struct ProcessPool;
 
@@ -58,10 +58,16 @@ fn dispatch(
         let parcel = job.workload.parcel(task);
         let answer = worker.run(task, &parcel);
         drop(parcel);
-        let answer = answer.map(|done| received(job.workload.as_ref(), task, done));
+        let answer = answer.map(|(done, ran)| (received(job.workload.as_ref(), task, done), ran));
         let end = t0.elapsed();
+        // The hop, measured as queue-workers measures it: the dispatcher's wait beyond the worker's
+        // own run time.
+        let mut hop = None;
         let result = match answer {
-            Ok(result) => result,
+            Ok((result, ran)) => {
+                hop = ran.map(|r| (end - start).saturating_sub(Duration::from_secs_f64(r)));
+                result
+            }
             Err(_) => {
                 // The pipe ended: the worker is gone. Reap it and start a fresh one in its place.
                 usage.add(&worker.reap());
@@ -78,12 +84,13 @@ fn dispatch(
             queue.lock().unwrap().push_back((task, attempt + 1));
             continue;
         }
-        records.lock().unwrap()[task as usize] = Some(TaskRecord {
+        let record = TaskRecord {
             start,
             end,
             result,
             attempts: attempt,
-        });
+        };
+        records.lock().unwrap()[task as usize] = Some((record, hop));
     }
     usage.add(&worker.finish());
     Ok(usage)

@@ -45,6 +45,7 @@ impl Model for RayonPool {
             aggregate: None,
             spawned: None,
             spawn_error: None,
+            hops: None,
         })
     }
 }

@@ -42,6 +42,7 @@ impl Model for Sequential {
             aggregate: None,
             spawned: None,
             spawn_error: None,
+            hops: None,
         })
     }
 }

@@ -82,6 +82,7 @@ impl Log {
             aggregate: None,
             spawned: None,
             spawn_error: None,
+            hops: None,
         }
     }
 }

@@ -79,6 +79,7 @@ impl Model for ThreadPool {
                 aggregate: None,
                 spawned: Some((job.limit, setup)),
                 spawn_error: None,
+                hops: None,
             })
         })
     }

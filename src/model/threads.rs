@@ -87,6 +87,7 @@ impl Model for Threads {
         Ok(Execution {
             spawned: Some((started, spawning)),
             spawn_error: refused.map(|(_, why)| why),
+            hops: None,
             ..Execution::of(Duration::ZERO, records)
         })
     }

@@ -19,8 +19,8 @@ use std::time::Instant;
 
 /// The tasks waiting for a worker, each with its submission number (1, then one more per retry).
 pub type Queue = Mutex<VecDeque<(u64, u32)>>;
-/// Per task, its record once it is settled.
-pub type Records = Mutex<Vec<Option<TaskRecord>>>;
+/// Per task, its record once it is settled, and its hop when its dispatcher measured one.
+pub type Records = Mutex<Vec<Option<(TaskRecord, Option<std::time::Duration>)>>>;
 
 /// What both process pools do around their own dispatch: start k workers (the pool's setup), feed them
 /// from one queue with a dispatcher thread each, and collect every task's record and every worker's
@@ -53,18 +53,22 @@ pub fn run_pool(
         }
         anyhow::Ok(total)
     })?;
-    let records = records
+    let (records, hops): (Vec<TaskRecord>, Vec<Option<std::time::Duration>>) = records
         .into_inner()
         .expect("no dispatcher panicked")
         .into_iter()
         .map(|r| r.expect("every task was recorded"))
-        .collect();
+        .unzip();
     Ok(Execution {
         workers: Some(usage),
         pool: Some(job.limit),
+        hops: hops.iter().any(Option::is_some).then_some(hops),
         ..Execution::of(setup, records)
     })
 }
+
+/// A task's result and the data it handed back.
+pub type Answered = (TaskResult, Vec<u8>);
 
 /// One worker process and its pipes.
 pub struct Worker {
@@ -118,12 +122,19 @@ impl Worker {
         Ok(())
     }
 
-    /// Run one task and wait for its answer and the data it hands back (a worker without an event
-    /// loop).
-    pub fn run(&mut self, task: u64, data: &[u8]) -> anyhow::Result<(TaskResult, Vec<u8>)> {
+    /// Run one task and wait for its answer, the data it hands back and the worker's own time
+    /// running it (a worker without an event loop).
+    pub fn run(&mut self, task: u64, data: &[u8]) -> anyhow::Result<(Answered, Option<f64>)> {
         self.send(task, data)?;
         match self.receive()? {
-            (FromWorker::Done { task: t, result }, back) if t == task => Ok((result, back)),
+            (
+                FromWorker::Done {
+                    task: t,
+                    result,
+                    ran_s,
+                },
+                back,
+            ) if t == task => Ok(((result, back), ran_s)),
             (other, _) => anyhow::bail!("worker answered {other:?} to task {task}"),
         }
     }

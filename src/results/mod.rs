@@ -286,6 +286,9 @@ pub struct CaseParams {
     /// async-process-pool: tasks each worker runs at once on its event loop.
     #[serde(default)]
     pub child_concurrency: Option<usize>,
+    /// queue-workers: the broker its workers pull from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broker: Option<crate::names::BrokerKind>,
     /// What each task does: the workload's own parameters, tagged by its name.
     pub workload: Params,
 }
@@ -391,6 +394,15 @@ pub struct Sample {
     /// (absent for other workloads and in older files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipc: Option<crate::workload::ipc::Exchanged>,
+    /// process-pool and queue-workers: each task's hop — the time between its worker being free for
+    /// it and its answer back, beyond its own run time in the worker (one round trip over the pipes,
+    /// or through the broker) — as percentiles over the repetition's tasks, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hop: Option<Percentiles>,
+    /// queue-workers: CPU time (user + sys) the broker (the own queue server, or Redis) spent over
+    /// the repetition, seconds, from its process CPU clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broker_cpu_s: Option<f64>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads; N GETs on tokio

@@ -4,7 +4,7 @@
 
 use crate::error::usage;
 use crate::model::ModelKind;
-use crate::names::{Group, ServerKind};
+use crate::names::{BrokerKind, Group, ServerKind};
 use crate::plan::{Case, Suite};
 use crate::run::order::Order;
 use crate::workload::{Params, WorkloadKind};
@@ -55,6 +55,20 @@ pub struct RunArgs {
     /// async-process-pool: tasks each worker runs at once on its event loop (default 16).
     #[arg(long, value_name = "C", conflicts_with = "suite")]
     pub child_concurrency: Option<usize>,
+    /// queue-workers: the broker its workers pull tasks from — the project's own queue server, or
+    /// Redis (Debian's redis-server, started by the run; its cases are skipped with one line when it
+    /// is not installed: `make redis-env`).
+    #[arg(long, value_enum, conflicts_with = "suite")]
+    pub broker: Option<BrokerKind>,
+    /// queue-workers: the key every connection to the broker must present first (default: a fresh
+    /// one per run). Workers on other machines are started with it: `concbench worker --connect
+    /// HOST:PORT --key K`.
+    #[arg(long, value_name = "K")]
+    pub key: Option<String>,
+    /// queue-workers: the address the broker listens on (default 127.0.0.1: this machine only). Give
+    /// one other machines reach to add workers there; the run prints the command that starts them.
+    #[arg(long, value_name = "IP")]
+    pub broker_listen: Option<std::net::IpAddr>,
     /// threads: start at most N threads, as an OS limit would; the rest fail as `spawn` (to see how
     /// a refusal is recorded without exhausting the machine).
     #[arg(long, value_name = "N", conflicts_with = "suite")]
@@ -272,6 +286,16 @@ impl RunArgs {
         };
         let cores = crate::measure::machine::allowed_cpus().len().max(1);
         let limit = limit.or_else(|| m.default_limit(cores).map(|k| k.min(self.tasks)));
+        if self.broker.is_some() && !self.model.iter().any(|m| m.model().pulls_from_broker()) {
+            let pullers: Vec<ModelKind> = ModelKind::ALL
+                .into_iter()
+                .filter(|m| m.model().pulls_from_broker())
+                .collect();
+            return Err(usage(format!(
+                "--broker applies to {}, not {model}",
+                names(&pullers, ModelKind::name)
+            )));
+        }
         if let Some(c) = self.child_concurrency {
             if !self.model.iter().any(|m| m.model().loops_in_workers()) {
                 let loops: Vec<ModelKind> = ModelKind::ALL
@@ -314,6 +338,7 @@ impl RunArgs {
                 .child_concurrency
                 .map(|c| self.child_concurrency.unwrap_or(c)),
             max_threads: self.max_threads.filter(|_| model == ModelKind::Threads),
+            broker: case.broker.map(|b| self.broker.unwrap_or(b)),
             reference: self.bare,
             ..case
         })

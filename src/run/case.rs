@@ -36,6 +36,9 @@ pub struct CaseSpec {
     /// `threads`: start no more than this many.
     #[serde(default)]
     pub max_threads: Option<usize>,
+    /// queue-workers: the run's broker and its key.
+    #[serde(default)]
+    pub broker: Option<crate::model::queue_protocol::BrokerAddr>,
 }
 
 /// What a case child measured from inside.
@@ -75,6 +78,9 @@ pub struct CaseOutput {
     /// What an ipc case's pairs exchanged.
     #[serde(default)]
     pub ipc: Option<crate::workload::ipc::Exchanged>,
+    /// Per-task hops (process-pool, queue-workers), seconds.
+    #[serde(default)]
+    pub hop: Option<Percentiles>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -96,6 +102,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         retries: spec.retries,
         per_worker: spec.per_worker,
         max_threads: spec.max_threads,
+        broker: spec.broker.clone(),
     };
     let mut exec = spec.model.model().run(&job)?;
     let threads_peak = sampler.finish();
@@ -123,6 +130,10 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         .collect();
     let task_latency = latency::of(&all.task_latency).context("a case has tasks")?;
     let service_latency = latency::of(&all.service_latency);
+    let hop = exec
+        .hops
+        .as_ref()
+        .and_then(|hops| latency::percentiles(hops.iter().flatten().copied()));
     let timeline = (!exec.records.is_empty() && spec.tasks <= TIMELINE_MAX_TASKS).then(|| {
         exec.records
             .iter()
@@ -148,6 +159,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         spawn_error: exec.spawn_error.clone(),
         tally,
         pool_started: exec.pool,
+        hop,
         peak_rss_kib: rusage::own_peak_rss_kib(),
         ipc,
         stages: exec

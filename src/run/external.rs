@@ -308,6 +308,7 @@ impl Answer {
             spawn_error: None,
             tally: None,
             ipc: self.ipc,
+            hop: None,
         }
     }
 }

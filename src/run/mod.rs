@@ -50,6 +50,10 @@ pub struct RunOptions {
     /// How repetitions are scheduled, and the seed of the shuffles.
     pub order: order::Order,
     pub seed: u64,
+    /// The key the run's broker requires (`--key`); None = a fresh one for this run.
+    pub broker_key: Option<String>,
+    /// The address the broker listens on (`--broker-listen`); None = 127.0.0.1.
+    pub broker_listen: Option<std::net::IpAddr>,
 }
 
 /// How a run ended.
@@ -184,6 +188,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
 fn prepare_cases(cases: &mut Vec<Case>) {
     size_cpu_parts(cases);
     preflight::skip_missing_postgres(cases);
+    preflight::skip_missing_redis(cases);
     preflight::skip_missing_python(cases);
 }
 
@@ -279,6 +284,9 @@ struct CaseState {
     samples: Vec<Sample>,
     /// The cpu probes run beside its repetitions, when its ideal needs the machine's speed.
     cpu: Option<CpuProbes>,
+    /// The broker its workers pull from (queue-workers), checked alive and its CPU read around
+    /// each repetition.
+    broker: Option<Need>,
 }
 
 /// The run's state across rounds: the services its cases need, write probes per database workload, and
@@ -294,6 +302,8 @@ struct Runner<'a> {
     /// Per case: it could not be measured (further); its remaining slots are skipped.
     failed: Vec<bool>,
     errors: Vec<(String, String)>,
+    /// The key the run's broker requires: given, or fresh.
+    broker_key: String,
 }
 
 impl<'a> Runner<'a> {
@@ -307,6 +317,10 @@ impl<'a> Runner<'a> {
             states: opts.cases.iter().map(|_| None).collect(),
             failed: vec![false; opts.cases.len()],
             errors: Vec::new(),
+            broker_key: opts
+                .broker_key
+                .clone()
+                .unwrap_or_else(crate::model::queue_protocol::fresh_key),
         }
     }
 
@@ -513,9 +527,16 @@ impl<'a> Runner<'a> {
                 _ => String::new(),
             });
         };
+        self.start(need)
+    }
+
+    /// The service `need` names, started on first use: where cases reach it.
+    fn start(&mut self, need: Need) -> anyhow::Result<String> {
         let setup = service::Setup {
             exe: &self.opts.exe,
             server_cpus: self.opts.server_cpus.as_deref(),
+            broker_key: &self.broker_key,
+            broker_listen: self.opts.broker_listen,
         };
         let service = self
             .services
@@ -523,10 +544,36 @@ impl<'a> Runner<'a> {
         Ok(service.url().to_string())
     }
 
+    /// The broker a case's workers pull from, started on first use, with the run's key.
+    fn broker(
+        &mut self,
+        case: &Case,
+    ) -> anyhow::Result<Option<crate::model::queue_protocol::BrokerAddr>> {
+        let (Some(need), Some(kind)) = (Need::broker(case), case.broker) else {
+            return Ok(None);
+        };
+        let first = self.services.get_mut(&need).is_none();
+        let addr = self.start(need)?;
+        if first && self.opts.broker_listen.is_some() {
+            // Said once, so workers on other machines can join this run's jobs.
+            eprintln!(
+                "the {kind} broker listens on {addr}; more workers: concbench worker --connect \
+                 {addr} --key {} --broker {kind}",
+                self.broker_key
+            );
+        }
+        Ok(Some(crate::model::queue_protocol::BrokerAddr {
+            kind,
+            addr,
+            key: self.broker_key.clone(),
+        }))
+    }
+
     /// The service (started or reused), the probes and the ideal of a case about to run first.
     fn prepare(&mut self, case: &Case) -> anyhow::Result<CaseState> {
         let opts = self.opts;
         let url = self.service_url(&case.workload)?;
+        let broker = self.broker(case)?;
         let spec = CaseSpec {
             model: case.model,
             workload: case.workload.clone(),
@@ -536,6 +583,7 @@ impl<'a> Runner<'a> {
             retries: case.retries,
             per_worker: case.per_worker(),
             max_threads: case.max_threads,
+            broker,
         };
         // A cpu case's deadline needs an idea of its length before its first repetition's probe.
         let cpu = match probes::cpu_size(case) {
@@ -572,6 +620,7 @@ impl<'a> Runner<'a> {
             deadline,
             samples: Vec::new(),
             cpu,
+            broker: Need::broker(case),
         })
     }
 
@@ -584,6 +633,14 @@ impl<'a> Runner<'a> {
             None => None,
         };
         let state = self.states[case].as_ref().expect("prepared");
+        let broker_cpu = match &state.broker {
+            Some(need) => {
+                let b = self.services.get_mut(need).expect("started in prepare");
+                b.check()?;
+                b.cpu()
+            }
+            None => None,
+        };
         let service = match &state.service {
             Some(need) => {
                 let s = self.services.get_mut(need).expect("started in prepare");
@@ -600,7 +657,9 @@ impl<'a> Runner<'a> {
         let reset = counters.map(|c| c.reset());
         let start_s = self.clock.elapsed().as_secs_f64();
         let before = Snapshot::take(cpu_pid);
+        let broker_before = broker_cpu.and_then(|b| b.read());
         let (out, usage) = case::run_isolated(&self.opts.exe, &state.spec, state.deadline)?;
+        let broker_after = broker_cpu.and_then(|b| b.read());
         let after = Snapshot::take(cpu_pid);
         anyhow::ensure!(children::interrupted().is_none(), "interrupted");
         let Some(round) = round else {
@@ -628,6 +687,9 @@ impl<'a> Runner<'a> {
             round: Some(round),
             noise: Some(noise),
             server_cpu_s: noise.server_cpu_s,
+            broker_cpu_s: broker_before
+                .zip(broker_after)
+                .map(|(b, a)| a.saturating_sub(b).as_secs_f64()),
             server_error,
             reference,
             t1_s: calibration.map(|c| c.t1),
@@ -713,6 +775,7 @@ pub fn case_params(case: &Case, cores: usize) -> CaseParams {
         concurrency: lanes.in_flight,
         cpu_lanes: lanes.cpu,
         child_concurrency: case.child_concurrency,
+        broker: case.broker,
         workload: case.workload.clone(),
     }
 }
@@ -749,6 +812,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         spawn_error: out.spawn_error,
         tally: out.tally,
         ipc: out.ipc,
+        hop: out.hop,
         ..Sample::default()
     }
 }

@@ -274,6 +274,20 @@ pub fn skip_missing_postgres(cases: &mut Vec<Case>) {
     }
 }
 
+/// Redis cases need redis-server (`make redis-env`); without it they are left out with one line
+/// saying so, never a failure.
+pub fn skip_missing_redis(cases: &mut Vec<Case>) {
+    let redis = |c: &Case| c.broker == Some(crate::names::BrokerKind::Redis);
+    if !cases.iter().any(redis) {
+        return;
+    }
+    if let Err(why) = super::service::redis::find() {
+        let skipped = cases.iter().filter(|c| redis(c)).count();
+        eprintln!("concbench: {why} — skipping {skipped} Redis case(s)");
+        cases.retain(|c| !redis(c));
+    }
+}
+
 /// The Python models and gunicorn need the python env (`make python-env`); without it their cases are
 /// left out with one line saying so, never a failure.
 pub fn skip_missing_python(cases: &mut Vec<Case>) {

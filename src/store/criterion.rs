@@ -234,6 +234,7 @@ mod tests {
                 concurrency: 9,
                 cpu_lanes: 2,
                 child_concurrency: None,
+                broker: None,
                 workload: Params::Io(IoParams::new(ServerPlan {
                     workers: 9,
                     delay: std::time::Duration::from_millis(20),

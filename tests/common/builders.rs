@@ -120,6 +120,7 @@ pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
         retries: 0,
         per_worker: 4,
         max_threads: None,
+        broker: None,
     }
 }
 
@@ -147,6 +148,7 @@ pub fn subprocess_job(
         retries: 0,
         per_worker: 4,
         max_threads: None,
+        broker: None,
     };
     (job, task)
 }
@@ -169,6 +171,7 @@ pub fn case_spec(
         retries: 0,
         per_worker: 1,
         max_threads: None,
+        broker: None,
     }
 }
 
@@ -188,6 +191,7 @@ pub fn case_params(
         concurrency,
         cpu_lanes: concurrency,
         child_concurrency: None,
+        broker: None,
         workload,
     }
 }

@@ -29,6 +29,8 @@ pub const SUBPROCESS_FIXTURE: &str = "tests/fixtures/subprocess.json";
 pub const CONVOY_FIXTURE: &str = "tests/fixtures/convoy.json";
 /// The payload suite as it is (tests/fixtures/make-payload.sh).
 pub const PAYLOAD_FIXTURE: &str = "tests/fixtures/payload.json";
+/// The queue-workers suite as it is: process-pool and both brokers (tests/fixtures/make-queue-workers.sh).
+pub const QUEUE_WORKERS_FIXTURE: &str = "tests/fixtures/queue-workers.json";
 /// The resilience suite as it is: tails, rate limits, retries (tests/fixtures/make-resilience.sh).
 pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
 /// The coordination suite as it is (tests/fixtures/make-coordination.sh).
@@ -58,7 +60,7 @@ pub fn data_from(path: &str) -> ReportData {
 }
 
 /// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload, resilience,
-/// coordination and ipc runs beside it: every chart and every section there is.
+/// coordination, ipc and queue-workers runs beside it: every chart and every section there is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -73,6 +75,7 @@ pub fn every_fixture() -> ReportData {
         RESILIENCE_FIXTURE,
         COORDINATION_FIXTURE,
         IPC_FIXTURE,
+        QUEUE_WORKERS_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

@@ -18,6 +18,8 @@ pub enum Why {
     NoPostgres,
     /// No python/.venv (`make python-env`).
     NoPythonEnv,
+    /// No redis-server (`make redis-env`).
+    NoRedis,
     /// The tests may use one CPU only: nothing to compare or restrict.
     OneCpu,
     /// No private mount namespace (`unshare -rm`) for a small tmpfs.
@@ -31,6 +33,7 @@ impl Why {
         match self {
             Why::NoPostgres => "PostgreSQL not installed",
             Why::NoPythonEnv => "python env missing",
+            Why::NoRedis => "Redis not installed",
             Why::OneCpu => "fewer than 2 CPUs",
             Why::NoMountNamespace => "no private mount namespace",
             Why::Busy => "a busy machine",

@@ -37,6 +37,7 @@ sections! {
     payload::Payload,
     coordination::Coordination,
     ipc::Ipc,
+    queue_workers::QueueWorkers,
     tails::Tails,
     rate_limit::RateLimit,
     retries::Retries,

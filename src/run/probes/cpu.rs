@@ -63,6 +63,7 @@ impl CpuProbes {
             retries: 0,
             per_worker: 1,
             max_threads: None,
+            broker: None,
         };
         let before = Snapshot::take(None);
         let (out, usage) = run_isolated(exe, &alone, DEADLINE)?;

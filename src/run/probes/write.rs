@@ -50,6 +50,7 @@ impl WriteProbes {
             retries: 0,
             per_worker: 1,
             max_threads: None,
+            broker: None,
         };
         let out = self.probe(exe, &alone)?;
         let median = out

@@ -8,12 +8,14 @@
 
 pub mod cluster;
 pub mod gunicorn;
+pub mod queue_broker;
+pub mod redis;
 pub mod slow_server;
 pub mod sqlite;
 pub mod temp_dir;
 
 use crate::measure::process_cpu::CpuOf;
-use crate::names::ServerKind;
+use crate::names::{BrokerKind, ServerKind};
 use crate::results::ServerObservation;
 use crate::workload::{DbKind, Misbehave, Params, ServerPlan};
 use std::path::Path;
@@ -89,6 +91,8 @@ pub enum Need {
     Server(ServerKind, ServerPlan, Option<Misbehave>),
     /// The database it writes to.
     Database(DbKind),
+    /// The broker its workers pull tasks from (queue-workers).
+    Broker(BrokerKind),
 }
 
 /// What starting a service may take from the run.
@@ -97,6 +101,10 @@ pub struct Setup<'a> {
     pub exe: &'a Path,
     /// CPUs the server is pinned to (`--cpus`); None = wherever the harness may run.
     pub server_cpus: Option<&'a [usize]>,
+    /// The key a broker requires of every connection.
+    pub broker_key: &'a str,
+    /// Where a broker listens (`--broker-listen`); None = 127.0.0.1.
+    pub broker_listen: Option<std::net::IpAddr>,
 }
 
 impl Need {
@@ -116,6 +124,11 @@ impl Need {
         }
     }
 
+    /// The broker a case's workers pull from, read off the case (its model and `--broker`).
+    pub fn broker(case: &crate::plan::Case) -> Option<Need> {
+        case.broker.map(Need::Broker)
+    }
+
     /// Start the service: the registry, one line per kind.
     pub fn start(self, setup: &Setup) -> anyhow::Result<Box<dyn Service>> {
         Ok(match self {
@@ -129,6 +142,17 @@ impl Need {
             }
             Need::Database(DbKind::Sqlite) => Box::new(sqlite::SqliteDir::start()?),
             Need::Database(DbKind::Postgres) => Box::new(cluster::Cluster::start()?),
+            Need::Broker(BrokerKind::Own) => {
+                Box::new(crate::model::own_broker::BrokerChild::start(
+                    setup.exe,
+                    setup.broker_key,
+                    setup.broker_listen,
+                )?)
+            }
+            Need::Broker(BrokerKind::Redis) => Box::new(redis::RedisChild::start(
+                setup.broker_key,
+                setup.broker_listen,
+            )?),
         })
     }
 
@@ -138,6 +162,7 @@ impl Need {
             Need::Server(ServerKind::Concbench, plan, _) => format!("server w{}", plan.workers),
             Need::Server(kind, plan, _) => format!("{kind} w{}", plan.workers),
             Need::Database(kind) => format!("database {kind}"),
+            Need::Broker(kind) => format!("broker {kind}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `sleep`: wait, with no network. Whatever a model adds above the wait is its own cost (thread start,
 //! scheduling, memory), which the `memory` suite measures. Ideal: ⌈N / k⌉ × the wait.
 
+pub mod queue_suite;
 pub mod suite;
 
 use super::WorkloadKind;
