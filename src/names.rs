@@ -201,6 +201,8 @@ macro_rules! every_group {
                 "20 GETs of 100 ms beside 4 counts of 100 ms vs the GETs alone, per model: the convoy";
             Payload = "payload" => payload::suite::Payload,
                 "16 tasks handed 0 B-16 MiB and handing as much back, beside 10 ms of counting: data moved to workers";
+            Contention = "contention" => contention::suite::Contention,
+                "N units × M updates of one counter per sync (mutex, rwlock, atomic, sharded, channel, unguarded) and model: ns per update, lost updates";
             Tails = "tails" => io::resilience_suite::Tails,
                 "40 GETs of 50 ms, a tenth held 500 ms: plain, a 100 ms timeout and retries, a hedge after 75 ms";
             RateLimit = "rate-limit" => io::resilience_suite::RateLimit,
@@ -326,5 +328,7 @@ name_enum! {
         Stage = "stage",
         /// A database's writes: SQLite's one writer at a time, or PostgreSQL's commits over the cores.
         Database = "database",
+        /// Shared state one unit at a time may update: a lock, an atomic's cache line, a channel's owner.
+        Shared = "shared",
     }
 }

@@ -13,6 +13,7 @@ use concbench::plan::Suite;
 use concbench::report::sections::scale::anchors::Shape;
 use concbench::report::sections::scale::data::Unit;
 use concbench::run::order::Order;
+use concbench::workload::contention::SyncKind;
 use concbench::workload::io::On429;
 use concbench::workload::{Connect, DbKind, WorkloadKind};
 use serde::de::DeserializeOwned;
@@ -77,6 +78,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<Shape>(),
         round_trip::<Order>(),
         round_trip::<On429>(),
+        round_trip::<SyncKind>(),
     ]
 }
 

@@ -142,6 +142,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "async-process-pool",
             "bytes handed to each task and back, B (one tick per size)",
         ],
+        "contention" => &[
+            "mutex",
+            "atomic",
+            "sharded",
+            "unguarded",
+            "threads updating at once, N (log scale)",
+        ],
         "scale-io" => &[
             "async",
             "async-semaphore",

@@ -252,6 +252,9 @@ impl RunArgs {
                 )));
             }
         }
+        if let Some(why) = workload.describe().refuses(model) {
+            return Err(usage(why));
+        }
         if model.is_python() && workload.describe().python("", 0).is_none() {
             return Err(usage(format!(
                 "model {model} runs in Python, which has no {} task (python/concbench_py/tasks.py)",

@@ -69,6 +69,9 @@ pub struct CaseOutput {
     pub spawned: Option<(usize, f64)>,
     /// Why it started fewer units than asked, when it did.
     pub spawn_error: Option<String>,
+    /// What the tasks counted in shared state, and what they made (contention).
+    #[serde(default)]
+    pub count: Option<crate::results::SharedCount>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -99,6 +102,13 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let mut results: Vec<&mut TaskResult> =
         exec.records.iter_mut().map(|r| &mut r.result).collect();
     workload.audit(&mut results)?;
+    // The shared state's final count against what the tasks that succeeded say they added.
+    let count = workload
+        .counted()?
+        .map(|counted| crate::results::SharedCount {
+            counted,
+            expected: results.iter().filter_map(|r| r.outcome.ok()).sum::<u64>(),
+        });
     // Every task folded, whether the model kept a record of each or folded them as they ended.
     let all = match &exec.aggregate {
         Some(a) => a.clone(),
@@ -138,6 +148,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         spawned: exec.spawned.map(|(n, t)| (n, t.as_secs_f64())),
         spawn_error: exec.spawn_error.clone(),
         pool_started: exec.pool,
+        count,
         peak_rss_kib: rusage::own_peak_rss_kib(),
         stages: exec
             .stages

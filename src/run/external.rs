@@ -303,6 +303,7 @@ impl Answer {
             stages: None,
             spawned: None,
             spawn_error: None,
+            count: None,
         }
     }
 }

@@ -747,6 +747,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         spawn_units: out.spawned.map(|(n, _)| n),
         spawn_s: out.spawned.map(|(_, s)| s),
         spawn_error: out.spawn_error,
+        count: out.count,
         ..Sample::default()
     }
 }

@@ -116,6 +116,8 @@ registry! {
     Convoy = "convoy" => convoy::{ConvoyParams, ConvoyArgs};
     /// Bytes moved to each task and back, beside a CPU part: Effective Python's item 64.
     Payload = "payload" => payload::{PayloadParams, PayloadArgs};
+    /// N units updating one shared counter under a sync: the cost of sharing, and the lost update.
+    Contention = "contention" => contention::{ContentionParams, ContentionArgs};
 }
 
 impl Params {
@@ -281,6 +283,11 @@ pub trait Describe {
     /// models that move data (`Model::moves_data`) run it.
     fn moves_data(&self) -> bool {
         false
+    }
+    /// Why its tasks cannot run on `model`, with what to run instead, when they cannot (contention:
+    /// a sync that lives in one process, on a process pool).
+    fn refuses(&self, _model: crate::names::ModelKind) -> Option<String> {
+        None
     }
     /// Build the task (clients included); this is setup, timed apart from the makespan.
     fn build(&self, url: &str) -> anyhow::Result<Arc<dyn Workload>>;
@@ -484,6 +491,17 @@ pub trait Workload: Send + Sync {
     /// record of each however many tasks there are, instead of folding them as they end.
     fn audits(&self) -> bool {
         false
+    }
+    /// What its tasks counted in shared state, read after the model ran (contention: the final count,
+    /// which the case process sets against the sum of the tasks' values); None: it keeps no count.
+    fn counted(&self) -> anyhow::Result<Option<u64>> {
+        Ok(None)
+    }
+    /// Give a process pool's worker command what its tasks share with the case process beyond the
+    /// workload's parameters, before it starts (contention: the shared mapping's descriptor); an
+    /// error refuses the pool.
+    fn to_worker(&self, _cmd: &mut std::process::Command) -> anyhow::Result<()> {
+        Ok(())
     }
     /// A staged workload's stages, for the models that run them.
     fn stages(&self) -> Option<&dyn Stages> {

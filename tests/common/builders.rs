@@ -7,9 +7,10 @@ use concbench::model::Job;
 use concbench::names::ModelKind;
 use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
+use concbench::workload::contention::SyncKind;
 use concbench::workload::{
-    Connect, ConvoyParams, CpuParams, DbKind, DbParams, IoParams, MixedParams, Params,
-    PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
+    Connect, ContentionParams, ConvoyParams, CpuParams, DbKind, DbParams, IoParams, MixedParams,
+    Params, PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams, WorkloadKind,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -91,6 +92,10 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
             cpu_iters: 200_000,
             ..PayloadParams::new(4 << 10, 0)
         }),
+        // 10,000 updates a unit under one mutex.
+        WorkloadKind::Contention => {
+            Params::Contention(ContentionParams::new(SyncKind::Mutex, 10_000))
+        }
     };
     Spec {
         params,

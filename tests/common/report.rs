@@ -30,6 +30,8 @@ pub const CONVOY_FIXTURE: &str = "tests/fixtures/convoy.json";
 pub const PAYLOAD_FIXTURE: &str = "tests/fixtures/payload.json";
 /// The resilience suite as it is: tails, rate limits, retries (tests/fixtures/make-resilience.sh).
 pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
+/// The contention suite's share of the sharing suite (tests/fixtures/make-contention.sh).
+pub const CONTENTION_FIXTURE: &str = "tests/fixtures/contention.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -66,6 +68,7 @@ pub fn every_fixture() -> ReportData {
         CONVOY_FIXTURE,
         PAYLOAD_FIXTURE,
         RESILIENCE_FIXTURE,
+        CONTENTION_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

@@ -35,6 +35,7 @@ sections! {
     subprocess::Subprocess,
     convoy::Convoy,
     payload::Payload,
+    contention::Contention,
     tails::Tails,
     rate_limit::RateLimit,
     retries::Retries,
