@@ -3,8 +3,8 @@
 //! mutex, the atomic and the shards (async also tokio's Mutex); the process pool the syncs that cross
 //! processes through its shared mapping; sequential every sync at 8 units, the one-lane baseline. M
 //! is sized per sync so a case at 8 units takes some tens of milliseconds: the cheap syncs get more
-//! updates. Not in the default suite; a share of it in the sharing suite. Part of the plan
-//! (tests/layers.rs places it there).
+//! updates. Not in the default suite; the whole of it, at two repetitions, in the sharing suite. Part
+//! of the plan (tests/layers.rs places it there).
 
 use super::{ContentionParams, SyncKind};
 use crate::model::ModelKind::{self, *};
@@ -36,23 +36,10 @@ impl SuiteCases for Contention {
         cases
     }
 
-    /// Threads on every sync at 1, 2 and 8 units (the chart's shape: alone, the first sharing, the
-    /// most), and at 8 units the other models' most telling cases: async with both mutexes, the
-    /// process pool on the atomic and unguarded through its mapping. Two repetitions each: every one
-    /// is a case process and a cpu probe's, so the share is kept to 25 cases.
+    /// The whole suite at two repetitions: every repetition is a short case process and a cpu
+    /// probe's three, so all 98 cases measure in well under half a minute on two cores.
     fn in_sharing(&self) -> Vec<Case> {
-        let mut cases = Vec::new();
-        for sync in SyncKind::ALL {
-            cases.extend([1, 2, 8].map(|units| case(Threads, sync, units).reps(2, 0)));
-        }
-        let eight = [
-            (Async, SyncKind::Mutex),
-            (Async, SyncKind::TokioMutex),
-            (ProcessPool, SyncKind::Atomic),
-            (ProcessPool, SyncKind::Unguarded),
-        ];
-        cases.extend(eight.map(|(model, sync)| case(model, sync, 8).reps(2, 0)));
-        cases
+        self.cases().into_iter().map(|c| c.reps(2, 0)).collect()
     }
 }
 
@@ -128,11 +115,12 @@ mod tests {
     #[test]
     fn the_sharing_share_starts_few_processes() {
         // Each repetition is a case process and a cpu probe's 3 (on two cores); each sync's write
-        // probe two a round. At ~0.1 s a process and ~0.1 s of updating per case, this keeps the
-        // share well under 40 s.
+        // probe two a round. Short processes of a few tens of milliseconds at most, and cases sized
+        // to tens of milliseconds: under a thousand processes keeps the share well within 40 s.
         let sharing: Vec<Case> = Contention.in_sharing();
+        assert_eq!(sharing.len(), Contention.cases().len());
         let reps: usize = sharing.iter().map(|c| c.repeat + c.warmup).sum();
         let processes = reps * 4 + SyncKind::ALL.len() * 2 * 2;
-        assert!(processes < 250, "{processes} processes");
+        assert!(processes < 1000, "{processes} processes");
     }
 }
