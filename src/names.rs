@@ -206,6 +206,8 @@ macro_rules! every_group {
                 "a pair of processes per transport (pipe, unix, tcp, shm, queue; Python's mp-*) at 64 B-1 MiB, beside memcpy";
             Coordination = "coordination" => coordination::suite::Coordination,
                 "units that wait on each other: a semaphore of 5 over 22, condition vs channel, barriers of 4 that fill or break";
+            Contention = "contention" => contention::suite::Contention,
+                "N units × M updates of one counter per sync (mutex, rwlock, atomic, sharded, channel, unguarded) and model: ns per update, lost updates";
             Tails = "tails" => io::resilience_suite::Tails,
                 "40 GETs of 50 ms, a tenth held 500 ms: plain, a 100 ms timeout and retries, a hedge after 75 ms";
             RateLimit = "rate-limit" => io::resilience_suite::RateLimit,
@@ -367,5 +369,7 @@ name_enum! {
         Stage = "stage",
         /// A database's writes: SQLite's one writer at a time, or PostgreSQL's commits over the cores.
         Database = "database",
+        /// Shared state one unit at a time may update: a lock, an atomic's cache line, a channel's owner.
+        Shared = "shared",
     }
 }

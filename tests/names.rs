@@ -14,6 +14,7 @@ use concbench::plan::Suite;
 use concbench::report::sections::scale::anchors::Shape;
 use concbench::report::sections::scale::data::Unit;
 use concbench::run::order::Order;
+use concbench::workload::contention::SyncKind;
 use concbench::workload::io::On429;
 use concbench::workload::ipc::Transport;
 use concbench::workload::{Connect, DbKind, WorkloadKind};
@@ -82,6 +83,7 @@ fn checked() -> Vec<&'static str> {
         round_trip::<CoordinationShape>(),
         round_trip::<Transport>(),
         round_trip::<BrokerKind>(),
+        round_trip::<SyncKind>(),
     ]
 }
 

@@ -149,6 +149,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "memcpy at that size (Rust's case processes)",
             "message size (log scale)",
         ],
+        "contention" => &[
+            "mutex",
+            "atomic",
+            "sharded",
+            "unguarded",
+            "threads updating at once, N (log scale)",
+        ],
         "scale-io" => &[
             "async",
             "async-semaphore",

@@ -86,6 +86,7 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped());
         crate::spawn::die_with_parent(&mut cmd);
+        job.workload.to_worker(&mut cmd)?;
         let mut child = cmd
             .spawn()
             .with_context(|| format!("cannot start a pool worker ({})", job.exe.display()))?;

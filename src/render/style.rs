@@ -139,6 +139,18 @@ pub const STAGE_COLOURS: [RGBColor; 3] = [
     RGBColor(0x75, 0x70, 0xb3),
 ];
 
+/// The contention workload's syncs, in their order: a palette of its own, so a sync's line is never
+/// read as a model's.
+pub const SYNC_COLOURS: [RGBColor; 7] = [
+    RGBColor(0x1b, 0x9e, 0x77),
+    RGBColor(0xd9, 0x5f, 0x02),
+    RGBColor(0x75, 0x70, 0xb3),
+    RGBColor(0xe7, 0x29, 0x8a),
+    RGBColor(0x66, 0xa6, 0x1e),
+    RGBColor(0xa6, 0x76, 0x1d),
+    RGBColor(0x66, 0x66, 0x66),
+];
+
 /// One colour per run of a comparison (the baseline first), distinct from the model colours' meaning.
 pub const RUN_COLOURS: [RGBColor; 6] = [
     RGBColor(0x4e, 0x79, 0xa7),

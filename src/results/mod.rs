@@ -368,6 +368,10 @@ pub struct Sample {
     /// The same shape with no harness at all, run right after this repetition (scale suite).
     #[serde(default)]
     pub reference: Option<Reference>,
+    /// What the tasks counted in shared state, and what they made (contention; absent for other
+    /// workloads and in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<SharedCount>,
     /// CPU time (user + sys) the service the case ran against spent over the repetition, seconds: the
     /// slow server from its process CPU clock; gunicorn with its workers, or PostgreSQL with its
     /// backends, from /proc's ticks over the whole process tree. The service's own cost, which shares
@@ -503,6 +507,25 @@ pub struct ServerOutcomes {
     /// Admitted, but the client went away during the delay (a hedge's loser, a timed-out request), as
     /// far as the server noticed: worker mode sees a closed connection, unbounded mode does not look.
     pub cancelled: u64,
+}
+
+/// What a repetition's tasks counted in shared state (contention): the count the case process read
+/// after the model ran, and what the tasks that succeeded say they added (their values summed). The
+/// difference is the updates lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedCount {
+    /// The final count.
+    pub counted: u64,
+    /// The updates the tasks made: N × M, less `rwlock`'s reads.
+    pub expected: u64,
+}
+
+impl SharedCount {
+    /// Updates made but not in the count (never negative: a count above what was made is no loss).
+    pub fn lost(&self) -> u64 {
+        self.expected.saturating_sub(self.counted)
+    }
 }
 
 /// The requests a repetition's tasks sent and what they met (io): retries, hedges and 429s included.

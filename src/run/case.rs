@@ -81,6 +81,9 @@ pub struct CaseOutput {
     /// Per-task hops (process-pool, queue-workers), seconds.
     #[serde(default)]
     pub hop: Option<Percentiles>,
+    /// What the tasks counted in shared state, and what they made (contention).
+    #[serde(default)]
+    pub count: Option<crate::results::SharedCount>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -115,6 +118,13 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     let tally = workload.tally();
     // After the clock too: the floor an ipc case's figures are set beside.
     let ipc = workload.exchanged();
+    // The shared state's final count against what the tasks that succeeded say they added.
+    let count = workload
+        .counted()?
+        .map(|counted| crate::results::SharedCount {
+            counted,
+            expected: results.iter().filter_map(|r| r.outcome.ok()).sum::<u64>(),
+        });
     // Every task folded, whether the model kept a record of each or folded them as they ended.
     let all = match &exec.aggregate {
         Some(a) => a.clone(),
@@ -160,6 +170,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         tally,
         pool_started: exec.pool,
         hop,
+        count,
         peak_rss_kib: rusage::own_peak_rss_kib(),
         ipc,
         stages: exec

@@ -309,6 +309,7 @@ impl Answer {
             tally: None,
             ipc: self.ipc,
             hop: None,
+            count: None,
         }
     }
 }

@@ -813,6 +813,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         tally: out.tally,
         ipc: out.ipc,
         hop: out.hop,
+        count: out.count,
         ..Sample::default()
     }
 }

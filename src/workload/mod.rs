@@ -120,6 +120,8 @@ registry! {
     Coordination = "coordination" => coordination::{CoordinationParams, CoordinationArgs};
     /// A pair of processes exchanging messages over a transport, beside memcpy.
     Ipc = "ipc" => ipc::{IpcParams, IpcArgs};
+    /// N units updating one shared counter under a sync: the cost of sharing, and the lost update.
+    Contention = "contention" => contention::{ContentionParams, ContentionArgs};
 }
 
 impl Params {
@@ -499,6 +501,17 @@ pub trait Workload: Send + Sync {
     /// once the model ran; None for independent tasks.
     fn tally(&self) -> Option<coordination::Tally> {
         None
+    }
+    /// What its tasks counted in shared state, read after the model ran (contention: the final count,
+    /// which the case process sets against the sum of the tasks' values); None: it keeps no count.
+    fn counted(&self) -> anyhow::Result<Option<u64>> {
+        Ok(None)
+    }
+    /// Give a process pool's worker command what its tasks share with the case process beyond the
+    /// workload's parameters, before it starts (contention: the shared mapping's descriptor); an
+    /// error refuses the pool.
+    fn to_worker(&self, _cmd: &mut std::process::Command) -> anyhow::Result<()> {
+        Ok(())
     }
     /// A staged workload's stages, for the models that run them.
     fn stages(&self) -> Option<&dyn Stages> {

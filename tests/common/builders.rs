@@ -7,11 +7,12 @@ use concbench::model::Job;
 use concbench::names::ModelKind;
 use concbench::results::CaseParams;
 use concbench::run::case::CaseSpec;
+use concbench::workload::contention::SyncKind;
 use concbench::workload::ipc::Transport;
 use concbench::workload::{
-    Connect, ConvoyParams, CoordinationParams, CpuParams, DbKind, DbParams, IoParams, IpcParams,
-    MixedParams, Params, PayloadParams, PipelineParams, ServerPlan, SleepParams, SubprocessParams,
-    WorkloadKind,
+    Connect, ContentionParams, ConvoyParams, CoordinationParams, CpuParams, DbKind, DbParams,
+    IoParams, IpcParams, MixedParams, Params, PayloadParams, PipelineParams, ServerPlan,
+    SleepParams, SubprocessParams, WorkloadKind,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -100,6 +101,10 @@ pub fn spec(kind: WorkloadKind, url: &str) -> Spec {
         // A pair per task over a pipe, 20 round trips of 64 B; its task needs the concbench binary,
         // which a test binary is not: `ipc_job`.
         WorkloadKind::Ipc => Params::Ipc(IpcParams::new(Transport::Pipe, 64, 20)),
+        // 10,000 updates a unit under one mutex.
+        WorkloadKind::Contention => {
+            Params::Contention(ContentionParams::new(SyncKind::Mutex, 10_000))
+        }
     };
     Spec {
         params,

@@ -37,6 +37,8 @@ pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
 pub const COORDINATION_FIXTURE: &str = "tests/fixtures/coordination.json";
 /// The ipc suite as it is: every transport by message size (tests/fixtures/make-ipc.sh).
 pub const IPC_FIXTURE: &str = "tests/fixtures/ipc.json";
+/// The contention suite's share of the sharing suite (tests/fixtures/make-contention.sh).
+pub const CONTENTION_FIXTURE: &str = "tests/fixtures/contention.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -76,6 +78,7 @@ pub fn every_fixture() -> ReportData {
         COORDINATION_FIXTURE,
         IPC_FIXTURE,
         QUEUE_WORKERS_FIXTURE,
+        CONTENTION_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

@@ -38,6 +38,7 @@ sections! {
     coordination::Coordination,
     ipc::Ipc,
     queue_workers::QueueWorkers,
+    contention::Contention,
     tails::Tails,
     rate_limit::RateLimit,
     retries::Retries,
