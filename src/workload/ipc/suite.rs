@@ -1,8 +1,10 @@
 //! The ipc suite: every transport — Rust's on sequential, Python's on py-sequential (skipped with one
 //! line without `make python-env`) — at 64 B, 4 KiB, 64 KiB and 1 MiB, one pair per case, with a
-//! message count per size that keeps a Rust case's exchange to tens of milliseconds (Python's take
-//! longer: the same counts, so the rows compare message for message). Not in the default suite; the
-//! whole of it in the sharing suite (Python's cases with a repetition fewer). Part of the plan
+//! message count per size that keeps a Rust case's exchange to 50-200 ms (at a fifth of it, a case
+//! of 5-40 ms swung by up to 10x between repetitions on a 2-vCPU machine: where the two processes
+//! were scheduled decided it) and Python's, five times slower a message, to a similar time with a
+//! fifth of the messages; the rows compare as rates (MB/s, msgs/s, round-trip percentiles). Not in
+//! the default suite; the whole of it in the sharing suite (Python's cases with fewer repetitions). Part of the plan
 //! (tests/layers.rs places it there).
 
 use super::{IpcParams, Transport, SIZES};
@@ -14,13 +16,15 @@ use crate::workload::Params;
 /// Processes exchanging data, per transport and size.
 pub struct Ipc;
 
-/// Repetitions of every case.
-const REPEAT: usize = 3;
+/// Repetitions of Rust's cases, and of Python's (a Python start and a fork per pair each).
+const REPEAT: usize = 5;
+const PYTHON_REPEAT: usize = 3;
 /// Repetitions of Python's cases in the sharing suite.
 const PYTHON_SHARING_REPEAT: usize = 2;
 
-/// Round trips (and as many streamed) per pair at `size`: fewer as messages grow, so that each
-/// case moves a few to some tens of megabytes.
+/// Round trips (and as many streamed) per pair at `size` for Python's transports: fewer as messages
+/// grow, so that each case moves a few to some tens of megabytes; Rust's pairs make five times as
+/// many ([`RUST_SCALE`]).
 pub fn messages(size: usize) -> u64 {
     match size {
         s if s <= 64 => 1000,
@@ -29,6 +33,9 @@ pub fn messages(size: usize) -> u64 {
         _ => 20,
     }
 }
+
+/// How many times Python's message count a Rust pair makes: a message costs Rust about a fifth.
+pub const RUST_SCALE: u64 = 5;
 
 impl SuiteCases for Ipc {
     fn cases(&self) -> Vec<Case> {
@@ -39,8 +46,12 @@ impl SuiteCases for Ipc {
                 true => ModelKind::PySequential,
             };
             for size in SIZES {
-                let work = Params::Ipc(IpcParams::new(transport, size, messages(size)));
-                cases.push(Case::new(Group::Ipc, model, 1, None, work).reps(REPEAT, 0));
+                let (scale, repeat) = match transport.is_python() {
+                    true => (1, PYTHON_REPEAT),
+                    false => (RUST_SCALE, REPEAT),
+                };
+                let work = Params::Ipc(IpcParams::new(transport, size, messages(size) * scale));
+                cases.push(Case::new(Group::Ipc, model, 1, None, work).reps(repeat, 0));
             }
         }
         cases
