@@ -234,6 +234,11 @@ pub trait Describe {
     fn write_probe(&self) -> Option<Params> {
         None
     }
+    /// Whether its ideal needs the write probe's second pass, several writers at once (db: what the
+    /// database sustains together); without it the probe times one writer alone, and only that.
+    fn probes_writers_together(&self) -> bool {
+        true
+    }
     /// The CPU part's intended time per task, milliseconds, when it is given in time (0: it is not).
     fn cpu_ms(&self) -> u64 {
         0

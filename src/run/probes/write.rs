@@ -58,6 +58,10 @@ impl WriteProbes {
             .map(|p| p.p50)
             .filter(|t| t.is_finite() && *t > 0.0)
             .context("the write probe timed no write")?;
+        if !probe.describe().probes_writers_together() {
+            self.alone.push(median);
+            return Ok(());
+        }
         let together = CaseSpec {
             model: ModelKind::ThreadPool,
             limit: WRITERS_TOGETHER,
@@ -85,23 +89,25 @@ impl WriteProbes {
         Ok(out)
     }
 
-    /// The write times from every probe so far; None before the first.
+    /// The write times from every probe so far (`together` = `alone` where the probes time one
+    /// writer only); None before the first.
     pub fn times(&self) -> Option<WriteTimes> {
         let alone = crate::stats::median(&self.alone);
-        let together = crate::stats::median(&self.together);
+        let together = match self.together.is_empty() {
+            true => alone,
+            false => crate::stats::median(&self.together),
+        };
         (alone.is_finite() && alone > 0.0 && together.is_finite() && together > 0.0)
             .then_some(WriteTimes { alone, together })
     }
 
     /// Why the ideals built on them are suspect: a busy machine, or probes that disagree.
     pub fn unstable(&self) -> Vec<Instability> {
-        suspect(
-            &self.noise,
-            &[
-                ("writing alone", self.alone.clone()),
-                ("writing together", self.together.clone()),
-            ],
-        )
+        let mut passes = vec![("writing alone", self.alone.clone())];
+        if !self.together.is_empty() {
+            passes.push(("writing together", self.together.clone()));
+        }
+        suspect(&self.noise, &passes)
     }
 }
 
@@ -134,6 +140,20 @@ mod tests {
         let t = per_write(&out, 4).unwrap();
         assert!((t - 0.001).abs() < 1e-12, "{t}");
         assert_eq!(per_write(&out, 7), None, "no span past the warm-up");
+    }
+
+    #[test]
+    fn probes_of_one_writer_alone_say_nothing_of_writers_together() {
+        // Contention's probes: t_u alone in wildly different probes, no second pass.
+        let probes = WriteProbes {
+            alone: vec![1e-4, 1e-4, 3e-4],
+            together: Vec::new(),
+            noise: Vec::new(),
+        };
+        let t = probes.times().unwrap();
+        assert_eq!((t.alone, t.together), (1e-4, 1e-4));
+        let why = format!("{:?}", probes.unstable());
+        assert!(why.contains("writing alone") && !why.contains("together"), "{why}");
     }
 
     const EMPTY: &str = r#"{"setup_s":0,"makespan_s":0,"ok":0,"failures":{},

@@ -235,6 +235,11 @@ impl Describe for ContentionParams {
         Some(Params::Contention(self.probe()))
     }
 
+    /// t_u is one unit alone; several at once are what the cases measure, not what the ideal needs.
+    fn probes_writers_together(&self) -> bool {
+        false
+    }
+
     fn refuses(&self, model: ModelKind, _tasks: usize) -> Option<String> {
         self.refusal(model)
     }
