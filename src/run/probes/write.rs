@@ -153,7 +153,10 @@ mod tests {
         let t = probes.times().unwrap();
         assert_eq!((t.alone, t.together), (1e-4, 1e-4));
         let why = format!("{:?}", probes.unstable());
-        assert!(why.contains("writing alone") && !why.contains("together"), "{why}");
+        assert!(
+            why.contains("writing alone") && !why.contains("together"),
+            "{why}"
+        );
     }
 
     const EMPTY: &str = r#"{"setup_s":0,"makespan_s":0,"ok":0,"failures":{},
