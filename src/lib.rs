@@ -8,6 +8,7 @@ pub mod client;
 pub mod compare;
 pub mod error;
 pub mod fmt;
+pub mod ledger;
 pub mod measure;
 pub mod model;
 pub mod names;

@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["stats"],
     &["rng"],
     &["spawn", "thread_room", "output"],
+    &["ledger"],
     &["client"],
     &["workload"],
     &["results"],
