@@ -11,3 +11,10 @@ pub mod schedstat;
 
 pub use clock::{enabled, set_enabled};
 pub use marks::{CallMarks, ServerStamp};
+
+pub mod account;
+pub mod path;
+#[cfg(test)]
+mod tests;
+
+pub use account::Ledger;
