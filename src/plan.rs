@@ -157,6 +157,9 @@ pub struct Case {
     /// cases): the pre-flight check warns instead of refusing the run, and what the OS refuses is
     /// recorded as the tasks' failures.
     pub past_limits: bool,
+    /// Whether its tasks take the ledger's marks (`--ledger`); a case without has `-noledger` in its
+    /// id, so both can be in one run.
+    pub ledger: bool,
 }
 
 impl Case {
@@ -185,6 +188,7 @@ impl Case {
             max_threads: None,
             reference: false,
             past_limits: false,
+            ledger: true,
         }
     }
 
@@ -248,6 +252,9 @@ impl Case {
         let suffix = self.workload.describe().id_suffix();
         if !suffix.is_empty() {
             p += &format!("-{suffix}");
+        }
+        if !self.ledger {
+            p += "-noledger";
         }
         p
     }

@@ -270,6 +270,7 @@ fn sized_cases(
                 per_worker: 1,
                 max_threads: None,
                 broker: None,
+                ledger: false,
             };
             let (out, _) = crate::run::case::run_isolated(exe, &spec, Duration::from_secs(120))?;
             let rate = out.ok as f64 / out.makespan_s.max(1e-6);

@@ -38,10 +38,19 @@ pub fn parse(text: &str) -> Option<Schedstat> {
     n.next().is_none().then_some(s)
 }
 
-/// The calling thread's schedstat (one read of /proc/thread-self/schedstat, a few microseconds);
-/// None where the kernel keeps none (CONFIG_SCHED_INFO off).
+/// The calling thread's schedstat; None where the kernel keeps none (CONFIG_SCHED_INFO off). The
+/// file stays open per thread and is read again from offset 0 (the kernel renders it afresh on every
+/// read): a task's two reads cost one pread each, not an open, read and close.
 pub fn this_thread() -> Option<Schedstat> {
-    read(Path::new("/proc/thread-self/schedstat"))
+    use std::os::unix::fs::FileExt;
+    thread_local! {
+        static FILE: Option<std::fs::File> = std::fs::File::open("/proc/thread-self/schedstat").ok();
+    }
+    FILE.with(|f| {
+        let mut buf = [0u8; 96];
+        let n = f.as_ref()?.read_at(&mut buf, 0).ok()?;
+        parse(std::str::from_utf8(&buf[..n]).ok()?)
+    })
 }
 
 /// The sum over every thread of process `pid` alive now (threads that ended are not counted: read it

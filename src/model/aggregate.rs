@@ -161,6 +161,7 @@ mod tests {
                 service: Some(Duration::from_millis(end_ms / 2)),
                 tries: Default::default(),
             },
+            marks: Default::default(),
             attempts: 1,
         }
     }

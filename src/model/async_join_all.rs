@@ -64,6 +64,7 @@ impl Shared<'_> {
             start,
             end: self.t0.elapsed(),
             result,
+            marks: Default::default(),
             attempts: 1,
         };
         match self.keep {
@@ -155,12 +156,14 @@ impl Model for AsyncJoinAll {
             }
         });
         let making = shared.made.get();
+        let t0_ns = crate::ledger::clock::instant_ns(shared.t0);
         let records = shared.kept.take();
         let aggregate = (!keep).then(|| shared.folded.take());
         drop(rt);
         Ok(Execution {
             aggregate,
             spawned: Some((job.tasks, making)),
+            t0_ns,
             ..Execution::of(setup, records)
         })
     }

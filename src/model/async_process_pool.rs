@@ -82,6 +82,7 @@ fn dispatch(
             start: f.start,
             end: t0.elapsed(),
             result,
+            marks: Default::default(),
             attempts: f.attempt,
         };
         records.lock().unwrap()[task as usize] = Some((record, None));

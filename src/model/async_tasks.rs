@@ -3,6 +3,7 @@
 //! CPU work runs, so the difference measured is that and nothing else.
 
 use super::aggregate::{keeps_each, Aggregate};
+use super::watched::Watched;
 use super::{Execution, Job, TaskRecord};
 use crate::workload::{FailureKind, TaskResult};
 use std::sync::Arc;
@@ -27,6 +28,10 @@ pub fn spawn_all(
     cpu: Cpu,
 ) -> Execution {
     let t0 = Instant::now();
+    let t0_ns = crate::ledger::clock::instant_ns(t0);
+    // With the ledger on each task is watched (first poll, woken-but-not-polled time); off, the task
+    // is spawned bare, as small as the model's own.
+    let watch = crate::ledger::enabled();
     let keep = keeps_each(job);
     let (records, aggregate, spawning) = rt.block_on(async {
         let gate = permits.map(|k| Arc::new(Semaphore::new(k)));
@@ -43,13 +48,15 @@ pub fn spawn_all(
                 if let Some(s) = &sleeping {
                     // A bare wait, not the workload's boxed future: the per-task memory measured is
                     // the model's (tokio's task and timer), not the harness's indirection.
-                    return match s.gate {
-                        None => tokio::spawn(sleeper(s.clone())),
-                        Some(_) => tokio::spawn(gated_sleeper(s.clone())),
+                    return match (s.gate.is_some(), watch) {
+                        (false, false) => tokio::spawn(sleeper(s.clone())),
+                        (true, false) => tokio::spawn(gated_sleeper(s.clone())),
+                        (false, true) => tokio::spawn(Watched::new(sleeper(s.clone()), t0_ns)),
+                        (true, true) => tokio::spawn(Watched::new(gated_sleeper(s.clone()), t0_ns)),
                     };
                 }
                 let (workload, gate) = (job.workload.clone(), gate.clone());
-                tokio::spawn(async move {
+                let task = async move {
                     let _permit = match &gate {
                         Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
                         None => None,
@@ -63,9 +70,14 @@ pub fn spawn_all(
                         start,
                         end: t0.elapsed(),
                         result,
+                        marks: Default::default(),
                         attempts: 1,
                     }
-                })
+                };
+                match watch {
+                    true => tokio::spawn(Watched::new(task, t0_ns)),
+                    false => tokio::spawn(task),
+                }
             })
             .collect();
         let spawning = t0.elapsed();
@@ -83,6 +95,7 @@ pub fn spawn_all(
                         service: None,
                         tries: Default::default(),
                     },
+                    marks: Default::default(),
                     attempts: 1,
                 }
             });
@@ -99,6 +112,7 @@ pub fn spawn_all(
     Execution {
         aggregate,
         spawned: Some((job.tasks, spawning)),
+        t0_ns,
         ..Execution::of(setup, records)
     }
 }
@@ -125,6 +139,7 @@ fn sleeper(s: Arc<Sleeping>) -> impl std::future::Future<Output = TaskRecord> {
             start,
             end: s.t0.elapsed(),
             result: TaskResult::ok(0),
+            marks: Default::default(),
             attempts: 1,
         }
     }

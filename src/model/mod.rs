@@ -25,6 +25,7 @@ mod sequential;
 mod stages;
 mod thread_pool;
 mod threads;
+mod watched;
 mod worker_process;
 
 pub use pool_worker::worker_main;
@@ -137,6 +138,20 @@ pub struct TaskRecord {
     pub result: TaskResult,
     /// Submissions of this task (1 + retries used).
     pub attempts: u32,
+    /// What the ledger needs beyond start and end (nothing when the ledger is off).
+    pub marks: Marks,
+}
+
+/// A task's marks for the ledger, beyond its start and end.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Marks {
+    /// When its unit first ran it (a thread running, a tokio task's first poll), from the first
+    /// submission; None where the model has no such moment (pools, sequential: the wait before
+    /// `start` is the wait for a worker) or the ledger is off.
+    pub begun: Option<Duration>,
+    /// Time it was runnable but not running (its thread's schedstat run_delay over the task; a tokio
+    /// task's woken-but-not-polled time).
+    pub run_delay: Duration,
 }
 
 /// What running a job produced.
@@ -163,6 +178,9 @@ pub struct Execution {
     /// its own run time in the worker (process-pool, queue-workers); None for a task lost with its
     /// worker.
     pub hops: Option<Vec<Option<Duration>>>,
+    /// The first submission on CLOCK_MONOTONIC, nanoseconds (the ledger's origin, to place a request's
+    /// marks and the server's stamps on the records' time line); 0 when the model did not say.
+    pub t0_ns: u64,
 }
 
 impl Execution {
@@ -186,6 +204,7 @@ impl Execution {
             spawned: None,
             spawn_error: None,
             hops: None,
+            t0_ns: 0,
         }
     }
 }
@@ -207,8 +226,17 @@ pub fn received(
     }
 }
 
-/// Run one task on this thread and time it; a panic becomes a failure of that task alone.
+/// Run one task on this thread and time it; a panic becomes a failure of that task alone. With the
+/// ledger on, the thread's run delay over the task is read from schedstat around it.
 pub fn timed(t0: Instant, task: impl FnOnce() -> TaskResult) -> TaskRecord {
+    timed_on(t0, false, task)
+}
+
+/// [`timed`] for a task that has a unit of its own (a thread started for it): the unit began running
+/// it at its start, and what came before was starting the unit.
+pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) -> TaskRecord {
+    let on = crate::ledger::enabled();
+    let before = on.then(crate::ledger::schedstat::this_thread).flatten();
     let start = t0.elapsed();
     let result =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(task)).unwrap_or(TaskResult {
@@ -216,10 +244,18 @@ pub fn timed(t0: Instant, task: impl FnOnce() -> TaskResult) -> TaskRecord {
             service: None,
             tries: Default::default(),
         });
+    let end = t0.elapsed();
+    let run_delay = before
+        .and_then(|b| Some(crate::ledger::schedstat::this_thread()?.run_delay_ns - b.run_delay_ns))
+        .map_or(Duration::ZERO, Duration::from_nanos);
     TaskRecord {
         start,
-        end: t0.elapsed(),
+        end,
         result,
         attempts: 1,
+        marks: Marks {
+            begun: (own_unit && on).then_some(start),
+            run_delay,
+        },
     }
 }

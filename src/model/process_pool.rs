@@ -88,6 +88,7 @@ fn dispatch(
             start,
             end,
             result,
+            marks: Default::default(),
             attempts: attempt,
         };
         records.lock().unwrap()[task as usize] = Some((record, hop));

@@ -157,6 +157,7 @@ fn serve(
                 start,
                 end,
                 result: a.result,
+                marks: Default::default(),
                 attempts: if a.attempts > 0 {
                     a.attempts
                 } else {
@@ -185,6 +186,7 @@ fn serve(
                             service: None,
                             tries: Default::default(),
                         },
+                        marks: Default::default(),
                         attempts: handed[t],
                     });
                     settled += 1;
@@ -210,6 +212,7 @@ fn serve(
         workers: Some(usage),
         pool: Some(k),
         spawned: Some((k, setup)),
+        t0_ns: 0,
         hops: Some(hops),
         ..Execution::of(setup, records)
     })

@@ -42,6 +42,7 @@ impl Model for Sequential {
             aggregate: None,
             spawned: None,
             spawn_error: None,
+            t0_ns: crate::ledger::clock::instant_ns(t0),
             hops: None,
         })
     }

@@ -53,6 +53,7 @@ impl Log {
                     service: Some(item.service),
                     tries: Default::default(),
                 },
+                marks: Default::default(),
                 attempts: 1,
             });
             return None;
@@ -82,6 +83,7 @@ impl Log {
             aggregate: None,
             spawned: None,
             spawn_error: None,
+            t0_ns: 0,
             hops: None,
         }
     }

@@ -79,6 +79,7 @@ impl Model for ThreadPool {
                 aggregate: None,
                 spawned: Some((job.limit, setup)),
                 spawn_error: None,
+                t0_ns: crate::ledger::clock::instant_ns(*t0_cell.get().expect("set")),
                 hops: None,
             })
         })

@@ -2,7 +2,7 @@
 //! start-up is part of the makespan because a thread per task is started per task.
 
 use super::footprint::{Holds, THREAD};
-use super::{timed, Execution, Job, Lanes, Model, TaskRecord};
+use super::{timed_on, Execution, Job, Lanes, Model, TaskRecord};
 use crate::names::FailureKind;
 use crate::workload::TaskResult;
 use std::time::{Duration, Instant};
@@ -51,8 +51,9 @@ impl Model for Threads {
                     refused = Some((i, room.refusal(i + 1)));
                     break;
                 }
-                let spawned = std::thread::Builder::new()
-                    .spawn_scoped(s, move || timed(t0, || job.workload.blocking(i as u64)));
+                let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
+                    timed_on(t0, true, || job.workload.blocking(i as u64))
+                });
                 match spawned {
                     Ok(handle) => handles.push(handle),
                     // The OS's limit (threads, memory, pids) is a result, not a crash: the threads
@@ -80,6 +81,7 @@ impl Model for Threads {
                     service: None,
                     tries: Default::default(),
                 },
+                marks: Default::default(),
                 attempts: 1,
             }));
         }
@@ -88,6 +90,7 @@ impl Model for Threads {
             spawned: Some((started, spawning)),
             spawn_error: refused.map(|(_, why)| why),
             hops: None,
+            t0_ns: crate::ledger::clock::instant_ns(t0),
             ..Execution::of(Duration::ZERO, records)
         })
     }

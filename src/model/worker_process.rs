@@ -62,6 +62,7 @@ pub fn run_pool(
     Ok(Execution {
         workers: Some(usage),
         pool: Some(job.limit),
+        t0_ns: 0,
         hops: hops.iter().any(Option::is_some).then_some(hops),
         ..Execution::of(setup, records)
     })

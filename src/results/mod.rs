@@ -291,6 +291,9 @@ pub struct CaseParams {
     pub broker: Option<crate::names::BrokerKind>,
     /// What each task does: the workload's own parameters, tagged by its name.
     pub workload: Params,
+    /// Run without the ledger's marks (`--ledger off`, or the twin of `--ledger both`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ledger_off: bool,
 }
 
 /// One repetition, measured from inside (makespan, latencies) and outside (wait4) its process.
@@ -299,6 +302,11 @@ pub struct CaseParams {
 pub struct Sample {
     /// First task submitted → last task done, seconds. Excludes setup.
     pub makespan_s: f64,
+    /// Where the time went: makespan − ideal split into components and a residual that sum to it
+    /// (docs/ledger.md). Absent with `--ledger off`, for Python models, workloads that keep none,
+    /// runs of more than 1,000 tasks, and in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<crate::ledger::Ledger>,
     /// First task submitted → first task done (whatever its outcome), seconds: when the first answer
     /// arrives, as `as_completed` or `wait(FIRST_COMPLETED)` would see it. Computed from every task,
     /// also in runs too large to keep a timeline. Absent in files written before it was recorded.
@@ -575,6 +583,10 @@ pub struct Summary {
     /// Why the case is unstable (its samples disagree, or the machine was busy); empty when stable.
     #[serde(default)]
     pub unstable: Vec<Instability>,
+    /// Where the time went: the component-wise medians of the samples' ledgers (docs/ledger.md);
+    /// absent where no sample kept one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<crate::ledger::Ledger>,
 }
 
 /// One reason a case's figure is not to be trusted.

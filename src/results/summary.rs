@@ -60,6 +60,9 @@ pub fn summarise(samples: &[Sample], ideal: Option<f64>, bottleneck: Bottleneck)
             .max(),
         failures,
         unstable: super::stability::reasons(samples),
+        ledger: crate::ledger::Ledger::median(
+            &samples.iter().filter_map(|s| s.ledger).collect::<Vec<_>>(),
+        ),
     }
 }
 

@@ -98,6 +98,18 @@ pub struct RunArgs {
     /// a fresh one).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Whether tasks take the ledger's marks (where the time went, docs/ledger.md): `on`, `off`, or
+    /// `both` — every case twice, with and without, interleaved: what the marks cost.
+    #[arg(long, value_enum, default_value_t = LedgerSwitch::On)]
+    pub ledger: LedgerSwitch,
+}
+
+/// `--ledger`: the marks on, off, or each case both ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LedgerSwitch {
+    On,
+    Off,
+    Both,
 }
 
 /// What `validate()` makes of the arguments.
@@ -164,6 +176,17 @@ impl RunArgs {
             if target.is_some() {
                 c.workload
                     .declare_target(self.work.io.server_workers, self.work.delay);
+            }
+        }
+        match self.ledger {
+            LedgerSwitch::On => {}
+            LedgerSwitch::Off => cases.iter_mut().for_each(|c| c.ledger = false),
+            // Each case beside its twin without marks: one interleaved run sets them side by side.
+            LedgerSwitch::Both => {
+                cases = cases
+                    .into_iter()
+                    .flat_map(|c| [c.clone(), Case { ledger: false, ..c }])
+                    .collect()
             }
         }
         // gunicorn has no unbounded mode: a W=0 case cannot be sent to it.

@@ -39,6 +39,13 @@ pub struct CaseSpec {
     /// queue-workers: the run's broker and its key.
     #[serde(default)]
     pub broker: Option<crate::model::queue_protocol::BrokerAddr>,
+    /// Whether tasks take the ledger's marks (`--ledger`; on unless said otherwise).
+    #[serde(default = "on")]
+    pub ledger: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 /// What a case child measured from inside.
@@ -84,10 +91,15 @@ pub struct CaseOutput {
     /// What the tasks counted in shared state, and what they made (contention).
     #[serde(default)]
     pub count: Option<crate::results::SharedCount>,
+    /// The ledger's critical path, summed by kind (docs/ledger.md): absent with the ledger off, for
+    /// a workload or model that keeps none, and for runs too large to keep each task.
+    #[serde(default)]
+    pub ledger: Option<crate::ledger::path::PathSums>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
 pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
+    crate::ledger::set_enabled(spec.ledger);
     let sampler = ThreadSampler::start();
     let built = std::time::Instant::now();
     let workload = spec.workload.describe().build(&spec.url)?;
@@ -108,6 +120,8 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         broker: spec.broker.clone(),
     };
     let mut exec = spec.model.model().run(&job)?;
+    // After the clock, before anything is folded: the walk needs every task.
+    let ledger = super::ledger::path(&exec, &spec.workload);
     let threads_peak = sampler.finish();
     // After the clock: what the tasks left behind, checked against what they said (a database
     // workload counts its rows).
@@ -172,6 +186,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         hop,
         count,
         peak_rss_kib: rusage::own_peak_rss_kib(),
+        ledger,
         ipc,
         stages: exec
             .stages

@@ -278,11 +278,14 @@ impl Answer {
                     service: t.service.map(secs),
                     tries: t.tries(counted),
                 },
+                marks: Default::default(),
                 attempts: 1,
             })
             .collect();
         let all = Aggregate::of(&records, |_| Ok(()));
         CaseOutput {
+            // Python models keep no ledger.
+            ledger: None,
             setup_s: self.setup_s,
             makespan_s: all.makespan.as_secs_f64(),
             first_result_s: all.first_done.map(|d| d.as_secs_f64()),

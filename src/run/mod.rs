@@ -10,6 +10,7 @@ pub mod args;
 pub mod case;
 pub mod children;
 pub mod external;
+pub mod ledger;
 pub mod order;
 pub mod preflight;
 mod probes;
@@ -286,6 +287,7 @@ pub fn case_params(case: &Case, cores: usize) -> CaseParams {
         child_concurrency: case.child_concurrency,
         broker: case.broker,
         workload: case.workload.clone(),
+        ledger_off: !case.ledger,
     }
 }
 

@@ -325,6 +325,7 @@ impl<'a> Runner<'a> {
             per_worker: case.per_worker(),
             max_threads: case.max_threads,
             broker,
+            ledger: case.ledger,
         };
         // A cpu case's deadline needs an idea of its length before its first repetition's probe.
         let cpu = match probes::cpu_size(case) {
@@ -417,13 +418,21 @@ impl<'a> Runner<'a> {
         let cpu_s = (usage.user + usage.sys).as_secs_f64();
         let noise = before.until(&after, cpu_s);
         let task_times: Vec<f64> = out.timeline.iter().flatten().map(|[s, e]| e - s).collect();
+        // The ledger against this repetition's own ideal where it has one, else the case's.
+        let case_ideal = self.ideal(case);
         // Right after, in the same conditions: the shape with no harness, when the case asks for it.
         let case = &self.opts.cases[case];
         let reference = match case.reference {
             true => reference::measure(&self.opts.exe, case, &state.spec.url)?,
             false => None,
         };
+        let ideal_s =
+            calibration.and_then(|c| case.repetition_ideal(self.cores, Some(c), &task_times));
+        let ledger = out.ledger.zip(ideal_s.or(case_ideal)).map(|(path, ideal)| {
+            super::ledger::ledger(&path, out.makespan_s, ideal, calibration.map(|c| c.t1))
+        });
         Ok(Some(Sample {
+            ledger,
             start_s: Some(start_s),
             round: Some(round),
             noise: Some(noise),
@@ -435,8 +444,7 @@ impl<'a> Runner<'a> {
             reference,
             t1_s: calibration.map(|c| c.t1),
             scaling: calibration.map(|c| c.scaling),
-            ideal_s: calibration
-                .and_then(|c| case.repetition_ideal(self.cores, Some(c), &task_times)),
+            ideal_s,
             ..sample(out, usage, observed)
         }))
     }

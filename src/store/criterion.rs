@@ -239,6 +239,7 @@ mod tests {
                     workers: 9,
                     delay: std::time::Duration::from_millis(20),
                 })),
+                ledger_off: false,
             },
             ideal_s: Some(0.02),
             bottleneck: Bottleneck::Balanced,

@@ -218,6 +218,11 @@ pub trait Describe {
     /// The makespan physics allows, seconds, as the workload computes it; plans ask
     /// [`Params::ideal`], which refuses a bound that is zero or not finite.
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64>;
+    /// What of task `task`'s time is its work, for the ledger (docs/ledger.md): the server's delay,
+    /// its own waits, whether it has a CPU part. None: the workload keeps no ledger.
+    fn nominal(&self, _task: u64) -> Option<crate::ledger::path::Nominal> {
+        None
+    }
     /// What limits the case; `cpu`: what the probes measured so far, when anything.
     fn bottleneck(&self, shape: &Shape, cpu: Option<Calibration>) -> Bottleneck;
     /// The bound one repetition's own task times give, seconds, where its tasks never shared a core:

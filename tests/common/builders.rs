@@ -177,6 +177,7 @@ pub fn case_spec(
         per_worker: 1,
         max_threads: None,
         broker: None,
+        ledger: true,
     }
 }
 
@@ -198,5 +199,6 @@ pub fn case_params(
         child_concurrency: None,
         broker: None,
         workload,
+        ledger_off: false,
     }
 }

@@ -64,6 +64,8 @@ impl CpuProbes {
             per_worker: 1,
             max_threads: None,
             broker: None,
+            // t₁ is the bare loop's: the marks' own cost shows in a case's ledger.
+            ledger: false,
         };
         let before = Snapshot::take(None);
         let (out, usage) = run_isolated(exe, &alone, DEADLINE)?;

@@ -51,6 +51,7 @@ impl WriteProbes {
             per_worker: 1,
             max_threads: None,
             broker: None,
+            ledger: false,
         };
         let out = self.probe(exe, &alone)?;
         let median = out

@@ -91,6 +91,13 @@ impl Describe for CpuParams {
         format!("i{}", self.cpu_iters)
     }
 
+    fn nominal(&self, _task: u64) -> Option<crate::ledger::path::Nominal> {
+        Some(crate::ledger::path::Nominal {
+            cpu: true,
+            ..Default::default()
+        })
+    }
+
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
         Some(compute_bound(shape, cpu?))
     }

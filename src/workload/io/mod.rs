@@ -359,6 +359,13 @@ impl Describe for IoParams {
         })
     }
 
+    fn nominal(&self, _task: u64) -> Option<crate::ledger::path::Nominal> {
+        Some(crate::ledger::path::Nominal {
+            serve: self.request_delay()?.as_nanos() as u64,
+            ..Default::default()
+        })
+    }
+
     fn ideal(&self, shape: &Shape, _cpu: Option<Calibration>) -> Option<f64> {
         let w = self.workers_bound()?;
         let lanes = shape.lanes.in_flight.min(w);

@@ -140,6 +140,14 @@ impl Describe for MixedParams {
         Some(&mut self.io)
     }
 
+    fn nominal(&self, task: u64) -> Option<crate::ledger::path::Nominal> {
+        Some(crate::ledger::path::Nominal {
+            serve: self.io.request_delay().unwrap_or_default().as_nanos() as u64,
+            own: self.wait(task).as_nanos() as u64,
+            cpu: true,
+        })
+    }
+
     fn ideal(&self, shape: &Shape, cpu: Option<Calibration>) -> Option<f64> {
         let cpu = cpu?;
         let request = self.io.request_delay().unwrap_or_default().as_secs_f64();

@@ -59,6 +59,13 @@ impl Describe for SleepParams {
         humantime::format_duration(self.delay()).to_string()
     }
 
+    fn nominal(&self, _task: u64) -> Option<crate::ledger::path::Nominal> {
+        Some(crate::ledger::path::Nominal {
+            own: self.delay().as_nanos() as u64,
+            ..Default::default()
+        })
+    }
+
     fn ideal(&self, shape: &Shape, _cpu: Option<Calibration>) -> Option<f64> {
         Some(shape.waves(shape.lanes.in_flight) * self.delay().as_secs_f64())
     }
