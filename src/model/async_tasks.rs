@@ -82,6 +82,7 @@ pub fn spawn_all(
                         outcome: Err(FailureKind::Panic),
                         service: None,
                         tries: Default::default(),
+                        call: None,
                     },
                     attempts: 1,
                 }

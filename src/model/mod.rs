@@ -202,6 +202,7 @@ pub fn received(
             outcome: Err(kind),
             service: result.service,
             tries: result.tries,
+            call: None,
         },
         _ => result,
     }
@@ -215,6 +216,7 @@ pub fn timed(t0: Instant, task: impl FnOnce() -> TaskResult) -> TaskRecord {
             outcome: Err(FailureKind::Panic),
             service: None,
             tries: Default::default(),
+            call: None,
         });
     TaskRecord {
         start,

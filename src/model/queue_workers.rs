@@ -184,6 +184,7 @@ fn serve(
                             outcome: Err(FailureKind::WorkerLost),
                             service: None,
                             tries: Default::default(),
+                            call: None,
                         },
                         attempts: handed[t],
                     });

@@ -79,6 +79,7 @@ impl Model for Threads {
                     outcome: Err(FailureKind::Spawn),
                     service: None,
                     tries: Default::default(),
+                    call: None,
                 },
                 attempts: 1,
             }));
