@@ -518,3 +518,66 @@ fn every_client_reads_a_refusal_and_when_to_come_back() {
         }
     }
 }
+
+/// The ledger's marks of one request, by both faces of the direct client against one worker with a
+/// 50 ms delay: each mark in its order on the one clock, the server's stamps inside the client's span,
+/// its hold at least the delay; two requests at once: the second is accepted only once the first was
+/// answered (it waited in the backlog). The marks are taken on the task's own thread, also from a
+/// multi-thread runtime whose worker ends the request.
+#[test]
+fn both_faces_mark_a_request_and_the_servers_stamps_fall_inside() {
+    use concbench::ledger::{marks, CallMarks};
+    let delay = Duration::from_millis(50);
+    let server = TestServer::start(1, delay);
+    let c: Arc<dyn HttpClient> = Arc::from(direct(&server.url()));
+    let check = |m: CallMarks| {
+        let s = m.server.expect("the server stamped it");
+        assert!(m.connect_ns > 0 && m.connect_ns <= m.connected_ns, "{m:?}");
+        assert!(m.connected_ns <= m.written_ns, "{m:?}");
+        // The server may accept before the client's connect() has returned (the handshake is done
+        // in the kernel; the client's thread is yet to run): accepted follows connect begun only.
+        assert!(
+            m.connect_ns <= s.accepted_ns && s.accepted_ns <= s.read_ns,
+            "{m:?}"
+        );
+        assert!(s.replied_ns - s.read_ns >= delay.as_nanos() as u64, "{m:?}");
+        assert!(
+            s.replied_ns <= m.first_byte_ns && m.first_byte_ns <= m.last_byte_ns,
+            "{m:?}"
+        );
+        m
+    };
+    assert_eq!(c.get_blocking(Req::first(0)).map_err(|f| f.kind), Ok(22));
+    check(marks::take().expect("published on this thread"));
+    assert_eq!(marks::take(), None, "taken once");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let pair = rt.block_on(async {
+        let asks = (0..2).map(|task| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let got = c.get_async(Req::first(task)).await.map_err(|f| f.kind);
+                (got, marks::take())
+            })
+        });
+        let mut out = Vec::new();
+        for ask in asks.collect::<Vec<_>>() {
+            let (got, m) = ask.await.unwrap();
+            assert_eq!(got, Ok(22));
+            out.push(check(m.expect("taken in the poll that ended it")));
+        }
+        out
+    });
+    let stamp = |m: &CallMarks| m.server.unwrap();
+    let (first, second) = match stamp(&pair[0]).replied_ns < stamp(&pair[1]).replied_ns {
+        true => (&pair[0], &pair[1]),
+        false => (&pair[1], &pair[0]),
+    };
+    assert!(
+        stamp(second).accepted_ns >= stamp(first).replied_ns,
+        "one worker: {first:?} then {second:?}"
+    );
+}

@@ -18,6 +18,7 @@ use crate::draw::{key_from_headers, RequestKey};
 use crate::misbehave::linger_zero;
 use crate::routes::{self, Answer, Route};
 use crate::serve::Shared;
+use crate::stamp::{self, Accepted, Stamp};
 use hyper::StatusCode;
 use std::io::ErrorKind;
 use std::time::Duration;
@@ -37,6 +38,8 @@ struct Head {
     /// Who the request says it is (`X-Task`), for the misbehaviour's draws.
     key: Option<RequestKey>,
     keep_alive: bool,
+    /// The request asks for the ledger's stamps (`X-Concbench-Ledger`).
+    stamped: bool,
     /// Body bytes that follow the head (Content-Length), skipped before the next request.
     body: u64,
     /// A body whose length the head does not give (Transfer-Encoding): answered, then the connection
@@ -45,7 +48,8 @@ struct Head {
 }
 
 /// Serve every request of one connection; returns when the client or a rule closes it.
-pub async fn serve(mut stream: TcpStream, shared: &Shared) {
+/// `accepted`: when accept() returned the connection (a kept connection's later requests say the same).
+pub async fn serve(mut stream: TcpStream, shared: &Shared, accepted: Accepted) {
     let config = &shared.config;
     let _ = stream.set_nodelay(true);
     let mut pending: Vec<u8> = Vec::new();
@@ -65,6 +69,7 @@ pub async fn serve(mut stream: TcpStream, shared: &Shared) {
             Ok(Ok(Some(head))) => head,
         };
         pending.drain(..head.len);
+        let read_ns = stamp::now_ns();
         let (status, body, retry_after) =
             match routes::answer(head.route, head.key, &shared.stats, &shared.misbehaviour).await {
                 Answer::Respond {
@@ -78,8 +83,14 @@ pub async fn serve(mut stream: TcpStream, shared: &Shared) {
                     return;
                 }
             };
+        let stamp = head.stamped.then(|| Stamp {
+            worker: accepted.worker,
+            accepted_ns: accepted.at_ns,
+            read_ns,
+            replied_ns: stamp::now_ns(),
+        });
         let close = !head.keep_alive || head.unframed;
-        let answer = response(status, &body, close, retry_after);
+        let answer = response(status, &body, close, retry_after, stamp);
         let sent = if close {
             send_last(&stream, &answer)
         } else {
@@ -255,11 +266,13 @@ fn parse(bytes: &[u8], delay: Duration) -> Result<Option<Head>, StatusCode> {
     }
     let body = length.unwrap_or(0);
     let key = key_from_headers(req.headers.iter().map(|h| (h.name, h.value)));
+    let stamped = stamp::asked(req.headers.iter().map(|h| (h.name, h.value)));
     Ok(Some(Head {
         len,
         route: routes::route_parts(method, path, delay),
         key,
         keep_alive,
+        stamped,
         body,
         unframed,
     }))
@@ -279,16 +292,25 @@ fn digits(value: &[u8]) -> Option<u64> {
 
 /// A refused head's answer; the connection closes after it.
 fn refusal(status: StatusCode) -> Vec<u8> {
-    response(status, "", true, None)
+    response(status, "", true, None, None)
 }
 
 /// A whole answer in one buffer, so it leaves in one write.
-fn response(status: StatusCode, body: &str, close: bool, retry_after: Option<u64>) -> Vec<u8> {
+fn response(
+    status: StatusCode,
+    body: &str,
+    close: bool,
+    retry_after: Option<u64>,
+    stamp: Option<Stamp>,
+) -> Vec<u8> {
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     let connection = if close { "connection: close\r\n" } else { "" };
     let retry = retry_after.map_or(String::new(), |s| format!("retry-after: {s}\r\n"));
+    let stamp = stamp.map_or(String::new(), |s| {
+        format!("{}: {}\r\n", stamp::STAMP_HEADER, s.header_value())
+    });
     format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n{connection}{retry}date: {date}\r\n\r\n{body}",
+        "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n{connection}{retry}{stamp}date: {date}\r\n\r\n{body}",
         status.as_u16(),
         status.canonical_reason().unwrap_or(""),
         routes::TEXT,
@@ -360,13 +382,14 @@ mod tests {
 
     #[test]
     fn an_answer_has_its_length_and_says_close_only_when_closing() {
-        let ok = String::from_utf8(response(StatusCode::OK, routes::BODY, false, None)).unwrap();
+        let ok =
+            String::from_utf8(response(StatusCode::OK, routes::BODY, false, None, None)).unwrap();
         assert!(ok.starts_with("HTTP/1.1 200 OK\r\n"), "{ok}");
         assert!(ok.contains("\r\ncontent-length: 22\r\n") && !ok.contains("connection"));
         assert!(ok.ends_with("\r\n\r\nThis is a slow web api"), "{ok}");
         let closing = String::from_utf8(refusal(StatusCode::BAD_REQUEST)).unwrap();
         assert!(closing.contains("\r\nconnection: close\r\n"), "{closing}");
-        let busy = response(StatusCode::TOO_MANY_REQUESTS, "", false, Some(2));
+        let busy = response(StatusCode::TOO_MANY_REQUESTS, "", false, Some(2), None);
         let busy = String::from_utf8(busy).unwrap();
         assert!(busy.contains("\r\nretry-after: 2\r\n"), "{busy}");
     }

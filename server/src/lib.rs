@@ -14,6 +14,7 @@ pub mod limits;
 pub mod misbehave;
 mod routes;
 mod serve;
+pub mod stamp;
 pub mod stats;
 
 pub use cli::{run_cli, ServerArgs};

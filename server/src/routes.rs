@@ -5,6 +5,7 @@
 use crate::config::MAX_DELAY;
 use crate::draw::{key_from_headers, RequestKey};
 use crate::misbehave::{FailKind, Hold, Misbehaviour, Verdict};
+use crate::stamp::{self, Accepted, Stamp};
 use crate::stats::{Outcome, Stats};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -83,20 +84,24 @@ pub enum Answer {
     Reset,
 }
 
-/// Serve one data request. `close` marks worker mode, where every response says `Connection: close`.
-/// None: reset the connection instead of answering.
+/// Serve one data request of worker mode, where every response says `Connection: close`, on the
+/// connection `accepted` took up. None: reset the connection instead of answering.
 pub async fn data(
     req: Request<hyper::body::Incoming>,
     stats: &Stats,
     misbehaviour: &Misbehaviour,
     delay: Duration,
-    close: bool,
+    accepted: Accepted,
 ) -> Option<Response<Body>> {
-    let key = key_from_headers(
+    // hyper calls the service once the head is read whole.
+    let read_ns = stamp::now_ns();
+    let headers = || {
         req.headers()
             .iter()
-            .map(|(name, value)| (name.as_str(), value.as_bytes())),
-    );
+            .map(|(name, value)| (name.as_str(), value.as_bytes()))
+    };
+    let key = key_from_headers(headers());
+    let asked = stamp::asked(headers());
     match answer(route(&req, delay), key, stats, misbehaviour).await {
         Answer::Reset => None,
         Answer::Respond {
@@ -104,10 +109,22 @@ pub async fn data(
             body,
             retry_after,
         } => {
-            let mut resp = text(status, body, close);
+            let replied_ns = stamp::now_ns();
+            let mut resp = text(status, body, true);
             if let Some(secs) = retry_after {
                 resp.headers_mut()
                     .insert(RETRY_AFTER, HeaderValue::from(secs));
+            }
+            if asked {
+                let stamp = Stamp {
+                    worker: accepted.worker,
+                    accepted_ns: accepted.at_ns,
+                    read_ns,
+                    replied_ns,
+                };
+                let value =
+                    HeaderValue::from_str(&stamp.header_value()).expect("digits and spaces");
+                resp.headers_mut().insert(stamp::STAMP_HEADER, value);
             }
             Some(resp)
         }

@@ -7,6 +7,7 @@
 use crate::config::{Config, ConfigError, MAX_HEAD_BYTES};
 use crate::misbehave::{linger_zero, Misbehaviour};
 use crate::routes;
+use crate::stamp::{self, Accepted};
 use crate::stats::{Stats, StatsSnapshot};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -87,8 +88,9 @@ impl SlowServer {
             }
         } else {
             let data = Arc::new(data.into_iter().next().expect("one listener"));
-            for _ in 0..shared.config.workers {
-                tasks.spawn(worker(data.clone(), shared.clone(), stopped.clone()));
+            for index in 0..shared.config.workers {
+                let worker = worker(index as u32, data.clone(), shared.clone(), stopped.clone());
+                tasks.spawn(worker);
             }
         }
         tasks.spawn(control_loop(control, shared.clone(), stopped));
@@ -207,12 +209,21 @@ fn builder(keep_alive: bool, head_timeout: Duration) -> http1::Builder {
 
 /// One gunicorn sync worker: accept one connection, serve its one request, close, repeat. Only W of
 /// these call accept, so connection W+1 waits in the kernel backlog, never in user space.
-async fn worker(listener: Arc<TcpListener>, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+async fn worker(
+    index: u32,
+    listener: Arc<TcpListener>,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
     let http = builder(false, shared.config.head_timeout);
     while let Some(stream) = next_connection(&listener, &mut stop).await {
+        let accepted = Accepted {
+            worker: index,
+            at_ns: stamp::now_ns(),
+        };
         tokio::select! {
             _ = stop.changed() => return,
-            _ = serve_data(&http, stream, shared.clone(), true) => {}
+            _ = serve_data(&http, stream, shared.clone(), accepted) => {}
         }
     }
 }
@@ -227,8 +238,9 @@ async fn unbounded(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let shared = shared.clone();
+                    let accepted = Accepted { worker: 0, at_ns: stamp::now_ns() };
                     conns.spawn(async move {
-                        crate::lean::serve(stream, &shared).await
+                        crate::lean::serve(stream, &shared, accepted).await
                     });
                 }
                 Err(e) => accept_failed(e).await,
@@ -239,7 +251,13 @@ async fn unbounded(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::
     }
 }
 
-async fn serve_data(http: &http1::Builder, stream: TcpStream, shared: Arc<Shared>, close: bool) {
+/// Serve one connection of worker mode (every answer says `Connection: close`).
+async fn serve_data(
+    http: &http1::Builder,
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    accepted: Accepted,
+) {
     let _ = stream.set_nodelay(true);
     // hyper owns the stream; the descriptor stays valid while the connection (and so the service) lives.
     let fd = std::os::fd::AsRawFd::as_raw_fd(&stream);
@@ -247,7 +265,7 @@ async fn serve_data(http: &http1::Builder, stream: TcpStream, shared: Arc<Shared
         let shared = shared.clone();
         async move {
             let (stats, delay) = (&shared.stats, shared.config.delay);
-            match routes::data(req, stats, &shared.misbehaviour, delay, close).await {
+            match routes::data(req, stats, &shared.misbehaviour, delay, accepted).await {
                 Some(resp) => Ok(resp),
                 None => {
                     // A service error makes hyper drop the connection unanswered; with SO_LINGER 0

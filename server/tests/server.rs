@@ -450,3 +450,50 @@ async fn a_body_whose_length_is_unclear_is_refused_in_both_modes() {
         server.shutdown().await;
     }
 }
+
+/// Two requests that ask for stamps on a server of one worker: each answer names worker 0, its times
+/// lie between the client's connect and its answer, the hold is at least the delay, and the second
+/// waited in the backlog until the first was answered. A request that does not ask gets no stamp.
+#[tokio::test(flavor = "multi_thread")]
+async fn stamps_show_the_backlog_and_the_hold_only_when_asked() {
+    use concbench_server::stamp::{now_ns, Stamp, ASK_HEADER, STAMP_HEADER};
+    let server = start(1).await;
+    let addr = server.data_addr();
+    let asking =
+        format!("GET / HTTP/1.1\r\nHost: t\r\n{ASK_HEADER}: 1\r\nConnection: close\r\n\r\n");
+    let before = now_ns();
+    let (a, b) = tokio::join!(exchange(addr, &asking), exchange(addr, &asking));
+    let after = now_ns();
+    let stamp = |r: &Reply| Stamp::parse(&r.header(STAMP_HEADER).expect("a stamp")).unwrap();
+    let (mut first, mut second) = (stamp(&a), stamp(&b));
+    if second.replied_ns < first.replied_ns {
+        std::mem::swap(&mut first, &mut second);
+    }
+    for s in [first, second] {
+        assert_eq!(s.worker, 0);
+        assert!(
+            before <= s.accepted_ns && s.accepted_ns <= s.read_ns,
+            "{s:?}"
+        );
+        assert!(s.replied_ns - s.read_ns >= DELAY.as_nanos() as u64, "{s:?}");
+        assert!(s.replied_ns <= after, "{s:?}");
+    }
+    // One worker: the second connection is accepted only once the first's answer is on its way.
+    assert!(
+        second.accepted_ns >= first.replied_ns,
+        "{first:?} {second:?}"
+    );
+    assert_eq!(get(addr, "/").await.header(STAMP_HEADER), None);
+    server.shutdown().await;
+
+    // Unbounded mode stamps too, its worker 0.
+    let server = start(0).await;
+    let r = exchange(server.data_addr(), &asking).await;
+    let s = stamp(&r);
+    assert!(s.replied_ns - s.read_ns >= DELAY.as_nanos() as u64, "{s:?}");
+    assert_eq!(
+        get(server.data_addr(), "/").await.header(STAMP_HEADER),
+        None
+    );
+    server.shutdown().await;
+}

@@ -212,15 +212,19 @@ pub struct Target {
     pub addr: SocketAddr,
     /// The request head up to its task header, byte for byte.
     pub request: Box<[u8]>,
+    /// Each request asks the server for its stamps (the ledger on when the target was made).
+    pub ask_stamps: bool,
 }
 
-/// The longest request tail [`Target::request_for`] appends: both headers at their longest, CRLF CRLF.
-const MAX_TAIL: usize = 8 + 20 + 2 + 11 + 10 + 4;
+/// The longest request tail [`Target::request_for`] appends: both headers at their longest, the
+/// ledger's ask, CRLF CRLF.
+const MAX_TAIL: usize = 8 + 20 + 2 + 11 + 10 + 2 + 21 + 4;
 
 impl Target {
-    /// The whole request of one try: the prebuilt head, its `X-Task` line (10 to 30 bytes) and, past
-    /// the first try, its `X-Attempt` line, in one buffer so that each request is still one write;
-    /// one small allocation, beside a connect.
+    /// The whole request of one try: the prebuilt head, its `X-Task` line (10 to 30 bytes), past the
+    /// first try its `X-Attempt` line, and while the ledger is on the line asking the server for its
+    /// stamps, in one buffer so that each request is still one write; one small allocation, beside a
+    /// connect.
     pub fn request_for(&self, req: Req<'_>) -> Vec<u8> {
         use std::io::Write;
         let mut out = Vec::with_capacity(self.request.len() + MAX_TAIL);
@@ -228,6 +232,9 @@ impl Target {
         let _ = write!(out, "{TASK_HEADER}: {}\r\n", req.task);
         if req.attempt > 0 {
             let _ = write!(out, "{ATTEMPT_HEADER}: {}\r\n", req.attempt);
+        }
+        if self.ask_stamps {
+            let _ = write!(out, "{}: 1\r\n", crate::ledger::marks::ASK_HEADER);
         }
         out.extend_from_slice(b"\r\n");
         out
@@ -262,6 +269,7 @@ impl Target {
         Ok(Target {
             addr,
             request: request.into_bytes().into_boxed_slice(),
+            ask_stamps: crate::ledger::enabled(),
         })
     }
 }
@@ -318,17 +326,25 @@ fn authority_addr(authority: &str) -> anyhow::Result<SocketAddr> {
 mod tests {
     use super::*;
 
+    /// Without the ledger's line, whatever the process's switch says (tests run side by side).
     fn request(t: &Target) -> String {
+        let t = Target {
+            ask_stamps: false,
+            ..t.clone()
+        };
         String::from_utf8(t.request_for(Req::first(17))).unwrap()
     }
 
     #[test]
     fn a_later_try_names_itself_and_the_longest_fits_its_buffer() {
-        let t = Target::parse("http://127.0.0.1:8000/", false).unwrap();
+        let t = Target {
+            ask_stamps: true,
+            ..Target::parse("http://127.0.0.1:8000/", false).unwrap()
+        };
         let r = t.request_for(Req::first(17).try_number(2));
         assert!(String::from_utf8(r)
             .unwrap()
-            .ends_with("X-Task: 17\r\nX-Attempt: 2\r\n\r\n"));
+            .ends_with("X-Task: 17\r\nX-Attempt: 2\r\nx-concbench-ledger: 1\r\n\r\n"));
         let longest = t.request_for(Req::first(u64::MAX).try_number(u32::MAX));
         assert_eq!(longest.len(), t.request.len() + MAX_TAIL);
     }

@@ -4,7 +4,9 @@
 //! body is only counted, never stored. A head that arrives in one read is parsed in place; only a head
 //! split across reads is copied, into a buffer capped at [`MAX_HEAD`].
 
+use crate::ledger::ServerStamp;
 use crate::names::FailureKind;
+use concbench_server::stamp::{Stamp, STAMP_HEADER};
 
 /// A response head larger than this is refused, as the server refuses request heads over 16 KiB.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -23,6 +25,8 @@ pub struct Response {
     /// `Retry-After` in whole seconds, when the answer said it (a 429's or a 503's); a date or
     /// anything unparsable reads as absent.
     pub retry_after: Option<u32>,
+    /// The slow server's stamps (`X-Concbench-Served`), when the request asked for them.
+    pub stamp: Option<ServerStamp>,
 }
 
 /// What feeding bytes produced.
@@ -80,6 +84,7 @@ pub struct ResponseReader {
     body_len: u64,
     close: bool,
     retry_after: Option<u32>,
+    stamp: Option<ServerStamp>,
     received: bool,
 }
 
@@ -98,6 +103,7 @@ impl ResponseReader {
             body_len: 0,
             close: false,
             retry_after: None,
+            stamp: None,
             received: false,
         }
     }
@@ -141,6 +147,7 @@ impl ResponseReader {
             body_len: self.body_len,
             close: self.close,
             retry_after: self.retry_after,
+            stamp: self.stamp,
         }
     }
 
@@ -176,6 +183,7 @@ impl ResponseReader {
         self.status = head.status;
         self.close = head.close;
         self.retry_after = head.retry_after;
+        self.stamp = head.stamp;
         self.state = match head.framing {
             Framing::Length(0) => State::Done,
             Framing::Length(n) => State::Length { remaining: n },
@@ -223,6 +231,7 @@ struct Head {
     framing: Framing,
     close: bool,
     retry_after: Option<u32>,
+    stamp: Option<ServerStamp>,
 }
 
 /// `None` while the head is incomplete.
@@ -238,7 +247,7 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, BadResponse> {
     let http10 = resp.version == Some(0);
     let (mut length, mut transfer_encoding) = (None::<u64>, false);
     let (mut close, mut keep_alive) = (false, false);
-    let mut retry_after = None;
+    let (mut retry_after, mut stamp) = (None, None);
     for h in resp.headers.iter() {
         if h.name.eq_ignore_ascii_case("content-length") {
             let n = std::str::from_utf8(h.value)
@@ -257,6 +266,11 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, BadResponse> {
             retry_after = std::str::from_utf8(h.value)
                 .ok()
                 .and_then(|v| v.trim().parse::<u32>().ok());
+        } else if h.name.eq_ignore_ascii_case(STAMP_HEADER) {
+            stamp = std::str::from_utf8(h.value)
+                .ok()
+                .and_then(Stamp::parse)
+                .map(ServerStamp::from);
         } else if h.name.eq_ignore_ascii_case("connection") {
             for token in h.value.split(|&b| b == b',') {
                 let token = token.trim_ascii();
@@ -284,6 +298,7 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, BadResponse> {
         framing,
         close: close || (http10 && !keep_alive),
         retry_after,
+        stamp,
     }))
 }
 
@@ -311,6 +326,7 @@ mod tests {
             body_len,
             close,
             retry_after: None,
+            stamp: None,
         })
     }
 
@@ -396,6 +412,24 @@ mod tests {
     }
 
     #[test]
+    fn the_servers_stamp_is_read_from_its_header() {
+        let msg =
+            b"HTTP/1.1 200 OK\r\nx-concbench-served: 1 100 200 300\r\nContent-Length: 0\r\n\r\n";
+        let resp = read_all([&msg[..]]).unwrap();
+        assert_eq!(
+            resp.stamp,
+            Some(ServerStamp {
+                worker: 1,
+                accepted_ns: 100,
+                read_ns: 200,
+                replied_ns: 300
+            })
+        );
+        let garbled = b"HTTP/1.1 200 OK\r\nx-concbench-served: 1 100\r\nContent-Length: 0\r\n\r\n";
+        assert_eq!(read_all([&garbled[..]]).unwrap().stamp, None);
+    }
+
+    #[test]
     fn informational_is_a_bodiless_answer_that_closes() {
         let msg = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
         let resp = read_all([&msg[..]]).unwrap();
@@ -406,6 +440,7 @@ mod tests {
                 body_len: 0,
                 close: true,
                 retry_after: None,
+                stamp: None,
             }
         );
     }

@@ -20,16 +20,8 @@ pub fn set_enabled(on: bool) {
     ENABLED.store(on, Ordering::Relaxed);
 }
 
-/// CLOCK_MONOTONIC now, nanoseconds.
-pub fn now_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid pointer to a timespec; CLOCK_MONOTONIC always exists on Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
+/// CLOCK_MONOTONIC now, nanoseconds: the server's own reading of it, so both sides stamp alike.
+pub use concbench_server::stamp::now_ns;
 
 /// `at` on CLOCK_MONOTONIC, nanoseconds (through an (Instant, now_ns) pair read once, back to
 /// back: off by at most the few tens of nanoseconds between the two reads).

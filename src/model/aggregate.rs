@@ -160,6 +160,7 @@ mod tests {
                 outcome,
                 service: Some(Duration::from_millis(end_ms / 2)),
                 tries: Default::default(),
+                call: None,
             },
             marks: Default::default(),
             attempts: 1,

@@ -147,6 +147,7 @@ impl Model for AsyncJoinAll {
                                     outcome: Err(FailureKind::Panic),
                                     service: None,
                                     tries: Default::default(),
+                                    call: None,
                                 });
                             shared.done(start, result);
                         }

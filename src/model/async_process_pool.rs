@@ -127,6 +127,7 @@ fn dispatch(
                     outcome: Err(FailureKind::WorkerLost),
                     service: None,
                     tries: Default::default(),
+                    call: None,
                 };
                 for (task, f) in in_flight.drain() {
                     settle(task, f, lost);

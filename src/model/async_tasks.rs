@@ -94,6 +94,7 @@ pub fn spawn_all(
                         outcome: Err(FailureKind::Panic),
                         service: None,
                         tries: Default::default(),
+                        call: None,
                     },
                     marks: Default::default(),
                     attempts: 1,

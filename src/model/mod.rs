@@ -221,6 +221,7 @@ pub fn received(
             outcome: Err(kind),
             service: result.service,
             tries: result.tries,
+            call: None,
         },
         _ => result,
     }
@@ -243,6 +244,7 @@ pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) 
             outcome: Err(FailureKind::Panic),
             service: None,
             tries: Default::default(),
+            call: None,
         });
     let end = t0.elapsed();
     let run_delay = before

@@ -318,6 +318,7 @@ fn lost(shared: &Shared, number: u64, task: u64, worker: &str) {
             outcome: Err(FailureKind::WorkerLost),
             service: None,
             tries: Default::default(),
+            call: None,
         },
         ran_s: None,
         worker: worker.into(),

@@ -220,6 +220,7 @@ fn serve_on_a_loop(
                             outcome: Err(crate::names::FailureKind::Panic),
                             service: None,
                             tries: Default::default(),
+                            call: None,
                         },
                         Vec::new(),
                     ));

@@ -76,6 +76,7 @@ fn dispatch(
                     outcome: Err(FailureKind::WorkerLost),
                     service: None,
                     tries: Default::default(),
+                    call: None,
                 }
             }
         };

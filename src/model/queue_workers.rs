@@ -185,6 +185,7 @@ fn serve(
                             outcome: Err(FailureKind::WorkerLost),
                             service: None,
                             tries: Default::default(),
+                            call: None,
                         },
                         marks: Default::default(),
                         attempts: handed[t],

@@ -52,6 +52,7 @@ impl Log {
                     outcome: result.outcome,
                     service: Some(item.service),
                     tries: Default::default(),
+                    call: None,
                 },
                 marks: Default::default(),
                 attempts: 1,

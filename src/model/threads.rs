@@ -80,6 +80,7 @@ impl Model for Threads {
                     outcome: Err(FailureKind::Spawn),
                     service: None,
                     tries: Default::default(),
+                    call: None,
                 },
                 marks: Default::default(),
                 attempts: 1,

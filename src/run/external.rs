@@ -277,6 +277,7 @@ impl Answer {
                     outcome: t.failure.map_or(Ok(0), Err),
                     service: t.service.map(secs),
                     tries: t.tries(counted),
+                    call: None,
                 },
                 marks: Default::default(),
                 attempts: 1,

@@ -424,6 +424,10 @@ pub struct TaskResult {
     /// The requests the task sent and what they met, beyond its one plain GET (io; zero otherwise).
     #[serde(default)]
     pub tries: Tries,
+    /// The marks of its request (the one that answered, with retries or hedges), for the ledger:
+    /// io and mixed tasks on the direct client while the ledger is on; None otherwise.
+    #[serde(default)]
+    pub call: Option<crate::ledger::CallMarks>,
 }
 
 /// What a task's requests met: every request it sent (retries and hedges too), and how many of them
@@ -449,6 +453,7 @@ impl TaskResult {
             outcome: Ok(value),
             service: None,
             tries: Default::default(),
+            call: None,
         }
     }
 }

@@ -302,6 +302,7 @@ impl super::Workload for Convoy {
                 outcome: counted.map_err(|_| crate::names::FailureKind::Panic),
                 service: None,
                 tries: Default::default(),
+                call: None,
             }
         })
     }

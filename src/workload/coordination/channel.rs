@@ -7,7 +7,7 @@
 //! fails as `timeout`.
 
 use super::handoff::{consumed, failed, Handoff};
-use super::ledger::Ledger;
+use super::takes::Takes;
 use super::tally::Tally;
 use super::STALL;
 use crate::names::FailureKind;
@@ -17,13 +17,13 @@ use std::sync::Mutex;
 use tokio::sync::mpsc as tokio_mpsc;
 
 /// The channel task: both channels (a run uses the blocking one or the async one, never both) and
-/// the ledger of what the consumers took.
+/// the record of what the consumers took (`Takes`).
 pub struct Channel {
     sender: Mutex<Option<mpsc::Sender<u64>>>,
     receiver: Mutex<mpsc::Receiver<u64>>,
     async_sender: Mutex<Option<tokio_mpsc::UnboundedSender<u64>>>,
     async_receiver: tokio::sync::Mutex<tokio_mpsc::UnboundedReceiver<u64>>,
-    ledger: Ledger,
+    takes: Takes,
 }
 
 impl Channel {
@@ -35,7 +35,7 @@ impl Channel {
             receiver: Mutex::new(rx),
             async_sender: Mutex::new(Some(atx)),
             async_receiver: tokio::sync::Mutex::new(arx),
-            ledger: Ledger::new(items),
+            takes: Takes::new(items),
         }
     }
 
@@ -46,13 +46,13 @@ impl Channel {
             return failed(FailureKind::Broken);
         };
         let mut n = 0;
-        for id in self.ledger.ids() {
+        for id in self.takes.ids() {
             if tx.send(id).is_err() {
                 break;
             }
             n += 1;
         }
-        self.ledger.produced(n);
+        self.takes.produced(n);
         // Dropping the only sender closes the channel: the consumers' end of the run.
         drop(tx);
         TaskResult::ok(n)
@@ -68,7 +68,7 @@ impl Channel {
                 .recv_timeout(STALL);
             match next {
                 Ok(id) => {
-                    self.ledger.take(id);
+                    self.takes.take(id);
                     took += 1;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return consumed(took),
@@ -87,13 +87,13 @@ impl Channel {
             return failed(FailureKind::Broken);
         };
         let mut n = 0;
-        for id in self.ledger.ids() {
+        for id in self.takes.ids() {
             if tx.send(id).is_err() {
                 break;
             }
             n += 1;
         }
-        self.ledger.produced(n);
+        self.takes.produced(n);
         drop(tx);
         TaskResult::ok(n)
     }
@@ -107,7 +107,7 @@ impl Channel {
             };
             match next {
                 Ok(Some(id)) => {
-                    self.ledger.take(id);
+                    self.takes.take(id);
                     took += 1;
                 }
                 Ok(None) => return consumed(took),
@@ -135,6 +135,6 @@ impl Workload for Channel {
     }
 
     fn tally(&self) -> Option<Tally> {
-        Some(self.ledger.tally())
+        Some(self.takes.tally())
     }
 }

@@ -9,7 +9,7 @@
 //! wait is bounded (`STALL`): a consumer that hears nothing for that long fails as `timeout`.
 
 use super::handoff::{consumed, failed, Handoff};
-use super::ledger::Ledger;
+use super::takes::Takes;
 use super::tally::Tally;
 use super::STALL;
 use crate::names::FailureKind;
@@ -44,12 +44,12 @@ impl Queue {
 }
 
 /// The condition task: a queue, the condition variable its blocking consumers wait on, the `Notify`
-/// its async consumers wait on, and the ledger of what they took.
+/// its async consumers wait on, and the record of what they took (`Takes`).
 pub struct Condition {
     queue: Mutex<Queue>,
     ready: Condvar,
     notify: Notify,
-    ledger: Ledger,
+    takes: Takes,
 }
 
 impl Condition {
@@ -58,7 +58,7 @@ impl Condition {
             queue: Mutex::new(Queue::default()),
             ready: Condvar::new(),
             notify: Notify::new(),
-            ledger: Ledger::new(items),
+            takes: Takes::new(items),
         }
     }
 
@@ -68,14 +68,14 @@ impl Condition {
 
     fn produce_blocking(&self) -> TaskResult {
         let mut n = 0;
-        for id in self.ledger.ids() {
+        for id in self.takes.ids() {
             self.lock().items.push_back(id);
             self.ready.notify_one();
             n += 1;
         }
         self.lock().closed = true;
         self.ready.notify_all();
-        self.ledger.produced(n);
+        self.takes.produced(n);
         TaskResult::ok(n)
     }
 
@@ -86,9 +86,9 @@ impl Condition {
         loop {
             match queue.next() {
                 Next::Item(id) => {
-                    // Counted outside the lock, so the ledger adds nothing to the handoff's hold.
+                    // Counted outside the lock, so the record adds nothing to the handoff's hold.
                     drop(queue);
-                    self.ledger.take(id);
+                    self.takes.take(id);
                     took += 1;
                     deadline = Instant::now() + STALL;
                     queue = self.lock();
@@ -110,14 +110,14 @@ impl Condition {
 
     async fn produce_async(&self) -> TaskResult {
         let mut n = 0;
-        for id in self.ledger.ids() {
+        for id in self.takes.ids() {
             self.lock().items.push_back(id);
             self.notify.notify_one();
             n += 1;
         }
         self.lock().closed = true;
         self.notify.notify_waiters();
-        self.ledger.produced(n);
+        self.takes.produced(n);
         TaskResult::ok(n)
     }
 
@@ -133,7 +133,7 @@ impl Condition {
             let next = self.lock().next();
             match next {
                 Next::Item(id) => {
-                    self.ledger.take(id);
+                    self.takes.take(id);
                     took += 1;
                     deadline = tokio::time::Instant::now() + STALL;
                 }
@@ -166,6 +166,6 @@ impl Workload for Condition {
     }
 
     fn tally(&self) -> Option<Tally> {
-        Some(self.ledger.tally())
+        Some(self.takes.tally())
     }
 }

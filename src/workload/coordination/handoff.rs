@@ -32,5 +32,6 @@ pub fn failed(kind: FailureKind) -> TaskResult {
         outcome: Err(kind),
         service: None,
         tries: Default::default(),
+        call: None,
     }
 }

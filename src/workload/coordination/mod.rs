@@ -7,7 +7,7 @@
 //!   delay. Ideal: ⌈N / min(P, lanes)⌉ × d, waves of P.
 //! - `condition` (`condition.rs`) and `channel` (`channel.rs`): unit 0 hands I items to units 1..N
 //!   (`handoff.rs`) through a queue under a condition variable, or through a channel; every item's
-//!   takes are counted (`ledger.rs`). What is measured is the handoff's cost per item (makespan / I).
+//!   takes are counted (`takes.rs`). What is measured is the handoff's cost per item (makespan / I).
 //!   No ideal: nothing outside the primitive bounds a handoff below — a probe of one handoff alone
 //!   would time the very primitive the case times, and an efficiency against it would compare the
 //!   case with itself.
@@ -25,7 +25,7 @@ pub mod barrier;
 pub mod channel;
 pub mod condition;
 pub mod handoff;
-pub mod ledger;
+pub mod takes;
 pub mod semaphore;
 pub mod suite;
 pub mod tally;

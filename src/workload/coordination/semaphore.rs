@@ -131,6 +131,7 @@ impl Semaphore {
             outcome: Err(kind),
             service: None,
             tries: Default::default(),
+            call: None,
         }
     }
 

@@ -168,6 +168,7 @@ impl Workload for Cpu {
                     outcome: Err(crate::names::FailureKind::Panic),
                     service: None,
                     tries: Default::default(),
+                    call: None,
                 },
             }
         })

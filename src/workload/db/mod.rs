@@ -308,11 +308,13 @@ fn written(score: u64, write: Result<Duration, FailureKind>) -> TaskResult {
             outcome: Ok(score),
             service: Some(took),
             tries: Default::default(),
+            call: None,
         },
         Err(kind) => TaskResult {
             outcome: Err(kind),
             service: None,
             tries: Default::default(),
+            call: None,
         },
     }
 }

@@ -214,6 +214,7 @@ impl Workload for PgDb {
                     outcome: Err(FailureKind::Panic),
                     service: None,
                     tries: Default::default(),
+                    call: None,
                 },
             }
         })

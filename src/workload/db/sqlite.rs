@@ -145,6 +145,7 @@ impl SqliteDb {
                 outcome: Err(FailureKind::Panic),
                 service: None,
                 tries: Default::default(),
+                call: None,
             },
         }
     }
@@ -198,6 +199,7 @@ impl Workload for SqliteDb {
                     outcome: Err(FailureKind::Panic),
                     service: None,
                     tries: Default::default(),
+                    call: None,
                 },
             }
         })

@@ -455,6 +455,7 @@ impl Io {
             outcome: answer.map_err(|f| f.kind),
             service: Some(sent.elapsed()),
             tries,
+            call: crate::ledger::marks::take(),
         }
     }
 
@@ -465,6 +466,8 @@ impl Io {
             outcome: answer.map_err(|f| f.kind),
             service: Some(sent.elapsed()),
             tries,
+            // Taken in the poll its request ended in, on the thread it was published on.
+            call: crate::ledger::marks::take(),
         }
     }
 }

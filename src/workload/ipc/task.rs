@@ -71,6 +71,7 @@ impl Workload for Ipc {
                 outcome: Err(failed.kind),
                 service: None,
                 tries: Default::default(),
+                call: None,
             },
         }
     }

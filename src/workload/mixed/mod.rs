@@ -226,6 +226,7 @@ impl Mixed {
                 outcome: Ok(count()),
                 service: got.service,
                 tries: got.tries,
+                call: got.call,
             },
             Err(_) => got,
         }
@@ -261,6 +262,7 @@ impl super::Workload for Mixed {
                 outcome: counted.map_err(|_| crate::names::FailureKind::Panic),
                 service: got.service,
                 tries: got.tries,
+                call: got.call,
             }
         })
     }

@@ -237,6 +237,7 @@ fn failed(kind: FailureKind) -> TaskResult {
         outcome: Err(kind),
         service: None,
         tries: Default::default(),
+        call: None,
     }
 }
 

@@ -12,16 +12,8 @@ pub const PROGRAM: &str = "concbench-child";
 pub const MAX_OUTPUT: usize = 4096;
 
 /// CLOCK_MONOTONIC in nanoseconds, the clock the child reads first thing (machine-wide, so the two
-/// readings subtract).
-pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes the timespec it is given; CLOCK_MONOTONIC always exists on Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
+/// readings subtract): the ledger's one clock.
+pub use crate::ledger::clock::now_ns as monotonic_ns;
 
 /// What a child said, as far as it got: a child killed at its timeout has said only when it started.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -93,6 +93,7 @@ impl Subprocess {
             outcome,
             service,
             tries: Default::default(),
+            call: None,
         }
     }
 }
@@ -103,6 +104,7 @@ fn not_started() -> TaskResult {
         outcome: Err(FailureKind::Spawn),
         service: None,
         tries: Default::default(),
+        call: None,
     }
 }
 

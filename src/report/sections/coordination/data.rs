@@ -93,7 +93,7 @@ impl ShapeRow {
         self.tallies.iter().filter_map(|t| t.max_admitted).max()
     }
 
-    /// Whether every sample's handoff delivered every item exactly once; None without a ledger.
+    /// Whether every sample's handoff delivered every item exactly once; None without a record of takes.
     pub fn exactly_once(&self) -> Option<bool> {
         let each: Vec<bool> = self
             .tallies

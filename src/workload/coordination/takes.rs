@@ -1,4 +1,4 @@
-//! The handoff's ledger: for every item the producer hands over, how many times a consumer took it.
+//! The handoff's record of takes: for every item the producer hands over, how many times a consumer took it.
 //! One atomic per item, bumped by the consumer that took it, so "every item consumed exactly once" is
 //! checked item by item after the run, not inferred from a sum that two errors could balance.
 
@@ -6,14 +6,14 @@ use super::tally::Tally;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 /// Items are numbered 1..=I; `taken[i - 1]` counts the takes of item i.
-pub struct Ledger {
+pub struct Takes {
     taken: Vec<AtomicU32>,
     produced: AtomicU64,
 }
 
-impl Ledger {
-    pub fn new(items: usize) -> Ledger {
-        Ledger {
+impl Takes {
+    pub fn new(items: usize) -> Takes {
+        Takes {
             taken: (0..items).map(|_| AtomicU32::new(0)).collect(),
             produced: AtomicU64::new(0),
         }
@@ -68,8 +68,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_ledger_tells_a_second_take_and_a_missing_item_apart() {
-        let l = Ledger::new(4);
+    fn the_takes_tell_a_second_take_and_a_missing_item_apart() {
+        let l = Takes::new(4);
         l.produced(4);
         for id in l.ids() {
             l.take(id);
@@ -79,7 +79,7 @@ mod tests {
         let t = l.tally();
         assert_eq!((t.consumed, t.duplicated, t.missing), (Some(5), Some(1), Some(0)));
         assert_eq!(t.exactly_once(), Some(false));
-        let short = Ledger::new(3);
+        let short = Takes::new(3);
         short.produced(3);
         short.take(1);
         short.take(3);
