@@ -29,7 +29,7 @@ pub fn path(exec: &Execution, params: &Params) -> Option<PathSums> {
         .enumerate()
         .map(|(i, r)| {
             let mut nominal = d.nominal(i as u64)?;
-            let call = call_of(request_marks(&r.result), exec.t0_ns);
+            let call = call_of(r.result.call, exec.t0_ns);
             if call.is_none() {
                 // No marks of its request: the serve is inside the task's own time.
                 nominal.own += nominal.serve;
@@ -46,13 +46,6 @@ pub fn path(exec: &Execution, params: &Params) -> Option<PathSums> {
         })
         .collect::<Option<Vec<_>>>()?;
     walk(&timelines, rules)
-}
-
-/// The marks of a task's request, when its workload took them.
-fn request_marks(_result: &crate::workload::TaskResult) -> Option<CallMarks> {
-    // TaskResult does not carry its request's marks yet (the io and mixed workloads' GET will fill
-    // them): until then an io task's request is inside its own time.
-    None
 }
 
 /// A request's marks on the records' time line (from the first submission); None without marks.
