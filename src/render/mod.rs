@@ -11,5 +11,6 @@ pub mod markdown;
 pub mod notes;
 pub mod rows;
 pub mod series;
+pub mod stacked;
 pub mod style;
 pub mod table;

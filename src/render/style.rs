@@ -151,6 +151,21 @@ pub const SYNC_COLOURS: [RGBColor; 7] = [
     RGBColor(0x66, 0x66, 0x66),
 ];
 
+/// The ledger's components in their order (spawn, slot, backlog, connect, serve, contention,
+/// client), then its residual in grey: a palette of its own, so a component is never read as a model.
+pub const LEDGER_COLOURS: [RGBColor; 8] = [
+    RGBColor(0x8d, 0xd3, 0xc7),
+    RGBColor(0x80, 0xb1, 0xd3),
+    RGBColor(0xfb, 0x80, 0x72),
+    RGBColor(0xfd, 0xb4, 0x62),
+    RGBColor(0xb3, 0xde, 0x69),
+    RGBColor(0xbc, 0x80, 0xbd),
+    RGBColor(0xff, 0xed, 0x6f),
+    RGBColor(0xa0, 0xa0, 0xa0),
+];
+/// A stacked bar's row height, pixels (the chart grows with its rows).
+pub const STACKED_ROW: u32 = 30;
+
 /// One colour per run of a comparison (the baseline first), distinct from the model colours' meaning.
 pub const RUN_COLOURS: [RGBColor; 6] = [
     RGBColor(0x4e, 0x79, 0xa7),

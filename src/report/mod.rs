@@ -13,6 +13,7 @@ pub mod data;
 pub mod export;
 pub mod flags;
 pub mod interval;
+pub mod ledger;
 pub mod machines;
 pub mod noise;
 pub mod per_task;

@@ -174,7 +174,10 @@ fn generic<'a>(group: Group, cases: &[&'a CaseResult], owner: Option<&dyn Sectio
                 },
         },
         footnotes,
-        more: clients::table(group.name(), cases).into_iter().collect(),
+        more: clients::table(group.name(), cases)
+            .into_iter()
+            .chain(super::ledger::table(group, cases))
+            .collect(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::{Exporter, Rendered};
 use crate::report::data;
+use crate::report::ledger;
 use crate::report::sections::SECTIONS;
 use crate::results::CaseResult;
 use crate::workload::IoParams;
@@ -121,15 +122,21 @@ impl Exporter for Csv {
         let line = |cells: Vec<String>| cells.join(",") + "\n";
         // Then each section's own columns, filled in the rows of its groups' cases.
         let sections = SECTIONS.iter().filter(|s| !s.csv_headers().is_empty());
-        let header = COLUMNS.iter().map(|(h, _)| h.to_string()).chain(
-            sections
-                .clone()
-                .flat_map(|s| s.csv_headers().iter().map(|h| h.to_string())),
-        );
+        // The ledger's columns, in every row, after the generic ones.
+        let header = COLUMNS
+            .iter()
+            .map(|(h, _)| h.to_string())
+            .chain(ledger::CSV_HEADERS.iter().map(|h| h.to_string()))
+            .chain(
+                sections
+                    .clone()
+                    .flat_map(|s| s.csv_headers().iter().map(|h| h.to_string())),
+            );
         let mut out = line(header.collect());
         let cells: Vec<_> = sections.map(|s| (s, s.csv_cells(r.data))).collect();
         for c in &r.data.cases {
             let mut row: Vec<String> = COLUMNS.iter().map(|(_, f)| field(&f(c))).collect();
+            row.extend(ledger::csv_cells(c).iter().map(|v| field(v)));
             for (section, cells) in &cells {
                 match section.groups().contains(&c.group) {
                     true => row.extend(cells(c).iter().map(|v| field(v))),

@@ -18,6 +18,7 @@ use crate::names::Group;
 use crate::render::chart::Chart;
 use crate::render::table::Table;
 use crate::report::data::ReportData;
+use crate::report::ledger;
 use crate::report::sections::Section;
 
 pub struct Mixed;
@@ -28,11 +29,20 @@ impl Section for Mixed {
     }
 
     fn stems(&self) -> &'static [&'static str] {
-        &["mixed", "mixed-article"]
+        &["mixed", "mixed-article", "ledger-mixed"]
     }
 
     fn charts(&self, data: &ReportData) -> Vec<Box<dyn Chart>> {
-        [chart::chart(data), article::chart(data)]
+        [
+            chart::chart(data),
+            article::chart(data),
+            ledger::chart(
+                data,
+                &[Group::Mixed, Group::MixedArticle],
+                "ledger-mixed",
+                "mixed: where the time went",
+            ),
+        ]
             .into_iter()
             .flatten()
             .collect()

@@ -14,6 +14,7 @@ pub mod timeline;
 use crate::names::Group;
 use crate::render::chart::Chart;
 use crate::report::data::ReportData;
+use crate::report::ledger;
 use crate::report::sections::Section;
 
 pub struct Seed;
@@ -24,7 +25,7 @@ impl Section for Seed {
     }
 
     fn stems(&self) -> &'static [&'static str] {
-        &["seed", "timeline", "latency"]
+        &["seed", "timeline", "latency", "ledger-seed"]
     }
 
     fn charts(&self, data: &ReportData) -> Vec<Box<dyn Chart>> {
@@ -32,6 +33,7 @@ impl Section for Seed {
             bars::chart(data),
             timeline::chart(data),
             latency::chart(data),
+            ledger::chart(data, &[Group::Seed], "ledger-seed", "Seed: where the time went"),
         ]
         .into_iter()
         .flatten()

@@ -8,6 +8,7 @@ pub mod sentences;
 use crate::names::Group;
 use crate::render::chart::Chart;
 use crate::report::data::ReportData;
+use crate::report::ledger;
 use crate::report::sections::Section;
 
 pub struct Sweeps;
@@ -18,11 +19,26 @@ impl Section for Sweeps {
     }
 
     fn stems(&self) -> &'static [&'static str] {
-        &["io-sweep", "limit-sweep"]
+        &["io-sweep", "limit-sweep", "ledger-io-sweep", "ledger-limit-sweep"]
     }
 
     fn charts(&self, data: &ReportData) -> Vec<Box<dyn Chart>> {
-        [io::chart(data), limit::chart(data)]
+        [
+            io::chart(data),
+            limit::chart(data),
+            ledger::chart(
+                data,
+                &[Group::IoSweep],
+                "ledger-io-sweep",
+                "io sweep: where the time went",
+            ),
+            ledger::chart(
+                data,
+                &[Group::LimitSweep],
+                "ledger-limit-sweep",
+                "limit sweep: where the time went",
+            ),
+        ]
             .into_iter()
             .flatten()
             .collect()
