@@ -34,9 +34,14 @@ fn parts() -> impl Iterator<Item = &'static str> {
     COMPONENTS.iter().copied().chain(["residual"])
 }
 
-/// A ledger's values in the order of [`parts`].
+/// A ledger's values in the order of [`parts`]; below a nanosecond is the floating point's own
+/// rounding of an exact sum, shown as 0.
 fn values(l: &Ledger) -> Vec<f64> {
-    l.components().into_iter().chain([l.residual_s]).collect()
+    l.components()
+        .into_iter()
+        .chain([l.residual_s])
+        .map(|v| if v.abs() < 1e-9 { 0.0 } else { v })
+        .collect()
 }
 
 /// The stacked bars of the cases of `groups` that kept a ledger; None when none did.
@@ -52,19 +57,31 @@ pub fn chart(
         return None;
     }
     let takeaway = sentence(&cases).unwrap_or_default();
+    // Milliseconds when every bar is under a second: the ticks stay readable.
+    let widest = kept
+        .iter()
+        .map(|(_, l)| values(l).iter().map(|v| v.abs()).sum::<f64>())
+        .fold(0.0, f64::max);
+    let (scale, unit) = match widest < 1.0 {
+        true => (1e3, "milliseconds"),
+        false => (1.0, "seconds"),
+    };
     Some(Box::new(Stacked {
         stem,
         title: title.to_string(),
         how_to_read: HOW_TO_READ,
         takeaway,
-        x_desc: "seconds beyond the ideal".into(),
+        x_desc: format!("{unit} beyond the ideal"),
         parts: parts()
             .zip(LEDGER_COLOURS)
             .map(|(n, c)| (n.to_string(), c))
             .collect(),
         rows: kept
             .iter()
-            .map(|(c, l)| (row_label(c), values(l)))
+            .map(|(c, l)| {
+                let v = values(l).iter().map(|v| v * scale).collect();
+                (row_label(c), v)
+            })
             .collect(),
         notes: not_recorded(&cases),
     }))
