@@ -20,6 +20,17 @@ pub fn set_enabled(on: bool) {
     ENABLED.store(on, Ordering::Relaxed);
 }
 
+/// The environment variable that carries the switch to a process the case starts (pool workers):
+/// `off` turns the marks off there.
+pub const SWITCH_ENV: &str = "CONCBENCH_LEDGER";
+
+/// Take the switch from [`SWITCH_ENV`], when set (a pool worker, at its start).
+pub fn switch_from_env() {
+    if let Ok(v) = std::env::var(SWITCH_ENV) {
+        set_enabled(v != "off");
+    }
+}
+
 /// CLOCK_MONOTONIC now, nanoseconds: the server's own reading of it, so both sides stamp alike.
 pub use concbench_server::stamp::now_ns;
 

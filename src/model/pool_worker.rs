@@ -99,6 +99,7 @@ pub fn receive<T: serde::de::DeserializeOwned>(
 
 /// Entry point of `concbench __worker`: serve tasks until stdin closes; returns the exit code.
 pub fn worker_main() -> i32 {
+    crate::ledger::clock::switch_from_env();
     let input = std::io::BufReader::new(std::io::stdin());
     let output = std::io::BufWriter::new(std::io::stdout());
     match serve(input, output) {

@@ -62,7 +62,7 @@ pub fn run_pool(
     Ok(Execution {
         workers: Some(usage),
         pool: Some(job.limit),
-        t0_ns: 0,
+        t0_ns: crate::ledger::clock::instant_ns(t0),
         hops: hops.iter().any(Option::is_some).then_some(hops),
         ..Execution::of(setup, records)
     })
@@ -87,6 +87,15 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped());
         crate::spawn::die_with_parent(&mut cmd);
+        // The case's ledger switch: a worker marks its requests (sent back in each task's result)
+        // only when the case does.
+        cmd.env(
+            crate::ledger::clock::SWITCH_ENV,
+            match crate::ledger::enabled() {
+                true => "on",
+                false => "off",
+            },
+        );
         job.workload.to_worker(&mut cmd)?;
         let mut child = cmd
             .spawn()
