@@ -162,6 +162,14 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "threads",
             "against the unbounded server",
         ],
+        "ledger-seed" | "ledger-io-sweep" | "ledger-limit-sweep" | "ledger-mixed" => &[
+            "spawn",
+            "slot",
+            "backlog",
+            "serve",
+            "residual",
+            "milliseconds beyond the ideal",
+        ],
         other => panic!("no expectation for chart {other}"),
     }
 }

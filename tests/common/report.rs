@@ -37,6 +37,10 @@ pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
 pub const COORDINATION_FIXTURE: &str = "tests/fixtures/coordination.json";
 /// The ipc suite as it is: every transport by message size (tests/fixtures/make-ipc.sh).
 pub const IPC_FIXTURE: &str = "tests/fixtures/ipc.json";
+/// Small io and mixed cases with their ledgers, in the groups that draw one
+/// (tests/fixtures/make-ledger.sh).
+pub const LEDGER_FIXTURE: &str = "tests/fixtures/ledger.json";
+
 /// The contention suite's share of the sharing suite (tests/fixtures/make-contention.sh).
 pub const CONTENTION_FIXTURE: &str = "tests/fixtures/contention.json";
 
@@ -62,7 +66,7 @@ pub fn data_from(path: &str) -> ReportData {
 }
 
 /// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload, resilience,
-/// coordination, ipc and queue-workers runs beside it: every chart and every section there is.
+/// coordination, ipc, queue-workers, contention and ledger runs beside it: every chart and every section there is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -79,6 +83,7 @@ pub fn every_fixture() -> ReportData {
         IPC_FIXTURE,
         QUEUE_WORKERS_FIXTURE,
         CONTENTION_FIXTURE,
+        LEDGER_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();
