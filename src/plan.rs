@@ -157,9 +157,17 @@ pub struct Case {
     /// cases): the pre-flight check warns instead of refusing the run, and what the OS refuses is
     /// recorded as the tasks' failures.
     pub past_limits: bool,
-    /// Whether its tasks take the ledger's marks (`--ledger`); a case without has `-noledger` in its
-    /// id, so both can be in one run.
+    /// Whether its tasks take the ledger's marks (`--ledger`; off by default in the memory and scale
+    /// groups, whose figure is memory per task); a case without has `-noledger` in its id, so both
+    /// can be in one run.
     pub ledger: bool,
+}
+
+/// Whether a group's cases take the ledger's marks unless the run says otherwise: all but memory and
+/// scale, whose figure is memory per task (a watched tokio task and the walk's vectors would add to
+/// it).
+pub fn ledger_by_default(group: Group) -> bool {
+    !matches!(group, Group::Memory | Group::Scale)
 }
 
 impl Case {
@@ -188,7 +196,7 @@ impl Case {
             max_threads: None,
             reference: false,
             past_limits: false,
-            ledger: true,
+            ledger: ledger_by_default(group),
         }
     }
 
@@ -253,8 +261,11 @@ impl Case {
         if !suffix.is_empty() {
             p += &format!("-{suffix}");
         }
-        if !self.ledger {
-            p += "-noledger";
+        // Only a case whose marks differ from its group's default says so, so ids stay as they were.
+        match (self.ledger, ledger_by_default(self.group)) {
+            (false, true) => p += "-noledger",
+            (true, false) => p += "-ledger",
+            _ => {}
         }
         p
     }
@@ -338,6 +349,27 @@ mod tests {
             workers: 3,
             delay: Duration::from_secs(1),
         }
+    }
+
+    #[test]
+    fn only_a_case_whose_marks_differ_from_its_groups_default_says_so_in_its_id() {
+        let seed = Case::io(Group::Seed, Threads, 9, None, s3());
+        assert!(seed.ledger);
+        assert_eq!(seed.params(), "n9-w3-1s");
+        let off = Case {
+            ledger: false,
+            ..seed
+        };
+        assert_eq!(off.params(), "n9-w3-1s-noledger");
+        let sleep = Params::Sleep(SleepParams::new(Duration::from_secs(1)));
+        let memory = Case::new(Group::Memory, Async, 100, None, sleep);
+        assert!(!memory.ledger, "memory per task is measured without marks");
+        assert_eq!(memory.params(), "n100-1s");
+        let on = Case {
+            ledger: true,
+            ..memory
+        };
+        assert_eq!(on.params(), "n100-1s-ledger");
     }
 
     #[test]

@@ -98,8 +98,9 @@ pub struct RunArgs {
     /// a fresh one).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Whether tasks take the ledger's marks (where the time went, docs/ledger.md): `on`, `off`, or
-    /// `both` — every case twice, with and without, interleaved: what the marks cost.
+    /// Whether tasks take the ledger's marks (where the time went, docs/ledger.md): `on` (except the
+    /// memory and scale groups, whose figure is memory per task), `off`, or `both` — every case twice,
+    /// with and without, interleaved: what the marks cost.
     #[arg(long, value_enum, default_value_t = LedgerSwitch::On)]
     pub ledger: LedgerSwitch,
 }
@@ -185,7 +186,15 @@ impl RunArgs {
             LedgerSwitch::Both => {
                 cases = cases
                     .into_iter()
-                    .flat_map(|c| [c.clone(), Case { ledger: false, ..c }])
+                    .flat_map(|c| {
+                        [
+                            Case {
+                                ledger: true,
+                                ..c.clone()
+                            },
+                            Case { ledger: false, ..c },
+                        ]
+                    })
                     .collect()
             }
         }
