@@ -3,8 +3,8 @@
 //! CPU work runs, so the difference measured is that and nothing else.
 
 use super::aggregate::{keeps_each, Aggregate};
-use super::watched::Watched;
-use super::{Execution, Job, TaskRecord};
+use super::watched::{Marked, Watched};
+use super::{Execution, Job, Marks, TaskRecord};
 use crate::workload::{FailureKind, TaskResult};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,10 +49,15 @@ pub fn spawn_all(
                     // A bare wait, not the workload's boxed future: the per-task memory measured is
                     // the model's (tokio's task and timer), not the harness's indirection.
                     return match (s.gate.is_some(), watch) {
-                        (false, false) => tokio::spawn(sleeper(s.clone())),
-                        (true, false) => tokio::spawn(gated_sleeper(s.clone())),
-                        (false, true) => tokio::spawn(Watched::new(sleeper(s.clone()), t0_ns)),
-                        (true, true) => tokio::spawn(Watched::new(gated_sleeper(s.clone()), t0_ns)),
+                        (false, false) => Handle::Slept(tokio::spawn(sleeper(s.clone()))),
+                        (true, false) => Handle::Slept(tokio::spawn(gated_sleeper(s.clone()))),
+                        (false, true) => {
+                            Handle::Watched(tokio::spawn(Watched::new(sleeper(s.clone()), t0_ns)))
+                        }
+                        (true, true) => Handle::Watched(tokio::spawn(Watched::new(
+                            gated_sleeper(s.clone()),
+                            t0_ns,
+                        ))),
                     };
                 }
                 let (workload, gate) = (job.workload.clone(), gate.clone());
@@ -74,10 +79,10 @@ pub fn spawn_all(
                         attempts: 1,
                     }
                 };
-                match watch {
+                Handle::Task(match watch {
                     true => tokio::spawn(Watched::new(task, t0_ns)),
                     false => tokio::spawn(task),
-                }
+                })
             })
             .collect();
         let spawning = t0.elapsed();
@@ -85,7 +90,7 @@ pub fn spawn_all(
         let mut aggregate = Aggregate::default();
         for handle in handles {
             // A panicking task fails alone; its start is unknown, so it is recorded as ending there.
-            let record = handle.await.unwrap_or_else(|_| {
+            let record = handle.join().await.unwrap_or_else(|_| {
                 let at = t0.elapsed();
                 TaskRecord {
                     start: at,
@@ -118,6 +123,51 @@ pub fn spawn_all(
     }
 }
 
+/// A sleeping task's outcome: its start and end, all a sleep has. The record is made from it after
+/// the join: a task's output shares its allocation with its future (tokio's stage is one or the
+/// other), so a whole TaskRecord as the output would make every sleeping task that big.
+#[derive(Debug, Clone, Copy)]
+struct Slept {
+    start: Duration,
+    end: Duration,
+}
+
+impl Slept {
+    fn record(self, marks: Marks) -> TaskRecord {
+        TaskRecord {
+            start: self.start,
+            end: self.end,
+            result: TaskResult::ok(0),
+            attempts: 1,
+            marks,
+        }
+    }
+}
+
+impl Marked for Slept {
+    type Out = (Slept, Marks);
+    fn marked(self, marks: Marks) -> (Slept, Marks) {
+        (self, marks)
+    }
+}
+
+/// A spawned task's handle, by what the task hands back.
+enum Handle {
+    Task(tokio::task::JoinHandle<TaskRecord>),
+    Slept(tokio::task::JoinHandle<Slept>),
+    Watched(tokio::task::JoinHandle<(Slept, Marks)>),
+}
+
+impl Handle {
+    async fn join(self) -> Result<TaskRecord, tokio::task::JoinError> {
+        match self {
+            Handle::Task(h) => h.await,
+            Handle::Slept(h) => Ok(h.await?.record(Marks::default())),
+            Handle::Watched(h) => h.await.map(|(s, m)| s.record(m)),
+        }
+    }
+}
+
 /// What every sleeping task shares, behind one pointer. Captured one by one (the clock's start, the
 /// wait, the gate) they made a task's future 192 bytes where tokio's own `Sleep` is 112, and tokio
 /// allocates a task in 128-byte steps: one step above the bare program's task. Behind one `Arc` the
@@ -132,22 +182,19 @@ struct Sleeping {
 /// (An `async move` block, not an `async fn`: the latter keeps its argument twice, 8 bytes that
 /// were enough to cross tokio's 128-byte step; the size test below fails if that comes back.)
 #[allow(clippy::manual_async_fn)]
-fn sleeper(s: Arc<Sleeping>) -> impl std::future::Future<Output = TaskRecord> {
+fn sleeper(s: Arc<Sleeping>) -> impl std::future::Future<Output = Slept> {
     async move {
         let start = s.t0.elapsed();
         tokio::time::sleep(s.wait).await;
-        TaskRecord {
+        Slept {
             start,
             end: s.t0.elapsed(),
-            result: TaskResult::ok(0),
-            marks: Default::default(),
-            attempts: 1,
         }
     }
 }
 
 /// A sleeping task that waits for a permit first; the permit is held across the wait.
-async fn gated_sleeper(s: Arc<Sleeping>) -> TaskRecord {
+async fn gated_sleeper(s: Arc<Sleeping>) -> Slept {
     let gate = s.gate.clone().expect("a gated sleeper has a gate");
     let _permit = gate.acquire().await.expect("the semaphore is never closed");
     sleeper(s).await
@@ -185,6 +232,14 @@ mod tests {
         assert!(
             ours <= bare + 32,
             "sleeper {ours} B vs tokio's Sleep {bare} B"
+        );
+        // Its output shares the allocation (tokio's stage holds the future or its output), so it
+        // must not be the larger; watched (the ledger on) it carries its marks too.
+        let out = std::mem::size_of::<Slept>();
+        let watched = std::mem::size_of::<(Slept, Marks)>();
+        assert!(
+            out <= ours && watched <= ours,
+            "output {out} B, watched {watched} B"
         );
     }
 }

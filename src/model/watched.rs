@@ -3,7 +3,7 @@
 //! loop: the async form of a thread's run delay). The wrapper hands the task a waker of its own that
 //! notes when it was woken and passes the wake on; each poll adds the time since that note.
 
-use super::TaskRecord;
+use super::{Marks, TaskRecord};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -62,9 +62,26 @@ impl<F> Watched<F> {
     }
 }
 
-impl<F: Future<Output = TaskRecord>> Future for Watched<F> {
-    type Output = TaskRecord;
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<TaskRecord> {
+/// What a watched task's output becomes with its marks.
+pub trait Marked {
+    type Out;
+    fn marked(self, marks: Marks) -> Self::Out;
+}
+
+impl Marked for TaskRecord {
+    type Out = TaskRecord;
+    fn marked(mut self, marks: Marks) -> TaskRecord {
+        self.marks = marks;
+        self
+    }
+}
+
+impl<F: Future> Future for Watched<F>
+where
+    F::Output: Marked,
+{
+    type Output = <F::Output as Marked>::Out;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let now = crate::ledger::clock::now_ns();
         let noting = this.noting.get_or_insert_with(|| {
@@ -89,12 +106,13 @@ impl<F: Future<Output = TaskRecord>> Future for Watched<F> {
             .waker
             .get_or_insert_with(|| Waker::from(noting.clone()));
         let mut own = Context::from_waker(waker);
-        let mut record = std::task::ready!(this.task.poll(&mut own));
-        record.marks.begun = Some(Duration::from_nanos(
-            this.first_poll_ns.saturating_sub(*this.t0_ns),
-        ));
-        record.marks.run_delay = Duration::from_nanos(*this.waiting_ns);
-        Poll::Ready(record)
+        let out = std::task::ready!(this.task.poll(&mut own));
+        Poll::Ready(out.marked(Marks {
+            begun: Some(Duration::from_nanos(
+                this.first_poll_ns.saturating_sub(*this.t0_ns),
+            )),
+            run_delay: Duration::from_nanos(*this.waiting_ns),
+        }))
     }
 }
 
