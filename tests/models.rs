@@ -222,3 +222,43 @@ fn a_panicking_task_fails_alone() {
         );
     }
 }
+
+#[test]
+fn the_ledger_of_real_requests_adds_up_and_follows_one_server_worker() {
+    let _t = timing_lock();
+    // One server worker: every request waits in its backlog for the one before, so the critical
+    // path goes through every task, each serve whole on it.
+    let server = TestServer::start(1, DELAY);
+    let n = 4;
+    for model in [
+        ModelKind::Threads,
+        ModelKind::ThreadPool,
+        ModelKind::AsyncSemaphore,
+    ] {
+        let mut s = spec(WorkloadKind::Io, &server.url());
+        s.params = Params::Io(IoParams {
+            timeout_ms: 10_000,
+            ..IoParams::new(plan(1, DELAY))
+        });
+        let params = s.params.clone();
+        let exec = model.model().run(&job(s, n, 2)).unwrap();
+        let sums = concbench::run::ledger::path(&exec, &params).expect("a ledger");
+        let name = model.name();
+        assert_eq!(sums.total_ns(), exec.makespan().as_nanos() as u64, "{name}");
+        assert_eq!(sums.tasks, n as u64, "{name}: {sums:?}");
+        assert_eq!(
+            sums.serve_work_ns,
+            n as u64 * DELAY.as_nanos() as u64,
+            "{name}"
+        );
+        assert!(
+            sums.backlog_ns > 0 && sums.unstamped_ns == 0,
+            "{name}: {sums:?}"
+        );
+        let ideal = n as f64 * DELAY.as_secs_f64();
+        let ledger =
+            concbench::run::ledger::ledger(&sums, exec.makespan().as_secs_f64(), ideal, None);
+        assert!(ledger.stamped, "{name}");
+        assert!(ledger.residual_s.abs() < 1e-9, "{name}: {ledger:?}");
+    }
+}
