@@ -147,47 +147,37 @@ fn process_pool_really_uses_k_worker_processes() {
 }
 
 #[test]
-fn cpu_counts_exactly_and_two_lanes_beat_one() {
+fn cpu_counts_exactly_and_two_lanes_run_at_once() {
     let _t = timing_lock();
-    // Tasks of several milliseconds: at well under one, two lanes on this shared VM's two vCPUs
-    // measured no faster than one (each task took twice as long), which says nothing about the models.
+    // Each model counts right; with two lanes, two tasks are in flight at once, with one event loop
+    // or none, never. (Whether two lanes also finish sooner depends on the machine's other load: the
+    // cpu suite and its report show that, not a timed test.)
     let mut cpu = spec(WorkloadKind::Cpu, "");
+    // Tasks of tens of milliseconds, so a lane the OS is slow to run still runs within the case.
     cpu.params = Params::Cpu(CpuParams {
         cpu_iters: 20_000_000,
     });
     let iters = cpu.params.describe().cpu_iters().unwrap();
-    let mut times = vec![f64::INFINITY; ModelKind::rust().count()];
-    // Best of three, interleaved, so a burst of load elsewhere does not decide the ratio.
-    for _ in 0..3 {
-        for (i, model) in ModelKind::rust().enumerate() {
-            let exec = model.model().run(&job(cpu.clone(), 8, 2)).unwrap();
-            assert!(
-                exec.records.iter().all(|r| r.result.outcome == Ok(iters)),
-                "{} counted wrong",
-                model.name()
-            );
-            times[i] = times[i].min(exec.makespan().as_secs_f64());
+    for model in ModelKind::rust() {
+        let exec = model.model().run(&job(cpu.clone(), 8, 2)).unwrap();
+        assert!(
+            exec.records.iter().all(|r| r.result.outcome == Ok(iters)),
+            "{} counted wrong",
+            model.name()
+        );
+        let spans: Vec<_> = exec.records.iter().map(|r| (r.start, r.end)).collect();
+        let overlap = max_overlap(&spans);
+        match model {
+            ModelKind::Sequential | ModelKind::AsyncSingle => {
+                assert_eq!(overlap, 1, "{} ran tasks side by side", model.name())
+            }
+            ModelKind::Rayon | ModelKind::ThreadPool => {
+                assert_eq!(overlap, 2, "{}: 2 lanes", model.name())
+            }
+            ModelKind::Threads => assert!(overlap >= 2, "threads: {overlap} at once"),
+            _ => {}
         }
     }
-    let time = |m| times[ModelKind::rust().position(|k| k == m).unwrap()];
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if cores < 2 {
-        skip_check("two lanes beating one", Why::OneCpu, "one CPU here");
-    } else {
-        let seq = time(ModelKind::Sequential);
-        for two in [ModelKind::Rayon, ModelKind::ThreadPool, ModelKind::Threads] {
-            assert!(
-                time(two) < 0.9 * seq,
-                "{}: {} vs sequential {seq}",
-                two.name(),
-                time(two)
-            );
-        }
-    }
-    // One event loop runs CPU work one task at a time: no faster than sequential, give or take noise.
-    assert!(time(ModelKind::AsyncSingle) > 0.8 * time(ModelKind::Sequential));
 }
 
 #[test]
