@@ -34,6 +34,11 @@ pub struct Ledger {
     pub serve_s: f64,
     /// Run delay on the path beyond what the ideal expects: CPU contention.
     pub contention_s: f64,
+    /// The CPU parts on the path beyond t₁ each: their measured run time (schedstat) less the
+    /// calibrated single-task time — a slower clock, caches shared with the other lanes (0 where
+    /// the run time is not measured: a task on an event loop).
+    #[serde(default)]
+    pub cpu_s: f64,
     /// The client's own code on the path beyond the tasks' work and run delay: building requests,
     /// reading answers, handing results back (a pool's drain).
     pub client_s: f64,
@@ -42,13 +47,14 @@ pub struct Ledger {
 }
 
 /// The names of the components, in the order of [`Ledger::components`].
-pub const COMPONENTS: [&str; 7] = [
+pub const COMPONENTS: [&str; 8] = [
     "spawn",
     "slot",
     "backlog",
     "connect",
     "serve",
     "contention",
+    "cpu",
     "client",
 ];
 
@@ -69,6 +75,11 @@ impl Ledger {
         // The ideal's own sharing of cores: the path did `work`, the ideal allows `ideal_s`; waiting
         // for a core up to the difference is what the ideal counts on.
         let expected = (ideal_s - work).clamp(0.0, run_delay);
+        // The CPU parts whose run time was measured, against t₁ each (none without a calibration).
+        let cpu_beyond = match t1_s {
+            Some(t1) => s(sums.cpu_run_ns) - sums.cpu_measured as f64 * t1,
+            None => 0.0,
+        };
         let mut l = Ledger {
             makespan_s,
             ideal_s,
@@ -80,7 +91,8 @@ impl Ledger {
             connect_s: s(sums.connect_ns),
             serve_s: s(sums.serve_ns + sums.unstamped_ns) - s(sums.serve_work_ns),
             contention_s: run_delay - expected,
-            client_s: s(sums.own_ns) - s(sums.own_work_ns) - cpu_work - run_delay,
+            cpu_s: cpu_beyond,
+            client_s: s(sums.own_ns) - s(sums.own_work_ns) - cpu_work - run_delay - cpu_beyond,
             residual_s: 0.0,
         };
         l.residual_s = l.excess_s() - l.components().iter().sum::<f64>();
@@ -93,7 +105,7 @@ impl Ledger {
     }
 
     /// The components, in the order of [`COMPONENTS`].
-    pub fn components(&self) -> [f64; 7] {
+    pub fn components(&self) -> [f64; 8] {
         [
             self.spawn_s,
             self.slot_s,
@@ -101,6 +113,7 @@ impl Ledger {
             self.connect_s,
             self.serve_s,
             self.contention_s,
+            self.cpu_s,
             self.client_s,
         ]
     }
@@ -113,7 +126,7 @@ impl Ledger {
             .zip(self.components())
             .chain([("residual", self.residual_s)])
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .expect("eight entries")
+            .expect("nine entries")
     }
 
     /// The component-wise median of several repetitions' ledgers (each field its own median, so the
@@ -144,6 +157,7 @@ impl Ledger {
             connect_s: m(|l| l.connect_s),
             serve_s: m(|l| l.serve_s),
             contention_s: m(|l| l.contention_s),
+            cpu_s: m(|l| l.cpu_s),
             client_s: m(|l| l.client_s),
             residual_s: m(|l| l.residual_s),
         })

@@ -49,6 +49,8 @@ pub struct Timeline {
     /// Time runnable but not running while it ran (schedstat's run_delay of its thread; a tokio
     /// task's woken-but-not-polled time).
     pub run_delay: u64,
+    /// Time it ran on a CPU, when its thread was its own (schedstat's run time over the task).
+    pub run: Option<u64>,
     pub nominal: Nominal,
 }
 
@@ -92,6 +94,12 @@ pub struct PathSums {
     pub own_work_ns: u64,
     /// …and how many of those have a CPU part.
     pub cpu_parts: u64,
+    /// Of those with a CPU part, how many had their run time measured, and its sum (at most their
+    /// own time on the path less its run delay).
+    #[serde(default)]
+    pub cpu_measured: u64,
+    #[serde(default)]
+    pub cpu_run_ns: u64,
 }
 
 impl PathSums {
@@ -216,9 +224,14 @@ pub fn walk(tasks: &[Timeline], rules: Rules) -> Option<PathSums> {
     }
     for (i, t) in tasks.iter().enumerate() {
         if own_on_path[i] > 0 {
-            sums.run_delay_ns += t.run_delay.min(own_on_path[i]);
+            let delay = t.run_delay.min(own_on_path[i]);
+            sums.run_delay_ns += delay;
             sums.own_work_ns += t.nominal.own;
             sums.cpu_parts += u64::from(t.nominal.cpu);
+            if let (true, Some(run)) = (t.nominal.cpu, t.run) {
+                sums.cpu_measured += 1;
+                sums.cpu_run_ns += run.min(own_on_path[i] - delay);
+            }
         }
         if serve_whole[i] {
             sums.serve_work_ns += t.nominal.serve;

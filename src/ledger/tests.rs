@@ -26,6 +26,7 @@ fn io(begun: Option<u64>, start: u64, connected: u64, accepted: u64, worker: u32
             last_byte: (replied + 1) * MS,
         }),
         run_delay: 0,
+        run: None,
         nominal: Nominal {
             serve: 100 * MS,
             ..Nominal::default()
@@ -100,7 +101,7 @@ fn a_backlog_wait_hands_over_to_the_request_the_same_server_worker_served_before
     assert_eq!(ms(p.serve_ns), 201.0);
     assert_eq!(ms(p.serve_work_ns), 200.0, "both serves whole on the path");
     let l = Ledger::of(&p, 0.206, 0.200, None, true);
-    let want = [0.001, 0.0, 0.002, 0.001, 0.001, 0.0, 0.001];
+    let want = [0.001, 0.0, 0.002, 0.001, 0.001, 0.0, 0.0, 0.001];
     for (got, want) in l.components().iter().zip(want) {
         assert!(close(*got, want), "{l:?}");
     }
@@ -119,7 +120,8 @@ fn a_backlog_wait_hands_over_to_the_request_the_same_server_worker_served_before
     assert_eq!(p.tasks, 1);
 }
 
-/// A cpu task on a thread: its unit ran it at `begun`, its end, its run delay.
+/// A cpu task on a thread: its unit ran it at `begun`, its end, its run delay; its run time not
+/// measured.
 fn cpu(begun: u64, end: u64, run_delay: u64) -> Timeline {
     Timeline {
         begun: Some(begun * MS),
@@ -127,6 +129,7 @@ fn cpu(begun: u64, end: u64, run_delay: u64) -> Timeline {
         end: end * MS,
         call: None,
         run_delay: run_delay * MS,
+        run: None,
         nominal: Nominal {
             cpu: true,
             ..Nominal::default()
@@ -158,6 +161,25 @@ fn run_delay_beyond_the_ideals_sharing_is_contention() {
     let p = walk(&tasks, WORKERS).unwrap();
     let l = Ledger::of(&p, 0.258, 0.200, Some(0.100), true);
     assert!(close(l.contention_s, 0.050), "{l:?}");
+    assert!(close(l.residual_s, 0.0));
+    adds_up(&l);
+}
+
+#[test]
+fn cpu_parts_that_ran_longer_than_t1_are_their_own_component() {
+    // The same 4 threads on 2 cores, each measured on a CPU for 120 ms where t₁ says 100 ms: 20 ms
+    // on the path is the CPU part's own slowness, not the client's and not the residual.
+    let tasks: Vec<_> = (1..=4)
+        .map(|i| Timeline {
+            run: Some(120 * MS),
+            ..cpu(i, 224 + i, 100)
+        })
+        .collect();
+    let p = walk(&tasks, WORKERS).unwrap();
+    assert_eq!((p.cpu_measured, ms(p.cpu_run_ns)), (1, 120.0));
+    let l = Ledger::of(&p, 0.228, 0.200, Some(0.100), true);
+    assert!(close(l.cpu_s, 0.020), "{l:?}");
+    assert!(close(l.contention_s, 0.0) && close(l.client_s, 0.004));
     assert!(close(l.residual_s, 0.0));
     adds_up(&l);
 }
@@ -224,6 +246,7 @@ fn any_time_lines_tile_the_makespan_and_the_ledger_adds_up() {
                         last_byte: marks[5] + next(2) * MS,
                     }),
                     run_delay: next(50) * MS,
+                    run: (next(2) == 0).then(|| next(100) * MS),
                     nominal: Nominal {
                         serve: next(100) * MS,
                         own: next(100) * MS,

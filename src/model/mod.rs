@@ -152,6 +152,9 @@ pub struct Marks {
     /// Time it was runnable but not running (its thread's schedstat run_delay over the task; a tokio
     /// task's woken-but-not-polled time).
     pub run_delay: Duration,
+    /// Time it ran on a CPU (its thread's schedstat run time over the task); None where its thread
+    /// is shared with other tasks (an event loop).
+    pub run: Option<Duration>,
 }
 
 /// What running a job produced.
@@ -247,9 +250,12 @@ pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) 
             call: None,
         });
     let end = t0.elapsed();
-    let run_delay = before
-        .and_then(|b| Some(crate::ledger::schedstat::this_thread()?.run_delay_ns - b.run_delay_ns))
-        .map_or(Duration::ZERO, Duration::from_nanos);
+    let after = before.and(crate::ledger::schedstat::this_thread());
+    let delta = before.zip(after);
+    let run_delay = delta.map_or(Duration::ZERO, |(b, a)| {
+        Duration::from_nanos(a.run_delay_ns.saturating_sub(b.run_delay_ns))
+    });
+    let run = delta.map(|(b, a)| Duration::from_nanos(a.run_ns.saturating_sub(b.run_ns)));
     TaskRecord {
         start,
         end,
@@ -258,6 +264,7 @@ pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) 
         marks: Marks {
             begun: (own_unit && on).then_some(start),
             run_delay,
+            run,
         },
     }
 }

@@ -112,6 +112,7 @@ where
                 this.first_poll_ns.saturating_sub(*this.t0_ns),
             )),
             run_delay: Duration::from_nanos(*this.waiting_ns),
+            run: None,
         }))
     }
 }

@@ -151,15 +151,16 @@ pub const SYNC_COLOURS: [RGBColor; 7] = [
     RGBColor(0x66, 0x66, 0x66),
 ];
 
-/// The ledger's components in their order (spawn, slot, backlog, connect, serve, contention,
+/// The ledger's components in their order (spawn, slot, backlog, connect, serve, contention, cpu,
 /// client), then its residual in grey: a palette of its own, so a component is never read as a model.
-pub const LEDGER_COLOURS: [RGBColor; 8] = [
+pub const LEDGER_COLOURS: [RGBColor; 9] = [
     RGBColor(0x8d, 0xd3, 0xc7),
     RGBColor(0x80, 0xb1, 0xd3),
     RGBColor(0xfb, 0x80, 0x72),
     RGBColor(0xfd, 0xb4, 0x62),
     RGBColor(0xb3, 0xde, 0x69),
     RGBColor(0xbc, 0x80, 0xbd),
+    RGBColor(0xfc, 0xcd, 0xe5),
     RGBColor(0xff, 0xed, 0x6f),
     RGBColor(0xa0, 0xa0, 0xa0),
 ];

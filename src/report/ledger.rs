@@ -17,7 +17,8 @@ use crate::results::CaseResult;
 /// How a ledger chart reads (fixed: it describes the chart, not the data).
 const HOW_TO_READ: &str = "One bar per case: its makespan beyond the ideal (zero, the grey line), \
     split into what the critical path spent it on — starting units, waiting for a slot, in the \
-    server's backlog, connecting, serving beyond the delay, CPU contention, the client's own code — \
+    server's backlog, connecting, serving beyond the delay, CPU contention, CPU parts beyond t₁, the \
+    client's own code — \
     and the residual that none of them explains (grey; left of zero when the path beat the ideal). \
     Medians over the repetitions.";
 
@@ -150,6 +151,7 @@ fn meaning(part: &str) -> &'static str {
         "connect" => "connecting",
         "serve" => "serving beyond the delay",
         "contention" => "CPU contention",
+        "cpu" => "CPU parts slower than t₁",
         "client" => "the client's own code",
         _ => "the residual (not explained)",
     }
@@ -190,7 +192,7 @@ pub fn table(group: Group, cases: &[&CaseResult]) -> Option<Table> {
 }
 
 /// The ledger's columns of results.csv, and their cells for a case (empty without a ledger).
-pub const CSV_HEADERS: [&str; 10] = [
+pub const CSV_HEADERS: [&str; 11] = [
     "ledger_excess_s",
     "ledger_spawn_s",
     "ledger_slot_s",
@@ -198,6 +200,7 @@ pub const CSV_HEADERS: [&str; 10] = [
     "ledger_connect_s",
     "ledger_serve_s",
     "ledger_contention_s",
+    "ledger_cpu_s",
     "ledger_client_s",
     "ledger_residual_s",
     "ledger_largest",

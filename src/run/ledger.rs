@@ -41,6 +41,7 @@ pub fn path(exec: &Execution, params: &Params) -> Option<PathSums> {
                 end: ns(r.end),
                 call,
                 run_delay: ns(r.marks.run_delay),
+                run: r.marks.run.map(ns),
                 nominal,
             })
         })

@@ -428,9 +428,17 @@ impl<'a> Runner<'a> {
         };
         let ideal_s =
             calibration.and_then(|c| case.repetition_ideal(self.cores, Some(c), &task_times));
-        let ledger = out.ledger.zip(ideal_s.or(case_ideal)).map(|(path, ideal)| {
-            super::ledger::ledger(&path, out.makespan_s, ideal, calibration.map(|c| c.t1))
+        // t₁ as this repetition's ideal used it: where its own task times bounded the ideal below
+        // the probe's (cpu, whose ideal is linear in t₁), t₁ scaled down alike.
+        let probed = calibration.and_then(|c| case.ideal(self.cores, Some(c)));
+        let t1 = calibration.map(|c| match (ideal_s, probed) {
+            (Some(used), Some(p)) if used < p => c.t1 * used / p,
+            _ => c.t1,
         });
+        let ledger = out
+            .ledger
+            .zip(ideal_s.or(case_ideal))
+            .map(|(path, ideal)| super::ledger::ledger(&path, out.makespan_s, ideal, t1));
         Ok(Some(Sample {
             ledger,
             start_s: Some(start_s),
