@@ -197,12 +197,28 @@ pub fn render(advice: &Advice, costs: &Costs, id: &str, files: usize, cores: usi
             secs(p.cpu_s),
         );
     }
-    if let (Some(a), Some(m)) = (advice.top().0, advice.margin()) {
-        out += &format!(
-            "\nRecommended: {} (the runner-up's predicted makespan is {} longer).\n",
-            a.prediction.model,
-            pct(m - 1.0)
-        );
+    match advice.top() {
+        (Some(a), Some(b)) => {
+            let (pa, pb) = (&a.prediction, &b.prediction);
+            let tie = if pb.makespan_s.low <= pa.makespan_s.high {
+                ": within the fit's error of each other, a tie on makespan"
+            } else {
+                ""
+            };
+            out += &format!(
+                "\nRecommended: {}; runner-up {}, whose predicted makespan is {} longer{tie}.\n",
+                pa.model,
+                pb.model,
+                pct(pb.makespan_s.value / pa.makespan_s.value - 1.0)
+            );
+        }
+        (Some(a), None) => {
+            out += &format!(
+                "\nRecommended: {} (the only model within the limits).\n",
+                a.prediction.model
+            )
+        }
+        _ => out += "\nNo model is within the limits.\n",
     }
     out += "\nWhy:\n";
     for r in &advice.ranked {
