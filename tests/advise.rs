@@ -286,3 +286,32 @@ fn advise_without_result_files_names_the_suites_to_run() {
         "{text}"
     );
 }
+
+#[test]
+fn the_report_sets_the_drawn_jobs_beside_their_predictions() {
+    use concbench::report::sections::advice;
+    let job = advice_suite::draw(advice_suite::DRAW_SEED, 1, 2).jobs[0];
+    let c = job.case(ModelKind::Threads, 2, advice_suite::DRAW_SEED);
+    let mut drawn = case(
+        Group::AdviceCheck,
+        ModelKind::Threads,
+        job.tasks,
+        c.workload.clone(),
+        1.0,
+    );
+    drawn.id = c.id();
+    let data = common::data_of(file("m-1", [table(), vec![drawn]].concat()));
+    let d = advice::data::read(&data);
+    assert_eq!(d.errors.len(), 1);
+    assert_eq!(d.seeds, vec![advice_suite::DRAW_SEED]);
+    let errors = advice::table::errors(&d).unwrap();
+    assert_eq!(errors.rows[0][0], "threads");
+    assert!(errors
+        .note
+        .contains(&format!("{:#x}", advice_suite::DRAW_SEED)));
+    let shapes = advice::table::shapes(&d).unwrap();
+    assert_eq!(shapes.rows.len(), 5);
+    assert!(shapes.rows.iter().all(|r| r[1].starts_with("threads")));
+    let svg = advice::chart::chart(&data).unwrap().svg().unwrap();
+    assert!(svg.contains("<svg"));
+}

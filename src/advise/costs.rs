@@ -28,7 +28,9 @@ pub struct ModelCosts {
     pub rss_per_unit_kib: f64,
     /// The model the memory per unit was borrowed from, when this one's cases all held as many.
     pub rss_per_unit_of: Option<ModelKind>,
-    /// Seconds per task its makespans spent beyond their ideals and starts (≥ 0).
+    /// Seconds its makespans spent beyond their ideals and starts: `fixed_s` once, `overhead_s`
+    /// per task (both ≥ 0).
+    pub fixed_s: f64,
     pub overhead_s: f64,
     /// Ratios measured ÷ fitted over its training cases: the fit's own error.
     pub makespan_ratios: Vec<f64>,
@@ -361,13 +363,17 @@ fn fit_model(
             )
         })
         .collect();
-    let overhead_s = slope_weighted(&excess)
-        .ok_or_else(|| lacks("makespan beside its ideal", Suite::IoSweep))?
-        .max(0.0);
+    // A fixed part (the first connection, the runtime's first wake-up) and a part per task; at one
+    // N only, the part per task alone.
+    let (fixed_s, overhead_s) = line_weighted(&excess)
+        .filter(|&(a, b)| a >= 0.0 && b >= 0.0)
+        .or_else(|| slope_weighted(&excess).map(|b| (0.0, b)))
+        .ok_or_else(|| lacks("makespan beside its ideal", Suite::IoSweep))?;
+    let overhead_s = overhead_s.max(0.0);
     let makespan_ratios = timed
         .iter()
         .map(|(c, ideal)| {
-            let fitted = ideal.max(in_makespan(c)) + overhead_s * c.params.tasks as f64;
+            let fitted = ideal.max(in_makespan(c)) + fixed_s + overhead_s * c.params.tasks as f64;
             c.summary.makespan.median / fitted
         })
         .collect();
@@ -383,6 +389,7 @@ fn fit_model(
         rss_base_kib,
         rss_per_unit_kib,
         rss_per_unit_of,
+        fixed_s,
         overhead_s,
         makespan_ratios,
         rss_ratios,

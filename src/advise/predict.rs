@@ -91,7 +91,7 @@ pub fn predict(
     } else {
         0.0
     };
-    let overhead_s = m.overhead_s * job.tasks as f64;
+    let overhead_s = m.fixed_s + m.overhead_s * job.tasks as f64;
     let lanes = k.min(job.tasks).min(cores).max(1) as f64;
     let payload_s = m.payload_s_per_byte.map_or(0.0, |b| {
         b * 2.0 * job.payload as f64 * job.tasks as f64 / lanes
