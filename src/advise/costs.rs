@@ -331,9 +331,21 @@ fn fit_model(
         .filter(|c| matches!(c.params.workload, Params::Io(_)))
         .map(|c| (c.params.tasks as f64, c.summary.cpu_s))
         .collect();
-    // At one N only (a pool in limit-sweep), the line through the origin.
+    // At one N only (a pool in limit-sweep), the line through the origin; with no io case at
+    // all, its sibling's (the same units make the same requests).
+    let sibling_io = || {
+        let sib = sibling(model)?;
+        let theirs: Vec<(f64, f64)> = all
+            .iter()
+            .filter(|c| trains(c) && c.params.model == sib)
+            .filter(|c| matches!(c.params.workload, Params::Io(_)))
+            .map(|c| (c.params.tasks as f64, c.summary.cpu_s))
+            .collect();
+        line(&theirs)
+    };
     let (cpu_base_s, cpu_per_request_s) = line(&io)
         .or_else(|| slope(&io).map(|b| (0.0, b)))
+        .or_else(sibling_io)
         .map(|(a, b)| (a.max(0.0), b.max(0.0)))
         .ok_or_else(|| lacks("client CPU per request", Suite::IoSweep))?;
     // The makespan's excess over the ideal and the starts, per task.

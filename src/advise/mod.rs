@@ -230,16 +230,26 @@ pub fn render(advice: &Advice, costs: &Costs, id: &str, files: usize, cores: usi
             out += &format!("  {m}\n");
         }
     }
-    out += "\nCosts fitted (per model: start per unit, client CPU per request, memory base + per unit, own time per task, cases):\n";
+    out += &format!(
+        "\nCosts fitted:\n  {:<20} {:>9} {:>12} {:>23} {:>20} {:>6}\n",
+        "model", "start", "CPU/request", "memory base + per unit", "own: once + per task", "cases"
+    );
     for m in &costs.models {
+        let borrowed = m
+            .rss_per_unit_of
+            .map(|s| format!(" ({s}'s)"))
+            .unwrap_or_default();
         out += &format!(
-            "  {:<20} {:>9} {:>9} {:>10} + {:>9} {:>9} {:>4}\n",
+            "  {:<20} {:>9} {:>12} {:>23} {:>20} {:>6}\n",
             m.model.name(),
             secs(m.start_s),
             secs(m.cpu_per_request_s),
-            kib(m.rss_base_kib),
-            kib(m.rss_per_unit_kib),
-            secs(m.overhead_s),
+            format!(
+                "{} + {}{borrowed}",
+                kib(m.rss_base_kib),
+                kib(m.rss_per_unit_kib)
+            ),
+            format!("{} + {}", secs(m.fixed_s), secs(m.overhead_s)),
             m.cases
         );
     }
