@@ -58,7 +58,7 @@ report-lessons: build
 		"$$(ls -t $$dir/*.json | head -1)"
 
 # How well `concbench advise` predicts jobs it never saw: advice-check draws 24 jobs by a recorded
-# seed and measures them on the models advise ranks (about 8 minutes on a quiet 2-core machine), then
+# seed and measures them on the models advise ranks (8–10 minutes on a quiet 2-core machine), then
 # renders them with the newest default run of this machine, whose cases the costs are fitted on
 # (run `make report` first). ARGS go to the run, e.g. ARGS="--seed 7 --advice-jobs 30".
 report-advice: build

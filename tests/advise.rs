@@ -139,7 +139,11 @@ fn a_job_is_predicted_from_the_fitted_costs() {
         BASE_KIB + 3_000.0 * KIB_PER_THREAD,
         "memory",
     );
-    close(p.cpu_s, CPU_BASE_S + 3_000.0 * CPU_PER_REQUEST_S, "CPU");
+    close(
+        p.cpu_s.value,
+        CPU_BASE_S + 3_000.0 * CPU_PER_REQUEST_S,
+        "CPU",
+    );
     // Against 3 workers the waves rule: ⌈3000 / 3⌉ × 0.1 s.
     let bounded = Job { workers: 3, ..job };
     let p = predict(&costs, t, &bounded, None, 2);

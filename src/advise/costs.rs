@@ -35,6 +35,7 @@ pub struct ModelCosts {
     /// Ratios measured ÷ fitted over its training cases: the fit's own error.
     pub makespan_ratios: Vec<f64>,
     pub rss_ratios: Vec<f64>,
+    pub cpu_ratios: Vec<f64>,
     /// Seconds per byte handed to a task and back, on one lane (payload suite), when measured.
     pub payload_s_per_byte: Option<f64>,
     /// The training cases the fits used.
@@ -389,6 +390,10 @@ fn fit_model(
             c.summary.makespan.median / fitted
         })
         .collect();
+    let cpu_ratios = io
+        .iter()
+        .map(|(n, cpu)| cpu / (cpu_base_s + cpu_per_request_s * n).max(1e-9))
+        .collect();
     let rss_ratios = rss_points
         .iter()
         .map(|(x, y)| y / (rss_base_kib + rss_per_unit_kib * x).max(1.0))
@@ -405,6 +410,7 @@ fn fit_model(
         overhead_s,
         makespan_ratios,
         rss_ratios,
+        cpu_ratios,
         payload_s_per_byte: payload_cost(model, all, cores),
         cases: cases.len(),
     })

@@ -167,8 +167,8 @@ pub fn render(advice: &Advice, costs: &Costs, id: &str, files: usize, cores: usi
         if files == 1 { "" } else { "s" },
     );
     out += &format!(
-        "{:<4} {:<20} {:>6} {:>28} {:>30} {:>10}\n",
-        "rank", "model", "k", "makespan [interval]", "peak RSS [interval]", "CPU"
+        "{:<4} {:<20} {:>6} {:>28} {:>30} {:>28}\n",
+        "rank", "model", "k", "makespan [interval]", "peak RSS [interval]", "CPU [interval]"
     );
     for (i, r) in advice.ranked.iter().enumerate() {
         let p = &r.prediction;
@@ -178,7 +178,7 @@ pub fn render(advice: &Advice, costs: &Costs, id: &str, files: usize, cores: usi
             format!("{}", i + 1)
         };
         out += &format!(
-            "{:<4} {:<20} {:>6} {:>28} {:>30} {:>10}\n",
+            "{:<4} {:<20} {:>6} {:>28} {:>30} {:>28}\n",
             rank,
             p.model.name(),
             p.limit.map(|k| k.to_string()).unwrap_or_else(|| "-".into()),
@@ -194,7 +194,12 @@ pub fn render(advice: &Advice, costs: &Costs, id: &str, files: usize, cores: usi
                 kib(p.rss_kib.low),
                 kib(p.rss_kib.high)
             ),
-            secs(p.cpu_s),
+            format!(
+                "{} [{}, {}]",
+                secs(p.cpu_s.value),
+                secs(p.cpu_s.low),
+                secs(p.cpu_s.high)
+            ),
         );
     }
     match advice.top() {

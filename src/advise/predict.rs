@@ -64,7 +64,7 @@ pub struct Prediction {
     pub limit: Option<usize>,
     pub makespan_s: Estimate,
     pub rss_kib: Estimate,
-    pub cpu_s: f64,
+    pub cpu_s: Estimate,
     pub terms: Terms,
 }
 
@@ -116,7 +116,7 @@ pub fn predict(
         limit,
         makespan_s: Estimate::from_ratios(makespan, &m.makespan_ratios),
         rss_kib: Estimate::from_ratios(rss, &m.rss_ratios),
-        cpu_s,
+        cpu_s: Estimate::from_ratios(cpu_s, &m.cpu_ratios),
         terms: Terms {
             waiting_s,
             computing_s,

@@ -31,7 +31,7 @@ pub const REPEAT: usize = 2;
 /// about eight minutes).
 pub const JOB_CAP_S: f64 = 2.0;
 /// A model whose own ideal for an accepted job is longer than this is not measured on it.
-pub const PAIR_CAP_S: f64 = 3.0;
+pub const PAIR_CAP_S: f64 = 2.0;
 /// Most tasks of a drawn job: each holds a connection, so a descriptor in the case process and one
 /// in the server's, and this machine allows 20,000 open files a process.
 pub const MAX_TASKS: usize = 10_000;

@@ -327,6 +327,18 @@ mod tests {
         let pool = p.ideal(&shape(30, 2), Some(cal)).unwrap();
         assert!((pool - (longest + 0.045)).abs() < 1e-9, "{pool}");
         assert!(single > pool);
+        // Against 3 server workers the requests come in ⌈30 / 3⌉ waves, whatever the client's k.
+        let slow = MixedParams {
+            wait_min_ms: 0,
+            wait_max_ms: 0,
+            io: IoParams::new(ServerPlan {
+                workers: 3,
+                delay: Duration::from_millis(100),
+            }),
+            ..params()
+        };
+        let served = slow.ideal(&shape(30, 2), Some(cal)).unwrap();
+        assert!((served - (10.0 * 0.1 + 0.045)).abs() < 1e-9, "{served}");
         assert_eq!(p.bottleneck(&shape(30, 1), None), Bottleneck::Cpu);
         assert_eq!(p.bottleneck(&shape(30, 2), None), Bottleneck::Client);
     }
