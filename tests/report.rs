@@ -162,6 +162,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "threads",
             "against the unbounded server",
         ],
+        "advice-check" => &[
+            "threads",
+            "async",
+            "process-pool",
+            "predicted = measured, ±10 %",
+            "measured makespan, seconds (log scale)",
+        ],
         other => panic!("no expectation for chart {other}"),
     }
 }

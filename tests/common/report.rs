@@ -1,6 +1,6 @@
 //! What the report's tests share: the committed result files they render (a v1 and a v2 run, and the
 //! mixed, mixed-article, pipeline, db, scale, subprocess, convoy, payload, resilience,
-//! coordination and ipc suites), loading and merging them, reading what a report wrote (a file, the
+//! coordination, ipc and advice-check suites), loading and merging them, reading what a report wrote (a file, the
 //! texts of an SVG, a table's cell), changing one case of a file as a test needs, and the takeaway of
 //! one chart.
 
@@ -37,6 +37,8 @@ pub const RESILIENCE_FIXTURE: &str = "tests/fixtures/resilience.json";
 pub const COORDINATION_FIXTURE: &str = "tests/fixtures/coordination.json";
 /// The ipc suite as it is: every transport by message size (tests/fixtures/make-ipc.sh).
 pub const IPC_FIXTURE: &str = "tests/fixtures/ipc.json";
+/// advice-check's first three drawn jobs (tests/fixtures/make-advice-check.sh).
+pub const ADVICE_CHECK_FIXTURE: &str = "tests/fixtures/advice-check.json";
 /// The contention suite's share of the sharing suite (tests/fixtures/make-contention.sh).
 pub const CONTENTION_FIXTURE: &str = "tests/fixtures/contention.json";
 
@@ -79,6 +81,7 @@ pub fn every_fixture() -> ReportData {
         IPC_FIXTURE,
         QUEUE_WORKERS_FIXTURE,
         CONTENTION_FIXTURE,
+        ADVICE_CHECK_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();
