@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report report-scale report-lessons report-resilience report-sharing compare report-db postgres-env redis-env calibrate python-env
+.PHONY: build test server clean report report-scale report-lessons report-advice report-resilience report-sharing compare report-db postgres-env redis-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -53,6 +53,16 @@ report-db: build
 # newest default run of this machine when there is one, so one report holds both.
 report-lessons: build
 	./target/release/concbench run --suite lessons
+	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
+	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
+		"$$(ls -t $$dir/*.json | head -1)"
+
+# How well `concbench advise` predicts jobs it never saw: advice-check draws 24 jobs by a recorded
+# seed and measures them on the models advise ranks (8–10 minutes on a quiet 2-core machine), then
+# renders them with the newest default run of this machine, whose cases the costs are fitted on
+# (run `make report` first). ARGS go to the run, e.g. ARGS="--seed 7 --advice-jobs 30".
+report-advice: build
+	./target/release/concbench run --suite advice-check $(ARGS)
 	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
 	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
 		"$$(ls -t $$dir/*.json | head -1)"

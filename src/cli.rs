@@ -31,6 +31,9 @@ pub enum Command {
     /// How much of a model's cost is the harness's: requests/s of async-semaphore and thread-pool
     /// beside wrk, hey and oha (when installed) on the unbounded server's zero-delay endpoint.
     Calibrate(crate::calibrate::CalibrateArgs),
+    /// Predict a job that was not measured: each model's makespan, peak memory and CPU from this
+    /// machine's newest result files, ranked, with intervals and one sentence why (docs/advice.md).
+    Advise(crate::advise::AdviseArgs),
     /// Compare runs across machines: each RUN is a result file, a directory or a machine id.
     Compare(CompareArgs),
     /// Serve as a queue worker: connect to a queue-workers broker (the own one or Redis), present

@@ -2,6 +2,7 @@
 //! deliberately slow HTTP server, and sets every measurement beside its ideal. Data flows one way:
 //! CLI → plan → run (isolated processes) → result file → report / compare.
 
+pub mod advise;
 pub mod calibrate;
 pub mod cli;
 pub mod client;

@@ -44,6 +44,9 @@ fn real_main() -> i32 {
         Command::Report(args) => report_command(&args),
         Command::Calibrate(args) => calibrate_command(&args),
         Command::Compare(args) => concbench::compare::compare_main(&args),
+        Command::Advise(args) => concbench::advise::run(&args)
+            .and_then(|t| print(&t))
+            .map(|_| 0),
         Command::Serve(args) => Ok(concbench_server::run_cli(&args)),
         Command::Case => Ok(run::case::case_main()),
         Command::Worker => Ok(concbench::model::worker_main()),

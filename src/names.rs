@@ -192,6 +192,8 @@ macro_rules! every_group {
                 "30 tasks that wait 0.2-0.7 s, GET and count 45 ms: one loop vs pools of loops";
             MixedArticle = "mixed-article" => mixed::suite::MixedArticle,
                 "the article's own shape at 1/10: 30 tasks wait 20-70 ms, GET, count 68 ms; vs its 1.5x";
+            AdviceCheck = "advice-check" => mixed::advice_suite::AdviceCheck,
+                "24 jobs drawn by a recorded seed (N 10-20,000, wait 1 ms-1 s, CPU 0-50 ms, W 3..unbounded) on the models advise ranks";
             Pipeline = "pipeline" => pipeline::suite::Pipeline,
                 "1,000 items through download (3) → resize (4) → upload (5), threads and async";
             Db = "db" => db::suite::Db,

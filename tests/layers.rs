@@ -28,6 +28,7 @@ const LAYERS: &[&[&str]] = &[
     &["calibrate"],
     &["store"],
     &["render"],
+    &["advise"],
     &["report", "compare"],
     &["cli"],
 ];

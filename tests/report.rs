@@ -170,6 +170,13 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "residual",
             "milliseconds beyond the ideal",
         ],
+        "advice-check" => &[
+            "threads",
+            "async",
+            "process-pool",
+            "predicted = measured, ±10 %",
+            "measured makespan, seconds (log scale)",
+        ],
         other => panic!("no expectation for chart {other}"),
     }
 }

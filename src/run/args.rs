@@ -98,6 +98,9 @@ pub struct RunArgs {
     /// a fresh one).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// advice-check: how many jobs to draw (default 24); with --seed, the draw's seed too.
+    #[arg(long, value_name = "K")]
+    pub advice_jobs: Option<usize>,
     /// Whether tasks take the ledger's marks (where the time went, docs/ledger.md): `on` (except the
     /// memory and scale groups, whose figure is memory per task), `off`, or `both` — every case twice,
     /// with and without, interleaved: what the marks cost.
@@ -155,7 +158,7 @@ impl RunArgs {
                 // A suite's cases are its own; the workloads' flags are still checked, so a bad
                 // value is refused rather than ignored.
                 Params::from_args(WorkloadKind::Io, &self.work, self.seed).map_err(usage)?;
-                (suite.name().to_string(), suite.cases())
+                (suite.name().to_string(), self.suite_cases(suite)?)
             }
             (None, Some(workload), false) => ("ad-hoc".to_string(), self.ad_hoc_cases(workload)?),
             _ => {
@@ -217,6 +220,22 @@ impl RunArgs {
             target,
             seed: self.seed.unwrap_or_else(crate::rng::Rng::fresh_seed),
         })
+    }
+
+    /// A suite's cases; advice-check's drawn by --seed, --advice-jobs of them, when given.
+    fn suite_cases(&self, suite: Suite) -> anyhow::Result<Vec<Case>> {
+        use crate::workload::mixed::advice_suite as check;
+        match (suite, self.advice_jobs) {
+            (_, Some(k)) if suite != Suite::AdviceCheck || k == 0 || k > 1_000 => Err(usage(
+                format!("--advice-jobs {k}: give 1..=1000 jobs, with --suite advice-check only"),
+            )),
+            (Suite::AdviceCheck, k) if k.is_some() || self.seed.is_some() => Ok(check::cases(
+                self.seed.unwrap_or(check::DRAW_SEED),
+                k.unwrap_or(check::JOBS),
+                check::cores(),
+            )),
+            _ => Ok(suite.cases()),
+        }
     }
 
     /// One case per `--model`, in the order given; with several, `--limit` goes to those that take one.

@@ -1,6 +1,6 @@
 //! What the report's tests share: the committed result files they render (a v1 and a v2 run, and the
 //! mixed, mixed-article, pipeline, db, scale, subprocess, convoy, payload, resilience,
-//! coordination and ipc suites), loading and merging them, reading what a report wrote (a file, the
+//! coordination, ipc and advice-check suites), loading and merging them, reading what a report wrote (a file, the
 //! texts of an SVG, a table's cell), changing one case of a file as a test needs, and the takeaway of
 //! one chart.
 
@@ -41,6 +41,8 @@ pub const IPC_FIXTURE: &str = "tests/fixtures/ipc.json";
 /// (tests/fixtures/make-ledger.sh).
 pub const LEDGER_FIXTURE: &str = "tests/fixtures/ledger.json";
 
+/// advice-check's first three drawn jobs (tests/fixtures/make-advice-check.sh).
+pub const ADVICE_CHECK_FIXTURE: &str = "tests/fixtures/advice-check.json";
 /// The contention suite's share of the sharing suite (tests/fixtures/make-contention.sh).
 pub const CONTENTION_FIXTURE: &str = "tests/fixtures/contention.json";
 
@@ -84,6 +86,7 @@ pub fn every_fixture() -> ReportData {
         QUEUE_WORKERS_FIXTURE,
         CONTENTION_FIXTURE,
         LEDGER_FIXTURE,
+        ADVICE_CHECK_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

@@ -43,6 +43,7 @@ sections! {
     rate_limit::RateLimit,
     retries::Retries,
     scale::Scale,
+    advice::Advice,
     fidelity::Fidelity,
     calibrate::Calibrate,
     bench::Bench,

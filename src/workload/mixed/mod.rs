@@ -5,9 +5,11 @@
 //! turns it into iterations on the machine it runs on and records them.
 //!
 //! Ideal: the larger of two bounds. Waiting overlaps: with k tasks in flight no schedule beats
-//! max(longest wait + request + CPU part, Σ (wait + CPU part) / k). Computing does not: N × t_cpu /
+//! max(longest wait + request + CPU part, Σ (wait + request + CPU part) / k, ⌈N / min(k, W)⌉ ×
+//! request + CPU part) — W server workers serve one request each at a time. Computing does not: N × t_cpu /
 //! (min(k_cpu, cores) × s), t_cpu the calibrated time of the CPU part.
 
+pub mod advice_suite;
 pub mod article;
 pub mod suite;
 
@@ -155,7 +157,16 @@ impl Describe for MixedParams {
         let tasks = 0..shape.tasks as u64;
         let longest = tasks.clone().map(per_task).fold(0.0, f64::max);
         let total: f64 = tasks.map(per_task).sum();
-        let waiting = longest.max(total / shape.lanes.in_flight.max(1) as f64);
+        // W server workers hold one request each: ⌈N / min(k, W)⌉ waves of the request at least,
+        // then the last one's CPU part.
+        let w = match self.io.server_workers {
+            Some(w) if w > 0 => w,
+            _ => usize::MAX,
+        };
+        let served = shape.waves(shape.lanes.in_flight.max(1).min(w)) * request + cpu.t1;
+        let waiting = longest
+            .max(total / shape.lanes.in_flight.max(1) as f64)
+            .max(served);
         Some(waiting.max(compute_bound(shape, cpu)))
     }
 
@@ -326,6 +337,18 @@ mod tests {
         let pool = p.ideal(&shape(30, 2), Some(cal)).unwrap();
         assert!((pool - (longest + 0.045)).abs() < 1e-9, "{pool}");
         assert!(single > pool);
+        // Against 3 server workers the requests come in ⌈30 / 3⌉ waves, whatever the client's k.
+        let slow = MixedParams {
+            wait_min_ms: 0,
+            wait_max_ms: 0,
+            io: IoParams::new(ServerPlan {
+                workers: 3,
+                delay: Duration::from_millis(100),
+            }),
+            ..params()
+        };
+        let served = slow.ideal(&shape(30, 2), Some(cal)).unwrap();
+        assert!((served - (10.0 * 0.1 + 0.045)).abs() < 1e-9, "{served}");
         assert_eq!(p.bottleneck(&shape(30, 1), None), Bottleneck::Cpu);
         assert_eq!(p.bottleneck(&shape(30, 2), None), Bottleneck::Client);
     }
