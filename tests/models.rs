@@ -232,7 +232,7 @@ fn the_ledger_of_real_requests_adds_up_and_follows_one_server_worker() {
         });
         let params = s.params.clone();
         let exec = model.model().run(&job(s, n, 2)).unwrap();
-        let sums = concbench::run::ledger::path(&exec, &params).expect("a ledger");
+        let sums = concbench::run::ledger::path(&exec, &params, model).expect("a ledger");
         let name = model.name();
         assert_eq!(sums.total_ns(), exec.makespan().as_nanos() as u64, "{name}");
         assert_eq!(sums.tasks, n as u64, "{name}: {sums:?}");

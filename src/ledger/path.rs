@@ -160,11 +160,16 @@ pub fn segments(t: &Timeline) -> Vec<(u64, u64, Kind)> {
     out
 }
 
-/// How the walk treats the server: whether a backlog wait hands over to the server worker's previous
-/// request (worker mode; in the unbounded mode no worker is held, nothing to hand over).
+/// How the walk treats the server and the model: whether a backlog wait hands over to the server
+/// worker's previous request (worker mode; in the unbounded mode no worker is held, nothing to hand
+/// over), and whether a first-poll wait hands over to the task the loop ran before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     pub server_workers: bool,
+    /// Its tasks run on an event loop: a task's wait for its first poll is a wait for the loop,
+    /// busy with other tasks, and hands over like a slot's (threads start on their own: their
+    /// start is theirs alone).
+    pub on_a_loop: bool,
 }
 
 /// Walk the critical path of `tasks` back from the task that ended last; None without tasks.
@@ -198,6 +203,7 @@ pub fn walk(tasks: &[Timeline], rules: Rules) -> Option<PathSums> {
         };
         let handover = match kind {
             Kind::Slot => slot_predecessor(&ends, task, from, cursor),
+            Kind::Spawn if rules.on_a_loop => slot_predecessor(&ends, task, from, cursor),
             Kind::Backlog if rules.server_workers => backlog_predecessor(tasks, task, from, cursor),
             _ => None,
         };

@@ -8,6 +8,7 @@ use super::path::{segments, walk, Call, Kind, Nominal, PathSums, Rules, Timeline
 const MS: u64 = 1_000_000;
 const WORKERS: Rules = Rules {
     server_workers: true,
+    on_a_loop: false,
 };
 
 /// An io task: its worker picks it at `start`; connect 1 ms later, connected 1 ms after that; the
@@ -113,6 +114,7 @@ fn a_backlog_wait_hands_over_to_the_request_the_same_server_worker_served_before
         &tasks,
         Rules {
             server_workers: false,
+            on_a_loop: false,
         },
     )
     .unwrap();
@@ -261,4 +263,39 @@ fn any_time_lines_tile_the_makespan_and_the_ledger_adds_up() {
         let l = Ledger::of(&p, makespan as f64 / 1e9, 0.3, Some(0.01), true);
         adds_up(&l);
     }
+}
+
+/// Two CPU tasks of 10 ms on one event loop: the second's first poll waits for the first to end. On
+/// a loop that wait hands over to the first task (the path is their own time, no spawn); for threads
+/// the same time line's wait is the second thread's own start.
+#[test]
+fn a_first_poll_on_a_busy_loop_hands_over_to_the_task_before() {
+    let task = |begun: u64, end: u64| Timeline {
+        begun: Some(begun * MS),
+        start: begun * MS,
+        end: end * MS,
+        nominal: Nominal {
+            own: 10 * MS,
+            ..Nominal::default()
+        },
+        ..Timeline::default()
+    };
+    let tasks = [task(0, 10), task(10, 20)];
+    let on_loop = walk(
+        &tasks,
+        Rules {
+            server_workers: false,
+            on_a_loop: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (on_loop.spawn_ns, on_loop.own_ns, on_loop.tasks),
+        (0, 20 * MS, 2)
+    );
+    let threads = walk(&tasks, WORKERS).unwrap();
+    assert_eq!(
+        (threads.spawn_ns, threads.own_ns, threads.tasks),
+        (10 * MS, 10 * MS, 1)
+    );
 }

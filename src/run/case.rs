@@ -121,7 +121,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
     };
     let mut exec = spec.model.model().run(&job)?;
     // After the clock, before anything is folded: the walk needs every task.
-    let ledger = super::ledger::path(&exec, &spec.workload);
+    let ledger = super::ledger::path(&exec, &spec.workload, spec.model);
     let threads_peak = sampler.finish();
     // After the clock: what the tasks left behind, checked against what they said (a database
     // workload counts its rows).

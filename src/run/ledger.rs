@@ -5,13 +5,13 @@
 
 use crate::ledger::path::{walk, Call, PathSums, Rules, Timeline};
 use crate::ledger::{CallMarks, Ledger};
-use crate::model::Execution;
+use crate::model::{Execution, ModelKind};
 use crate::workload::Params;
 use std::time::Duration;
 
 /// The path's sums of one repetition; None with the ledger off, for a model that gave no origin
 /// (t0), a workload that keeps no ledger, or a run whose records were folded.
-pub fn path(exec: &Execution, params: &Params) -> Option<PathSums> {
+pub fn path(exec: &Execution, params: &Params, model: ModelKind) -> Option<PathSums> {
     if !crate::ledger::enabled() || exec.t0_ns == 0 || exec.records.is_empty() {
         return None;
     }
@@ -21,6 +21,7 @@ pub fn path(exec: &Execution, params: &Params) -> Option<PathSums> {
             .io()
             .and_then(|io| io.server_workers)
             .is_some_and(|w| w > 0),
+        on_a_loop: !model.model().holds(1, 1, 1).blocking,
     };
     let ns = |x: Duration| x.as_nanos() as u64;
     let timelines = exec
