@@ -228,21 +228,14 @@ fn worker_conn(
                     break Err(e.into());
                 }
             }
-            (
-                ToBroker::Done {
-                    task,
-                    result,
-                    ran_s,
-                },
-                Some(held),
-            ) if task == held => {
+            (ToBroker::Done { task, result, ran }, Some(held)) if task == held => {
                 holding = None;
                 let state = shared.state.lock().unwrap();
                 if let Some(live) = state.job.as_ref().filter(|l| l.number == job) {
                     live.answer(Answer {
                         task,
                         result,
-                        ran_s: Some(ran_s),
+                        ran: Some(ran),
                         worker: name.clone(),
                         attempts: live.handed.get(&task).copied().unwrap_or(1),
                     });
@@ -320,7 +313,7 @@ fn lost(shared: &Shared, number: u64, task: u64, worker: &str) {
             tries: Default::default(),
             call: None,
         },
-        ran_s: None,
+        ran: None,
         worker: worker.into(),
         attempts: handed,
     });

@@ -52,11 +52,11 @@ pub enum ToBroker {
     Join { worker: String },
     /// A worker: give me the next task (the broker waits until there is one, or the job ends).
     Take,
-    /// A worker: task N ended, after `ran_s` seconds of its own run time.
+    /// A worker: task N ended; when it took the task and when it was done with it.
     Done {
         task: u64,
         result: TaskResult,
-        ran_s: f64,
+        ran: Ran,
     },
 }
 
@@ -93,12 +93,31 @@ pub enum FromBroker {
 pub struct Answer {
     pub task: u64,
     pub result: TaskResult,
-    /// The worker's own time running it (None: it was lost with its worker).
-    pub ran_s: Option<f64>,
+    /// When the worker took it and was done with it (None: it was lost with its worker).
+    pub ran: Option<Ran>,
     /// The worker that answered (or lost it).
     pub worker: String,
     /// Times it was handed out (1, or 2 when a lost worker's task was requeued).
     pub attempts: u32,
+}
+
+/// A task's run in its worker, on the machine's CLOCK_MONOTONIC (the ledger's clock, which the
+/// submitter reads too): so the submitter can tell the queue's legs — handing the task over and
+/// bringing its answer back — from the run, whichever process reads what when.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ran {
+    /// The task came out of the queue into the worker.
+    pub taken_ns: u64,
+    /// The worker was done with it, before it sent the answer.
+    pub done_ns: u64,
+}
+
+impl Ran {
+    /// The worker's own time running it.
+    pub fn run(&self) -> Duration {
+        Duration::from_nanos(self.done_ns.saturating_sub(self.taken_ns))
+    }
 }
 
 /// Write one message as a line.

@@ -8,9 +8,10 @@
 //! dies leaves its task where the submitter finds it (the reliable-queue pattern).
 
 use super::queue_protocol::{
-    self as proto, redis_keys, Answer, FromBroker, JobSpec, RedisJob, ToBroker,
+    self as proto, redis_keys, Answer, FromBroker, JobSpec, Ran, RedisJob, ToBroker,
 };
 use super::resp::Resp;
+use crate::ledger::clock::now_ns;
 use crate::names::BrokerKind;
 use crate::workload::{TaskResult, Workload};
 use anyhow::{bail, Context};
@@ -87,12 +88,14 @@ fn build(job: &JobSpec) -> anyhow::Result<Arc<dyn Workload>> {
         .context("cannot build the job's workload")
 }
 
-/// Run one task; a panic fails it alone. Its result and its own run time, seconds.
-fn run_one(workload: &dyn Workload, task: u64) -> (TaskResult, f64) {
+/// Run one task just taken; a panic fails it alone. Its result, and when it ran.
+fn run_one(workload: &dyn Workload, task: u64) -> (TaskResult, Ran) {
+    let taken_ns = now_ns();
     let r = super::timed(Instant::now(), || {
         workload.blocking_with(task, Vec::new()).0
     });
-    (r.result, (r.end - r.start).as_secs_f64())
+    let done_ns = now_ns();
+    (r.result, Ran { taken_ns, done_ns })
 }
 
 fn own(args: &WorkerArgs, name: &str) -> anyhow::Result<()> {
@@ -117,12 +120,8 @@ fn own(args: &WorkerArgs, name: &str) -> anyhow::Result<()> {
             proto::send(&mut w, &ToBroker::Take)?;
             match next()? {
                 FromBroker::Task { task } => {
-                    let (result, ran_s) = run_one(workload.as_ref(), task);
-                    let done = ToBroker::Done {
-                        task,
-                        result,
-                        ran_s,
-                    };
+                    let (result, ran) = run_one(workload.as_ref(), task);
+                    let done = ToBroker::Done { task, result, ran };
                     proto::send(&mut w, &done)?;
                 }
                 FromBroker::End => break,
@@ -207,11 +206,11 @@ fn serve_redis_job(r: &mut Resp, job: &RedisJob, name: &str) -> anyhow::Result<(
             .ok()
             .and_then(|s| s.parse().ok())
             .with_context(|| format!("a task {:?} in Redis", String::from_utf8_lossy(&item)))?;
-        let (result, ran_s) = run_one(workload.as_ref(), task);
+        let (result, ran) = run_one(workload.as_ref(), task);
         let answer = Answer {
             task,
             result,
-            ran_s: Some(ran_s),
+            ran: Some(ran),
             worker: name.into(),
             // The submitter counts the times it handed a task out.
             attempts: 0,

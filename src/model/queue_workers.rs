@@ -6,10 +6,12 @@
 //! starting the k workers until each has joined the job; the makespan starts as every task is
 //! submitted at once.
 //!
-//! Each task's record starts when its worker was free for it as this process sees it (its previous
-//! answer back, or the submission), so `end − start − its own run time` is the task's hop: one round
-//! trip through the queue. process-pool records the same from its dispatch over pipes, so the two
-//! hops compare. A worker child that exits is replaced; its task is requeued once (by the own broker,
+//! Each task's record starts when its worker took it and ends when its answer reached this process.
+//! Its hop is one round trip through the queue: from the worker being free for it (its previous
+//! answer sent, or the submission) to taking it, plus from its answer sent to this process reading
+//! it — read on the machine's one CLOCK_MONOTONIC on both sides, since the worker may take its next
+//! task before this process has read its last answer. process-pool's hop (dispatch over pipes to
+//! answer read, less the run) is the same round trip, so the two compare. A worker child that exits is replaced; its task is requeued once (by the own broker,
 //! which sees the connection drop; with Redis by this process, which finds the task in the worker's
 //! running list) and fails as `worker-lost` the second time.
 
@@ -21,6 +23,7 @@ use super::queue_protocol::{
 use super::queue_worker::WorkerArgs;
 use super::resp::Resp;
 use super::{Execution, Job, Lanes, Model, TaskRecord};
+use crate::ledger::clock::now_ns;
 use crate::measure::rusage;
 use crate::names::{BrokerKind, FailureKind};
 use crate::results::WorkerUsage;
@@ -133,12 +136,18 @@ fn serve(
     }
     let setup = setup_start.elapsed();
     let t0 = Instant::now();
+    let t0_ns = now_ns();
     queue.submit(job.tasks)?;
     let n = job.tasks;
     let mut records: Vec<Option<TaskRecord>> = vec![None; n];
     let mut hops: Vec<Option<Duration>> = vec![None; n];
     let mut handed = vec![1u32; n];
-    let mut free_at: HashMap<String, Duration> = HashMap::new();
+    // When each worker was last free (its last answer sent), CLOCK_MONOTONIC ns.
+    let mut free_at: HashMap<String, u64> = HashMap::new();
+    // A CLOCK_MONOTONIC reading as a record's offset from t0 (none: t0), within the task's end.
+    let since_t0 = |ns: Option<u64>, end: Duration| {
+        Duration::from_nanos(ns.unwrap_or(t0_ns).saturating_sub(t0_ns)).min(end)
+    };
     let mut settled = 0;
     while settled < n {
         if let Some(a) = queue.answer(SLICE)? {
@@ -147,12 +156,19 @@ fn serve(
                 // first answer stands.
                 continue;
             };
-            let end = t0.elapsed();
-            let start = free_at.get(&a.worker).copied().unwrap_or_default().min(end);
-            free_at.insert(a.worker.clone(), end);
-            hops[a.task as usize] = a
-                .ran_s
-                .map(|r| (end - start).saturating_sub(Duration::from_secs_f64(r)));
+            let (end, seen_ns) = (t0.elapsed(), now_ns());
+            let start = match a.ran {
+                Some(ran) => {
+                    let free = free_at.insert(a.worker.clone(), ran.done_ns);
+                    let free = free.unwrap_or(t0_ns).max(t0_ns);
+                    let handing = ran.taken_ns.saturating_sub(free);
+                    let back = seen_ns.saturating_sub(ran.done_ns);
+                    hops[a.task as usize] = Some(Duration::from_nanos(handing + back));
+                    since_t0(Some(ran.taken_ns), end)
+                }
+                // Lost with its worker: since the worker was last free.
+                None => since_t0(free_at.get(&a.worker).copied(), end),
+            };
             *slot = Some(TaskRecord {
                 start,
                 end,
@@ -179,7 +195,7 @@ fn serve(
                 } else {
                     let end = t0.elapsed();
                     records[t] = Some(TaskRecord {
-                        start: free_at.get(&name).copied().unwrap_or_default().min(end),
+                        start: since_t0(free_at.get(&name).copied(), end),
                         end,
                         result: TaskResult {
                             outcome: Err(FailureKind::WorkerLost),
