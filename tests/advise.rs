@@ -195,7 +195,9 @@ fn advice_check_errors_are_medians_of_absolute_percentage_errors() {
         id: String::new(),
         model,
         predicted_s: p,
+        predicted_at_speed_s: m,
         measured_s: m,
+        has_cpu: model == ModelKind::Threads,
         predicted_kib: 2.0 * m,
         measured_kib: m,
     };
@@ -210,6 +212,74 @@ fn advice_check_errors_are_medians_of_absolute_percentage_errors() {
     close(errors[0].makespan, 0.2, "async makespan");
     close(errors[0].memory, 1.0, "async memory");
     close(errors[1].makespan, 0.5, "threads makespan");
+    // At the probed speed every point was exact.
+    close(errors[0].makespan_at_speed, 0.0, "async at speed");
+    // Async's jobs had no CPU part, threads' had: only async's count there.
+    assert_eq!((errors[0].jobs_no_cpu, errors[1].jobs_no_cpu), (3, 0));
+    close(errors[0].makespan_no_cpu, 0.2, "async without CPU");
+    assert!(errors[1].makespan_no_cpu.is_nan());
+}
+
+#[test]
+fn at_the_probed_speed_a_prediction_takes_each_repetitions_t1_and_s() {
+    let costs = Costs::fit(&table(), 2);
+    let job = Job {
+        tasks: 40,
+        wait: Duration::from_millis(5),
+        cpu: Duration::from_millis(20),
+        workers: 0,
+        payload: 0,
+    };
+    let mut measured = case(
+        Group::AdviceCheck,
+        ModelKind::Threads,
+        job.tasks,
+        job.params(advice_suite::DRAW_SEED),
+        1.0,
+    );
+    // The vCPU ran at a quarter of its speed in one repetition, at half in the others.
+    let probes = [(0.080, 0.5), (0.040, 0.7), (0.040, 0.7)];
+    for (s, (t1, scaling)) in measured.samples.iter_mut().zip(probes) {
+        s.t1_s = Some(t1);
+        s.scaling = Some(scaling);
+    }
+    let points = check::points(&costs, &[&measured], 2);
+    let at = |t1: f64, scaling: f64| {
+        let mut costs = costs.clone();
+        costs.machine.scaling = Some(scaling);
+        let job = Job {
+            cpu: Duration::from_secs_f64(t1),
+            ..job
+        };
+        let m = costs.model(ModelKind::Threads).unwrap();
+        predict(&costs, m, &job, None, 2).makespan_s.value
+    };
+    // The median of the three repetitions' predictions: the two alike.
+    close(points[0].predicted_at_speed_s, at(0.040, 0.7), "at speed");
+    let plain = predict(
+        &costs,
+        costs.model(ModelKind::Threads).unwrap(),
+        &job,
+        None,
+        2,
+    );
+    close(points[0].predicted_s, plain.makespan_s.value, "plain");
+    assert!(points[0].predicted_at_speed_s > points[0].predicted_s);
+    // A job without a CPU part has nothing to take out: both predictions agree.
+    let io_job = Job {
+        cpu: Duration::ZERO,
+        ..job
+    };
+    let mut io_case = case(
+        Group::AdviceCheck,
+        ModelKind::Threads,
+        io_job.tasks,
+        io_job.params(advice_suite::DRAW_SEED),
+        1.0,
+    );
+    io_case.samples[0].t1_s = Some(0.5);
+    let p = &check::points(&costs, &[&io_case], 2)[0];
+    assert_eq!(p.predicted_at_speed_s, p.predicted_s);
 }
 
 #[test]

@@ -29,9 +29,12 @@ pub struct ModelCosts {
     /// The model the memory per unit was borrowed from, when this one's cases all held as many.
     pub rss_per_unit_of: Option<ModelKind>,
     /// Seconds its makespans spent beyond their ideals and starts: `fixed_s` once, `overhead_s`
-    /// per task (both ≥ 0).
+    /// per task (the client's and server's work on a request, queued on the cores), `wave_s` per
+    /// wave of requests (the ideal's ⌈N / min(k, W)⌉: what every request of a wave waits beyond the
+    /// delay — the server's timer tick, connecting — which lanes in parallel do not share). All ≥ 0.
     pub fixed_s: f64,
     pub overhead_s: f64,
+    pub wave_s: f64,
     /// Ratios measured ÷ fitted over its training cases: the fit's own error.
     pub makespan_ratios: Vec<f64>,
     pub rss_ratios: Vec<f64>,
@@ -361,32 +364,52 @@ fn fit_model(
             start_s * units(model, c.params.tasks, case_k(c)) as f64
         }
     };
-    let excess: Vec<(f64, f64, f64)> = timed
+    // Only cases whose ideal is physics alone (waits): an ideal that needs the machine's speed
+    // carries its probe's noise, and on a VM whose vCPU changes speed that can be larger than
+    // any overhead.
+    let exact =
+        |c: &&(&CaseResult, f64)| matches!(c.0.params.workload, Params::Io(_) | Params::Sleep(_));
+    // With none (async-process-pool's one case is mixed), its sibling's: the same units make the
+    // same requests in the same waves.
+    let theirs: Vec<(&CaseResult, f64)> = match sibling(model) {
+        Some(sib) if !timed.iter().any(|c| exact(&c)) => all
+            .iter()
+            .filter(|c| trains(c) && c.params.model == sib)
+            .filter_map(|c| Some((c, case_ideal(c)?)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let excess: Vec<Excess> = timed
         .iter()
+        .chain(&theirs)
+        .filter(exact)
         .map(|(c, ideal)| {
             let measured = c.summary.makespan.median;
             // A start overlaps the waits of the tasks started before it: only what outlasts the
             // ideal is extra.
             let floor = ideal.max(in_makespan(c));
-            // Relative to the makespan, as the check measures its error.
-            (
-                c.params.tasks as f64,
-                measured - floor,
-                1.0 / (measured * measured),
-            )
+            Excess {
+                tasks: c.params.tasks as f64,
+                waves: case_waves(c),
+                excess: measured - floor,
+                // Relative to the makespan, as the check measures its error.
+                weight: 1.0 / (measured * measured),
+            }
         })
         .collect();
-    // A fixed part (the first connection, the runtime's first wake-up) and a part per task; at one
-    // N only, the part per task alone.
-    let (fixed_s, overhead_s) = line_weighted(&excess)
-        .filter(|&(a, b)| a >= 0.0 && b >= 0.0)
-        .or_else(|| slope_weighted(&excess).map(|b| (0.0, b)))
-        .ok_or_else(|| lacks("makespan beside its ideal", Suite::IoSweep))?;
-    let overhead_s = overhead_s.max(0.0);
+    let Overheads {
+        fixed_s,
+        overhead_s,
+        wave_s,
+    } = overheads(&excess).ok_or_else(|| lacks("makespan beside its ideal", Suite::IoSweep))?;
     let makespan_ratios = timed
         .iter()
+        .filter(exact)
         .map(|(c, ideal)| {
-            let fitted = ideal.max(in_makespan(c)) + fixed_s + overhead_s * c.params.tasks as f64;
+            let fitted = ideal.max(in_makespan(c))
+                + fixed_s
+                + overhead_s * c.params.tasks as f64
+                + wave_s * case_waves(c);
             c.summary.makespan.median / fitted
         })
         .collect();
@@ -408,12 +431,132 @@ fn fit_model(
         rss_per_unit_of,
         fixed_s,
         overhead_s,
+        wave_s,
         makespan_ratios,
         rss_ratios,
         cpu_ratios,
         payload_s_per_byte: payload_cost(model, all, cores),
         cases: cases.len(),
     })
+}
+
+/// Waves of requests in a case's ideal: ⌈N / min(k, W)⌉ with k the tasks it holds in flight and
+/// W the server's workers (a sleep has no server: ⌈N / k⌉).
+pub fn waves(tasks: usize, in_flight: usize, server_workers: Option<usize>) -> f64 {
+    let w = match server_workers {
+        Some(0) | None => usize::MAX,
+        Some(w) => w,
+    };
+    tasks.div_ceil(in_flight.min(w).max(1)) as f64
+}
+
+fn case_waves(c: &CaseResult) -> f64 {
+    let workers = match &c.params.workload {
+        Params::Io(io) => io.server_workers,
+        Params::Mixed(m) => m.io.server_workers,
+        _ => None,
+    };
+    waves(c.params.tasks, c.params.concurrency, workers)
+}
+
+/// One case's makespan beyond its ideal and starts, beside what might explain it.
+#[derive(Debug, Clone, Copy)]
+struct Excess {
+    tasks: f64,
+    waves: f64,
+    excess: f64,
+    weight: f64,
+}
+
+/// The fitted overheads (see [`ModelCosts`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Overheads {
+    fixed_s: f64,
+    overhead_s: f64,
+    wave_s: f64,
+}
+
+/// Weighted least squares of excess = fixed + overhead × N + wave × waves, every coefficient ≥ 0:
+/// each subset of the three terms is fitted and, of those whose coefficients are all ≥ 0, the one
+/// with the least weighted squared error is kept (the terms are few, so trying all is exact). None
+/// without a case.
+fn overheads(points: &[Excess]) -> Option<Overheads> {
+    if points.is_empty() {
+        return None;
+    }
+    let x = |p: &Excess, term: usize| match term {
+        0 => 1.0,
+        1 => p.tasks,
+        _ => p.waves,
+    };
+    let mut best: Option<(f64, [f64; 3])> = None;
+    for mask in 1u32..8 {
+        let terms: Vec<usize> = (0..3).filter(|t| mask & (1 << t) != 0).collect();
+        let Some(coef) = least_squares(points, &terms, x) else {
+            continue;
+        };
+        if coef.iter().any(|&c| c < 0.0 || !c.is_finite()) {
+            continue;
+        }
+        let mut full = [0.0; 3];
+        for (t, c) in terms.iter().zip(&coef) {
+            full[*t] = *c;
+        }
+        let err: f64 = points
+            .iter()
+            .map(|p| {
+                let fit: f64 = (0..3).map(|t| full[t] * x(p, t)).sum();
+                p.weight * (p.excess - fit).powi(2)
+            })
+            .sum();
+        if best.is_none_or(|(e, _)| err < e - 1e-15 * e.abs()) {
+            best = Some((err, full));
+        }
+    }
+    // Every fit with a negative part: the makespans were at their ideals.
+    let [fixed_s, overhead_s, wave_s] = best.map_or([0.0; 3], |(_, c)| c);
+    Some(Overheads {
+        fixed_s,
+        overhead_s,
+        wave_s,
+    })
+}
+
+/// Weighted least squares over the chosen `terms` (normal equations, Gaussian elimination); None
+/// when they are not independent over the points.
+fn least_squares(
+    points: &[Excess],
+    terms: &[usize],
+    x: impl Fn(&Excess, usize) -> f64,
+) -> Option<Vec<f64>> {
+    let n = terms.len();
+    let mut a = vec![vec![0.0; n + 1]; n];
+    for p in points {
+        for (i, &ti) in terms.iter().enumerate() {
+            for (j, &tj) in terms.iter().enumerate() {
+                a[i][j] += p.weight * x(p, ti) * x(p, tj);
+            }
+            a[i][n] += p.weight * x(p, ti) * p.excess;
+        }
+    }
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        let scale = a.iter().map(|r| r[col].abs()).fold(0.0, f64::max);
+        if a[pivot][col].abs() <= 1e-9 * scale.max(f64::MIN_POSITIVE) {
+            return None;
+        }
+        a.swap(col, pivot);
+        let top = a[col].clone();
+        for (row, r) in a.iter_mut().enumerate() {
+            if row != col {
+                let f = r[col] / top[col];
+                for (x, t) in r.iter_mut().zip(&top).skip(col) {
+                    *x -= f * t;
+                }
+            }
+        }
+    }
+    Some((0..n).map(|i| a[i][n] / a[i][i]).collect())
 }
 
 /// The payload suite's slope of makespan over bytes handed to each task, as seconds per byte on one
@@ -440,4 +583,71 @@ fn payload_cost(model: ModelKind, all: &[CaseResult], cores: usize) -> Option<f6
     )?;
     let (_, _, n, k) = points[0];
     Some((per_byte * k.min(cores).max(1) as f64 / n.max(1) as f64).max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(tasks: f64, waves: f64, excess: f64) -> Excess {
+        Excess {
+            tasks,
+            waves,
+            excess,
+            weight: 1.0,
+        }
+    }
+
+    #[test]
+    fn overheads_recover_a_fixed_part_a_part_per_task_and_one_per_wave() {
+        let (fixed, task, wave) = (0.002, 4e-5, 1.3e-3);
+        let points: Vec<Excess> = [
+            (1, 1),
+            (9, 1),
+            (27, 3),
+            (81, 9),
+            (243, 27),
+            (243, 1),
+            (32, 32),
+        ]
+        .iter()
+        .map(|&(n, w)| {
+            let (n, w) = (n as f64, w as f64);
+            point(n, w, fixed + task * n + wave * w)
+        })
+        .collect();
+        let o = overheads(&points).unwrap();
+        for (got, want) in [(o.fixed_s, fixed), (o.overhead_s, task), (o.wave_s, wave)] {
+            assert!((got - want).abs() < 1e-9 * want.max(1.0), "{o:?}");
+        }
+    }
+
+    #[test]
+    fn a_part_that_would_be_negative_is_left_out_and_the_rest_refitted() {
+        // Excess falls with the waves: a negative part per wave would fit it best, which is no
+        // cost; the fit keeps the best with every part ≥ 0.
+        let points = vec![
+            point(10.0, 10.0, 0.010),
+            point(10.0, 1.0, 0.019),
+            point(100.0, 1.0, 0.1),
+        ];
+        let o = overheads(&points).unwrap();
+        assert!(
+            o.fixed_s >= 0.0 && o.overhead_s >= 0.0 && o.wave_s >= 0.0,
+            "{o:?}"
+        );
+        assert!(o.overhead_s > 0.0, "{o:?}");
+        // Makespans at their ideals: nothing to add.
+        let o = overheads(&[point(5.0, 1.0, -0.001), point(50.0, 5.0, -0.002)]).unwrap();
+        assert_eq!((o.fixed_s, o.overhead_s, o.wave_s), (0.0, 0.0, 0.0));
+        assert!(overheads(&[]).is_none());
+    }
+
+    #[test]
+    fn waves_count_the_smaller_of_the_models_tasks_in_flight_and_the_servers_workers() {
+        assert_eq!(waves(243, 243, Some(9)), 27.0);
+        assert_eq!(waves(243, 100, None), 3.0);
+        assert_eq!(waves(243, 243, Some(0)), 1.0);
+        assert_eq!(waves(10, 3, Some(81)), 4.0);
+    }
 }

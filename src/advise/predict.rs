@@ -8,7 +8,7 @@
 //! worker processes) times its memory per unit, plus the payload in flight. CPU is the client's per
 //! request and the job's own CPU part.
 
-use super::costs::{starts_in_makespan, units, Costs, ModelCosts};
+use super::costs::{starts_in_makespan, units, waves, Costs, ModelCosts};
 use crate::names::ModelKind;
 use crate::workload::mixed::advice_suite::{self, Job};
 
@@ -91,7 +91,10 @@ pub fn predict(
     } else {
         0.0
     };
-    let overhead_s = m.fixed_s + m.overhead_s * job.tasks as f64;
+    let w = (job.workers > 0).then_some(job.workers);
+    let held = advice_suite::in_flight(model, job, limit, cores);
+    let overhead_s =
+        m.fixed_s + m.overhead_s * job.tasks as f64 + m.wave_s * waves(job.tasks, held, w);
     let lanes = k.min(job.tasks).min(cores).max(1) as f64;
     let payload_s = m.payload_s_per_byte.map_or(0.0, |b| {
         b * 2.0 * job.payload as f64 * job.tasks as f64 / lanes

@@ -174,11 +174,7 @@ pub fn bounds(
     cores: usize,
     s: f64,
 ) -> (f64, f64) {
-    let case = Case {
-        limit,
-        ..job.case(model, cores, 0)
-    };
-    let lanes = case.lanes(cores);
+    let lanes = job_case(model, job, limit, cores).lanes(cores);
     let (n, d, c) = (job.tasks, job.wait.as_secs_f64(), job.cpu.as_secs_f64());
     let in_flight = lanes.in_flight.max(1);
     let w = if job.workers == 0 {
@@ -190,6 +186,22 @@ pub fn bounds(
         .max(n as f64 * (d + c) / in_flight as f64);
     let computing = n as f64 * c / (lanes.cpu.min(cores).max(1) as f64 * s);
     (waiting, computing)
+}
+
+/// The case of `model` on `job` at `limit`.
+fn job_case(model: ModelKind, job: &Job, limit: Option<usize>, cores: usize) -> Case {
+    Case {
+        limit,
+        ..job.case(model, cores, 0)
+    }
+}
+
+/// The tasks `model` holds in flight on `job` at `limit`.
+pub fn in_flight(model: ModelKind, job: &Job, limit: Option<usize>, cores: usize) -> usize {
+    job_case(model, job, limit, cores)
+        .lanes(cores)
+        .in_flight
+        .max(1)
 }
 
 /// The ideal of `model` on `job` with the advice's k and `cores` CPUs, at perfect scaling.

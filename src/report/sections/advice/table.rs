@@ -28,6 +28,12 @@ pub fn errors(d: &AdviceData) -> Option<Table> {
                 e.model.to_string(),
                 e.jobs.to_string(),
                 verdict(e.makespan, MAKESPAN_GOAL),
+                verdict(e.makespan_at_speed, MAKESPAN_GOAL),
+                format!(
+                    "{}, {} jobs",
+                    verdict(e.makespan_no_cpu, MAKESPAN_GOAL),
+                    e.jobs_no_cpu
+                ),
                 verdict(e.memory, MEMORY_GOAL),
             ]
         })
@@ -39,6 +45,8 @@ pub fn errors(d: &AdviceData) -> Option<Table> {
             "model".into(),
             "jobs".into(),
             "makespan: median |error|".into(),
+            "makespan at the probed speed".into(),
+            "makespan, jobs without a CPU part".into(),
             "memory: median |error|".into(),
         ],
         rows,
@@ -47,7 +55,10 @@ pub fn errors(d: &AdviceData) -> Option<Table> {
              of 1 ms–1 s, 0–50 ms of CPU per task, W = 3 … unbounded, none of them a case the \
              costs were fitted on; each predicted from the costs fitted on every other case of \
              this report, then measured. Error: |predicted − measured| ÷ measured, the median \
-             over the model's jobs. Memory: the peak resident memory of the case process, a \
+             over the model's jobs. At the probed speed: the same prediction with the job's CPU \
+             part and the machine's scaling as the probe beside each repetition measured them — \
+             the cost model's own error, with the machine's changing speed taken out. Jobs without a \
+             CPU part: the plain error over those alone, which no vCPU speed moves much. Memory: the peak resident memory of the case process, a \
              pool's workers summed beside it. Goals: {} for makespan, {} for memory.",
             seeds.join(", "),
             fmt::pct(MAKESPAN_GOAL),
