@@ -177,6 +177,29 @@ fn cpu_counts_exactly_and_two_lanes_run_at_once() {
             ModelKind::Threads => assert!(overlap >= 2, "threads: {overlap} at once"),
             _ => {}
         }
+        // A task on a thread of its own carries that thread's CPU time over it (schedstat) for
+        // the ledger — a process pool's from its worker, across the pipe: more than nothing, and
+        // never more than the task's span.
+        let own_thread = matches!(
+            model,
+            ModelKind::Sequential
+                | ModelKind::Threads
+                | ModelKind::ThreadPool
+                | ModelKind::ProcessPool
+        );
+        if own_thread && concbench::ledger::schedstat::this_thread().is_some() {
+            for r in &exec.records {
+                let run = r.marks.run.unwrap_or_else(|| {
+                    panic!("{}: no run time of the task's thread", model.name())
+                });
+                assert!(
+                    run > Duration::ZERO && run <= r.end - r.start,
+                    "{}: ran {run:?} in a span of {:?}",
+                    model.name(),
+                    r.end - r.start
+                );
+            }
+        }
     }
 }
 

@@ -38,6 +38,12 @@ pub enum FromWorker {
         /// The worker's own time running it, seconds (the rest of the dispatcher's wait is the hop).
         #[serde(default)]
         ran_s: Option<f64>,
+        /// Its thread's schedstat over the task, for the ledger: time runnable but waiting for a
+        /// CPU, and time on one, nanoseconds (none with the ledger off or no schedstat).
+        #[serde(default)]
+        run_delay_ns: u64,
+        #[serde(default)]
+        run_ns: Option<u64>,
     },
     /// Last message, once stdin has closed: the worker's own peak RSS (VmHWM), which wait4 cannot
     /// give without the case process's memory at fork in it.
@@ -142,6 +148,8 @@ fn serve(mut input: impl Read + Send, mut output: impl Write + Send) -> anyhow::
                     task,
                     result: record.result,
                     ran_s: Some((record.end - record.start).as_secs_f64()),
+                    run_delay_ns: record.marks.run_delay.as_nanos() as u64,
+                    run_ns: record.marks.run.map(|r| r.as_nanos() as u64),
                 };
                 send(&mut output, &done, &back)?;
             }
@@ -196,6 +204,9 @@ fn serve_on_a_loop(
                     task,
                     result,
                     ran_s: None,
+                    // Tasks share the loop's thread: no run delay of their own.
+                    run_delay_ns: 0,
+                    run_ns: None,
                 };
                 send(&mut output, &done, &back)?;
             }

@@ -6,7 +6,7 @@
 
 use super::footprint::{Holds, PROCESS};
 use super::worker_process::{run_pool, Queue, Records, Worker};
-use super::{received, Execution, Job, Lanes, Model, TaskRecord};
+use super::{received, Execution, Job, Lanes, Marks, Model, TaskRecord};
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, TaskResult};
 use std::time::{Duration, Instant};
@@ -63,9 +63,14 @@ fn dispatch(
         // The hop, measured as queue-workers measures it: the dispatcher's wait beyond the worker's
         // own run time.
         let mut hop = None;
+        let mut marks = Marks::default();
         let result = match answer {
             Ok((result, ran)) => {
-                hop = ran.map(|r| (end - start).saturating_sub(Duration::from_secs_f64(r)));
+                hop = ran
+                    .s
+                    .map(|r| (end - start).saturating_sub(Duration::from_secs_f64(r)));
+                marks.run_delay = ran.run_delay;
+                marks.run = ran.run;
                 result
             }
             Err(_) => {
@@ -89,7 +94,7 @@ fn dispatch(
             start,
             end,
             result,
-            marks: Default::default(),
+            marks,
             attempts: attempt,
         };
         records.lock().unwrap()[task as usize] = Some((record, hop));

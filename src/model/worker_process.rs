@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use std::io::BufReader;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The tasks waiting for a worker, each with its submission number (1, then one more per retry).
 pub type Queue = Mutex<VecDeque<(u64, u32)>>;
@@ -70,6 +70,15 @@ pub fn run_pool(
 
 /// A task's result and the data it handed back.
 pub type Answered = (TaskResult, Vec<u8>);
+
+/// How a worker ran a task, as it says: its own time running it, seconds (None: an older worker),
+/// and its thread's run delay and run time over the task, for the ledger.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ran {
+    pub s: Option<f64>,
+    pub run_delay: Duration,
+    pub run: Option<Duration>,
+}
 
 /// One worker process and its pipes.
 pub struct Worker {
@@ -135,7 +144,7 @@ impl Worker {
 
     /// Run one task and wait for its answer, the data it hands back and the worker's own time
     /// running it (a worker without an event loop).
-    pub fn run(&mut self, task: u64, data: &[u8]) -> anyhow::Result<(Answered, Option<f64>)> {
+    pub fn run(&mut self, task: u64, data: &[u8]) -> anyhow::Result<(Answered, Ran)> {
         self.send(task, data)?;
         match self.receive()? {
             (
@@ -143,9 +152,18 @@ impl Worker {
                     task: t,
                     result,
                     ran_s,
+                    run_delay_ns,
+                    run_ns,
                 },
                 back,
-            ) if t == task => Ok(((result, back), ran_s)),
+            ) if t == task => Ok((
+                (result, back),
+                Ran {
+                    s: ran_s,
+                    run_delay: Duration::from_nanos(run_delay_ns),
+                    run: run_ns.map(Duration::from_nanos),
+                },
+            )),
             (other, _) => anyhow::bail!("worker answered {other:?} to task {task}"),
         }
     }
