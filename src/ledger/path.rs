@@ -61,14 +61,14 @@ pub enum Kind {
     Spawn,
     /// Waiting inside the client for a permit or a worker.
     Slot,
-    /// The task's own code: its work (sleep, CPU, mixed's wait), building the request, reading and
-    /// handing back the answer.
+    /// The task's own code: its work (sleep, CPU, mixed's wait), building the request, reading the
+    /// answer (from the server's beginning it) and handing it back.
     Own,
     /// connect() called → connected.
     Connect,
     /// Connected → the server accepted: the listen backlog.
     Backlog,
-    /// Accepted → the answer's last byte: the server's delay and what it took beyond it.
+    /// Accepted → the server began its answer: its delay and what it took beyond it.
     Serve,
     /// Connected → last byte when the server sent no stamps: backlog and serve not told apart.
     Unstamped,
@@ -148,7 +148,10 @@ pub fn segments(t: &Timeline) -> Vec<(u64, u64, Kind)> {
             match c.served {
                 Some((_, accepted)) => {
                     to(accepted, Kind::Backlog, &mut out);
-                    to(c.last_byte, Kind::Serve, &mut out);
+                    // The server's part ends as it begins its answer; from there the answer is
+                    // the client's to read — on a busy event loop it waits unread, the loop's time,
+                    // not the server's.
+                    to(c.replied, Kind::Serve, &mut out);
                 }
                 None => to(c.last_byte, Kind::Unstamped, &mut out),
             }
