@@ -40,14 +40,18 @@ pub struct Ledger {
     #[serde(default)]
     pub cpu_s: f64,
     /// The client's own code on the path beyond the tasks' work and run delay: building requests,
-    /// reading answers, handing results back (a pool's drain).
+    /// reading answers.
     pub client_s: f64,
+    /// The answers' last byte read → the tasks' results in the model's hands: handing them back (a
+    /// pool worker's pipe to the submitter, a join).
+    #[serde(default)]
+    pub drain_s: f64,
     /// What the components do not explain: makespan − ideal − Σ components, exactly.
     pub residual_s: f64,
 }
 
 /// The names of the components, in the order of [`Ledger::components`].
-pub const COMPONENTS: [&str; 8] = [
+pub const COMPONENTS: [&str; 9] = [
     "spawn",
     "slot",
     "backlog",
@@ -56,6 +60,7 @@ pub const COMPONENTS: [&str; 8] = [
     "contention",
     "cpu",
     "client",
+    "drain",
 ];
 
 impl Ledger {
@@ -93,6 +98,7 @@ impl Ledger {
             contention_s: run_delay - expected,
             cpu_s: cpu_beyond,
             client_s: s(sums.own_ns) - s(sums.own_work_ns) - cpu_work - run_delay - cpu_beyond,
+            drain_s: s(sums.drain_ns),
             residual_s: 0.0,
         };
         l.residual_s = l.excess_s() - l.components().iter().sum::<f64>();
@@ -105,7 +111,7 @@ impl Ledger {
     }
 
     /// The components, in the order of [`COMPONENTS`].
-    pub fn components(&self) -> [f64; 8] {
+    pub fn components(&self) -> [f64; 9] {
         [
             self.spawn_s,
             self.slot_s,
@@ -115,6 +121,7 @@ impl Ledger {
             self.contention_s,
             self.cpu_s,
             self.client_s,
+            self.drain_s,
         ]
     }
 
@@ -126,7 +133,7 @@ impl Ledger {
             .zip(self.components())
             .chain([("residual", self.residual_s)])
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .expect("nine entries")
+            .expect("ten entries")
     }
 
     /// The component-wise median of several repetitions' ledgers (each field its own median, so the
@@ -159,6 +166,7 @@ impl Ledger {
             contention_s: m(|l| l.contention_s),
             cpu_s: m(|l| l.cpu_s),
             client_s: m(|l| l.client_s),
+            drain_s: m(|l| l.drain_s),
             residual_s: m(|l| l.residual_s),
         })
     }

@@ -72,6 +72,9 @@ pub enum Kind {
     Serve,
     /// Connected → last byte when the server sent no stamps: backlog and serve not told apart.
     Unstamped,
+    /// The answer's last byte read → the task's result in the model's hands (its end): handing it
+    /// back — a pool worker's pipe to the submitter, a join.
+    Drain,
 }
 
 /// What the path is made of, summed by kind, nanoseconds. Their sum is the makespan.
@@ -86,6 +89,8 @@ pub struct PathSums {
     pub backlog_ns: u64,
     pub serve_ns: u64,
     pub unstamped_ns: u64,
+    #[serde(default)]
+    pub drain_ns: u64,
     /// Of `own_ns`, run delay (the tasks' own, at most their own time on the path).
     pub run_delay_ns: u64,
     /// The nominal work on the path: the server's delays of the serves on it (whole serves only)…
@@ -112,6 +117,7 @@ impl PathSums {
             + self.backlog_ns
             + self.serve_ns
             + self.unstamped_ns
+            + self.drain_ns
     }
 
     fn add(&mut self, kind: Kind, ns: u64) {
@@ -123,6 +129,7 @@ impl PathSums {
             Kind::Backlog => &mut self.backlog_ns,
             Kind::Serve => &mut self.serve_ns,
             Kind::Unstamped => &mut self.unstamped_ns,
+            Kind::Drain => &mut self.drain_ns,
         };
         *slot += ns;
     }
@@ -130,7 +137,7 @@ impl PathSums {
 
 /// A task's segments, consecutive from 0 to its end (marks out of order are clamped into order).
 pub fn segments(t: &Timeline) -> Vec<(u64, u64, Kind)> {
-    let mut out = Vec::with_capacity(7);
+    let mut out = Vec::with_capacity(8);
     let mut at = 0u64;
     let mut to = |mark: u64, kind: Kind, out: &mut Vec<(u64, u64, Kind)>| {
         let mark = mark.clamp(at, t.end.max(at));
@@ -155,7 +162,8 @@ pub fn segments(t: &Timeline) -> Vec<(u64, u64, Kind)> {
                 }
                 None => to(c.last_byte, Kind::Unstamped, &mut out),
             }
-            to(t.end, Kind::Own, &mut out);
+            to(c.last_byte, Kind::Own, &mut out);
+            to(t.end, Kind::Drain, &mut out);
         }
         None => to(t.end, Kind::Own, &mut out),
     }

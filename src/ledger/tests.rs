@@ -54,7 +54,10 @@ fn a_task_is_cut_into_consecutive_segments() {
     let t = io(Some(2), 5, 7, 9, 0);
     let kinds: Vec<_> = segments(&t).iter().map(|s| s.2).collect();
     use Kind::*;
-    assert_eq!(kinds, [Spawn, Slot, Own, Connect, Backlog, Serve, Own]);
+    assert_eq!(
+        kinds,
+        [Spawn, Slot, Own, Connect, Backlog, Serve, Own, Drain]
+    );
     let segs = segments(&t);
     assert_eq!(segs[0].0, 0);
     assert_eq!(segs.last().unwrap().1, t.end);
@@ -74,15 +77,17 @@ fn a_pools_second_round_hands_its_slot_wait_to_the_task_that_freed_the_worker() 
     assert_eq!(p.total_ns(), 212 * MS, "the path tiles the makespan");
     assert_eq!(p.tasks, 2);
     assert_eq!(ms(p.slot_ns), 1.0, "only the hand-over gap waits");
-    // Reading each answer (1 ms after the server began it) and handing it back: own code.
-    assert_eq!(ms(p.own_ns), 6.0);
+    // Reading each answer (1 ms after the server began it) is own code; handing it back (1 ms
+    // more) the drain.
+    assert_eq!(ms(p.own_ns), 4.0);
+    assert_eq!(ms(p.drain_ns), 2.0);
     assert_eq!(ms(p.connect_ns), 2.0);
     assert_eq!(ms(p.backlog_ns), 3.0);
     assert_eq!(ms(p.serve_ns), 200.0);
     assert_eq!(ms(p.serve_work_ns), 200.0);
     let l = Ledger::of(&p, 0.212, 0.200, None, true);
     assert!(close(l.slot_s, 0.001) && close(l.backlog_s, 0.003) && close(l.connect_s, 0.002));
-    assert!(close(l.serve_s, 0.0) && close(l.client_s, 0.006));
+    assert!(close(l.serve_s, 0.0) && close(l.client_s, 0.004) && close(l.drain_s, 0.002));
     assert!(close(l.residual_s, 0.0), "everything explained: {l:?}");
     adds_up(&l);
 }
@@ -103,7 +108,7 @@ fn a_backlog_wait_hands_over_to_the_request_the_same_server_worker_served_before
     assert_eq!(ms(p.serve_ns), 200.0);
     assert_eq!(ms(p.serve_work_ns), 200.0, "both serves whole on the path");
     let l = Ledger::of(&p, 0.207, 0.200, None, true);
-    let want = [0.001, 0.0, 0.003, 0.001, 0.0, 0.0, 0.0, 0.002];
+    let want = [0.001, 0.0, 0.003, 0.001, 0.0, 0.0, 0.0, 0.001, 0.001];
     for (got, want) in l.components().iter().zip(want) {
         assert!(close(*got, want), "{l:?}");
     }

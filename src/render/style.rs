@@ -152,8 +152,9 @@ pub const SYNC_COLOURS: [RGBColor; 7] = [
 ];
 
 /// The ledger's components in their order (spawn, slot, backlog, connect, serve, contention, cpu,
-/// client), then its residual in grey: a palette of its own, so a component is never read as a model.
-pub const LEDGER_COLOURS: [RGBColor; 9] = [
+/// client, drain), then its residual in grey: a palette of its own, so a component is never read as
+/// a model.
+pub const LEDGER_COLOURS: [RGBColor; 10] = [
     RGBColor(0x8d, 0xd3, 0xc7),
     RGBColor(0x80, 0xb1, 0xd3),
     RGBColor(0xfb, 0x80, 0x72),
@@ -162,6 +163,7 @@ pub const LEDGER_COLOURS: [RGBColor; 9] = [
     RGBColor(0xbc, 0x80, 0xbd),
     RGBColor(0xfc, 0xcd, 0xe5),
     RGBColor(0xff, 0xed, 0x6f),
+    RGBColor(0xcc, 0xeb, 0xc5),
     RGBColor(0xa0, 0xa0, 0xa0),
 ];
 /// A stacked bar's row height, pixels (the chart grows with its rows).

@@ -192,7 +192,7 @@ pub fn table(group: Group, cases: &[&CaseResult]) -> Option<Table> {
 }
 
 /// The ledger's columns of results.csv, and their cells for a case (empty without a ledger).
-pub const CSV_HEADERS: [&str; 11] = [
+pub const CSV_HEADERS: [&str; 12] = [
     "ledger_excess_s",
     "ledger_spawn_s",
     "ledger_slot_s",
@@ -202,6 +202,7 @@ pub const CSV_HEADERS: [&str; 11] = [
     "ledger_contention_s",
     "ledger_cpu_s",
     "ledger_client_s",
+    "ledger_drain_s",
     "ledger_residual_s",
     "ledger_largest",
 ];
