@@ -42,8 +42,8 @@ pub struct Ledger {
     /// The client's own code on the path beyond the tasks' work and run delay: building requests,
     /// reading answers.
     pub client_s: f64,
-    /// The answers' last byte read → the tasks' results in the model's hands: handing them back (a
-    /// pool worker's pipe to the submitter, a join).
+    /// The tasks' own code done → their results in the model's hands: handing them back (a pool
+    /// worker's pipe to the submitter; 0 where the two are one moment, a task in this process).
     #[serde(default)]
     pub drain_s: f64,
     /// What the components do not explain: makespan − ideal − Σ components, exactly.

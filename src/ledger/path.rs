@@ -51,6 +51,9 @@ pub struct Timeline {
     pub run_delay: u64,
     /// Time it ran on a CPU, when its thread was its own (schedstat's run time over the task).
     pub run: Option<u64>,
+    /// Its own code was done, before its end (a pool worker's, the pipe back after it); None: at
+    /// its end.
+    pub done: Option<u64>,
     pub nominal: Nominal,
 }
 
@@ -72,8 +75,8 @@ pub enum Kind {
     Serve,
     /// Connected → last byte when the server sent no stamps: backlog and serve not told apart.
     Unstamped,
-    /// The answer's last byte read → the task's result in the model's hands (its end): handing it
-    /// back — a pool worker's pipe to the submitter, a join.
+    /// Its own code done → its result in the model's hands (its end): handing it back — a pool
+    /// worker's pipe to the submitter.
     Drain,
 }
 
@@ -148,21 +151,24 @@ pub fn segments(t: &Timeline) -> Vec<(u64, u64, Kind)> {
         to(b, Kind::Spawn, &mut out);
     }
     to(t.start, Kind::Slot, &mut out);
-    match t.call {
-        Some(c) => {
-            to(c.connect, Kind::Own, &mut out);
-            to(c.connected, Kind::Connect, &mut out);
-            match c.served {
-                Some((_, accepted)) => {
-                    to(accepted, Kind::Backlog, &mut out);
-                    // The server's part ends as it begins its answer; from there the answer is
-                    // the client's to read — on a busy event loop it waits unread, the loop's time,
-                    // not the server's.
-                    to(c.replied, Kind::Serve, &mut out);
-                }
-                None => to(c.last_byte, Kind::Unstamped, &mut out),
+    if let Some(c) = t.call {
+        to(c.connect, Kind::Own, &mut out);
+        to(c.connected, Kind::Connect, &mut out);
+        match c.served {
+            Some((_, accepted)) => {
+                to(accepted, Kind::Backlog, &mut out);
+                // The server's part ends as it begins its answer; from there the answer is the
+                // client's to read — on a busy event loop it waits unread, the loop's time, not
+                // the server's.
+                to(c.replied, Kind::Serve, &mut out);
             }
-            to(c.last_byte, Kind::Own, &mut out);
+            None => to(c.last_byte, Kind::Unstamped, &mut out),
+        }
+    }
+    // Its own code to its end, or to when it was done and the way back from there.
+    match t.done {
+        Some(done) => {
+            to(done, Kind::Own, &mut out);
             to(t.end, Kind::Drain, &mut out);
         }
         None => to(t.end, Kind::Own, &mut out),

@@ -155,6 +155,9 @@ pub struct Marks {
     /// Time it ran on a CPU (its thread's schedstat run time over the task); None where its thread
     /// is shared with other tasks (an event loop).
     pub run: Option<Duration>,
+    /// When its own code was done, from the first submission, where that is before its end: a
+    /// pool worker's, before the answer's way back over the pipe (the drain). None: its end.
+    pub done: Option<Duration>,
 }
 
 /// What running a job produced.
@@ -265,6 +268,7 @@ pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) 
             begun: (own_unit && on).then_some(start),
             run_delay,
             run,
+            done: None,
         },
     }
 }

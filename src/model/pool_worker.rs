@@ -44,6 +44,10 @@ pub enum FromWorker {
         run_delay_ns: u64,
         #[serde(default)]
         run_ns: Option<u64>,
+        /// When it was done, CLOCK_MONOTONIC ns (the ledger's clock, which the submitter reads
+        /// too): the answer's way back begins (0 with the ledger off).
+        #[serde(default)]
+        done_ns: u64,
     },
     /// Last message, once stdin has closed: the worker's own peak RSS (VmHWM), which wait4 cannot
     /// give without the case process's memory at fork in it.
@@ -150,6 +154,11 @@ fn serve(mut input: impl Read + Send, mut output: impl Write + Send) -> anyhow::
                     ran_s: Some((record.end - record.start).as_secs_f64()),
                     run_delay_ns: record.marks.run_delay.as_nanos() as u64,
                     run_ns: record.marks.run.map(|r| r.as_nanos() as u64),
+                    done_ns: if crate::ledger::enabled() {
+                        crate::ledger::clock::now_ns()
+                    } else {
+                        0
+                    },
                 };
                 send(&mut output, &done, &back)?;
             }
@@ -207,6 +216,7 @@ fn serve_on_a_loop(
                     // Tasks share the loop's thread: no run delay of their own.
                     run_delay_ns: 0,
                     run_ns: None,
+                    done_ns: 0,
                 };
                 send(&mut output, &done, &back)?;
             }

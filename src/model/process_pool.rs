@@ -71,6 +71,11 @@ fn dispatch(
                     .map(|r| (end - start).saturating_sub(Duration::from_secs_f64(r)));
                 marks.run_delay = ran.run_delay;
                 marks.run = ran.run;
+                // The worker's clock and this one are the machine's CLOCK_MONOTONIC.
+                let t0_ns = crate::ledger::clock::instant_ns(t0);
+                marks.done = ran
+                    .done_ns
+                    .map(|d| Duration::from_nanos(d.saturating_sub(t0_ns)).clamp(start, end));
                 result
             }
             Err(_) => {

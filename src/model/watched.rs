@@ -113,6 +113,7 @@ where
             )),
             run_delay: Duration::from_nanos(*this.waiting_ns),
             run: None,
+            done: None,
         }))
     }
 }

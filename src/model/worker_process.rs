@@ -78,6 +78,8 @@ pub struct Ran {
     pub s: Option<f64>,
     pub run_delay: Duration,
     pub run: Option<Duration>,
+    /// When the worker was done with it, CLOCK_MONOTONIC ns (none with the ledger off).
+    pub done_ns: Option<u64>,
 }
 
 /// One worker process and its pipes.
@@ -154,6 +156,7 @@ impl Worker {
                     ran_s,
                     run_delay_ns,
                     run_ns,
+                    done_ns,
                 },
                 back,
             ) if t == task => Ok((
@@ -162,6 +165,7 @@ impl Worker {
                     s: ran_s,
                     run_delay: Duration::from_nanos(run_delay_ns),
                     run: run_ns.map(Duration::from_nanos),
+                    done_ns: (done_ns > 0).then_some(done_ns),
                 },
             )),
             (other, _) => anyhow::bail!("worker answered {other:?} to task {task}"),

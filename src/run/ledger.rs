@@ -43,6 +43,7 @@ pub fn path(exec: &Execution, params: &Params, model: ModelKind) -> Option<PathS
                 call,
                 run_delay: ns(r.marks.run_delay),
                 run: r.marks.run.map(ns),
+                done: r.marks.done.map(ns),
                 nominal,
             })
         })
