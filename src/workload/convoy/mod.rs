@@ -137,6 +137,20 @@ pub fn inflation(latency: f64, reference: f64) -> Option<f64> {
 }
 
 impl Describe for ConvoyParams {
+    /// A counting task's work is its CPU part; a GET's, the server's delay.
+    fn nominal(&self, task: u64) -> Option<crate::ledger::path::Nominal> {
+        Some(match self.mix().get(task as usize).copied().unwrap_or(false) {
+            true => crate::ledger::path::Nominal {
+                cpu: true,
+                ..Default::default()
+            },
+            false => crate::ledger::path::Nominal {
+                serve: self.io.request_delay()?.as_nanos() as u64,
+                ..Default::default()
+            },
+        })
+    }
+
     /// The same mix as the Rust models, task by task; the counting as a time, which Python sizes on
     /// its own loop (~100× slower than Rust's), or the iterations when they were given.
     fn python(&self, url: &str, tasks: usize) -> Option<serde_json::Value> {

@@ -145,6 +145,14 @@ fn rotation(task: u64) -> [u8; 251] {
 }
 
 impl Describe for PayloadParams {
+    /// A task's work is its CPU part; moving and checking its bytes is the client's.
+    fn nominal(&self, _task: u64) -> Option<crate::ledger::path::Nominal> {
+        Some(crate::ledger::path::Nominal {
+            cpu: true,
+            ..Default::default()
+        })
+    }
+
     fn python(&self, _url: &str, _tasks: usize) -> Option<serde_json::Value> {
         let mut doc = serde_json::json!({
             "workload": "payload",

@@ -99,6 +99,14 @@ pub fn program() -> anyhow::Result<PathBuf> {
 }
 
 impl Describe for SubprocessParams {
+    /// A task's work is its child's wait (cut at the timeout); starting the child is the client's.
+    fn nominal(&self, _task: u64) -> Option<crate::ledger::path::Nominal> {
+        Some(crate::ledger::path::Nominal {
+            own: self.delay().min(self.timeout()).as_nanos() as u64,
+            ..Default::default()
+        })
+    }
+
     fn kind(&self) -> WorkloadKind {
         WorkloadKind::Subprocess
     }

@@ -11,6 +11,7 @@ use crate::names::Group;
 use crate::render::chart::Chart;
 use crate::render::table::Table;
 use crate::report::data::ReportData;
+use crate::report::ledger;
 use crate::report::sections::Section;
 
 pub struct Convoy;
@@ -21,11 +22,17 @@ impl Section for Convoy {
     }
 
     fn stems(&self) -> &'static [&'static str] {
-        &["convoy"]
+        &["convoy", "ledger-convoy"]
     }
 
     fn charts(&self, data: &ReportData) -> Vec<Box<dyn Chart>> {
-        chart::chart(data).into_iter().collect()
+        [
+            chart::chart(data),
+            ledger::chart(data, &[Group::Convoy], "ledger-convoy", "convoy: where the time went"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn tables(&self, data: &ReportData, group: Group) -> Vec<Table> {

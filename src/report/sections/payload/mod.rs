@@ -12,6 +12,7 @@ use crate::names::Group;
 use crate::render::chart::Chart;
 use crate::render::table::Table;
 use crate::report::data::ReportData;
+use crate::report::ledger;
 use crate::report::sections::Section;
 
 pub struct Payload;
@@ -22,11 +23,17 @@ impl Section for Payload {
     }
 
     fn stems(&self) -> &'static [&'static str] {
-        &["payload"]
+        &["payload", "ledger-payload"]
     }
 
     fn charts(&self, data: &ReportData) -> Vec<Box<dyn Chart>> {
-        chart::chart(data).into_iter().collect()
+        [
+            chart::chart(data),
+            ledger::chart(data, &[Group::Payload], "ledger-payload", "payload: where the time went"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn tables(&self, data: &ReportData, group: Group) -> Vec<Table> {

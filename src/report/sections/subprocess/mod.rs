@@ -13,6 +13,7 @@ use crate::names::Group;
 use crate::render::chart::Chart;
 use crate::render::table::Table;
 use crate::report::data::ReportData;
+use crate::report::ledger;
 use crate::report::sections::{CsvCells, Section};
 use crate::report::table::Column;
 use crate::results::CaseResult;
@@ -26,11 +27,17 @@ impl Section for Subprocess {
     }
 
     fn stems(&self) -> &'static [&'static str] {
-        &["subprocess"]
+        &["subprocess", "ledger-subprocess"]
     }
 
     fn charts(&self, data: &ReportData) -> Vec<Box<dyn Chart>> {
-        chart::chart(data).into_iter().collect()
+        [
+            chart::chart(data),
+            ledger::chart(data, &[Group::Subprocess], "ledger-subprocess", "subprocess: where the time went"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn columns<'a>(&self, _cases: &[&'a CaseResult]) -> Vec<Column<'a>> {
