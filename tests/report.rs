@@ -170,6 +170,11 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "residual",
             "milliseconds beyond the ideal",
         ],
+        "ledger-subprocess" | "ledger-convoy" | "ledger-payload" => &[
+            "client",
+            "residual",
+            "milliseconds beyond the ideal",
+        ],
         "advice-check" => &[
             "threads",
             "async",
