@@ -121,6 +121,69 @@ fn rayon_uses_exactly_k_threads_and_async_single_one() {
     assert_eq!(threads_used(ModelKind::ThreadPool, 12, 3), 3);
     assert_eq!(threads_used(ModelKind::AsyncSingle, 12, 12), 1);
     assert_eq!(threads_used(ModelKind::Threads, 5, 5), 5);
+    // A loop per allowed CPU, never more than tasks.
+    assert_eq!(
+        threads_used(ModelKind::ThreadPerCore, 12, 12),
+        cores().min(12)
+    );
+    assert_eq!(threads_used(ModelKind::ThreadPerCore, 1, 1), 1);
+}
+
+fn cores() -> usize {
+    concbench::measure::machine::allowed_cpus().len().max(1)
+}
+
+/// A task that notes which thread ran it by task number.
+struct ThreadOfTask(Mutex<Vec<(u64, ThreadId)>>);
+
+impl Workload for ThreadOfTask {
+    fn blocking(&self, task: u64) -> TaskResult {
+        self.0
+            .lock()
+            .unwrap()
+            .push((task, std::thread::current().id()));
+        TaskResult::ok(0)
+    }
+    fn run_async(&self, task: u64) -> TaskFuture<'_> {
+        Box::pin(async move {
+            let before = std::thread::current().id();
+            // Waits, so a loop that stole would have the chance to take it over.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            tokio::task::yield_now().await;
+            let after = std::thread::current().id();
+            let mut seen = self.0.lock().unwrap();
+            seen.push((task, before));
+            seen.push((task, after));
+            TaskResult::ok(0)
+        })
+    }
+}
+
+#[test]
+fn thread_per_core_deals_tasks_round_robin_and_never_moves_them() {
+    let probe = Arc::new(ThreadOfTask(Mutex::new(Vec::new())));
+    let n = 40;
+    let job = Job {
+        workload: probe.clone(),
+        ..job(spec(WorkloadKind::Sleep, ""), n, n)
+    };
+    ModelKind::ThreadPerCore.model().run(&job).unwrap();
+    let seen = probe.0.lock().unwrap();
+    assert_eq!(seen.len(), 2 * n);
+    let loops = cores().min(n);
+    // Task i runs on loop i mod loops, before and after its waits: same residue, same thread;
+    // another residue, another thread.
+    let mut of_residue: Vec<Option<ThreadId>> = vec![None; loops];
+    for &(task, thread) in seen.iter() {
+        let slot = &mut of_residue[task as usize % loops];
+        assert_eq!(*slot.get_or_insert(thread), thread, "task {task} moved");
+    }
+    let distinct: HashSet<_> = of_residue.iter().flatten().collect();
+    assert_eq!(distinct.len(), loops, "one thread per loop");
+    assert!(
+        !distinct.contains(&std::thread::current().id()),
+        "the submitter ran a task"
+    );
 }
 
 #[test]
@@ -175,6 +238,8 @@ fn cpu_counts_exactly_and_two_lanes_run_at_once() {
                 assert_eq!(overlap, 2, "{}: 2 lanes", model.name())
             }
             ModelKind::Threads => assert!(overlap >= 2, "threads: {overlap} at once"),
+            // A loop per core, each counting one task at a time.
+            ModelKind::ThreadPerCore => assert_eq!(overlap, cores().min(2), "thread-per-core"),
             _ => {}
         }
     }

@@ -23,6 +23,7 @@ mod rayon_pool;
 pub mod resp;
 mod sequential;
 mod stages;
+mod thread_per_core;
 mod thread_pool;
 mod threads;
 mod watched;
