@@ -8,7 +8,7 @@ use concbench::model::{Job, ModelKind};
 use concbench::names::Group;
 use concbench::plan::Case;
 use concbench::workload::{
-    CpuParams, IoParams, Params, TaskFuture, TaskResult, Workload, WorkloadKind,
+    CpuParams, IoParams, Params, Steps, TaskFuture, TaskResult, Workload, WorkloadKind,
 };
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -231,7 +231,7 @@ fn cpu_counts_exactly_and_two_lanes_run_at_once() {
         let spans: Vec<_> = exec.records.iter().map(|r| (r.start, r.end)).collect();
         let overlap = max_overlap(&spans);
         match model {
-            ModelKind::Sequential | ModelKind::AsyncSingle => {
+            ModelKind::Sequential | ModelKind::AsyncSingle | ModelKind::AsyncUring => {
                 assert_eq!(overlap, 1, "{} ran tasks side by side", model.name())
             }
             ModelKind::Rayon | ModelKind::ThreadPool => {
@@ -254,6 +254,10 @@ fn a_panicking_task_fails_alone() {
         }
         fn run_async(&self, _task: u64) -> TaskFuture<'_> {
             Box::pin(async { panic!("task panicked on purpose") })
+        }
+        // What a loop that is not tokio's (async-uring) asks of a task, inside the task.
+        fn steps(&self, _task: u64) -> Option<Steps<'_>> {
+            panic!("task panicked on purpose")
         }
     }
     // Process pools and queue workers rebuild the workload from its parameters in their workers: no

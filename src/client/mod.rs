@@ -8,10 +8,12 @@ mod direct;
 mod library;
 mod response;
 pub mod sources;
+mod uring;
 
 pub use direct::Direct;
 pub use library::Library;
 pub use response::{BadResponse, Progress, Response, ResponseReader, MAX_HEAD};
+pub use uring::Plain;
 
 use crate::names::FailureKind;
 use anyhow::{bail, Context};
