@@ -53,7 +53,11 @@ pub trait SuiteCases: Sync {
 
 /// The runtimes the runtimes suite is about, and the tokio runtimes each is set beside (one loop
 /// for all tasks; tokio's pool of loops that steal).
-pub const RUNTIMES: [ModelKind; 2] = [ModelKind::ThreadPerCore, ModelKind::AsyncUring];
+pub const RUNTIMES: [ModelKind; 3] = [
+    ModelKind::ThreadPerCore,
+    ModelKind::AsyncUring,
+    ModelKind::Coroutines,
+];
 pub const RUNTIMES_BESIDE: [ModelKind; 2] = [ModelKind::Async, ModelKind::AsyncSingle];
 
 /// Repetitions of every quick case: 6 vs 6 samples reach p < 0.05 after Holm over up to 23 tests

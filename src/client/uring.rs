@@ -10,44 +10,27 @@
 //! The ledger's request marks are not taken here.
 
 use super::direct::{connect_failure, outcome, step, READ_BUF};
+use super::plain::Plain;
 use super::response::{Progress, ResponseReader};
-use super::sources::{bind_no_port, Sources};
-use super::{Answer, Options, Req, Target};
+use super::sources::bind_no_port;
+use super::{Answer, Req};
 use crate::names::FailureKind;
 use compio::io::{AsyncRead, AsyncWriteExt};
-use std::time::Duration;
-
-/// What the plain GET of an io task needs, for a runtime of its own: where, what, how long.
-pub struct Plain {
-    target: Target,
-    sources: Sources,
-    timeout: Duration,
-}
 
 impl Plain {
-    /// The plain GET for these options; None when they ask for more than one request per connection.
-    pub fn new(opts: &Options) -> anyhow::Result<Option<Plain>> {
-        if opts.keep_alive {
-            return Ok(None);
-        }
-        let target = Target::parse(&opts.url, false)?;
-        Ok(Some(Plain {
-            sources: Sources::new(opts.sources, target.addr.ip()),
-            target,
-            timeout: opts.timeout,
-        }))
-    }
-
     /// One GET on the compio runtime the caller runs in, within the client's timeout.
     pub async fn get_uring(&self, req: Req<'_>) -> Answer {
         let request = self.target.request_for(req);
-        compio::time::timeout(self.timeout, self.exchange(request))
+        compio::time::timeout(self.timeout, self.exchange_uring(request))
             .await
             .unwrap_or(Err(FailureKind::Timeout.into()))
     }
 
-    async fn exchange(&self, request: Vec<u8>) -> Answer {
-        let mut stream = self.connect().await.map_err(|e| connect_failure(&e))?;
+    async fn exchange_uring(&self, request: Vec<u8>) -> Answer {
+        let mut stream = self
+            .connect_uring()
+            .await
+            .map_err(|e| connect_failure(&e))?;
         let compio::BufResult(written, _) = stream.write_all(request).await;
         written.map_err(|_| FailureKind::Io)?;
         let mut reader = ResponseReader::new();
@@ -65,7 +48,7 @@ impl Plain {
         }
     }
 
-    async fn connect(&self) -> std::io::Result<compio::net::TcpStream> {
+    async fn connect_uring(&self) -> std::io::Result<compio::net::TcpStream> {
         let Some(from) = self.sources.pick() else {
             return compio::net::TcpStream::connect(self.target.addr).await;
         };

@@ -16,22 +16,15 @@
 
 use super::aggregate::{keeps_each, Aggregate};
 use super::footprint::{Holds, TASK};
+use super::steps;
 use super::watched::Watched;
 use super::{Execution, Job, Lanes, Model, TaskRecord};
 use crate::client::Req;
 use crate::names::FailureKind;
-use crate::workload::{count_to, Params, TaskResult, Workload, WorkloadKind};
+use crate::workload::{Params, TaskResult, Workload};
 use std::time::Instant;
 
 pub struct AsyncUring;
-
-/// The workloads whose tasks are plain steps.
-const RUNS: [WorkloadKind; 4] = [
-    WorkloadKind::Io,
-    WorkloadKind::Sleep,
-    WorkloadKind::Cpu,
-    WorkloadKind::Mixed,
-];
 
 impl Model for AsyncUring {
     fn about(&self) -> &'static str {
@@ -50,23 +43,7 @@ impl Model for AsyncUring {
         Holds::on_a_loop(vec![(TASK, tasks)])
     }
     fn refuses(&self, params: &Params) -> Option<String> {
-        let io = params.describe().io();
-        let plain = io.is_none_or(|io| {
-            io.client == crate::client::ClientKind::Direct && !io.keep_alive && io.policy.is_none()
-        });
-        match (RUNS.contains(&params.kind()), plain) {
-            (true, true) => None,
-            (false, _) => Some(format!(
-                "model async-uring runs tasks made of a wait, a GET and a count (io, sleep, cpu, \
-                 mixed), not {}",
-                params.kind()
-            )),
-            (true, false) => Some(
-                "model async-uring makes the direct client's one plain GET: no --client library, \
-                 --keep-alive, retries, backoff or hedge"
-                    .into(),
-            ),
-        }
+        steps::refuses("async-uring", params)
     }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         if let Some(why) = self.refuses(&job.params) {
@@ -112,7 +89,7 @@ impl Model for AsyncUring {
                     TaskRecord {
                         start: at,
                         end: at,
-                        result: failed(FailureKind::Panic),
+                        result: steps::failed(FailureKind::Panic),
                         attempts: 1,
                         marks: Default::default(),
                     }
@@ -139,40 +116,19 @@ impl Model for AsyncUring {
 async fn steps(workload: &dyn Workload, task: u64) -> TaskResult {
     let Some(steps) = workload.steps(task) else {
         // refuses() keeps such workloads out; a workload built by hand that has no steps fails.
-        return failed(FailureKind::Io);
+        return steps::failed(FailureKind::Io);
     };
     if !steps.wait.is_zero() {
         compio::time::sleep(steps.wait).await;
     }
-    let mut result = TaskResult::ok(0);
-    if let Some(get) = steps.get {
-        let sent = Instant::now();
-        let answer = get.get_uring(Req::first(task)).await;
-        result = TaskResult {
-            outcome: answer.map_err(|f| f.kind),
-            service: Some(sent.elapsed()),
-            tries: crate::workload::Tries {
-                requests: 1,
-                ..Default::default()
-            },
-            call: None,
-        };
-        if result.outcome.is_err() {
-            return result;
+    let got = match steps.get {
+        Some(get) => {
+            let sent = Instant::now();
+            let answer = get.get_uring(Req::first(task)).await;
+            Some((answer, sent.elapsed()))
         }
-    }
-    if steps.count > 0 {
-        // Counted on the loop's own thread: while it counts, no other task advances.
-        result.outcome = Ok(count_to(steps.count));
-    }
-    result
-}
-
-fn failed(kind: FailureKind) -> TaskResult {
-    TaskResult {
-        outcome: Err(kind),
-        service: None,
-        tries: Default::default(),
-        call: None,
-    }
+        None => None,
+    };
+    // Counted on the loop's own thread: while it counts, no other task advances.
+    steps.finish(got)
 }

@@ -560,6 +560,32 @@ pub struct Steps<'a> {
     pub count: u64,
 }
 
+impl Steps<'_> {
+    /// The task's result once its GET (if any) answered `got` after `service`: a failed GET ends
+    /// it; otherwise it counts, on the caller's thread.
+    pub fn finish(&self, got: Option<(crate::client::Answer, Duration)>) -> TaskResult {
+        let mut result = TaskResult::ok(0);
+        if let Some((answer, service)) = got {
+            result = TaskResult {
+                outcome: answer.map_err(|f| f.kind),
+                service: Some(service),
+                tries: Tries {
+                    requests: 1,
+                    ..Default::default()
+                },
+                call: None,
+            };
+            if result.outcome.is_err() {
+                return result;
+            }
+        }
+        if self.count > 0 {
+            result.outcome = Ok(count_to(self.count));
+        }
+        result
+    }
+}
+
 /// Milliseconds as a [`Duration`].
 pub fn ms(v: u64) -> Duration {
     Duration::from_millis(v)
