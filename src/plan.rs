@@ -490,6 +490,27 @@ mod tests {
     }
 
     #[test]
+    fn the_runtimes_suite_sets_each_runtime_beside_tokio_in_every_group_it_names() {
+        let cases = Suite::Runtimes.cases();
+        assert_eq!(cases.len(), 34);
+        for model in RUNTIMES {
+            for group in [Group::IoSweep, Group::Memory, Group::Mixed, Group::Scale] {
+                assert!(
+                    cases.iter().any(|c| c.model == model && c.group == group),
+                    "{model} in {group}"
+                );
+            }
+        }
+        assert!(cases
+            .iter()
+            .any(|c| c.model == ModelKind::Async && c.group == Group::Scale && c.tasks == 10_000));
+        assert!(Suite::Default
+            .cases()
+            .iter()
+            .all(|c| !RUNTIMES.contains(&c.model)));
+    }
+
+    #[test]
     fn ids_are_unique_within_every_suite() {
         for suite in Suite::ALL {
             let cases = suite.cases();
