@@ -110,6 +110,9 @@ macro_rules! every_model {
             AsyncProcessPool = "async-process-pool" => async_process_pool::AsyncProcessPool;
             AsyncJoinAll = "async-join-all" => async_join_all::AsyncJoinAll;
             QueueWorkers = "queue-workers" => queue_workers::QueueWorkers;
+            ThreadPerCore = "thread-per-core" => thread_per_core::ThreadPerCore;
+            AsyncUring = "async-uring" => async_uring::AsyncUring;
+            Coroutines = "coroutines" => coroutines::Coroutines;
             /// The Python reference models (python/concbench_py), run as an external program.
             PySequential = "py-sequential" => python::SEQUENTIAL, twin Sequential;
             PyThreads = "py-threads" => python::THREADS, twin Threads;

@@ -43,7 +43,22 @@ pub trait SuiteCases: Sync {
     fn in_sharing(&self) -> Vec<Case> {
         Vec::new()
     }
+
+    /// What the runtimes suite (`--suite runtimes`: thread-per-core, io_uring and stackful
+    /// coroutines beside tokio's runtimes) runs of it.
+    fn in_runtimes(&self) -> Vec<Case> {
+        Vec::new()
+    }
 }
+
+/// The runtimes the runtimes suite is about, and the tokio runtimes each is set beside (one loop
+/// for all tasks; tokio's pool of loops that steal).
+pub const RUNTIMES: [ModelKind; 3] = [
+    ModelKind::ThreadPerCore,
+    ModelKind::AsyncUring,
+    ModelKind::Coroutines,
+];
+pub const RUNTIMES_BESIDE: [ModelKind; 2] = [ModelKind::Async, ModelKind::AsyncSingle];
 
 /// Repetitions of every quick case: 6 vs 6 samples reach p < 0.05 after Holm over up to 23 tests
 /// of a group (5 vs 5 over at most 6, and only with complete separation), so a group of a few quick
@@ -68,6 +83,8 @@ macro_rules! suites {
                 Resilience = "resilience",
                 #[value(help = "shared state and processes that talk: contention per sync, the article's coordination shapes, IPC per transport, a task queue served to workers (make report-sharing)")]
                 Sharing = "sharing",
+                #[value(help = "the runtimes people ask about beside tokio's: io at 243 and 10,000, the memory suite, mixed (run it again with --cpus 1)")]
+                Runtimes = "runtimes",
             }
         }
 
@@ -91,6 +108,9 @@ macro_rules! suites {
                     Suite::Sharing => {
                         "shared state and processes that talk: contention per sync, the article's coordination shapes, IPC per transport, a task queue served to workers (make report-sharing)"
                     }
+                    Suite::Runtimes => {
+                        "the runtimes people ask about beside tokio's: io at 243 and 10,000, the memory suite, mixed (run it again with --cpus 1)"
+                    }
                 }
             }
 
@@ -99,7 +119,8 @@ macro_rules! suites {
             fn of(self) -> Option<&'static dyn SuiteCases> {
                 match self {
                     $( $( Suite::$variant => Some(&crate::workload::$($path)::+), )? )+
-                    Suite::Default | Suite::Quick | Suite::Lessons | Suite::Resilience | Suite::Sharing => {
+                    Suite::Default | Suite::Quick | Suite::Lessons | Suite::Resilience | Suite::Sharing
+                    | Suite::Runtimes => {
                         None
                     }
                 }
@@ -120,6 +141,7 @@ impl Suite {
             None if self == Suite::Lessons => |s| s.in_lessons(),
             None if self == Suite::Resilience => |s| s.in_resilience(),
             None if self == Suite::Sharing => |s| s.in_sharing(),
+            None if self == Suite::Runtimes => |s| s.in_runtimes(),
             None => |s| s.in_default(),
         };
         Suite::ALL
@@ -465,6 +487,27 @@ mod tests {
         // Python's tasks are not Rust's loop: no ideal from them.
         let py = Case::new(Group::AdHoc, PySequential, 4, None, work);
         assert_eq!(py.repetition_ideal(2, None, &[0.09; 4]), None);
+    }
+
+    #[test]
+    fn the_runtimes_suite_sets_each_runtime_beside_tokio_in_every_group_it_names() {
+        let cases = Suite::Runtimes.cases();
+        assert_eq!(cases.len(), 34);
+        for model in RUNTIMES {
+            for group in [Group::IoSweep, Group::Memory, Group::Mixed, Group::Scale] {
+                assert!(
+                    cases.iter().any(|c| c.model == model && c.group == group),
+                    "{model} in {group}"
+                );
+            }
+        }
+        assert!(cases
+            .iter()
+            .any(|c| c.model == ModelKind::Async && c.group == Group::Scale && c.tasks == 10_000));
+        assert!(Suite::Default
+            .cases()
+            .iter()
+            .all(|c| !RUNTIMES.contains(&c.model)));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use concbench::model::{Job, ModelKind};
 use concbench::names::Group;
 use concbench::plan::Case;
 use concbench::workload::{
-    CpuParams, IoParams, Params, TaskFuture, TaskResult, Workload, WorkloadKind,
+    CpuParams, IoParams, Params, Steps, TaskFuture, TaskResult, Workload, WorkloadKind,
 };
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -121,6 +121,69 @@ fn rayon_uses_exactly_k_threads_and_async_single_one() {
     assert_eq!(threads_used(ModelKind::ThreadPool, 12, 3), 3);
     assert_eq!(threads_used(ModelKind::AsyncSingle, 12, 12), 1);
     assert_eq!(threads_used(ModelKind::Threads, 5, 5), 5);
+    // A loop per allowed CPU, never more than tasks.
+    assert_eq!(
+        threads_used(ModelKind::ThreadPerCore, 12, 12),
+        cores().min(12)
+    );
+    assert_eq!(threads_used(ModelKind::ThreadPerCore, 1, 1), 1);
+}
+
+fn cores() -> usize {
+    concbench::measure::machine::allowed_cpus().len().max(1)
+}
+
+/// A task that notes which thread ran it by task number.
+struct ThreadOfTask(Mutex<Vec<(u64, ThreadId)>>);
+
+impl Workload for ThreadOfTask {
+    fn blocking(&self, task: u64) -> TaskResult {
+        self.0
+            .lock()
+            .unwrap()
+            .push((task, std::thread::current().id()));
+        TaskResult::ok(0)
+    }
+    fn run_async(&self, task: u64) -> TaskFuture<'_> {
+        Box::pin(async move {
+            let before = std::thread::current().id();
+            // Waits, so a loop that stole would have the chance to take it over.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            tokio::task::yield_now().await;
+            let after = std::thread::current().id();
+            let mut seen = self.0.lock().unwrap();
+            seen.push((task, before));
+            seen.push((task, after));
+            TaskResult::ok(0)
+        })
+    }
+}
+
+#[test]
+fn thread_per_core_deals_tasks_round_robin_and_never_moves_them() {
+    let probe = Arc::new(ThreadOfTask(Mutex::new(Vec::new())));
+    let n = 40;
+    let job = Job {
+        workload: probe.clone(),
+        ..job(spec(WorkloadKind::Sleep, ""), n, n)
+    };
+    ModelKind::ThreadPerCore.model().run(&job).unwrap();
+    let seen = probe.0.lock().unwrap();
+    assert_eq!(seen.len(), 2 * n);
+    let loops = cores().min(n);
+    // Task i runs on loop i mod loops, before and after its waits: same residue, same thread;
+    // another residue, another thread.
+    let mut of_residue: Vec<Option<ThreadId>> = vec![None; loops];
+    for &(task, thread) in seen.iter() {
+        let slot = &mut of_residue[task as usize % loops];
+        assert_eq!(*slot.get_or_insert(thread), thread, "task {task} moved");
+    }
+    let distinct: HashSet<_> = of_residue.iter().flatten().collect();
+    assert_eq!(distinct.len(), loops, "one thread per loop");
+    assert!(
+        !distinct.contains(&std::thread::current().id()),
+        "the submitter ran a task"
+    );
 }
 
 #[test]
@@ -168,13 +231,15 @@ fn cpu_counts_exactly_and_two_lanes_run_at_once() {
         let spans: Vec<_> = exec.records.iter().map(|r| (r.start, r.end)).collect();
         let overlap = max_overlap(&spans);
         match model {
-            ModelKind::Sequential | ModelKind::AsyncSingle => {
+            ModelKind::Sequential | ModelKind::AsyncSingle | ModelKind::AsyncUring => {
                 assert_eq!(overlap, 1, "{} ran tasks side by side", model.name())
             }
             ModelKind::Rayon | ModelKind::ThreadPool => {
                 assert_eq!(overlap, 2, "{}: 2 lanes", model.name())
             }
             ModelKind::Threads => assert!(overlap >= 2, "threads: {overlap} at once"),
+            // A loop per core, each counting one task at a time.
+            ModelKind::ThreadPerCore => assert_eq!(overlap, cores().min(2), "thread-per-core"),
             _ => {}
         }
         // A task on a thread of its own carries that thread's CPU time over it (schedstat) for
@@ -217,6 +282,10 @@ fn a_panicking_task_fails_alone() {
         }
         fn run_async(&self, _task: u64) -> TaskFuture<'_> {
             Box::pin(async { panic!("task panicked on purpose") })
+        }
+        // What a loop that is not tokio's (async-uring) asks of a task, inside the task.
+        fn steps(&self, _task: u64) -> Option<Steps<'_>> {
+            panic!("task panicked on purpose")
         }
     }
     // Process pools and queue workers rebuild the workload from its parameters in their workers: no

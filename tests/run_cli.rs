@@ -252,6 +252,19 @@ fn bad_input_is_refused_before_anything_starts() {
         AT_ONCE,
     );
     refused_within(&["run"], "--suite", AT_ONCE);
+    // The loops that are not tokio's run a task's plain steps only, and say what they run.
+    for model in ["async-uring", "coroutines"] {
+        refused_within(
+            &["run", "--workload", "subprocess", "--model", model],
+            "runs tasks made of a wait, a GET and a count",
+            AT_ONCE,
+        );
+        refused_within(
+            &[&io[..], &[model, "--keep-alive"]].concat(),
+            "plain GET",
+            AT_ONCE,
+        );
+    }
 }
 
 /// A case against `--target` carries only what the user declared about it: nothing → no workers, no

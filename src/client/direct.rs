@@ -28,7 +28,7 @@ use tokio::io::AsyncWriteExt;
 /// in one read; a larger one only takes more reads. The async face fills it only once the socket is
 /// readable, so it lives on the stack of that poll and never in the task: at 10,000 tasks a 4 KiB
 /// buffer held across the wait was 40 MB of the case's peak RSS.
-const READ_BUF: usize = 1024;
+pub(super) const READ_BUF: usize = 1024;
 
 pub struct Direct {
     target: Target,
@@ -333,7 +333,7 @@ impl Marks {
 }
 
 /// One read's worth of bytes into the reader; an empty read is the end of the connection.
-fn step(reader: &mut ResponseReader, bytes: &[u8]) -> Result<Progress, BadResponse> {
+pub(super) fn step(reader: &mut ResponseReader, bytes: &[u8]) -> Result<Progress, BadResponse> {
     if bytes.is_empty() {
         reader.eof().map(Progress::Done)
     } else {
@@ -342,7 +342,7 @@ fn step(reader: &mut ResponseReader, bytes: &[u8]) -> Result<Progress, BadRespon
 }
 
 /// A complete answer succeeds only if it is 2xx; its body has been read in full either way.
-fn outcome(resp: &Response) -> Answer {
+pub(super) fn outcome(resp: &Response) -> Answer {
     if (200..300).contains(&resp.status) {
         Ok(resp.body_len)
     } else {
@@ -369,7 +369,7 @@ fn remaining(deadline: Instant) -> Result<Duration, FailureKind> {
 }
 
 /// Any failure to connect is `connect`, except running out of time.
-fn connect_failure(e: &std::io::Error) -> FailureKind {
+pub(super) fn connect_failure(e: &std::io::Error) -> FailureKind {
     match e.kind() {
         ErrorKind::TimedOut => FailureKind::Timeout,
         _ => FailureKind::Connect,

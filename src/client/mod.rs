@@ -4,13 +4,17 @@
 //! what a typical application adds on top. Both sit behind [`HttpClient`], and the URL is parsed into a
 //! [`Target`] once per case so that no request pays for parsing or name resolution.
 
+mod coroutine;
 mod direct;
 mod library;
+mod plain;
 mod response;
 pub mod sources;
+mod uring;
 
 pub use direct::Direct;
 pub use library::Library;
+pub use plain::Plain;
 pub use response::{BadResponse, Progress, Response, ResponseReader, MAX_HEAD};
 
 use crate::names::FailureKind;

@@ -70,7 +70,7 @@ impl Sources {
     }
 
     /// The source of the next connection, or None to let the kernel choose.
-    fn pick(&self) -> Option<IpAddr> {
+    pub(super) fn pick(&self) -> Option<IpAddr> {
         if self.addrs.is_empty() {
             return None;
         }
@@ -105,7 +105,7 @@ impl Sources {
 }
 
 /// Bind `socket` to `addr` with the port left to connect (IP_BIND_ADDRESS_NO_PORT).
-fn bind_no_port<S: AsFd>(socket: &S, addr: IpAddr) -> io::Result<()> {
+pub(super) fn bind_no_port<S: AsFd>(socket: &S, addr: IpAddr) -> io::Result<()> {
     let on: libc::c_int = 1;
     // SAFETY: setsockopt reads `on` for the given length; the descriptor is the caller's open socket.
     let set = unsafe {

@@ -27,6 +27,19 @@ pub fn spawn_all(
     permits: Option<usize>,
     cpu: Cpu,
 ) -> Execution {
+    spawn_on(rt, setup, job, permits, cpu, &[])
+}
+
+/// [`spawn_all`] with task i dealt to `loops[i % loops.len()]` (thread-per-core: each a current-thread
+/// runtime on a thread of its own), `rt` only joining them; no loops: every task on `rt` itself.
+pub fn spawn_on(
+    rt: tokio::runtime::Runtime,
+    setup: Duration,
+    job: &Job,
+    permits: Option<usize>,
+    cpu: Cpu,
+    loops: &[tokio::runtime::Handle],
+) -> Execution {
     let t0 = Instant::now();
     let t0_ns = crate::ledger::clock::instant_ns(t0);
     // With the ledger on each task is watched (first poll, woken-but-not-polled time); off, the task
@@ -49,19 +62,24 @@ pub fn spawn_all(
                     // A bare wait, not the workload's boxed future: the per-task memory measured is
                     // the model's (tokio's task and timer), not the harness's indirection.
                     return match (s.gate.is_some(), watch) {
-                        (false, false) => Handle::Slept(tokio::spawn(sleeper(s.clone()))),
-                        (true, false) => Handle::Slept(tokio::spawn(gated_sleeper(s.clone()))),
-                        (false, true) => {
-                            Handle::Watched(tokio::spawn(Watched::new(sleeper(s.clone()), t0_ns)))
+                        (false, false) => Handle::Slept(spawn(loops, task, sleeper(s.clone()))),
+                        (true, false) => {
+                            Handle::Slept(spawn(loops, task, gated_sleeper(s.clone())))
                         }
-                        (true, true) => Handle::Watched(tokio::spawn(Watched::new(
-                            gated_sleeper(s.clone()),
-                            t0_ns,
-                        ))),
+                        (false, true) => Handle::Watched(spawn(
+                            loops,
+                            task,
+                            Watched::new(sleeper(s.clone()), t0_ns),
+                        )),
+                        (true, true) => Handle::Watched(spawn(
+                            loops,
+                            task,
+                            Watched::new(gated_sleeper(s.clone()), t0_ns),
+                        )),
                     };
                 }
                 let (workload, gate) = (job.workload.clone(), gate.clone());
-                let task = async move {
+                let future = async move {
                     let _permit = match &gate {
                         Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
                         None => None,
@@ -80,8 +98,8 @@ pub fn spawn_all(
                     }
                 };
                 Handle::Task(match watch {
-                    true => tokio::spawn(Watched::new(task, t0_ns)),
-                    false => tokio::spawn(task),
+                    true => spawn(loops, task, Watched::new(future, t0_ns)),
+                    false => spawn(loops, task, future),
                 })
             })
             .collect();
@@ -120,6 +138,18 @@ pub fn spawn_all(
         spawned: Some((job.tasks, spawning)),
         t0_ns,
         ..Execution::of(setup, records)
+    }
+}
+
+/// Spawn task `task` on the runtime the caller runs in, or dealt round-robin to `loops`.
+fn spawn<F>(loops: &[tokio::runtime::Handle], task: u64, f: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match loops.len() {
+        0 => tokio::spawn(f),
+        n => loops[task as usize % n].spawn(f),
     }
 }
 

@@ -38,6 +38,16 @@ pub const TASK: Unit = Unit {
     pid: false,
 };
 
+/// A may coroutine: its stack (`coroutines::STACK_WORDS`, 64 KiB) mapped whole, the most it can touch.
+/// Each stack is its own mappings (the stack and its guard page), so vm.max_map_count bounds them as
+/// it bounds threads: counted with threads, whose four mappings are more than a stack's two.
+pub const COROUTINE: Unit = Unit {
+    name: "may coroutines",
+    bytes: 64 * KIB,
+    thread: true,
+    pid: false,
+};
+
 /// A worker process of this binary: 3.8 MiB of RSS measured per worker (16 workers; 11.5 MiB in a
 /// debug build).
 pub const PROCESS: Unit = Unit {

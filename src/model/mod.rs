@@ -11,6 +11,8 @@ mod async_process_pool;
 mod async_semaphore;
 mod async_single;
 mod async_tasks;
+mod async_uring;
+mod coroutines;
 pub mod footprint;
 pub mod own_broker;
 mod pool_worker;
@@ -23,6 +25,8 @@ mod rayon_pool;
 pub mod resp;
 mod sequential;
 mod stages;
+mod steps;
+mod thread_per_core;
 mod thread_pool;
 mod threads;
 mod watched;
@@ -90,6 +94,11 @@ pub trait Model: Sync {
     /// or processes it starts (none: it runs every task on the caller's thread).
     fn holds(&self, _tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
         Holds::blocking(Vec::new())
+    }
+    /// Why it cannot run this workload, in one line that says what it runs, when it cannot (a loop
+    /// that is not tokio's runs only a task's plain steps).
+    fn refuses(&self, _params: &Params) -> Option<String> {
+        None
     }
     /// Run every task of the job once.
     fn run(&self, job: &Job) -> anyhow::Result<Execution>;

@@ -287,6 +287,9 @@ impl RunArgs {
         if let Some(why) = workload.describe().refuses(model, self.tasks) {
             return Err(usage(why));
         }
+        if let Some(why) = m.refuses(&workload) {
+            return Err(usage(why));
+        }
         if workload.describe().moves_data() && !m.moves_data() {
             let can: Vec<_> = ModelKind::ALL
                 .into_iter()

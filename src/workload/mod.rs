@@ -542,6 +542,48 @@ pub trait Workload: Send + Sync {
     fn sleep_only(&self) -> Option<Duration> {
         None
     }
+    /// Task `task` as plain steps — a wait, a GET, a count — for a model whose event loop is not
+    /// tokio's (async-uring) and so cannot poll [`Self::run_async`]'s future; None: the task is more
+    /// than that (or its GET more than the direct client's one try), and such a model refuses it.
+    fn steps(&self, _task: u64) -> Option<Steps<'_>> {
+        None
+    }
+}
+
+/// A task as steps, taken in order: wait, then GET (its answer must be a success), then count. Its
+/// value is the count when it counts, else the GET's body length, else 0.
+#[derive(Clone, Copy, Default)]
+pub struct Steps<'a> {
+    pub wait: Duration,
+    pub get: Option<&'a crate::client::Plain>,
+    /// Iterations of the counting loop; 0: none.
+    pub count: u64,
+}
+
+impl Steps<'_> {
+    /// The task's result once its GET (if any) answered `got` after `service`: a failed GET ends
+    /// it; otherwise it counts, on the caller's thread.
+    pub fn finish(&self, got: Option<(crate::client::Answer, Duration)>) -> TaskResult {
+        let mut result = TaskResult::ok(0);
+        if let Some((answer, service)) = got {
+            result = TaskResult {
+                outcome: answer.map_err(|f| f.kind),
+                service: Some(service),
+                tries: Tries {
+                    requests: 1,
+                    ..Default::default()
+                },
+                call: None,
+            };
+            if result.outcome.is_err() {
+                return result;
+            }
+        }
+        if self.count > 0 {
+            result.outcome = Ok(count_to(self.count));
+        }
+        result
+    }
 }
 
 /// Milliseconds as a [`Duration`].

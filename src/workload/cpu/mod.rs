@@ -159,6 +159,13 @@ impl Workload for Cpu {
         Box::pin(async move { TaskResult::ok(count_to(self.0)) })
     }
 
+    fn steps(&self, _task: u64) -> Option<super::Steps<'_>> {
+        Some(super::Steps {
+            count: self.0,
+            ..Default::default()
+        })
+    }
+
     fn run_async_offloaded(&self, _task: u64) -> TaskFuture<'_> {
         let iters = self.0;
         Box::pin(async move {

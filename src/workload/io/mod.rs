@@ -213,8 +213,14 @@ impl IoParams {
             timeout: self.timeout(),
             sources: self.source_addrs.unwrap_or(1),
         };
+        // The plain GET a runtime of its own can make (async-uring): the direct client's one try.
+        let plain = match (self.client, &self.policy) {
+            (client::ClientKind::Direct, None) => client::Plain::new(&opts)?,
+            _ => None,
+        };
         Ok(Io {
             client: policy::Tried::new(client::build(self.client, &opts)?, self.policy.as_deref())?,
+            plain,
         })
     }
 
@@ -443,6 +449,8 @@ impl Describe for IoParams {
 /// The io task: one client and its policy, built once per case and shared by every task.
 pub struct Io {
     client: policy::Tried,
+    /// The GET without tokio, when it is the direct client's plain one (no policy, no keep-alive).
+    plain: Option<client::Plain>,
 }
 
 impl Io {
@@ -472,6 +480,13 @@ impl Io {
     }
 }
 
+impl Io {
+    /// The plain GET, for a task's steps; None when the case's client does more than one try.
+    pub fn plain(&self) -> Option<&client::Plain> {
+        self.plain.as_ref()
+    }
+}
+
 impl Workload for Io {
     fn blocking(&self, task: u64) -> TaskResult {
         self.get_blocking(task)
@@ -479,6 +494,13 @@ impl Workload for Io {
 
     fn run_async(&self, task: u64) -> TaskFuture<'_> {
         Box::pin(self.get_async(task))
+    }
+
+    fn steps(&self, _task: u64) -> Option<super::Steps<'_>> {
+        Some(super::Steps {
+            get: Some(self.plain()?),
+            ..Default::default()
+        })
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::model::ModelKind::*;
 use crate::names::{Group, ServerKind};
-use crate::plan::{Case, SuiteCases, QUICK_REPEAT};
+use crate::plan::{Case, SuiteCases, QUICK_REPEAT, RUNTIMES, RUNTIMES_BESIDE};
 use crate::workload::{IoParams, Params, ServerPlan};
 use std::time::Duration;
 
@@ -87,6 +87,20 @@ impl SuiteCases for IoSweep {
         [Threads, Async, AsyncSingle]
             .map(|m| Case::io(Group::IoSweep, m, 243, None, s).reps(QUICK_REPEAT, 0))
             .into()
+    }
+
+    /// The sweep's far end, 243 GETs of 100 ms on the unbounded server, for each runtime and the
+    /// tokio runtimes beside it.
+    fn in_runtimes(&self) -> Vec<Case> {
+        let s = ServerPlan {
+            workers: 0,
+            delay: Duration::from_millis(100),
+        };
+        RUNTIMES
+            .into_iter()
+            .chain(RUNTIMES_BESIDE)
+            .map(|m| Case::io(Group::IoSweep, m, 243, None, s).reps(3, 0))
+            .collect()
     }
 }
 

@@ -278,6 +278,14 @@ impl super::Workload for Mixed {
         })
     }
 
+    fn steps(&self, task: u64) -> Option<super::Steps<'_>> {
+        Some(super::Steps {
+            wait: self.params.wait(task),
+            get: Some(self.io.plain()?),
+            count: self.params.cpu_iters,
+        })
+    }
+
     fn verify(&self, value: u64) -> Result<(), String> {
         if value == self.params.cpu_iters {
             Ok(())

@@ -6,7 +6,7 @@
 use super::article;
 use crate::model::ModelKind::{self, *};
 use crate::names::Group;
-use crate::plan::{Case, SuiteCases, QUICK_REPEAT};
+use crate::plan::{Case, SuiteCases, QUICK_REPEAT, RUNTIMES, RUNTIMES_BESIDE};
 use crate::workload::{MixedParams, Params, ServerPlan};
 use std::time::Duration;
 
@@ -45,6 +45,19 @@ impl SuiteCases for Mixed {
         ]
         .map(|(m, k)| Case::new(Group::Mixed, m, 30, k, work.clone()).reps(QUICK_REPEAT, 0))
         .into()
+    }
+
+    /// The suite's 30 tasks for each runtime and tokio's runtimes beside them.
+    fn in_runtimes(&self) -> Vec<Case> {
+        let work = Params::Mixed(MixedParams::new(ServerPlan {
+            workers: 0,
+            delay: Duration::ZERO,
+        }));
+        RUNTIMES
+            .into_iter()
+            .chain(RUNTIMES_BESIDE)
+            .map(|m| Case::new(Group::Mixed, m, 30, None, work.clone()).reps(3, 0))
+            .collect()
     }
 }
 

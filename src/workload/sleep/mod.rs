@@ -102,4 +102,11 @@ impl Workload for Sleep {
     fn sleep_only(&self) -> Option<Duration> {
         Some(self.0)
     }
+
+    fn steps(&self, _task: u64) -> Option<super::Steps<'_>> {
+        Some(super::Steps {
+            wait: self.0,
+            ..Default::default()
+        })
+    }
 }

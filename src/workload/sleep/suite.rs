@@ -5,7 +5,7 @@
 
 use crate::model::ModelKind::*;
 use crate::names::Group;
-use crate::plan::{Case, SuiteCases, BARE_GET_MAX, QUICK_REPEAT};
+use crate::plan::{Case, SuiteCases, BARE_GET_MAX, QUICK_REPEAT, RUNTIMES, RUNTIMES_BESIDE};
 use crate::workload::{IoParams, Params, ServerPlan, SleepParams};
 use std::time::Duration;
 
@@ -31,6 +31,19 @@ impl SuiteCases for Memory {
             })
             .into()
     }
+
+    /// Each runtime's memory per task and start cost, the memory suite's points (N = 1 the base),
+    /// beside tokio's runtimes.
+    fn in_runtimes(&self) -> Vec<Case> {
+        let sleep = Params::Sleep(SleepParams::new(Duration::from_secs(1)));
+        let mut cases = Vec::new();
+        for model in RUNTIMES.into_iter().chain(RUNTIMES_BESIDE) {
+            for n in [1, 100, 1_000, 10_000] {
+                cases.push(Case::new(Group::Memory, model, n, None, sleep.clone()).reps(2, 0));
+            }
+        }
+        cases
+    }
 }
 
 /// Thousands to a million tasks and connections (`make report-scale`; not in the default suite).
@@ -40,6 +53,31 @@ impl SuiteCases for Scale {
     fn cases(&self) -> Vec<Case> {
         scale()
     }
+
+    /// 10,000 GETs of 1 s at once on the unbounded server (the scale suite's io at 10,000), for
+    /// each runtime and tokio's multi-thread runtime beside them.
+    fn in_runtimes(&self) -> Vec<Case> {
+        let io = scale_io();
+        RUNTIMES
+            .into_iter()
+            .chain([Async])
+            .map(|m| Case::new(Group::Scale, m, 10_000, None, io.clone()).reps(3, 0))
+            .collect()
+    }
+}
+
+/// io against the unbounded server at 1 s, as the scale suite sends it.
+fn scale_io() -> Params {
+    let server = ServerPlan {
+        workers: 0,
+        delay: Duration::from_secs(1),
+    };
+    Params::Io(IoParams {
+        // A request stuck behind the machine's limits (SYNs retried at 1 s and 3 s) fails after 5 s
+        // rather than a minute.
+        timeout_ms: 5_000,
+        ..IoParams::new(server)
+    })
 }
 
 fn memory(repeat: usize) -> Vec<Case> {
@@ -117,16 +155,7 @@ fn scale() -> Vec<Case> {
     // io against the unbounded server, 1 s: every connection open at once. Beyond the ~28,000
     // ephemeral ports of one address (and the open-file limit) the case runs anyway: what the OS
     // refuses is its result, counted as failures.
-    let server = ServerPlan {
-        workers: 0,
-        delay: Duration::from_secs(1),
-    };
-    let io = Params::Io(IoParams {
-        // A request stuck behind the machine's limits (SYNs retried at 1 s and 3 s) fails after 5 s
-        // rather than a minute.
-        timeout_ms: 5_000,
-        ..IoParams::new(server)
-    });
+    let io = scale_io();
     for (model, ns) in [
         (Async, &[1_000, 10_000, 50_000, 100_000][..]),
         (AsyncSemaphore, &[1_000, 10_000, 50_000, 100_000][..]),

@@ -311,7 +311,9 @@ impl Unit {
     pub fn of(model: ModelKind) -> Option<Unit> {
         use ModelKind::*;
         match model {
-            Async | AsyncSingle | AsyncSemaphore | AsyncBlockingPool => Some(Unit::Task),
+            Async | AsyncSingle | AsyncSemaphore | AsyncBlockingPool | ThreadPerCore => {
+                Some(Unit::Task)
+            }
             AsyncJoinAll => Some(Unit::Future),
             Threads | ThreadPool | Rayon => Some(Unit::Thread),
             ProcessPool | AsyncProcessPool => Some(Unit::Process),
