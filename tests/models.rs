@@ -244,7 +244,8 @@ fn cpu_counts_exactly_and_two_lanes_run_at_once() {
         }
         // A task on a thread of its own carries that thread's CPU time over it (schedstat) for
         // the ledger — a process pool's from its worker, across the pipe: more than nothing, and
-        // never more than the task's span.
+        // not more than the task's span (give or take a scheduler tick: a running thread's
+        // schedstat is brought up to date at ticks and switches, so a reading may lag by one).
         let own_thread = matches!(
             model,
             ModelKind::Sequential
@@ -258,7 +259,7 @@ fn cpu_counts_exactly_and_two_lanes_run_at_once() {
                     panic!("{}: no run time of the task's thread", model.name())
                 });
                 assert!(
-                    run > Duration::ZERO && run <= r.end - r.start,
+                    run > Duration::ZERO && run <= r.end - r.start + Duration::from_millis(10),
                     "{}: ran {run:?} in a span of {:?}",
                     model.name(),
                     r.end - r.start
