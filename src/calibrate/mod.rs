@@ -271,6 +271,8 @@ fn sized_cases(
                 max_threads: None,
                 broker: None,
                 ledger: false,
+                arrival: Default::default(),
+                seed: 0,
             };
             let (out, _) = crate::run::case::run_isolated(exe, &spec, Duration::from_secs(120))?;
             let rate = out.ok as f64 / out.makespan_s.max(1e-6);

@@ -43,48 +43,51 @@ pub fn spawn_all(
                 gate: gate.clone(),
             })
         });
-        let handles: Vec<_> = (0..job.tasks as u64)
-            .map(|task| {
-                if let Some(s) = &sleeping {
-                    // A bare wait, not the workload's boxed future: the per-task memory measured is
-                    // the model's (tokio's task and timer), not the harness's indirection.
-                    return match (s.gate.is_some(), watch) {
-                        (false, false) => Handle::Slept(tokio::spawn(sleeper(s.clone()))),
-                        (true, false) => Handle::Slept(tokio::spawn(gated_sleeper(s.clone()))),
-                        (false, true) => {
-                            Handle::Watched(tokio::spawn(Watched::new(sleeper(s.clone()), t0_ns)))
-                        }
-                        (true, true) => Handle::Watched(tokio::spawn(Watched::new(
-                            gated_sleeper(s.clone()),
-                            t0_ns,
-                        ))),
-                    };
-                }
-                let (workload, gate) = (job.workload.clone(), gate.clone());
-                let task = async move {
-                    let _permit = match &gate {
-                        Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
-                        None => None,
-                    };
-                    let start = t0.elapsed();
-                    let result = match cpu {
-                        Cpu::OnTheLoop => workload.run_async(task).await,
-                        Cpu::Offloaded => workload.run_async_offloaded(task).await,
-                    };
-                    TaskRecord {
-                        start,
-                        end: t0.elapsed(),
-                        result,
-                        marks: Default::default(),
-                        attempts: 1,
+        let spawn = |task: u64| {
+            if let Some(s) = &sleeping {
+                // A bare wait, not the workload's boxed future: the per-task memory measured is
+                // the model's (tokio's task and timer), not the harness's indirection.
+                return match (s.gate.is_some(), watch) {
+                    (false, false) => Handle::Slept(tokio::spawn(sleeper(s.clone()))),
+                    (true, false) => Handle::Slept(tokio::spawn(gated_sleeper(s.clone()))),
+                    (false, true) => {
+                        Handle::Watched(tokio::spawn(Watched::new(sleeper(s.clone()), t0_ns)))
+                    }
+                    (true, true) => {
+                        Handle::Watched(tokio::spawn(Watched::new(gated_sleeper(s.clone()), t0_ns)))
                     }
                 };
-                Handle::Task(match watch {
-                    true => tokio::spawn(Watched::new(task, t0_ns)),
-                    false => tokio::spawn(task),
-                })
+            }
+            let (workload, gate) = (job.workload.clone(), gate.clone());
+            let task = async move {
+                let _permit = match &gate {
+                    Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
+                    None => None,
+                };
+                let start = t0.elapsed();
+                let result = match cpu {
+                    Cpu::OnTheLoop => workload.run_async(task).await,
+                    Cpu::Offloaded => workload.run_async_offloaded(task).await,
+                };
+                TaskRecord {
+                    start,
+                    end: t0.elapsed(),
+                    result,
+                    marks: Default::default(),
+                    attempts: 1,
+                }
+            };
+            Handle::Task(match watch {
+                true => tokio::spawn(Watched::new(task, t0_ns)),
+                false => tokio::spawn(task),
             })
-            .collect();
+        };
+        let mut handles = Vec::with_capacity(job.tasks);
+        for task in 0..job.tasks {
+            // Open loop: each task is spawned at its release (at once in a batch).
+            super::release::wait_async(job, t0, task).await;
+            handles.push(spawn(task as u64));
+        }
         let spawning = t0.elapsed();
         let mut records = Vec::with_capacity(if keep { handles.len() } else { 0 });
         let mut aggregate = Aggregate::default();
