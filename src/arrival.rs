@@ -237,4 +237,18 @@ mod tests {
             .iter()
             .all(|&l| l == d));
     }
+
+    #[test]
+    fn the_worked_example_of_docs_load_curves() {
+        // W = 3, d = 50 ms, offered at 90/s for 2 s: the last task ends 1.033 s after its due time
+        // and the run at 3.022 s (180 / 3.022 = 59.6/s); at 40/s every task takes 50 ms.
+        let d = Duration::from_millis(50);
+        let s = Arrival::Constant { per_s: 90.0 }.schedule(180, 0).unwrap();
+        let l = ideal_latencies(&s, 3, d);
+        assert!((l[179].as_secs_f64() - 1.0333).abs() < 1e-3, "{:?}", l[179]);
+        let end = s.iter().zip(&l).map(|(s, l)| *s + *l).max().unwrap();
+        assert!((end.as_secs_f64() - 3.0222).abs() < 1e-3, "{end:?}");
+        let s40 = Arrival::Constant { per_s: 40.0 }.schedule(80, 0).unwrap();
+        assert!(ideal_latencies(&s40, 3, d).iter().all(|&x| x == d));
+    }
 }

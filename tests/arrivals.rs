@@ -179,3 +179,77 @@ fn a_rate_is_refused_where_it_cannot_apply() {
         "keeps no ledger",
     );
 }
+
+/// The load-curve section, from a real run of the suite (tests/fixtures/make-load-curve.sh).
+mod section {
+    use super::*;
+    use concbench::report::sections::load_curve::{chart, data, timeline};
+
+    fn fixture() -> concbench::report::data::ReportData {
+        data_from(LOAD_CURVE_FIXTURE)
+    }
+
+    #[test]
+    fn every_case_has_a_point_whose_ideal_follows_the_rule() {
+        let data = fixture();
+        let points = data::points(&data);
+        assert_eq!(points.len(), data.cases.len(), "every case has a rate");
+        for p in &points {
+            let ideal = p.ideal.expect("an io case's ideal is known");
+            match p.capacity {
+                // Below the knee the ideal is the request's delay, and its throughput the rate less
+                // the last request's tail (N / (N / R + d)).
+                Some(c) if p.rate < c => {
+                    assert!((ideal.p99 - 0.050).abs() < 1e-9, "{}", p.id);
+                    let want = p.tasks as f64 / ((p.tasks - 1) as f64 / p.rate + 0.050);
+                    assert!((ideal.throughput - want).abs() < 1e-6, "{}", p.id);
+                }
+                // Past it the queue grows and the throughput is the capacity's at most.
+                Some(c) if p.past_knee() => {
+                    assert!(ideal.p99 > 0.5, "{}: {ideal:?}", p.id);
+                    assert!(ideal.throughput <= c * 1.0001, "{}: {ideal:?}", p.id);
+                }
+                _ => assert!(ideal.p50 >= 0.050 - 1e-9, "{}", p.id),
+            }
+            // No model beats physics: latency from the scheduled release is at least the delay.
+            assert!(p.p50 >= 0.050, "{}: p50 {}", p.id, p.p50);
+            assert!(p.throughput <= ideal.throughput * 1.01, "{}", p.id);
+        }
+    }
+
+    #[test]
+    fn the_time_lines_add_up_to_each_sample() {
+        let data = fixture();
+        for c in &data.cases {
+            for s in &c.samples {
+                let series = s.series.as_ref().expect("every load-curve sample has one");
+                let offered: u64 = series.iter().map(|b| b.offered).sum();
+                let completed: u64 = series.iter().map(|b| b.completed).sum();
+                assert_eq!(offered as usize, c.params.tasks, "{}", c.id);
+                assert_eq!(completed, s.ok, "{}", c.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_section_draws_both_servers_and_the_knee() {
+        let data = fixture();
+        let stems: Vec<&str> = chart::charts(&data)
+            .iter()
+            .map(|c| c.info().stem)
+            .chain(timeline::chart(&data).map(|c| c.info().stem))
+            .collect();
+        assert_eq!(
+            stems,
+            [
+                "load-curve-bounded",
+                "load-curve-unbounded",
+                "load-curve-knee"
+            ]
+        );
+        // The knee chart takes each model's case at W = 3 and 60/s (the knee: 3 / 50 ms).
+        let knees = data::at_knee(&data, Some(3));
+        assert_eq!(knees.len(), 4);
+        assert!(knees.iter().all(|(p, _)| p.rate == 60.0), "{knees:?}");
+    }
+}
