@@ -7,7 +7,7 @@ pub mod load_generators;
 pub mod stability;
 pub mod summary;
 
-pub use load_generators::{GeneratorRun, LoadGenerators, SkippedGenerator};
+pub use load_generators::{GeneratorRun, LoadGenerators, RateRun, SkippedGenerator};
 
 use crate::names::{Bottleneck, Group, ModelKind};
 use crate::workload::Params;
