@@ -93,7 +93,8 @@ impl Model for Threads {
         }
         let started = refused.as_ref().map_or(job.tasks, |(n, _)| *n);
         Ok(Execution {
-            spawned: Some((started, spawning)),
+            // Released at a rate, the loop's time is the schedule's, not the cost of starting threads.
+            spawned: job.schedule.is_none().then_some((started, spawning)),
             spawn_error: refused.map(|(_, why)| why),
             hops: None,
             t0_ns: crate::ledger::clock::instant_ns(t0),
