@@ -1,5 +1,5 @@
 # Thin wrappers over cargo: every target is one or two commands you could type yourself.
-.PHONY: build test server clean report report-scale report-lessons report-advice report-resilience report-sharing compare report-db postgres-env redis-env calibrate python-env
+.PHONY: build test server clean report report-scale report-lessons report-advice report-resilience report-load-curve report-sharing compare report-db postgres-env redis-env calibrate python-env
 
 CARGO ?= cargo
 
@@ -74,6 +74,12 @@ report-resilience: build
 	dir=$$(dirname "$$(ls -t reports/results/*/*.json | head -1)"); \
 	./target/release/concbench report $$(grep -l '"suite":"default"' $$dir/*.json | xargs -r ls -t | head -1) \
 		"$$(ls -t $$dir/*.json | head -1)"
+
+# Open-loop arrivals: GETs at an offered rate swept past each model's knee (docs/load-curves.md),
+# about 75 s of measuring; rendered alone into reports/load-curve/.
+report-load-curve: build
+	./target/release/concbench run --suite load-curve
+	./target/release/concbench report --out reports/load-curve "$$(ls -t reports/results/*/*.json | head -1)"
 
 # Shared state and processes that talk (contention per sync, the article's coordination shapes, IPC
 # per transport, a task queue served to workers); rendered with the newest default run of this machine.

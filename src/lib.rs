@@ -3,6 +3,7 @@
 //! CLI → plan → run (isolated processes) → result file → report / compare.
 
 pub mod advise;
+pub mod arrival;
 pub mod calibrate;
 pub mod cli;
 pub mod client;

@@ -108,6 +108,13 @@ fn calibrate_command(args: &concbench::calibrate::CalibrateArgs) -> anyhow::Resu
         concbench::render::markdown::table(&table),
         table.note
     ))?;
+    if let Some(rate) = concbench::report::sections::calibrate::rate_of_file(&outcome.file) {
+        print(&format!(
+            "\n{}{}\n",
+            concbench::render::markdown::table(&rate),
+            rate.note
+        ))?;
+    }
     eprintln!("results: {}", outcome.path.display());
     Ok(match outcome.interrupted {
         Some(sig) => 128 + sig,

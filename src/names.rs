@@ -219,6 +219,8 @@ macro_rules! every_group {
                 "50 GETs against 25/s (burst 5): retry at once, backoff with jitter, Retry-After, a client-side limiter";
             Retries = "retries" => io::resilience_suite::Retries,
                 "the article's failures: 7 GETs failing 50 % resubmitted, 20 on 5 workers failing 40 % until success";
+            LoadCurve = "load-curve" => io::load_curve_suite::LoadCurve,
+                "GETs of 50 ms at a constant offered rate swept past the knee, W = 3 and unbounded: throughput and p99 vs rate per model";
             QueueWorkers = "queue-workers" => sleep::queue_suite::QueueWorkers,
                 "200 sleeps of 0 and 10 ms, 32 GETs, 32 counts: process-pool vs workers pulling from the own broker and Redis, k = 4";
             /// Thousands to a million tasks and connections: memory and spawn cost per unit beside

@@ -183,6 +183,43 @@ pub struct Case {
     /// groups, whose figure is memory per task); a case without has `-noledger` in its id, so both
     /// can be in one run.
     pub ledger: bool,
+    /// How its tasks are released: all at once (`batch`) or at a rate; a rate's case has no
+    /// ledger (its ideal is a batch's) and says its rate in its id.
+    pub arrival: crate::arrival::Arrival,
+    /// The seed a Poisson schedule is drawn from: the run's (set by `validate`), so every case of a
+    /// run meets the same times.
+    pub arrival_seed: u64,
+}
+
+/// An open-loop case's ideal (`arrival::ideal_latencies`): each task's latency when its arrivals are
+/// served in order by min(in_flight, W) lanes of one task's own ideal time; None for a batch, or when
+/// one task's time is unknown.
+pub fn open_ideal(
+    workload: &Params,
+    in_flight: usize,
+    tasks: usize,
+    arrival: crate::arrival::Arrival,
+    seed: u64,
+) -> Option<Vec<std::time::Duration>> {
+    let schedule = arrival.schedule(tasks, seed)?;
+    let one = Shape {
+        tasks: 1,
+        lanes: Lanes {
+            in_flight: 1,
+            cpu: 1,
+        },
+        cores: 1,
+    };
+    let d = workload.ideal(&one, None)?;
+    let lanes = match workload.describe().server() {
+        Some(s) if s.workers > 0 => in_flight.min(s.workers),
+        _ => in_flight,
+    };
+    Some(crate::arrival::ideal_latencies(
+        &schedule,
+        lanes,
+        std::time::Duration::from_secs_f64(d),
+    ))
 }
 
 /// Whether a group's cases take the ledger's marks unless the run says otherwise: all but memory and
@@ -219,6 +256,8 @@ impl Case {
             reference: false,
             past_limits: false,
             ledger: ledger_by_default(group),
+            arrival: crate::arrival::Arrival::Batch,
+            arrival_seed: 0,
         }
     }
 
@@ -283,10 +322,16 @@ impl Case {
         if !suffix.is_empty() {
             p += &format!("-{suffix}");
         }
-        // Only a case whose marks differ from its group's default says so, so ids stay as they were.
-        match (self.ledger, ledger_by_default(self.group)) {
-            (false, true) => p += "-noledger",
-            (true, false) => p += "-ledger",
+        // Only a case whose marks differ from its group's default says so, so ids stay as they were;
+        // a case released at a rate never has marks, and says its rate instead.
+        match (
+            self.ledger,
+            ledger_by_default(self.group),
+            self.arrival.is_batch(),
+        ) {
+            (_, _, false) => p += &format!("-{}", self.arrival.id_suffix()),
+            (false, true, true) => p += "-noledger",
+            (true, false, true) => p += "-ledger",
             _ => {}
         }
         p
@@ -322,6 +367,23 @@ impl Case {
         // t₁ is measured with Rust's loop: it says nothing of Python's (~100× slower), so a Python
         // model's CPU work has no ideal rather than a wrong one.
         let cpu = cpu.filter(|_| !self.model.is_python());
+        if !self.arrival.is_batch() {
+            // Open loop: the last task's end when the same arrivals meet nothing but the lanes.
+            let lanes = self.lanes(cores).in_flight;
+            let schedule = self.arrival.schedule(self.tasks, self.arrival_seed)?;
+            let latencies = open_ideal(
+                &self.workload,
+                lanes,
+                self.tasks,
+                self.arrival,
+                self.arrival_seed,
+            )?;
+            return schedule
+                .iter()
+                .zip(latencies)
+                .map(|(s, l)| (*s + l).as_secs_f64())
+                .reduce(f64::max);
+        }
         self.workload.ideal(&self.shape(cores), cpu)
     }
 
@@ -334,6 +396,10 @@ impl Case {
         task_times: &[f64],
     ) -> Option<f64> {
         let probed = self.ideal(cores, cpu);
+        if !self.arrival.is_batch() {
+            // Task times of an open-loop run bound nothing: its lanes idle between arrivals.
+            return probed;
+        }
         let own = self
             .workload
             .describe()

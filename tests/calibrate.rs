@@ -88,3 +88,67 @@ fn models_and_stand_in_tools_land_in_one_file() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_rate_check_sets_the_open_loop_case_beside_oha_rate_mode() {
+    let _t = timing_lock();
+    let dir = tmpdir("rate-stand-in");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    // A stand-in oha that answers every run with a captured JSON output (p50 1.47 ms, p99 2.02 ms).
+    let capture = std::fs::canonicalize("tests/fixtures/loadgen/oha-c10.json").unwrap();
+    script(&bin, "oha", &format!("/bin/cat '{}'", capture.display()));
+    let out_file = dir.join("cal.json");
+    let out = Command::new(EXE)
+        .args([
+            "calibrate",
+            "--duration",
+            "300ms",
+            "--connections",
+            "2",
+            "--repeat",
+            "1",
+            "--tools",
+            "oha",
+            "--rate",
+            "40",
+            "--rate-delay",
+            "20ms",
+            "--quiet",
+            "--out",
+            out_file.to_str().unwrap(),
+        ])
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    let file = ResultFile::load(&out_file).unwrap();
+    let g = file.load_generators.as_ref().expect("the tools' part");
+    assert_eq!(g.rate_runs.len(), 1);
+    let run = &g.rate_runs[0];
+    assert_eq!((run.p50_s, run.p99_s), (0.001473209, 0.002016466));
+    assert_eq!(run.path, "/delay/20");
+    for want in ["-q", "40", "--latency-correction", "--disable-keepalive"] {
+        assert!(run.command.iter().any(|a| a == want), "{:?}", run.command);
+    }
+    // concbench's side: async, 40/s for 300 ms = 12 GETs of 20 ms, latency from the schedule.
+    let ours = file
+        .cases
+        .iter()
+        .find(|c| c.params.arrival.rate() == Some(40.0))
+        .expect("the open-loop case");
+    assert_eq!(ours.params.tasks, 12);
+    assert!(ours
+        .samples
+        .iter()
+        .all(|s| s.ok == 12 && s.series.is_some()));
+    assert!(ours.summary.task_p50_s >= 0.020, "no GET beats its delay");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| 40 |"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row.contains("/delay/20") && row.contains("1.5 ms"), "{row}");
+    let _ = std::fs::remove_dir_all(dir);
+}

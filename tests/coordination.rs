@@ -31,6 +31,7 @@ fn job_of(params: &CoordinationParams, tasks: usize, limit: usize) -> Job {
         per_worker: 1,
         max_threads: None,
         broker: None,
+        schedule: None,
     }
 }
 

@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["error"],
     &["stats"],
     &["rng"],
-    &["spawn", "thread_room", "output"],
+    &["spawn", "thread_room", "output", "arrival"],
     &["ledger"],
     &["client"],
     &["workload"],

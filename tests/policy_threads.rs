@@ -63,6 +63,7 @@ fn a_thread_model_with_a_short_timeout_leaves_no_thread_behind() {
             per_worker: 1,
             max_threads: None,
             broker: None,
+            schedule: None,
         };
         let exec = model.model().run(&job).unwrap();
         let mut sent = 0;

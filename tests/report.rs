@@ -182,6 +182,20 @@ fn expected_series(stem: &str) -> &'static [&'static str] {
             "predicted = measured, ±10 %",
             "measured makespan, seconds (log scale)",
         ],
+        "load-curve-bounded" | "load-curve-unbounded" => &[
+            "threads",
+            "thread-pool",
+            "async-semaphore",
+            "async",
+            "ideal",
+            "offered rate, tasks per second",
+            "p99 task latency (log scale)",
+        ],
+        "load-curve-knee" => &[
+            "threads",
+            "async",
+            "seconds since the first release",
+        ],
         other => panic!("no expectation for chart {other}"),
     }
 }

@@ -120,6 +120,7 @@ fn bench_case(
         per_worker: case.per_worker(),
         max_threads: None,
         broker: None,
+        schedule: None,
     };
     group.measurement_time(measurement_time(case));
     // The group is the workload: criterion's id is `workload/model/params`.

@@ -125,9 +125,11 @@ pub fn case_ideal(c: &CaseResult) -> Option<f64> {
 }
 
 /// Whether a case may train the model: a workload the job model describes (io, sleep, cpu, mixed),
-/// every task served, not a case of the check itself.
+/// every task served, all at once (a batch: the job model has no arrival rate), not a case of the
+/// check itself.
 fn trains(c: &CaseResult) -> bool {
     c.group != Group::AdviceCheck
+        && c.params.arrival.is_batch()
         && c.summary.failures == 0
         && !c.samples.is_empty()
         && matches!(

@@ -4,7 +4,10 @@
 //! client) as ordinary cases of group `calibrate` — each repetition a fresh process measured with
 //! wait4, sized by a short pilot to last about the duration — and beside them the load generators wrk,
 //! hey and oha when installed (one line for each that is not). Everything goes into one result file:
-//! the cases as in any run, the tools' runs in its `load_generators`.
+//! the cases as in any run, the tools' runs in its `load_generators`. With `--rate R`, also the
+//! open-loop check: GETs of `--rate-delay` offered at R/s, by concbench's `async` with constant
+//! arrivals (latency from each task's scheduled release) and by oha's rate mode (`-q R
+//! --latency-correction`), a connection per request in both, their p50 and p99 side by side.
 
 pub mod hey;
 pub mod oha;
@@ -17,7 +20,7 @@ use crate::measure::noise::Snapshot;
 use crate::model::ModelKind;
 use crate::names::{Group, LoadGenerator};
 use crate::plan::Case;
-use crate::results::{GeneratorRun, LoadGenerators, ResultFile, SkippedGenerator};
+use crate::results::{GeneratorRun, LoadGenerators, RateRun, ResultFile, SkippedGenerator};
 use crate::run::{case::CaseSpec, service::slow_server::ServerChild, RunOptions};
 use crate::workload::{IoParams, Params, ServerPlan};
 use std::path::PathBuf;
@@ -48,6 +51,14 @@ pub struct CalibrateArgs {
     /// The load generators to run when installed.
     #[arg(long, value_delimiter = ',', default_values_t = LoadGenerator::ALL)]
     pub tools: Vec<LoadGenerator>,
+    /// Also check latency at an offered rate (requests per second): concbench's async with
+    /// `--arrival constant:R/s` beside oha's rate mode (`-q R --latency-correction`), where oha is
+    /// installed.
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// With --rate: the server's delay per request (the path `/delay/<ms>`).
+    #[arg(long, default_value = "50ms", value_parser = crate::workload::parse_duration)]
+    pub rate_delay: Duration,
     /// Result file to write (default reports/results/<machine-id>/<UTC time>-<pid>.json).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -68,6 +79,17 @@ impl CalibrateArgs {
         }
         if self.duration < Duration::from_millis(100) || self.duration > Duration::from_secs(60) {
             return Err(usage("--duration must be between 100ms and 60s"));
+        }
+        if let Some(r) = self
+            .rate
+            .filter(|r| !(r.is_finite() && *r > 0.0 && *r <= 10_000.0))
+        {
+            return Err(usage(format!(
+                "--rate {r} is out of range (0, 10000] per second"
+            )));
+        }
+        if self.rate_delay > Duration::from_secs(10) {
+            return Err(usage("--rate-delay must be at most 10s"));
         }
         if self.repeat == 0 || self.repeat > 100 {
             return Err(usage(format!(
@@ -176,7 +198,42 @@ pub fn calibrate(args: &CalibrateArgs, command: Vec<String>) -> anyhow::Result<O
         }
     }
 
-    let cases = sized_cases(&exe, &base, &args.connections, args.duration, args.repeat)?;
+    if let Some(rate) = args.rate {
+        let oha = ready
+            .iter()
+            .find(|(kind, _, _)| *kind == LoadGenerator::Oha);
+        match oha {
+            Some((_, program, version)) => {
+                let path = rate_path(args.rate_delay);
+                for round in 0..args.repeat {
+                    match one_rate_run(program, rate, args.rate_delay, args.duration, &base, &path)
+                    {
+                        Ok(run) => {
+                            if !args.quiet {
+                                say(&format!(
+                                    "oha -q {rate}: p50 {:.1} ms, p99 {:.1} ms",
+                                    run.p50_s * 1e3,
+                                    run.p99_s * 1e3
+                                ));
+                            }
+                            generators.rate_runs.push(RateRun {
+                                round,
+                                version: version.clone(),
+                                ..run
+                            });
+                        }
+                        Err(e) => say(&format!("oha -q {rate}: not measured: {e:#}")),
+                    }
+                }
+            }
+            None => say("--rate: oha is not installed (cargo install oha) or not in --tools: concbench's side alone"),
+        }
+    }
+
+    let mut cases = sized_cases(&exe, &base, &args.connections, args.duration, args.repeat)?;
+    if let Some(rate) = args.rate {
+        cases.push(rate_case(rate, args.rate_delay, args.duration, args.repeat));
+    }
     let outcome = crate::run::run(RunOptions {
         cases,
         suite: Group::Calibrate.name().into(),
@@ -230,6 +287,71 @@ fn one_tool(
     Ok((counted, ran.cpu_s, command, load_1m))
 }
 
+/// The path of a rate check's requests: the server's delay in the path.
+pub fn rate_path(delay: Duration) -> String {
+    format!("/delay/{}", delay.as_millis())
+}
+
+/// The offered rate's concbench side: `async`, tasks released at `rate` for `duration`, GETs of
+/// `delay` on the unbounded server, a connection per request (the default client).
+pub fn rate_case(rate: f64, delay: Duration, duration: Duration, repeat: usize) -> Case {
+    let tasks = ((rate * duration.as_secs_f64()).round() as usize).max(1);
+    let io = IoParams {
+        path: rate_path(delay),
+        ..IoParams::new(ServerPlan { workers: 0, delay })
+    };
+    let case = Case::new(
+        Group::Calibrate,
+        ModelKind::Async,
+        tasks,
+        None,
+        Params::Io(io),
+    );
+    Case {
+        repeat,
+        warmup: 0,
+        ledger: false,
+        arrival: crate::arrival::Arrival::Constant { per_s: rate },
+        ..case
+    }
+}
+
+/// One run of oha's rate mode against `base` + `path`.
+fn one_rate_run(
+    program: &std::path::Path,
+    rate: f64,
+    delay: Duration,
+    duration: Duration,
+    base: &str,
+    path: &str,
+) -> anyhow::Result<RateRun> {
+    // Room for four times the requests the rate keeps in flight, so connections never bound it.
+    let connections = ((rate * delay.as_secs_f64() * 4.0).ceil() as usize).clamp(4, 1_000);
+    let args = oha::rate_args(rate, connections, duration, &format!("{base}{path}"));
+    let ran = tool::run(program, &args, duration + GRACE)?;
+    let t = tool::tool(LoadGenerator::Oha);
+    let why = |w: String| {
+        let said = tool::gist(&ran.stderr);
+        let ended = crate::measure::rusage::describe(ran.status);
+        anyhow::anyhow!("{w} (oha {ended}; stderr: {said})")
+    };
+    let counted = t.parse(&ran.stdout).map_err(why)?;
+    let (p50_s, p99_s) = oha::percentiles(&ran.stdout).map_err(why)?;
+    Ok(RateRun {
+        tool: LoadGenerator::Oha,
+        version: None,
+        command: std::iter::once("oha".to_string()).chain(args).collect(),
+        round: 0,
+        rate_per_s: rate,
+        path: path.to_string(),
+        ok: counted.ok,
+        failed: counted.failed,
+        p50_s,
+        p99_s,
+        cpu_s: ran.cpu_s,
+    })
+}
+
 /// The first line a tool prints for its version, when it has a way to print one.
 fn version(kind: LoadGenerator, program: &std::path::Path) -> Option<String> {
     let args: Vec<String> = tool::tool(kind)
@@ -271,6 +393,8 @@ fn sized_cases(
                 max_threads: None,
                 broker: None,
                 ledger: false,
+                arrival: Default::default(),
+                seed: 0,
             };
             let (out, _) = crate::run::case::run_isolated(exe, &spec, Duration::from_secs(120))?;
             let rate = out.ok as f64 / out.makespan_s.max(1e-6);

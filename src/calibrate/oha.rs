@@ -2,7 +2,10 @@
 //! `summary.total` (seconds), `statusCodeDistribution` (status → count) and `errorDistribution`
 //! (message → count); the rate here is the 2xx responses over the total, like the other tools'. The
 //! requests in flight when the duration ends are counted as errors "aborted due to deadline" (one
-//! per connection): an artefact of stopping, not a failure, so they are left out.
+//! per connection): an artefact of stopping, not a failure, so they are left out. Its rate mode
+//! (`calibrate --rate`): `-q R` requests per second with `--latency-correction`, so latency counts
+//! from each request's scheduled time as concbench's open-loop cases do, and `latencyPercentiles`
+//! (seconds) read beside the constant-arrival async case.
 
 use super::tool::{gist, Counted, Tool};
 use serde_json::Value;
@@ -73,6 +76,41 @@ impl Tool for Oha {
     }
 }
 
+/// The arguments of a rate-mode run: `rate` requests per second for `duration` over at most
+/// `connections` at once, a connection per request (as concbench's default client), latency from
+/// each request's scheduled time.
+pub fn rate_args(rate: f64, connections: usize, duration: Duration, url: &str) -> Vec<String> {
+    vec![
+        "-q".into(),
+        format!("{rate}"),
+        "--latency-correction".into(),
+        "--disable-keepalive".into(),
+        "-z".into(),
+        format!("{}ms", duration.as_millis().max(1)),
+        "-c".into(),
+        connections.to_string(),
+        "-t".into(),
+        "10s".into(),
+        "--no-tui".into(),
+        "--output-format".into(),
+        "json".into(),
+        url.into(),
+    ]
+}
+
+/// p50 and p99 latency of oha's JSON (`latencyPercentiles`), seconds.
+pub fn percentiles(stdout: &str) -> Result<(f64, f64), String> {
+    let doc: Value = serde_json::from_str(stdout.trim())
+        .map_err(|e| format!("not JSON ({e}); oha said: {}", gist(stdout)))?;
+    let at = |q: &str| {
+        doc["latencyPercentiles"][q]
+            .as_f64()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| format!("no latencyPercentiles.{q} in oha's JSON"))
+    };
+    Ok((at("p50")?, at("p99")?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +127,23 @@ mod tests {
                 duration_s: 2.001575168
             }
         );
+    }
+
+    #[test]
+    fn rate_mode_reads_its_percentiles_and_asks_for_latency_from_the_schedule() {
+        let (p50, p99) = percentiles(&fixture("oha-c10.json")).unwrap();
+        assert_eq!((p50, p99), (0.001473209, 0.002016466));
+        let args = rate_args(100.0, 20, Duration::from_secs(2), "http://x/delay/50");
+        for want in [
+            "-q",
+            "100",
+            "--latency-correction",
+            "--disable-keepalive",
+            "2000ms",
+        ] {
+            assert!(args.iter().any(|a| a == want), "{want}: {args:?}");
+        }
+        assert!(percentiles("{}").unwrap_err().contains("p50"));
     }
 
     #[test]

@@ -7,4 +7,5 @@ pub mod machine;
 pub mod noise;
 pub mod process_cpu;
 pub mod rusage;
+pub mod series;
 pub mod threads;

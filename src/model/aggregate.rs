@@ -18,7 +18,8 @@ pub const KEEP_EACH: usize = 1_000;
 /// whose audit needs each task's result (a database workload's: which rows must be in the table),
 /// whatever their number.
 pub fn keeps_each(job: &Job) -> bool {
-    job.tasks <= KEEP_EACH || job.workload.audits()
+    // Open loop too: latency counts from each task's release, which the fold needs beside its end.
+    job.tasks <= KEEP_EACH || job.workload.audits() || job.schedule.is_some()
 }
 
 /// Every task of a run, folded.
@@ -63,9 +64,20 @@ impl Default for Aggregate {
 impl Aggregate {
     /// Fold one finished task in; `verify` checks a successful task's value.
     pub fn add(&mut self, r: &TaskRecord, verify: impl Fn(u64) -> Result<(), String>) {
+        self.add_released(r, Duration::ZERO, verify)
+    }
+
+    /// [`Aggregate::add`] for a task released at `since` from the first submission (open loop): its
+    /// latency counts from then, however late its model took it up.
+    pub fn add_released(
+        &mut self,
+        r: &TaskRecord,
+        since: Duration,
+        verify: impl Fn(u64) -> Result<(), String>,
+    ) {
         let us = |d: Duration| d.as_micros().max(1) as u64;
         self.task_latency
-            .record(us(r.end))
+            .record(us(r.end.saturating_sub(since)))
             .expect("auto-resizing histogram");
         if let Some(s) = r.result.service {
             self.service_latency
@@ -97,6 +109,19 @@ impl Aggregate {
         let mut a = Aggregate::default();
         for r in records {
             a.add(r, &verify);
+        }
+        a
+    }
+
+    /// Every record of an open-loop run, task i released at `schedule[i]`.
+    pub fn of_released(
+        records: &[TaskRecord],
+        schedule: &[Duration],
+        verify: impl Fn(u64) -> Result<(), String>,
+    ) -> Aggregate {
+        let mut a = Aggregate::default();
+        for (i, r) in records.iter().enumerate() {
+            a.add_released(r, schedule.get(i).copied().unwrap_or_default(), &verify);
         }
         a
     }
@@ -135,6 +160,7 @@ mod tests {
             per_worker: 1,
             max_threads: None,
             broker: None,
+            schedule: None,
         }
     }
 

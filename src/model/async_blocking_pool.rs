@@ -31,6 +31,9 @@ impl Model for AsyncBlockingPool {
         // Requests are made on the loop; only CPU parts go to the blocking pool's threads.
         Holds::on_a_loop(vec![(TASK, tasks), (THREAD, tasks.min(BLOCKING_POOL_MAX))])
     }
+    fn takes_arrival(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let (rt, setup) = multi_thread()?;
         Ok(spawn_all(rt, setup, job, None, Cpu::Offloaded))

@@ -26,6 +26,9 @@ impl Model for AsyncMulti {
     fn runs_stages(&self) -> bool {
         true
     }
+    fn takes_arrival(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         if job.workload.stages().is_some() {
             return super::stages::on_tasks(job);

@@ -24,6 +24,9 @@ impl Model for AsyncSemaphore {
     fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
         Holds::on_a_loop(vec![(TASK, tasks)])
     }
+    fn takes_arrival(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let (rt, setup) = multi_thread()?;
         Ok(spawn_all(rt, setup, job, Some(job.limit), Cpu::OnTheLoop))

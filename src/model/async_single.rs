@@ -24,6 +24,9 @@ impl Model for AsyncSingle {
     fn holds(&self, tasks: usize, _limit: usize, _per_worker: usize) -> Holds {
         Holds::on_a_loop(vec![(TASK, tasks)])
     }
+    fn takes_arrival(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let t = Instant::now();
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -56,53 +56,53 @@ pub fn spawn_on(
                 gate: gate.clone(),
             })
         });
-        let handles: Vec<_> = (0..job.tasks as u64)
-            .map(|task| {
-                if let Some(s) = &sleeping {
-                    // A bare wait, not the workload's boxed future: the per-task memory measured is
-                    // the model's (tokio's task and timer), not the harness's indirection.
-                    return match (s.gate.is_some(), watch) {
-                        (false, false) => Handle::Slept(spawn(loops, task, sleeper(s.clone()))),
-                        (true, false) => {
-                            Handle::Slept(spawn(loops, task, gated_sleeper(s.clone())))
-                        }
-                        (false, true) => Handle::Watched(spawn(
-                            loops,
-                            task,
-                            Watched::new(sleeper(s.clone()), t0_ns),
-                        )),
-                        (true, true) => Handle::Watched(spawn(
-                            loops,
-                            task,
-                            Watched::new(gated_sleeper(s.clone()), t0_ns),
-                        )),
-                    };
-                }
-                let (workload, gate) = (job.workload.clone(), gate.clone());
-                let future = async move {
-                    let _permit = match &gate {
-                        Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
-                        None => None,
-                    };
-                    let start = t0.elapsed();
-                    let result = match cpu {
-                        Cpu::OnTheLoop => workload.run_async(task).await,
-                        Cpu::Offloaded => workload.run_async_offloaded(task).await,
-                    };
-                    TaskRecord {
-                        start,
-                        end: t0.elapsed(),
-                        result,
-                        marks: Default::default(),
-                        attempts: 1,
+        let spawn_one = |task: u64| {
+            if let Some(s) = &sleeping {
+                // A bare wait, not the workload's boxed future: the per-task memory measured is
+                // the model's (tokio's task and timer), not the harness's indirection.
+                return match (s.gate.is_some(), watch) {
+                    (false, false) => Handle::Slept(spawn(loops, task, sleeper(s.clone()))),
+                    (true, false) => Handle::Slept(spawn(loops, task, gated_sleeper(s.clone()))),
+                    (false, true) => {
+                        Handle::Watched(spawn(loops, task, Watched::new(sleeper(s.clone()), t0_ns)))
                     }
+                    (true, true) => Handle::Watched(spawn(
+                        loops,
+                        task,
+                        Watched::new(gated_sleeper(s.clone()), t0_ns),
+                    )),
                 };
-                Handle::Task(match watch {
-                    true => spawn(loops, task, Watched::new(future, t0_ns)),
-                    false => spawn(loops, task, future),
-                })
+            }
+            let (workload, gate) = (job.workload.clone(), gate.clone());
+            let future = async move {
+                let _permit = match &gate {
+                    Some(g) => Some(g.acquire().await.expect("the semaphore is never closed")),
+                    None => None,
+                };
+                let start = t0.elapsed();
+                let result = match cpu {
+                    Cpu::OnTheLoop => workload.run_async(task).await,
+                    Cpu::Offloaded => workload.run_async_offloaded(task).await,
+                };
+                TaskRecord {
+                    start,
+                    end: t0.elapsed(),
+                    result,
+                    marks: Default::default(),
+                    attempts: 1,
+                }
+            };
+            Handle::Task(match watch {
+                true => spawn(loops, task, Watched::new(future, t0_ns)),
+                false => spawn(loops, task, future),
             })
-            .collect();
+        };
+        let mut handles = Vec::with_capacity(job.tasks);
+        for task in 0..job.tasks {
+            // Open loop: each task is spawned at its release (at once in a batch).
+            super::release::wait_async(job, t0, task).await;
+            handles.push(spawn_one(task as u64));
+        }
         let spawning = t0.elapsed();
         let mut records = Vec::with_capacity(if keep { handles.len() } else { 0 });
         let mut aggregate = Aggregate::default();
@@ -135,7 +135,8 @@ pub fn spawn_on(
     drop(rt);
     Execution {
         aggregate,
-        spawned: Some((job.tasks, spawning)),
+        // Released at a rate, the loop's time is the schedule's, not the cost of spawning.
+        spawned: job.schedule.is_none().then_some((job.tasks, spawning)),
         t0_ns,
         ..Execution::of(setup, records)
     }

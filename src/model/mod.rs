@@ -22,6 +22,7 @@ pub mod queue_protocol;
 pub mod queue_worker;
 mod queue_workers;
 mod rayon_pool;
+pub mod release;
 pub mod resp;
 mod sequential;
 mod stages;
@@ -100,6 +101,11 @@ pub trait Model: Sync {
     fn refuses(&self, _params: &Params) -> Option<String> {
         None
     }
+    /// Whether it releases tasks at their scheduled times (`--arrival constant|poisson`): the models
+    /// whose submission loop waits through `release.rs`.
+    fn takes_arrival(&self) -> bool {
+        false
+    }
     /// Run every task of the job once.
     fn run(&self, job: &Job) -> anyhow::Result<Execution>;
 }
@@ -123,6 +129,9 @@ pub struct Job {
     pub max_threads: Option<usize>,
     /// queue-workers: the broker the run started and its key (None: the model starts a private one).
     pub broker: Option<queue_protocol::BrokerAddr>,
+    /// Open loop: each task's release, from the first submission (`arrival.rs`); None: every task at
+    /// once. Models that take a rate (`Model::takes_arrival`) wait for it through `release.rs`.
+    pub schedule: Option<Arc<[Duration]>>,
 }
 
 impl Job {

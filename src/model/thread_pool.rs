@@ -27,6 +27,9 @@ impl Model for ThreadPool {
     fn moves_data(&self) -> bool {
         true
     }
+    fn takes_arrival(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         let setup_start = Instant::now();
         let moves = job.params.describe().moves_data();
@@ -56,8 +59,11 @@ impl Model for ThreadPool {
             drop(done_tx);
             // The pool's start, k threads: its setup, and its spawn cost per thread.
             let setup = setup_start.elapsed();
-            t0_cell.set(Instant::now()).expect("set once");
+            let t0 = Instant::now();
+            t0_cell.set(t0).expect("set once");
             for i in 0..job.tasks {
+                // Open loop: each task goes on the queue at its release, not before.
+                super::release::wait(job, t0, i);
                 // The submitter makes each task's data as it submits it (none for most workloads).
                 let parcel = match moves {
                     true => job.workload.parcel(i as u64),

@@ -28,6 +28,9 @@ impl Model for Threads {
     fn runs_stages(&self) -> bool {
         true
     }
+    fn takes_arrival(&self) -> bool {
+        true
+    }
     fn run(&self, job: &Job) -> anyhow::Result<Execution> {
         if let Some(stages) = job.workload.stages() {
             return Ok(super::stages::on_threads(stages, job));
@@ -39,6 +42,8 @@ impl Model for Threads {
         let (mut records, spawning) = std::thread::scope(|s| {
             let mut handles = Vec::with_capacity(job.tasks);
             for i in 0..job.tasks {
+                // Open loop: the thread is started at its task's release, not before.
+                super::release::wait(job, t0, i);
                 if job.max_threads.is_some_and(|cap| i >= cap) {
                     let cap = job.max_threads.unwrap_or(i);
                     refused = Some((
@@ -88,7 +93,8 @@ impl Model for Threads {
         }
         let started = refused.as_ref().map_or(job.tasks, |(n, _)| *n);
         Ok(Execution {
-            spawned: Some((started, spawning)),
+            // Released at a rate, the loop's time is the schedule's, not the cost of starting threads.
+            spawned: job.schedule.is_none().then_some((started, spawning)),
             spawn_error: refused.map(|(_, why)| why),
             hops: None,
             t0_ns: crate::ledger::clock::instant_ns(t0),

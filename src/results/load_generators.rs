@@ -17,6 +17,34 @@ pub struct LoadGenerators {
     pub runs: Vec<GeneratorRun>,
     /// The tools that were not run, with why (not installed, or their version unreadable).
     pub skipped: Vec<SkippedGenerator>,
+    /// `calibrate --rate`: oha's rate mode (`-q`, latency from each request's scheduled time) at
+    /// the same offered rate and path as concbench's constant-arrival async case. Absent without.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_runs: Vec<RateRun>,
+}
+
+/// One run of a load generator in its rate mode: requests offered at a constant rate, latency
+/// counted from each request's scheduled time (oha's `--latency-correction`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateRun {
+    pub tool: LoadGenerator,
+    pub version: Option<String>,
+    /// The exact command line.
+    pub command: Vec<String>,
+    /// The round of the run it belongs to (0-based).
+    pub round: usize,
+    /// Offered, requests per second.
+    pub rate_per_s: f64,
+    /// The path requested (a connection per request, like concbench's default client).
+    pub path: String,
+    pub ok: u64,
+    pub failed: u64,
+    /// Latency percentiles as the tool reported them, seconds.
+    pub p50_s: f64,
+    pub p99_s: f64,
+    /// CPU time of the tool's process (user + sys, wait4), seconds.
+    pub cpu_s: f64,
 }
 
 /// One run of one load generator at one connection count.

@@ -7,7 +7,7 @@ pub mod load_generators;
 pub mod stability;
 pub mod summary;
 
-pub use load_generators::{GeneratorRun, LoadGenerators, SkippedGenerator};
+pub use load_generators::{GeneratorRun, LoadGenerators, RateRun, SkippedGenerator};
 
 use crate::names::{Bottleneck, Group, ModelKind};
 use crate::workload::Params;
@@ -294,6 +294,10 @@ pub struct CaseParams {
     /// Run without the ledger's marks (`--ledger off`, or the twin of `--ledger both`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ledger_off: bool,
+    /// How its tasks were released: `batch` (all at once; absent) or at a rate (`constant:R/s`,
+    /// `poisson:R/s`, the latter drawn from the run's seed).
+    #[serde(default, skip_serializing_if = "crate::arrival::Arrival::is_batch")]
+    pub arrival: crate::arrival::Arrival,
 }
 
 /// One repetition, measured from inside (makespan, latencies) and outside (wait4) its process.
@@ -318,7 +322,8 @@ pub struct Sample {
     pub ok: u64,
     /// Failed tasks by kind (connect, timeout, status, io, worker-lost, panic).
     pub failures: BTreeMap<String, u64>,
-    /// Task latency (submitted → done; queueing inside the client counts), seconds.
+    /// Task latency (submitted → done; queueing inside the client counts; with a rate, from the
+    /// task's scheduled release, not its actual send), seconds.
     pub task_latency: Percentiles,
     /// Service latency (request sent → response read), seconds; `io` only.
     pub service_latency: Option<Percentiles>,
@@ -415,6 +420,10 @@ pub struct Sample {
     /// the repetition, seconds, from its process CPU clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broker_cpu_s: Option<f64>,
+    /// Open loop (`--arrival constant|poisson`): the repetition's time line in 100 ms buckets
+    /// (offered, completed, in flight, latency percentiles). Absent for a batch and in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Vec<Bucket>>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads; N GETs on tokio
@@ -461,6 +470,28 @@ pub struct Noise {
     /// TcpExt: retransmission timeouts, and SYN retransmissions.
     pub tcp_timeouts: u64,
     pub syn_retrans: u64,
+}
+
+/// One bucket (100 ms) of an open-loop repetition's time line: what was offered, what came back,
+/// what was still out, and the latency (from each task's scheduled release) of what came back.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bucket {
+    /// The bucket's start, seconds from the first release.
+    pub t_s: f64,
+    /// Tasks scheduled for release within it.
+    pub offered: u64,
+    /// Tasks that succeeded within it.
+    pub completed: u64,
+    /// Tasks that failed within it.
+    #[serde(default)]
+    pub failed: u64,
+    /// Tasks released and not yet done at its end.
+    pub in_flight: u64,
+    /// Median and 99th percentile latency of the tasks done within it (any outcome), seconds, from
+    /// an HDR histogram; absent when none was.
+    pub p50_s: Option<f64>,
+    pub p99_s: Option<f64>,
 }
 
 /// Latency percentiles, seconds.

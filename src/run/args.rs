@@ -30,9 +30,21 @@ pub struct RunArgs {
     /// How the tasks run; several, comma-separated, run one case each (`--model threads,async`).
     #[arg(long, value_delimiter = ',')]
     pub model: Vec<ModelKind>,
-    /// N: tasks, all submitted at once.
+    /// N: tasks, all submitted at once (or released at --arrival's rate).
     #[arg(long, default_value_t = 3, conflicts_with = "suite")]
     pub tasks: usize,
+    /// How tasks are released: `batch` (all at once), `constant:R/s` (task i at i/R) or
+    /// `poisson:R/s` (random gaps of mean 1/R, drawn from --seed: every model meets the same times).
+    /// With a rate, task latency counts from each task's scheduled release (no coordinated omission).
+    /// Models that take one: threads, thread-pool, async, async-single, async-semaphore,
+    /// async-blocking-pool.
+    #[arg(
+        long,
+        default_value = "batch",
+        value_name = "HOW",
+        conflicts_with = "suite"
+    )]
+    pub arrival: crate::arrival::Arrival,
     /// k: workers, permits or processes, for the models that take one.
     #[arg(long, conflicts_with = "suite")]
     pub limit: Option<usize>,
@@ -201,6 +213,17 @@ impl RunArgs {
                     .collect()
             }
         }
+        let seed = self.seed.unwrap_or_else(crate::rng::Rng::fresh_seed);
+        for c in &mut cases {
+            c.arrival_seed = seed;
+        }
+        if !self.arrival.is_batch() && self.ledger == LedgerSwitch::Both {
+            return Err(usage(format!(
+                "--arrival {}: a case released at a rate keeps no ledger (its ideal is a batch's); \
+                 drop --ledger both",
+                self.arrival
+            )));
+        }
         // gunicorn has no unbounded mode: a W=0 case cannot be sent to it.
         if let Some(c) = cases.iter().find(|c| {
             c.workload.server_kind() == ServerKind::Gunicorn
@@ -218,7 +241,7 @@ impl RunArgs {
             suite,
             cases,
             target,
-            seed: self.seed.unwrap_or_else(crate::rng::Rng::fresh_seed),
+            seed,
         })
     }
 
@@ -332,6 +355,31 @@ impl RunArgs {
         if self.tasks == 0 {
             return Err(usage("--tasks 0: give at least 1"));
         }
+        if !self.arrival.is_batch() {
+            if !m.takes_arrival() {
+                let takers: Vec<_> = ModelKind::ALL
+                    .into_iter()
+                    .filter(|k| k.model().takes_arrival())
+                    .collect();
+                return Err(usage(format!(
+                    "--arrival {} with model {model}: it submits its tasks all at once; models that \
+                     release tasks at a rate: {}",
+                    self.arrival,
+                    names(&takers, ModelKind::name)
+                )));
+            }
+            let kind = workload.kind();
+            if !matches!(
+                kind,
+                WorkloadKind::Io | WorkloadKind::Sleep | WorkloadKind::Mixed | WorkloadKind::Cpu
+            ) {
+                return Err(usage(format!(
+                    "--arrival {} with the {kind} workload: a rate applies to io, sleep, mixed and \
+                     cpu",
+                    self.arrival
+                )));
+            }
+        }
         let takers = || {
             let takers: Vec<_> = ModelKind::rust()
                 .filter(|k| k.model().takes_limit())
@@ -394,6 +442,9 @@ impl RunArgs {
             max_threads: self.max_threads.filter(|_| model == ModelKind::Threads),
             broker: case.broker.map(|b| self.broker.unwrap_or(b)),
             reference: self.bare,
+            // A rate's ideal is not a batch's: its cases keep no ledger.
+            ledger: case.ledger && self.arrival.is_batch(),
+            arrival: self.arrival,
             ..case
         })
     }

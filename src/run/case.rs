@@ -3,7 +3,7 @@
 //! and the parent reaps it with `wait4`, so CPU time, peak RSS and context switches belong to this
 //! repetition alone — the way `/usr/bin/time` and hyperfine measure.
 
-use crate::measure::{latency, rusage, threads::ThreadSampler};
+use crate::measure::{latency, rusage, series, threads::ThreadSampler};
 use crate::model::aggregate::Aggregate;
 use crate::model::{Job, ModelKind};
 use crate::results::{Percentiles, WorkerUsage};
@@ -42,6 +42,13 @@ pub struct CaseSpec {
     /// Whether tasks take the ledger's marks (`--ledger`; on unless said otherwise).
     #[serde(default = "on")]
     pub ledger: bool,
+    /// How its tasks are released (`--arrival`; a batch unless said otherwise).
+    #[serde(default)]
+    pub arrival: crate::arrival::Arrival,
+    /// The run's seed, which a Poisson schedule is drawn from: every case of a run meets the same
+    /// times.
+    #[serde(default)]
+    pub seed: u64,
 }
 
 fn on() -> bool {
@@ -95,6 +102,9 @@ pub struct CaseOutput {
     /// a workload or model that keeps none, and for runs too large to keep each task.
     #[serde(default)]
     pub ledger: Option<crate::ledger::path::PathSums>,
+    /// Open loop: the time line in 100 ms buckets.
+    #[serde(default)]
+    pub series: Option<Vec<crate::results::Bucket>>,
 }
 
 /// Run the case in this process: build the workload (setup), run the model once, summarise.
@@ -118,6 +128,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         per_worker: spec.per_worker,
         max_threads: spec.max_threads,
         broker: spec.broker.clone(),
+        schedule: spec.arrival.schedule(spec.tasks, spec.seed).map(Into::into),
     };
     let mut exec = spec.model.model().run(&job)?;
     // After the clock, before anything is folded: the walk needs every task.
@@ -140,10 +151,30 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
             expected: results.iter().filter_map(|r| r.outcome.ok()).sum::<u64>(),
         });
     // Every task folded, whether the model kept a record of each or folded them as they ended.
-    let all = match &exec.aggregate {
-        Some(a) => a.clone(),
-        None => Aggregate::of(&exec.records, |v| workload.verify(v)),
+    // Open loop: latency from each task's scheduled release (a model with a schedule keeps every
+    // record: `aggregate::keeps_each`).
+    let all = match (&exec.aggregate, &job.schedule) {
+        (Some(a), _) => a.clone(),
+        (None, Some(s)) => Aggregate::of_released(&exec.records, s, |v| workload.verify(v)),
+        (None, None) => Aggregate::of(&exec.records, |v| workload.verify(v)),
     };
+    let series = job
+        .schedule
+        .as_ref()
+        .filter(|_| !exec.records.is_empty())
+        .map(|s| {
+            let tasks: Vec<series::Done> = exec
+                .records
+                .iter()
+                .zip(s.iter())
+                .map(|(r, &released)| series::Done {
+                    released,
+                    end: r.end,
+                    ok: r.result.outcome.is_ok(),
+                })
+                .collect();
+            series::of(&tasks, series::BUCKET)
+        });
     if let Some(wrong) = &all.wrong {
         bail!("{wrong}");
     }
@@ -188,6 +219,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         peak_rss_kib: rusage::own_peak_rss_kib(),
         ledger,
         ipc,
+        series,
         stages: exec
             .stages
             .filter(|_| spec.tasks <= TIMELINE_MAX_TASKS)

@@ -287,6 +287,7 @@ impl Answer {
         CaseOutput {
             // Python models keep no ledger.
             ledger: None,
+            series: None,
             setup_s: self.setup_s,
             makespan_s: all.makespan.as_secs_f64(),
             first_result_s: all.first_done.map(|d| d.as_secs_f64()),

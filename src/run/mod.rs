@@ -288,6 +288,7 @@ pub fn case_params(case: &Case, cores: usize) -> CaseParams {
         broker: case.broker,
         workload: case.workload.clone(),
         ledger_off: !case.ledger,
+        arrival: case.arrival,
     }
 }
 
@@ -325,6 +326,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
         ipc: out.ipc,
         hop: out.hop,
         count: out.count,
+        series: out.series,
         ..Sample::default()
     }
 }

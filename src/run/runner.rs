@@ -326,6 +326,8 @@ impl<'a> Runner<'a> {
             max_threads: case.max_threads,
             broker,
             ledger: case.ledger,
+            arrival: case.arrival,
+            seed: case.arrival_seed,
         };
         // A cpu case's deadline needs an idea of its length before its first repetition's probe.
         let cpu = match probes::cpu_size(case) {

@@ -240,6 +240,7 @@ mod tests {
                     delay: std::time::Duration::from_millis(20),
                 })),
                 ledger_off: false,
+                arrival: Default::default(),
             },
             ideal_s: Some(0.02),
             bottleneck: Bottleneck::Balanced,

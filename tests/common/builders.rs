@@ -126,6 +126,7 @@ pub fn job(spec: Spec, tasks: usize, limit: usize) -> Job {
         per_worker: 4,
         max_threads: None,
         broker: None,
+        schedule: None,
     }
 }
 
@@ -154,6 +155,7 @@ pub fn subprocess_job(
         per_worker: 4,
         max_threads: None,
         broker: None,
+        schedule: None,
     };
     (job, task)
 }
@@ -178,6 +180,8 @@ pub fn case_spec(
         max_threads: None,
         broker: None,
         ledger: true,
+        arrival: Default::default(),
+        seed: 0,
     }
 }
 
@@ -200,5 +204,6 @@ pub fn case_params(
         broker: None,
         workload,
         ledger_off: false,
+        arrival: Default::default(),
     }
 }

@@ -45,6 +45,8 @@ pub const LEDGER_FIXTURE: &str = "tests/fixtures/ledger.json";
 pub const ADVICE_CHECK_FIXTURE: &str = "tests/fixtures/advice-check.json";
 /// The contention suite's share of the sharing suite (tests/fixtures/make-contention.sh).
 pub const CONTENTION_FIXTURE: &str = "tests/fixtures/contention.json";
+/// The load-curve suite, one repetition a case (tests/fixtures/make-load-curve.sh).
+pub const LOAD_CURVE_FIXTURE: &str = "tests/fixtures/load-curve.json";
 
 pub fn load(path: &str) -> ResultFile {
     ResultFile::load(Path::new(path)).unwrap_or_else(|e| panic!("{path} loads: {e:#}"))
@@ -68,7 +70,7 @@ pub fn data_from(path: &str) -> ReportData {
 }
 
 /// The v1 fixture with the mixed, pipeline, db, scale, subprocess, convoy, payload, resilience,
-/// coordination, ipc, queue-workers, contention and ledger runs beside it: every chart and every section there is.
+/// coordination, ipc, queue-workers, contention, ledger, advice-check and load-curve runs beside it: every chart and every section there is.
 pub fn every_fixture() -> ReportData {
     let files = [
         FIXTURE,
@@ -87,6 +89,7 @@ pub fn every_fixture() -> ReportData {
         CONTENTION_FIXTURE,
         LEDGER_FIXTURE,
         ADVICE_CHECK_FIXTURE,
+        LOAD_CURVE_FIXTURE,
     ]
     .map(|p| (PathBuf::from(p), load(p)))
     .to_vec();

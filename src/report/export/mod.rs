@@ -4,10 +4,12 @@
 mod csv;
 pub(crate) mod html;
 pub(crate) mod markdown;
+mod series;
 
 pub use self::csv::Csv;
 pub use self::html::Html;
 pub use self::markdown::Markdown;
+pub use self::series::SeriesCsv;
 
 use super::data::ReportData;
 use super::noise::GroupNoise;
@@ -42,7 +44,12 @@ pub trait Exporter {
 }
 
 pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(Html), Box::new(Markdown), Box::new(Csv)]
+    vec![
+        Box::new(Html),
+        Box::new(Markdown),
+        Box::new(Csv),
+        Box::new(SeriesCsv),
+    ]
 }
 
 /// Where a chart file lives, relative to the report directory.

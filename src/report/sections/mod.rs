@@ -42,6 +42,7 @@ sections! {
     tails::Tails,
     rate_limit::RateLimit,
     retries::Retries,
+    load_curve::LoadCurve,
     scale::Scale,
     advice::Advice,
     fidelity::Fidelity,

@@ -66,6 +66,8 @@ impl CpuProbes {
             broker: None,
             // t₁ is the bare loop's: the marks' own cost shows in a case's ledger.
             ledger: false,
+            arrival: Default::default(),
+            seed: 0,
         };
         let before = Snapshot::take(None);
         let (out, usage) = run_isolated(exe, &alone, DEADLINE)?;

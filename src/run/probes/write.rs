@@ -52,6 +52,8 @@ impl WriteProbes {
             max_threads: None,
             broker: None,
             ledger: false,
+            arrival: Default::default(),
+            seed: 0,
         };
         let out = self.probe(exe, &alone)?;
         let median = out

@@ -6,6 +6,7 @@
 
 pub mod misbehave;
 pub mod policy;
+pub mod load_curve_suite;
 pub mod resilience_suite;
 pub mod suite;
 

@@ -2,7 +2,9 @@
 //! over repetitions of answered requests ÷ makespan) beside each load generator's (median over its
 //! runs of 2xx responses ÷ the time it counted), with the CPU each spent per request, and
 //! async-semaphore's share of the best generator's rate — how much of a model's cost is the harness's.
-//! Read from result files only, like every view; `concbench calibrate` prints the same table.
+//! Read from result files only, like every view; `concbench calibrate` prints the same table. With
+//! `calibrate --rate`, a second table: concbench's constant-arrival async case beside oha's rate
+//! mode at the same offered rate and path, p50 and p99 each, and their ratios (the goal: within 10 %).
 
 use crate::calibrate::MODELS;
 use crate::names::{Group, LoadGenerator, ModelKind};
@@ -83,8 +85,93 @@ impl Section for Calibrate {
     }
 
     fn tables(&self, data: &ReportData, group: Group) -> Vec<Table> {
-        vec![build(&data.group(group), data.load_generators.as_ref())]
+        let cases = data.group(group);
+        let mut tables = vec![build(&cases, data.load_generators.as_ref())];
+        tables.extend(rate_table(&cases, data.load_generators.as_ref()));
+        tables
     }
+}
+
+/// The rate check's table of one result file, when it holds one.
+pub fn rate_of_file(file: &ResultFile) -> Option<Table> {
+    let cases: Vec<&CaseResult> = file
+        .cases
+        .iter()
+        .filter(|c| c.group == Group::Calibrate)
+        .collect();
+    rate_table(&cases, file.load_generators.as_ref())
+}
+
+/// Per offered rate: concbench's constant-arrival case (p50 and p99, medians over repetitions)
+/// beside oha's rate mode (medians over runs), and ours ÷ oha's; None without a rate case.
+pub fn rate_table(cases: &[&CaseResult], generators: Option<&LoadGenerators>) -> Option<Table> {
+    let ours: Vec<&&CaseResult> = cases
+        .iter()
+        .filter(|c| c.params.arrival.rate().is_some())
+        .collect();
+    if ours.is_empty() {
+        return None;
+    }
+    let ratio = |a: f64, b: Option<f64>| match b.filter(|b| *b > 0.0) {
+        Some(b) => format!("{:.2}", a / b),
+        None => "–".into(),
+    };
+    let ms = |s: f64| format!("{:.1} ms", s * 1e3);
+    let rows = ours
+        .iter()
+        .map(|c| {
+            let rate = c.params.arrival.rate().unwrap_or(0.0);
+            let path = c.params.workload.describe().path().unwrap_or("").to_string();
+            let runs: Vec<_> = generators
+                .map(|g| {
+                    g.rate_runs
+                        .iter()
+                        .filter(|r| r.rate_per_s == rate && r.path == path && r.ok > 0)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let med = |f: fn(&crate::results::RateRun) -> f64| {
+                (!runs.is_empty()).then(|| median(&runs.iter().map(|r| f(r)).collect::<Vec<_>>()))
+            };
+            let (oha50, oha99) = (med(|r| r.p50_s), med(|r| r.p99_s));
+            let (p50, p99) = (c.summary.task_p50_s, c.summary.task_p99_s);
+            vec![
+                format!("{rate}"),
+                path.clone(),
+                c.params.model.to_string(),
+                ms(p50),
+                oha50.map_or("–".into(), ms),
+                ratio(p50, oha50),
+                ms(p99),
+                oha99.map_or("–".into(), ms),
+                ratio(p99, oha99),
+            ]
+        })
+        .collect();
+    let header = [
+        "offered / s",
+        "path",
+        "model",
+        "p50",
+        "oha p50",
+        "p50 ÷ oha",
+        "p99",
+        "oha p99",
+        "p99 ÷ oha",
+    ]
+    .map(String::from)
+    .to_vec();
+    Some(Table {
+        group: "calibration: latency at an offered rate beside oha's rate mode".into(),
+        header,
+        rows,
+        note: "GETs offered at a constant rate on the unbounded slow server, a connection per \
+               request: concbench's model with --arrival constant:R/s (latency from each task's \
+               scheduled release; medians over repetitions) beside `oha -q R --latency-correction \
+               --disable-keepalive` (its latencyPercentiles; medians over runs); – where oha was not \
+               installed. The goal: both ratios within 0.9–1.1."
+            .into(),
+    })
 }
 
 fn cell(rate: Option<Rate>) -> String {
