@@ -26,6 +26,10 @@ pub struct Ledger {
     pub spawn_s: f64,
     /// Waiting inside the client for a permit or a worker: the hand-over gaps on the path.
     pub slot_s: f64,
+    /// Taking tasks in submission order rather than packing them perfectly over the lanes: the list
+    /// schedule of their nominal work beyond the ideal ([`super::packing`]; 0 when not above it).
+    #[serde(default)]
+    pub packing_s: f64,
     /// Waiting in the server's listen backlog: the hand-over gaps on the path.
     pub backlog_s: f64,
     /// connect() → connected.
@@ -51,9 +55,10 @@ pub struct Ledger {
 }
 
 /// The names of the components, in the order of [`Ledger::components`].
-pub const COMPONENTS: [&str; 9] = [
+pub const COMPONENTS: [&str; 10] = [
     "spawn",
     "slot",
+    "packing",
     "backlog",
     "connect",
     "serve",
@@ -72,6 +77,7 @@ impl Ledger {
         ideal_s: f64,
         t1_s: Option<f64>,
         stamped: bool,
+        packing_s: f64,
     ) -> Ledger {
         let s = |ns: u64| ns as f64 / 1e9;
         let cpu_work = sums.cpu_parts as f64 * t1_s.unwrap_or(0.0);
@@ -92,6 +98,7 @@ impl Ledger {
             stamped,
             spawn_s: s(sums.spawn_ns),
             slot_s: s(sums.slot_ns),
+            packing_s,
             backlog_s: s(sums.backlog_ns),
             connect_s: s(sums.connect_ns),
             serve_s: s(sums.serve_ns + sums.unstamped_ns) - s(sums.serve_work_ns),
@@ -111,10 +118,11 @@ impl Ledger {
     }
 
     /// The components, in the order of [`COMPONENTS`].
-    pub fn components(&self) -> [f64; 9] {
+    pub fn components(&self) -> [f64; 10] {
         [
             self.spawn_s,
             self.slot_s,
+            self.packing_s,
             self.backlog_s,
             self.connect_s,
             self.serve_s,
@@ -133,7 +141,7 @@ impl Ledger {
             .zip(self.components())
             .chain([("residual", self.residual_s)])
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .expect("ten entries")
+            .expect("eleven entries")
     }
 
     /// The component-wise median of several repetitions' ledgers (each field its own median, so the
@@ -160,6 +168,7 @@ impl Ledger {
             stamped: ledgers.iter().all(|l| l.stamped),
             spawn_s: m(|l| l.spawn_s),
             slot_s: m(|l| l.slot_s),
+            packing_s: m(|l| l.packing_s),
             backlog_s: m(|l| l.backlog_s),
             connect_s: m(|l| l.connect_s),
             serve_s: m(|l| l.serve_s),

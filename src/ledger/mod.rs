@@ -13,6 +13,7 @@ pub use clock::{enabled, set_enabled};
 pub use marks::{CallMarks, ServerStamp};
 
 pub mod account;
+pub mod packing;
 pub mod path;
 #[cfg(test)]
 mod tests;

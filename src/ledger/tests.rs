@@ -100,7 +100,7 @@ fn a_pools_second_round_hands_its_slot_wait_to_the_task_that_freed_the_worker() 
     assert_eq!(ms(p.backlog_ns), 3.0);
     assert_eq!(ms(p.serve_ns), 200.0);
     assert_eq!(ms(p.serve_work_ns), 200.0);
-    let l = Ledger::of(&p, 0.212, 0.200, None, true);
+    let l = Ledger::of(&p, 0.212, 0.200, None, true, 0.0);
     assert!(close(l.slot_s, 0.001) && close(l.backlog_s, 0.003) && close(l.connect_s, 0.002));
     assert!(close(l.serve_s, 0.0) && close(l.client_s, 0.004) && close(l.drain_s, 0.002));
     assert!(close(l.residual_s, 0.0), "everything explained: {l:?}");
@@ -122,9 +122,9 @@ fn a_backlog_wait_hands_over_to_the_request_the_same_server_worker_served_before
     assert_eq!(ms(p.spawn_ns), 1.0);
     assert_eq!(ms(p.serve_ns), 200.0);
     assert_eq!(ms(p.serve_work_ns), 200.0, "both serves whole on the path");
-    let l = Ledger::of(&p, 0.207, 0.200, None, true);
+    let l = Ledger::of(&p, 0.207, 0.200, None, true, 0.0);
     // Threads: a task's result is in hand as its own code ends, no drain.
-    let want = [0.001, 0.0, 0.003, 0.001, 0.0, 0.0, 0.0, 0.002, 0.0];
+    let want = [0.001, 0.0, 0.0, 0.003, 0.001, 0.0, 0.0, 0.0, 0.002, 0.0];
     for (got, want) in l.components().iter().zip(want) {
         assert!(close(*got, want), "{l:?}");
     }
@@ -172,7 +172,7 @@ fn run_delay_the_ideal_expects_is_no_contention() {
         (ms(p.spawn_ns), ms(p.own_ns), ms(p.run_delay_ns)),
         (4.0, 204.0, 100.0)
     );
-    let l = Ledger::of(&p, 0.208, 0.200, Some(0.100), true);
+    let l = Ledger::of(&p, 0.208, 0.200, Some(0.100), true, 0.0);
     assert!(close(l.contention_s, 0.0), "{l:?}");
     assert!(close(l.spawn_s, 0.004) && close(l.client_s, 0.004));
     assert!(close(l.residual_s, 0.0));
@@ -184,7 +184,7 @@ fn run_delay_beyond_the_ideals_sharing_is_contention() {
     // The same, with 50 ms more waiting for a core (another process took it).
     let tasks: Vec<_> = (1..=4).map(|i| cpu(i, 254 + i, 150)).collect();
     let p = walk(&tasks, WORKERS).unwrap();
-    let l = Ledger::of(&p, 0.258, 0.200, Some(0.100), true);
+    let l = Ledger::of(&p, 0.258, 0.200, Some(0.100), true, 0.0);
     assert!(close(l.contention_s, 0.050), "{l:?}");
     assert!(close(l.residual_s, 0.0));
     adds_up(&l);
@@ -202,7 +202,7 @@ fn cpu_parts_that_ran_longer_than_t1_are_their_own_component() {
         .collect();
     let p = walk(&tasks, WORKERS).unwrap();
     assert_eq!((p.cpu_measured, ms(p.cpu_run_ns)), (1, 120.0));
-    let l = Ledger::of(&p, 0.228, 0.200, Some(0.100), true);
+    let l = Ledger::of(&p, 0.228, 0.200, Some(0.100), true, 0.0);
     assert!(close(l.cpu_s, 0.020), "{l:?}");
     assert!(close(l.contention_s, 0.0) && close(l.client_s, 0.004));
     assert!(close(l.residual_s, 0.0));
@@ -225,10 +225,44 @@ fn work_on_the_path_beyond_the_ideals_is_the_residual() {
     let tasks = [sleep(0), sleep(0), sleep(100), sleep(100)];
     let p = walk(&tasks, WORKERS).unwrap();
     assert_eq!((p.tasks, ms(p.own_work_ns), ms(p.slot_ns)), (2, 200.0, 0.0));
-    let l = Ledger::of(&p, 0.200, 0.100, None, false);
+    let l = Ledger::of(&p, 0.200, 0.100, None, false, 0.0);
     assert!(l.components().iter().all(|c| close(*c, 0.0)), "{l:?}");
     assert!(close(l.residual_s, 0.100));
     assert_eq!(l.largest().0, "residual");
+    adds_up(&l);
+}
+
+#[test]
+fn in_order_packing_explains_a_path_longer_than_perfect_packing_and_no_more() {
+    // A pool of 2 given 100, 100 and 200 ms sleeps in that order: the 200 ms one starts when the
+    // first lane frees, at 100 ms, and ends at 300 ms; packed perfectly the ideal is 200 ms.
+    let sleep = |start: u64, d: u64| Timeline {
+        start: start * MS,
+        end: (start + d) * MS,
+        nominal: Nominal {
+            own: d * MS,
+            ..Nominal::default()
+        },
+        ..Timeline::default()
+    };
+    let tasks = [sleep(0, 100), sleep(0, 100), sleep(100, 200)];
+    let p = walk(&tasks, WORKERS).unwrap();
+    let works = [0.1, 0.1, 0.2];
+    let packing = crate::ledger::packing::packing(&works, 2, 0.200);
+    assert!(close(packing, 0.100));
+    let l = Ledger::of(&p, 0.300, 0.200, None, false, packing);
+    assert!(
+        close(l.packing_s, 0.100) && close(l.residual_s, 0.0),
+        "{l:?}"
+    );
+    assert_eq!(l.largest().0, "packing");
+    adds_up(&l);
+    // Had the pool run them longest first, the path would hold 200 ms: the same schedule's
+    // packing then overstates it, and the residual says so, below zero.
+    let tasks = [sleep(0, 200), sleep(0, 100), sleep(100, 100)];
+    let p = walk(&tasks, WORKERS).unwrap();
+    let l = Ledger::of(&p, 0.200, 0.200, None, false, packing);
+    assert!(close(l.residual_s, -0.100), "{l:?}");
     adds_up(&l);
 }
 
@@ -239,7 +273,7 @@ fn without_stamps_backlog_and_serve_are_one_and_nothing_is_handed_over() {
     let p = walk(&[t], WORKERS).unwrap();
     assert_eq!(ms(p.unstamped_ns), 149.0);
     assert_eq!(ms(p.serve_work_ns), 100.0);
-    let l = Ledger::of(&p, ms(p.total_ns()) / 1e3, 0.100, None, false);
+    let l = Ledger::of(&p, ms(p.total_ns()) / 1e3, 0.100, None, false, 0.0);
     assert!(close(l.serve_s, 0.049) && close(l.backlog_s, 0.0));
     adds_up(&l);
 }
@@ -284,7 +318,7 @@ fn any_time_lines_tile_the_makespan_and_the_ledger_adds_up() {
         let makespan = tasks.iter().map(|t| t.end).max().unwrap();
         let p: PathSums = walk(&tasks, WORKERS).unwrap();
         assert_eq!(p.total_ns(), makespan);
-        let l = Ledger::of(&p, makespan as f64 / 1e9, 0.3, Some(0.01), true);
+        let l = Ledger::of(&p, makespan as f64 / 1e9, 0.3, Some(0.01), true, 0.0);
         adds_up(&l);
     }
 }

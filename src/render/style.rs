@@ -151,12 +151,13 @@ pub const SYNC_COLOURS: [RGBColor; 7] = [
     RGBColor(0x66, 0x66, 0x66),
 ];
 
-/// The ledger's components in their order (spawn, slot, backlog, connect, serve, contention, cpu,
-/// client, drain), then its residual in grey: a palette of its own, so a component is never read as
-/// a model.
-pub const LEDGER_COLOURS: [RGBColor; 10] = [
+/// The ledger's components in their order (spawn, slot, packing, backlog, connect, serve,
+/// contention, cpu, client, drain), then its residual in grey: a palette of its own, so a component
+/// is never read as a model.
+pub const LEDGER_COLOURS: [RGBColor; 11] = [
     RGBColor(0x8d, 0xd3, 0xc7),
     RGBColor(0x80, 0xb1, 0xd3),
+    RGBColor(0x1f, 0x78, 0xb4),
     RGBColor(0xfb, 0x80, 0x72),
     RGBColor(0xfd, 0xb4, 0x62),
     RGBColor(0xb3, 0xde, 0x69),

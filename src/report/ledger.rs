@@ -192,10 +192,11 @@ pub fn table(group: Group, cases: &[&CaseResult]) -> Option<Table> {
 }
 
 /// The ledger's columns of results.csv, and their cells for a case (empty without a ledger).
-pub const CSV_HEADERS: [&str; 12] = [
+pub const CSV_HEADERS: [&str; 13] = [
     "ledger_excess_s",
     "ledger_spawn_s",
     "ledger_slot_s",
+    "ledger_packing_s",
     "ledger_backlog_s",
     "ledger_connect_s",
     "ledger_serve_s",

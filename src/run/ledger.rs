@@ -6,6 +6,7 @@
 use crate::ledger::path::{walk, Call, PathSums, Rules, Timeline};
 use crate::ledger::{CallMarks, Ledger};
 use crate::model::{Execution, ModelKind};
+use crate::plan::Case;
 use crate::workload::Params;
 use std::time::Duration;
 
@@ -64,8 +65,92 @@ pub fn call_of(marks: Option<CallMarks>, t0_ns: u64) -> Option<Call> {
     })
 }
 
-/// A sample's ledger from its path's sums, its makespan and ideal, and t₁ when calibrated.
-pub fn ledger(sums: &PathSums, makespan_s: f64, ideal_s: f64, t1_s: Option<f64>) -> Ledger {
+/// A sample's ledger from its path's sums, its makespan and ideal, t₁ when calibrated, and what
+/// in-order packing adds to the ideal ([`packing`]).
+pub fn ledger(
+    sums: &PathSums,
+    makespan_s: f64,
+    ideal_s: f64,
+    t1_s: Option<f64>,
+    packing_s: f64,
+) -> Ledger {
     let stamped = sums.backlog_ns > 0 || (sums.serve_ns > 0 && sums.unstamped_ns == 0);
-    Ledger::of(sums, makespan_s, ideal_s, t1_s, stamped)
+    Ledger::of(sums, makespan_s, ideal_s, t1_s, stamped, packing_s)
+}
+
+/// What taking `case`'s tasks in submission order adds to `ideal_s` (crate::ledger::packing): its
+/// tasks' nominal work — the server's delay, their own waits, t₁ per CPU part — each given to the
+/// lane that frees first, over the tasks it holds in flight (no more than the server's workers).
+/// 0 for a workload without a nominal work.
+pub fn packing(case: &Case, cores: usize, ideal_s: f64, t1_s: Option<f64>) -> f64 {
+    let d = case.workload.describe();
+    let works: Option<Vec<f64>> = (0..case.tasks as u64)
+        .map(|i| {
+            let n = d.nominal(i)?;
+            let cpu = if n.cpu { t1_s.unwrap_or(0.0) } else { 0.0 };
+            Some((n.serve + n.own) as f64 / 1e9 + cpu)
+        })
+        .collect();
+    let Some(works) = works else {
+        return 0.0;
+    };
+    let workers = d
+        .io()
+        .and_then(|io| io.server_workers)
+        .filter(|&w| w > 0)
+        .unwrap_or(usize::MAX);
+    let lanes = case.lanes(cores).in_flight.min(workers);
+    crate::ledger::packing::packing(&works, lanes, ideal_s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::Group;
+    use crate::workload::{IoParams, MixedParams, ServerPlan};
+    use std::time::Duration;
+
+    #[test]
+    fn packing_is_nothing_for_equal_tasks_and_the_schedules_excess_for_unequal_ones() {
+        let plan = ServerPlan {
+            workers: 3,
+            delay: Duration::from_millis(100),
+        };
+        // Nine equal GETs against 3 workers: three rounds, the ideal's own.
+        let io = Case::new(
+            Group::AdHoc,
+            ModelKind::Threads,
+            9,
+            None,
+            Params::Io(IoParams::new(plan)),
+        );
+        assert_eq!(packing(&io, 2, 0.3, None), 0.0);
+        // Mixed waits of 200–700 ms on a pool of 2, against the perfect packing's Σ ÷ 2: in order
+        // costs more; on as many threads as tasks it costs nothing beyond the longest task.
+        let mixed = MixedParams::new(ServerPlan {
+            workers: 0,
+            delay: Duration::ZERO,
+        });
+        let works: Vec<f64> = (0..7).map(|i| mixed.wait(i).as_secs_f64() + 0.01).collect();
+        let perfect = works.iter().sum::<f64>() / 2.0;
+        let pool = Case::new(
+            Group::AdHoc,
+            ModelKind::ThreadPool,
+            7,
+            Some(2),
+            Params::Mixed(mixed.clone()),
+        );
+        let p = packing(&pool, 2, perfect, Some(0.01));
+        let in_order = crate::ledger::packing::in_order(&works, 2);
+        assert!(p > 0.0 && (p - (in_order - perfect)).abs() < 1e-9, "{p}");
+        let threads = Case::new(
+            Group::AdHoc,
+            ModelKind::Threads,
+            7,
+            None,
+            Params::Mixed(mixed),
+        );
+        let longest = works.iter().copied().fold(0.0, f64::max);
+        assert_eq!(packing(&threads, 2, longest, Some(0.01)), 0.0);
+    }
 }

@@ -437,10 +437,10 @@ impl<'a> Runner<'a> {
             (Some(used), Some(p)) if used < p => c.t1 * used / p,
             _ => c.t1,
         });
-        let ledger = out
-            .ledger
-            .zip(ideal_s.or(case_ideal))
-            .map(|(path, ideal)| super::ledger::ledger(&path, out.makespan_s, ideal, t1));
+        let ledger = out.ledger.zip(ideal_s.or(case_ideal)).map(|(path, ideal)| {
+            let packing = super::ledger::packing(case, self.cores, ideal, t1);
+            super::ledger::ledger(&path, out.makespan_s, ideal, t1, packing)
+        });
         Ok(Some(Sample {
             ledger,
             start_s: Some(start_s),
