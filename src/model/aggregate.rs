@@ -22,6 +22,39 @@ pub fn keeps_each(job: &Job) -> bool {
     job.tasks <= KEEP_EACH || job.workload.audits() || job.schedule.is_some()
 }
 
+/// A run's tasks as their joins return them: each kept (see [`keeps_each`]) or folded in.
+pub struct Joined<'a> {
+    job: &'a Job,
+    keep: bool,
+    records: Vec<TaskRecord>,
+    aggregate: Aggregate,
+}
+
+impl<'a> Joined<'a> {
+    pub fn new(job: &'a Job) -> Joined<'a> {
+        let keep = keeps_each(job);
+        Joined {
+            job,
+            keep,
+            records: Vec::with_capacity(if keep { job.tasks } else { 0 }),
+            aggregate: Aggregate::default(),
+        }
+    }
+
+    pub fn add(&mut self, record: TaskRecord) {
+        if self.keep {
+            self.records.push(record);
+        } else {
+            self.aggregate.add(&record, |v| self.job.workload.verify(v));
+        }
+    }
+
+    /// The records kept, or the fold of them all.
+    pub fn finish(self) -> (Vec<TaskRecord>, Option<Aggregate>) {
+        (self.records, (!self.keep).then_some(self.aggregate))
+    }
+}
+
 /// Every task of a run, folded.
 #[derive(Debug, Clone)]
 pub struct Aggregate {

@@ -2,10 +2,10 @@
 //! a semaphore, and join them all. The async models differ only in the runtime, the permits and where
 //! CPU work runs, so the difference measured is that and nothing else.
 
-use super::aggregate::{keeps_each, Aggregate};
+use super::aggregate::Joined;
 use super::watched::{Marked, Watched};
 use super::{Execution, Job, Marks, TaskRecord};
-use crate::workload::{FailureKind, TaskResult};
+use crate::workload::TaskResult;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
@@ -45,7 +45,6 @@ pub fn spawn_on(
     // With the ledger on each task is watched (first poll, woken-but-not-polled time); off, the task
     // is spawned bare, as small as the model's own.
     let watch = crate::ledger::enabled();
-    let keep = keeps_each(job);
     let (records, aggregate, spawning) = rt.block_on(async {
         let gate = permits.map(|k| Arc::new(Semaphore::new(k)));
         let sleep = job.workload.sleep_only();
@@ -104,32 +103,14 @@ pub fn spawn_on(
             handles.push(spawn_one(task as u64));
         }
         let spawning = t0.elapsed();
-        let mut records = Vec::with_capacity(if keep { handles.len() } else { 0 });
-        let mut aggregate = Aggregate::default();
+        let mut joined = Joined::new(job);
         for handle in handles {
-            // A panicking task fails alone; its start is unknown, so it is recorded as ending there.
-            let record = handle.join().await.unwrap_or_else(|_| {
-                let at = t0.elapsed();
-                TaskRecord {
-                    start: at,
-                    end: at,
-                    result: TaskResult {
-                        outcome: Err(FailureKind::Panic),
-                        service: None,
-                        tries: Default::default(),
-                        call: None,
-                    },
-                    marks: Default::default(),
-                    attempts: 1,
-                }
-            });
-            if keep {
-                records.push(record);
-            } else {
-                aggregate.add(&record, |v| job.workload.verify(v));
-            }
+            // A panicking task fails alone.
+            let record = handle.join().await;
+            joined.add(record.unwrap_or_else(|_| TaskRecord::panicked(t0.elapsed())));
         }
-        (records, (!keep).then_some(aggregate), spawning)
+        let (records, aggregate) = joined.finish();
+        (records, aggregate, spawning)
     });
     // Tear-down (joining runtime threads) is after the clock and not the model's makespan.
     drop(rt);

@@ -14,7 +14,7 @@
 //! the direct client's GET on compio's sockets, a count) and refuses workloads that are more than
 //! that.
 
-use super::aggregate::{keeps_each, Aggregate};
+use super::aggregate::Joined;
 use super::footprint::{Holds, TASK};
 use super::steps;
 use super::watched::Watched;
@@ -57,7 +57,6 @@ impl Model for AsyncUring {
         let t0 = Instant::now();
         let t0_ns = crate::ledger::clock::instant_ns(t0);
         let watch = crate::ledger::enabled();
-        let keep = keeps_each(job);
         let (records, aggregate, spawning) = rt.block_on(async {
             let handles: Vec<_> = (0..job.tasks as u64)
                 .map(|task| {
@@ -80,27 +79,14 @@ impl Model for AsyncUring {
                 })
                 .collect();
             let spawning = t0.elapsed();
-            let mut records = Vec::with_capacity(if keep { handles.len() } else { 0 });
-            let mut aggregate = Aggregate::default();
+            let mut joined = Joined::new(job);
             for handle in handles {
-                // A panicking task fails alone (compio catches it in the task); its start is unknown.
-                let record = handle.await.unwrap_or_else(|_| {
-                    let at = t0.elapsed();
-                    TaskRecord {
-                        start: at,
-                        end: at,
-                        result: steps::failed(FailureKind::Panic),
-                        attempts: 1,
-                        marks: Default::default(),
-                    }
-                });
-                if keep {
-                    records.push(record);
-                } else {
-                    aggregate.add(&record, |v| job.workload.verify(v));
-                }
+                // A panicking task fails alone (compio catches it in the task).
+                let record = handle.await;
+                joined.add(record.unwrap_or_else(|_| TaskRecord::panicked(t0.elapsed())));
             }
-            (records, (!keep).then_some(aggregate), spawning)
+            let (records, aggregate) = joined.finish();
+            (records, aggregate, spawning)
         });
         drop(rt);
         Ok(Execution {

@@ -10,7 +10,7 @@
 //! task's plain steps (`Workload::steps`), as async-uring does; its GET comes from the kernel's
 //! source address only (see `client/coroutine.rs`).
 
-use super::aggregate::{keeps_each, Aggregate};
+use super::aggregate::Joined;
 use super::footprint::{Holds, COROUTINE};
 use super::steps;
 use super::{Execution, Job, Lanes, Model, TaskRecord};
@@ -82,29 +82,15 @@ impl Model for Coroutines {
             })
             .collect();
         let spawning = t0.elapsed();
-        let keep = keeps_each(job);
-        let mut records = Vec::with_capacity(if keep { handles.len() } else { 0 });
-        let mut aggregate = Aggregate::default();
+        let mut joined = Joined::new(job);
         for handle in handles {
-            // A panicking coroutine fails alone (may recovers it in its join); its start is unknown.
-            let record = handle.join().unwrap_or_else(|_| {
-                let at = t0.elapsed();
-                TaskRecord {
-                    start: at,
-                    end: at,
-                    result: steps::failed(FailureKind::Panic),
-                    attempts: 1,
-                    marks: Default::default(),
-                }
-            });
-            if keep {
-                records.push(record);
-            } else {
-                aggregate.add(&record, |v| job.workload.verify(v));
-            }
+            // A panicking coroutine fails alone (may recovers it in its join).
+            let record = handle.join();
+            joined.add(record.unwrap_or_else(|_| TaskRecord::panicked(t0.elapsed())));
         }
+        let (records, aggregate) = joined.finish();
         Ok(Execution {
-            aggregate: (!keep).then_some(aggregate),
+            aggregate,
             spawned: Some((job.tasks, spawning)),
             t0_ns,
             ..Execution::of(setup, records)

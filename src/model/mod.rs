@@ -160,6 +160,25 @@ pub struct TaskRecord {
     pub marks: Marks,
 }
 
+impl TaskRecord {
+    /// A task that panicked where its join saw it: it fails alone, and its start being unknown, it
+    /// is recorded as ending where it began, at `at`.
+    pub fn panicked(at: Duration) -> TaskRecord {
+        TaskRecord {
+            start: at,
+            end: at,
+            result: TaskResult {
+                outcome: Err(FailureKind::Panic),
+                service: None,
+                tries: Default::default(),
+                call: None,
+            },
+            attempts: 1,
+            marks: Default::default(),
+        }
+    }
+}
+
 /// A task's marks for the ledger, beyond its start and end.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Marks {
