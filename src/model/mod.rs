@@ -106,6 +106,12 @@ pub trait Model: Sync {
     fn takes_arrival(&self) -> bool {
         false
     }
+    /// The processes its connections are spread over for limit k, each holding an even share of
+    /// them (and a descriptor per connection, under the per-process open-file limit): 1 for the models
+    /// whose connections are all the case process's.
+    fn client_processes(&self, _limit: usize) -> usize {
+        1
+    }
     /// Run every task of the job once.
     fn run(&self, job: &Job) -> anyhow::Result<Execution>;
 }
