@@ -5,27 +5,35 @@
 //! - `spawn N MS`: N tokio tasks each sleeping MS, spawned on a multi-thread runtime, handles joined;
 //! - `join-all N MS`: N sleeps joined with `join_all` on a current-thread runtime, nothing spawned;
 //! - `threads N MS`: N OS threads each sleeping MS, joined;
-//! - `get N URL`: N tokio tasks on a multi-thread runtime, each connecting to `http://ADDR/PATH`,
-//!   writing one `Connection: close` GET and reading to the server's close — no HTTP parsing, no
-//!   timeout, no source addresses: the io shape's floor (it counts the answers that began `HTTP/1.1 2`).
+//! - `get N URL [SOURCES]`: N tokio tasks on a multi-thread runtime, each connecting to
+//!   `http://ADDR/PATH`, writing one `Connection: close` GET and reading to the server's close — no
+//!   HTTP parsing, no timeout: the io shape's floor (it counts the answers that began `HTTP/1.1 2`).
+//!   With SOURCES > 1 it connects from 127.0.0.1 … 127.0.0.SOURCES in turn, as the direct client
+//!   spreads a large case (concbench's `Sources`, the one other piece of concbench here): run as k
+//!   processes beside `async-sharded`, together they hold more connections than one address's ports.
 //!
-//! It prints one JSON line: its makespan (first spawn → last join), its own peak RSS (VmHWM: its
-//! parent's memory is no part of it) and how many units it started before the OS refused one, if any.
+//! It prints one JSON line: its makespan (first spawn → last join), when it began and ended on
+//! CLOCK_MONOTONIC (so k copies run at once make one makespan, first start → last end), its own peak
+//! RSS (VmHWM: its parent's memory is no part of it) and how many units it started before the OS
+//! refused one, if any.
 
 use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let usage = || -> ! {
-        eprintln!("usage: concbench-bare spawn|join-all|threads N MS, or concbench-bare get N URL");
+        eprintln!(
+            "usage: concbench-bare spawn|join-all|threads N MS, or concbench-bare get N URL [SOURCES]"
+        );
         std::process::exit(2)
     };
-    if args.len() != 4 {
+    if args.len() != 4 && !(args.len() == 5 && args[1] == "get") {
         usage();
     }
     let n: usize = args[2].parse().unwrap_or_else(|_| usage());
     let wait = || Duration::from_millis(args[3].parse().unwrap_or_else(|_| usage()));
     let t0 = Instant::now();
+    let t0_ns = concbench::ledger::clock::instant_ns(t0);
     let (started, refused) = match args[1].as_str() {
         "spawn" => {
             let rt = tokio::runtime::Runtime::new().expect("a runtime");
@@ -87,14 +95,20 @@ fn main() {
             let request =
                 format!("GET /{path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
             let addr: std::net::SocketAddr = addr.parse().unwrap_or_else(|_| usage());
+            let count: usize = args
+                .get(4)
+                .map_or(1, |c| c.parse().unwrap_or_else(|_| usage()));
+            let sources = concbench::client::sources::Sources::new(count, addr.ip());
             let ok = tokio::runtime::Runtime::new()
                 .expect("a runtime")
-                .block_on(get_all(n, addr, request.into_bytes()));
+                .block_on(get_all(n, addr, request.into_bytes(), sources));
             (ok, None)
         }
         _ => usage(),
     };
-    let makespan = t0.elapsed().as_secs_f64();
+    let end = Instant::now();
+    let makespan = (end - t0).as_secs_f64();
+    let end_ns = concbench::ledger::clock::instant_ns(end);
     let peak = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -104,19 +118,26 @@ fn main() {
         });
     let refused = refused.map_or("null".to_string(), |e| format!("{e:?}"));
     println!(
-        "{{\"makespan_s\":{makespan},\"peak_rss_kib\":{},\"started\":{started},\"refused\":{refused}}}",
+        "{{\"makespan_s\":{makespan},\"t0_ns\":{t0_ns},\"end_ns\":{end_ns},\"peak_rss_kib\":{},\"started\":{started},\"refused\":{refused}}}",
         peak.map_or("null".to_string(), |p| p.to_string())
     );
 }
 
-/// N GETs at once, each on its own connection read to the close; how many were answered 2xx.
-async fn get_all(n: usize, addr: std::net::SocketAddr, request: Vec<u8>) -> usize {
+/// N GETs at once, each on its own connection read to the close (from `sources` in turn); how many
+/// were answered 2xx.
+async fn get_all(
+    n: usize,
+    addr: std::net::SocketAddr,
+    request: Vec<u8>,
+    sources: concbench::client::sources::Sources,
+) -> usize {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let request: &'static [u8] = request.leak();
+    let sources: &'static _ = Box::leak(Box::new(sources));
     let handles: Vec<_> = (0..n)
         .map(|_| {
             tokio::spawn(async move {
-                let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+                let mut stream = sources.connect_async(addr).await.ok()?;
                 stream.write_all(request).await.ok()?;
                 let mut answer = Vec::with_capacity(256);
                 stream.read_to_end(&mut answer).await.ok()?;

@@ -113,6 +113,7 @@ macro_rules! every_model {
             ThreadPerCore = "thread-per-core" => thread_per_core::ThreadPerCore;
             AsyncUring = "async-uring" => async_uring::AsyncUring;
             Coroutines = "coroutines" => coroutines::Coroutines;
+            AsyncSharded = "async-sharded" => async_sharded::AsyncSharded;
             /// The Python reference models (python/concbench_py), run as an external program.
             PySequential = "py-sequential" => python::SEQUENTIAL, twin Sequential;
             PyThreads = "py-threads" => python::THREADS, twin Threads;

@@ -420,9 +420,9 @@ impl Case {
 /// aiomultiprocess's default: each worker process runs up to 16 tasks at once on its event loop.
 pub const DEFAULT_CHILD_CONCURRENCY: usize = 16;
 
-/// Most connections the bare `get` program (`run::reference`) opens: it connects from one source
-/// address, whose ~28k ephemeral ports towards the server would run out beyond this (the harness's
-/// client spreads over several).
+/// Most connections one bare `get` process (`run::reference`) opens: a process's open files (20,000
+/// on the machines this was built on) and, from one source address, the ~28k ephemeral ports towards
+/// the server bound it. Beside `async-sharded` the bare program runs as k processes, each its share.
 pub const BARE_GET_MAX: usize = 20_000;
 
 #[cfg(test)]

@@ -210,6 +210,46 @@ fn process_pool_really_uses_k_worker_processes() {
 }
 
 #[test]
+fn async_sharded_splits_the_tasks_exactly_over_k_processes_and_adds_them_up() {
+    let _t = timing_lock();
+    let wait = Duration::from_millis(300);
+    let s = Spec::sleeping(wait);
+    let handle =
+        std::thread::spawn(move || ModelKind::AsyncSharded.model().run(&job(s, 7, 3)).unwrap());
+    let mut seen = HashSet::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !handle.is_finished() && Instant::now() < deadline {
+        seen.extend(pool_workers(std::process::id()));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let exec = handle.join().unwrap();
+    assert_eq!(seen.len(), 3, "distinct shard pids: {seen:?}");
+    assert_eq!((exec.pool, exec.workers.unwrap().processes), (Some(3), 3));
+    assert_eq!(exec.records.len(), 7, "a record per task, none twice");
+    assert!(exec.records.iter().all(|r| r.result.outcome.is_ok()));
+    // Every shard's tasks on the parent's clock: none ends before its wait, all at once.
+    assert!(exec.records.iter().all(|r| r.end - r.start >= wait));
+    assert!(
+        exec.makespan() >= wait && exec.makespan() < wait * 3,
+        "{:?}",
+        exec.makespan()
+    );
+    assert!(pool_workers(std::process::id()).is_empty(), "shards reaped");
+    // Past KEEP_EACH each shard folds its share, and the folds add up to every task.
+    let many = concbench::model::aggregate::KEEP_EACH * 2 + 1;
+    let s = Spec::sleeping(Duration::from_millis(50));
+    let exec = ModelKind::AsyncSharded
+        .model()
+        .run(&job(s, many, 4))
+        .unwrap();
+    let folded = exec.aggregate.expect("folded past KEEP_EACH");
+    assert_eq!(folded.ok as usize, many);
+    assert_eq!(folded.task_latency.len() as usize, many);
+    assert!(folded.makespan >= Duration::from_millis(50));
+    assert_eq!(exec.spawned.map(|(n, _)| n), Some(many));
+}
+
+#[test]
 fn cpu_counts_exactly_and_two_lanes_run_at_once() {
     let _t = timing_lock();
     // Each model counts right; with two lanes, two tasks are in flight at once, with one event loop
@@ -294,7 +334,10 @@ fn a_panicking_task_fails_alone() {
     for model in ModelKind::rust().filter(|m| {
         !matches!(
             m,
-            ModelKind::ProcessPool | ModelKind::AsyncProcessPool | ModelKind::QueueWorkers
+            ModelKind::ProcessPool
+                | ModelKind::AsyncProcessPool
+                | ModelKind::QueueWorkers
+                | ModelKind::AsyncSharded
         )
     }) {
         let job = Job {

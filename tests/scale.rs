@@ -252,10 +252,40 @@ fn the_scale_suite_leaves_room_in_its_ten_minutes() {
             ModelKind::Async | ModelKind::AsyncJoinAll | ModelKind::Threads
         ))
         .all(|c| c.reference));
+    // Past one process's open files an unsharded io case is its failures; sharded, it holds them all.
+    let io_past =
+        |c: &&concbench::plan::Case| c.tasks > 28_000 && c.workload.describe().server().is_some();
     assert!(cases
         .iter()
-        .filter(|c| c.tasks > 28_000 && c.workload.describe().server().is_some())
-        .all(|c| c.past_limits));
+        .filter(io_past)
+        .all(|c| c.past_limits != (c.model == ModelKind::AsyncSharded)));
+    assert!(has(ModelKind::AsyncSharded, 50_000) && has(ModelKind::AsyncSharded, 100_000));
+    assert!(cases
+        .iter()
+        .filter(|c| c.model == ModelKind::AsyncSharded)
+        .all(|c| c.reference && c.tasks.div_ceil(c.k()) <= 12_500));
+}
+
+#[test]
+fn a_sharded_io_case_splits_its_gets_over_k_processes_and_so_does_its_bare_twin() {
+    let dir = tmpdir("sharded-get");
+    let file = run(
+        "--workload io --model async-sharded --limit 3 --tasks 1501 --server-workers 0 --delay 100ms --bare --repeat 1",
+        &dir.join("run.json"),
+    );
+    let c = &file.cases[0];
+    let s = &c.samples[0];
+    assert_eq!(s.ok, 1501, "every GET of every shard: {:?}", s.failures);
+    assert!(s.failures.is_empty());
+    let workers = s.workers.as_ref().expect("the shards' usage");
+    assert_eq!(workers.processes, 3);
+    assert_eq!(s.server.expect("the server's count").served, 1501);
+    assert!(s.makespan_s >= 0.1, "{}", s.makespan_s);
+    let r = s.reference.as_ref().expect("--bare ran the bare program");
+    assert_eq!(r.program, "concbench-bare get ×3");
+    assert_eq!((r.processes, r.started), (Some(3), 1501), "{r:?}");
+    assert!(r.makespan_s >= 0.1 && r.cpu_s > 0.0, "{r:?}");
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

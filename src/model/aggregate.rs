@@ -49,6 +49,13 @@ impl<'a> Joined<'a> {
         }
     }
 
+    /// Fold in tasks already folded elsewhere (a shard's): `add` them to the fold. A run that keeps
+    /// each record has no fold to add to, and its shards keep theirs (they keep at fewer tasks).
+    pub fn absorb(&mut self, add: impl FnOnce(&mut Aggregate)) {
+        debug_assert!(!self.keep, "a run that keeps each record gets records");
+        add(&mut self.aggregate);
+    }
+
     /// The records kept, or the fold of them all.
     pub fn finish(self) -> (Vec<TaskRecord>, Option<Aggregate>) {
         (self.records, (!self.keep).then_some(self.aggregate))

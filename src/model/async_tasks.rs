@@ -40,6 +40,21 @@ pub fn spawn_on(
     cpu: Cpu,
     loops: &[tokio::runtime::Handle],
 ) -> Execution {
+    spawn_from(rt, setup, job, 0, permits, cpu, loops)
+}
+
+/// [`spawn_on`] for tasks `first .. first + job.tasks` of a larger job (a shard of async-sharded):
+/// the task numbers a workload draws by (misbehaviour, mixed waits) are the whole job's, the records
+/// this shard's, from its own first submission.
+pub fn spawn_from(
+    rt: tokio::runtime::Runtime,
+    setup: Duration,
+    job: &Job,
+    first: u64,
+    permits: Option<usize>,
+    cpu: Cpu,
+    loops: &[tokio::runtime::Handle],
+) -> Execution {
     let t0 = Instant::now();
     let t0_ns = crate::ledger::clock::instant_ns(t0);
     // With the ledger on each task is watched (first poll, woken-but-not-polled time); off, the task
@@ -100,7 +115,7 @@ pub fn spawn_on(
         for task in 0..job.tasks {
             // Open loop: each task is spawned at its release (at once in a batch).
             super::release::wait_async(job, t0, task).await;
-            handles.push(spawn_one(task as u64));
+            handles.push(spawn_one(first + task as u64));
         }
         let spawning = t0.elapsed();
         let mut joined = Joined::new(job);

@@ -9,6 +9,7 @@ mod async_join_all;
 mod async_multi;
 mod async_process_pool;
 mod async_semaphore;
+mod async_sharded;
 mod async_single;
 mod async_tasks;
 mod async_uring;
@@ -25,6 +26,7 @@ mod rayon_pool;
 pub mod release;
 pub mod resp;
 mod sequential;
+mod shard;
 mod stages;
 mod steps;
 mod thread_per_core;
@@ -34,6 +36,7 @@ mod watched;
 mod worker_process;
 
 pub use pool_worker::worker_main;
+pub use shard::shares;
 
 pub use crate::names::ModelKind;
 pub use crate::workload::Lanes;

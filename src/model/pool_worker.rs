@@ -24,6 +24,11 @@ pub enum ToWorker {
     },
     /// Run task number N (its data, if any, in the frame's bytes).
     Task(u64),
+    /// Get ready to run tasks `first .. first + count` as one shard of `async-sharded` (its runtime
+    /// built before the parent's clock starts); answered `Armed`.
+    Shard { first: u64, count: u64 },
+    /// Run the armed shard now; answered `Shard`.
+    Go,
 }
 
 /// Worker → parent.
@@ -49,6 +54,11 @@ pub enum FromWorker {
         #[serde(default)]
         done_ns: u64,
     },
+    /// Armed for a shard: `Go` starts it at once.
+    Armed,
+    /// The shard ran: its `shard::ShardRun` as JSON in the frame's bytes (a thousand records do not
+    /// fit a header's bound).
+    Shard,
     /// Last message, once stdin has closed: the worker's own peak RSS (VmHWM), which wait4 cannot
     /// give without the case process's memory at fork in it.
     Exit {
@@ -122,7 +132,7 @@ pub fn worker_main() -> i32 {
 }
 
 fn serve(mut input: impl Read + Send, mut output: impl Write + Send) -> anyhow::Result<()> {
-    let (workload, event_loop) = match receive(&mut input)? {
+    let (workload, params, url, event_loop) = match receive(&mut input)? {
         None => return Ok(()),
         Some((
             ToWorker::Init {
@@ -131,15 +141,44 @@ fn serve(mut input: impl Read + Send, mut output: impl Write + Send) -> anyhow::
                 event_loop,
             },
             _,
-        )) => (params.describe().build(&url)?, event_loop),
+        )) => (params.describe().build(&url)?, params, url, event_loop),
         Some((other, _)) => anyhow::bail!("expected an init message first, got {other:?}"),
     };
     send(&mut output, &FromWorker::Ready, &[])?;
     if event_loop {
         return serve_on_a_loop(input, output, workload);
     }
+    let mut armed = None;
     while let Some((msg, data)) = receive(&mut input)? {
         match msg {
+            ToWorker::Shard { first, count } => {
+                armed = Some(super::shard::arm(first, count)?);
+                send(&mut output, &FromWorker::Armed, &[])?;
+            }
+            ToWorker::Go => {
+                let armed = armed
+                    .take()
+                    .ok_or_else(|| anyhow::anyhow!("told to go before a shard was armed"))?;
+                let job = super::Job {
+                    workload: workload.clone(),
+                    params: params.clone(),
+                    url: url.clone(),
+                    tasks: 0,
+                    limit: 0,
+                    exe: std::env::current_exe().unwrap_or_default(),
+                    retries: 0,
+                    per_worker: 1,
+                    max_threads: None,
+                    broker: None,
+                    schedule: None,
+                };
+                let run = super::shard::run(armed, &job);
+                send(
+                    &mut output,
+                    &FromWorker::Shard,
+                    &serde_json::to_vec(&run).expect("a shard's run serialises"),
+                )?;
+            }
             ToWorker::Task(task) => {
                 // A panicking task fails alone, as in the in-process models; the worker lives on.
                 let mut back = Vec::new();
@@ -196,9 +235,9 @@ fn serve_on_a_loop(
             let task = match receive::<ToWorker>(&mut input) {
                 Ok(None) => break,
                 Ok(Some((ToWorker::Task(task), data))) => Ok((task, data)),
-                Ok(Some((ToWorker::Init { .. }, _))) => {
-                    Err(anyhow::anyhow!("a worker is initialised once"))
-                }
+                Ok(Some((other, _))) => Err(anyhow::anyhow!(
+                    "an event-loop worker takes tasks only, got {other:?}"
+                )),
                 Err(e) => Err(e),
             };
             let stop = task.is_err();

@@ -144,6 +144,12 @@ impl Worker {
         Ok(())
     }
 
+    /// Send it a message other than a task (a shard's `Shard` and `Go`).
+    pub fn tell(&mut self, msg: &ToWorker) -> anyhow::Result<()> {
+        send(self.stdin.as_mut().expect("open until finish"), msg, &[])?;
+        Ok(())
+    }
+
     /// Run one task and wait for its answer, the data it hands back and the worker's own time
     /// running it (a worker without an event loop).
     pub fn run(&mut self, task: u64, data: &[u8]) -> anyhow::Result<(Answered, Ran)> {

@@ -441,6 +441,10 @@ pub struct Reference {
     /// Units it started; fewer than N when the OS refused one (`get`: GETs answered 2xx).
     pub started: usize,
     pub refused: Option<String>,
+    /// Copies run at once, sharded as the case was (`async-sharded`: one per shard, each its share),
+    /// their figures summed and the makespan from the first's start to the last's end; absent: one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processes: Option<usize>,
 }
 
 /// The machine around one repetition: deltas of /proc/stat and /proc/net/netstat from its start to its

@@ -85,9 +85,10 @@ pub struct RunArgs {
     /// a refusal is recorded without exhausting the machine).
     #[arg(long, value_name = "N", conflicts_with = "suite")]
     pub max_threads: Option<usize>,
-    /// sleep on async, async-join-all or threads, and io on async (direct client, a connection per
-    /// request, up to 20,000): after each repetition, run the same shape with no harness and no HTTP
-    /// client at all (`concbench-bare`), to show what the harness adds.
+    /// sleep on async, async-join-all or threads, and io on async or async-sharded (direct client, a
+    /// connection per request, up to 20,000 a process): after each repetition, run the same shape with
+    /// no harness and no HTTP client at all (`concbench-bare`; k copies beside k shards), to show
+    /// what the harness adds.
     #[arg(long, conflicts_with = "suite")]
     pub bare: bool,
     /// Result file to write (default reports/results/<machine-id>/<UTC time>-<pid>.json).
