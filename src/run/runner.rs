@@ -394,16 +394,16 @@ impl<'a> Runner<'a> {
             }
             None => None,
         };
-        let counters = service.and_then(|(s, _)| s.counters());
-        let cpu_pid = service.and_then(|(_, pid)| pid);
+        let counters = service.as_ref().and_then(|(s, _)| s.counters());
+        let cpu_pid = service.as_ref().and_then(|(_, pid)| pid.as_ref());
         // Counters that cannot be reset cannot be read either: the repetition still runs (its tasks
         // fail as connect if the server is gone) and says why its counters are missing.
         let reset = counters.map(|c| c.reset());
         let start_s = self.clock.elapsed().as_secs_f64();
         let before = Snapshot::take(cpu_pid);
-        let broker_before = broker_cpu.and_then(|b| b.read());
+        let broker_before = broker_cpu.as_ref().and_then(|b| b.read());
         let (out, usage) = case::run_isolated(&self.opts.exe, &state.spec, state.deadline)?;
-        let broker_after = broker_cpu.and_then(|b| b.read());
+        let broker_after = broker_cpu.as_ref().and_then(|b| b.read());
         let after = Snapshot::take(cpu_pid);
         anyhow::ensure!(children::interrupted().is_none(), "interrupted");
         let Some(round) = round else {
