@@ -107,13 +107,12 @@ pub fn open_files(side: Side, sockets: u64, processes: usize, limit: Nofile) -> 
     if want <= limit.soft {
         return Ok(());
     }
-    let spread = match processes > 1 {
-        true => format!(" over {processes} {side} processes"),
-        false => String::new(),
-    };
-    let each = match processes > 1 {
-        true => "in each",
-        false => "in one process",
+    let (spread, each) = match processes > 1 {
+        true => (
+            format!(" over {processes} {side} processes"),
+            "in each".to_string(),
+        ),
+        false => (String::new(), format!("in one {side} process")),
     };
     let room = limit.connections();
     let fix = match side {
@@ -129,8 +128,7 @@ pub fn open_files(side: Side, sockets: u64, processes: usize, limit: Nofile) -> 
         ),
     };
     Err(format!(
-        "{sockets} concurrent connections{spread} need about {want} open files {each} on the {side} \
-         side, but the limit is {} (hard {}); {fix} raise it with `ulimit -n {want}` before the run \
+        "{sockets} concurrent connections{spread} need about {want} open files {each}, but the limit is {} (hard {}); {fix} raise it with `ulimit -n {want}` before the run \
          (above the hard limit that needs root with CAP_SYS_RESOURCE, which a container may withhold; \
          so privileged, concbench raises both itself, up to fs.nr_open)",
         limit.soft, limit.hard,
@@ -574,7 +572,9 @@ mod tests {
         assert_eq!(open_files(Side::Client, 19_936, 1, LIMIT), Ok(()));
         let why = open_files(Side::Client, 19_937, 1, LIMIT).unwrap_err();
         assert!(
-            why.starts_with("19937 concurrent connections need about 20001 open files in one process on the client side"),
+            why.starts_with(
+                "19937 concurrent connections need about 20001 open files in one client process"
+            ),
             "{why}"
         );
         assert!(why.contains("--model async-sharded --limit 2"), "{why}");
@@ -590,7 +590,7 @@ mod tests {
         // The server as it is spread passes; kept in one process it is refused, saying how many.
         assert_eq!(open_files(Side::Server, 100_000, 7, LIMIT), Ok(()));
         let why = open_files(Side::Server, 100_000, 1, LIMIT).unwrap_err();
-        assert!(why.contains("on the server side"), "{why}");
+        assert!(why.contains("in one server process"), "{why}");
         assert!(why.contains("the server would need 7 processes"), "{why}");
     }
 
@@ -600,7 +600,7 @@ mod tests {
         spread_sources(&mut cases, 2);
         spread_server(&mut cases, 2, LIMIT);
         let why = check(&cases, 2, LIMIT).unwrap_err().to_string();
-        assert!(why.contains("on the client side"), "{why}");
+        assert!(why.contains("in one client process"), "{why}");
         assert!(why.contains("--model async-sharded --limit 2"), "{why}");
         // A bounded client within the limit runs any N against the spread server.
         let mut cases = vec![io(
