@@ -417,6 +417,8 @@ pub struct IoRow {
     pub bare_cpu_per_request: Option<f64>,
     /// The case's peak RSS with its workers', KiB (median over samples): see [`case_rss_kib`].
     pub rss_kib: f64,
+    /// Whether that is only an upper bound in some sample (see [`case_rss_kib`]).
+    pub rss_upper_bound: bool,
     /// The kernel's socket memory's growth over the repetition, KiB (median over the samples that
     /// recorded it): see [`kernel_growth_kib`]. None where no sample did (cases under 1,000
     /// connections, older files).
@@ -428,11 +430,19 @@ pub struct IoRow {
     pub kernel_buffers_only: bool,
 }
 
-/// A sample's peak RSS with its workers': the case process's (or its largest worker's) peak plus
-/// every worker's own peak, KiB. Peaks need not coincide and the largest may be a worker's, counted
-/// twice then: an upper bound of what the case held at once, exact for a case with no workers.
-pub fn case_rss_kib(s: &Sample) -> f64 {
-    (s.max_rss_kib + s.workers.as_ref().map_or(0, |w| w.rss_sum_kib)) as f64
+/// A sample's peak RSS with its workers': the case process's peak plus every worker's own peak,
+/// KiB, and whether that is exact. `max_rss_kib` is the larger of the case process's peak and its
+/// largest worker's; where it is the worker's, the case process's own is not known and the worker is
+/// counted twice: an upper bound then (false). Peaks summed need not have coincided either, so even
+/// the exact sum is the most the case could have held at once.
+pub fn case_rss_kib(s: &Sample) -> (f64, bool) {
+    match &s.workers {
+        None => (s.max_rss_kib as f64, true),
+        Some(w) => (
+            (s.max_rss_kib + w.rss_sum_kib) as f64,
+            s.max_rss_kib > w.rss_max_kib,
+        ),
+    }
 }
 
 /// The kernel's TCP socket memory's growth over a repetition, KiB: (socket structures + buffers) at
@@ -501,7 +511,8 @@ pub fn io_rows(cases: &[&CaseResult], cores: usize) -> Vec<IoRow> {
                     let r = s.reference.as_ref()?;
                     (r.started > 0).then(|| r.cpu_s / r.started as f64)
                 }),
-                rss_kib: median_of(c, case_rss_kib),
+                rss_kib: median_of(c, |s| case_rss_kib(s).0),
+                rss_upper_bound: c.samples.iter().any(|s| !case_rss_kib(s).1),
                 kernel_kib,
                 kernel_per_connection_kib: kernel_kib
                     .filter(|_| c.params.concurrency > 0)
@@ -599,13 +610,22 @@ mod tests {
             }),
             ..Sample::default()
         };
-        assert_eq!(case_rss_kib(&s), 17_000.0);
+        assert_eq!(case_rss_kib(&s), (17_000.0, true), "the case process's own");
+        let a_worker_s = Sample {
+            max_rss_kib: 4_000,
+            ..s.clone()
+        };
+        assert_eq!(
+            case_rss_kib(&a_worker_s),
+            (11_000.0, false),
+            "the largest worker counted twice"
+        );
         assert_eq!(
             case_rss_kib(&Sample {
                 workers: None,
                 ..s
             }),
-            10_000.0
+            (10_000.0, true)
         );
     }
 

@@ -267,7 +267,10 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                 r.server_cpu_per_request.map_or("–".into(), secs),
                 r.cpu_per_core.map_or("–".into(), secs),
                 r.setup_share.map_or("–".into(), pct),
-                kib(r.rss_kib),
+                match r.rss_upper_bound {
+                    true => format!("≤ {}", kib(r.rss_kib)),
+                    false => kib(r.rss_kib),
+                },
                 r.kernel_kib.map_or("–".into(), |k| {
                     let only = if r.kernel_buffers_only { " (buffers only)" } else { "" };
                     format!("{:.1} MiB{only}", k / 1024.0)
@@ -297,8 +300,9 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                waits, that CPU is connection set-up, request and tear-down. The last column is how much \
                of the time beyond the ideal it fills, at most 100 %: at 100 % the whole excess is the \
                cores busy connecting (part of that CPU ran during the wait itself), not the model. \
-               Peak RSS is the case process's with its workers' peaks added (an upper bound where it \
-               has workers: peaks need not coincide). Kernel socket memory is what no process's RSS \
+               Peak RSS is the case process's with its workers' peaks added (peaks need not \
+               coincide; marked ≤ where the case process's own peak is not known, being below its \
+               largest worker's, which is then counted twice). Kernel socket memory is what no process's RSS \
                shows: the TCP socket structures (/proc/slabinfo's TCP cache, when readable) and their \
                buffers (/proc/net/sockstat's mem), sampled every 20 ms over the repetition for the \
                whole machine — both ends of every loopback connection, the server's too — as the \
