@@ -596,10 +596,15 @@ fn a_server_that_exits_at_start_says_so_with_its_message() {
     let t = Instant::now();
     // Above the server's own bound: it refuses and exits at once.
     let plan = plan(3, Duration::from_secs(61));
-    let err =
-        concbench::run::service::slow_server::ServerChild::start(Path::new(EXE), plan, None, None)
-            .err()
-            .expect("the server cannot start");
+    let err = concbench::run::service::slow_server::ServerChild::start(
+        Path::new(EXE),
+        plan,
+        None,
+        None,
+        0,
+    )
+    .err()
+    .expect("the server cannot start");
     let msg = format!("{err:#}");
     assert!(msg.contains("exited"), "{msg}");
     assert!(msg.contains("60s"), "its own message: {msg}");

@@ -314,3 +314,31 @@ fn an_async_io_case_run_bare_sets_the_same_gets_with_no_client_beside_it() {
     assert!(file.cases[0].samples[0].reference.is_none());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_case_of_a_thousand_connections_records_the_kernel_s_socket_memory() {
+    let _t = common::timing_lock();
+    let dir = tmpdir("kernel-sockets");
+    // A second's delay: the 1,000 connections are all open at once for most of it.
+    let file = run(
+        "--workload io --model async --tasks 1000 --server-workers 0 --delay 1s --repeat 1",
+        &dir.join("run.json"),
+    );
+    let c = &file.cases[0];
+    let k = c.samples[0]
+        .kernel_sockets
+        .expect("1,000 connections are sampled");
+    // Both ends of 1,000 loopback connections were allocated at once, besides whatever else runs.
+    assert!(k.peak.allocated >= 1_000, "{k:?}");
+    assert!(k.peak.allocated >= k.start.allocated, "{k:?}");
+    let rows = concbench::report::sections::scale::data::io_rows(&[c], 2);
+    assert!(rows[0].kernel_kib.is_some() && rows[0].kernel_per_connection_kib.is_some());
+    assert!(rows[0].rss_kib >= c.samples[0].max_rss_kib as f64);
+    // A small case gains no sampler.
+    let small = run(
+        "--workload io --model async --tasks 10 --server-workers 0 --delay 10ms --repeat 1",
+        &dir.join("small.json"),
+    );
+    assert!(small.cases[0].samples[0].kernel_sockets.is_none());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -81,7 +81,7 @@ impl Bench {
         let mut servers: HashMap<ServerPlan, ServerChild> = HashMap::new();
         for plan in cases.iter().filter_map(|c| c.workload.describe().server()) {
             if let Entry::Vacant(slot) = servers.entry(plan) {
-                slot.insert(ServerChild::start(Path::new(EXE), plan, None, None)?);
+                slot.insert(ServerChild::start(Path::new(EXE), plan, None, None, 0)?);
             }
         }
         let mut group = self.criterion.benchmark_group(workload.name());

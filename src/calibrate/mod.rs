@@ -139,6 +139,7 @@ pub fn calibrate(args: &CalibrateArgs, command: Vec<String>) -> anyhow::Result<O
         },
         None,
         None,
+        0,
     )?;
     let base = server.ready.url.clone();
     let url = format!("{base}{PATH}");

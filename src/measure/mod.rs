@@ -1,5 +1,6 @@
 //! Measurement primitives: resource use from outside a process (wait4), the peak thread count from
-//! inside, latency percentiles, the machine's metadata, and its floors of moving data.
+//! inside, latency percentiles, the machine's metadata, its floors of moving data, and the kernel's
+//! memory for TCP sockets.
 
 pub mod bandwidth;
 pub mod latency;
@@ -8,4 +9,5 @@ pub mod noise;
 pub mod process_cpu;
 pub mod rusage;
 pub mod series;
+pub mod sockstat;
 pub mod threads;

@@ -40,7 +40,7 @@ impl Snapshot {
     /// Read every counter now; `server` is whose CPU time is the service's (the slow server, a
     /// database with its backends), when the run started one. A counter that cannot be read (no
     /// /proc) reads as zero: noise is then simply not seen.
-    pub fn take(server: Option<CpuOf>) -> Snapshot {
+    pub fn take(server: Option<&CpuOf>) -> Snapshot {
         let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
         Snapshot {
             at: Instant::now(),
@@ -193,8 +193,8 @@ mod tests {
 
     #[test]
     fn a_snapshot_of_this_machine_sees_its_cpus() {
-        let a = Snapshot::take(Some(CpuOf::Process(std::process::id())));
-        let b = Snapshot::take(Some(CpuOf::Process(std::process::id())));
+        let a = Snapshot::take(Some(&CpuOf::Process(std::process::id())));
+        let b = Snapshot::take(Some(&CpuOf::Process(std::process::id())));
         let n = a.until(&b, 0.0);
         assert!(n.cpus >= 1, "{n:?}");
         assert!(n.server_cpu_s.is_some());

@@ -1,5 +1,5 @@
 //! CPU time (user + sys) of a service the run started, whose own cost is put beside each repetition:
-//! one process (the slow server) read from its process CPU-time clock (`clock_getcpuclockid`), which
+//! one process (the slow server) or several (the slow server spread over processes, summed) read from its process CPU-time clock (`clock_getcpuclockid`), which
 //! counts every thread (the ones that ended too) in nanoseconds — `/proc/<pid>/stat` counts the same in
 //! 10 ms ticks, too coarse for the fraction of a second a 10,000-request repetition costs the server,
 //! and is the fallback only; or a process and all its descendants (gunicorn's workers, PostgreSQL's
@@ -19,20 +19,25 @@ pub fn ticks_per_s() -> f64 {
 }
 
 /// Whose CPU time a service's is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CpuOf {
     /// One process, every thread of it: exact.
     Process(u32),
     /// A process and every process below it, alive or reaped: in ticks.
     Tree(u32),
+    /// Several processes that are one service (the slow server over processes sharing a port), each
+    /// every thread of it: exact, summed.
+    Processes(Vec<u32>),
 }
 
 impl CpuOf {
-    /// Its CPU time so far, or None when it cannot be read (the process is gone).
-    pub fn read(self) -> Option<Duration> {
+    /// Its CPU time so far, or None when it cannot be read (a process of it is gone: a sum without
+    /// it would pass for the whole).
+    pub fn read(&self) -> Option<Duration> {
         match self {
-            CpuOf::Process(pid) => of(pid),
-            CpuOf::Tree(pid) => tree(pid),
+            CpuOf::Process(pid) => of(*pid),
+            CpuOf::Tree(pid) => tree(*pid),
+            CpuOf::Processes(pids) => pids.iter().map(|&p| of(p)).sum(),
         }
     }
 }
@@ -158,6 +163,22 @@ mod tests {
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(of(pid), None, "a reaped child has no clock");
+    }
+
+    #[test]
+    fn several_processes_are_summed_and_none_once_one_is_gone() {
+        let me = std::process::id();
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let both = CpuOf::Processes(vec![me, child.id()]);
+        let mine = of(me).unwrap();
+        let sum = both.read().expect("both alive");
+        assert!(sum >= mine, "{sum:?} < {mine:?}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(both.read(), None, "a reaped process has no clock");
     }
 
     #[test]

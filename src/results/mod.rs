@@ -424,6 +424,38 @@ pub struct Sample {
     /// (offered, completed, in flight, latency percentiles). Absent for a batch and in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Vec<Bucket>>,
+    /// The kernel's memory for TCP sockets over the repetition, sampled every ~20 ms from
+    /// /proc/net/sockstat and /proc/slabinfo for the whole network namespace — the case's sockets and
+    /// the server's alike, both ends of every loopback connection — at the start and at its peak, so
+    /// the growth is the repetition's. Recorded for cases of 1,000 connections and more; absent for
+    /// smaller ones and in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_sockets: Option<KernelSockets>,
+}
+
+/// The kernel's TCP socket figures at a repetition's start and their peaks over it (each figure its
+/// own peak: they need not have come at the same instant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KernelSockets {
+    pub start: SocketFigures,
+    pub peak: SocketFigures,
+}
+
+/// The kernel's TCP socket figures at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SocketFigures {
+    /// TCP sockets allocated (sockstat's `alloc`: open, orphaned, and not yet freed).
+    pub allocated: u64,
+    /// TCP sockets in TIME_WAIT (sockstat's `tw`).
+    pub time_wait: u64,
+    /// Memory of the sockets' buffers, KiB (sockstat's `mem`, in pages): not the socket structures.
+    pub buffers_kib: u64,
+    /// Memory of the TCP socket structures themselves, KiB (/proc/slabinfo's `TCP` cache: active
+    /// objects × object size); absent where slabinfo cannot be read (it needs root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slab_kib: Option<u64>,
 }
 
 /// A bare reference run: the case's shape (N sleeps spawned, joined or on threads; N GETs on tokio

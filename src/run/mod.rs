@@ -158,7 +158,7 @@ pub fn run(mut opts: RunOptions) -> anyhow::Result<RunOutcome> {
         .clone()
         .unwrap_or_else(|| default_out(&opts.machine, started));
     let cores = opts.machine.allowed_cpus.len().max(1);
-    check_limits(&mut opts.cases, cores)?;
+    check_limits(&mut opts.cases, cores, opts.target.is_some())?;
     probe_writable(&path)?;
     children::catch_interrupts();
     let mut file = new_file(&opts);
@@ -207,12 +207,16 @@ fn size_cpu_parts(cases: &mut [Case]) {
     }
 }
 
-/// Raise the open-file limit, spread the cases' connections over source addresses, and refuse a plan
-/// past the machine's limits before anything starts.
-fn check_limits(cases: &mut [Case], cores: usize) -> anyhow::Result<()> {
+/// Raise the open-file limit, spread the cases' connections over source addresses and the unbounded
+/// server over the processes their connections need (not against a `--target`: it starts no server),
+/// and refuse a plan past the machine's limits before anything starts.
+fn check_limits(cases: &mut [Case], cores: usize, to_target: bool) -> anyhow::Result<()> {
     // Raised before any child starts, so the server and every case process inherit it.
     let limit = concbench_server::limits::raise_nofile();
     preflight::spread_sources(cases, cores);
+    if !to_target {
+        preflight::spread_server(cases, cores, limit);
+    }
     // Cases past the machine's limits on purpose are checked alone, and warned of instead of refused:
     // what the OS refuses them is what they measure.
     let (past, within): (Vec<Case>, Vec<Case>) = cases.iter().cloned().partition(|c| c.past_limits);

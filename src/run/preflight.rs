@@ -49,9 +49,104 @@ pub fn spread_sources(cases: &mut [Case], cores: usize) {
     }
 }
 
+/// The share of its open-file room each process of a spread server is planned to fill: SO_REUSEPORT
+/// hashes connections over the listeners, not evenly, so a process is given 3/4 of its room and the
+/// rest is headroom for the imbalance.
+pub const SERVER_FILL: (u64, u64) = (3, 4);
+
+/// Processes a server needs for `sockets` connections when one process may hold `room` (the open-file
+/// limit less the reserve): one while they fit, else one more per [`SERVER_FILL`] of the room.
+pub fn server_processes_for(sockets: u64, room: u64) -> usize {
+    let planned = room * SERVER_FILL.0 / SERVER_FILL.1;
+    match sockets <= room || planned == 0 {
+        true => 1,
+        false => sockets.div_ceil(planned) as usize,
+    }
+}
+
+/// Connections the server of a case holds at once, when the run starts it: every one of the client's
+/// against the unbounded server, at most W against W sync workers (the rest wait in the kernel's
+/// backlog, holding no descriptor of the server's); none when the case starts no server.
+fn server_sockets(case: &Case, cores: usize) -> u64 {
+    match case.workload.describe().server() {
+        Some(plan) if plan.workers == 0 => sockets(case, cores),
+        Some(plan) => sockets(case, cores).min(plan.workers as u64),
+        None => 0,
+    }
+}
+
+/// Give every case the server processes its connections need with the open-file limit `limit` (see
+/// [`server_processes_for`]); only the slow server's unbounded mode is spread, so every other case
+/// keeps one (the check then says what it cannot hold).
+pub fn spread_server(cases: &mut [Case], cores: usize, limit: Nofile) {
+    for case in cases {
+        let n = server_sockets(case, cores);
+        case.workload
+            .describe_mut()
+            .set_server_processes(server_processes_for(n, limit.connections()));
+    }
+}
+
+/// A side of a case's connections, each holding a descriptor per connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Client,
+    Server,
+}
+
+/// Descriptors one process of a side holds: `sockets` connections spread evenly over `processes`.
+pub fn per_process(sockets: u64, processes: usize) -> u64 {
+    sockets.div_ceil(processes.max(1) as u64)
+}
+
+/// Whether one process of `side` can hold its share of `sockets` connections spread over `processes`
+/// under the open-file limit `limit`; why not, with the figures and the processes it would take.
+pub fn open_files(side: Side, sockets: u64, processes: usize, limit: Nofile) -> Result<(), String> {
+    let need = per_process(sockets, processes);
+    let want = need + SPARE_FDS;
+    if want <= limit.soft {
+        return Ok(());
+    }
+    let (spread, each) = match processes > 1 {
+        true => (
+            format!(" over {processes} {side} processes"),
+            "in each".to_string(),
+        ),
+        false => (String::new(), format!("in one {side} process")),
+    };
+    let room = limit.connections();
+    let fix = match side {
+        Side::Client => {
+            let shards = sockets.div_ceil(room.max(1));
+            format!(
+                "spread the client over {shards} processes (use --model async-sharded --limit {shards}), or"
+            )
+        }
+        Side::Server => format!(
+            "the server would need {} processes, or",
+            server_processes_for(sockets, room)
+        ),
+    };
+    Err(format!(
+        "{sockets} concurrent connections{spread} need about {want} open files {each}, but the limit is {} (hard {}); {fix} raise it with `ulimit -n {want}` before the run \
+         (above the hard limit that needs root with CAP_SYS_RESOURCE, which a container may withhold; \
+         so privileged, concbench raises both itself, up to fs.nr_open)",
+        limit.soft, limit.hard,
+    ))
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        })
+    }
+}
+
 /// Refuse, up front and with the numbers, a plan this machine cannot run with the open-file limit
-/// `limit` (both the case process and the server hold one descriptor per connection) or the room it
-/// has now for memory and threads.
+/// `limit` (the case's processes and the server's each hold one descriptor per connection, spread
+/// over however many processes each side runs as) or the room it has now for memory and threads.
 pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> {
     let room = Capacity::now();
     for case in cases {
@@ -74,22 +169,12 @@ pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> 
             .into());
         }
     }
-    let Some(worst) = cases.iter().max_by_key(|c| sockets(c, cores)) else {
-        return Ok(());
-    };
-    let need = sockets(worst, cores);
-    if need + SPARE_FDS > limit.soft {
-        let want = need + SPARE_FDS;
-        return Err(UsageError(format!(
-            "{}: {need} concurrent connections need about {want} open files, but the limit is {} (hard {}); \
-             raise it with `ulimit -n {want}` before the run (above the hard limit that needs root with \
-             CAP_SYS_RESOURCE, which a container may withhold; so privileged, concbench raises both \
-             itself, up to fs.nr_open)",
-            worst.id(),
-            limit.soft,
-            limit.hard,
-        ))
-        .into());
+    for case in cases {
+        let clients = case.model.model().client_processes(case.k());
+        let servers = case.workload.describe().server_processes();
+        open_files(Side::Client, sockets(case, cores), clients, limit)
+            .and_then(|()| open_files(Side::Server, server_sockets(case, cores), servers, limit))
+            .map_err(|e| UsageError(format!("{}: {e}", case.id())))?;
     }
     Ok(())
 }
@@ -307,7 +392,7 @@ mod tests {
     use crate::client::ClientKind;
     use crate::model::footprint::{PROCESS, TASK, THREAD};
     use crate::model::ModelKind;
-    use crate::names::Group;
+    use crate::names::{Group, ServerKind};
     use crate::workload::{IoParams, Params, PipelineParams, ServerPlan, SleepParams};
     use std::time::Duration;
 
@@ -414,6 +499,119 @@ mod tests {
             .check(&sleep(ModelKind::ProcessPool, 100, Some(16)), 2)
             .unwrap_err();
         assert!(why.contains("room for 10 more"), "{why}");
+    }
+
+    const LIMIT: Nofile = Nofile {
+        soft: 20_000,
+        hard: 20_000,
+    };
+
+    #[test]
+    fn a_server_gets_one_more_process_per_three_quarters_of_its_room() {
+        let room = LIMIT.connections();
+        assert_eq!(room, 19_936);
+        assert_eq!(server_processes_for(0, room), 1);
+        assert_eq!(
+            server_processes_for(room, room),
+            1,
+            "what fits in one stays one"
+        );
+        // Past one process, each is planned at 3/4 of its room: 14,952 connections.
+        assert_eq!(server_processes_for(room + 1, room), 2);
+        assert_eq!(server_processes_for(29_904, room), 2);
+        assert_eq!(server_processes_for(29_905, room), 3);
+        assert_eq!(server_processes_for(100_000, room), 7);
+        assert_eq!(
+            server_processes_for(100, 0),
+            1,
+            "no room: the check refuses it"
+        );
+    }
+
+    #[test]
+    fn only_the_unbounded_slow_server_is_spread() {
+        let mut cases = vec![
+            io(ModelKind::Async, 100_000, None, ClientKind::Direct),
+            io(ModelKind::Async, 10_000, None, ClientKind::Direct),
+            io(
+                ModelKind::AsyncSemaphore,
+                100_000,
+                Some(30_000),
+                ClientKind::Direct,
+            ),
+        ];
+        let mut workers = io(ModelKind::Async, 100_000, None, ClientKind::Direct);
+        workers
+            .workload
+            .describe_mut()
+            .io_mut()
+            .unwrap()
+            .server_workers = Some(3);
+        let mut gunicorn = io(ModelKind::Async, 100_000, None, ClientKind::Direct);
+        gunicorn.workload.describe_mut().io_mut().unwrap().server = ServerKind::Gunicorn;
+        cases.extend([workers, gunicorn, sleep(ModelKind::Async, 100_000, None)]);
+        spread_server(&mut cases, 2, LIMIT);
+        let processes: Vec<Option<u32>> = cases
+            .iter()
+            .map(|c| {
+                c.workload
+                    .describe()
+                    .io()
+                    .and_then(|io| io.server_processes)
+            })
+            .collect();
+        assert_eq!(processes, [Some(7), None, Some(3), None, None, None]);
+        assert_eq!(cases[0].workload.describe().server_processes(), 7);
+        assert_eq!(cases[5].workload.describe().server_processes(), 1);
+    }
+
+    #[test]
+    fn open_files_are_counted_per_process_on_each_side() {
+        assert_eq!(per_process(100_000, 7), 14_286);
+        assert_eq!(per_process(10, 0), 10, "no process is one");
+        assert_eq!(open_files(Side::Client, 19_936, 1, LIMIT), Ok(()));
+        let why = open_files(Side::Client, 19_937, 1, LIMIT).unwrap_err();
+        assert!(
+            why.starts_with(
+                "19937 concurrent connections need about 20001 open files in one client process"
+            ),
+            "{why}"
+        );
+        assert!(why.contains("--model async-sharded --limit 2"), "{why}");
+        // Spread over 6 client processes, 100,000 fit; over 5 they do not (20,000 each, and the
+        // reserve).
+        assert_eq!(open_files(Side::Client, 100_000, 6, LIMIT), Ok(()));
+        let why = open_files(Side::Client, 100_000, 5, LIMIT).unwrap_err();
+        assert!(
+            why.contains("over 5 client processes need about 20064 open files in each"),
+            "{why}"
+        );
+        assert!(why.contains("--limit 6"), "{why}");
+        // The server as it is spread passes; kept in one process it is refused, saying how many.
+        assert_eq!(open_files(Side::Server, 100_000, 7, LIMIT), Ok(()));
+        let why = open_files(Side::Server, 100_000, 1, LIMIT).unwrap_err();
+        assert!(why.contains("in one server process"), "{why}");
+        assert!(why.contains("the server would need 7 processes"), "{why}");
+    }
+
+    #[test]
+    fn a_spread_server_leaves_only_the_client_to_refuse() {
+        let mut cases = vec![io(ModelKind::Async, 30_000, None, ClientKind::Direct)];
+        spread_sources(&mut cases, 2);
+        spread_server(&mut cases, 2, LIMIT);
+        let why = check(&cases, 2, LIMIT).unwrap_err().to_string();
+        assert!(why.contains("in one client process"), "{why}");
+        assert!(why.contains("--model async-sharded --limit 2"), "{why}");
+        // A bounded client within the limit runs any N against the spread server.
+        let mut cases = vec![io(
+            ModelKind::AsyncSemaphore,
+            30_000,
+            Some(19_000),
+            ClientKind::Direct,
+        )];
+        spread_sources(&mut cases, 2);
+        spread_server(&mut cases, 2, LIMIT);
+        check(&cases, 2, LIMIT).unwrap();
     }
 
     #[test]

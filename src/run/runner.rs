@@ -10,6 +10,7 @@ use super::{
     unsaved, RunOptions, RunOutcome,
 };
 use crate::measure::noise::Snapshot;
+use crate::measure::sockstat;
 use crate::plan::Case;
 use crate::results::{CaseResult, ResultFile, Sample};
 use crate::workload::{Calibration, Params};
@@ -394,16 +395,26 @@ impl<'a> Runner<'a> {
             }
             None => None,
         };
-        let counters = service.and_then(|(s, _)| s.counters());
-        let cpu_pid = service.and_then(|(_, pid)| pid);
+        let counters = service.as_ref().and_then(|(s, _)| s.counters());
+        let cpu_pid = service.as_ref().and_then(|(_, pid)| pid.as_ref());
         // Counters that cannot be reset cannot be read either: the repetition still runs (its tasks
         // fail as connect if the server is gone) and says why its counters are missing.
         let reset = counters.map(|c| c.reset());
+        // The kernel's socket memory over a repetition of many connections (a small case would only
+        // gain a thread).
+        let planned = &self.opts.cases[case];
+        let many = planned
+            .workload
+            .describe()
+            .sockets(&planned.shape(self.cores))
+            >= sockstat::FROM_SOCKETS;
         let start_s = self.clock.elapsed().as_secs_f64();
+        let kernel = many.then(sockstat::Sampler::start).flatten();
         let before = Snapshot::take(cpu_pid);
-        let broker_before = broker_cpu.and_then(|b| b.read());
+        let broker_before = broker_cpu.as_ref().and_then(|b| b.read());
         let (out, usage) = case::run_isolated(&self.opts.exe, &state.spec, state.deadline)?;
-        let broker_after = broker_cpu.and_then(|b| b.read());
+        let kernel_sockets = kernel.map(sockstat::Sampler::stop);
+        let broker_after = broker_cpu.as_ref().and_then(|b| b.read());
         let after = Snapshot::take(cpu_pid);
         anyhow::ensure!(children::interrupted().is_none(), "interrupted");
         let Some(round) = round else {
@@ -455,6 +466,7 @@ impl<'a> Runner<'a> {
             t1_s: calibration.map(|c| c.t1),
             scaling: calibration.map(|c| c.scaling),
             ideal_s,
+            kernel_sockets,
             ..sample(out, usage, observed)
         }))
     }

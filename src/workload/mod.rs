@@ -265,6 +265,17 @@ pub trait Describe {
     fn sources(&self) -> usize {
         self.io().map_or(1, |io| io.sources())
     }
+    /// Record how many processes the server its requests go to is spread over (see
+    /// `run::preflight::spread_server`); a server that cannot be spread keeps one.
+    fn set_server_processes(&mut self, count: usize) {
+        if let Some(io) = self.io_mut() {
+            io.set_server_processes(count);
+        }
+    }
+    /// Processes the server its requests go to runs as (1: one process).
+    fn server_processes(&self) -> usize {
+        self.io().map_or(1, |io| io.server_processes())
+    }
     /// The same parameters without what describes the server (workers, its delay, the path): what a
     /// client-side case is, whichever server it ran against.
     fn client_side(&self) -> Params;

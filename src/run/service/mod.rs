@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod gunicorn;
 pub mod queue_broker;
 pub mod redis;
+pub mod server_group;
 pub mod slow_server;
 pub mod sqlite;
 pub mod temp_dir;
@@ -86,9 +87,10 @@ pub trait Counters {
 /// What a case or probe needs started: the key of the run's services, one service per distinct need.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Need {
-    /// The server its requests go to: which program, its workers and delay, and its misbehaviour
-    /// (a server that fails tasks is not one that does not).
-    Server(ServerKind, ServerPlan, Option<Misbehave>),
+    /// The server its requests go to: which program, its workers and delay, its misbehaviour (a
+    /// server that fails tasks is not one that does not), and the processes it runs as (1: one; more:
+    /// the unbounded slow server spread over processes sharing its port, `server_group`).
+    Server(ServerKind, ServerPlan, Option<Misbehave>, usize),
     /// The database it writes to.
     Database(DbKind),
     /// The broker its workers pull tasks from (queue-workers).
@@ -119,6 +121,7 @@ impl Need {
                     .describe()
                     .io()
                     .and_then(|io| io.misbehaviour.as_deref().cloned()),
+                workload.describe().server_processes(),
             )),
             None => workload.describe().database().map(Need::Database),
         }
@@ -132,10 +135,26 @@ impl Need {
     /// Start the service: the registry, one line per kind.
     pub fn start(self, setup: &Setup) -> anyhow::Result<Box<dyn Service>> {
         Ok(match self {
-            Need::Server(ServerKind::Concbench, plan, odd) => Box::new(
-                slow_server::ServerChild::start(setup.exe, plan, odd.as_ref(), setup.server_cpus)?,
-            ),
-            Need::Server(ServerKind::Gunicorn, plan, odd) => {
+            Need::Server(ServerKind::Concbench, plan, odd, 1) => {
+                Box::new(slow_server::ServerChild::start(
+                    setup.exe,
+                    plan,
+                    odd.as_ref(),
+                    setup.server_cpus,
+                    0,
+                )?)
+            }
+            Need::Server(ServerKind::Concbench, plan, odd, processes) => {
+                Box::new(server_group::ServerGroup::start(
+                    setup.exe,
+                    plan,
+                    odd.as_ref(),
+                    setup.server_cpus,
+                    processes,
+                )?)
+            }
+            Need::Server(ServerKind::Gunicorn, plan, odd, processes) => {
+                anyhow::ensure!(processes == 1, "gunicorn is not spread over processes");
                 // The flags refuse it; a result file edited by hand must not pass for a misbehaviour.
                 anyhow::ensure!(odd.is_none(), "gunicorn cannot misbehave on purpose");
                 Box::new(gunicorn::GunicornChild::launch(plan)?)
@@ -156,11 +175,18 @@ impl Need {
         })
     }
 
-    /// What a run's errors call it: `server w3`, `gunicorn w3`, `database postgres`.
+    /// What a run's errors call it: `server w3`, `server w0 ×7` (over 7 processes), `gunicorn w3`,
+    /// `database postgres`.
     pub fn label(&self) -> String {
+        let over = |n: usize| match n > 1 {
+            true => format!(" ×{n}"),
+            false => String::new(),
+        };
         match self {
-            Need::Server(ServerKind::Concbench, plan, _) => format!("server w{}", plan.workers),
-            Need::Server(kind, plan, _) => format!("{kind} w{}", plan.workers),
+            Need::Server(ServerKind::Concbench, plan, _, n) => {
+                format!("server w{}{}", plan.workers, over(*n))
+            }
+            Need::Server(kind, plan, _, n) => format!("{kind} w{}{}", plan.workers, over(*n)),
             Need::Database(kind) => format!("database {kind}"),
             Need::Broker(kind) => format!("broker {kind}"),
         }
@@ -227,7 +253,7 @@ pub fn ended(status: std::process::ExitStatus) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workload::{CpuParams, IoParams};
+    use crate::workload::{CpuParams, Describe, IoParams};
     use std::process::{Command, Stdio};
     use std::time::Duration;
 
@@ -298,8 +324,8 @@ mod tests {
     #[test]
     fn a_dead_service_is_reported_by_name_and_pid() {
         let mut services = Services::default();
-        let server = Need::Server(ServerKind::Concbench, plan(3), None);
-        let gunicorn = Need::Server(ServerKind::Gunicorn, plan(2), None);
+        let server = Need::Server(ServerKind::Concbench, plan(3), None, 1);
+        let gunicorn = Need::Server(ServerKind::Gunicorn, plan(2), None, 1);
         services
             .get_or_start(server.clone(), |_| {
                 Ok(Box::new(Fake::new("the slow server", "exit 0")))
@@ -344,7 +370,7 @@ mod tests {
     #[test]
     fn a_need_is_started_once_and_a_failed_start_keeps_nothing() {
         let mut services = Services::default();
-        let need = Need::Server(ServerKind::Concbench, plan(3), None);
+        let need = Need::Server(ServerKind::Concbench, plan(3), None, 1);
         let mut starts = 0;
         for _ in 0..3 {
             let url = services
@@ -358,7 +384,7 @@ mod tests {
             assert_eq!(url, "http://127.0.0.1:1");
         }
         assert_eq!(starts, 1, "one service per need");
-        let other = Need::Server(ServerKind::Concbench, plan(4), None);
+        let other = Need::Server(ServerKind::Concbench, plan(4), None, 1);
         let err = services
             .get_or_start(other.clone(), |_| anyhow::bail!("cannot start"))
             .err()
@@ -375,7 +401,7 @@ mod tests {
         let io = IoParams::new(plan(3));
         assert_eq!(
             Need::of(&Params::Io(io.clone())),
-            Some(Need::Server(ServerKind::Concbench, plan(3), None))
+            Some(Need::Server(ServerKind::Concbench, plan(3), None, 1))
         );
         let gunicorn = IoParams {
             server: ServerKind::Gunicorn,
@@ -383,11 +409,18 @@ mod tests {
         };
         assert_eq!(
             Need::of(&Params::Io(gunicorn)),
-            Some(Need::Server(ServerKind::Gunicorn, plan(3), None))
+            Some(Need::Server(ServerKind::Gunicorn, plan(3), None, 1))
         );
         assert_eq!(Need::of(&Params::Cpu(CpuParams { cpu_iters: 10 })), None);
+        // A server spread over processes is another need than the same server in one.
+        let mut spread = IoParams::new(plan(0));
+        spread.set_server_processes(7);
+        let need = Need::of(&Params::Io(spread)).unwrap();
+        assert_eq!(need, Need::Server(ServerKind::Concbench, plan(0), None, 7));
+        assert_ne!(need, Need::of(&Params::Io(IoParams::new(plan(0)))).unwrap());
+        assert_eq!(need.label(), "server w0 ×7");
         assert_eq!(
-            Need::Server(ServerKind::Gunicorn, plan(2), None).label(),
+            Need::Server(ServerKind::Gunicorn, plan(2), None, 1).label(),
             "gunicorn w2"
         );
         assert_eq!(

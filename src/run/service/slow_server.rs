@@ -26,15 +26,19 @@ pub struct ServerChild {
 
 impl ServerChild {
     /// `odd`: what it does to a seeded share of requests. `cpus`: pin the server there (`--cpus`),
-    /// away from the measured CPUs.
+    /// away from the measured CPUs. `port`: its data port, 0 for a free one; an unbounded server
+    /// given the port of another joins its SO_REUSEPORT group (`server_group`).
     pub fn start(
         exe: &Path,
         plan: ServerPlan,
         odd: Option<&Misbehave>,
         cpus: Option<&[usize]>,
+        port: u16,
     ) -> anyhow::Result<ServerChild> {
         let mut cmd = Command::new(exe);
-        cmd.args(["__serve", "--port", "0", "--exit-on-stdin-eof", "--workers"])
+        cmd.args(["__serve", "--port"])
+            .arg(port.to_string())
+            .args(["--exit-on-stdin-eof", "--workers"])
             .arg(plan.workers.to_string())
             .arg("--delay")
             .arg(humantime::format_duration(plan.delay).to_string())

@@ -54,6 +54,13 @@ pub struct IoParams {
     /// has only ~28k ephemeral ports towards the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_addrs: Option<usize>,
+    /// Processes the slow server is spread over, when more than one: set by the run from the case's
+    /// concurrency (one per 3/4 of a process's open-file room), because each connection costs the
+    /// server a descriptor and one process may hold only so many; they share one port through
+    /// SO_REUSEPORT. Only concbench's unbounded server (workers 0) is ever spread. (A u32, not a
+    /// usize: every workload's parameters travel in one enum, kept small.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_processes: Option<u32>,
     /// What the slow server does to a seeded share of requests (`--delay-dist`, `--rate`, `--fail`);
     /// absent: it holds every request its delay and answers 200. Boxed: every workload's parameters
     /// travel in one enum, which should not grow by what few cases set.
@@ -132,6 +139,7 @@ impl IoParams {
             client: ClientKind::Direct,
             server: ServerKind::Concbench,
             source_addrs: None,
+            server_processes: None,
             misbehaviour: None,
             policy: None,
         }
@@ -408,12 +416,23 @@ impl Describe for IoParams {
         self.source_addrs.unwrap_or(1)
     }
 
+    fn set_server_processes(&mut self, count: usize) {
+        // Only the slow server's unbounded mode listens on a port several processes can share.
+        let shardable = self.server == ServerKind::Concbench && self.server_workers == Some(0);
+        self.server_processes = (count > 1 && shardable).then(|| u32::try_from(count).unwrap_or(u32::MAX));
+    }
+
+    fn server_processes(&self) -> usize {
+        self.server_processes.map_or(1, |n| n as usize)
+    }
+
     fn client_side(&self) -> Params {
         Params::Io(IoParams {
             server_workers: None,
             server_delay_ms: None,
             path: String::new(),
             server: ServerKind::Concbench,
+            server_processes: None,
             misbehaviour: None,
             ..self.clone()
         })

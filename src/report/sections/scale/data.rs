@@ -3,7 +3,8 @@
 //! memory suite takes it — the growth above the series' own base, `per_task::growth_kib` — so the
 //! three can be set side by side; what starting one unit (a task, a future, a thread, a process) cost
 //! each case; and io at scale: makespan against the ideal, failures, the kernel's listen overflows and
-//! SYN retransmissions, and CPU per request on both sides.
+//! SYN retransmissions, CPU per request on both sides, and the kernel's memory for the sockets beside
+//! the case's own RSS.
 
 use super::anchors::{self, MemorySeries, Shape, SpawnCost};
 use crate::names::{Group, ModelKind};
@@ -11,7 +12,7 @@ use crate::report::data::{self, median_of, peak_rss_kib, server_cpu_s, sleep_ms,
 use crate::report::flags::Flags;
 use crate::report::per_task::growth_kib;
 use crate::report::sweep::Point;
-use crate::results::{CaseResult, Sample};
+use crate::results::{CaseResult, KernelSockets, Sample};
 
 /// Whose memory a series is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -414,6 +415,46 @@ pub struct IoRow {
     /// (medians over samples), when the case had one.
     pub bare_makespan: Option<f64>,
     pub bare_cpu_per_request: Option<f64>,
+    /// The case's peak RSS with its workers', KiB (median over samples): see [`case_rss_kib`].
+    pub rss_kib: f64,
+    /// Whether that is only an upper bound in some sample (see [`case_rss_kib`]).
+    pub rss_upper_bound: bool,
+    /// The kernel's socket memory's growth over the repetition, KiB (median over the samples that
+    /// recorded it): see [`kernel_growth_kib`]. None where no sample did (cases under 1,000
+    /// connections, older files).
+    pub kernel_kib: Option<f64>,
+    /// That growth per connection the case held at once, KiB; the kernel pays for both ends.
+    pub kernel_per_connection_kib: Option<f64>,
+    /// Whether a sample's figure lacks the socket structures (slabinfo was not readable): buffers
+    /// only, an underestimate.
+    pub kernel_buffers_only: bool,
+}
+
+/// A sample's peak RSS with its workers': the case process's peak plus every worker's own peak,
+/// KiB, and whether that is exact. `max_rss_kib` is the larger of the case process's peak and its
+/// largest worker's; where it is the worker's, the case process's own is not known and the worker is
+/// counted twice: an upper bound then (false). Peaks summed need not have coincided either, so even
+/// the exact sum is the most the case could have held at once.
+pub fn case_rss_kib(s: &Sample) -> (f64, bool) {
+    match &s.workers {
+        None => (s.max_rss_kib as f64, true),
+        Some(w) => (
+            (s.max_rss_kib + w.rss_sum_kib) as f64,
+            s.max_rss_kib > w.rss_max_kib,
+        ),
+    }
+}
+
+/// The kernel's TCP socket memory's growth over a repetition, KiB: (socket structures + buffers) at
+/// their peaks less the same at the start, never below zero; and whether the structures were
+/// readable (without them, the buffers alone).
+pub fn kernel_growth_kib(k: &KernelSockets) -> (f64, bool) {
+    let slab = k.start.slab_kib.zip(k.peak.slab_kib);
+    let (start, peak) = match slab {
+        Some((s, p)) => (s + k.start.buffers_kib, p + k.peak.buffers_kib),
+        None => (k.start.buffers_kib, k.peak.buffers_kib),
+    };
+    (peak.saturating_sub(start) as f64, slab.is_some())
 }
 
 /// The share of a sample's makespan − ideal that the client's and the server's CPU time fill when
@@ -451,6 +492,8 @@ pub fn io_rows(cases: &[&CaseResult], cores: usize) -> Vec<IoRow> {
                     .sum()
             };
             let per_ok = |s: &Sample, cpu: f64| (s.ok > 0).then(|| cpu / s.ok as f64);
+            let kernel_kib =
+                median_some(c, |s| Some(kernel_growth_kib(s.kernel_sockets.as_ref()?).0));
             IoRow {
                 id: c.id.clone(),
                 point: Point::of(c, c.params.tasks),
@@ -468,6 +511,17 @@ pub fn io_rows(cases: &[&CaseResult], cores: usize) -> Vec<IoRow> {
                     let r = s.reference.as_ref()?;
                     (r.started > 0).then(|| r.cpu_s / r.started as f64)
                 }),
+                rss_kib: median_of(c, |s| case_rss_kib(s).0),
+                rss_upper_bound: c.samples.iter().any(|s| !case_rss_kib(s).1),
+                kernel_kib,
+                kernel_per_connection_kib: kernel_kib
+                    .filter(|_| c.params.concurrency > 0)
+                    .map(|k| k / c.params.concurrency as f64),
+                kernel_buffers_only: c
+                    .samples
+                    .iter()
+                    .filter_map(|s| s.kernel_sockets.as_ref())
+                    .any(|k| !kernel_growth_kib(k).1),
             }
         })
         .collect()
@@ -515,6 +569,64 @@ mod tests {
             ..s
         };
         assert_eq!(setup_share(&no_server, Some(1.0), 2), None);
+    }
+
+    #[test]
+    fn the_kernel_s_socket_memory_grows_by_structures_and_buffers() {
+        use crate::results::SocketFigures;
+        let at = |slab, buffers| SocketFigures {
+            allocated: 0,
+            time_wait: 0,
+            buffers_kib: buffers,
+            slab_kib: slab,
+        };
+        let k = KernelSockets {
+            start: at(Some(100), 50),
+            peak: at(Some(2_100), 1_074),
+        };
+        assert_eq!(kernel_growth_kib(&k), (3_024.0, true));
+        let no_slab = KernelSockets {
+            start: at(None, 50),
+            peak: at(Some(2_100), 1_074),
+        };
+        assert_eq!(
+            kernel_growth_kib(&no_slab),
+            (1_024.0, false),
+            "buffers only unless both ends have the structures"
+        );
+        let shrank = KernelSockets {
+            start: at(Some(500), 500),
+            peak: at(Some(400), 500),
+        };
+        assert_eq!(kernel_growth_kib(&shrank).0, 0.0);
+        let s = Sample {
+            max_rss_kib: 10_000,
+            workers: Some(crate::results::WorkerUsage {
+                processes: 2,
+                rss_sum_kib: 7_000,
+                rss_max_kib: 4_000,
+                user_s: 0.0,
+                sys_s: 0.0,
+            }),
+            ..Sample::default()
+        };
+        assert_eq!(case_rss_kib(&s), (17_000.0, true), "the case process's own");
+        let a_worker_s = Sample {
+            max_rss_kib: 4_000,
+            ..s.clone()
+        };
+        assert_eq!(
+            case_rss_kib(&a_worker_s),
+            (11_000.0, false),
+            "the largest worker counted twice"
+        );
+        assert_eq!(
+            case_rss_kib(&Sample {
+                workers: None,
+                ..s
+            }),
+            (10_000.0, true)
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The scale section's tables, under the group's own: memory per task beside the bare program and the
 //! published figures (what the harness adds per task, against its 10 % goal), the spawn cost per unit
 //! of every case beside jimblandy/context-switch's, and io at scale with its failures, the kernel's
-//! listen overflows and SYN retransmissions and CPU per request on both sides.
+//! listen overflows and SYN retransmissions, CPU per request on both sides, and the kernel's memory for
+//! the sockets beside the case's RSS.
 
 use super::anchors::{self, MB_IN_KIB};
 use super::data::{self as scale, Origin, RssSeries, OVERHEAD_GOAL};
@@ -234,6 +235,9 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
         "server CPU per request",
         "both CPU / cores",
         "of makespan − ideal",
+        "peak RSS (case + workers)",
+        "kernel socket memory",
+        "kernel per connection",
     ];
     let rows = rows
         .iter()
@@ -263,6 +267,16 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                 r.server_cpu_per_request.map_or("–".into(), secs),
                 r.cpu_per_core.map_or("–".into(), secs),
                 r.setup_share.map_or("–".into(), pct),
+                match r.rss_upper_bound {
+                    true => format!("≤ {}", kib(r.rss_kib)),
+                    false => kib(r.rss_kib),
+                },
+                r.kernel_kib.map_or("–".into(), |k| {
+                    let only = if r.kernel_buffers_only { " (buffers only)" } else { "" };
+                    format!("{:.1} MiB{only}", k / 1024.0)
+                }),
+                r.kernel_per_connection_kib
+                    .map_or("–".into(), |k| format!("{k:.2} KiB")),
             ]
         })
         .collect();
@@ -285,7 +299,15 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                least wall time that work needs. With one request per connection and a server that only \
                waits, that CPU is connection set-up, request and tear-down. The last column is how much \
                of the time beyond the ideal it fills, at most 100 %: at 100 % the whole excess is the \
-               cores busy connecting (part of that CPU ran during the wait itself), not the model."
+               cores busy connecting (part of that CPU ran during the wait itself), not the model. \
+               Peak RSS is the case process's with its workers' peaks added (peaks need not \
+               coincide; marked ≤ where the case process's own peak is not known, being below its \
+               largest worker's, which is then counted twice). Kernel socket memory is what no process's RSS \
+               shows: the TCP socket structures (/proc/slabinfo's TCP cache, when readable) and their \
+               buffers (/proc/net/sockstat's mem), sampled every 20 ms over the repetition for the \
+               whole machine — both ends of every loopback connection, the server's too — as the \
+               growth of their peak over the repetition's start (median over samples; cases of 1,000 \
+               connections and more), and that growth per connection held at once."
             .into(),
     }
 }
