@@ -342,3 +342,21 @@ fn a_case_of_a_thousand_connections_records_the_kernel_s_socket_memory() {
     assert!(small.cases[0].samples[0].kernel_sockets.is_none());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_sharded_case_counts_every_process_memory_once_beside_its_bare_copies() {
+    let data = data();
+    let c = case(&data, "scale/io/async-sharded/n1000-k2-winf-200ms");
+    let rows = concbench::report::sections::scale::data::io_rows(&[c], 2);
+    let r = &rows[0];
+    // The case process's own peak and each shard's, summed once: exact, not an upper bound.
+    let s = &c.samples[0];
+    let (own, workers) = (s.own_rss_kib.unwrap(), s.workers.unwrap());
+    assert_eq!(workers.processes, 2);
+    assert!(!r.rss_upper_bound, "{r:?}");
+    let (rss, exact) = concbench::report::sections::scale::data::case_rss_kib(s);
+    assert!(exact && rss == (own + workers.rss_sum_kib) as f64);
+    let bare = s.reference.as_ref().unwrap();
+    assert_eq!((bare.processes, bare.started), (Some(2), 1000));
+    assert!(r.bare_makespan.is_some_and(|m| m >= 0.2));
+}

@@ -431,6 +431,11 @@ pub struct Sample {
     /// smaller ones and in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_sockets: Option<KernelSockets>,
+    /// The case process's own peak resident set (VmHWM), KiB, when it had worker processes:
+    /// `max_rss_kib` is then the larger of it and the largest worker's, and this with the workers'
+    /// `rss_sum_kib` is the case's memory in every process. Absent without workers and in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_rss_kib: Option<u64>,
 }
 
 /// The kernel's TCP socket figures at a repetition's start and their peaks over it (each figure its

@@ -313,6 +313,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
             .peak_rss_kib
             .map(|own| own.max(out.workers.map_or(0, |w| w.rss_max_kib)))
             .unwrap_or(usage.max_rss_kib),
+        own_rss_kib: out.workers.and(out.peak_rss_kib),
         voluntary_ctx: usage.voluntary_ctx,
         involuntary_ctx: usage.involuntary_ctx,
         threads_peak: out.threads_peak,

@@ -312,9 +312,8 @@ impl Unit {
     pub fn of(model: ModelKind) -> Option<Unit> {
         use ModelKind::*;
         match model {
-            Async | AsyncSingle | AsyncSemaphore | AsyncBlockingPool | ThreadPerCore => {
-                Some(Unit::Task)
-            }
+            Async | AsyncSingle | AsyncSemaphore | AsyncBlockingPool | ThreadPerCore
+            | AsyncSharded => Some(Unit::Task),
             AsyncJoinAll => Some(Unit::Future),
             Threads | ThreadPool | Rayon => Some(Unit::Thread),
             ProcessPool | AsyncProcessPool => Some(Unit::Process),
@@ -430,15 +429,16 @@ pub struct IoRow {
     pub kernel_buffers_only: bool,
 }
 
-/// A sample's peak RSS with its workers': the case process's peak plus every worker's own peak,
-/// KiB, and whether that is exact. `max_rss_kib` is the larger of the case process's peak and its
-/// largest worker's; where it is the worker's, the case process's own is not known and the worker is
-/// counted twice: an upper bound then (false). Peaks summed need not have coincided either, so even
-/// the exact sum is the most the case could have held at once.
+/// A sample's peak RSS with its workers': the case process's own peak plus every worker's own peak,
+/// KiB, and whether that is exact. Files that lack the case process's own peak (`own_rss_kib`, older
+/// ones) have `max_rss_kib`, the larger of it and the largest worker's; where that is the worker's,
+/// the worker is counted twice: an upper bound then (false). Peaks summed need not have coincided
+/// either, so even the exact sum is the most the case could have held at once.
 pub fn case_rss_kib(s: &Sample) -> (f64, bool) {
-    match &s.workers {
-        None => (s.max_rss_kib as f64, true),
-        Some(w) => (
+    match (&s.workers, s.own_rss_kib) {
+        (None, _) => (s.max_rss_kib as f64, true),
+        (Some(w), Some(own)) => ((own + w.rss_sum_kib) as f64, true),
+        (Some(w), None) => (
             (s.max_rss_kib + w.rss_sum_kib) as f64,
             s.max_rss_kib > w.rss_max_kib,
         ),
