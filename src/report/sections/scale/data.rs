@@ -422,7 +422,8 @@ pub struct IoRow {
     /// recorded it): see [`kernel_growth_kib`]. None where no sample did (cases under 1,000
     /// connections, older files).
     pub kernel_kib: Option<f64>,
-    /// That growth per connection the case held at once, KiB; the kernel pays for both ends.
+    /// That growth per connection open at the peak, KiB (median over samples): see
+    /// [`kernel_per_connection_kib`]; the kernel pays for both ends.
     pub kernel_per_connection_kib: Option<f64>,
     /// Whether a sample's figure lacks the socket structures (slabinfo was not readable): buffers
     /// only, an underestimate.
@@ -443,6 +444,15 @@ pub fn case_rss_kib(s: &Sample) -> (f64, bool) {
             s.max_rss_kib > w.rss_max_kib,
         ),
     }
+}
+
+/// The kernel's socket memory per connection open at the peak, KiB: the growth over half the sockets
+/// allocated above the start (a loopback connection is two sockets, both counted). Not over N: where
+/// setting connections up is CPU-bound, the first are closed before the last are opened, and fewer
+/// than N are ever open at once. None when no socket was added.
+pub fn kernel_per_connection_kib(k: &KernelSockets) -> Option<f64> {
+    let added = k.peak.allocated.saturating_sub(k.start.allocated);
+    (added >= 2).then(|| kernel_growth_kib(k).0 / (added as f64 / 2.0))
 }
 
 /// The kernel's TCP socket memory's growth over a repetition, KiB: (socket structures + buffers) at
@@ -514,9 +524,9 @@ pub fn io_rows(cases: &[&CaseResult], cores: usize) -> Vec<IoRow> {
                 rss_kib: median_of(c, |s| case_rss_kib(s).0),
                 rss_upper_bound: c.samples.iter().any(|s| !case_rss_kib(s).1),
                 kernel_kib,
-                kernel_per_connection_kib: kernel_kib
-                    .filter(|_| c.params.concurrency > 0)
-                    .map(|k| k / c.params.concurrency as f64),
+                kernel_per_connection_kib: median_some(c, |s| {
+                    kernel_per_connection_kib(s.kernel_sockets.as_ref()?)
+                }),
                 kernel_buffers_only: c
                     .samples
                     .iter()
@@ -599,6 +609,19 @@ mod tests {
             peak: at(Some(400), 500),
         };
         assert_eq!(kernel_growth_kib(&shrank).0, 0.0);
+        // Per connection open at the peak: 1,000 sockets added are 500 connections (two ends each).
+        let opened = KernelSockets {
+            start: SocketFigures {
+                allocated: 10,
+                ..at(Some(100), 50)
+            },
+            peak: SocketFigures {
+                allocated: 1_010,
+                ..at(Some(2_100), 1_074)
+            },
+        };
+        assert_eq!(kernel_per_connection_kib(&opened), Some(3_024.0 / 500.0));
+        assert_eq!(kernel_per_connection_kib(&k), None, "no socket added");
         let s = Sample {
             max_rss_kib: 10_000,
             workers: Some(crate::results::WorkerUsage {

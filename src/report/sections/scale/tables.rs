@@ -292,9 +292,11 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                sys over the requests served, median over samples; the server's is read from its \
                process around each repetition (– when not recorded). The bare program (concbench-bare \
                get: tokio tasks that connect, write the GET and read to the close, no HTTP parsing, \
-               no timeout, one source address) runs after each repetition of an async case up to \
-               20,000 connections against the same server: its makespan and CPU per request are the \
-               floor of the io shape on this machine that day, beside which the model's are read. Both CPU / cores is the client's and \
+               no timeout) runs after each repetition of an async case up to 20,000 connections \
+               against the same server, and beside async-sharded as k copies at once, each its \
+               share from the same source addresses (first start to last end; CPU summed): its \
+               makespan and CPU per request are the floor of the io shape on this machine that day, \
+               beside which the model's are read. Both CPU / cores is the client's and \
                the server's CPU spread over the cores they share, (client + server CPU) / cores: the \
                least wall time that work needs. With one request per connection and a server that only \
                waits, that CPU is connection set-up, request and tear-down. The last column is how much \
@@ -307,7 +309,8 @@ fn io_table(rows: &[scale::IoRow]) -> Table {
                buffers (/proc/net/sockstat's mem), sampled every 20 ms over the repetition for the \
                whole machine — both ends of every loopback connection, the server's too — as the \
                growth of their peak over the repetition's start (median over samples; cases of 1,000 \
-               connections and more), and that growth per connection held at once."
+               connections and more), and that growth per connection open at the peak (over half \
+               the sockets added: where set-up is CPU-bound, fewer than N are ever open at once)."
             .into(),
     }
 }
