@@ -220,9 +220,9 @@ fn check_limits(cases: &mut [Case], cores: usize, to_target: bool) -> anyhow::Re
     // Cases past the machine's limits on purpose are checked alone, and warned of instead of refused:
     // what the OS refuses them is what they measure.
     let (past, within): (Vec<Case>, Vec<Case>) = cases.iter().cloned().partition(|c| c.past_limits);
-    preflight::check(&within, cores, limit)?;
+    preflight::check(&within, cores, limit, to_target)?;
     for c in &past {
-        if let Err(e) = preflight::check(std::slice::from_ref(c), cores, limit) {
+        if let Err(e) = preflight::check(std::slice::from_ref(c), cores, limit, to_target) {
             eprintln!("warning: {e:#}; run anyway, what the OS refuses counted as failures");
         }
     }

@@ -146,8 +146,9 @@ impl std::fmt::Display for Side {
 
 /// Refuse, up front and with the numbers, a plan this machine cannot run with the open-file limit
 /// `limit` (the case's processes and the server's each hold one descriptor per connection, spread
-/// over however many processes each side runs as) or the room it has now for memory and threads.
-pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> {
+/// over however many processes each side runs as; `to_target`: the run starts no server, whose side is
+/// then none of its business) or the room it has now for memory and threads.
+pub fn check(cases: &[Case], cores: usize, limit: Nofile, to_target: bool) -> anyhow::Result<()> {
     let room = Capacity::now();
     for case in cases {
         room.check(case, cores)
@@ -173,7 +174,15 @@ pub fn check(cases: &[Case], cores: usize, limit: Nofile) -> anyhow::Result<()> 
         let clients = case.model.model().client_processes(case.k());
         let servers = case.workload.describe().server_processes();
         open_files(Side::Client, sockets(case, cores), clients, limit)
-            .and_then(|()| open_files(Side::Server, server_sockets(case, cores), servers, limit))
+            .and_then(|()| {
+                // Against a --target no server of the run holds the connections.
+                let held = if to_target {
+                    0
+                } else {
+                    server_sockets(case, cores)
+                };
+                open_files(Side::Server, held, servers, limit)
+            })
             .map_err(|e| UsageError(format!("{}: {e}", case.id())))?;
     }
     Ok(())
@@ -599,7 +608,7 @@ mod tests {
         let mut cases = vec![io(ModelKind::Async, 30_000, None, ClientKind::Direct)];
         spread_sources(&mut cases, 2);
         spread_server(&mut cases, 2, LIMIT);
-        let why = check(&cases, 2, LIMIT).unwrap_err().to_string();
+        let why = check(&cases, 2, LIMIT, false).unwrap_err().to_string();
         assert!(why.contains("in one client process"), "{why}");
         assert!(why.contains("--model async-sharded --limit 2"), "{why}");
         // A bounded client within the limit runs any N against the spread server.
@@ -611,7 +620,31 @@ mod tests {
         )];
         spread_sources(&mut cases, 2);
         spread_server(&mut cases, 2, LIMIT);
-        check(&cases, 2, LIMIT).unwrap();
+        check(&cases, 2, LIMIT, false).unwrap();
+    }
+
+    #[test]
+    fn against_a_target_only_the_client_side_counts() {
+        // A sharded client within the limit; no server of the run (not spread) holds 60,000.
+        let mut cases = vec![io(
+            ModelKind::AsyncSharded,
+            60_000,
+            Some(4),
+            ClientKind::Direct,
+        )];
+        spread_sources(&mut cases, 2);
+        let why = check(&cases, 2, LIMIT, false).unwrap_err().to_string();
+        assert!(why.contains("server"), "{why}");
+        check(&cases, 2, LIMIT, true).unwrap();
+        // The client's own share still counts there.
+        let mut cases = vec![io(
+            ModelKind::AsyncSharded,
+            60_000,
+            Some(2),
+            ClientKind::Direct,
+        )];
+        spread_sources(&mut cases, 2);
+        assert!(check(&cases, 2, LIMIT, true).is_err());
     }
 
     #[test]
