@@ -120,9 +120,11 @@ fn the_fit_finds_the_costs_a_table_was_made_of() {
 fn a_job_is_predicted_from_the_fitted_costs() {
     let costs = Costs::fit(&table(), 2);
     let t = costs.model(ModelKind::Threads).unwrap();
-    // 3,000 threads against an unbounded server: starting them (0.15 s) outlasts the 0.1 s wait.
+    // 1,000 threads against an unbounded server: starting them (50 ms) and their own time (20 ms)
+    // within the 0.1 s wait; 3,000: starting them (0.15 s) outlasts it, and every request's CPU
+    // over the two cores (3,000 × 200 µs / 2 = 0.3 s) is longer still: the floor.
     let job = Job {
-        tasks: 3_000,
+        tasks: 1_000,
         wait: Duration::from_millis(100),
         cpu: Duration::ZERO,
         workers: 0,
@@ -131,8 +133,26 @@ fn a_job_is_predicted_from_the_fitted_costs() {
     let p = predict(&costs, t, &job, None, 2);
     close(
         p.makespan_s.value,
-        3_000.0 * START_S + 3_000.0 * OVERHEAD_S,
+        DELAY_S + 1_000.0 * OVERHEAD_S,
         "makespan",
+    );
+    let job = Job {
+        tasks: 3_000,
+        ..job
+    };
+    let p = predict(&costs, t, &job, None, 2);
+    close(p.terms.starting_s, 3_000.0 * START_S, "starting");
+    close(
+        p.makespan_s.value,
+        3_000.0 * CPU_PER_REQUEST_S / 2.0,
+        "makespan: the requests' CPU over the cores",
+    );
+    assert!(
+        advise(&costs, &job, None, 2).ranked[0]
+            .why
+            .contains("3,000 requests' CPU on both sides takes the cores 0.300 s"),
+        "{}",
+        advise(&costs, &job, None, 2).ranked[0].why
     );
     close(
         p.rss_kib.value,

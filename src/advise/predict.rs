@@ -3,8 +3,8 @@
 //! mixed workload's: waits overlap up to min(k, W) at a time, computing over min(CPU lanes, cores)
 //! × s), or the time to start every unit when that is longer (threads and tasks start as they are
 //! submitted, and a start overlaps the waits of those started before it), plus the model's own
-//! time per task beyond both, plus, for a model that hands each task its data, the payload's cost
-//! per byte over its lanes. Memory is the model's base plus its units in flight (tasks, threads or
+//! time per task beyond both — or, when longer, every request's CPU on both sides over the cores —
+//! plus, for a model that hands each task its data, the payload's cost per byte over its lanes. Memory is the model's base plus its units in flight (tasks, threads or
 //! worker processes) times its memory per unit, plus the payload in flight. CPU is the client's per
 //! request and the job's own CPU part.
 
@@ -48,6 +48,9 @@ pub struct Terms {
     pub computing_s: f64,
     /// Every unit started, one after another (only where starts are inside the makespan).
     pub starting_s: f64,
+    /// Every request's CPU on both sides over the cores: a floor under the whole (see
+    /// [`connecting`]).
+    pub connecting_s: f64,
     /// The model's own time per task beyond those, times N.
     pub overhead_s: f64,
     /// Moving the payload.
@@ -66,6 +69,24 @@ pub struct Prediction {
     pub rss_kib: Estimate,
     pub cpu_s: Estimate,
     pub terms: Terms,
+}
+
+/// A floor under any model's makespan: every request costs at least the CPU of the cheapest client
+/// fitted (never more than this model's own) and the server's, and both run on the cores they share,
+/// so N requests take N × (client + server CPU per request) / cores at the least — what bounds a job
+/// of thousands of short requests, where setting connections up keeps the cores busy (the scale
+/// suite's io shows it: 100 % of its time beyond the ideal). The cheapest, not the model's own: a
+/// model's fitted CPU per request also holds what its threads spend while they wait, which a job
+/// with other waits does not repeat. 0 without a fitted CPU per request.
+pub fn connecting(costs: &Costs, m: &ModelCosts, tasks: usize, cores: usize) -> f64 {
+    let cheapest = costs
+        .models
+        .iter()
+        .map(|m| m.cpu_per_request_s)
+        .filter(|c| *c > 0.0)
+        .fold(m.cpu_per_request_s, f64::min);
+    let per_request = cheapest.max(0.0) + costs.machine.server_cpu_per_request_s.unwrap_or(0.0);
+    tasks as f64 * per_request / cores.max(1) as f64
 }
 
 /// Predict `model` on `job` with `limit` (None: the advice's own k), from `costs`.
@@ -99,7 +120,9 @@ pub fn predict(
     let payload_s = m.payload_s_per_byte.map_or(0.0, |b| {
         b * 2.0 * job.payload as f64 * job.tasks as f64 / lanes
     });
-    let makespan = waiting_s.max(computing_s).max(starting_s) + overhead_s + payload_s;
+    let connecting_s = connecting(costs, m, job.tasks, cores);
+    let makespan =
+        (waiting_s.max(computing_s).max(starting_s) + overhead_s).max(connecting_s) + payload_s;
     // Every unit in flight holds its task's payload, and the submitter made all of it.
     let in_flight = match model {
         ModelKind::AsyncProcessPool => (k * crate::plan::DEFAULT_CHILD_CONCURRENCY).min(job.tasks),
@@ -124,6 +147,7 @@ pub fn predict(
             waiting_s,
             computing_s,
             starting_s,
+            connecting_s,
             overhead_s,
             payload_s,
             units: units_in_flight,

@@ -95,6 +95,15 @@ fn why(p: &Prediction, job: &Job, limit_kib: Option<f64>) -> (String, Option<Str
             ),
         ),
     ];
+    let connecting = (t.connecting_s
+        > t.waiting_s.max(t.computing_s).max(t.starting_s) + t.overhead_s)
+        .then(|| {
+            format!(
+                "{} requests' CPU on both sides takes the cores {}",
+                count(job.tasks as u64),
+                secs(t.connecting_s)
+            )
+        });
     let (_, dominant) =
         terms
             .into_iter()
@@ -106,7 +115,7 @@ fn why(p: &Prediction, job: &Job, limit_kib: Option<f64>) -> (String, Option<Str
                 }
             });
     let mut extra = Vec::new();
-    if t.overhead_s > 0.0 {
+    if t.overhead_s > 0.0 && connecting.is_none() {
         extra.push(format!("{} of its own per-task cost", secs(t.overhead_s)));
     }
     if t.payload_s > 0.0 {
@@ -117,6 +126,7 @@ fn why(p: &Prediction, job: &Job, limit_kib: Option<f64>) -> (String, Option<Str
     } else {
         format!(", plus {}", extra.join(" and "))
     };
+    let dominant = connecting.unwrap_or(dominant);
     (format!("{}{k}: {dominant}{extra}; {memory}", p.model), None)
 }
 
