@@ -91,7 +91,16 @@ fn one_event_loop_falls_behind_a_pool_of_loops() {
             format!("other processes took {:.0} % of the CPU", others * 100.0),
         );
     }
-    // A host that takes a vCPU away leaves one core for two processes; the ratio needs two.
+    // A host that takes a vCPU away — for a moment (steal over the measurement) or throughout (two
+    // threads counting slower than one) — leaves one core for two processes; the ratio needs two.
+    let stolen = noise.steal_s / (noise.wall_s * noise.cpus as f64);
+    if stolen > 0.05 {
+        return skip_check(
+            "the ratio",
+            Why::Busy,
+            format!("the host took {:.0} % of the CPU (steal)", stolen * 100.0),
+        );
+    }
     if scaling < 0.75 {
         return skip_check(
             "the ratio",
@@ -239,6 +248,9 @@ fn a_lost_async_worker_loses_the_tasks_it_held_and_retries_resubmit_exactly_thos
 
 #[test]
 fn the_mixed_table_splits_cpu_time_from_waiting() {
+    // Not timed, but rendering takes a core: held off the timed tests of this binary, whose
+    // noise check counts this process's CPU as their own.
+    let _t = timing_lock();
     let data = data_from(MIXED_FIXTURE);
     let tables = table::tables(&data);
     let mixed = group_tables(&tables, "mixed");
@@ -299,6 +311,9 @@ fn the_mixed_table_splits_cpu_time_from_waiting() {
 
 #[test]
 fn the_mixed_takeaway_follows_its_data() {
+    // Not timed, but rendering takes a core: held off the timed tests of this binary, whose
+    // noise check counts this process's CPU as their own.
+    let _t = timing_lock();
     let data = data_from(MIXED_FIXTURE);
     let t = takeaway_of(&data, "mixed");
     let one = case_of(&data, Group::Mixed, ModelKind::AsyncSingle);
@@ -360,6 +375,9 @@ fn the_mixed_takeaway_follows_its_data() {
 
 #[test]
 fn a_mixed_case_of_one_sample_has_no_whisker_and_one_whose_tasks_failed_is_left_out() {
+    // Not timed, but rendering takes a core: held off the timed tests of this binary, whose
+    // noise check counts this process's CPU as their own.
+    let _t = timing_lock();
     let mut file = load(MIXED_FIXTURE);
     for c in &mut file.cases {
         match c.params.model {
