@@ -186,19 +186,24 @@ fn thread_per_core_deals_tasks_round_robin_and_never_moves_them() {
     );
 }
 
-#[test]
-fn process_pool_really_uses_k_worker_processes() {
-    let _t = timing_lock();
-    let s = Spec::sleeping(Duration::from_millis(300));
-    let handle =
-        std::thread::spawn(move || ModelKind::ProcessPool.model().run(&job(s, 6, 3)).unwrap());
+/// Run `job` on `model` on a thread of its own, and collect the pids of the worker processes this
+/// test process had meanwhile (a poll every 5 ms: a worker that lives a whole sleeping task is seen).
+fn run_watching_workers(model: ModelKind, job: Job) -> (concbench::model::Execution, HashSet<u32>) {
+    let handle = std::thread::spawn(move || model.model().run(&job).unwrap());
     let mut seen = HashSet::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while !handle.is_finished() && Instant::now() < deadline {
         seen.extend(pool_workers(std::process::id()));
         std::thread::sleep(Duration::from_millis(5));
     }
-    let exec = handle.join().unwrap();
+    (handle.join().unwrap(), seen)
+}
+
+#[test]
+fn process_pool_really_uses_k_worker_processes() {
+    let _t = timing_lock();
+    let s = Spec::sleeping(Duration::from_millis(300));
+    let (exec, seen) = run_watching_workers(ModelKind::ProcessPool, job(s, 6, 3));
     assert_eq!(seen.len(), 3, "distinct worker pids: {seen:?}");
     let usage = exec.workers.expect("a pool reports its workers");
     assert_eq!(usage.processes, 3);
@@ -214,15 +219,7 @@ fn async_sharded_splits_the_tasks_exactly_over_k_processes_and_adds_them_up() {
     let _t = timing_lock();
     let wait = Duration::from_millis(300);
     let s = Spec::sleeping(wait);
-    let handle =
-        std::thread::spawn(move || ModelKind::AsyncSharded.model().run(&job(s, 7, 3)).unwrap());
-    let mut seen = HashSet::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !handle.is_finished() && Instant::now() < deadline {
-        seen.extend(pool_workers(std::process::id()));
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let exec = handle.join().unwrap();
+    let (exec, seen) = run_watching_workers(ModelKind::AsyncSharded, job(s, 7, 3));
     assert_eq!(seen.len(), 3, "distinct shard pids: {seen:?}");
     assert_eq!((exec.pool, exec.workers.unwrap().processes), (Some(3), 3));
     assert_eq!(exec.records.len(), 7, "a record per task, none twice");
