@@ -38,9 +38,10 @@ pub struct Ledger {
     pub serve_s: f64,
     /// Run delay on the path beyond what the ideal expects: CPU contention.
     pub contention_s: f64,
-    /// The CPU parts on the path beyond t₁ each: their measured run time (schedstat) less the
-    /// calibrated single-task time — a slower clock, caches shared with the other lanes (0 where
-    /// the run time is not measured: a task on an event loop).
+    /// The CPU parts at the speed they ran rather than the probe's t₁: where every part's run time
+    /// was measured (schedstat around it), the ideal at their mean run time less the ideal at t₁,
+    /// plus the path's parts beyond that mean each; where not, the path's measured parts beyond t₁
+    /// each — a slower clock, caches shared with the other lanes (negative: they ran faster).
     #[serde(default)]
     pub cpu_s: f64,
     /// The client's own code on the path beyond the tasks' work and run delay: building requests,
@@ -52,6 +53,18 @@ pub struct Ledger {
     pub drain_s: f64,
     /// What the components do not explain: makespan − ideal − Σ components, exactly.
     pub residual_s: f64,
+    /// The repetition's CPU parts' measured mean run time, seconds, when every one was measured
+    /// (the t the accounting used in place of t₁).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_part_s: Option<f64>,
+}
+
+/// The speed a repetition's CPU parts ran at: their measured mean run time t, and the case's ideal
+/// recomputed with it (t as t₁, a scaling of 1: t was measured with the other lanes running).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Speed {
+    pub t_s: f64,
+    pub ideal_s: f64,
 }
 
 /// The names of the components, in the order of [`Ledger::components`].
@@ -79,13 +92,32 @@ impl Ledger {
         stamped: bool,
         packing_s: f64,
     ) -> Ledger {
+        Ledger::at_speed(sums, makespan_s, ideal_s, t1_s, stamped, packing_s, None)
+    }
+
+    /// [`Ledger::of`] where the CPU parts' speed was measured: the accounting takes their mean run
+    /// time for t₁ and the ideal at it for the ideal, and `cpu` says how far the two ideals are
+    /// apart (`packing_s` computed at that speed too).
+    pub fn at_speed(
+        sums: &PathSums,
+        makespan_s: f64,
+        ideal_s: f64,
+        t1_s: Option<f64>,
+        stamped: bool,
+        packing_s: f64,
+        speed: Option<Speed>,
+    ) -> Ledger {
         let s = |ns: u64| ns as f64 / 1e9;
+        let (t1_s, ideal_at, speed_gap) = match speed {
+            Some(sp) => (Some(sp.t_s), sp.ideal_s, sp.ideal_s - ideal_s),
+            None => (t1_s, ideal_s, 0.0),
+        };
         let cpu_work = sums.cpu_parts as f64 * t1_s.unwrap_or(0.0);
         let work = s(sums.serve_work_ns) + s(sums.own_work_ns) + cpu_work;
         let run_delay = s(sums.run_delay_ns);
-        // The ideal's own sharing of cores: the path did `work`, the ideal allows `ideal_s`; waiting
-        // for a core up to the difference is what the ideal counts on.
-        let expected = (ideal_s - work).clamp(0.0, run_delay);
+        // The ideal's own sharing of cores: the path did `work`, the ideal allows `ideal_at`;
+        // waiting for a core up to the difference is what the ideal counts on.
+        let expected = (ideal_at - work).clamp(0.0, run_delay);
         // The CPU parts whose run time was measured, against t₁ each (none without a calibration).
         let cpu_beyond = match t1_s {
             Some(t1) => s(sums.cpu_run_ns) - sums.cpu_measured as f64 * t1,
@@ -103,10 +135,11 @@ impl Ledger {
             connect_s: s(sums.connect_ns),
             serve_s: s(sums.serve_ns + sums.unstamped_ns) - s(sums.serve_work_ns),
             contention_s: run_delay - expected,
-            cpu_s: cpu_beyond,
+            cpu_s: speed_gap + cpu_beyond,
             client_s: s(sums.own_ns) - s(sums.own_work_ns) - cpu_work - run_delay - cpu_beyond,
             drain_s: s(sums.drain_ns),
             residual_s: 0.0,
+            cpu_part_s: speed.map(|sp| sp.t_s),
         };
         l.residual_s = l.excess_s() - l.components().iter().sum::<f64>();
         l
@@ -177,6 +210,10 @@ impl Ledger {
             client_s: m(|l| l.client_s),
             drain_s: m(|l| l.drain_s),
             residual_s: m(|l| l.residual_s),
+            cpu_part_s: ledgers
+                .iter()
+                .all(|l| l.cpu_part_s.is_some())
+                .then(|| m(|l| l.cpu_part_s.unwrap_or_default())),
         })
     }
 }

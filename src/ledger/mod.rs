@@ -14,6 +14,7 @@ pub use marks::{CallMarks, ServerStamp};
 
 pub mod account;
 pub mod packing;
+pub mod part;
 pub mod path;
 #[cfg(test)]
 mod tests;

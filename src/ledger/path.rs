@@ -108,6 +108,22 @@ pub struct PathSums {
     pub cpu_measured: u64,
     #[serde(default)]
     pub cpu_run_ns: u64,
+    /// Over every task of the repetition, on the path or not: how many have a CPU part, how many of
+    /// those had its run time measured, and its sum — the speed the case's CPU parts ran at.
+    #[serde(default)]
+    pub all_cpu_parts: u64,
+    #[serde(default)]
+    pub all_cpu_measured: u64,
+    #[serde(default)]
+    pub all_cpu_run_ns: u64,
+}
+
+impl PathSums {
+    /// The mean run time of the repetition's CPU parts, seconds, when every one was measured.
+    pub fn cpu_part_s(&self) -> Option<f64> {
+        (self.all_cpu_parts > 0 && self.all_cpu_measured == self.all_cpu_parts)
+            .then(|| self.all_cpu_run_ns as f64 / self.all_cpu_measured as f64 / 1e9)
+    }
 }
 
 impl PathSums {
@@ -175,6 +191,21 @@ pub fn segments(t: &Timeline) -> Vec<(u64, u64, Kind)> {
     }
     out.retain(|(a, b, _)| b > a);
     out
+}
+
+/// On an event loop, the time task `t` was ready but the loop ran other tasks: its own time (the
+/// `Own` segments) that was neither inside its polls (`polled`: its code, an inline CPU part), nor
+/// its own wait (a sleep's d), nor `away` on another thread (an offloaded CPU part's run and
+/// preemption). A timer that fires, or an answer that arrives, while the loop runs another task's
+/// code is noticed only when the loop returns to its driver; the task's woken-but-not-polled time
+/// starts there and cannot see the wait before it. This can.
+pub fn loop_wait(t: &Timeline, polled: u64, away: u64) -> u64 {
+    let own: u64 = segments(t)
+        .iter()
+        .filter(|(_, _, k)| *k == Kind::Own)
+        .map(|(a, b, _)| b - a)
+        .sum();
+    own.saturating_sub(polled + t.nominal.own + away)
 }
 
 /// How the walk treats the server and the model: whether a backlog wait hands over to the server
@@ -246,6 +277,13 @@ pub fn walk(tasks: &[Timeline], rules: Rules) -> Option<PathSums> {
         }
     }
     for (i, t) in tasks.iter().enumerate() {
+        if t.nominal.cpu {
+            sums.all_cpu_parts += 1;
+            if let Some(run) = t.run {
+                sums.all_cpu_measured += 1;
+                sums.all_cpu_run_ns += run;
+            }
+        }
         if own_on_path[i] > 0 {
             let delay = t.run_delay.min(own_on_path[i]);
             sums.run_delay_ns += delay;

@@ -210,6 +210,73 @@ fn cpu_parts_that_ran_longer_than_t1_are_their_own_component() {
 }
 
 #[test]
+fn cpu_parts_faster_than_the_probe_say_so_at_the_speed_they_ran() {
+    // The probe said t₁ = 100 ms, so the ideal of 4 parts on 2 cores is 200 ms; in the case each part
+    // ran 50 ms (the vCPU sped up): the last pair waited 50 ms for a core, all ended by 101–104 ms.
+    let tasks: Vec<_> = (1..=4)
+        .map(|i| Timeline {
+            run: Some(50 * MS),
+            ..cpu(
+                i,
+                if i <= 2 { 50 + i } else { 100 + i },
+                if i <= 2 { 0 } else { 50 },
+            )
+        })
+        .collect();
+    let p = walk(&tasks, WORKERS).unwrap();
+    assert_eq!((p.all_cpu_parts, p.all_cpu_measured), (4, 4));
+    assert!(close(p.cpu_part_s().unwrap(), 0.050));
+    // At the probe's t₁ alone, half the gap is left unexplained: the path's part ran 50 ms under
+    // t₁, but the ideal counted the other three parts at t₁ too.
+    let probed = Ledger::of(&p, 0.104, 0.200, Some(0.100), true, 0.0);
+    assert!(close(probed.residual_s, -0.050), "{probed:?}");
+    // At the speed measured: the ideal of 50 ms parts is 100 ms, and the 100 ms gap between the
+    // ideals is the cpu component; the path's run delay is the ideal's own sharing.
+    let speed = crate::ledger::account::Speed {
+        t_s: p.cpu_part_s().unwrap(),
+        ideal_s: 0.100,
+    };
+    let l = Ledger::at_speed(&p, 0.104, 0.200, Some(0.100), true, 0.0, Some(speed));
+    assert!(close(l.cpu_s, -0.100), "{l:?}");
+    assert!(close(l.contention_s, 0.0) && close(l.spawn_s, 0.004));
+    assert!(close(l.residual_s, 0.0), "{l:?}");
+    assert_eq!(l.cpu_part_s, Some(0.050));
+    adds_up(&l);
+    // A part not measured: no speed to take, the probe's t₁ stays.
+    let mut unmeasured = tasks.clone();
+    unmeasured[0].run = None;
+    assert_eq!(walk(&unmeasured, WORKERS).unwrap().cpu_part_s(), None);
+}
+
+#[test]
+fn on_a_loop_own_time_outside_its_polls_and_its_wait_is_waiting_for_the_loop() {
+    // A task on an event loop sleeps 100 ms, connects at 150 ms (its timer noticed 50 ms late: the
+    // loop was counting for another task), is served 150–160 ms, and ends at 200 ms; 5 ms of its
+    // own code ran inside its polls. Own time: 150 + 40 ms; waiting for the loop: 190 − 5 − 100.
+    let t = Timeline {
+        start: 0,
+        end: 200 * MS,
+        call: Some(Call {
+            connect: 150 * MS,
+            connected: 150 * MS,
+            served: Some((0, 150 * MS)),
+            replied: 160 * MS,
+            last_byte: 160 * MS,
+        }),
+        nominal: Nominal {
+            own: 100 * MS,
+            ..Nominal::default()
+        },
+        ..Timeline::default()
+    };
+    assert_eq!(super::path::loop_wait(&t, 5 * MS, 0), 85 * MS);
+    // 30 ms of it away on the blocking pool (an offloaded count): not the loop's.
+    assert_eq!(super::path::loop_wait(&t, 5 * MS, 30 * MS), 55 * MS);
+    // Never below nothing: polls that explain it all.
+    assert_eq!(super::path::loop_wait(&t, 95 * MS, 0), 0);
+}
+
+#[test]
 fn work_on_the_path_beyond_the_ideals_is_the_residual() {
     // A pool of 2 sleeping 100 ms, set beside an ideal that assumed 4 lanes (100 ms): the path holds
     // two sleeps, nothing measured explains the second one.

@@ -227,6 +227,7 @@ mod tests {
                 service: Some(Duration::from_millis(end_ms / 2)),
                 tries: Default::default(),
                 call: None,
+                part: None,
             },
             marks: Default::default(),
             attempts: 1,

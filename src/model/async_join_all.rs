@@ -148,6 +148,7 @@ impl Model for AsyncJoinAll {
                                     service: None,
                                     tries: Default::default(),
                                     call: None,
+                                    part: None,
                                 });
                             shared.done(start, result);
                         }

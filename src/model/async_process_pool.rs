@@ -9,7 +9,7 @@
 
 use super::footprint::{Holds, PROCESS, TASK};
 use super::worker_process::{run_pool, Queue, Records, Worker};
-use super::{received, Execution, Job, Lanes, Model, TaskRecord};
+use super::{received, Execution, Job, Lanes, Marks, Model, TaskRecord};
 use crate::results::WorkerUsage;
 use crate::workload::{FailureKind, TaskResult};
 use std::collections::HashMap;
@@ -71,18 +71,23 @@ fn dispatch(
 ) -> anyhow::Result<WorkerUsage> {
     let mut usage = WorkerUsage::default();
     let mut in_flight: HashMap<u64, InFlight> = HashMap::new();
+    let t0_ns = crate::ledger::clock::instant_ns(t0);
     // Record a task's outcome, or put it back for another attempt.
-    let settle = |task: u64, f: InFlight, result: TaskResult| {
+    let settle = |task: u64, f: InFlight, result: TaskResult, marks: Marks| {
         let resubmit = result.outcome.is_err_and(|kind| job.resubmits(kind));
         if resubmit && (f.attempt as usize) <= job.retries {
             queue.lock().unwrap().push_back((task, f.attempt + 1));
             return;
         }
+        let end = t0.elapsed();
         let record = TaskRecord {
             start: f.start,
-            end: t0.elapsed(),
+            end,
             result,
-            marks: Default::default(),
+            marks: Marks {
+                done: marks.done.map(|d| d.clamp(f.start, end)),
+                ..marks
+            },
             attempts: f.attempt,
         };
         records.lock().unwrap()[task as usize] = Some((record, None));
@@ -108,14 +113,34 @@ fn dispatch(
             break;
         }
         match worker.receive() {
-            Ok((super::pool_worker::FromWorker::Done { task, result, .. }, back)) => {
+            Ok((
+                super::pool_worker::FromWorker::Done {
+                    task,
+                    result,
+                    run_delay_ns,
+                    done_ns,
+                    polled_ns,
+                    ..
+                },
+                back,
+            )) => {
                 let f = in_flight
                     .remove(&task)
                     .ok_or_else(|| anyhow::anyhow!("a worker answered task {task}, never sent"))?;
+                // The worker's marks: its loop's wait and its polls, and when it was done on the
+                // machine's CLOCK_MONOTONIC, which this process reads too.
+                let marks = Marks {
+                    run_delay: Duration::from_nanos(run_delay_ns),
+                    polled: polled_ns.map(Duration::from_nanos),
+                    done: (done_ns > 0)
+                        .then(|| Duration::from_nanos(done_ns.saturating_sub(t0_ns))),
+                    ..Marks::default()
+                };
                 settle(
                     task,
                     f,
                     received(job.workload.as_ref(), task, (result, back)),
+                    marks,
                 );
             }
             Ok((other, _)) => anyhow::bail!("a worker answered {other:?} mid-run"),
@@ -128,9 +153,10 @@ fn dispatch(
                     service: None,
                     tries: Default::default(),
                     call: None,
+                    part: None,
                 };
                 for (task, f) in in_flight.drain() {
-                    settle(task, f, lost);
+                    settle(task, f, lost, Marks::default());
                 }
             }
         }

@@ -181,6 +181,7 @@ impl TaskRecord {
                 service: None,
                 tries: Default::default(),
                 call: None,
+                part: None,
             },
             attempts: 1,
             marks: Default::default(),
@@ -204,6 +205,9 @@ pub struct Marks {
     /// When its own code was done, from the first submission, where that is before its end: a
     /// pool worker's, before the answer's way back over the pipe (the drain). None: its end.
     pub done: Option<Duration>,
+    /// Time inside its polls (a task on an event loop: its own code, the CPU part counted inline);
+    /// None for a task that had a thread to itself.
+    pub polled: Option<Duration>,
 }
 
 /// What running a job produced.
@@ -274,6 +278,7 @@ pub fn received(
             service: result.service,
             tries: result.tries,
             call: None,
+            part: None,
         },
         _ => result,
     }
@@ -297,6 +302,7 @@ pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) 
             service: None,
             tries: Default::default(),
             call: None,
+            part: None,
         });
     let end = t0.elapsed();
     let after = before.and(crate::ledger::schedstat::this_thread());
@@ -315,6 +321,7 @@ pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) 
             run_delay,
             run,
             done: None,
+            polled: None,
         },
     }
 }

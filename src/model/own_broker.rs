@@ -312,6 +312,7 @@ fn lost(shared: &Shared, number: u64, task: u64, worker: &str) {
             service: None,
             tries: Default::default(),
             call: None,
+            part: None,
         },
         ran: None,
         worker: worker.into(),

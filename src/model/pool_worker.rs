@@ -6,6 +6,7 @@
 //! with an event loop, every task it is given at once on its own tokio current-thread runtime, like an
 //! aiomultiprocess worker; the pool decides how many it gives.
 
+use crate::model::watched::{Marked, Watched};
 use crate::workload::{Params, TaskResult};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -53,6 +54,10 @@ pub enum FromWorker {
         /// too): the answer's way back begins (0 with the ledger off).
         #[serde(default)]
         done_ns: u64,
+        /// On an event loop, the time inside the task's polls, nanoseconds (its run delay above is
+        /// then its woken-but-not-polled time; None for a task with its thread to itself).
+        #[serde(default)]
+        polled_ns: Option<u64>,
     },
     /// Armed for a shard: `Go` starts it at once.
     Armed,
@@ -198,6 +203,7 @@ fn serve(mut input: impl Read + Send, mut output: impl Write + Send) -> anyhow::
                     } else {
                         0
                     },
+                    polled_ns: None,
                 };
                 send(&mut output, &done, &back)?;
             }
@@ -212,6 +218,53 @@ fn serve(mut input: impl Read + Send, mut output: impl Write + Send) -> anyhow::
         &[],
     )?;
     Ok(())
+}
+
+/// A task's answer on an event-loop worker, with its marks when watched and when it was done
+/// (CLOCK_MONOTONIC ns; 0 with the ledger off).
+struct Answered {
+    result: TaskResult,
+    back: Vec<u8>,
+    marks: Option<crate::model::Marks>,
+    done_ns: u64,
+}
+
+pin_project_lite::pin_project! {
+    /// A task over data whose answer is not watched (or not yet marked).
+    struct Unmarked<F> {
+        #[pin]
+        task: F,
+    }
+}
+
+impl<F: std::future::Future<Output = (TaskResult, Vec<u8>)>> std::future::Future for Unmarked<F> {
+    type Output = Answered;
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Answered> {
+        let (result, back) = std::task::ready!(self.project().task.poll(cx));
+        std::task::Poll::Ready(Answered {
+            result,
+            back,
+            marks: None,
+            done_ns: if crate::ledger::enabled() {
+                crate::ledger::clock::now_ns()
+            } else {
+                0
+            },
+        })
+    }
+}
+
+impl Marked for Answered {
+    type Out = Answered;
+    fn marked(self, marks: crate::model::Marks) -> Answered {
+        Answered {
+            marks: Some(marks),
+            ..self
+        }
+    }
 }
 
 /// The event-loop worker: stdin is read on a thread of its own (a blocking read would stall the loop),
@@ -229,7 +282,7 @@ fn serve_on_a_loop(
         .build()?;
     type Given = anyhow::Result<(u64, Vec<u8>)>;
     let (tasks_tx, mut tasks_rx) = tokio::sync::mpsc::unbounded_channel::<Given>();
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, TaskResult, Vec<u8>)>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Answered)>();
     std::thread::scope(|s| {
         s.spawn(move || loop {
             let task = match receive::<ToWorker>(&mut input) {
@@ -247,17 +300,19 @@ fn serve_on_a_loop(
         });
         let writer = s.spawn(move || -> anyhow::Result<()> {
             let mut output = output;
-            for (task, result, back) in done_rx {
+            for (task, a) in done_rx {
+                let ns = |d: std::time::Duration| d.as_nanos() as u64;
                 let done = FromWorker::Done {
                     task,
-                    result,
+                    result: a.result,
                     ran_s: None,
-                    // Tasks share the loop's thread: no run delay of their own.
-                    run_delay_ns: 0,
+                    // Tasks share the loop's thread: their run delay is the wait to be polled.
+                    run_delay_ns: a.marks.map_or(0, |m| ns(m.run_delay)),
                     run_ns: None,
-                    done_ns: 0,
+                    done_ns: a.done_ns,
+                    polled_ns: a.marks.and_then(|m| m.polled).map(ns),
                 };
-                send(&mut output, &done, &back)?;
+                send(&mut output, &done, &a.back)?;
             }
             send(
                 &mut output,
@@ -273,19 +328,30 @@ fn serve_on_a_loop(
             while let Some(given) = tasks_rx.recv().await {
                 let ((task, data), workload, done) = (given?, workload.clone(), done_tx.clone());
                 running.spawn(async move {
-                    // A panic inside the task fails that task alone, as everywhere else.
-                    let run =
-                        tokio::spawn(async move { workload.run_async_with(task, data).await });
-                    let (result, back) = run.await.unwrap_or((
-                        TaskResult {
+                    // A panic inside the task fails that task alone, as everywhere else. With the
+                    // ledger on the task is watched (its polls, its waits for the loop).
+                    let run = tokio::spawn(async move {
+                        let task = Unmarked {
+                            task: workload.run_async_with(task, data),
+                        };
+                        match crate::ledger::enabled() {
+                            true => Watched::new(task, 0).await,
+                            false => task.await,
+                        }
+                    });
+                    let answered = run.await.unwrap_or(Answered {
+                        result: TaskResult {
                             outcome: Err(crate::names::FailureKind::Panic),
                             service: None,
                             tries: Default::default(),
                             call: None,
+                            part: None,
                         },
-                        Vec::new(),
-                    ));
-                    let _ = done.send((task, result, back));
+                        back: Vec::new(),
+                        marks: None,
+                        done_ns: 0,
+                    });
+                    let _ = done.send((task, answered));
                 });
             }
             while running.join_next().await.is_some() {}

@@ -87,6 +87,7 @@ fn dispatch(
                     service: None,
                     tries: Default::default(),
                     call: None,
+                    part: None,
                 }
             }
         };

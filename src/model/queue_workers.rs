@@ -202,6 +202,7 @@ fn serve(
                             service: None,
                             tries: Default::default(),
                             call: None,
+                            part: None,
                         },
                         marks: Default::default(),
                         attempts: handed[t],

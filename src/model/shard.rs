@@ -128,6 +128,8 @@ pub struct WireRecord {
     pub run_delay_ns: u64,
     pub run_ns: Option<u64>,
     pub done_ns: Option<u64>,
+    #[serde(default)]
+    pub polled_ns: Option<u64>,
 }
 
 fn ns(d: Duration) -> u64 {
@@ -145,6 +147,7 @@ impl From<&TaskRecord> for WireRecord {
             run_delay_ns: ns(r.marks.run_delay),
             run_ns: r.marks.run.map(ns),
             done_ns: r.marks.done.map(ns),
+            polled_ns: r.marks.polled.map(ns),
         }
     }
 }
@@ -163,6 +166,7 @@ impl WireRecord {
                 run_delay: Duration::from_nanos(self.run_delay_ns),
                 run: self.run_ns.map(Duration::from_nanos),
                 done: self.done_ns.map(at),
+                polled: self.polled_ns.map(Duration::from_nanos),
             },
         }
     }
@@ -266,6 +270,7 @@ pub fn lost(into: &mut Joined<'_>, count: u64, at: Duration) {
                 service: None,
                 tries: Default::default(),
                 call: None,
+                part: None,
             },
             attempts: 1,
             marks: Default::default(),
@@ -349,6 +354,7 @@ mod tests {
                 service: Some(Duration::from_millis(end_ms - start_ms)),
                 tries: Default::default(),
                 call: None,
+                part: None,
             },
             attempts: 1,
             marks: Default::default(),

@@ -53,6 +53,7 @@ impl Log {
                     service: Some(item.service),
                     tries: Default::default(),
                     call: None,
+                    part: None,
                 },
                 marks: Default::default(),
                 attempts: 1,

@@ -41,6 +41,7 @@ pub fn failed(kind: FailureKind) -> TaskResult {
         service: None,
         tries: Default::default(),
         call: None,
+        part: None,
     }
 }
 

@@ -86,6 +86,7 @@ impl Model for Threads {
                     service: None,
                     tries: Default::default(),
                     call: None,
+                    part: None,
                 },
                 marks: Default::default(),
                 attempts: 1,

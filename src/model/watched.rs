@@ -1,7 +1,8 @@
 //! A tokio task watched for the ledger, without tokio_unstable: its first poll (the moment its unit
-//! first ran it) and the time it spent woken but not yet polled (scheduled, waiting for its event
-//! loop: the async form of a thread's run delay). The wrapper hands the task a waker of its own that
-//! notes when it was woken and passes the wake on; each poll adds the time since that note.
+//! first ran it), the time it spent woken but not yet polled (scheduled, waiting for its event
+//! loop: the async form of a thread's run delay), and the time inside its polls (its own code on
+//! the shared thread). The wrapper hands the task a waker of its own that notes when it was woken and
+//! passes the wake on; each poll adds the time since that note, and its own length.
 
 use super::{Marks, TaskRecord};
 use std::future::Future;
@@ -43,6 +44,7 @@ pin_project_lite::pin_project! {
         t0_ns: u64,
         first_poll_ns: u64,
         waiting_ns: u64,
+        polled_ns: u64,
         noting: Option<Arc<Noting>>,
         waker: Option<Waker>,
     }
@@ -56,6 +58,7 @@ impl<F> Watched<F> {
             t0_ns,
             first_poll_ns: 0,
             waiting_ns: 0,
+            polled_ns: 0,
             noting: None,
             waker: None,
         }
@@ -106,7 +109,9 @@ where
             .waker
             .get_or_insert_with(|| Waker::from(noting.clone()));
         let mut own = Context::from_waker(waker);
-        let out = std::task::ready!(this.task.poll(&mut own));
+        let polled = this.task.poll(&mut own);
+        *this.polled_ns += crate::ledger::clock::now_ns().saturating_sub(now);
+        let out = std::task::ready!(polled);
         Poll::Ready(out.marked(Marks {
             begun: Some(Duration::from_nanos(
                 this.first_poll_ns.saturating_sub(*this.t0_ns),
@@ -114,6 +119,7 @@ where
             run_delay: Duration::from_nanos(*this.waiting_ns),
             run: None,
             done: None,
+            polled: Some(Duration::from_nanos(*this.polled_ns)),
         }))
     }
 }

@@ -163,6 +163,7 @@ impl Worker {
                     run_delay_ns,
                     run_ns,
                     done_ns,
+                    ..
                 },
                 back,
             ) if t == task => Ok((

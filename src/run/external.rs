@@ -278,6 +278,7 @@ impl Answer {
                     service: t.service.map(secs),
                     tries: t.tries(counted),
                     call: None,
+                    part: None,
                 },
                 marks: Default::default(),
                 attempts: 1,

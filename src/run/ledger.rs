@@ -3,7 +3,8 @@
 //! the path's sums; the parent, which knows the repetition's ideal and t₁, makes the ledger of the
 //! sample from them (docs/ledger.md).
 
-use crate::ledger::path::{walk, Call, PathSums, Rules, Timeline};
+use crate::ledger::account::Speed;
+use crate::ledger::path::{loop_wait, walk, Call, PathSums, Rules, Timeline};
 use crate::ledger::{CallMarks, Ledger};
 use crate::model::{Execution, ModelKind};
 use crate::plan::Case;
@@ -37,16 +38,35 @@ pub fn path(exec: &Execution, params: &Params, model: ModelKind) -> Option<PathS
                 nominal.own += nominal.serve;
                 nominal.serve = 0;
             }
-            Some(Timeline {
+            // The CPU part's own run where it was measured (not the whole task's, which holds the
+            // request's code too). Its preemption is already in the task's run delay where the task
+            // had its thread to itself (schedstat over the whole task); on an event loop the task's
+            // run delay is its wait to be polled, and the part's preemption inside a poll is added.
+            let part = r.result.part;
+            let preempted = match (r.marks.run, part) {
+                (None, Some(p)) => p.run_delay_ns,
+                _ => 0,
+            };
+            let mut t = Timeline {
                 begun: r.marks.begun.map(ns),
                 start: ns(r.start),
                 end: ns(r.end),
                 call,
                 run_delay: ns(r.marks.run_delay),
-                run: r.marks.run.map(ns),
+                run: part.map(|p| p.run_ns).or(r.marks.run.map(ns)),
                 done: r.marks.done.map(ns),
                 nominal,
-            })
+            };
+            // On an event loop the wait for the loop is the larger of what the waker saw and what
+            // its polls leave unexplained (crate::ledger::path::loop_wait).
+            if let Some(polled) = r.marks.polled {
+                let away = part
+                    .filter(|p| p.offloaded)
+                    .map_or(0, |p| p.run_ns + p.run_delay_ns);
+                t.run_delay = t.run_delay.max(loop_wait(&t, ns(polled), away));
+            }
+            t.run_delay += preempted;
+            Some(t)
         })
         .collect::<Option<Vec<_>>>()?;
     walk(&timelines, rules)
@@ -74,8 +94,43 @@ pub fn ledger(
     t1_s: Option<f64>,
     packing_s: f64,
 ) -> Ledger {
-    let stamped = sums.backlog_ns > 0 || (sums.serve_ns > 0 && sums.unstamped_ns == 0);
-    Ledger::of(sums, makespan_s, ideal_s, t1_s, stamped, packing_s)
+    Ledger::of(sums, makespan_s, ideal_s, t1_s, stamped(sums), packing_s)
+}
+
+/// [`ledger`] for a repetition of `case`: where every CPU part's run time was measured and
+/// `ideal_at(t)` recomputes the ideal with t for t₁, at the speed the parts ran (docs/ledger.md,
+/// `cpu`), its packing at that speed too.
+pub fn of_case(
+    case: &Case,
+    cores: usize,
+    sums: &PathSums,
+    makespan_s: f64,
+    ideal_s: f64,
+    t1_s: Option<f64>,
+    ideal_at: impl Fn(f64) -> Option<f64>,
+) -> Ledger {
+    let speed = t1_s.and(sums.cpu_part_s()).and_then(|t| {
+        Some(Speed {
+            t_s: t,
+            ideal_s: ideal_at(t)?,
+        })
+    });
+    let (t, ideal) = speed.map_or((t1_s, ideal_s), |sp| (Some(sp.t_s), sp.ideal_s));
+    let packing_s = packing(case, cores, ideal, t);
+    Ledger::at_speed(
+        sums,
+        makespan_s,
+        ideal_s,
+        t1_s,
+        stamped(sums),
+        packing_s,
+        speed,
+    )
+}
+
+/// Whether the server stamped the path's requests (backlog and serve told apart).
+fn stamped(sums: &PathSums) -> bool {
+    sums.backlog_ns > 0 || (sums.serve_ns > 0 && sums.unstamped_ns == 0)
 }
 
 /// What taking `case`'s tasks in submission order adds to `ideal_s` (crate::ledger::packing): its

@@ -449,8 +449,18 @@ impl<'a> Runner<'a> {
             _ => c.t1,
         });
         let ledger = out.ledger.zip(ideal_s.or(case_ideal)).map(|(path, ideal)| {
-            let packing = super::ledger::packing(case, self.cores, ideal, t1);
-            super::ledger::ledger(&path, out.makespan_s, ideal, t1, packing)
+            // The ideal again with the parts' measured mean run time for t₁: measured with the
+            // other lanes running, so at a scaling of 1.
+            let ideal_at = |t: f64| {
+                let c = calibration?;
+                let at = Calibration {
+                    t1: t,
+                    scaling: 1.0,
+                    write: c.write,
+                };
+                case.repetition_ideal(self.cores, Some(at), &task_times)
+            };
+            super::ledger::of_case(case, self.cores, &path, out.makespan_s, ideal, t1, ideal_at)
         });
         Ok(Some(Sample {
             ledger,

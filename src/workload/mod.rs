@@ -439,6 +439,9 @@ pub struct TaskResult {
     /// io and mixed tasks on the direct client while the ledger is on; None otherwise.
     #[serde(default)]
     pub call: Option<crate::ledger::CallMarks>,
+    /// Its CPU part's run time and preemption where it ran (the ledger on; tasks with a CPU part).
+    #[serde(default)]
+    pub part: Option<crate::ledger::part::PartRun>,
 }
 
 /// What a task's requests met: every request it sent (retries and hedges too), and how many of them
@@ -465,6 +468,7 @@ impl TaskResult {
             service: None,
             tries: Default::default(),
             call: None,
+            part: None,
         }
     }
 }
@@ -585,6 +589,7 @@ impl Steps<'_> {
                     ..Default::default()
                 },
                 call: None,
+                part: None,
             };
             if result.outcome.is_err() {
                 return result;

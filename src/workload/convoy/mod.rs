@@ -10,7 +10,7 @@
 
 pub mod suite;
 
-use super::cpu::{check_iters, compute_bound, count_to};
+use super::cpu::{check_iters, compute_bound, counted, counted_offloaded};
 use super::WorkloadKind;
 use super::{Calibration, Describe, IoParams, Params, ServerPlan, Shape, TaskFuture, TaskResult};
 use crate::names::Bottleneck;
@@ -287,7 +287,7 @@ impl Convoy {
 impl super::Workload for Convoy {
     fn blocking(&self, task: u64) -> TaskResult {
         if self.counts(task) {
-            TaskResult::ok(count_to(self.iters))
+            counted(self.iters)
         } else {
             self.io.get_blocking(task)
         }
@@ -298,7 +298,7 @@ impl super::Workload for Convoy {
             if self.counts(task) {
                 // On the runtime's own thread: while it counts, the answers that thread would
                 // read wait.
-                TaskResult::ok(count_to(self.iters))
+                counted(self.iters)
             } else {
                 self.io.get_async(task).await
             }
@@ -310,14 +310,7 @@ impl super::Workload for Convoy {
             if !self.counts(task) {
                 return self.io.get_async(task).await;
             }
-            let iters = self.iters;
-            let counted = tokio::task::spawn_blocking(move || count_to(iters)).await;
-            TaskResult {
-                outcome: counted.map_err(|_| crate::names::FailureKind::Panic),
-                service: None,
-                tries: Default::default(),
-                call: None,
-            }
+            counted_offloaded(self.iters).await
         })
     }
 }

@@ -33,5 +33,6 @@ pub fn failed(kind: FailureKind) -> TaskResult {
         service: None,
         tries: Default::default(),
         call: None,
+        part: None,
     }
 }

@@ -132,6 +132,7 @@ impl Semaphore {
             service: None,
             tries: Default::default(),
             call: None,
+            part: None,
         }
     }
 

@@ -147,16 +147,46 @@ pub fn count_to(iters: u64) -> u64 {
     r
 }
 
+/// Count to `iters` as a task's CPU part: its count, and with the ledger on its run time and
+/// preemption where it ran (crate::ledger::part).
+pub fn counted(iters: u64) -> TaskResult {
+    let (n, part) = crate::ledger::part::measured(|| count_to(iters));
+    TaskResult {
+        part,
+        ..TaskResult::ok(n)
+    }
+}
+
+/// [`counted`] on tokio's blocking pool: a panic there is the task's failure.
+pub async fn counted_offloaded(iters: u64) -> TaskResult {
+    tokio::task::spawn_blocking(move || counted(iters))
+        .await
+        .map(|r| TaskResult {
+            part: r.part.map(|p| crate::ledger::part::PartRun {
+                offloaded: true,
+                ..p
+            }),
+            ..r
+        })
+        .unwrap_or(TaskResult {
+            outcome: Err(crate::names::FailureKind::Panic),
+            service: None,
+            tries: Default::default(),
+            call: None,
+            part: None,
+        })
+}
+
 /// The cpu task: iterations per task.
 pub struct Cpu(pub u64);
 
 impl Workload for Cpu {
     fn blocking(&self, _task: u64) -> TaskResult {
-        TaskResult::ok(count_to(self.0))
+        counted(self.0)
     }
 
     fn run_async(&self, _task: u64) -> TaskFuture<'_> {
-        Box::pin(async move { TaskResult::ok(count_to(self.0)) })
+        Box::pin(async move { counted(self.0) })
     }
 
     fn steps(&self, _task: u64) -> Option<super::Steps<'_>> {
@@ -167,18 +197,7 @@ impl Workload for Cpu {
     }
 
     fn run_async_offloaded(&self, _task: u64) -> TaskFuture<'_> {
-        let iters = self.0;
-        Box::pin(async move {
-            match tokio::task::spawn_blocking(move || count_to(iters)).await {
-                Ok(count) => TaskResult::ok(count),
-                Err(_) => TaskResult {
-                    outcome: Err(crate::names::FailureKind::Panic),
-                    service: None,
-                    tries: Default::default(),
-                    call: None,
-                },
-            }
-        })
+        Box::pin(counted_offloaded(self.0))
     }
 
     fn verify(&self, value: u64) -> Result<(), String> {

@@ -309,12 +309,14 @@ fn written(score: u64, write: Result<Duration, FailureKind>) -> TaskResult {
             service: Some(took),
             tries: Default::default(),
             call: None,
+            part: None,
         },
         Err(kind) => TaskResult {
             outcome: Err(kind),
             service: None,
             tries: Default::default(),
             call: None,
+            part: None,
         },
     }
 }

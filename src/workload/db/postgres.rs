@@ -215,6 +215,7 @@ impl Workload for PgDb {
                     service: None,
                     tries: Default::default(),
                     call: None,
+                    part: None,
                 },
             }
         })

@@ -146,6 +146,7 @@ impl SqliteDb {
                 service: None,
                 tries: Default::default(),
                 call: None,
+                part: None,
             },
         }
     }
@@ -200,6 +201,7 @@ impl Workload for SqliteDb {
                     service: None,
                     tries: Default::default(),
                     call: None,
+                    part: None,
                 },
             }
         })

@@ -484,6 +484,7 @@ impl Io {
             service: Some(sent.elapsed()),
             tries,
             call: crate::ledger::marks::take(),
+            part: None,
         }
     }
 
@@ -496,6 +497,7 @@ impl Io {
             tries,
             // Taken in the poll its request ended in, on the thread it was published on.
             call: crate::ledger::marks::take(),
+            part: None,
         }
     }
 }

@@ -72,6 +72,7 @@ impl Workload for Ipc {
                 service: None,
                 tries: Default::default(),
                 call: None,
+                part: None,
             },
         }
     }

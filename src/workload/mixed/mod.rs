@@ -13,7 +13,7 @@ pub mod advice_suite;
 pub mod article;
 pub mod suite;
 
-use super::cpu::{check_iters, compute_bound, count_to};
+use super::cpu::{check_iters, compute_bound, counted, counted_offloaded};
 use super::WorkloadKind;
 use super::{Calibration, Describe, IoParams, Params, ServerPlan, Shape, TaskFuture, TaskResult};
 use crate::names::Bottleneck;
@@ -231,15 +231,12 @@ pub struct Mixed {
 }
 
 impl Mixed {
-    fn after_get(&self, got: TaskResult, count: impl FnOnce() -> u64) -> TaskResult {
-        match got.outcome {
-            Ok(_) => TaskResult {
-                outcome: Ok(count()),
-                service: got.service,
-                tries: got.tries,
-                call: got.call,
-            },
-            Err(_) => got,
+    /// The task's result: the GET's request and the count's value and CPU part.
+    fn after_get(got: TaskResult, count: TaskResult) -> TaskResult {
+        TaskResult {
+            outcome: count.outcome,
+            part: count.part,
+            ..got
         }
     }
 }
@@ -248,15 +245,21 @@ impl super::Workload for Mixed {
     fn blocking(&self, task: u64) -> TaskResult {
         std::thread::sleep(self.params.wait(task));
         let got = self.io.get_blocking(task);
-        self.after_get(got, || count_to(self.params.cpu_iters))
+        if got.outcome.is_err() {
+            return got;
+        }
+        Self::after_get(got, counted(self.params.cpu_iters))
     }
 
     fn run_async(&self, task: u64) -> TaskFuture<'_> {
         Box::pin(async move {
             tokio::time::sleep(self.params.wait(task)).await;
             let got = self.io.get_async(task).await;
+            if got.outcome.is_err() {
+                return got;
+            }
             // Counted on the event loop's own thread: while it counts, no other task advances.
-            self.after_get(got, || count_to(self.params.cpu_iters))
+            Self::after_get(got, counted(self.params.cpu_iters))
         })
     }
 
@@ -267,14 +270,7 @@ impl super::Workload for Mixed {
             if got.outcome.is_err() {
                 return got;
             }
-            let iters = self.params.cpu_iters;
-            let counted = tokio::task::spawn_blocking(move || count_to(iters)).await;
-            TaskResult {
-                outcome: counted.map_err(|_| crate::names::FailureKind::Panic),
-                service: got.service,
-                tries: got.tries,
-                call: got.call,
-            }
+            Self::after_get(got, counted_offloaded(self.params.cpu_iters).await)
         })
     }
 

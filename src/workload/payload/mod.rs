@@ -14,7 +14,7 @@
 
 pub mod suite;
 
-use super::cpu::{check_iters, compute_bound, count_to};
+use super::cpu::{check_iters, compute_bound, counted};
 use super::WorkloadKind;
 use super::{Calibration, Describe, Params, Shape, TaskFuture, TaskResult};
 use crate::names::{Bottleneck, FailureKind};
@@ -235,8 +235,7 @@ impl Payload {
         if !is_pattern(task, input, self.bytes) {
             return (failed(FailureKind::Corrupt), Vec::new());
         }
-        let counted = count_to(self.iters);
-        (TaskResult::ok(counted), pattern(task + 1, self.back))
+        (counted(self.iters), pattern(task + 1, self.back))
     }
 }
 
@@ -246,6 +245,7 @@ fn failed(kind: FailureKind) -> TaskResult {
         service: None,
         tries: Default::default(),
         call: None,
+        part: None,
     }
 }
 

@@ -94,6 +94,7 @@ impl Subprocess {
             service,
             tries: Default::default(),
             call: None,
+            part: None,
         }
     }
 }
@@ -105,6 +106,7 @@ fn not_started() -> TaskResult {
         service: None,
         tries: Default::default(),
         call: None,
+        part: None,
     }
 }
 
