@@ -241,7 +241,7 @@ fn advice_check_errors_are_medians_of_absolute_percentage_errors() {
 }
 
 #[test]
-fn at_the_probed_speed_a_prediction_takes_each_repetitions_t1_and_s() {
+fn at_speed_a_prediction_takes_each_repetitions_measured_parts_or_else_its_probe() {
     let costs = Costs::fit(&table(), 2);
     let job = Job {
         tasks: 40,
@@ -285,6 +285,17 @@ fn at_the_probed_speed_a_prediction_takes_each_repetitions_t1_and_s() {
     );
     close(points[0].predicted_s, plain.makespan_s.value, "plain");
     assert!(points[0].predicted_at_speed_s > points[0].predicted_s);
+    // Where the repetitions measured their counts where they ran, that speed wins over the probe's,
+    // at a scaling of 1 (measured beside the other lanes).
+    for (s, t) in measured.samples.iter_mut().zip([0.030, 0.025, 0.090]) {
+        s.cpu_part_s = Some(t);
+    }
+    let points = check::points(&costs, &[&measured], 2);
+    close(
+        points[0].predicted_at_speed_s,
+        at(0.030, 1.0),
+        "at the parts' speed",
+    );
     // A job without a CPU part has nothing to take out: both predictions agree.
     let io_job = Job {
         cpu: Duration::ZERO,

@@ -3,12 +3,14 @@
 //! the check's own — and per model the median absolute percentage error (|predicted − measured| ÷
 //! measured) of the makespan and of the memory, against the goals of 10 % and 20 %.
 //!
-//! The makespan is also predicted a second way, at the machine's speed probed beside each
-//! repetition (its t₁ for the job's CPU part and its s): a VM whose vCPU runs at several speeds in
-//! bursts makes one job's CPU part take 1× or 4× from one repetition to the next, which no cost model
+//! The makespan is also predicted a second way, at the speed each repetition's CPU parts ran: the
+//! mean run time its counts measured where they ran (schedstat around each, `cpu_part_s`) for the
+//! job's CPU part, at a scaling of 1 (they ran beside the other lanes); where a repetition measured
+//! none, the speed its probe found (t₁ and s). A VM whose vCPU runs at several speeds in bursts
+//! makes one job's CPU part take 1× or 4× from one repetition to the next, which no cost model
 //! fitted earlier can foresee. The first error is what a user of `advise` meets; the second is the
-//! cost model's own, with the machine's speed taken out as far as a probe can; the jobs without a
-//! CPU part, on their own, show it with no probe at all.
+//! cost model's own, given the CPU part's true cost — what a user who states it right meets; the
+//! jobs without a CPU part, on their own, show it with nothing taken out.
 
 use super::costs::{total_rss_kib, Costs};
 use super::predict::predict;
@@ -28,8 +30,8 @@ pub struct Point {
     pub id: String,
     pub model: ModelKind,
     pub predicted_s: f64,
-    /// The prediction at the speed probed beside each repetition (median over them); the plain
-    /// prediction when no repetition probed one (a job without a CPU part).
+    /// The prediction at the speed each repetition's CPU parts ran (median over them); the plain
+    /// prediction for a job without a CPU part.
     pub predicted_at_speed_s: f64,
     pub measured_s: f64,
     /// Whether the job has a CPU part (its makespan then depends on the vCPU's speed of the day).
@@ -45,7 +47,7 @@ pub struct ModelError {
     pub jobs: usize,
     /// Median absolute percentage error, as a fraction.
     pub makespan: f64,
-    /// The same, of the prediction at the speed probed beside each repetition.
+    /// The same, of the prediction at the speed each repetition's CPU parts ran.
     pub makespan_at_speed: f64,
     /// The plain makespan error over the jobs without a CPU part alone, and how many there were.
     pub makespan_no_cpu: f64,
@@ -85,7 +87,10 @@ pub fn points(costs: &Costs, cases: &[&CaseResult], cores: usize) -> Vec<Point> 
             let at_speed: Vec<f64> = c
                 .samples
                 .iter()
-                .filter_map(|s| at_speed(costs, &job, s.t1_s?, s.scaling))
+                .filter_map(|s| match s.cpu_part_s {
+                    Some(t) => at_speed(costs, &job, t, Some(1.0)),
+                    None => at_speed(costs, &job, s.t1_s?, s.scaling),
+                })
                 .map(|(costs, job)| {
                     let m = costs.model(c.params.model).expect("the same costs");
                     predict(&costs, m, &job, c.params.limit, cores)
@@ -111,8 +116,8 @@ pub fn points(costs: &Costs, cases: &[&CaseResult], cores: usize) -> Vec<Point> 
         .collect()
 }
 
-/// `costs` and `job` at the speed a repetition's probe measured: the job's CPU part its t₁, the
-/// machine's scaling its s. None for a job without a CPU part (nothing to take out).
+/// `costs` and `job` at a repetition's speed: the job's CPU part `t1_s`, the machine's scaling
+/// `scaling`. None for a job without a CPU part (nothing to take out).
 fn at_speed(costs: &Costs, job: &Job, t1_s: f64, scaling: Option<f64>) -> Option<(Costs, Job)> {
     if job.cpu.is_zero() || t1_s.is_nan() || t1_s <= 0.0 {
         return None;

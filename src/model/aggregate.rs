@@ -82,6 +82,9 @@ pub struct Aggregate {
     pub tries: RequestCounts,
     /// The first successful task whose value was wrong (a miscompiled count), if any.
     pub wrong: Option<String>,
+    /// CPU parts whose run time was measured where they ran (crate::ledger::part), and its sum, ns.
+    pub cpu_parts: u64,
+    pub cpu_part_run_ns: u64,
 }
 
 impl Default for Aggregate {
@@ -97,6 +100,8 @@ impl Default for Aggregate {
             attempts: 0,
             tries: Default::default(),
             wrong: None,
+            cpu_parts: 0,
+            cpu_part_run_ns: 0,
         }
     }
 }
@@ -133,6 +138,10 @@ impl Aggregate {
         self.tries.hedges += u64::from(t.hedges);
         self.tries.timeouts += u64::from(t.timeouts);
         self.tries.failed += u64::from(t.failed);
+        if let Some(p) = r.result.part {
+            self.cpu_parts += 1;
+            self.cpu_part_run_ns += p.run_ns;
+        }
         match r.result.outcome {
             Ok(v) => {
                 if let (Err(e), None) = (verify(v), &self.wrong) {
@@ -142,6 +151,11 @@ impl Aggregate {
             }
             Err(kind) => *self.failures.entry(kind).or_insert(0) += 1,
         }
+    }
+
+    /// The mean run time of the CPU parts measured, seconds (None: none measured).
+    pub fn cpu_part_s(&self) -> Option<f64> {
+        (self.cpu_parts > 0).then(|| self.cpu_part_run_ns as f64 / self.cpu_parts as f64 / 1e9)
     }
 
     /// Every record of a run that kept them.
@@ -259,6 +273,20 @@ mod tests {
         assert_eq!(a.wrong, None);
         let bad = Aggregate::of(&records[..1], |_| Err("a count of 6".into()));
         assert_eq!(bad.wrong.as_deref(), Some("a count of 6"));
+        // No CPU part measured: no speed to tell; two measured at 10 and 30 ms: their mean.
+        assert_eq!(a.cpu_part_s(), None);
+        let parted: Vec<TaskRecord> = [10, 30]
+            .map(|ms| {
+                let mut r = record(ms, Ok(7));
+                r.result.part = Some(crate::ledger::part::PartRun {
+                    run_ns: ms * 1_000_000,
+                    ..Default::default()
+                });
+                r
+            })
+            .into();
+        let p = Aggregate::of(&parted, |_| Ok(()));
+        assert!((p.cpu_part_s().unwrap() - 0.020).abs() < 1e-12);
     }
 
     #[test]

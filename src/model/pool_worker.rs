@@ -32,7 +32,9 @@ pub enum ToWorker {
     Go,
 }
 
-/// Worker → parent.
+/// Worker → parent. (`Done` is far larger than the rest: a message lives only between its frame
+/// and its match, one at a time, so boxing it would buy nothing.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum FromWorker {

@@ -186,6 +186,10 @@ pub struct WireFold {
     pub attempts: u64,
     pub tries: RequestCounts,
     pub wrong: Option<String>,
+    #[serde(default)]
+    pub cpu_parts: u64,
+    #[serde(default)]
+    pub cpu_part_run_ns: u64,
 }
 
 fn pairs(h: &hdrhistogram::Histogram<u64>) -> Vec<(u64, u64)> {
@@ -206,6 +210,8 @@ impl From<&Aggregate> for WireFold {
             attempts: a.attempts,
             tries: a.tries,
             wrong: a.wrong.clone(),
+            cpu_parts: a.cpu_parts,
+            cpu_part_run_ns: a.cpu_part_run_ns,
         }
     }
 }
@@ -246,6 +252,8 @@ impl WireFold {
         if into.wrong.is_none() {
             into.wrong.clone_from(&self.wrong);
         }
+        into.cpu_parts += self.cpu_parts;
+        into.cpu_part_run_ns += self.cpu_part_run_ns;
     }
 }
 

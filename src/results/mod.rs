@@ -322,6 +322,11 @@ pub struct Sample {
     /// also in runs too large to keep a timeline. Absent in files written before it was recorded.
     #[serde(default)]
     pub first_result_s: Option<f64>,
+    /// The mean run time of its CPU parts, measured where they ran (schedstat around each count;
+    /// the ledger on), seconds: the speed the vCPU gave them in this repetition, beside the probe's
+    /// t₁. None without CPU parts or with the ledger off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_part_s: Option<f64>,
     /// Runtime build, pool spawn and client construction before the first task, seconds.
     pub setup_s: f64,
     /// Tasks that succeeded.

@@ -64,6 +64,9 @@ pub struct CaseOutput {
     /// First submission → first task done (any outcome), seconds.
     #[serde(default)]
     pub first_result_s: Option<f64>,
+    /// The mean run time of the CPU parts measured where they ran, seconds (none measured: None).
+    #[serde(default)]
+    pub cpu_part_s: Option<f64>,
     pub ok: u64,
     pub failures: BTreeMap<String, u64>,
     pub task_latency: Percentiles,
@@ -201,6 +204,7 @@ pub fn execute(spec: &CaseSpec, exe: &Path) -> anyhow::Result<CaseOutput> {
         makespan_s: exec.makespan().as_secs_f64(),
         // From every task folded, like the makespan's fold: a run too large for a timeline has one.
         first_result_s: all.first_done.map(|d| d.as_secs_f64()),
+        cpu_part_s: all.cpu_part_s(),
         ok: all.ok,
         failures,
         task_latency,

@@ -292,6 +292,7 @@ impl Answer {
             setup_s: self.setup_s,
             makespan_s: all.makespan.as_secs_f64(),
             first_result_s: all.first_done.map(|d| d.as_secs_f64()),
+            cpu_part_s: all.cpu_part_s(),
             ok: all.ok,
             failures: all
                 .failures

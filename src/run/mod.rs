@@ -300,6 +300,7 @@ fn sample(out: CaseOutput, usage: Usage, server: Option<ServerObservation>) -> S
     Sample {
         makespan_s: out.makespan_s,
         first_result_s: out.first_result_s,
+        cpu_part_s: out.cpu_part_s,
         setup_s: out.setup_s,
         ok: out.ok,
         failures: out.failures,

@@ -45,7 +45,7 @@ pub fn errors(d: &AdviceData) -> Option<Table> {
             "model".into(),
             "jobs".into(),
             "makespan: median |error|".into(),
-            "makespan at the probed speed".into(),
+            "makespan at the speed its CPU ran".into(),
             "makespan, jobs without a CPU part".into(),
             "memory: median |error|".into(),
         ],
@@ -55,9 +55,10 @@ pub fn errors(d: &AdviceData) -> Option<Table> {
              of 1 ms–1 s, 0–50 ms of CPU per task, W = 3 … unbounded, none of them a case the \
              costs were fitted on; each predicted from the costs fitted on every other case of \
              this report, then measured. Error: |predicted − measured| ÷ measured, the median \
-             over the model's jobs. At the probed speed: the same prediction with the job's CPU \
-             part and the machine's scaling as the probe beside each repetition measured them — \
-             the cost model's own error, with the machine's changing speed taken out. Jobs without a \
+             over the model's jobs. At the speed its CPU ran: the same prediction with the job's \
+             CPU part as long as the repetition's counts took where they ran (schedstat around \
+             each; the probe beside it where none was measured) — the cost model's own error, \
+             with the machine's changing speed taken out. Jobs without a \
              CPU part: the plain error over those alone, which no vCPU speed moves much. Memory: the peak resident memory of the case process, a \
              pool's workers summed beside it. Goals: {} for makespan, {} for memory.",
             seeds.join(", "),
