@@ -172,17 +172,30 @@ fn a_job_is_predicted_from_the_fitted_costs() {
         100.0 + 3_000.0 * OVERHEAD_S,
         "makespan vs W = 3",
     );
-    // With a CPU part, N × C over the cores and s: 3,000 × 10 ms / (2 × 0.9).
+    // With a CPU part: the 3,000 threads wait together, then count together — the wait, then
+    // N × C over the cores and s (3,000 × 10 ms / (2 × 0.9)); the bounds alone would have
+    // overlapped the two.
     let computing = Job {
         cpu: Duration::from_millis(10),
         ..job
     };
     let p = predict(&costs, t, &computing, None, 2);
+    close(p.terms.computing_s, 30.0 / 1.8, "computing bound");
     close(
         p.makespan_s.value,
-        30.0 / 1.8 + 3_000.0 * OVERHEAD_S,
+        DELAY_S + 30.0 / 1.8 + 3_000.0 * OVERHEAD_S,
         "makespan with CPU",
     );
+    // 20 threads of 0.1 s and 10 ms each: the bounds say 0.111 s; they wait together, then count
+    // together (20 × 10 ms / 1.8 after the wait), and the advice says why.
+    let few = Job {
+        tasks: 20,
+        ..computing
+    };
+    let p = predict(&costs, t, &few, None, 2);
+    close(p.terms.scheduled_s, DELAY_S + 0.2 / 1.8, "played out");
+    let why = &advise(&costs, &few, None, 2).ranked[0].why;
+    assert!(why.contains("overlap only in part"), "{why}");
     // A memory limit below the prediction sets the model apart, saying why in figures.
     let advice = advise(&costs, &job, Some(20_000.0), 2);
     let threads = &advice.ranked[0];

@@ -30,8 +30,9 @@ pub struct Point {
     pub id: String,
     pub model: ModelKind,
     pub predicted_s: f64,
-    /// The prediction at the speed each repetition's CPU parts ran (median over them); the plain
-    /// prediction for a job without a CPU part.
+    /// The prediction at the speed each repetition's CPU parts ran, each against its own makespan:
+    /// the median makespan times the median of (predicted ÷ measured) over the repetitions; the
+    /// plain prediction for a job without a CPU part.
     pub predicted_at_speed_s: f64,
     pub measured_s: f64,
     /// Whether the job has a CPU part (its makespan then depends on the vCPU's speed of the day).
@@ -84,18 +85,20 @@ pub fn points(costs: &Costs, cases: &[&CaseResult], cores: usize) -> Vec<Point> 
             let m = costs.model(c.params.model)?;
             let p = predict(costs, m, &job, c.params.limit, cores);
             let rss: Vec<f64> = c.samples.iter().map(total_rss_kib).collect();
+            // Each repetition predicted at its own speed and set beside its own makespan: the
+            // speed of one repetition says nothing of another's.
             let at_speed: Vec<f64> = c
                 .samples
                 .iter()
-                .filter_map(|s| match s.cpu_part_s {
-                    Some(t) => at_speed(costs, &job, t, Some(1.0)),
-                    None => at_speed(costs, &job, s.t1_s?, s.scaling),
-                })
-                .map(|(costs, job)| {
+                .filter(|s| s.makespan_s > 0.0)
+                .filter_map(|s| {
+                    let (costs, job) = match s.cpu_part_s {
+                        Some(t) => at_speed(costs, &job, t, Some(1.0)),
+                        None => at_speed(costs, &job, s.t1_s?, s.scaling),
+                    }?;
                     let m = costs.model(c.params.model).expect("the same costs");
-                    predict(&costs, m, &job, c.params.limit, cores)
-                        .makespan_s
-                        .value
+                    let p = predict(&costs, m, &job, c.params.limit, cores);
+                    Some(p.makespan_s.value / s.makespan_s)
                 })
                 .collect();
             Some(Point {
@@ -105,7 +108,7 @@ pub fn points(costs: &Costs, cases: &[&CaseResult], cores: usize) -> Vec<Point> 
                 predicted_at_speed_s: if at_speed.is_empty() {
                     p.makespan_s.value
                 } else {
-                    median(&at_speed)
+                    median(&at_speed) * c.summary.makespan.median
                 },
                 measured_s: c.summary.makespan.median,
                 has_cpu: !job.cpu.is_zero(),

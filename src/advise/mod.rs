@@ -10,6 +10,7 @@ pub mod check;
 pub mod costs;
 pub mod predict;
 pub mod rank;
+pub mod schedule;
 pub mod shapes;
 
 use crate::error::usage;

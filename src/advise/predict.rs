@@ -9,6 +9,7 @@
 //! request and the job's own CPU part.
 
 use super::costs::{starts_in_makespan, units, waves, Costs, ModelCosts};
+use super::schedule;
 use crate::names::ModelKind;
 use crate::workload::mixed::advice_suite::{self, Job};
 
@@ -46,6 +47,9 @@ pub struct Terms {
     pub waiting_s: f64,
     /// The ideal's computing bound: N × C / (min(lanes, cores) × s).
     pub computing_s: f64,
+    /// The job played out on the model's lanes ([`super::schedule`]): at least both bounds, more
+    /// where waiting and computing cannot overlap.
+    pub scheduled_s: f64,
     /// Every unit started, one after another (only where starts are inside the makespan).
     pub starting_s: f64,
     /// Every request's CPU on both sides over the cores: a floor under the whole (see
@@ -89,6 +93,18 @@ pub fn connecting(costs: &Costs, m: &ModelCosts, tasks: usize, cores: usize) -> 
     tasks as f64 * per_request / cores.max(1) as f64
 }
 
+/// Whether `model` runs a task's CPU part on the event loop that also sends its requests (the async
+/// family's inline counts; async-process-pool's per worker).
+fn counts_on_its_loop(model: ModelKind) -> bool {
+    matches!(
+        model,
+        ModelKind::Async
+            | ModelKind::AsyncSingle
+            | ModelKind::AsyncSemaphore
+            | ModelKind::AsyncProcessPool
+    )
+}
+
 /// Predict `model` on `job` with `limit` (None: the advice's own k), from `costs`.
 pub fn predict(
     costs: &Costs,
@@ -121,8 +137,18 @@ pub fn predict(
         b * 2.0 * job.payload as f64 * job.tasks as f64 / lanes
     });
     let connecting_s = connecting(costs, m, job.tasks, cores);
-    let makespan =
-        (waiting_s.max(computing_s).max(starting_s) + overhead_s).max(connecting_s) + payload_s;
+    let cpu_lanes = advice_suite::cpu_lanes(model, job, limit, cores);
+    let scheduled_s = schedule::makespan(&schedule::Plan {
+        tasks: job.tasks,
+        wait_s: job.wait.as_secs_f64(),
+        cpu_s: job.cpu.as_secs_f64() / if cpu_lanes > 1 { s } else { 1.0 },
+        in_flight: held,
+        workers: w,
+        cpu_lanes,
+        on_a_loop: counts_on_its_loop(model),
+    })
+    .max(waiting_s.max(computing_s));
+    let makespan = (scheduled_s.max(starting_s) + overhead_s).max(connecting_s) + payload_s;
     // Every unit in flight holds its task's payload, and the submitter made all of it.
     let in_flight = match model {
         ModelKind::AsyncProcessPool => (k * crate::plan::DEFAULT_CHILD_CONCURRENCY).min(job.tasks),
@@ -146,6 +172,7 @@ pub fn predict(
         terms: Terms {
             waiting_s,
             computing_s,
+            scheduled_s,
             starting_s,
             connecting_s,
             overhead_s,

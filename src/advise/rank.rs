@@ -95,15 +95,28 @@ fn why(p: &Prediction, job: &Job, limit_kib: Option<f64>) -> (String, Option<Str
             ),
         ),
     ];
-    let connecting = (t.connecting_s
-        > t.waiting_s.max(t.computing_s).max(t.starting_s) + t.overhead_s)
-        .then(|| {
+    // Played out on the lanes, when waiting and computing overlap noticeably less than the bounds
+    // assume (5 % past the larger), the schedule is the reason.
+    let bound = t.waiting_s.max(t.computing_s);
+    let overlap = (t.scheduled_s > bound * 1.05).then(|| {
+        (
+            t.scheduled_s,
             format!(
-                "{} requests' CPU on both sides takes the cores {}",
-                count(job.tasks as u64),
-                secs(t.connecting_s)
-            )
-        });
+                "waiting {} and computing {} overlap only in part: {} played out on its lanes",
+                secs(t.waiting_s),
+                secs(t.computing_s),
+                secs(t.scheduled_s)
+            ),
+        )
+    });
+    let terms = terms.into_iter().chain(overlap);
+    let connecting = (t.connecting_s > t.scheduled_s.max(t.starting_s) + t.overhead_s).then(|| {
+        format!(
+            "{} requests' CPU on both sides takes the cores {}",
+            count(job.tasks as u64),
+            secs(t.connecting_s)
+        )
+    });
     let (_, dominant) =
         terms
             .into_iter()

@@ -204,6 +204,15 @@ pub fn in_flight(model: ModelKind, job: &Job, limit: Option<usize>, cores: usize
         .max(1)
 }
 
+/// The CPU parts `model` runs at once on `job` at `limit`: min(its CPU lanes, `cores`), at least 1.
+pub fn cpu_lanes(model: ModelKind, job: &Job, limit: Option<usize>, cores: usize) -> usize {
+    job_case(model, job, limit, cores)
+        .lanes(cores)
+        .cpu
+        .min(cores)
+        .max(1)
+}
+
 /// The ideal of `model` on `job` with the advice's k and `cores` CPUs, at perfect scaling.
 pub fn ideal(model: ModelKind, job: &Job, cores: usize) -> f64 {
     let (waiting, computing) = bounds(model, job, limit(model, job, cores), cores, 1.0);
