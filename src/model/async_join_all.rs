@@ -143,13 +143,7 @@ impl Model for AsyncJoinAll {
                             let result = AssertUnwindSafe(job.workload.run_async(task))
                                 .catch_unwind()
                                 .await
-                                .unwrap_or(TaskResult {
-                                    outcome: Err(FailureKind::Panic),
-                                    service: None,
-                                    tries: Default::default(),
-                                    call: None,
-                                    part: None,
-                                });
+                                .unwrap_or(TaskResult::failed(FailureKind::Panic));
                             shared.done(start, result);
                         }
                     }))

@@ -148,13 +148,7 @@ fn dispatch(
                 // The pipe ended: the worker is gone, and with it every task it held.
                 usage.add(&worker.reap());
                 worker = Worker::spawn(job, true)?;
-                let lost = TaskResult {
-                    outcome: Err(FailureKind::WorkerLost),
-                    service: None,
-                    tries: Default::default(),
-                    call: None,
-                    part: None,
-                };
+                let lost = TaskResult::failed(FailureKind::WorkerLost);
                 for (task, f) in in_flight.drain() {
                     settle(task, f, lost, Marks::default());
                 }

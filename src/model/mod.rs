@@ -176,13 +176,7 @@ impl TaskRecord {
         TaskRecord {
             start: at,
             end: at,
-            result: TaskResult {
-                outcome: Err(FailureKind::Panic),
-                service: None,
-                tries: Default::default(),
-                call: None,
-                part: None,
-            },
+            result: TaskResult::failed(FailureKind::Panic),
             attempts: 1,
             marks: Default::default(),
         }
@@ -296,14 +290,8 @@ pub fn timed_on(t0: Instant, own_unit: bool, task: impl FnOnce() -> TaskResult) 
     let on = crate::ledger::enabled();
     let before = on.then(crate::ledger::schedstat::this_thread).flatten();
     let start = t0.elapsed();
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(task)).unwrap_or(TaskResult {
-            outcome: Err(FailureKind::Panic),
-            service: None,
-            tries: Default::default(),
-            call: None,
-            part: None,
-        });
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task))
+        .unwrap_or(TaskResult::failed(FailureKind::Panic));
     let end = t0.elapsed();
     let after = before.and(crate::ledger::schedstat::this_thread());
     let delta = before.zip(after);

@@ -307,13 +307,7 @@ fn lost(shared: &Shared, number: u64, task: u64, worker: &str) {
     }
     live.answer(Answer {
         task,
-        result: TaskResult {
-            outcome: Err(FailureKind::WorkerLost),
-            service: None,
-            tries: Default::default(),
-            call: None,
-            part: None,
-        },
+        result: TaskResult::failed(FailureKind::WorkerLost),
         ran: None,
         worker: worker.into(),
         attempts: handed,

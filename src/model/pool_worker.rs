@@ -342,13 +342,7 @@ fn serve_on_a_loop(
                         }
                     });
                     let answered = run.await.unwrap_or(Answered {
-                        result: TaskResult {
-                            outcome: Err(crate::names::FailureKind::Panic),
-                            service: None,
-                            tries: Default::default(),
-                            call: None,
-                            part: None,
-                        },
+                        result: TaskResult::failed(crate::names::FailureKind::Panic),
                         back: Vec::new(),
                         marks: None,
                         done_ns: 0,

@@ -82,13 +82,7 @@ fn dispatch(
                 // The pipe ended: the worker is gone. Reap it and start a fresh one in its place.
                 usage.add(&worker.reap());
                 worker = Worker::spawn(job, false)?;
-                TaskResult {
-                    outcome: Err(FailureKind::WorkerLost),
-                    service: None,
-                    tries: Default::default(),
-                    call: None,
-                    part: None,
-                }
+                TaskResult::failed(FailureKind::WorkerLost)
             }
         };
         let resubmit = result.outcome.is_err_and(|kind| job.resubmits(kind));

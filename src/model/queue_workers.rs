@@ -197,13 +197,7 @@ fn serve(
                     records[t] = Some(TaskRecord {
                         start: since_t0(free_at.get(&name).copied(), end),
                         end,
-                        result: TaskResult {
-                            outcome: Err(FailureKind::WorkerLost),
-                            service: None,
-                            tries: Default::default(),
-                            call: None,
-                            part: None,
-                        },
+                        result: TaskResult::failed(FailureKind::WorkerLost),
                         marks: Default::default(),
                         attempts: handed[t],
                     });

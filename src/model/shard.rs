@@ -273,13 +273,7 @@ pub fn lost(into: &mut Joined<'_>, count: u64, at: Duration) {
         into.add(TaskRecord {
             start: at,
             end: at,
-            result: TaskResult {
-                outcome: Err(FailureKind::WorkerLost),
-                service: None,
-                tries: Default::default(),
-                call: None,
-                part: None,
-            },
+            result: TaskResult::failed(FailureKind::WorkerLost),
             attempts: 1,
             marks: Default::default(),
         });

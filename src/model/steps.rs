@@ -36,13 +36,7 @@ pub fn refuses(model: &str, params: &Params) -> Option<String> {
 
 /// A task that failed as `kind` before or without a GET.
 pub fn failed(kind: FailureKind) -> TaskResult {
-    TaskResult {
-        outcome: Err(kind),
-        service: None,
-        tries: Default::default(),
-        call: None,
-        part: None,
-    }
+    TaskResult::failed(kind)
 }
 
 #[cfg(test)]

@@ -81,13 +81,7 @@ impl Model for Threads {
             records.extend((*started..job.tasks).map(|_| TaskRecord {
                 start: at,
                 end: at,
-                result: TaskResult {
-                    outcome: Err(FailureKind::Spawn),
-                    service: None,
-                    tries: Default::default(),
-                    call: None,
-                    part: None,
-                },
+                result: TaskResult::failed(FailureKind::Spawn),
                 marks: Default::default(),
                 attempts: 1,
             }));

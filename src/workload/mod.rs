@@ -462,6 +462,17 @@ pub struct Tries {
 }
 
 impl TaskResult {
+    /// A task that failed as `kind`, with nothing else to say of it.
+    pub fn failed(kind: FailureKind) -> TaskResult {
+        TaskResult {
+            outcome: Err(kind),
+            service: None,
+            tries: Default::default(),
+            call: None,
+            part: None,
+        }
+    }
+
     pub fn ok(value: u64) -> TaskResult {
         TaskResult {
             outcome: Ok(value),

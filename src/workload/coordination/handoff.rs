@@ -28,11 +28,5 @@ pub fn consumed(n: u64) -> TaskResult {
 }
 
 pub fn failed(kind: FailureKind) -> TaskResult {
-    TaskResult {
-        outcome: Err(kind),
-        service: None,
-        tries: Default::default(),
-        call: None,
-        part: None,
-    }
+    TaskResult::failed(kind)
 }

@@ -127,13 +127,7 @@ impl Semaphore {
     }
 
     fn failed(kind: FailureKind) -> TaskResult {
-        TaskResult {
-            outcome: Err(kind),
-            service: None,
-            tries: Default::default(),
-            call: None,
-            part: None,
-        }
+        TaskResult::failed(kind)
     }
 
     fn over_released(&self) -> TaskResult {

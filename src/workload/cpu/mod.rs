@@ -168,13 +168,7 @@ pub async fn counted_offloaded(iters: u64) -> TaskResult {
             }),
             ..r
         })
-        .unwrap_or(TaskResult {
-            outcome: Err(crate::names::FailureKind::Panic),
-            service: None,
-            tries: Default::default(),
-            call: None,
-            part: None,
-        })
+        .unwrap_or(TaskResult::failed(crate::names::FailureKind::Panic))
 }
 
 /// The cpu task: iterations per task.

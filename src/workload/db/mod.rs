@@ -311,13 +311,7 @@ fn written(score: u64, write: Result<Duration, FailureKind>) -> TaskResult {
             call: None,
             part: None,
         },
-        Err(kind) => TaskResult {
-            outcome: Err(kind),
-            service: None,
-            tries: Default::default(),
-            call: None,
-            part: None,
-        },
+        Err(kind) => TaskResult::failed(kind),
     }
 }
 

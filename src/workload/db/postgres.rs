@@ -210,13 +210,7 @@ impl Workload for PgDb {
         Box::pin(async move {
             match tokio::task::spawn_blocking(move || score(task, iters)).await {
                 Ok(score) => self.write_async(task, score).await,
-                Err(_) => TaskResult {
-                    outcome: Err(FailureKind::Panic),
-                    service: None,
-                    tries: Default::default(),
-                    call: None,
-                    part: None,
-                },
+                Err(_) => TaskResult::failed(FailureKind::Panic),
             }
         })
     }

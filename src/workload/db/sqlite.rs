@@ -141,13 +141,7 @@ impl SqliteDb {
                 }
                 result
             }
-            Err(_) => TaskResult {
-                outcome: Err(FailureKind::Panic),
-                service: None,
-                tries: Default::default(),
-                call: None,
-                part: None,
-            },
+            Err(_) => TaskResult::failed(FailureKind::Panic),
         }
     }
 }
@@ -196,13 +190,7 @@ impl Workload for SqliteDb {
         Box::pin(async move {
             match tokio::task::spawn_blocking(move || score(task, iters)).await {
                 Ok(score) => self.write_async(task, score).await,
-                Err(_) => TaskResult {
-                    outcome: Err(FailureKind::Panic),
-                    service: None,
-                    tries: Default::default(),
-                    call: None,
-                    part: None,
-                },
+                Err(_) => TaskResult::failed(FailureKind::Panic),
             }
         })
     }

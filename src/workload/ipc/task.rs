@@ -67,13 +67,7 @@ impl Workload for Ipc {
                 self.tally.lock().expect("never poisoned").add(&figures);
                 TaskResult::ok(figures.streamed)
             }
-            Err(failed) => TaskResult {
-                outcome: Err(failed.kind),
-                service: None,
-                tries: Default::default(),
-                call: None,
-                part: None,
-            },
+            Err(failed) => TaskResult::failed(failed.kind),
         }
     }
 

@@ -233,19 +233,9 @@ impl Payload {
     /// Check what came, count, answer: the task's side.
     fn work(&self, task: u64, input: &[u8]) -> (TaskResult, Vec<u8>) {
         if !is_pattern(task, input, self.bytes) {
-            return (failed(FailureKind::Corrupt), Vec::new());
+            return (TaskResult::failed(FailureKind::Corrupt), Vec::new());
         }
         (counted(self.iters), pattern(task + 1, self.back))
-    }
-}
-
-fn failed(kind: FailureKind) -> TaskResult {
-    TaskResult {
-        outcome: Err(kind),
-        service: None,
-        tries: Default::default(),
-        call: None,
-        part: None,
     }
 }
 
@@ -256,7 +246,7 @@ impl super::Workload for Payload {
         let (result, back) = self.work(task, &self.parcel(task));
         match self.receive(task, &back) {
             Ok(()) => result,
-            Err(kind) => failed(kind),
+            Err(kind) => TaskResult::failed(kind),
         }
     }
 

@@ -101,13 +101,7 @@ impl Subprocess {
 
 /// A task that could not start its child.
 fn not_started() -> TaskResult {
-    TaskResult {
-        outcome: Err(FailureKind::Spawn),
-        service: None,
-        tries: Default::default(),
-        call: None,
-        part: None,
-    }
+    TaskResult::failed(FailureKind::Spawn)
 }
 
 /// Read `stdout` to its end into `out`, unless `deadline` passes first: a poll with the time left,
